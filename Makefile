@@ -1,0 +1,42 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Both build their own venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: demo test lint format install translations bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/pybabel compile -d dcx/translations
+
+demo: install  ## seed the showcase on SQLite and serve it at http://127.0.0.1:5000/
+	$(BIN)/flask dcx demo
+
+test: install lint  ## the whole suite: lint, unit, views, browser (headless Chromium)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+translations: $(STAMP)  ## extract, merge and compile the catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o dcx/translations/messages.pot .
+	$(BIN)/pybabel update -i dcx/translations/messages.pot -d dcx/translations
+	$(BIN)/pybabel compile -d dcx/translations
+
+bench: install  ## print the benchmarks' figures
+	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,165 @@
+"""DCX Showcase: digital customer experience in six industries, one Flask application.
+
+:func:`create_app` is the only place that wires the application together; it reads as a
+table of contents of ``register_*`` steps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from dcx import filters
+from dcx.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from dcx.verticals import register_verticals
+
+LANGUAGE_LABELS = (("en", "English"), ("es", "Español"), ("ro", "Română"))
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings read from the environment."""
+    from dcx.config import from_environment
+
+    config = dict(config or {})
+    app = Flask(
+        __name__, instance_path=config.pop("INSTANCE_PATH", None), instance_relative_config=True
+    )
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(config)
+    configure_logger(app)
+    register_extensions(app)
+    register_models()
+    register_blueprints(app)
+    register_verticals(app)
+    register_errorhandlers(app)
+    register_template_context(app)
+    register_shellcontext(app)
+    register_commands(app)
+    return app
+
+
+def configure_logger(app: Flask) -> None:
+    """Log at INFO to stderr, which gunicorn and the demo both show."""
+    if not app.debug:
+        app.logger.setLevel(logging.INFO)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite for several workers: WAL, a busy timeout and foreign keys on."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _select_locale() -> str:
+    languages = ("en", "es", "ro")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of :mod:`dcx.extensions`."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.signin"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are server-side rows, see accounts
+    babel.init_app(app, locale_selector=_select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+
+def register_models() -> None:
+    """Import the platform's models so metadata (and Alembic) sees every table."""
+    from dcx.platform import clock  # noqa: F401
+    from dcx.platform.accounts import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the platform's blueprints (the verticals come next, from the registry)."""
+    from dcx.platform.accounts.views import bp as accounts_bp
+    from dcx.platform.site.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(accounts_bp)
+    app.extensions["dcx_user_nav"] = []
+    app.extensions["dcx_profile_links"] = []
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Every HTTP error and any unexpected exception render the shared error page."""
+    from werkzeug.exceptions import HTTPException
+
+    from dcx.platform.site.views import render_error
+
+    app.register_error_handler(HTTPException, render_error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s", request.path)
+        return render_error(error)
+
+
+def register_template_context(app: Flask) -> None:
+    """Brand, verticals, languages, navigation and the filters every template uses."""
+    from dcx.platform import clock
+    from dcx.verticals import registry
+
+    filters.register(app)
+
+    @app.context_processor
+    def _shell():
+        user_nav = []
+        if current_user.is_authenticated:
+            for provider in app.extensions["dcx_user_nav"]:
+                user_nav.extend(provider(current_user))
+        return {
+            "brand": app.extensions.get("dcx_brand")
+            or {"name": app.config["DCX_BRAND"], "colour": "#1f4e79"},
+            "verticals": list(registry()),
+            "languages": LANGUAGE_LABELS,
+            "current_locale": _select_locale() if request else "en",
+            "user_nav": user_nav,
+            "nav_extra": [],
+            "profile_links": [
+                link for provider in app.extensions["dcx_profile_links"] for link in provider()
+            ],
+            "showcase_now": clock.now(),
+        }
+
+    @app.before_request
+    def _reset_clock_cache():
+        g.pop("_dcx_clock_offset", None)
+
+
+def register_shellcontext(app: Flask) -> None:
+    """`flask shell` starts with the database and models at hand."""
+    from dcx.platform.accounts.models import User
+
+    app.shell_context_processor(lambda: {"db": db, "User": User})
+
+
+def register_commands(app: Flask) -> None:
+    """The `flask dcx ...` command group."""
+    from dcx.cli import dcx_group
+
+    app.cli.add_command(dcx_group)

@@ -1,0 +1,90 @@
+"""The `flask dcx ...` commands: seed, reset, create-user, demo and the platform's tools."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from werkzeug.serving import run_simple
+
+from dcx.extensions import db
+
+dcx_group = AppGroup("dcx", help="Run, seed and present the DCX Showcase.")
+
+
+def upgrade_database() -> None:
+    """Bring the database to the newest schema (every branch head)."""
+    upgrade(revision="heads")
+
+
+def _seed(showcase: str) -> None:
+    from dcx.platform.showcase.loader import ShowcaseError, seed_showcase
+    from dcx.verticals import registry
+
+    try:
+        seed_showcase(registry(), showcase)
+    except (ShowcaseError, KeyError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+
+
+@dcx_group.command("seed")
+@click.option("--showcase", default="default", show_default=True, help="Folder in seeds/ to load.")
+def seed_command(showcase: str) -> None:
+    """Create the schema if needed and load a showcase (seeding twice changes nothing)."""
+    upgrade_database()
+    _seed(showcase)
+    click.echo(f"Seeded showcase {showcase!r}.")
+
+
+@dcx_group.command("reset")
+@click.option("--showcase", default="default", show_default=True, help="Folder in seeds/ to load.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset_command(showcase: str, yes: bool) -> None:
+    """Delete every row and seed the showcase again, for the next meeting."""
+    from dcx.platform.showcase.loader import wipe
+
+    if not yes:
+        click.confirm("This deletes every row in the database. Go on?", abort=True)
+    upgrade_database()
+    wipe()
+    _seed(showcase)
+    click.echo(f"Reset to showcase {showcase!r}.")
+
+
+@dcx_group.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["customer", "staff", "admin"]), default="customer")
+@click.option("--department", default="", help="For staff: the vertical they serve.")
+@click.password_option()
+def create_user_command(email: str, name: str, role: str, department: str, password: str) -> None:
+    """Create an account (the password is asked for twice, never echoed)."""
+    from dcx.platform.accounts.services import AccountError, create_user
+
+    try:
+        create_user(email, name, password, role=role, department=department)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")
+
+
+@dcx_group.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--showcase", default="default", show_default=True)
+def demo_command(host: str, port: int, showcase: str) -> None:
+    """Seed the showcase and serve it on this laptop, with the scheduler beside the web server."""
+    upgrade_database()
+    _seed(showcase)
+    starter = current_app.extensions.get("dcx_demo_starters", [])
+    for start in starter:
+        start(current_app._get_current_object())
+    click.echo(f"DCX Showcase is running at http://{host}:{port}/  (Ctrl+C to stop)")
+    sys.stdout.flush()
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)

@@ -1,0 +1,41 @@
+"""Jinja filters: money, dates and numbers formatted for the visitor's locale."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
+
+
+def money(amount_minor: int | None, currency: str = "EUR") -> str:
+    """Integer minor units (cents) and an ISO 4217 code, formatted for the locale."""
+    if amount_minor is None:
+        return "—"
+    return format_currency(amount_minor / 100, currency)
+
+
+def as_date(value: date | datetime | None, style: str = "medium") -> str:
+    """A date in the locale's style."""
+    return format_date(value, style) if value else "—"
+
+
+def as_datetime(value: datetime | None, style: str = "medium") -> str:
+    """A date and time in the locale's style."""
+    return format_datetime(value, style) if value else "—"
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    """A number with the locale's separators."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern)
+
+
+def register(app: Flask) -> None:
+    """Install the filters on ``app``."""
+    app.add_template_filter(money, "money")
+    app.add_template_filter(as_date, "date")
+    app.add_template_filter(as_datetime, "datetime")
+    app.add_template_filter(number, "number")

@@ -1,0 +1,11 @@
+"""Government pages."""
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("government", __name__, template_folder="templates")
+
+
+@bp.route("/")
+def index():
+    """The landing page: the story and what the customer can do here."""
+    return render_template("government/index.html")

@@ -1,0 +1,1 @@
+"""The shared platform: services every vertical uses. It never imports a vertical."""

@@ -1,0 +1,1 @@
+"""One customer account layer for every vertical: users, roles, sessions, profile."""

@@ -1,0 +1,87 @@
+"""Account tables: the user, their signed-in sessions and failed sign-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dcx.database import UTCDateTime
+from dcx.extensions import db
+from dcx.platform import clock
+
+ROLES = ("customer", "staff", "admin")
+
+
+class User(UserMixin, db.Model):
+    """A person with one account across every industry: customer, staff or admin."""
+
+    __tablename__ = "account_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="customer")
+    department: Mapped[str] = mapped_column(String(40), default="")
+    locale: Mapped[str] = mapped_column(String(8), default="")
+    health_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    sessions: Mapped[list[AccountSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # Set by sign-in and by the session loader: the raw token of the current session, which
+    # Flask-Login keeps in the signed cookie. Never stored; only its hash is.
+    session_token = None
+
+    def get_id(self) -> str | None:
+        """Flask-Login's identity: the current session's token, not the user id."""
+        return self.session_token
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff and admins may see staff pages."""
+        return self.role in {"staff", "admin"}
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins run the showcase: clock, jobs, reset."""
+        return self.role == "admin"
+
+    def serves(self, vertical: str) -> bool:
+        """True for admins and for staff whose department is this vertical."""
+        return self.role == "admin" or (self.role == "staff" and self.department == vertical)
+
+
+class AccountSession(db.Model):
+    """One signed-in device. Signing out deletes it, so a replayed cookie finds nothing."""
+
+    __tablename__ = "account_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in, counted per account and per address to slow down guessing."""
+
+    __tablename__ = "account_signin_failure"
+    __table_args__ = (
+        Index("ix_account_signin_failure_email_at", "email", "at"),
+        Index("ix_account_signin_failure_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

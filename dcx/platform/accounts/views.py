@@ -1,0 +1,144 @@
+"""Sign-up, sign-in, sign-out, profile and password pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from dcx.extensions import db, login_manager
+from dcx.platform.accounts import services
+from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
+
+bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    """Find the user of the session token kept in the signed cookie."""
+    return services.user_for_session(token)
+
+
+def role_required(*roles: str):
+    """Allow only signed-in users with one of ``roles``; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _next_or_home():
+    target = request.args.get("next") or request.form.get("next")
+    return target if services.is_safe_next(target) else url_for("site.home")
+
+
+def sign_in(user) -> None:
+    """Renew the session and sign ``user`` in on this device."""
+    session.clear()  # no fixation: a fresh session for every sign-in
+    services.open_session(user, request.user_agent.string or "")
+    login_user(user)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Create a customer account and sign in."""
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, form.name.data, form.password.data)
+        except services.AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            sign_in(user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+            return redirect(_next_or_home())
+    return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def signin():
+    """Sign in; too many failures for an account or an address answer 429."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        cfg = current_app.config
+        if services.signin_blocked(
+            form.email.data, address, cfg["SIGNIN_MAX_FAILURES"], cfg["SIGNIN_WINDOW_MINUTES"]
+        ):
+            abort(429)
+        user = services.authenticate(form.email.data, form.password.data, address)
+        if user is None:
+            db.session.commit()
+            form.password.errors.append(_("The email or the password is not right."))
+        else:
+            sign_in(user)
+            db.session.commit()
+            return redirect(_next_or_home())
+    return render_template("accounts/signin.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/signout", methods=["POST"])
+def signout():
+    """Sign out this device: the session row is deleted, so the old cookie is worthless."""
+    if current_user.is_authenticated:
+        services.close_session(current_user.session_token)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Edit name, phone, language and consents."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.phone = (form.phone.data or "").strip()
+        current_user.locale = form.locale.data or ""
+        current_user.health_consent = bool(form.health_consent.data)
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change the password; every other device is signed out."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.new.data)
+        except services.AccountError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            sign_in(current_user._get_current_object())
+            db.session.commit()
+            flash(_("Your password is changed; other devices were signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form), 400 if form.errors else 200

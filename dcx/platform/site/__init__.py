@@ -1,0 +1,1 @@
+"""The showcase's front door: home page, language switch, error pages."""

@@ -1,0 +1,177 @@
+"""The Vertical contract and the registry of loaded verticals.
+
+A vertical is a package whose ``__init__.py`` exposes one :class:`Vertical`. The app loads the
+packages named in the ``DCX_VERTICALS`` setting, in that order, and registers each one's
+blueprints, jobs, seed, tour and extension points. The platform reads verticals only through
+this registry; it never imports a vertical package by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, current_app
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A scheduled job declared as data: a stable id, a trigger and the function to run.
+
+    ``trigger`` is a cron mapping understood by APScheduler's ``CronTrigger`` (for example
+    ``{"hour": 7}`` for daily at 07:00, ``{"day": 1, "hour": 6}`` for monthly on the 1st).
+    ``function(now)`` receives the demo clock's time and returns a count of what it did.
+    """
+
+    id: str
+    trigger: Mapping[str, Any]
+    function: Callable[[datetime], int]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A dated amount a customer owes, exposed by a vertical for others (banking) to count."""
+
+    vertical: str
+    title: str
+    due_on: date
+    amount_minor: int
+    currency: str
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """A dated thing a vertical puts in the customer's calendar feed."""
+
+    uid: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    location: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TourStep:
+    """One step of a vertical's guided story: the page, the persona and what to look at."""
+
+    title: str
+    narration: str
+    endpoint: str
+    persona: str = ""
+    selector: str = ""
+
+
+@dataclass(frozen=True)
+class Vertical:
+    """What one industry package tells the platform about itself.
+
+    Only ``key``, ``title``, ``story`` and ``blueprint`` are required; every other field is an
+    optional extension point, read by the platform when present.
+    """
+
+    key: str
+    title: str
+    story: str
+    blueprint: Blueprint
+    promise: str = ""
+    persona: str = ""
+    icon: str = "stars"
+    api_blueprint: Blueprint | None = None
+    jobs: tuple[JobSpec, ...] = ()
+    seed: Callable[[SeedContext], None] | None = None
+    tour: tuple[TourStep, ...] = ()
+    timeline_kinds: Mapping[str, str] = field(default_factory=dict)
+    private_timeline: bool = False
+    obligations: Callable[[int, date, date], Iterable[Obligation]] | None = None
+    calendar: Callable[[int], Iterable[CalendarEntry]] | None = None
+    summary_card: Callable[[int], Mapping[str, Any] | None] | None = None
+
+    @property
+    def index_endpoint(self) -> str:
+        """The endpoint of the vertical's landing page."""
+        return f"{self.key}.index"
+
+
+class VerticalRegistry:
+    """The verticals loaded into one app, in configuration order."""
+
+    def __init__(self, verticals: Iterable[Vertical]):
+        self._by_key = {v.key: v for v in verticals}
+
+    def __iter__(self):
+        return iter(self._by_key.values())
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def get(self, key: str) -> Vertical | None:
+        """Return the vertical with this key, or None."""
+        return self._by_key.get(key)
+
+    def jobs(self) -> list[JobSpec]:
+        """Every job declared by every loaded vertical."""
+        return [job for v in self for job in v.jobs]
+
+
+def load_verticals(paths: Iterable[str]) -> VerticalRegistry:
+    """Import each package path and collect its ``vertical`` object, checking the contract."""
+    found: list[Vertical] = []
+    for path in paths:
+        module = importlib.import_module(path)
+        vertical = getattr(module, "vertical", None)
+        if not isinstance(vertical, Vertical):
+            raise RuntimeError(f"{path} has no `vertical = Vertical(...)`")
+        if vertical.blueprint.name != vertical.key:
+            raise RuntimeError(f"{path}: blueprint name must equal key {vertical.key!r}")
+        for job in vertical.jobs:
+            if not job.id.startswith(f"{vertical.key}."):
+                raise RuntimeError(f"{path}: job id {job.id!r} must start with '{vertical.key}.'")
+        found.append(vertical)
+    return VerticalRegistry(found)
+
+
+def register_verticals(app: Flask) -> VerticalRegistry:
+    """Load the configured verticals and mount their blueprints on ``app``."""
+    registry = load_verticals(app.config["DCX_VERTICALS"])
+    for vertical in registry:
+        app.register_blueprint(vertical.blueprint, url_prefix=f"/{vertical.key}")
+        if vertical.api_blueprint is not None:
+            app.register_blueprint(vertical.api_blueprint, url_prefix=f"/api/v1/{vertical.key}")
+    app.extensions["dcx_verticals"] = registry
+    return registry
+
+
+def registry() -> VerticalRegistry:
+    """The registry of the current app."""
+    return current_app.extensions["dcx_verticals"]
+
+
+@dataclass
+class SeedContext:
+    """What a vertical's seed hook receives: its part of the showcase file and the personas.
+
+    ``data`` is the vertical's own mapping (``seeds/<showcase>/<key>.yaml``); ``users`` maps
+    persona keys to accounts already created by the platform; ``random`` is seeded, so the
+    same showcase seeds the same rows.
+    """
+
+    showcase: str
+    data: Mapping[str, Any]
+    users: Mapping[str, Any]
+    random: Any
+
+    def user(self, persona: str):
+        """The account of a persona named in the showcase file; KeyError names it."""
+        try:
+            return self.users[persona]
+        except KeyError:
+            raise KeyError(f"persona {persona!r} is not in the showcase file") from None

@@ -1,0 +1,271 @@
+"""Fixtures for every test: an app with a fresh database, clients per role, a live server.
+
+SQLite (default): the schema is built once per run into a template file, and each test gets
+its own copy. PostgreSQL (``DATABASE_URL`` set): the schema is built once in that database and
+every table is emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+from werkzeug.serving import make_server
+
+from dcx import create_app
+from dcx.extensions import db
+
+PASSWORD = "correct horse battery"
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
+def _base_config(tmp: Path, uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(tmp_path_factory):
+    """Build the schema once: a template SQLite file, or the tables in PostgreSQL."""
+    tmp = tmp_path_factory.mktemp("schema")
+    uri = DATABASE_URL or f"sqlite:///{tmp / 'template.sqlite3'}"
+    app = create_app(_base_config(tmp, uri))
+    with app.app_context():
+        if DATABASE_URL:
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade(revision="heads")
+        db.engine.dispose()
+    return tmp / "template.sqlite3"
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Per-test overrides of the configuration; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, tmp_path, app_config):
+    """An app bound to a database of its own for this test."""
+    if DATABASE_URL:
+        uri = DATABASE_URL
+    else:
+        target = tmp_path / "test.sqlite3"
+        shutil.copy(_schema, target)
+        uri = f"sqlite:///{target}"
+    application = create_app({**_base_config(tmp_path, uri), **app_config})
+    with application.app_context():
+        yield application
+        db.session.remove()
+        if DATABASE_URL:
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for `flask dcx ...` commands."""
+    return app.test_cli_runner()
+
+
+_PRECOMPUTED: dict[str, str] = {}
+
+
+def make_user(
+    email: str = "customer@example.com",
+    name: str = "Casey Customer",
+    role: str = "customer",
+    department: str = "",
+    password: str = PASSWORD,
+):
+    """Create and commit a user (argon2 hash computed once per password, then reused)."""
+    from dcx.platform.accounts.models import User
+    from dcx.platform.accounts.services import hash_password
+
+    if password not in _PRECOMPUTED:
+        _PRECOMPUTED[password] = hash_password(password)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        department=department,
+        password_hash=_PRECOMPUTED[password],
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def users(app):
+    """Factory fixture: ``users("a@x.example", role="staff")``."""
+    return make_user
+
+
+class AuthActions:
+    """Sign in and out through the real pages: ``auth.login(user)``."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str = "customer@example.com", password: str = PASSWORD):
+        """Post the sign-in form."""
+        return self._client.post("/account/signin", data={"email": email, "password": password})
+
+    def logout(self):
+        """Post the sign-out form."""
+        return self._client.post("/account/signout")
+
+
+@pytest.fixture
+def auth(client):
+    """Sign-in helper for the ``client`` fixture."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def customer(app, client, auth):
+    """A signed-in customer on ``client``."""
+    user = make_user()
+    auth.login(user.email)
+    return user
+
+
+@pytest.fixture
+def staff_client(app):
+    """Factory: a new client signed in as staff of ``department``: ``staff_client("banking")``."""
+
+    def _make(department: str, email: str | None = None):
+        email = email or f"staff-{department}@example.com"
+        user = make_user(
+            email=email, name=f"Staff {department}", role="staff", department=department
+        )
+        c = app.test_client()
+        AuthActions(c).login(email)
+        return c, user
+
+    return _make
+
+
+@pytest.fixture
+def admin_client(app):
+    """A client signed in as an admin."""
+    user = make_user(email="admin@example.com", name="Ada Admin", role="admin")
+    c = app.test_client()
+    AuthActions(c).login(user.email)
+    return c
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements run inside the block: ``with count_queries(app) as q: ... q()``."""
+    statements: list[str] = []
+
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield lambda: len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+@pytest.fixture
+def query_counter(app):
+    """The :func:`count_queries` context manager, bound to this app."""
+    return lambda: count_queries(app)
+
+
+# --- browser tests -------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_FLAGS,
+    }
+
+
+@pytest.fixture
+def live_app(_schema, tmp_path):
+    """An app with CSRF and everything real, for a live server in the same process."""
+    if DATABASE_URL:
+        uri = DATABASE_URL
+    else:
+        target = tmp_path / "live.sqlite3"
+        shutil.copy(_schema, target)
+        uri = f"sqlite:///{target}"
+    config = {**_base_config(tmp_path, uri), "WTF_CSRF_ENABLED": True, "TESTING": False}
+    application = create_app(config)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        if DATABASE_URL:
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Serve ``live_app`` on a free local port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_db(live_app):
+    """Run code against the live server's database: ``with live_db(): ...``."""
+
+    @contextmanager
+    def _ctx():
+        with live_app.app_context():
+            yield db
+            db.session.remove()
+
+    return _ctx

@@ -1,0 +1,42 @@
+"""The `flask dcx` commands, run through Click's runner."""
+
+from dcx.platform.accounts.models import User
+
+
+def test_seed_creates_personas_and_twice_changes_nothing(runner, app):
+    result = runner.invoke(args=["dcx", "seed"])
+    assert result.exit_code == 0, result.output
+    count = User.query.count()
+    assert count >= 4
+    assert User.query.filter_by(email="admin@dcx.example").one().role == "admin"
+    result = runner.invoke(args=["dcx", "seed"])
+    assert result.exit_code == 0, result.output
+    assert User.query.count() == count
+
+
+def test_reset_wipes_and_reseeds(runner, app):
+    runner.invoke(args=["dcx", "seed"])
+    runner.invoke(
+        args=["dcx", "create-user", "--email", "extra@example.com", "--name", "Extra"],
+        input="long enough pw\nlong enough pw\n",
+    )
+    assert User.query.filter_by(email="extra@example.com").count() == 1
+    result = runner.invoke(args=["dcx", "reset", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert User.query.filter_by(email="extra@example.com").count() == 0
+    assert User.query.filter_by(email="alex@dcx.example").count() == 1
+
+
+def test_create_user_refuses_a_short_password(runner, app):
+    result = runner.invoke(
+        args=["dcx", "create-user", "--email", "x@example.com", "--name", "X"],
+        input="short\nshort\n",
+    )
+    assert result.exit_code != 0
+    assert "12 characters" in result.output
+
+
+def test_every_command_explains_itself(runner):
+    result = runner.invoke(args=["dcx", "--help"])
+    for name in ("seed", "reset", "create-user", "demo"):
+        assert name in result.output
