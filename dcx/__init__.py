@@ -6,6 +6,7 @@ table of contents of ``register_*`` steps.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,8 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     configure_logger(app)
     register_extensions(app)
-    register_models()
-    register_blueprints(app)
+    register_platform(app)
     register_verticals(app)
     register_errorhandlers(app)
     register_template_context(app)
@@ -87,21 +87,19 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def register_models() -> None:
-    """Import the platform's models so metadata (and Alembic) sees every table."""
-    from dcx.platform import clock  # noqa: F401
-    from dcx.platform.accounts import models  # noqa: F401
+PLATFORM_PACKAGES = ("accounts", "site", "api", "jobs", "notify", "timeline", "drafts")
 
 
-def register_blueprints(app: Flask) -> None:
-    """Mount the platform's blueprints (the verticals come next, from the registry)."""
-    from dcx.platform.accounts.views import bp as accounts_bp
-    from dcx.platform.site.views import bp as site_bp
+def register_platform(app: Flask) -> None:
+    """Let each platform package register its models, blueprints, jobs and menu entries."""
+    from dcx.platform import clock  # noqa: F401  (its table)
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(accounts_bp)
     app.extensions["dcx_user_nav"] = []
     app.extensions["dcx_profile_links"] = []
+    app.extensions["dcx_platform_jobs"] = []
+    app.extensions["dcx_demo_starters"] = []
+    for name in PLATFORM_PACKAGES:
+        importlib.import_module(f"dcx.platform.{name}").init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -88,3 +88,84 @@ def demo_command(host: str, port: int, showcase: str) -> None:
     click.echo(f"DCX Showcase is running at http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
     run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+@dcx_group.command("scheduler")
+@click.option("--tick", default=20, show_default=True, type=int, help="Seconds between ticks.")
+def scheduler_command(tick: int) -> None:
+    """Run the job runner in the foreground: its own process, never inside a web worker."""
+    from dcx.platform.jobs.scheduler import run_forever
+
+    click.echo(f"Scheduler ticking every {tick}s; due jobs run once each (Ctrl+C to stop).")
+    run_forever(current_app._get_current_object(), tick)
+
+
+clock_group = AppGroup("clock", help="Read and move the showcase's demo clock.")
+dcx_group.add_command(clock_group)
+
+
+@clock_group.command("show")
+def clock_show() -> None:
+    """Print the showcase's time and its offset from real time."""
+    from dcx.platform import clock
+
+    click.echo(f"{clock.now().isoformat()} (offset {clock.offset()})")
+
+
+@clock_group.command("advance")
+@click.argument("duration")
+def clock_advance(duration: str) -> None:
+    """Move the clock forward by DURATION (30d, 12h, 2w, 90m) and run the jobs now due."""
+    from dcx.platform import clock
+    from dcx.platform.jobs.runner import run_due_jobs
+
+    try:
+        delta = clock.parse_duration(duration)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    clock.advance(delta)
+    db.session.commit()
+    runs = run_due_jobs()
+    click.echo(f"Clock now {clock.now().isoformat()}; {len(runs)} job run(s).")
+    for run in runs:
+        click.echo(f"  {run.job_id}: {run.status} ({run.count})")
+
+
+@clock_group.command("reset")
+def clock_reset() -> None:
+    """Put the clock back to real time."""
+    from dcx.platform import clock
+
+    clock.reset()
+    db.session.commit()
+    click.echo(f"Clock reset to {clock.now().isoformat()}.")
+
+
+jobs_group = AppGroup("jobs", help="List and run scheduled jobs.")
+dcx_group.add_command(jobs_group)
+
+
+@jobs_group.command("list")
+def jobs_list() -> None:
+    """Print every job with its trigger and next due time."""
+    from dcx.platform import clock
+    from dcx.platform.jobs.runner import all_jobs, next_due
+
+    now = clock.now()
+    for spec in all_jobs():
+        click.echo(f"{spec.id:40} {dict(spec.trigger)!s:32} next {next_due(spec, now)}")
+
+
+@jobs_group.command("run")
+@click.argument("job_id", required=False)
+def jobs_run(job_id: str | None) -> None:
+    """Run JOB_ID now, or without an id every job that is due."""
+    from dcx.platform.jobs.runner import run_due_jobs, run_now
+
+    runs = [run_now(job_id)] if job_id else run_due_jobs()
+    if job_id and runs[0] is None:
+        raise click.ClickException(f"no job {job_id!r}")
+    for run in runs:
+        click.echo(
+            f"{run.job_id}: {run.status} ({run.count}){' ' + run.error[-200:] if run.error else ''}"
+        )

@@ -41,6 +41,18 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def insert_ignoring_duplicates(model: Any):
+    """An INSERT that silently skips rows violating a unique key (ON CONFLICT DO NOTHING).
+
+    Works on SQLite and PostgreSQL; it is how jobs and seeds stay idempotent.
+    """
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing()
+
+
 def owned_or_404(model: type[T], ident: Any, user_id: int, owner_attr: str = "user_id") -> T:
     """Load one row of ``model`` by primary key only if it belongs to ``user_id``.
 

@@ -33,6 +33,18 @@ class JobSpec:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """A kind of message a vertical sends, with the channels used when the customer chose none.
+
+    The in-app inbox always receives every message; ``channels`` adds email, sms or push.
+    """
+
+    key: str
+    label: str
+    channels: tuple[str, ...] = ("email",)
+
+
+@dataclass(frozen=True)
 class Obligation:
     """A dated amount a customer owes, exposed by a vertical for others (banking) to count."""
 
@@ -84,6 +96,8 @@ class Vertical:
     icon: str = "stars"
     api_blueprint: Blueprint | None = None
     jobs: tuple[JobSpec, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    staff_endpoint: str = ""
     seed: Callable[[SeedContext], None] | None = None
     tour: tuple[TourStep, ...] = ()
     timeline_kinds: Mapping[str, str] = field(default_factory=dict)
@@ -121,6 +135,10 @@ class VerticalRegistry:
         """Every job declared by every loaded vertical."""
         return [job for v in self for job in v.jobs]
 
+    def topics(self) -> dict[str, Topic]:
+        """Every notification topic declared by every loaded vertical, by key."""
+        return {t.key: t for v in self for t in v.topics}
+
 
 def load_verticals(paths: Iterable[str]) -> VerticalRegistry:
     """Import each package path and collect its ``vertical`` object, checking the contract."""
@@ -145,6 +163,8 @@ def register_verticals(app: Flask) -> VerticalRegistry:
     for vertical in registry:
         app.register_blueprint(vertical.blueprint, url_prefix=f"/{vertical.key}")
         if vertical.api_blueprint is not None:
+            # Device APIs authenticate with bearer tokens, not cookies: no CSRF token to send.
+            app.extensions["csrf"].exempt(vertical.api_blueprint)
             app.register_blueprint(vertical.api_blueprint, url_prefix=f"/api/v1/{vertical.key}")
     app.extensions["dcx_verticals"] = registry
     return registry

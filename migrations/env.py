@@ -81,7 +81,13 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info("No changes in schema detected.")
 
+    def include_object(obj, name, type_, reflected, compare_to):
+        # Compare only the tables of the loaded models: generating one vertical's migration
+        # with DCX_VERTICALS narrowed to it must not drop the other verticals' tables.
+        return not (type_ == "table" and reflected and compare_to is None)
+
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -1,0 +1,139 @@
+"""Device tokens (stored hashed, shown once) and schema-validated JSON routes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from jsonschema import Draft202012Validator
+
+DEFAULT_MAX_BYTES = 256 * 1024
+
+
+def new_token(prefix: str = "dcx") -> tuple[str, str]:
+    """A fresh device token and its hash: show the token once, store only the hash."""
+    token = f"{prefix}_{secrets.token_urlsafe(32)}"
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a token (tokens are long and random, so no salt or slow hash is needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tokens_match(token: str, stored_hash: str) -> bool:
+    """Compare a presented token with a stored hash in constant time."""
+    return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > 200:
+        return None
+    return token.strip()
+
+
+def api_error(status: int, message: str, **details: Any):
+    """A JSON error response: ``{"error": message, "status": status, ...}``."""
+    response = jsonify(error=message, status=status, **details)
+    response.status_code = status
+    return response
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One documented ingest route: what the OpenAPI document is generated from."""
+
+    blueprint: str
+    rule: str
+    method: str
+    summary: str
+    request_schema: Mapping[str, Any] | None
+    response_schema: Mapping[str, Any] | None
+    security: str
+    endpoint: str
+
+
+def validate_json(schema: Mapping[str, Any], max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+    """Parse the request body as JSON and validate it; aborts with a clear 400/413/415."""
+    if request.content_length is not None and request.content_length > max_bytes:
+        abort(api_error(413, f"body larger than {max_bytes} bytes"))
+    raw = request.get_data(cache=True)
+    if len(raw) > max_bytes:
+        abort(api_error(413, f"body larger than {max_bytes} bytes"))
+    if not request.is_json:
+        abort(api_error(415, "send Content-Type: application/json"))
+    body = request.get_json(silent=True)
+    if body is None:
+        abort(api_error(400, "the body is not valid JSON"))
+    errors = sorted(Draft202012Validator(schema).iter_errors(body), key=lambda e: list(e.path))
+    if errors:
+        problems = [
+            {"field": "/".join(str(p) for p in e.path) or "(body)", "message": e.message[:300]}
+            for e in errors[:20]
+        ]
+        abort(api_error(400, "the body does not match the schema", problems=problems))
+    return body
+
+
+def ingest_route(
+    bp: Blueprint,
+    rule: str,
+    *,
+    summary: str,
+    request_schema: Mapping[str, Any] | None = None,
+    response_schema: Mapping[str, Any] | None = None,
+    methods: tuple[str, ...] = ("POST",),
+    security: str = "bearer",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Callable:
+    """Declare a JSON route whose body is validated against ``request_schema``.
+
+    The view receives the validated body as its first argument (``body``) when a schema is
+    given. The route is recorded for the OpenAPI document.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if request_schema is not None and request.method in {"POST", "PUT", "PATCH"}:
+                body = validate_json(request_schema, max_bytes)
+                return view(body, *args, **kwargs)
+            return view(*args, **kwargs)
+
+        bp.add_url_rule(rule, view.__name__, wrapped, methods=list(methods))
+        for method in methods:
+            _pending.append(
+                ApiRoute(
+                    blueprint=bp.name,
+                    rule=rule,
+                    method=method,
+                    summary=summary,
+                    request_schema=request_schema,
+                    response_schema=response_schema,
+                    security=security,
+                    endpoint=f"{bp.name}.{view.__name__}",
+                )
+            )
+        return wrapped
+
+    return decorator
+
+
+# Routes are declared at import time of a vertical's api module, before any app exists;
+# the registry is read per app through documented_routes().
+_pending: list[ApiRoute] = []
+
+
+def documented_routes() -> list[ApiRoute]:
+    """Every ingest route declared with :func:`ingest_route` whose blueprint this app mounts."""
+    mounted = set(current_app.blueprints)
+    return [r for r in _pending if r.blueprint in mounted]

@@ -1,0 +1,76 @@
+"""Notification tables: the inbox message, its outbox rows per channel, preferences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dcx.database import UTCDateTime
+from dcx.extensions import db
+from dcx.platform import clock
+
+CHANNELS = ("inbox", "email", "sms", "push")
+OUTBOX_STATUSES = ("pending", "sent", "failed")
+
+
+class Message(db.Model):
+    """One message in a customer's inbox. ``key`` makes a job's message once-only."""
+
+    __tablename__ = "notify_message"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        Index("ix_notify_message_user_read", "user_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="message", cascade="all, delete-orphan"
+    )
+
+
+class Delivery(db.Model):
+    """An outbox row: one message to send on one channel, with its attempts and last error."""
+
+    __tablename__ = "notify_delivery"
+    __table_args__ = (
+        UniqueConstraint("message_id", "channel"),
+        Index("ix_notify_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("notify_message.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    message: Mapped[Message] = relationship(back_populates="deliveries")
+
+
+class Preference(db.Model):
+    """The channels a customer chose for one topic (besides the inbox, which is always on)."""
+
+    __tablename__ = "notify_preference"
+    __table_args__ = (UniqueConstraint("user_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(64))
+    channels: Mapped[str] = mapped_column(String(64), default="")
