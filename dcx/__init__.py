@@ -98,6 +98,7 @@ def register_platform(app: Flask) -> None:
     app.extensions["dcx_profile_links"] = []
     app.extensions["dcx_platform_jobs"] = []
     app.extensions["dcx_demo_starters"] = []
+    app.extensions["dcx_scripts"] = []  # (endpoint, filename) loaded on every page
     for name in PLATFORM_PACKAGES:
         importlib.import_module(f"dcx.platform.{name}").init_app(app)
 
@@ -142,6 +143,7 @@ def register_template_context(app: Flask) -> None:
                 link for provider in app.extensions["dcx_profile_links"] for link in provider()
             ],
             "showcase_now": clock.now(),
+            "platform_scripts": app.extensions["dcx_scripts"],
         }
 
     @app.before_request
