@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -66,6 +66,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def _select_locale() -> str:
     languages = ("en", "es", "ro")
+    if not has_request_context():  # jobs and commands speak the default language
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -161,5 +163,10 @@ def register_shellcontext(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """The `flask dcx ...` command group."""
     from dcx.cli import dcx_group
+    from dcx.verticals import registry
 
+    with app.app_context():
+        for vertical in registry():
+            if vertical.cli is not None:
+                dcx_group.add_command(vertical.cli, vertical.key)
     app.cli.add_command(dcx_group)

@@ -69,5 +69,5 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "es", "ro"),
         "WTF_CSRF_TIME_LIMIT": None,
-        "SCHEDULER_ENABLED": False,
+        "JOBS_LEASE_SECONDS": int(os.environ.get("JOBS_LEASE_SECONDS", "600")),
     }

@@ -105,6 +105,7 @@ class Vertical:
     obligations: Callable[[int, date, date], Iterable[Obligation]] | None = None
     calendar: Callable[[int], Iterable[CalendarEntry]] | None = None
     summary_card: Callable[[int], Mapping[str, Any] | None] | None = None
+    cli: Any = None  # a click group, mounted as `flask dcx <key> ...`
 
     @property
     def index_endpoint(self) -> str:

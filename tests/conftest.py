@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import stamp
 from sqlalchemy import event, text
 from werkzeug.serving import make_server
@@ -35,6 +37,23 @@ def _base_config(tmp: Path, uri: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
     }
+
+
+class RequestScopedClient(FlaskClient):
+    """A test client whose every request runs in a fresh app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the whole test (so tests can use
+    ``db.session``); without this, requests would reuse it and share ``g``, leaking the
+    signed-in user of one client into another's request. After each request the test's own
+    session forgets what it had loaded, so it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        g.pop("_dcx_clock_offset", None)  # the request may have moved the demo clock
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +91,7 @@ def app(_schema, tmp_path, app_config):
         shutil.copy(_schema, target)
         uri = f"sqlite:///{target}"
     application = create_app({**_base_config(tmp_path, uri), **app_config})
+    application.test_client_class = RequestScopedClient
     with application.app_context():
         yield application
         db.session.remove()

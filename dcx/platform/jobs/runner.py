@@ -25,7 +25,6 @@ from dcx.platform import clock
 from dcx.platform.jobs.models import JobRun
 from dcx.verticals import JobSpec, registry
 
-LEASE = timedelta(minutes=10)
 _WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=35), timedelta(days=400))
 
 
@@ -69,6 +68,11 @@ def next_due(spec: JobSpec, now: datetime) -> datetime | None:
     return trigger_for(spec).get_next_fire_time(None, now + timedelta(seconds=1))
 
 
+def lease() -> timedelta:
+    """How long a run may stay ``running`` before another process may take it over."""
+    return timedelta(seconds=current_app.config.get("JOBS_LEASE_SECONDS", 600))
+
+
 def claim(job_id: str, scheduled_for: datetime, owner: str) -> JobRun | None:
     """Claim the run of ``job_id`` for ``scheduled_for``; None if another process has it."""
     now = clock.now()
@@ -86,7 +90,7 @@ def claim(job_id: str, scheduled_for: datetime, owner: str) -> JobRun | None:
             JobRun.job_id == job_id,
             JobRun.scheduled_for == scheduled_for,
             JobRun.status == "running",
-            JobRun.started_at < now - LEASE,
+            JobRun.started_at < now - lease(),
         )
         .values(owner=owner, started_at=now, error="re-claimed after the lease ran out")
     )
@@ -134,7 +138,7 @@ def run_due_jobs(now: datetime | None = None, owner: str | None = None) -> list[
                 JobRun.job_id == spec.id, JobRun.scheduled_for == due
             )
         ).first()
-        if already and not (already.status == "running" and already.started_at < now - LEASE):
+        if already and not (already.status == "running" and already.started_at < now - lease()):
             continue
         run = claim(spec.id, due, owner)
         if run is not None:
