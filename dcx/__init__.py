@@ -89,7 +89,16 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-PLATFORM_PACKAGES = ("accounts", "site", "api", "jobs", "notify", "timeline", "drafts")
+PLATFORM_PACKAGES = (
+    "accounts",
+    "site",
+    "api",
+    "jobs",
+    "notify",
+    "timeline",
+    "drafts",
+    "showcase",
+)
 
 
 def register_platform(app: Flask) -> None:
@@ -134,8 +143,9 @@ def register_template_context(app: Flask) -> None:
             for provider in app.extensions["dcx_user_nav"]:
                 user_nav.extend(provider(current_user))
         return {
-            "brand": app.extensions.get("dcx_brand")
-            or {"name": app.config["DCX_BRAND"], "colour": "#1f4e79"},
+            "brand": app.extensions["dcx_brand_provider"]()
+            if "dcx_brand_provider" in app.extensions
+            else {"name": app.config["DCX_BRAND"], "colour": "#1f4e79"},
             "verticals": list(registry()),
             "languages": LANGUAGE_LABELS,
             "current_locale": _select_locale() if request else "en",

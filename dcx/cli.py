@@ -20,6 +20,16 @@ def upgrade_database() -> None:
     upgrade(revision="heads")
 
 
+def _check_showcase(showcase: str) -> None:
+    """Read the showcase files before touching the database; one clear line if malformed."""
+    from dcx.platform.showcase.loader import ShowcaseError, read_showcase
+
+    try:
+        read_showcase(showcase)
+    except ShowcaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _seed(showcase: str) -> None:
     from dcx.platform.showcase.loader import ShowcaseError, seed_showcase
     from dcx.verticals import registry
@@ -36,6 +46,7 @@ def _seed(showcase: str) -> None:
 @click.option("--showcase", default="default", show_default=True, help="Folder in seeds/ to load.")
 def seed_command(showcase: str) -> None:
     """Create the schema if needed and load a showcase (seeding twice changes nothing)."""
+    _check_showcase(showcase)
     upgrade_database()
     _seed(showcase)
     click.echo(f"Seeded showcase {showcase!r}.")
@@ -50,6 +61,7 @@ def reset_command(showcase: str, yes: bool) -> None:
 
     if not yes:
         click.confirm("This deletes every row in the database. Go on?", abort=True)
+    _check_showcase(showcase)
     upgrade_database()
     wipe()
     _seed(showcase)
@@ -80,6 +92,7 @@ def create_user_command(email: str, name: str, role: str, department: str, passw
 @click.option("--showcase", default="default", show_default=True)
 def demo_command(host: str, port: int, showcase: str) -> None:
     """Seed the showcase and serve it on this laptop, with the scheduler beside the web server."""
+    _check_showcase(showcase)
     upgrade_database()
     _seed(showcase)
     starter = current_app.extensions.get("dcx_demo_starters", [])
@@ -169,3 +182,31 @@ def jobs_run(job_id: str | None) -> None:
         click.echo(
             f"{run.job_id}: {run.status} ({run.count}){' ' + run.error[-200:] if run.error else ''}"
         )
+
+
+@dcx_group.command("new-vertical")
+@click.argument("key")
+@click.option("--title", default="", help="The industry's name as people read it.")
+@click.option(
+    "--register", is_flag=True, help="Also add dcx.KEY to DEFAULT_VERTICALS in dcx/config.py."
+)
+def new_vertical_command(key: str, title: str, register: bool) -> None:
+    """Write a working vertical KEY: package, migration, seed file and tests."""
+    from pathlib import Path
+
+    from dcx.platform.scaffold import writer
+
+    root = Path(current_app.root_path).parent
+    try:
+        written = writer.write(writer.plan(key, title, root))
+        if register:
+            writer.register(key, root)
+    except writer.ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in written:
+        click.echo(f"  wrote {path.relative_to(root)}")
+    if register:
+        click.echo(f"Added dcx.{key} to DEFAULT_VERTICALS in dcx/config.py.")
+    else:
+        click.echo(f'Now add one line to DEFAULT_VERTICALS in dcx/config.py:  "dcx.{key}",')
+        click.echo(f"  (or set DCX_VERTICALS=...,dcx.{key} in the environment)")

@@ -69,5 +69,6 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "es", "ro"),
         "WTF_CSRF_TIME_LIMIT": None,
+        "DCX_TOURS_SIGN_IN": _bool(os.environ.get("DCX_TOURS_SIGN_IN"), True),
         "JOBS_LEASE_SECONDS": int(os.environ.get("JOBS_LEASE_SECONDS", "600")),
     }

@@ -36,6 +36,8 @@ def _base_config(tmp: Path, uri: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # argon2id still, with cheap parameters: hashing is not what these tests measure
+        "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     }
 
 

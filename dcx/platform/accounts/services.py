@@ -12,6 +12,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
+from flask import current_app, has_app_context
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
@@ -20,7 +21,17 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import ROLES, AccountSession, SignInFailure, User
 
 MIN_PASSWORD_LENGTH = 12
-_hasher = PasswordHasher()
+
+
+def _hasher() -> PasswordHasher:
+    """The app's argon2id hasher; tests configure cheaper parameters, never another scheme."""
+    if not has_app_context():
+        return PasswordHasher()
+    hasher = current_app.extensions.get("dcx_password_hasher")
+    if hasher is None:
+        hasher = PasswordHasher(**current_app.config.get("ARGON2_PARAMETERS", {}))
+        current_app.extensions["dcx_password_hasher"] = hasher
+    return hasher
 
 
 class AccountError(ValueError):
@@ -31,17 +42,17 @@ def hash_password(password: str) -> str:
     """Hash with argon2id; the result starts with its scheme, ``$argon2id$``."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(user: User, password: str) -> bool:
     """True when ``password`` matches; rehashes in place when the parameters have changed."""
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     return True
 
 

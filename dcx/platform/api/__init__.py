@@ -8,5 +8,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Create the registry of API routes that verticals fill in."""
-    app.extensions.setdefault("dcx_api_routes", [])
+    """Mount the OpenAPI document and the API reference page."""
+    from dcx.platform.api.views import bp
+
+    app.register_blueprint(bp)

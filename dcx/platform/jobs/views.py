@@ -9,6 +9,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.views import role_required
 from dcx.platform.jobs import runner
+from dcx.platform.showcase.presenter import presenter_required
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -43,7 +44,7 @@ def run(job_id: str):
 
 
 @bp.route("/clock", methods=["POST"])
-@role_required("admin")
+@presenter_required
 def move_clock():
     """Move the demo clock forward (or reset it) and run whatever became due."""
     step = request.form.get("step", "")

@@ -8,10 +8,13 @@ vertical's seed gets-or-creates on natural keys, so seeding twice changes nothin
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
+from flask import current_app, has_app_context
 from sqlalchemy import delete
 
 from dcx.extensions import db
@@ -42,14 +45,30 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def read_showcase(name: str, seeds_dir: Path | None = None) -> dict[str, Any]:
     """Read and check ``seeds/<name>/``; raise ShowcaseError naming the file and field."""
-    folder = (seeds_dir or SEEDS_DIR) / name
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,60}", name or ""):
+        raise ShowcaseError(f"{name!r}: a showcase name is letters, digits, - and _")
+    if seeds_dir is None:
+        seeds_dir = (
+            Path(current_app.config.get("DCX_SEEDS_DIR") or SEEDS_DIR)
+            if has_app_context()
+            else SEEDS_DIR
+        )
+    folder = seeds_dir / name
     main = folder / "showcase.yaml"
     if not main.is_file():
         raise ShowcaseError(f"{main}: no such showcase file")
     data = _read_yaml(main)
     brand = data.get("brand")
-    if not isinstance(brand, dict) or not isinstance(brand.get("name"), str):
+    if (
+        not isinstance(brand, dict)
+        or not isinstance(brand.get("name"), str)
+        or not brand["name"].strip()
+    ):
         raise ShowcaseError(f"{main}: field 'brand.name' is required")
+    colour = brand.get("colour", "#1f4e79")
+    if not isinstance(colour, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise ShowcaseError(f"{main}: field 'brand.colour' must look like #1f4e79")
+    brand["colour"] = colour
     personas = data.get("personas")
     if not isinstance(personas, list) or not personas:
         raise ShowcaseError(f"{main}: field 'personas' must be a non-empty list")
@@ -59,6 +78,13 @@ def read_showcase(name: str, seeds_dir: Path | None = None) -> dict[str, Any]:
                 raise ShowcaseError(f"{main}: field 'personas[{i}].{field}' is required")
         if p.get("role", "customer") not in ROLES:
             raise ShowcaseError(f"{main}: field 'personas[{i}].role' must be one of {ROLES}")
+        if len(p["password"]) < 12:
+            raise ShowcaseError(
+                f"{main}: field 'personas[{i}].password' needs 12 characters or more"
+            )
+    keys = [p["key"] for p in personas]
+    if len(set(keys)) != len(keys):
+        raise ShowcaseError(f"{main}: field 'personas' has a key twice")
     data["verticals"] = {
         path.stem: _read_yaml(path)
         for path in sorted(folder.glob("*.yaml"))
@@ -87,13 +113,21 @@ def seed_personas(personas: list[dict[str, Any]]) -> dict[str, User]:
 
 
 def seed_showcase(
-    registry: VerticalRegistry, name: str = "default", seed: int = 2026
+    registry: VerticalRegistry,
+    name: str = "default",
+    seed: int = 2026,
+    only: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """Seed personas and every loaded vertical from the showcase ``name``; the caller commits."""
+    """Seed personas and every loaded vertical (or those in ``only``) from the showcase ``name``.
+
+    The caller commits.
+    """
     data = read_showcase(name)
     users = seed_personas(data["personas"])
+    remember_showcase(data)
+    wanted = None if only is None else set(only)
     for vertical in registry:
-        if vertical.seed is None:
+        if vertical.seed is None or (wanted is not None and vertical.key not in wanted):
             continue
         vertical.seed(
             SeedContext(
@@ -107,8 +141,21 @@ def seed_showcase(
     return data
 
 
+def remember_showcase(data: dict[str, Any]) -> None:
+    """Record which showcase is loaded, so every page shows its brand."""
+    from dcx.platform.showcase.models import ShowcaseState
+
+    state = db.session.get(ShowcaseState, 1) or ShowcaseState(id=1)
+    state.name = data["name"]
+    state.brand_name = data["brand"]["name"][:120]
+    state.brand_colour = data["brand"]["colour"]
+    db.session.add(state)
+    db.session.flush()
+
+
 def wipe() -> None:
     """Delete every row of every table (children first), keeping the schema."""
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(delete(table))
     db.session.flush()
+    db.session.expunge_all()  # the deleted rows' objects must not shadow the reseeded ones

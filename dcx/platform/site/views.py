@@ -13,9 +13,11 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from dcx.platform.accounts.services import is_safe_next
+from dcx.platform.site.overview import overview_for
 from dcx.verticals import registry
 
 bp = Blueprint("site", __name__, template_folder="templates")
@@ -23,8 +25,11 @@ bp = Blueprint("site", __name__, template_folder="templates")
 
 @bp.route("/")
 def home():
-    """The six industry stories as cards, each with its persona and a start button."""
-    return render_template("site/home.html", stories=list(registry()))
+    """The six stories as cards; for a signed-in customer, first what needs their attention."""
+    overview = None
+    if current_user.is_authenticated and current_user.role == "customer":
+        overview = overview_for(current_user.id)
+    return render_template("site/home.html", stories=list(registry()), overview=overview)
 
 
 @bp.route("/language/<code>")

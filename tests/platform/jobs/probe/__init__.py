@@ -8,23 +8,58 @@ import os
 import time
 from datetime import datetime, timedelta
 
-from flask import Blueprint
+from flask import Blueprint, render_template
 from sqlalchemy import exists, select
 
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
+from dcx.platform.api.services import api_error, bearer_token, ingest_route
 from dcx.platform.notify.models import Message
 from dcx.platform.notify.services import notify_bulk
-from dcx.verticals import CalendarEntry, JobSpec, Topic, Vertical
+from dcx.verticals import CalendarEntry, JobSpec, Topic, TourStep, Vertical
 
 bp = Blueprint("probe", __name__, template_folder="templates")
+api_bp = Blueprint("probe_api", __name__)
+
+READING = {
+    "type": "object",
+    "required": ["readings"],
+    "additionalProperties": False,
+    "properties": {
+        "readings": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "items": {
+                "type": "object",
+                "required": ["value"],
+                "properties": {"value": {"type": "integer", "minimum": 0, "maximum": 1000}},
+            },
+        }
+    },
+}
+
+
+@ingest_route(
+    api_bp,
+    "/things/<int:thing_id>/readings",
+    summary="Send readings of a thing",
+    request_schema=READING,
+)
+def readings(body, thing_id: int):
+    """Accept readings from the probe's thing 7 only (token "probe-token")."""
+    if bearer_token() != "probe-token":
+        return api_error(401, "wrong token")
+    if thing_id != 7:
+        return api_error(404, "no such thing")
+    return {"accepted": len(body["readings"])}
 
 
 @bp.route("/")
 def index():
     """The probe's landing page."""
-    return "probe"
+    return render_template("probe/index.html")
 
 
 def monthly_summary(now: datetime) -> int:
@@ -83,6 +118,26 @@ vertical = Vertical(
     title="Probe",
     story="A vertical for the runner's tests.",
     blueprint=bp,
+    api_blueprint=api_bp,
+    tour=(
+        TourStep(
+            "The probe's front door",
+            "Where the story starts.",
+            "probe.index",
+            "alex",
+            "#probe-capabilities",
+        ),
+        TourStep(
+            "Your timeline", "Everything in one place.", "timeline.mine", "alex", "#timeline-filter"
+        ),
+        TourStep(
+            "As staff",
+            "The same customer, seen by staff.",
+            "timeline.customers",
+            "bank_advisor",
+            "#customer-list",
+        ),
+    ),
     calendar=calendar,
     summary_card=summary_card,
     timeline_kinds={"poked": "Poked"},

@@ -1,0 +1,97 @@
+"""Presenter mode: who is presenting, "view as" a persona and back, the loaded brand.
+
+The presenter is an admin. "View as" signs this browser in as a persona and remembers the
+presenter's id in the signed session, so the presenter bar stays and "back" returns to the
+admin account. Guided tours may also sign a visitor in as the persona of a step when
+``DCX_TOURS_SIGN_IN`` is on (the default for a showcase; turn it off anywhere real).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, session
+from flask_login import current_user
+from sqlalchemy import select
+
+from dcx.extensions import db
+from dcx.platform.accounts.models import User
+from dcx.platform.showcase.loader import ShowcaseError, read_showcase
+from dcx.platform.showcase.models import ShowcaseState
+
+PRESENTER_KEY = "dcx_presenter_id"
+
+
+def presenter() -> User | None:
+    """The admin presenting in this browser: the signed-in admin, or the one viewing as a persona."""
+    if not current_user.is_authenticated:
+        return None
+    if current_user.is_admin:
+        return current_user._get_current_object()
+    presenter_id = session.get(PRESENTER_KEY)
+    if presenter_id is None:
+        return None
+    user = db.session.get(User, presenter_id)
+    return user if user is not None and user.is_admin else None
+
+
+def presenter_required(view):
+    """Allow only a presenter (an admin, or an admin viewing as a persona); others get 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if presenter() is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def state() -> ShowcaseState | None:
+    """The loaded showcase's row, or None before the first seed."""
+    return db.session.get(ShowcaseState, 1)
+
+
+def showcase_name() -> str:
+    """The name of the loaded showcase (the configured one before any seed)."""
+    loaded = state()
+    return loaded.name if loaded else current_app.config["DCX_SHOWCASE"]
+
+
+def showcase_data(name: str | None = None) -> dict[str, Any]:
+    """The showcase file's content, read once per app and showcase name."""
+    name = name or showcase_name()
+    cache = current_app.extensions.setdefault("dcx_showcase_cache", {})
+    if name not in cache:
+        try:
+            cache[name] = read_showcase(name)
+        except ShowcaseError:
+            cache[name] = {"name": name, "brand": {"name": name}, "personas": [], "verticals": {}}
+    return cache[name]
+
+
+def personas() -> list[dict[str, Any]]:
+    """The personas of the loaded showcase, with their accounts where they exist (one query)."""
+    listed = showcase_data()["personas"]
+    emails = [p["email"].lower() for p in listed]
+    users = {
+        u.email: u for u in db.session.execute(select(User).where(User.email.in_(emails))).scalars()
+    }
+    return [{**p, "user": users.get(p["email"].lower())} for p in listed]
+
+
+def persona_user(key: str) -> User | None:
+    """The account of the persona ``key`` in the loaded showcase, or None."""
+    for p in personas():
+        if p["key"] == key:
+            return p["user"]
+    return None
+
+
+def brand() -> dict[str, str]:
+    """The brand every page shows: the loaded showcase's, else the configured name."""
+    loaded = state()
+    if loaded is not None:
+        return {"name": loaded.brand_name, "colour": loaded.brand_colour}
+    return {"name": current_app.config["DCX_BRAND"], "colour": "#1f4e79"}

@@ -1,0 +1,178 @@
+"""Showcase files, presenter mode, tours and the customer's home across industries."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from dcx.config import DEFAULT_VERTICALS
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.accounts.models import User
+from dcx.platform.showcase.loader import ShowcaseError, read_showcase, seed_showcase
+from dcx.platform.timeline.services import record
+from dcx.verticals import Obligation
+
+PROBE = "tests.platform.jobs.probe"
+DEFAULT = Path(__file__).resolve().parents[3] / "seeds" / "default" / "showcase.yaml"
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    """A seeds folder with the default showcase and a rebranded copy."""
+    folder = tmp_path / "seeds"
+    for name, brand in (("default", "DCX Showcase"), ("acme", "Acme Group")):
+        (folder / name).mkdir(parents=True)
+        text = DEFAULT.read_text().replace("name: DCX Showcase", f"name: {brand}")
+        if name == "acme":
+            text = text.replace("Alex Morgan", "Ada Acme").replace('"#1f4e79"', '"#8b0000"')
+        (folder / name / "showcase.yaml").write_text(text)
+    return folder
+
+
+@pytest.fixture
+def app_config(seeds):
+    return {"DCX_VERTICALS": (*DEFAULT_VERTICALS, PROBE), "DCX_SEEDS_DIR": str(seeds)}
+
+
+@pytest.fixture
+def seeded(app):
+    seed_showcase(app.extensions["dcx_verticals"], "default", only=())  # personas only: fast
+    db.session.commit()
+
+
+def _login(client, email, password):
+    return client.post("/account/signin", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def presenter(client, seeded):
+    _login(client, "admin@dcx.example", "showcase-admin-2026")
+    return client
+
+
+def test_a_second_showcase_brings_its_brand_and_people(app, client, runner):
+    result = runner.invoke(args=["dcx", "seed", "--showcase", "acme"])
+    assert result.exit_code == 0, result.output
+    page = client.get("/").get_data(as_text=True)
+    assert "Acme Group" in page and "#8b0000" in page
+    assert db.session.execute(select(User).where(User.name == "Ada Acme")).scalar_one()
+
+
+@pytest.mark.parametrize(
+    "mutate,field",
+    [
+        (lambda t: t.replace("name: DCX Showcase", "name: ''"), "brand.name"),
+        (lambda t: t.replace('colour: "#1f4e79"', "colour: blue"), "brand.colour"),
+        (
+            lambda t: t.replace("password: showcase-alex-2026", "password: short"),
+            "personas[0].password",
+        ),
+        (lambda t: t.replace("role: admin", "role: boss"), "role"),
+        (lambda t: t + "\n  - [unclosed", "line"),
+    ],
+)
+def test_a_malformed_showcase_names_file_and_field_and_changes_nothing(
+    app, runner, seeds, mutate, field
+):
+    bad = seeds / "broken"
+    bad.mkdir()
+    (bad / "showcase.yaml").write_text(mutate(DEFAULT.read_text()))
+    before = db.session.execute(select(func.count()).select_from(User)).scalar_one()
+    result = runner.invoke(args=["dcx", "seed", "--showcase", "broken"])
+    assert result.exit_code != 0
+    assert "broken/showcase.yaml" in result.output and field in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == before
+
+
+def test_showcase_names_cannot_escape_the_seeds_folder(app):
+    with pytest.raises(ShowcaseError):
+        read_showcase("../etc")
+
+
+def test_presenter_views_as_a_persona_and_back(presenter):
+    page = presenter.get("/").get_data(as_text=True)
+    assert 'id="presenter-bar"' in page and 'data-persona="alex"' in page
+    presenter.post("/showcase/view-as/alex")
+    page = presenter.get("/").get_data(as_text=True)
+    assert "Alex Morgan" in page and 'id="presenter-back"' in page
+    presenter.post("/showcase/back")
+    assert 'id="presenter-back"' not in presenter.get("/").get_data(as_text=True)
+    assert "Pat Presenter" in presenter.get("/").get_data(as_text=True)
+
+
+def test_customers_get_no_presenter_bar_and_no_controls(client, seeded):
+    _login(client, "alex@dcx.example", "showcase-alex-2026")
+    assert 'id="presenter-bar"' not in client.get("/").get_data(as_text=True)
+    assert client.post("/showcase/view-as/admin").status_code == 403
+    assert client.post("/showcase/reset", data={"confirm": "yes"}).status_code == 403
+    assert client.post("/admin/clock", data={"step": "30d"}).status_code == 403
+
+
+def test_presenter_moves_the_clock_while_viewing_as_a_persona(presenter):
+    presenter.post("/showcase/view-as/alex")
+    before = clock.now()
+    assert (
+        presenter.post("/admin/clock", data={"step": "1w", "next": "/timeline"}).headers["Location"]
+        == "/timeline"
+    )
+    assert clock.now() - before >= timedelta(days=7)
+
+
+def test_reset_brings_back_the_seeded_state(presenter):
+    db.session.add(User(email="stray@example.com", name="Stray", password_hash="x"))
+    db.session.commit()
+    assert presenter.post("/showcase/reset").status_code == 400  # no confirmation
+    response = presenter.post("/showcase/reset", data={"confirm": "yes"})
+    assert response.status_code == 302
+    assert db.session.execute(select(User).where(User.email == "stray@example.com")).first() is None
+    assert (
+        db.session.execute(select(User).where(User.email == "alex@dcx.example")).first() is not None
+    )
+    assert 'id="presenter-bar"' in presenter.get("/").get_data(as_text=True)  # still presenting
+
+
+def test_a_tour_walks_its_steps_as_their_personas(client, seeded):
+    response = client.get("/showcase/tours/probe")
+    assert response.headers["Location"] == "/probe/"
+    page = client.get("/probe/").get_data(as_text=True)
+    assert "Step 1 of 3" in page and 'data-selector="#probe-capabilities"' in page
+    assert "Alex Morgan" in page  # signed in as the step's persona
+    client.get("/showcase/tours/probe/3")
+    page = client.get("/staff/customers").get_data(as_text=True)
+    assert "Step 3 of 3" in page and "Sam Advisor" in page and 'id="tour-finish"' in page
+    client.post("/showcase/tours/exit")
+    assert "Step 3 of 3" not in client.get("/staff/customers").get_data(as_text=True)
+    assert client.get("/showcase/tours/probe/9").status_code == 404
+    assert client.get("/showcase/tours/nope").status_code == 404
+
+
+def test_tours_do_not_sign_in_when_turned_off(app, client, seeded):
+    app.config["DCX_TOURS_SIGN_IN"] = False
+    client.get("/showcase/tours/probe")
+    assert "Alex Morgan" not in client.get("/probe/").get_data(as_text=True)
+
+
+def test_the_customer_home_shows_what_needs_attention(app, client, seeded):
+    alex = db.session.execute(select(User).where(User.email == "alex@dcx.example")).scalar_one()
+    registry = app.extensions["dcx_verticals"]
+    import dataclasses
+
+    def obligations(user_id, start, end):
+        return [
+            Obligation(
+                "probe", "Probe instalment", start + timedelta(days=2), 12345, "EUR", "/probe/"
+            )
+        ]
+
+    registry._by_key["probe"] = dataclasses.replace(registry.get("probe"), obligations=obligations)
+    record(alex, "probe", "poked", "Poked the probe")
+    db.session.commit()
+    _login(client, "alex@dcx.example", "showcase-alex-2026")
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="customer-overview"' in page
+    assert "Probe instalment" in page and "123.45" in page
+    assert "Probe appointment" in page  # the probe's calendar entry, a week away
+    assert "Poked the probe" in page
