@@ -14,7 +14,7 @@ OWN_PAGES = {"/api/v1/openapi.json", "/api/v1/docs"}
 
 @pytest.fixture
 def app_config():
-    return {"DCX_VERTICALS": (PROBE,)}
+    return {"DCX_VERTICALS": (*DEFAULT_VERTICALS, PROBE)}
 
 
 def _document(client):
