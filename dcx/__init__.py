@@ -98,6 +98,7 @@ PLATFORM_PACKAGES = (
     "timeline",
     "drafts",
     "showcase",
+    "assessment",
 )
 
 

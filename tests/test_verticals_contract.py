@@ -47,3 +47,46 @@ def test_home_lists_every_story(client):
         assert (
             f'<article class="card h-100 shadow-sm dcx-story-card" data-vertical="{key}">' in body
         )
+
+
+def _row_counts(prefix: str) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from dcx.extensions import db
+
+    return {
+        table.name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in db.metadata.sorted_tables
+        if table.name.startswith(f"{prefix}_")
+    }
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_seeding_twice_changes_nothing(app, key):
+    from dcx.extensions import db
+    from dcx.platform.showcase.loader import seed_showcase
+
+    registry = app.extensions["dcx_verticals"]
+    seed_showcase(registry, "default", only=(key,))
+    db.session.commit()
+    first = _row_counts(key)
+    seed_showcase(registry, "default", only=(key,))
+    db.session.commit()
+    assert _row_counts(key) == first
+    if registry.get(key).seed is not None:
+        assert sum(first.values()) > 0, f"{key} seeds nothing"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_tour_steps_open_real_pages_as_real_personas(app, client, key):
+    from dcx.platform.showcase.loader import read_showcase
+
+    vertical = app.extensions["dcx_verticals"].get(key)
+    personas = {p["key"] for p in read_showcase("default")["personas"]}
+    endpoints = set(app.view_functions)
+    for step in vertical.tour:
+        assert step.endpoint in endpoints, step
+        assert not step.persona or step.persona in personas, step
+        assert step.narration and step.title
+    if vertical.tour:
+        assert f'data-tour="{key}"' in client.get("/showcase/tours").get_data(as_text=True)

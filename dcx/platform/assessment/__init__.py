@@ -1,0 +1,10 @@
+"""The DCX maturity self-assessment: a prospect scores their own organisation."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the assessment's blueprint and models."""
+    from dcx.platform.assessment import views
+
+    app.register_blueprint(views.bp)
