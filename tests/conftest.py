@@ -24,7 +24,28 @@ from dcx import create_app
 from dcx.extensions import db
 
 PASSWORD = "correct horse battery"
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
+def _database_url() -> str:
+    """The PostgreSQL URL for this test process: one database per xdist worker, made on demand."""
+    url = os.environ.get("DATABASE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+DATABASE_URL = _database_url()
 
 
 def _base_config(tmp: Path, uri: str) -> dict:
