@@ -103,3 +103,36 @@ def test_a_new_password_retires_the_old_feed_url(app, customer):
     old = calendar.feed_secret(customer)
     customer.password_hash = "$argon2id$changed"
     assert calendar.user_for_feed(customer.id, old) is None
+
+
+def _events(user_id: int, n: int) -> None:
+    for i in range(n):
+        record(user_id, "probe", "poked", f"Event {i}")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/timeline", "/", "/calendar"])
+def test_customer_pages_run_the_same_queries_for_few_or_many_events(client, customer, query_counter, path):
+    _events(customer.id, 3)
+    client.get(path)  # warm up anything cached per app
+    with query_counter() as few:
+        assert client.get(path).status_code == 200
+    _events(customer.id, 60)
+    with query_counter() as many:
+        assert client.get(path).status_code == 200
+    assert few() == many()
+
+
+def test_customer_360_queries_do_not_grow_with_history(client, customer, staff_client, query_counter):
+    staff, _ = staff_client("banking")
+    _events(customer.id, 3)
+    staff.get(f"/staff/customers/{customer.id}")
+    with query_counter() as few:
+        staff.get(f"/staff/customers/{customer.id}")
+    _events(customer.id, 60)
+    for i in range(30):
+        notify(customer, "probe.summary", f"Message {i}")
+    db.session.commit()
+    with query_counter() as many:
+        staff.get(f"/staff/customers/{customer.id}")
+    assert few() == many()
