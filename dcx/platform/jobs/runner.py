@@ -34,8 +34,12 @@ def owner_name() -> str:
 
 
 def all_jobs() -> list[JobSpec]:
-    """The platform's jobs and every vertical's, in a stable order."""
-    return [*current_app.extensions.get("dcx_platform_jobs", []), *registry().jobs()]
+    """Every vertical's jobs, then the platform's, in a stable order.
+
+    The platform's come last so that what the verticals' jobs just sent is delivered (and
+    reaches the presenter's phone preview) in the same pass.
+    """
+    return [*registry().jobs(), *current_app.extensions.get("dcx_platform_jobs", [])]
 
 
 def find_job(job_id: str) -> JobSpec | None:

@@ -12,7 +12,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 
 CHANNELS = ("inbox", "email", "sms", "push")
-OUTBOX_STATUSES = ("pending", "sent", "failed")
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 
 class Message(db.Model):
@@ -60,6 +60,9 @@ class Delivery(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # What the adapter actually sent (the SMS text, the push line, the email's subject and
+    # body): the presenter's phone preview shows exactly this.
+    rendered: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     message: Mapped[Message] = relationship(back_populates="deliveries")
 
@@ -74,3 +77,21 @@ class Preference(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(64))
     channels: Mapped[str] = mapped_column(String(64), default="")
+
+
+class QuietHours(db.Model):
+    """A customer's quiet hours: SMS and push wait until they end (email and inbox do not).
+
+    Minutes after local midnight in the customer's time zone; a start after the end wraps
+    past midnight (22:00-07:00).
+    """
+
+    __tablename__ = "notify_quiet_hours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), unique=True
+    )
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")

@@ -8,15 +8,18 @@ message once-only per customer: a second call with the same key inserts nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import time
 from typing import Any
 
-from sqlalchemy import and_, insert, literal, or_, select
+from sqlalchemy import and_, insert, literal, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
-from dcx.platform.notify.models import CHANNELS, Delivery, Message, Preference
+from dcx.platform.notify.models import CHANNELS, Delivery, Message, Preference, QuietHours
+from dcx.platform.notify.quiet import minute_of, zone
 from dcx.verticals import registry
 
 EXTERNAL_CHANNELS = ("email", "sms", "push")
@@ -92,12 +95,21 @@ def notify_bulk(topic: str, rows: Iterable[Mapping[str, Any]]) -> int:
         return 0
     for start in range(0, len(values), 500):
         db.session.execute(insert_ignoring_duplicates(Message), values[start : start + 500])
-    keys = sorted({v["key"] for v in values})
     defaults = default_channels(topic)
     for channel in EXTERNAL_CHANNELS:
         chose_it = Preference.channels.contains(channel)
         wants = or_(and_(Preference.id.is_(None), literal(channel in defaults)), chose_it)
-        for start in range(0, len(keys), 500):
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            # Only the messages this call inserted (its own created_at), for the offered
+            # customers and keys: a rerun, or another customer's older message under a
+            # shared key, gets no new outbox rows.
+            this_call = and_(
+                Message.topic == topic,
+                Message.created_at == now,
+                Message.user_id.in_({v["user_id"] for v in chunk}),
+                Message.key.in_({v["key"] for v in chunk}),
+            )
             chosen = (
                 select(
                     Message.id,
@@ -116,8 +128,7 @@ def notify_bulk(topic: str, rows: Iterable[Mapping[str, Any]]) -> int:
                 .outerjoin(
                     Delivery, and_(Delivery.message_id == Message.id, Delivery.channel == channel)
                 )
-                .where(Message.topic == topic, Message.key.in_(keys[start : start + 500]))
-                .where(Delivery.id.is_(None), wants)
+                .where(this_call, Delivery.id.is_(None), wants)
             )
             db.session.execute(
                 insert(Delivery).from_select(
@@ -147,4 +158,131 @@ def unread_count(user_id: int) -> int:
     ).scalar_one()
 
 
-__all__ = ["CHANNELS", "channels_for", "notify", "notify_bulk", "unread_count"]
+# --- the inbox ---------------------------------------------------------------------------
+
+
+def inbox_page(user_id: int, page: int = 1, per_page: int = 20):
+    """One page of the customer's inbox, newest first, with each message's deliveries."""
+    stmt = (
+        select(Message)
+        .where(Message.user_id == user_id)
+        .options(selectinload(Message.deliveries))
+        .order_by(Message.created_at.desc(), Message.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def mark_read(message: Message) -> Message:
+    """Mark one message read (keeping the first time it was read)."""
+    if message.read_at is None:
+        message.read_at = clock.now()
+        db.session.flush()
+    return message
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread message of the customer read; returns how many changed."""
+    result = db.session.execute(
+        update(Message)
+        .where(Message.user_id == user_id, Message.read_at.is_(None))
+        .values(read_at=clock.now())
+    )
+    db.session.flush()
+    return result.rowcount
+
+
+def phone_messages(user_id: int, limit: int = 50) -> list[tuple[Delivery, Message]]:
+    """The SMS and push messages sent to the customer, newest first (the phone preview)."""
+    rows = db.session.execute(
+        select(Delivery, Message)
+        .join(Message, Message.id == Delivery.message_id)
+        .where(
+            Delivery.user_id == user_id,
+            Delivery.channel.in_(("sms", "push")),
+            Delivery.status == "sent",
+        )
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(limit)
+    ).all()
+    return [(delivery, message) for delivery, message in rows]
+
+
+# --- preferences -------------------------------------------------------------------------
+
+
+def preferences(user_id: int) -> dict[str, tuple[str, ...]]:
+    """The external channels per declared topic: the customer's choice, else the default."""
+    chosen = dict(
+        db.session.execute(
+            select(Preference.topic, Preference.channels).where(Preference.user_id == user_id)
+        ).all()
+    )
+    result = {}
+    for key in registry().topics():
+        if key in chosen:
+            result[key] = tuple(c for c in chosen[key].split(",") if c in EXTERNAL_CHANNELS)
+        else:
+            result[key] = default_channels(key)
+    return result
+
+
+def save_preferences(user_id: int, choices: Mapping[str, Iterable[str]]) -> None:
+    """Store the customer's channels per topic (unknown channels are ignored)."""
+    existing = {
+        p.topic: p
+        for p in db.session.execute(
+            select(Preference).where(Preference.user_id == user_id)
+        ).scalars()
+    }
+    for topic, channels in choices.items():
+        value = ",".join(c for c in EXTERNAL_CHANNELS if c in set(channels))
+        row = existing.get(topic)
+        if row is None:
+            db.session.add(Preference(user_id=user_id, topic=topic, channels=value))
+        else:
+            row.channels = value
+    db.session.flush()
+
+
+def quiet_hours(user_id: int) -> QuietHours | None:
+    """The customer's quiet hours, or None if they set none."""
+    return db.session.execute(
+        select(QuietHours).where(QuietHours.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def set_quiet_hours(
+    user_id: int, start: time | None, end: time | None, timezone: str = "UTC"
+) -> QuietHours | None:
+    """Set the customer's quiet hours (SMS and push wait); ``start=None`` removes them."""
+    row = quiet_hours(user_id)
+    if start is None or end is None:
+        if row is not None:
+            db.session.delete(row)
+            db.session.flush()
+        return None
+    if row is None:
+        row = QuietHours(user_id=user_id)
+        db.session.add(row)
+    row.start_minute = minute_of(start)
+    row.end_minute = minute_of(end)
+    row.timezone = zone(timezone).key
+    db.session.flush()
+    return row
+
+
+__all__ = [
+    "CHANNELS",
+    "channels_for",
+    "inbox_page",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "notify_bulk",
+    "phone_messages",
+    "preferences",
+    "quiet_hours",
+    "save_preferences",
+    "set_quiet_hours",
+    "unread_count",
+]

@@ -91,7 +91,8 @@ def test_a_job_runs_once_per_due_time_in_one_process(app):
     first = runner.run_due_jobs()
     again = runner.run_due_jobs()
     assert {r.job_id for r in first} >= {"probe.monthly_summary"}
-    assert again == []
+    # the every-minute delivery job may legitimately fall due again between the two calls
+    assert [r for r in again if r.job_id != "platform.deliver_outbox"] == []
     assert _summaries() == 5
 
 

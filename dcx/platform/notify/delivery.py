@@ -1,0 +1,339 @@
+"""Deliver the outbox: claim due rows once, hand each to its channel's adapter, retry with backoff.
+
+:func:`deliver_due` is the platform job ``platform.deliver_outbox`` (every minute). Each due row
+is claimed by a conditional UPDATE (``pending`` -> ``sending``, only if it is still pending and
+due), so two processes never send the same row. The claim pushes ``next_attempt_at`` forward by
+a lease: a row left ``sending`` by a crashed process becomes due again when the lease runs out.
+A failure counts an attempt, keeps the error and waits 1, 2, 4, 8 ... minutes; after
+``NOTIFY_MAX_ATTEMPTS`` (5) the row is ``failed`` and stays, with its error, for people to see.
+
+Adapters are callables ``adapter(item: Outgoing) -> str`` returning the text actually sent;
+they raise to report a failure. They live in ``app.extensions["dcx_notify_adapters"]``
+by channel, so a deployment (or a test) can swap one.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import Flask, current_app
+from sqlalchemy import and_, bindparam, select, update
+
+from dcx.extensions import db
+from dcx.platform.accounts.models import User
+from dcx.platform.notify.models import Delivery, Message, QuietHours
+from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed outbox row with what an adapter needs to send it (a read-only snapshot)."""
+
+    delivery_id: int
+    channel: str
+    attempts: int
+    user_id: int
+    email: str
+    name: str
+    phone: str
+    topic: str
+    title: str
+    body: str
+    link: str
+
+
+Adapter = Callable[[Outgoing], str]
+
+SMS_LENGTH = 160
+PUSH_LENGTH = 180
+BATCH = 200
+
+
+def brand_name() -> str:
+    """The showcase's brand, which signs SMS and push messages."""
+    brand = current_app.extensions.get("dcx_brand") or {}
+    return brand.get("name") or current_app.config.get("DCX_BRAND", "DCX Showcase")
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_sms(message: Outgoing | Message) -> str:
+    """The SMS text: brand, title and as much of the body as fits in one SMS."""
+    text = f"{brand_name()}: {message.title}"
+    if message.body:
+        text = f"{text}. {message.body}"
+    return _shorten(text, SMS_LENGTH)
+
+
+def render_push(message: Outgoing | Message) -> str:
+    """The push notification line: the title, then the start of the body."""
+    text = message.title if not message.body else f"{message.title} — {message.body}"
+    return _shorten(text, PUSH_LENGTH)
+
+
+def render_email(message: Outgoing | Message, recipient: str) -> EmailMessage:
+    """The email for one message, from ``MAIL_SENDER`` to ``recipient``."""
+    outgoing = EmailMessage()
+    outgoing["From"] = current_app.config.get("MAIL_SENDER") or "showcase@dcx.example"
+    outgoing["To"] = recipient
+    outgoing["Subject"] = message.title
+    body = message.body or message.title
+    if message.link:
+        body = f"{body}\n\n{message.link}"
+    outgoing.set_content(body)
+    return outgoing
+
+
+def _email_summary(outgoing: EmailMessage) -> str:
+    content = outgoing.get_content().strip()
+    return f"To: {outgoing['To']}\nSubject: {outgoing['Subject']}\n\n{content}"
+
+
+def smtp_email(item: Outgoing) -> str:
+    """Send the email over SMTP to ``MAIL_SERVER``:``MAIL_PORT`` (STARTTLS/login if configured)."""
+    config = current_app.config
+    outgoing = render_email(item, item.email)
+    timeout = config.get("MAIL_TIMEOUT", 10)
+    with smtplib.SMTP(
+        config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=timeout
+    ) as s:
+        if config.get("MAIL_USE_TLS"):
+            s.starttls()
+        if config.get("MAIL_USERNAME"):
+            s.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        s.send_message(outgoing)
+    return _email_summary(outgoing)
+
+
+def console_email(item: Outgoing) -> str:
+    """No mail server configured: log the email and record it as sent."""
+    outgoing = render_email(item, item.email)
+    current_app.logger.info("email (console) to %s: %s", item.email, item.title)
+    return _email_summary(outgoing)
+
+
+def send_email(item: Outgoing) -> str:
+    """Email over real SMTP when ``MAIL_SERVER`` is set, otherwise to the console."""
+    if current_app.config.get("MAIL_SERVER"):
+        return smtp_email(item)
+    return console_email(item)
+
+
+def send_sms(item: Outgoing) -> str:
+    """Record the SMS text as sent; the presenter sees it on the phone preview."""
+    text = render_sms(item)
+    current_app.logger.info("sms to user %s (%s): %s", item.user_id, item.phone or "no phone", text)
+    return text
+
+
+def send_push(item: Outgoing) -> str:
+    """Record the push line as sent; the presenter sees it on the phone preview."""
+    text = render_push(item)
+    current_app.logger.info("push to user %s: %s", item.user_id, text)
+    return text
+
+
+DEFAULT_ADAPTERS: dict[str, Adapter] = {"email": send_email, "sms": send_sms, "push": send_push}
+
+
+def init_adapters(app: Flask) -> None:
+    """Install the default adapters; a deployment or a test may replace one by channel."""
+    app.extensions["dcx_notify_adapters"] = dict(DEFAULT_ADAPTERS)
+
+
+def max_attempts() -> int:
+    """How many times a delivery is tried before it is marked ``failed``."""
+    return int(current_app.config.get("NOTIFY_MAX_ATTEMPTS", 5))
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failure: 1, 2, 4, 8 ... minutes (at most a day)."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 24 * 60))
+
+
+def lease() -> timedelta:
+    """How long a claimed row may stay ``sending`` before another process may take it."""
+    return timedelta(seconds=int(current_app.config.get("NOTIFY_LEASE_SECONDS", 600)))
+
+
+def _due(now: datetime):
+    # Pending rows that are due, and rows left "sending" by a crashed process whose lease ran
+    # out (their next_attempt_at was pushed forward by the lease when claimed).
+    return and_(Delivery.status.in_(("pending", "sending")), Delivery.next_attempt_at <= now)
+
+
+def hold_for_quiet_hours(now: datetime) -> int:
+    """Move due SMS and push rows of customers in their quiet hours to the hours' end."""
+    rows = db.session.execute(
+        select(Delivery.id, QuietHours)
+        .join(QuietHours, QuietHours.user_id == Delivery.user_id)
+        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .where(Delivery.channel.in_(HELD_CHANNELS))
+    ).all()
+    held = 0
+    for delivery_id, hours in rows:
+        until = quiet_until(hours, now)
+        if until is None:
+            continue
+        result = db.session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == "pending")
+            .values(next_attempt_at=until)
+        )
+        held += result.rowcount
+    db.session.commit()
+    return held
+
+
+_OUTBOX = Delivery.__table__
+_DUE = and_(
+    _OUTBOX.c.status.in_(("pending", "sending")),
+    _OUTBOX.c.next_attempt_at <= bindparam("now", type_=_OUTBOX.c.next_attempt_at.type),
+)
+# Built once: these run once per row, so they are plain Core statements with parameters.
+_CLAIM = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"), _DUE)
+    .values(
+        status="sending", next_attempt_at=bindparam("until", type_=_OUTBOX.c.next_attempt_at.type)
+    )
+)
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "sending")
+    .values(
+        status="sent",
+        sent_at=bindparam("sent_at", type_=_OUTBOX.c.sent_at.type),
+        attempts=_OUTBOX.c.attempts + 1,
+        rendered=bindparam("rendered"),
+        last_error="",
+    )
+)
+_RETRY = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "sending")
+    .values(
+        status=bindparam("new_status"),
+        attempts=bindparam("new_attempts"),
+        last_error=bindparam("error"),
+        next_attempt_at=bindparam("retry_at", type_=_OUTBOX.c.next_attempt_at.type),
+    )
+)
+
+
+def claim(now: datetime, limit: int = BATCH) -> list[int]:
+    """Claim up to ``limit`` due rows for this process; returns the ids it won.
+
+    Each row is taken by a conditional UPDATE that only matches while the row is still due
+    and unclaimed; a row another process took in between matches nothing and is skipped.
+    """
+    candidates = list(
+        db.session.execute(
+            select(Delivery.id).where(_due(now)).order_by(Delivery.next_attempt_at).limit(limit)
+        ).scalars()
+    )
+    won = []
+    until = now + lease()
+    for delivery_id in candidates:
+        result = db.session.execute(_CLAIM, {"row_id": delivery_id, "now": now, "until": until})
+        if result.rowcount == 1:
+            won.append(delivery_id)
+    db.session.commit()
+    return won
+
+
+def _record_sent(delivery_id: int, now: datetime, rendered: str) -> None:
+    db.session.execute(_SENT, {"row_id": delivery_id, "sent_at": now, "rendered": rendered})
+    db.session.commit()
+
+
+def _record_failure(item: Outgoing, now: datetime, error: str) -> None:
+    attempts = item.attempts + 1
+    final = attempts >= max_attempts()
+    params = {
+        "row_id": item.delivery_id,
+        "new_status": "failed" if final else "pending",
+        "new_attempts": attempts,
+        "error": error[:2000],
+        # a failed row is never picked up again; next_attempt_at then says when it gave up
+        "retry_at": now if final else now + backoff(attempts),
+    }
+    db.session.execute(_RETRY, params)
+    db.session.commit()
+
+
+def load(ids: list[int]) -> list[Outgoing]:
+    """The claimed rows with their message and customer, in one query."""
+    rows = db.session.execute(
+        select(
+            Delivery.id,
+            Delivery.channel,
+            Delivery.attempts,
+            User.id,
+            User.email,
+            User.name,
+            User.phone,
+            Message.topic,
+            Message.title,
+            Message.body,
+            Message.link,
+        )
+        .join(Message, Message.id == Delivery.message_id)
+        .join(User, User.id == Delivery.user_id)
+        .where(Delivery.id.in_(ids))
+        .order_by(Delivery.id)
+    ).all()
+    return [Outgoing(*row) for row in rows]
+
+
+def send(item: Outgoing, now: datetime) -> bool:
+    """Send one claimed row through its channel's adapter and record the outcome."""
+    adapter = current_app.extensions.get("dcx_notify_adapters", DEFAULT_ADAPTERS).get(item.channel)
+    try:
+        if adapter is None:
+            raise LookupError(f"no adapter for channel {item.channel!r}")
+        rendered = adapter(item)
+    except Exception as error:  # any adapter failure is kept on the row and retried
+        db.session.rollback()
+        current_app.logger.warning(
+            "delivery %s (%s) failed: %s", item.delivery_id, item.channel, error
+        )
+        _record_failure(item, now, f"{type(error).__name__}: {error}")
+        return False
+    _record_sent(item.delivery_id, now, str(rendered or ""))
+    return True
+
+
+def deliver_due(now: datetime) -> int:
+    """Send every outbox row due at ``now``; returns how many were sent.
+
+    Safe to run in several processes at once: each row is sent by the process that claimed it.
+    SMS and push for customers in their quiet hours wait until the hours end.
+    """
+    hold_for_quiet_hours(now)
+    sent = 0
+    while True:
+        claimed = claim(now)
+        if not claimed:
+            return sent
+        for item in load(claimed):
+            sent += send(item, now)
+
+
+__all__ = [
+    "Outgoing",
+    "backoff",
+    "claim",
+    "deliver_due",
+    "load",
+    "render_push",
+    "render_sms",
+    "send",
+]

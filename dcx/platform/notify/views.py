@@ -1,0 +1,182 @@
+"""The inbox pages: messages, preferences, the phone preview and the admin's outbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from dcx.database import owned_or_404
+from dcx.extensions import db
+from dcx.platform.accounts.models import User
+from dcx.platform.accounts.services import is_safe_next
+from dcx.platform.accounts.views import role_required
+from dcx.platform.notify import services
+from dcx.platform.notify.forms import CHANNEL_LABELS, MarkAllReadForm, preferences_form
+from dcx.platform.notify.models import Delivery, Message
+from dcx.platform.notify.quiet import time_of
+from dcx.verticals import registry
+
+bp = Blueprint("notify", __name__, url_prefix="/inbox", template_folder="templates")
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _topic_labels() -> dict[str, str]:
+    return {key: topic.label for key, topic in registry().topics().items()}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The customer's messages, newest first, unread ones marked."""
+    pagination = services.inbox_page(current_user.id, page=max(_page(), 1))
+    return render_template(
+        "notify/index.html",
+        pagination=pagination,
+        unread=services.unread_count(current_user.id),
+        topics=_topic_labels(),
+        channels=CHANNEL_LABELS,
+        form=MarkAllReadForm(),
+    )
+
+
+@bp.route("/<int:message_id>")
+@login_required
+def open_message(message_id: int):
+    """Mark the message read and go to what it is about (local links only)."""
+    message = owned_or_404(Message, message_id, current_user.id)
+    services.mark_read(message)
+    db.session.commit()
+    if message.link and is_safe_next(message.link):
+        return redirect(message.link)
+    return render_template(
+        "notify/message.html",
+        message=message,
+        topics=_topic_labels(),
+        channels=CHANNEL_LABELS,
+    )
+
+
+@bp.route("/read-all", methods=["POST"])
+@login_required
+def read_all():
+    """Mark every message read."""
+    form = MarkAllReadForm()
+    if not form.validate_on_submit():
+        flash(_("That form expired; please try again."), "warning")
+        return redirect(url_for("notify.index"), 303)
+    count = services.mark_all_read(current_user.id)
+    db.session.commit()
+    flash(_("%(count)d messages marked read.", count=count), "success")
+    return redirect(url_for("notify.index"), 303)
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """Per topic, which channels besides the inbox; and quiet hours for SMS and push."""
+    topics = registry().topics()
+    hours = services.quiet_hours(current_user.id)
+    initial = {}
+    if hours is not None:
+        initial = {
+            "quiet_enabled": True,
+            "quiet_start": time_of(hours.start_minute),
+            "quiet_end": time_of(hours.end_minute),
+            "timezone": hours.timezone,
+        }
+    form = preferences_form(topics, services.preferences(current_user.id), **initial)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template(
+                "notify/preferences.html",
+                form=form,
+                groups=_topic_groups(form),
+                channels=CHANNEL_LABELS,
+            ), 400
+        services.save_preferences(current_user.id, form.choices())
+        if form.quiet_enabled.data:
+            services.set_quiet_hours(
+                current_user.id, form.quiet_start.data, form.quiet_end.data, form.timezone.data
+            )
+        else:
+            services.set_quiet_hours(current_user.id, None, None)
+        db.session.commit()
+        flash(_("Your notification preferences are saved."), "success")
+        return redirect(url_for("notify.preferences"), 303)
+    return render_template(
+        "notify/preferences.html", form=form, groups=_topic_groups(form), channels=CHANNEL_LABELS
+    )
+
+
+def _topic_groups(form) -> list[tuple[str, list]]:
+    """The form's topic rows grouped under the industry that declared them."""
+    owner = {t.key: v.title for v in registry() for t in v.topics}
+    groups: dict[str, list] = {}
+    for row in form.topic_fields:
+        groups.setdefault(owner.get(row[0], _("Other")), []).append(row)
+    return list(groups.items())
+
+
+def _phone_items(user_id: int) -> list[dict]:
+    return [
+        {
+            "id": delivery.id,
+            "channel": delivery.channel,
+            "text": delivery.rendered,
+            "title": message.title,
+            "link": message.link if is_safe_next(message.link) else "",
+            "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+        }
+        for delivery, message in services.phone_messages(user_id)
+    ]
+
+
+@bp.route("/phone")
+@login_required
+def phone():
+    """The SMS and push messages this customer received, on a phone-shaped preview."""
+    return render_template(
+        "notify/phone.html",
+        items=services.phone_messages(current_user.id),
+        channels=CHANNEL_LABELS,
+    )
+
+
+@bp.route("/phone.json")
+@login_required
+def phone_json():
+    """The phone preview's messages as JSON, for the presenter bar to poll."""
+    return jsonify(
+        {
+            "unread": services.unread_count(current_user.id),
+            "messages": _phone_items(current_user.id),
+        }
+    )
+
+
+@bp.route("/outbox")
+@role_required("admin")
+def outbox():
+    """The admin's view of the outbox: every delivery's status, attempts and last error."""
+    status = request.args.get("status", "")
+    stmt = select(Delivery).options(joinedload(Delivery.message)).order_by(Delivery.id.desc())
+    if status in ("pending", "sending", "sent", "failed"):
+        stmt = stmt.where(Delivery.status == status)
+    pagination = db.paginate(stmt, page=max(_page(), 1), per_page=50, error_out=False)
+    user_ids = {d.user_id for d in pagination.items}
+    emails = dict(
+        db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()
+    )
+    return render_template(
+        "notify/outbox.html",
+        pagination=pagination,
+        status=status,
+        emails=emails,
+        channels=CHANNEL_LABELS,
+    )
