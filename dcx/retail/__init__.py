@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.retail import views
-from dcx.verticals import Vertical
+from dcx.retail import jobs, seed, services, views
+from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
     key="retail",
@@ -17,4 +17,81 @@ vertical = Vertical(
         "A local bookstore runs an online community where customers review favourite books, join discussion groups, and take part in virtual events or meetups in the shop. Recommendations come from what each customer has bought, and picked titles can be set aside at the café table to browse before choosing. Managing one's reading feels simple and pleasant."
     ),
     blueprint=views.bp,
+    jobs=(
+        JobSpec(
+            id="retail.event_reminders",
+            trigger={"minute": 0},
+            function=jobs.event_reminders,
+            description="Remind everyone going to an event the day before it starts.",
+        ),
+        JobSpec(
+            id="retail.new_for_you",
+            trigger={"day": 1, "hour": 8},
+            function=jobs.new_for_you,
+            description='Send each customer the month\'s "new for you" recommended titles.',
+        ),
+    ),
+    topics=(
+        Topic(
+            "retail.waitlist_promoted", _l("A seat freed up for you at an event"), ("email", "push")
+        ),
+        Topic("retail.event_reminder", _l("Event reminders the day before"), ("email",)),
+        Topic("retail.new_for_you", _l("Monthly book picks for you"), ("email",)),
+    ),
+    timeline_kinds={
+        "order_placed": _l("Order placed"),
+        "cafe_reserved": _l("Books set aside at the café"),
+        "review_written": _l("Review written"),
+        "group_joined": _l("Joined a book club"),
+        "seat_confirmed": _l("Event seat confirmed"),
+    },
+    staff_endpoint="retail.staff",
+    seed=seed.seed,
+    calendar=services.calendar,
+    summary_card=services.summary_card,
+    tour=(
+        TourStep(
+            _l("Picks with a reason"),
+            _l(
+                "Alex's suggestions come from what readers with similar orders bought; each says which of Alex's books it is like."
+            ),
+            "retail.recommendations",
+            "alex",
+            "#retail-recommendations",
+        ),
+        TourStep(
+            _l("A seat at the café table"),
+            _l(
+                "Alex ticks two picks and chooses a day; they wait at the café table to browse with a coffee, then Alex keeps one and returns the other."
+            ),
+            "retail.reservations",
+            "alex",
+            "#retail-reservations",
+        ),
+        TourStep(
+            _l("The book club"),
+            _l("The club reads one book on a schedule and talks it over in threads."),
+            "retail.groups",
+            "alex",
+            "#retail-groups",
+        ),
+        TourStep(
+            _l("Events and the waitlist"),
+            _l(
+                "A full author talk keeps a waitlist: when someone cancels, the first in line gets the seat and a message at once."
+            ),
+            "retail.events",
+            "alex",
+            "#retail-events",
+        ),
+        TourStep(
+            _l("The bookseller's view"),
+            _l(
+                "Robin sees RSVPs and waitlists, the café table for each day, reports to moderate and the titles readers love."
+            ),
+            "retail.staff",
+            "bookseller",
+            "#retail-staff",
+        ),
+    ),
 )

@@ -1,11 +1,595 @@
-"""Retail pages."""
+"""Retail pages: catalogue, orders, café table, shelves, reviews, groups, events, staff view."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from dcx.database import owned_or_404
+from dcx.extensions import db
+from dcx.platform import charts, clock
+from dcx.platform.accounts.views import role_required
+from dcx.platform.drafts import services as drafts
+from dcx.retail import services
+from dcx.retail.covers import cover_svg
+from dcx.retail.forms import (
+    CafeReservationForm,
+    GoalForm,
+    ReplyForm,
+    ReportForm,
+    ReviewForm,
+    RsvpForm,
+    SearchForm,
+    ShelfForm,
+    ThreadForm,
+)
+from dcx.retail.models import (
+    ContentReport,
+    Event,
+    Group,
+    Order,
+    Post,
+    Reservation,
+    Review,
+    ShelfEntry,
+    Thread,
+)
+from dcx.retail.services import RetailError
 
 bp = Blueprint("retail", __name__, template_folder="templates")
+
+CAFE_DRAFT = "retail.cafe"
+PER_PAGE = 24
+
+
+def _get_or_404(model, ident):
+    try:
+        row = db.session.get(model, int(ident))
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        abort(404)
+    return row
 
 
 @bp.route("/")
 def index():
-    """The landing page: the story and what the customer can do here."""
-    return render_template("retail/index.html")
+    """The landing page; for a signed-in customer, their reading dashboard."""
+    if not current_user.is_authenticated:
+        return render_template("retail/index.html")
+    uid = current_user.id
+    now = clock.now()
+    return render_template(
+        "retail/index.html",
+        recommendations=services.recommend(uid, limit=4),
+        progress=services.goal_progress(uid, now.year),
+        reading=services.shelves_for(uid)["reading"][:4],
+        events=services.upcoming_events(now, limit=3),
+        reservations=[r for r in services.reservations_for(uid) if r.open][:3],
+        orders=services.orders_for(uid)[:3],
+    )
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+
+@bp.route("/books")
+def books():
+    """The catalogue: search, filter by subject or author, paginated."""
+    form = SearchForm(request.args)
+    if not form.validate():
+        return render_template(
+            "retail/books.html", form=form, page=None, subjects=services.all_subjects()
+        ), 400
+    stmt = services.search_books(form.q.data or "", form.subject.data or "", form.author.data or "")
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "retail/books.html", form=form, page=page, subjects=services.all_subjects()
+    )
+
+
+@bp.route("/books/<int:book_id>")
+def book(book_id: int):
+    """One book: details, ratings chart, reviews and what the customer can do with it."""
+    book = _get_or_404(services.Book, book_id)
+    summary = services.rating_summary(book.id)
+    chart = charts.bar_chart(
+        _("Reviews per rating"),
+        # Horizontal bars are drawn bottom-up: ascending puts five stars on top.
+        [f"{h / 2:g}" for h in range(1, 11)],
+        {_("Reviews"): [summary.distribution[h] for h in range(1, 11)]},
+        height=300,
+        horizontal=True,
+    )
+    mine = shelf = None
+    if current_user.is_authenticated:
+        mine = db.session.execute(
+            select(Review).where(Review.book_id == book.id, Review.user_id == current_user.id)
+        ).scalar_one_or_none()
+        shelf = db.session.execute(
+            select(ShelfEntry).where(
+                ShelfEntry.book_id == book.id, ShelfEntry.user_id == current_user.id
+            )
+        ).scalar_one_or_none()
+    shelf_form = ShelfForm(shelf=shelf.shelf if shelf else "want")
+    return render_template(
+        "retail/book.html",
+        book=book,
+        summary=summary,
+        chart=chart,
+        reviews=services.reviews_of(book.id),
+        mine=mine,
+        shelf=shelf,
+        shelf_form=shelf_form,
+    )
+
+
+@bp.route("/books/<int:book_id>/cover.svg")
+def cover(book_id: int):
+    """The generated cover of a book without one."""
+    book = _get_or_404(services.Book, book_id)
+    svg = cover_svg(book.title, book.author_list[0] if book.author_list else "")
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/books/<int:book_id>/buy", methods=["POST"])
+@login_required
+def buy(book_id: int):
+    """Place an order for one copy of the book."""
+    book = _get_or_404(services.Book, book_id)
+    try:
+        order = services.place_order(current_user.id, [book.id])
+    except RetailError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".book", book_id=book.id))
+    db.session.commit()
+    flash(_("Thank you! Order %(ref)s is placed.", ref=order.reference), "success")
+    return redirect(url_for(".order", order_id=order.id))
+
+
+@bp.route("/books/<int:book_id>/shelf", methods=["POST"])
+@login_required
+def shelve(book_id: int):
+    """Put the book on a shelf."""
+    book = _get_or_404(services.Book, book_id)
+    form = ShelfForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.shelve(current_user.id, book.id, form.shelf.data)
+    db.session.commit()
+    flash(_("Your shelves are up to date."), "success")
+    return redirect(url_for(".book", book_id=book.id))
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+@bp.route("/orders")
+@login_required
+def orders():
+    """The customer's order history."""
+    return render_template("retail/orders.html", orders=services.orders_for(current_user.id))
+
+
+@bp.route("/orders/<order_id>")
+@login_required
+def order(order_id):
+    """One of the customer's orders."""
+    order = owned_or_404(Order, order_id, current_user.id)
+    return render_template("retail/order.html", order=order)
+
+
+# --- recommendations and the café table ------------------------------------------------------
+
+
+def _cafe_form(recs, data=None):
+    form = CafeReservationForm(data) if data is not None else CafeReservationForm()
+    form.book_ids.choices = [SelectChoice(r.book.id, r.book.title) for r in recs]
+    if not form.day.data and request.method == "GET":
+        form.day.data = clock.today() + timedelta(days=1)
+    return form
+
+
+@bp.route("/recommendations", methods=["GET", "POST"])
+@login_required
+def recommendations():
+    """Picks from the customer's order history, each with its reason; reserve some for the café."""
+    recs = services.recommend(current_user.id, limit=8)
+    form = _cafe_form(recs)
+    if request.method == "POST":
+        # The checked titles must be among those offered now (or in stock in the catalogue).
+        wanted = request.form.getlist("book_ids", type=int)
+        extra = [b for b in wanted if b not in {r.book.id for r in recs}]
+        form.book_ids.choices += [SelectChoice(b, str(b)) for b in extra if services.get_book(b)]
+        if form.validate_on_submit():
+            try:
+                reservation = services.reserve_for_cafe(
+                    current_user.id, form.day.data, form.book_ids.data
+                )
+            except RetailError as exc:
+                form.day.errors.append(str(exc))
+            else:
+                drafts.discard(current_user.id, CAFE_DRAFT)
+                db.session.commit()
+                flash(_("Your books will wait for you at the café table."), "success")
+                return redirect(url_for(".reservation", reservation_id=reservation.id))
+        return render_template("retail/recommendations.html", recs=recs, form=form), 400
+    return render_template("retail/recommendations.html", recs=recs, form=form)
+
+
+@bp.route("/reservations")
+@login_required
+def reservations():
+    """The customer's café reservations."""
+    return render_template(
+        "retail/reservations.html", reservations=services.reservations_for(current_user.id)
+    )
+
+
+@bp.route("/reservations/<reservation_id>")
+@login_required
+def reservation(reservation_id):
+    """One café reservation: keep or return each title."""
+    reservation = owned_or_404(Reservation, reservation_id, current_user.id)
+    return render_template("retail/reservation.html", reservation=reservation)
+
+
+@bp.route("/reservations/<reservation_id>/items/<int:item_id>/<outcome>", methods=["POST"])
+@login_required
+def decide(reservation_id, item_id: int, outcome: str):
+    """Keep (buy) or return one title of a café reservation."""
+    reservation = owned_or_404(Reservation, reservation_id, current_user.id)
+    if outcome not in ("kept", "returned"):
+        abort(404)
+    try:
+        services.decide_reservation_item(reservation, item_id, outcome)
+    except LookupError:
+        abort(404)
+    except RetailError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".reservation", reservation_id=reservation.id))
+    db.session.commit()
+    flash(_("Kept: it is yours.") if outcome == "kept" else _("Returned to the shelf."), "success")
+    return redirect(url_for(".reservation", reservation_id=reservation.id))
+
+
+# --- shelves ---------------------------------------------------------------------------------
+
+
+@bp.route("/shelves", methods=["GET", "POST"])
+@login_required
+def shelves():
+    """Want to read, reading, read; the year's goal with its progress."""
+    year = clock.today().year
+    progress = services.goal_progress(current_user.id, year)
+    form = GoalForm(target=progress.target)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            services.set_goal(current_user.id, year, form.target.data)
+            db.session.commit()
+            flash(_("Goal saved."), "success")
+            return redirect(url_for(".shelves"))
+        status = 400
+    return render_template(
+        "retail/shelves.html",
+        shelves=services.shelves_for(current_user.id),
+        progress=progress,
+        form=form,
+    ), status
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+
+def _review_page(form, book, review, status=200):
+    return render_template("retail/review_form.html", form=form, book=book, review=review), status
+
+
+@bp.route("/books/<int:book_id>/review", methods=["GET", "POST"])
+@login_required
+def write_review(book_id: int):
+    """Write a review of the book (or go to editing the one already written)."""
+    book = _get_or_404(services.Book, book_id)
+    existing = db.session.execute(
+        select(Review).where(Review.book_id == book.id, Review.user_id == current_user.id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return redirect(url_for(".edit_review", review_id=existing.id))
+    form = ReviewForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _review_page(form, book, None, 400)
+        services.save_review(
+            current_user.id, book.id, int(form.half_stars.data), form.title.data, form.body.data
+        )
+        db.session.commit()
+        flash(_("Thank you for your review."), "success")
+        return redirect(url_for(".book", book_id=book.id))
+    return _review_page(form, book, None)
+
+
+@bp.route("/reviews/<review_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_review(review_id):
+    """Edit the customer's own review; another customer's answers 404."""
+    review = owned_or_404(Review, review_id, current_user.id)
+    form = ReviewForm(obj=None if request.method == "POST" else review)
+    if request.method == "GET":
+        form.half_stars.data = str(review.half_stars)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _review_page(form, review.book, review, 400)
+        services.save_review(
+            current_user.id,
+            review.book_id,
+            int(form.half_stars.data),
+            form.title.data,
+            form.body.data,
+            review=review,
+        )
+        db.session.commit()
+        flash(_("Your review is updated."), "success")
+        return redirect(url_for(".book", book_id=review.book_id))
+    return _review_page(form, review.book, review)
+
+
+@bp.route("/reviews/<int:review_id>/helpful", methods=["POST"])
+@login_required
+def helpful(review_id: int):
+    """Mark a review as helpful."""
+    review = _get_or_404(Review, review_id)
+    if review.hidden:
+        abort(404)
+    try:
+        services.vote_helpful(review, current_user.id)
+    except RetailError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Thanks, noted."), "success")
+    return redirect(url_for(".book", book_id=review.book_id))
+
+
+@bp.route("/reviews/<int:review_id>/report", methods=["POST"])
+@login_required
+def report_review(review_id: int):
+    """Report a review to the staff."""
+    review = _get_or_404(Review, review_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.report_content(current_user.id, form.reason.data or "", review=review)
+    db.session.commit()
+    flash(_("Thank you: a bookseller will look at it."), "info")
+    return redirect(url_for(".book", book_id=review.book_id))
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+@bp.route("/groups")
+def groups():
+    """Every discussion group."""
+    uid = current_user.id if current_user.is_authenticated else None
+    return render_template("retail/groups.html", groups=services.groups_with_counts(uid))
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@login_required
+def group(group_id: int):
+    """A group: its current book, reading schedule and threads; members start threads."""
+    group = _get_or_404(Group, group_id)
+    member = services.is_member(group.id, current_user.id)
+    form = ThreadForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                thread = services.start_thread(
+                    group, current_user.id, form.title.data, form.body.data
+                )
+            except RetailError as exc:
+                form.title.errors.append(str(exc))
+            else:
+                db.session.commit()
+                return redirect(url_for(".thread", thread_id=thread.id))
+        status = 400
+    return render_template(
+        "retail/group.html",
+        group=group,
+        member=member,
+        threads=services.threads_of(group.id),
+        form=form,
+        today=clock.today(),
+    ), status
+
+
+@bp.route("/groups/<int:group_id>/join", methods=["POST"])
+@login_required
+def join(group_id: int):
+    """Join a group."""
+    group = _get_or_404(Group, group_id)
+    services.join_group(group, current_user.id)
+    db.session.commit()
+    flash(_("Welcome to %(name)s.", name=group.name), "success")
+    return redirect(url_for(".group", group_id=group.id))
+
+
+@bp.route("/groups/<int:group_id>/leave", methods=["POST"])
+@login_required
+def leave(group_id: int):
+    """Leave a group."""
+    group = _get_or_404(Group, group_id)
+    services.leave_group(group, current_user.id)
+    db.session.commit()
+    flash(_("You left %(name)s.", name=group.name), "info")
+    return redirect(url_for(".groups"))
+
+
+@bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
+@login_required
+def thread(thread_id: int):
+    """A thread and its replies; members reply."""
+    thread = _get_or_404(Thread, thread_id)
+    member = services.is_member(thread.group_id, current_user.id)
+    form = ReplyForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.reply(thread, current_user.id, form.body.data)
+            except RetailError as exc:
+                form.body.errors.append(str(exc))
+                status = 403
+            else:
+                db.session.commit()
+                return redirect(url_for(".thread", thread_id=thread.id))
+        else:
+            status = 400
+    posts = db.session.execute(
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.hidden.is_(False))
+        .options(selectinload(Post.author))
+        .order_by(Post.id)
+    ).scalars()
+    return render_template(
+        "retail/thread.html", thread=thread, posts=list(posts), member=member, form=form
+    ), status
+
+
+@bp.route("/posts/<int:post_id>/report", methods=["POST"])
+@login_required
+def report_post(post_id: int):
+    """Report a post to the staff."""
+    post = _get_or_404(Post, post_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.report_content(current_user.id, form.reason.data or "", post=post)
+    db.session.commit()
+    flash(_("Thank you: a bookseller will look at it."), "info")
+    return redirect(url_for(".thread", thread_id=post.thread_id))
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@bp.route("/events")
+def events():
+    """Upcoming and recent events."""
+    now = clock.now()
+    upcoming = services.upcoming_events(now)
+    return render_template(
+        "retail/events.html",
+        upcoming=upcoming,
+        past=services.past_events(now),
+        counts=services.rsvp_counts(e.id for e in upcoming),
+    )
+
+
+@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
+@login_required
+def event(event_id: int):
+    """One event: where, when, seats left; RSVP (a full event puts you on the waitlist)."""
+    event = _get_or_404(Event, event_id)
+    rsvp = services.rsvp_for(event.id, current_user.id)
+    form = RsvpForm(answer=rsvp.status if rsvp and rsvp.status != "waitlisted" else "going")
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                rsvp = services.answer_event(event, current_user.id, form.answer.data)
+            except RetailError as exc:
+                form.answer.errors.append(str(exc))
+                status = 400
+            else:
+                db.session.commit()
+                if rsvp.status == "waitlisted":
+                    flash(_("The event is full: you are on the waitlist."), "warning")
+                else:
+                    flash(_("Your answer is saved."), "success")
+                return redirect(url_for(".event", event_id=event.id))
+        else:
+            status = 400
+    queue = services.waitlist(event.id)
+    position = next((i + 1 for i, r in enumerate(queue) if r.user_id == current_user.id), None)
+    return render_template(
+        "retail/event.html",
+        event=event,
+        rsvp=rsvp,
+        form=form,
+        taken=services.seats_taken(event.id),
+        waitlist_length=len(queue),
+        position=position,
+        started=event.starts_at <= clock.now(),
+    ), status
+
+
+@bp.route("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    """The event as a calendar file."""
+    event = _get_or_404(Event, event_id)
+    return Response(
+        services.event_ics(event),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+    )
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def _require_bookseller() -> None:
+    if not current_user.serves("retail"):
+        abort(403)
+
+
+@bp.route("/staff")
+@role_required("staff", "admin")
+def staff():
+    """The store view: events with RSVPs and waitlists, the café table, moderation, top titles."""
+    _require_bookseller()
+    now = clock.now()
+    upcoming = services.upcoming_events(now, limit=20)
+    return render_template(
+        "retail/staff.html",
+        events=upcoming,
+        counts=services.rsvp_counts(e.id for e in upcoming),
+        waitlists=services.waitlists(e.id for e in upcoming),
+        cafe=services.cafe_table_by_day(clock.today(), days=7),
+        reports=services.open_reports(),
+        top_reviewed=services.top_reviewed(),
+        most_recommended=services.most_recommended(),
+    )
+
+
+@bp.route("/staff/reports/<int:report_id>/<action>", methods=["POST"])
+@role_required("staff", "admin")
+def moderate(report_id: int, action: str):
+    """Hide reported content or dismiss the report."""
+    _require_bookseller()
+    report = _get_or_404(ContentReport, report_id)
+    if action not in ("hidden", "dismissed"):
+        abort(404)
+    services.moderate(report, action)
+    db.session.commit()
+    flash(_("Report resolved."), "success")
+    return redirect(url_for(".staff"))

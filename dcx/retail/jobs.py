@@ -1,0 +1,97 @@
+"""The bookstore's scheduled jobs: event reminders the day before, monthly "new for you" picks.
+
+Both catch up from state and are once-only through notify keys and unique rows, so a rerun
+sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from dcx.database import insert_ignoring_duplicates
+from dcx.extensions import db
+from dcx.platform.notify.services import notify_bulk
+from dcx.retail import services
+from dcx.retail.models import Book, Event, RecommendationSent, Rsvp
+
+
+def event_reminders(now: datetime) -> int:
+    """Remind everyone going to an event that starts within the next day (once each)."""
+    rows = db.session.execute(
+        select(
+            Rsvp.user_id,
+            Event.id,
+            Event.title,
+            Event.starts_at,
+            Event.kind,
+            Event.link,
+            Event.address,
+        )
+        .join(Event, Event.id == Rsvp.event_id)
+        .where(
+            Rsvp.status == "going",
+            Event.starts_at > now,
+            Event.starts_at <= now + timedelta(days=1),
+        )
+    ).all()
+    messages = [
+        {
+            "user_id": user_id,
+            "title": _("Tomorrow: %(title)s", title=title),
+            "body": _(
+                "Starts %(when)s UTC. %(where)s",
+                when=f"{starts_at:%d %b %H:%M}",
+                where=link if kind == "virtual" else address,
+            ),
+            "link": f"/retail/events/{event_id}",
+            "key": f"retail.event_reminder:{event_id}",
+        }
+        for user_id, event_id, title, starts_at, kind, link, address in rows
+    ]
+    notify_bulk("retail.event_reminder", messages)
+    return len(messages)
+
+
+def new_for_you(now: datetime) -> int:
+    """Send each customer with orders this month's recommended titles (once per month)."""
+    period = f"{now:%Y-%m}"
+    picks = services.monthly_picks(period)
+    if not picks:
+        return 0
+    values = [
+        {
+            "user_id": p["user_id"],
+            "book_id": p["book_id"],
+            "because_book_id": p["because"],
+            "period": period,
+            "created_at": now,
+        }
+        for p in picks
+    ]
+    for start in range(0, len(values), 500):
+        db.session.execute(
+            insert_ignoring_duplicates(RecommendationSent), values[start : start + 500]
+        )
+    titles = dict(
+        db.session.execute(
+            select(Book.id, Book.title).where(Book.id.in_({p["book_id"] for p in picks}))
+        ).all()
+    )
+    by_user: dict[int, list[str]] = {}
+    for p in picks:
+        by_user.setdefault(p["user_id"], []).append(titles[p["book_id"]])
+    messages = [
+        {
+            "user_id": user_id,
+            "title": _("New for you this month"),
+            "body": "; ".join(names),
+            "link": "/retail/recommendations",
+            "key": f"retail.new_for_you:{period}",
+        }
+        for user_id, names in by_user.items()
+    ]
+    notify_bulk("retail.new_for_you", messages)
+    return len(messages)

@@ -1,0 +1,379 @@
+"""Retail tables: the bookstore's catalogue, orders, café reservations, shelves, reviews,
+discussion groups, events and the recommendations it sent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dcx.database import UTCDateTime
+from dcx.extensions import db
+from dcx.platform import clock
+
+SHELVES = ("want", "reading", "read")
+RSVP_STATUSES = ("going", "interested", "not_going", "waitlisted")
+
+
+class Book(db.Model):
+    """A title in the catalogue, known by its ISBN-13.
+
+    ``authors`` and ``subjects`` are kept as ``;``-wrapped lists (``;Fiction;Mystery;``) so a
+    filter by one of them is an indexed-free but exact ``LIKE '%;Mystery;%'``.
+    """
+
+    __tablename__ = "retail_book"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    isbn: Mapped[str] = mapped_column(String(13), unique=True)
+    title: Mapped[str] = mapped_column(String(200), index=True)
+    authors: Mapped[str] = mapped_column(String(300), default="")
+    subjects: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    cover_url: Mapped[str] = mapped_column(String(500), default="")
+    price_minor: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    @property
+    def author_list(self) -> list[str]:
+        """The authors, in order."""
+        return [a for a in self.authors.split(";") if a]
+
+    @property
+    def subject_list(self) -> list[str]:
+        """The subjects, in order."""
+        return [s for s in self.subjects.split(";") if s]
+
+    @property
+    def author_line(self) -> str:
+        """The authors joined for display."""
+        return ", ".join(self.author_list)
+
+
+class Order(db.Model):
+    """A purchase by a customer: placed online, or kept from a café reservation."""
+
+    __tablename__ = "retail_order"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    source: Mapped[str] = mapped_column(String(16), default="online")
+    total_minor: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        "dcx.retail.models.OrderLine",
+        back_populates="order",
+        cascade="all, delete-orphan",
+        order_by=lambda: OrderLine.id,
+    )
+
+    __table_args__ = (Index("ix_retail_order_user_placed", "user_id", "placed_at"),)
+
+
+class OrderLine(db.Model):
+    """One title in an order, at the price paid."""
+
+    __tablename__ = "retail_order_line"
+    __table_args__ = (UniqueConstraint("order_id", "book_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("retail_order.id", ondelete="CASCADE"))
+    book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    price_minor: Mapped[int] = mapped_column(Integer)
+
+    order: Mapped[Order] = relationship("dcx.retail.models.Order", back_populates="lines")
+    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+
+
+class Reservation(db.Model):
+    """Titles set aside at the café table for one day, to browse before choosing."""
+
+    __tablename__ = "retail_reservation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("retail_order.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user = relationship("dcx.platform.accounts.models.User")
+    items: Mapped[list[ReservationItem]] = relationship(
+        "dcx.retail.models.ReservationItem",
+        back_populates="reservation",
+        cascade="all, delete-orphan",
+        order_by=lambda: ReservationItem.id,
+    )
+
+    @property
+    def open(self) -> bool:
+        """True while some title is still waiting for keep or return."""
+        return any(item.outcome == "pending" for item in self.items)
+
+
+class ReservationItem(db.Model):
+    """One title at the café table: pending, then kept (bought) or returned to the shelf."""
+
+    __tablename__ = "retail_reservation_item"
+    __table_args__ = (UniqueConstraint("reservation_id", "book_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(
+        ForeignKey("retail_reservation.id", ondelete="CASCADE")
+    )
+    book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"))
+    outcome: Mapped[str] = mapped_column(String(12), default="pending")
+
+    reservation: Mapped[Reservation] = relationship(
+        "dcx.retail.models.Reservation", back_populates="items"
+    )
+    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+
+
+class ShelfEntry(db.Model):
+    """A book on one of the customer's shelves: want to read, reading or read."""
+
+    __tablename__ = "retail_shelf_entry"
+    __table_args__ = (UniqueConstraint("user_id", "book_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"))
+    shelf: Mapped[str] = mapped_column(String(10))
+    finished_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+
+
+class ReadingGoal(db.Model):
+    """How many books the customer means to read in one year."""
+
+    __tablename__ = "retail_reading_goal"
+    __table_args__ = (UniqueConstraint("user_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    target: Mapped[int] = mapped_column(Integer)
+
+
+class Review(db.Model):
+    """A customer's review of a book: one per book per customer, rated in half stars."""
+
+    __tablename__ = "retail_review"
+    __table_args__ = (UniqueConstraint("user_id", "book_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"), index=True)
+    # Half stars as an integer: 1 = 0.5 stars ... 10 = 5 stars, so sums and averages are exact.
+    half_stars: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text, default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+    author = relationship("dcx.platform.accounts.models.User")
+
+    @property
+    def stars(self) -> float:
+        """The rating in stars (0.5 to 5)."""
+        return self.half_stars / 2
+
+
+class HelpfulVote(db.Model):
+    """A customer found a review helpful (once per review)."""
+
+    __tablename__ = "retail_helpful_vote"
+    __table_args__ = (UniqueConstraint("review_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("retail_review.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+
+
+class Group(db.Model):
+    """A discussion group (book club) with a current book and a reading schedule."""
+
+    __tablename__ = "retail_group"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    current_book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
+
+    current_book: Mapped[Book | None] = relationship("dcx.retail.models.Book")
+    schedule: Mapped[list[ScheduleItem]] = relationship(
+        "dcx.retail.models.ScheduleItem",
+        cascade="all, delete-orphan",
+        order_by=lambda: ScheduleItem.due_on,
+    )
+
+
+class ScheduleItem(db.Model):
+    """One step of a group's reading schedule: read this far by this date."""
+
+    __tablename__ = "retail_schedule_item"
+    __table_args__ = (UniqueConstraint("group_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
+    due_on: Mapped[date] = mapped_column(Date)
+    reading: Mapped[str] = mapped_column(String(200))
+
+
+class Membership(db.Model):
+    """A customer belongs to a group."""
+
+    __tablename__ = "retail_membership"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class Thread(db.Model):
+    """A conversation in a group."""
+
+    __tablename__ = "retail_thread"
+    __table_args__ = (UniqueConstraint("group_id", "title"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    group: Mapped[Group] = relationship("dcx.retail.models.Group")
+    posts: Mapped[list[Post]] = relationship(
+        "dcx.retail.models.Post",
+        back_populates="thread",
+        cascade="all, delete-orphan",
+        order_by=lambda: Post.id,
+    )
+
+
+class Post(db.Model):
+    """A message in a thread: its opening post or a reply."""
+
+    __tablename__ = "retail_post"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("retail_thread.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    thread: Mapped[Thread] = relationship("dcx.retail.models.Thread", back_populates="posts")
+    author = relationship("dcx.platform.accounts.models.User")
+
+
+class ContentReport(db.Model):
+    """A customer reported a review or a post; staff hide it or dismiss the report."""
+
+    __tablename__ = "retail_content_report"
+    __table_args__ = (
+        UniqueConstraint("user_id", "review_id"),
+        UniqueConstraint("user_id", "post_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    review_id: Mapped[int | None] = mapped_column(
+        ForeignKey("retail_review.id", ondelete="CASCADE"), nullable=True
+    )
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("retail_post.id", ondelete="CASCADE"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    resolution: Mapped[str] = mapped_column(String(12), default="")  # "", hidden, dismissed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    review: Mapped[Review | None] = relationship("dcx.retail.models.Review")
+    post: Mapped[Post | None] = relationship("dcx.retail.models.Post")
+
+
+class Event(db.Model):
+    """A virtual (link) or in-store (address) event with limited seats."""
+
+    __tablename__ = "retail_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(10))  # virtual | in_store
+    link: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(Integer)
+    book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
+
+    book: Mapped[Book | None] = relationship("dcx.retail.models.Book")
+
+    @property
+    def where(self) -> str:
+        """The address, or the link of a virtual event."""
+        return self.link if self.kind == "virtual" else self.address
+
+
+class Rsvp(db.Model):
+    """A customer's answer to an event; ``waitlisted`` waits for a freed seat, in order."""
+
+    __tablename__ = "retail_rsvp"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        Index("ix_retail_rsvp_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("retail_event.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12))
+    # When the customer joined the waitlist: the first in line gets the next freed seat.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    event: Mapped[Event] = relationship("dcx.retail.models.Event")
+    user = relationship("dcx.platform.accounts.models.User")
+
+
+class RecommendationSent(db.Model):
+    """A title recommended to a customer in a monthly "new for you" message."""
+
+    __tablename__ = "retail_recommendation_sent"
+    __table_args__ = (UniqueConstraint("user_id", "book_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"), index=True)
+    because_book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

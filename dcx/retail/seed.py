@@ -1,0 +1,426 @@
+"""Seed the corner bookstore: a few hundred books, readers with order histories, reviews,
+book clubs with threads, and past and upcoming events.
+
+Everything is planned first from ``ctx.random`` (so the plan never depends on what is already
+in the database), then only what is missing is inserted, by natural key: ISBN, email, order
+reference, (customer, book), group slug, (group, thread title), event slug, (event, customer).
+Seeding twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from dcx.database import insert_ignoring_duplicates
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.accounts.models import User
+from dcx.platform.accounts.services import hash_password
+from dcx.retail import services
+from dcx.retail.models import (
+    Book,
+    ContentReport,
+    Event,
+    Group,
+    Membership,
+    Order,
+    OrderLine,
+    Post,
+    ReadingGoal,
+    RecommendationSent,
+    Reservation,
+    ReservationItem,
+    Review,
+    Rsvp,
+    ScheduleItem,
+    ShelfEntry,
+    Thread,
+)
+from dcx.retail.services import isbn13_check_digit, wrap_list
+from dcx.verticals import SeedContext
+
+REVIEW_TITLES = {
+    10: ["Couldn't put it down", "A new favourite", "Perfect"],
+    9: ["Wonderful", "So good"],
+    8: ["Really enjoyed it", "Warmly recommended"],
+    7: ["Good read", "Solid"],
+    6: ["Worth it", "Pleasant"],
+    5: ["Mixed feelings", "Fine"],
+    4: ["Slow going"],
+    3: ["Not for me"],
+}
+LOW_BODIES = [
+    "I wanted to love it, but it never caught me.",
+    "Beautiful cover, slow story.",
+    "Gave up halfway; maybe another time.",
+]
+REVIEW_BODIES = [
+    "Read it in two evenings on the sofa.",
+    "The middle drags a little but the ending makes up for it.",
+    "Bought it at the café table and do not regret it.",
+    "Lovely writing; I kept underlining sentences.",
+    "Our book club argued about it for an hour.",
+]
+
+
+def _isbn(n: int) -> str:
+    first12 = f"978{(100_000_000 + n * 3371) % 1_000_000_000:09d}"
+    return first12 + str(isbn13_check_digit(first12))
+
+
+def _plan_books(data: dict[str, Any], rng) -> tuple[list[dict], dict[str, list[int]]]:
+    subjects = list(data["subjects"])
+    firsts, lasts = data["first_names"], data["last_names"]
+    authors = []
+    for k in range(data["counts"]["authors"]):
+        authors.append(
+            (
+                f"{firsts[k % len(firsts)]} {lasts[(k * 7) % len(lasts)]}",
+                subjects[k % len(subjects)],
+            )
+        )
+    by_subject_authors = {s: [a for a, sub in authors if sub == s] for s in subjects}
+    plans, seen_titles = [], set()
+    index_by_subject: dict[str, list[int]] = {s: [] for s in subjects}
+    today = clock.today()
+    for i in range(data["counts"]["books"]):
+        subject = subjects[i % len(subjects)]
+        words = data["subjects"][subject]
+        title = ""
+        for _attempt in range(8):
+            pattern = rng.choice(data["patterns"])
+            nouns = rng.sample(words["nouns"], 2)
+            title = pattern.format(
+                adj=rng.choice(words["adjectives"]),
+                noun=nouns[0],
+                noun2=nouns[1],
+                place=rng.choice(data["places"]),
+            )
+            if title not in seen_titles:
+                break
+        if title in seen_titles:
+            title = f"{title} (Book {i // len(subjects) + 1})"
+        seen_titles.add(title)
+        extra = [rng.choice(subjects)] if rng.random() < 0.2 else []
+        author = rng.choice(by_subject_authors[subject])
+        plans.append(
+            {
+                "isbn": _isbn(i),
+                "title": title,
+                "authors": wrap_list([author]),
+                "subjects": wrap_list(dict.fromkeys([subject, *extra])),
+                "description": f"A {subject.lower()} title by {author}: {title.lower()}, "
+                "chosen by our booksellers.",
+                "price_minor": rng.randrange(899, 2999, 50),
+                "currency": data["store"]["currency"],
+                "stock": rng.choice([0, 2, 3, 4, 5, 6, 8, 12]),
+                "published_on": today - timedelta(days=rng.randrange(0, 3650)),
+            }
+        )
+        index_by_subject[subject].append(i)
+    return plans, index_by_subject
+
+
+def _pick(rng, pool: list[int]) -> int:
+    # A few titles per subject sell far more than the rest, as in any shop.
+    weights = [1 / (rank + 1) for rank in range(len(pool))]
+    return rng.choices(pool, weights=weights)[0]
+
+
+def seed(ctx: SeedContext) -> None:
+    """Get-or-create the bookstore's catalogue, readers, orders, reviews, groups and events."""
+    data = dict(ctx.data)
+    if not data.get("subjects"):
+        return
+    rng = ctx.random
+    now = clock.now()
+    subjects = list(data["subjects"])
+
+    # --- catalogue
+    plans, by_subject = _plan_books(data, rng)
+    existing = set(db.session.execute(select(Book.isbn)).scalars())
+    db.session.add_all(Book(**p) for p in plans if p["isbn"] not in existing)
+    db.session.flush()
+    book_rows = {
+        isbn: (bid, price)
+        for isbn, bid, price in db.session.execute(select(Book.isbn, Book.id, Book.price_minor))
+    }
+    book_ids = [book_rows[p["isbn"]][0] for p in plans]
+    prices = {book_rows[p["isbn"]][0]: book_rows[p["isbn"]][1] for p in plans}
+    pools = {s: [book_ids[i] for i in idx] for s, idx in by_subject.items()}
+
+    # --- readers (one argon2 hash, reused: hashing sixty passwords would take seconds)
+    firsts, lasts = data["first_names"], data["last_names"]
+    emails = [f"reader{n}@dcx.example" for n in range(1, data["counts"]["readers"] + 1)]
+    known = dict(
+        db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all()
+    )
+    missing = [e for e in emails if e not in known]
+    if missing:
+        password_hash = hash_password(data.get("reader_password", "showcase-reader-2026"))
+        for n, email in enumerate(emails, start=1):
+            if email in missing:
+                db.session.add(
+                    User(
+                        email=email,
+                        name=f"{firsts[n % len(firsts)]} {lasts[(n * 3) % len(lasts)]}",
+                        role="customer",
+                        password_hash=password_hash,
+                    )
+                )
+        db.session.flush()
+        known = dict(
+            db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all()
+        )
+    readers = [known[e] for e in emails]
+    alex, maria = ctx.user("alex"), ctx.user("maria")
+
+    # --- order history
+    order_plans: list[tuple[str, int, list[int], datetime]] = []
+    tastes: dict[int, list[str]] = {}
+    for n, uid in enumerate(readers, start=1):
+        tastes[uid] = rng.sample(subjects, rng.choice([1, 2]))
+        for k in range(rng.randint(3, 6)):
+            books = set()
+            for _b in range(rng.randint(1, 3)):
+                subject = rng.choice(tastes[uid]) if rng.random() < 0.8 else rng.choice(subjects)
+                books.add(_pick(rng, pools[subject]))
+            when = now - timedelta(days=rng.randrange(3, 400), hours=rng.randrange(0, 10))
+            order_plans.append((f"SEED-R{n:03d}-{k}", uid, sorted(books), when))
+    likes = data.get("alex", {}).get("likes", subjects[:2])
+    for k, subject in enumerate([*likes, *likes]):
+        books = sorted({pools[subject][k % 3], _pick(rng, pools[subject])})
+        order_plans.append((f"SEED-ALEX-{k}", alex.id, books, now - timedelta(days=20 + 45 * k)))
+    order_plans.append(
+        (
+            "SEED-MARIA-0",
+            maria.id,
+            [pools[subjects[3]][0], pools[subjects[6]][0]],
+            now - timedelta(days=33),
+        )
+    )
+    refs = set(db.session.execute(select(Order.reference)).scalars())
+    for reference, uid, books, when in order_plans:
+        if reference in refs:
+            continue
+        order = Order(
+            user_id=uid,
+            reference=reference,
+            source="online",
+            currency=data["store"]["currency"],
+            total_minor=sum(prices[b] for b in books),
+            placed_at=when,
+        )
+        order.lines = [OrderLine(book_id=b, quantity=1, price_minor=prices[b]) for b in books]
+        db.session.add(order)
+    db.session.flush()
+
+    # --- reviews (planned from the order history, so the same every time)
+    review_plans = {}
+    for _ref, uid, books, when in order_plans:
+        for b in books:
+            if uid != alex.id and rng.random() < 0.35:
+                half = rng.choices([10, 9, 8, 7, 6, 5, 4, 3], weights=[5, 6, 8, 6, 4, 2, 1, 1])[0]
+                review_plans[(uid, b)] = (
+                    half,
+                    rng.choice(REVIEW_TITLES[half]),
+                    rng.choice(REVIEW_BODIES if half >= 6 else LOW_BODIES),
+                    when,
+                )
+    have = {tuple(r) for r in db.session.execute(select(Review.user_id, Review.book_id))}
+    for (uid, b), (half, title, body, when) in review_plans.items():
+        if (uid, b) not in have:
+            stamp = when + timedelta(days=10)
+            db.session.add(
+                Review(
+                    user_id=uid,
+                    book_id=b,
+                    half_stars=half,
+                    title=title,
+                    body=body,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+    db.session.flush()
+
+    # --- alex's shelves and goal
+    shelf_plan = [
+        (pools[likes[0]][5], "reading"),
+        (pools[likes[1]][6], "want"),
+        (pools[subjects[2]][4], "want"),
+        (pools[likes[0]][0], "read"),
+        (pools[likes[1]][0], "read"),
+    ]
+    shelved = set(
+        db.session.execute(
+            select(ShelfEntry.book_id).where(ShelfEntry.user_id == alex.id)
+        ).scalars()
+    )
+    for k, (b, shelf) in enumerate(shelf_plan):
+        if b not in shelved:
+            db.session.add(
+                ShelfEntry(
+                    user_id=alex.id,
+                    book_id=b,
+                    shelf=shelf,
+                    finished_on=now.date() - timedelta(days=k) if shelf == "read" else None,
+                )
+            )
+    year = now.year
+    if not db.session.execute(
+        select(ReadingGoal.id).where(ReadingGoal.user_id == alex.id, ReadingGoal.year == year)
+    ).first():
+        db.session.add(
+            ReadingGoal(user_id=alex.id, year=year, target=data.get("alex", {}).get("goal", 24))
+        )
+
+    _seed_groups(data, rng, pools, readers, maria.id, now)
+    _seed_events(data, rng, pools, readers, now)
+    _seed_cafe_and_reports(rng, readers, pools, subjects, now)
+    _seed_last_months_picks(now)
+    db.session.flush()
+
+
+def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
+    groups = {g.slug: g for g in db.session.execute(select(Group)).scalars()}
+    for spec in data.get("groups", []):
+        members = [maria_id, *rng.sample(readers, 10)]
+        group = groups.get(spec["slug"])
+        if group is None:
+            group = Group(
+                slug=spec["slug"],
+                name=spec["name"],
+                description=spec["description"],
+                current_book_id=pools[spec["subject"]][1],
+            )
+            db.session.add(group)
+            db.session.flush()
+            start = now.date() - timedelta(days=7)
+            group.schedule = [
+                ScheduleItem(
+                    due_on=start + timedelta(days=7 * w),
+                    reading=f"Chapters {w * 5 + 1}-{w * 5 + 5}",
+                )
+                for w in range(4)
+            ]
+            db.session.add_all(Membership(group_id=group.id, user_id=u) for u in members)
+            db.session.flush()
+        titles = set(
+            db.session.execute(select(Thread.title).where(Thread.group_id == group.id)).scalars()
+        )
+        for t, thread_spec in enumerate(spec.get("threads", [])):
+            if thread_spec["title"] in titles:
+                continue
+            opened = now - timedelta(days=6 - t)
+            thread = Thread(
+                group_id=group.id, user_id=members[1], title=thread_spec["title"], created_at=opened
+            )
+            thread.posts = [
+                Post(
+                    user_id=members[(p + 1) % len(members)],
+                    body=body,
+                    created_at=opened + timedelta(hours=p * 5),
+                )
+                for p, body in enumerate(thread_spec["posts"])
+            ]
+            db.session.add(thread)
+    db.session.flush()
+
+
+def _seed_events(data, rng, pools, readers, now) -> None:
+    events = {e.slug: e for e in db.session.execute(select(Event)).scalars()}
+    address = f"{data['store']['name']}, {data['store']['address']}"
+    for spec in data.get("events", []):
+        day = now.date() + timedelta(days=spec["days"])
+        starts = datetime.combine(day, time(spec["hour"]), tzinfo=UTC)
+        waiting, curious = spec.get("waitlisted", 0), spec.get("interested", 0)
+        attendees = rng.sample(readers, spec["going"] + waiting + curious)
+        event = events.get(spec["slug"])
+        if event is not None:
+            continue
+        event = Event(
+            slug=spec["slug"],
+            title=spec["title"],
+            description=spec["description"],
+            kind=spec["kind"],
+            link=f"https://meet.dcx.example/{spec['slug']}" if spec["kind"] == "virtual" else "",
+            address=address if spec["kind"] == "in_store" else "",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            capacity=spec["capacity"],
+            book_id=pools[spec["subject"]][0],
+        )
+        db.session.add(event)
+        db.session.flush()
+        for k, uid in enumerate(attendees):
+            status = "going"
+            if k >= spec["going"]:
+                status = "waitlisted" if k < spec["going"] + waiting else "interested"
+            db.session.add(
+                Rsvp(
+                    event_id=event.id,
+                    user_id=uid,
+                    status=status,
+                    waitlisted_at=now - timedelta(hours=len(attendees) - k)
+                    if status == "waitlisted"
+                    else None,
+                )
+            )
+    db.session.flush()
+
+
+def _seed_cafe_and_reports(rng, readers, pools, subjects, now) -> None:
+    plans = []
+    for k in range(6):
+        uid = readers[k * 7 % len(readers)]
+        day = now.date() + timedelta(days=k % 4)
+        books = sorted({_pick(rng, pools[subjects[k % len(subjects)]]) for _ in range(2)})
+        plans.append((uid, day, books))
+    have = {tuple(r) for r in db.session.execute(select(Reservation.user_id, Reservation.day))}
+    for uid, day, books in plans:
+        if (uid, day) not in have:
+            reservation = Reservation(user_id=uid, day=day)
+            reservation.items = [ReservationItem(book_id=b) for b in books]
+            db.session.add(reservation)
+    # One reported review waits for the bookseller.
+    reporter = readers[-1]
+    review = db.session.execute(
+        select(Review)
+        .where(Review.half_stars <= 4, Review.user_id != reporter)
+        .order_by(Review.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if (
+        review is not None
+        and not db.session.execute(
+            select(ContentReport.id).where(
+                ContentReport.user_id == reporter, ContentReport.review_id == review.id
+            )
+        ).first()
+    ):
+        db.session.add(
+            ContentReport(user_id=reporter, review_id=review.id, reason="Spoils the ending.")
+        )
+
+
+def _seed_last_months_picks(now) -> None:
+    """Last month's "new for you" picks, so the store view's most-recommended list has data."""
+    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    values = [
+        {
+            "user_id": p["user_id"],
+            "book_id": p["book_id"],
+            "because_book_id": p["because"],
+            "period": last_month,
+            "created_at": now,
+        }
+        for p in services.monthly_picks(last_month)
+    ]
+    for start in range(0, len(values), 500):
+        db.session.execute(
+            insert_ignoring_duplicates(RecommendationSent), values[start : start + 500]
+        )

@@ -1,0 +1,47 @@
+"""Seeding the bookstore twice changes nothing, and the story has what it needs."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from dcx.extensions import db
+from dcx.platform.accounts.services import find_user
+from dcx.platform.showcase.loader import seed_showcase
+from dcx.retail import models, services
+
+
+def _counts():
+    tables = [
+        m for m in vars(models).values() if isinstance(m, type) and hasattr(m, "__tablename__")
+    ]
+    return {
+        m.__tablename__: db.session.execute(select(func.count()).select_from(m)).scalar_one()
+        for m in tables
+    }
+
+
+def test_seed_twice_changes_nothing_and_tells_the_story(app):
+    seed_showcase(app.extensions["dcx_verticals"])
+    db.session.commit()
+    first = _counts()
+    seed_showcase(app.extensions["dcx_verticals"])
+    db.session.commit()
+    assert _counts() == first
+
+    assert first["retail_book"] == 300
+    assert all(
+        services.isbn13_is_valid(i) for i in db.session.execute(select(models.Book.isbn)).scalars()
+    )
+    assert first["retail_order"] > 200 and first["retail_review"] > 100
+    assert first["retail_group"] == 3 and first["retail_thread"] >= 4
+    alex = find_user("alex@dcx.example")
+    recs = services.recommend(alex.id, limit=6)
+    assert len(recs) == 6
+    assert all(r.reason.startswith("Because you bought") for r in recs)
+    full = db.session.execute(
+        select(models.Event).where(models.Event.slug == "author-talk-crooked-harbour")
+    ).scalar_one()
+    assert services.seats_taken(full.id) == full.capacity
+    assert len(services.waitlist(full.id)) == 2
+    assert services.open_reports()
+    assert services.most_recommended()  # last month's picks, for the store view
