@@ -40,3 +40,8 @@ def test_every_command_explains_itself(runner):
     result = runner.invoke(args=["dcx", "--help"])
     for name in ("seed", "reset", "create-user", "demo"):
         assert name in result.output
+
+
+def test_vertical_commands_are_mounted_under_dcx(runner):
+    result = runner.invoke(args=["dcx", "automotive", "--help"])
+    assert result.exit_code == 0 and "simulate" in result.output

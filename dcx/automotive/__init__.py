@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.automotive import views
-from dcx.verticals import Vertical
+from dcx.automotive import api, cli, jobs, seed, services, views
+from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
     key="automotive",
@@ -17,4 +17,104 @@ vertical = Vertical(
         "A new car sends its diagnostics to the maker through an API. Its owner follows them on a dashboard with service reminders and recall notices, and manages the car loan and bill payments in the same place. The brand becomes the trusted expert in caring for the car."
     ),
     blueprint=views.bp,
+    api_blueprint=api.bp,
+    cli=cli.automotive_group,
+    jobs=(
+        JobSpec(
+            id="automotive.service_reminders",
+            trigger={"hour": 7},
+            function=jobs.service_reminders,
+            description="Remind owners whose service became due soon, urgent or overdue.",
+        ),
+        JobSpec(
+            id="automotive.critical_codes",
+            trigger={"hour": 7, "minute": 5},
+            function=jobs.critical_codes,
+            description="Tell owners about confirmed trouble codes that need action now.",
+        ),
+        JobSpec(
+            id="automotive.recall_matches",
+            trigger={"hour": 7, "minute": 10},
+            function=jobs.recall_matches,
+            description="Cover newly added cars by published recalls and notify their owners.",
+        ),
+        JobSpec(
+            id="automotive.bills_due",
+            trigger={"hour": 7, "minute": 15},
+            function=jobs.bills_due,
+            description="Issue loan instalments and remind owners three days before a bill is due.",
+        ),
+    ),
+    topics=(
+        Topic("automotive.service_reminder", _l("Car service reminders"), ("email", "push")),
+        Topic("automotive.trouble_code", _l("Urgent car trouble codes"), ("push", "sms")),
+        Topic("automotive.recall", _l("Recall notices"), ("email", "sms")),
+        Topic("automotive.bill_due", _l("Car payments due"), ("email",)),
+    ),
+    staff_endpoint="automotive.staff",
+    seed=seed.load,
+    tour=(
+        TourStep(
+            _l("The car reports in"),
+            _l(
+                "Alex's two cars send their readings over the telematics API. The dashboard "
+                "shows each car's health at a glance: good, needs attention or act now."
+            ),
+            "automotive.index",
+            "alex",
+            "#automotive-dashboard",
+        ),
+        TourStep(
+            _l("A fault, explained"),
+            _l(
+                "The Golf's battery has been fading for weeks and now reports P0562. Instead of "
+                "five cryptic characters, Alex reads what it means, how serious it is and whether "
+                "the car can still be driven, with one click to book a visit."
+            ),
+            "automotive.index",
+            "alex",
+            ".dcx-code",
+        ),
+        TourStep(
+            _l("Recalls find the right owners"),
+            _l(
+                "The maker published a recall for the RAV4. Every affected owner was told at once "
+                "and sees what to do and how to book the free repair."
+            ),
+            "automotive.recalls",
+            "alex",
+            "#automotive-recalls",
+        ),
+        TourStep(
+            _l("The loan and the bills"),
+            _l(
+                "The car loan's balance, next instalment, payoff figure and the full amortisation "
+                "table sit next to the bills, and an overdue instalment is paid in one click."
+            ),
+            "automotive.financing",
+            "alex",
+            "#automotive-bills",
+        ),
+        TourStep(
+            _l("The service advisor's day"),
+            _l(
+                "Dana sees every car with an active code, service due or an open recall, and how "
+                "far each recall campaign has got: notified, booked, remedied."
+            ),
+            "automotive.staff",
+            "service_advisor",
+            "#automotive-staff",
+        ),
+    ),
+    timeline_kinds={
+        "vehicle_added": _l("Vehicle added"),
+        "code_reported": _l("Trouble code reported"),
+        "service_booked": _l("Service booked"),
+        "recall_notice": _l("Recall notice"),
+        "service_done": _l("Visit completed"),
+        "bill_paid": _l("Bill paid"),
+    },
+    obligations=services.obligations,
+    calendar=services.calendar_entries,
+    summary_card=services.summary_card,
 )

@@ -1,11 +1,371 @@
-"""Automotive pages."""
+"""Automotive pages: the owner's dashboard, a car's health, booking, recalls, financing, staff."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from dcx.automotive import codes as dtc
+from dcx.automotive import services
+from dcx.automotive.forms import BookingForm, RecallForm, VehicleForm
+from dcx.automotive.models import Appointment, Bill, Loan, RecallCoverage, Vehicle
+from dcx.database import owned_or_404
+from dcx.extensions import db
+from dcx.platform import charts, clock
+from dcx.platform.accounts.views import role_required
 
 bp = Blueprint("automotive", __name__, template_folder="templates")
 
 
+def _staff_only() -> None:
+    if not current_user.serves("automotive"):
+        abort(403)
+
+
 @bp.route("/")
 def index():
-    """The landing page: the story and what the customer can do here."""
-    return render_template("automotive/index.html")
+    """The landing page; for a signed-in customer with cars, their dashboard."""
+    statuses, appointments, bills, loans = [], [], [], []
+    if current_user.is_authenticated:
+        vehicles = services.vehicles_of(current_user.id)
+        statuses = services.fleet_status(vehicles)
+        if vehicles:
+            appointments = services.upcoming_appointments(current_user.id)
+            bills = services.bills_of(current_user.id, unpaid_only=True)
+            loans = services.loans_of(current_user.id)
+    return render_template(
+        "automotive/index.html",
+        statuses=statuses,
+        appointments=appointments,
+        bills=bills,
+        loans=loans,
+        today=clock.today(),
+        explain=dtc.explain,
+    )
+
+
+@bp.route("/live.json")
+@login_required
+def live():
+    """The dashboard's polling feed: each car's latest odometer, health and codes."""
+    statuses = services.fleet_status(services.vehicles_of(current_user.id))
+    return {
+        "vehicles": [
+            {
+                "id": s.vehicle.id,
+                "odometer_km": s.reading.odometer_km if s.reading else None,
+                "last_seen": s.reading.recorded_at.isoformat() if s.reading else None,
+                "health": s.health,
+                "codes": sorted(c.code for c in s.codes),
+            }
+            for s in statuses
+        ]
+    }
+
+
+@bp.route("/vehicles/new", methods=["GET", "POST"])
+@login_required
+def add_vehicle():
+    """Register a car by its VIN."""
+    form = VehicleForm()
+    if form.validate_on_submit():
+        try:
+            vehicle = services.add_vehicle(
+                current_user.id,
+                vin=form.vin.data,
+                make=form.make.data,
+                model=form.model.data,
+                year=form.year.data,
+                plate=form.plate.data or "",
+                colour=form.colour.data or "",
+                fuel_type=form.fuel_type.data,
+                last_service_on=form.last_service_on.data,
+                last_service_km=form.last_service_km.data or 0,
+            )
+        except ValueError:
+            form.vin.errors = [_("This VIN is already registered.")]
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s added. Connect it to start receiving its diagnostics.",
+                    name=vehicle.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("automotive.vehicle", vehicle_id=vehicle.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("automotive/vehicle_form.html", form=form), status
+
+
+def _history_charts(vehicle_id: int):
+    history = services.reading_history(vehicle_id)
+    if len(history) < 2:
+        return []
+    labels = [r.recorded_at.strftime("%d %b") for r in history]
+    return [
+        (
+            charts.line_chart(
+                _("Odometer (km)"), labels, {_("Odometer"): [r.odometer_km for r in history]}
+            ),
+            _("Distance driven over the last 90 days."),
+        ),
+        (
+            charts.line_chart(
+                _("Battery (V)"),
+                labels,
+                {_("Battery"): [r.battery_v for r in history]},
+                guides={_("Low"): services.LOW_BATTERY_V},
+            ),
+            _("Resting battery voltage; below the dashed line the car may not start."),
+        ),
+        (
+            charts.line_chart(
+                _("Tyre pressure (kPa)"),
+                labels,
+                {
+                    _("Front left"): [r.tyre_fl_kpa for r in history],
+                    _("Front right"): [r.tyre_fr_kpa for r in history],
+                    _("Rear left"): [r.tyre_rl_kpa for r in history],
+                    _("Rear right"): [r.tyre_rr_kpa for r in history],
+                },
+                guides={_("Low"): services.LOW_TYRE_KPA},
+            ),
+            _("Tyre pressures; a tyre drifting away from the others may have a slow puncture."),
+        ),
+    ]
+
+
+@bp.route("/vehicles/<int:vehicle_id>")
+@login_required
+def vehicle(vehicle_id: int):
+    """One car: health, trouble codes explained, service due, recalls, charts, connection."""
+    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    status = services.fleet_status([car])[0]
+    appointments = [
+        a for a in services.upcoming_appointments(current_user.id) if a.vehicle_id == car.id
+    ]
+    return render_template(
+        "automotive/vehicle.html",
+        s=status,
+        car=car,
+        appointments=appointments,
+        charts=_history_charts(car.id),
+        explain=dtc.explain,
+        token=None,
+    )
+
+
+@bp.route("/vehicles/<int:vehicle_id>/connect", methods=["POST"])
+@login_required
+def connect(vehicle_id: int):
+    """Issue the car's telematics token and show it once."""
+    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    token = services.connect_vehicle(car)
+    db.session.commit()
+    return render_template("automotive/token.html", car=car, token=token)
+
+
+@bp.route("/vehicles/<int:vehicle_id>/revoke", methods=["POST"])
+@login_required
+def revoke(vehicle_id: int):
+    """Stop accepting the car's token."""
+    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    services.revoke_token(car)
+    db.session.commit()
+    flash(_("The car's token is revoked; it can no longer send data."), "info")
+    return redirect(url_for("automotive.vehicle", vehicle_id=car.id))
+
+
+def _prefilled_reason(car: Vehicle) -> tuple[str, str, int | None]:
+    """The reason, code and recall a booking link carries (?code=, ?recall=, ?reason=service)."""
+    code = dtc.normalise(request.args.get("code", ""))[:5]
+    if code and dtc.is_valid(code):
+        info = dtc.explain(code)
+        return _("Trouble code %(code)s: %(title)s", code=code, title=info.title), code, None
+    recall_id = request.args.get("recall", type=int)
+    if recall_id:
+        coverage = db.session.execute(
+            select(RecallCoverage).where(
+                RecallCoverage.recall_id == recall_id, RecallCoverage.vehicle_id == car.id
+            )
+        ).scalar_one_or_none()
+        if coverage is None:
+            abort(404)
+        recall = coverage.recall
+        return (
+            _(
+                "Recall %(number)s: %(component)s",
+                number=recall.campaign_number,
+                component=recall.component,
+            ),
+            "",
+            recall.id,
+        )
+    if request.args.get("reason") == "service":
+        return _("Scheduled service"), "", None
+    return "", "", None
+
+
+@bp.route("/vehicles/<int:vehicle_id>/book", methods=["GET", "POST"])
+@login_required
+def book(vehicle_id: int):
+    """Book a service visit, the reason prefilled from the reminder, code or recall."""
+    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    reason, code, recall_id = _prefilled_reason(car)
+    form = BookingForm()
+    if request.method == "GET":
+        form.reason.data = reason
+        form.dealer.data = (
+            request.args.get("dealer")
+            if request.args.get("dealer") in services.DEALERS
+            else services.DEALERS[0]
+        )
+    dealer = form.dealer.data if form.dealer.data in services.DEALERS else services.DEALERS[0]
+    slots = services.available_slots(dealer, clock.today())
+    form.slot.choices = [
+        SelectChoice(s.isoformat(), s.strftime("%a %d %b %Y, %H:%M UTC")) for s in slots
+    ]
+    if form.validate_on_submit():
+        starts_at = datetime.fromisoformat(form.slot.data).astimezone(UTC)
+        try:
+            services.book_appointment(
+                car, form.dealer.data, starts_at, form.reason.data, code=code, recall_id=recall_id
+            )
+        except ValueError:
+            form.slot.errors = [_("That slot has just been taken; please pick another.")]
+        else:
+            db.session.commit()
+            flash(
+                _("Service booked at %(dealer)s. It is in your calendar.", dealer=form.dealer.data),
+                "success",
+            )
+            return redirect(url_for("automotive.vehicle", vehicle_id=car.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("automotive/book.html", form=form, car=car, code=code), status
+
+
+@bp.route("/recalls")
+@login_required
+def recalls():
+    """Recalls covering the customer's cars, open first, with what to do."""
+    return render_template("automotive/recalls.html", rows=services.recalls_of(current_user.id))
+
+
+@bp.route("/financing")
+@login_required
+def financing():
+    """Loans and leases with their position, and every bill with a pay action."""
+    today = clock.today()
+    loans = [
+        (loan, services.loan_position(loan, today)) for loan in services.loans_of(current_user.id)
+    ]
+    return render_template(
+        "automotive/financing.html",
+        loans=loans,
+        bills=services.bills_of(current_user.id),
+        today=today,
+    )
+
+
+@bp.route("/financing/<int:loan_id>")
+@login_required
+def loan(loan_id: int):
+    """One loan: its amortisation table and payoff figure."""
+    row = owned_or_404(Loan, loan_id, current_user.id)
+    today = clock.today()
+    return render_template(
+        "automotive/loan.html",
+        loan=row,
+        position=services.loan_position(row, today),
+        schedule=services.amortisation(row),
+        today=today,
+    )
+
+
+@bp.route("/bills/<int:bill_id>/pay", methods=["POST"])
+@login_required
+def pay(bill_id: int):
+    """Record the payment of one bill."""
+    bill = owned_or_404(Bill, bill_id, current_user.id)
+    if services.pay_bill(bill):
+        db.session.commit()
+        flash(_("Paid %(title)s.", title=bill.title), "success")
+    else:
+        flash(_("This bill was already paid."), "info")
+    return redirect(url_for("automotive.financing", _anchor=f"bill-{bill.id}"))
+
+
+@bp.route("/staff")
+@role_required("staff", "admin")
+def staff():
+    """The service advisor's view: cars needing attention and recall coverage."""
+    _staff_only()
+    statuses = services.vehicles_needing_service()
+    owners = {}
+    if statuses:
+        from dcx.platform.accounts.models import User
+
+        ids = {s.vehicle.user_id for s in statuses}
+        owners = {
+            u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()
+        }
+    return render_template(
+        "automotive/staff.html",
+        statuses=statuses,
+        owners=owners,
+        coverage=services.recall_coverage_summary(),
+        appointments=services.booked_appointments(),
+        # The platform's customer-360 page, when the timeline package provides it.
+        customer_360="timeline.customer_360"
+        if "timeline.customer_360" in current_app.view_functions
+        else None,
+    )
+
+
+@bp.route("/staff/appointments/<int:appointment_id>/done", methods=["POST"])
+@role_required("staff", "admin")
+def complete(appointment_id: int):
+    """The advisor marks a visit done: recall remedied, code cleared or service restarted."""
+    _staff_only()
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None:
+        abort(404)
+    services.complete_appointment(appointment)
+    db.session.commit()
+    flash(_("Visit for %(name)s completed.", name=appointment.vehicle.name), "success")
+    return redirect(url_for("automotive.staff"))
+
+
+@bp.route("/staff/recalls/new", methods=["GET", "POST"])
+@role_required("staff", "admin")
+def publish_recall():
+    """Publish a maker's recall campaign; every affected owner is notified."""
+    _staff_only()
+    form = RecallForm()
+    if form.validate_on_submit():
+        fields = {
+            name: form[name].data
+            for name in (
+                "campaign_number",
+                "make",
+                "model",
+                "year_from",
+                "year_to",
+                "component",
+                "summary",
+                "consequence",
+                "remedy",
+            )
+        }
+        services.publish_recall(**fields, do_not_drive=form.do_not_drive.data == "yes")
+        db.session.commit()
+        flash(_("Recall %(number)s published.", number=form.campaign_number.data), "success")
+        return redirect(url_for("automotive.staff"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("automotive/recall_form.html", form=form), status

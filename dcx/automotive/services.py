@@ -1,0 +1,1088 @@
+"""Automotive domain rules: vehicle health, telemetry, service due dates, recalls, money.
+
+Plain functions over the models; they take explicit arguments (never ``request``), add and
+flush, and leave the commit to the view, job or command that called them.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
+
+from dcx.automotive import codes as dtc
+from dcx.automotive.models import (
+    Appointment,
+    Bill,
+    Loan,
+    Reading,
+    Recall,
+    RecallCoverage,
+    TroubleCode,
+    Vehicle,
+)
+from dcx.database import insert_ignoring_duplicates
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.api.services import hash_token, new_token
+from dcx.platform.notify.services import notify_bulk
+from dcx.platform.timeline.services import record
+from dcx.verticals import CalendarEntry, Obligation
+
+KEY = "automotive"
+VIN_FORMAT = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")  # I, O and Q are never used in a VIN
+URGENCIES = ("not_urgent", "due_soon", "urgent", "overdue")
+URGENCY_LABELS = {
+    "not_urgent": _l("Not urgent"),
+    "due_soon": _l("Due soon"),
+    "urgent": _l("Urgent"),
+    "overdue": _l("Overdue"),
+}
+HEALTH_LABELS = {"good": _l("Good"), "attention": _l("Needs attention"), "act_now": _l("Act now")}
+DEALERS = (
+    "DCX Motors City Centre",
+    "DCX Motors North",
+    "DCX Motors Airport",
+)
+SLOT_HOURS = (8, 10, 13, 15)
+LOW_BATTERY_V = 12.0
+LOW_TYRE_KPA = 200.0
+LOW_OIL_LIFE_PCT = 15.0
+DEFAULT_DAILY_KM = 35.0  # until a car has sent two weeks of readings
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """A path to one of our pages, in a request or in a job, seed or command (no request)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    anchor = values.pop("_anchor", None)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return path + (f"#{anchor}" if anchor else "")
+
+
+# --- vehicles and tokens -------------------------------------------------------------------
+
+
+def normalise_vin(vin: str) -> str:
+    """Upper-case a VIN and drop spaces."""
+    return re.sub(r"\s+", "", vin or "").upper()
+
+
+def is_valid_vin(vin: str) -> bool:
+    """A VIN is 17 letters and digits, never I, O or Q."""
+    return bool(VIN_FORMAT.match(normalise_vin(vin)))
+
+
+def vehicles_of(user_id: int) -> list[Vehicle]:
+    """The customer's vehicles, oldest first."""
+    return list(
+        db.session.execute(
+            select(Vehicle).where(Vehicle.user_id == user_id).order_by(Vehicle.id)
+        ).scalars()
+    )
+
+
+def add_vehicle(
+    user_id: int,
+    vin: str,
+    make: str,
+    model: str,
+    year: int,
+    plate: str = "",
+    colour: str = "",
+    fuel_type: str = "petrol",
+    last_service_on: date | None = None,
+    last_service_km: int = 0,
+) -> Vehicle:
+    """Register a car for its owner; ValueError if the VIN is malformed or already taken."""
+    vin = normalise_vin(vin)
+    if not is_valid_vin(vin):
+        raise ValueError("invalid VIN")
+    if db.session.execute(select(Vehicle.id).where(Vehicle.vin == vin)).first():
+        raise ValueError("VIN already registered")
+    vehicle = Vehicle(
+        user_id=user_id,
+        vin=vin,
+        make=make.strip(),
+        model=model.strip(),
+        year=year,
+        plate=plate.strip().upper(),
+        colour=colour.strip(),
+        fuel_type=fuel_type,
+        last_service_on=last_service_on or clock.today(),
+        last_service_km=last_service_km,
+    )
+    db.session.add(vehicle)
+    db.session.flush()
+    record(
+        user_id,
+        KEY,
+        "vehicle_added",
+        str(_l("%(name)s added", name=vehicle.name)),
+        link=link("automotive.vehicle", vehicle_id=vehicle.id),
+        key=f"automotive.vehicle:{vehicle.id}",
+    )
+    return vehicle
+
+
+def connect_vehicle(vehicle: Vehicle) -> str:
+    """Issue a new telematics token (replacing any old one); returns it, to show once."""
+    token, token_hash = new_token("car")
+    vehicle.token_hash = token_hash
+    vehicle.token_issued_at = clock.now()
+    vehicle.token_revoked_at = None
+    db.session.flush()
+    return token
+
+
+def revoke_token(vehicle: Vehicle) -> None:
+    """Stop accepting the car's token at once."""
+    vehicle.token_hash = None
+    vehicle.token_revoked_at = clock.now()
+    db.session.flush()
+
+
+def vehicle_for_token(token: str | None) -> Vehicle | None:
+    """The vehicle whose active token this is, or None."""
+    if not token:
+        return None
+    return db.session.execute(
+        select(Vehicle).where(Vehicle.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+
+
+# --- telemetry -----------------------------------------------------------------------------
+
+
+@dataclass
+class IngestResult:
+    """What one batch of readings did."""
+
+    accepted: int = 0
+    duplicates: int = 0
+    new_codes: list[str] = field(default_factory=list)
+    confirmed_codes: list[str] = field(default_factory=list)
+    cleared_codes: list[str] = field(default_factory=list)
+
+
+def _parse_time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def ingest_readings(vehicle: Vehicle, readings: Sequence[Mapping[str, Any]]) -> IngestResult:
+    """Store a batch of readings and update the car's trouble codes.
+
+    Readings are keyed by (vehicle, time), so a car that resends a batch adds nothing twice.
+    A code seen for the first time opens a pending or confirmed row; a pending code reported
+    as confirmed is upgraded; codes listed under ``cleared_codes`` are closed.
+    """
+    result = IngestResult()
+    now = clock.now()
+    rows = []
+    events: list[tuple[datetime, Mapping[str, Any]]] = []
+    for item in readings:
+        recorded_at = _parse_time(item["recorded_at"]) if item.get("recorded_at") else now
+        if recorded_at > now + timedelta(minutes=10):
+            raise ValueError(f"reading time {recorded_at.isoformat()} is in the future")
+        tyres = item.get("tyres_kpa") or {}
+        location = item.get("location") or {}
+        rows.append(
+            {
+                "vehicle_id": vehicle.id,
+                "recorded_at": recorded_at,
+                "odometer_km": int(item["odometer_km"]),
+                "energy_pct": item.get("energy_pct"),
+                "battery_v": item.get("battery_v"),
+                "oil_life_pct": item.get("oil_life_pct"),
+                "tyre_fl_kpa": tyres.get("fl"),
+                "tyre_fr_kpa": tyres.get("fr"),
+                "tyre_rl_kpa": tyres.get("rl"),
+                "tyre_rr_kpa": tyres.get("rr"),
+                "latitude": location.get("lat"),
+                "longitude": location.get("lon"),
+            }
+        )
+        events.append((recorded_at, item))
+    before = _reading_count(vehicle.id)
+    for start in range(0, len(rows), 500):
+        db.session.execute(insert_ignoring_duplicates(Reading), rows[start : start + 500])
+    result.accepted = _reading_count(vehicle.id) - before
+    result.duplicates = len(rows) - result.accepted
+    events.sort(key=lambda pair: pair[0])
+    for recorded_at, item in events:
+        _apply_codes(vehicle, recorded_at, item, result)
+    db.session.flush()
+    return result
+
+
+def _reading_count(vehicle_id: int) -> int:
+    return db.session.execute(
+        select(func.count()).where(Reading.vehicle_id == vehicle_id)
+    ).scalar_one()
+
+
+def _apply_codes(
+    vehicle: Vehicle, seen_at: datetime, item: Mapping[str, Any], result: IngestResult
+) -> None:
+    reported = item.get("codes") or []
+    cleared = {dtc.normalise(c) for c in item.get("cleared_codes") or []}
+    if not reported and not cleared:
+        return
+    active = {
+        row.code: row
+        for row in db.session.execute(
+            select(TroubleCode).where(
+                TroubleCode.vehicle_id == vehicle.id, TroubleCode.cleared_at.is_(None)
+            )
+        ).scalars()
+    }
+    for entry in reported:
+        code = dtc.normalise(entry["code"])
+        status = entry.get("status", "confirmed")
+        row = active.get(code)
+        if row is None:
+            row = TroubleCode(
+                vehicle_id=vehicle.id,
+                code=code,
+                status=status,
+                first_seen_at=seen_at,
+                last_seen_at=seen_at,
+                confirmed_at=seen_at if status == "confirmed" else None,
+            )
+            db.session.add(row)
+            db.session.flush()
+            active[code] = row
+            result.new_codes.append(code)
+            info = dtc.explain(code)
+            record(
+                vehicle.user_id,
+                KEY,
+                "code_reported",
+                f"{vehicle.name}: {code} {info.title}",
+                summary=info.drive_advice,
+                data={"code": code, "severity": info.severity, "status": status},
+                link=link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
+                key=f"automotive.code:{row.id}",
+                occurred_at=seen_at,
+            )
+            continue
+        if seen_at > row.last_seen_at:
+            row.last_seen_at = seen_at
+        if status == "confirmed" and row.status == "pending":
+            row.status = "confirmed"
+            row.confirmed_at = seen_at
+            result.confirmed_codes.append(code)
+    for code in cleared:
+        row = active.get(code)
+        if row is not None:
+            row.cleared_at = seen_at
+            result.cleared_codes.append(code)
+
+
+def simulate_drive(
+    vehicle_id: int,
+    readings: int,
+    rng: Any,
+    step: timedelta = timedelta(hours=1),
+    start: datetime | None = None,
+    fault: str | None = None,
+) -> IngestResult:
+    """Drive a car for ``readings`` steps from its last reading and ingest what it "sends".
+
+    The drive ends now (or starts at ``start``). The same service the API calls does the
+    storing, so the dashboard moves exactly as it does for a real car. ``fault`` (a J2012 code) is reported, pending, in the last reading.
+    """
+    vehicle = db.session.get(Vehicle, vehicle_id)
+    if vehicle is None:
+        raise ValueError(f"no vehicle {vehicle_id}")
+    last = latest_readings([vehicle_id]).get(vehicle_id)
+    now = clock.now()
+    moment = start or now - step * max(readings - 1, 0)
+    if start is None and last is not None and moment <= last.recorded_at:
+        # Squeeze the drive between the last reading and now: a car never reports the future.
+        step = (now - last.recorded_at) / readings
+        moment = last.recorded_at + step
+    odometer = last.odometer_km if last else vehicle.last_service_km
+    energy = last.energy_pct if last and last.energy_pct is not None else 80.0
+    battery = last.battery_v if last and last.battery_v is not None else 12.6
+    oil = last.oil_life_pct if last and last.oil_life_pct is not None else 90.0
+    tyres = [t if t is not None else 240.0 for t in (last.tyres if last else [None] * 4)]
+    lat, lon = (
+        (last.latitude, last.longitude) if last and last.latitude is not None else (44.43, 26.10)
+    )
+    batch = []
+    for n in range(readings):
+        distance = rng.uniform(0, 2.5) * step.total_seconds() / 3600 * 20
+        odometer += int(distance)
+        energy -= distance / 6
+        if energy < 12:
+            energy = rng.uniform(85, 100)  # refuelled or recharged
+        oil = max(0.0, oil - distance / 150)
+        battery = min(12.8, max(11.2, battery + rng.uniform(-0.05, 0.05)))
+        tyres = [max(150.0, t - rng.uniform(0, 0.3)) for t in tyres]
+        lat += rng.uniform(-0.01, 0.01)
+        lon += rng.uniform(-0.01, 0.01)
+        reading = {
+            "recorded_at": moment.isoformat(),
+            "odometer_km": odometer,
+            "energy_pct": round(energy, 1),
+            "battery_v": round(battery, 2),
+            "oil_life_pct": round(oil, 1),
+            "tyres_kpa": dict(
+                zip(("fl", "fr", "rl", "rr"), (round(t, 1) for t in tyres), strict=True)
+            ),
+            "location": {"lat": round(lat, 5), "lon": round(lon, 5)},
+        }
+        if fault and n == readings - 1:
+            reading["codes"] = [{"code": fault, "status": "pending"}]
+        batch.append(reading)
+        moment += step
+    return ingest_readings(vehicle, batch)
+
+
+# --- fleet status (constant number of queries for any number of cars) ---------------------
+
+
+def latest_readings(vehicle_ids: Sequence[int]) -> dict[int, Reading]:
+    """Each vehicle's most recent reading, in one grouped query."""
+    if not vehicle_ids:
+        return {}
+    newest = (
+        select(Reading.vehicle_id, func.max(Reading.recorded_at).label("at"))
+        .where(Reading.vehicle_id.in_(vehicle_ids))
+        .group_by(Reading.vehicle_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Reading).join(
+            newest,
+            and_(Reading.vehicle_id == newest.c.vehicle_id, Reading.recorded_at == newest.c.at),
+        )
+    ).scalars()
+    return {r.vehicle_id: r for r in rows}
+
+
+def daily_distances(vehicle_ids: Sequence[int], days: int = 30) -> dict[int, float]:
+    """Average km per day over the last ``days`` days, per vehicle, in one grouped query."""
+    if not vehicle_ids:
+        return {}
+    since = clock.now() - timedelta(days=days)
+    rows = db.session.execute(
+        select(
+            Reading.vehicle_id,
+            func.min(Reading.odometer_km),
+            func.max(Reading.odometer_km),
+            func.min(Reading.recorded_at),
+            func.max(Reading.recorded_at),
+        )
+        .where(Reading.vehicle_id.in_(vehicle_ids), Reading.recorded_at >= since)
+        .group_by(Reading.vehicle_id)
+    ).all()
+    result = {}
+    for vehicle_id, low, high, first, last in rows:
+        first = first if first.tzinfo else first.replace(tzinfo=UTC)
+        last = last if last.tzinfo else last.replace(tzinfo=UTC)
+        span = (last - first).total_seconds() / 86400
+        if span >= 7:
+            result[vehicle_id] = (high - low) / span
+    return result
+
+
+def active_codes(vehicle_ids: Sequence[int]) -> dict[int, list[TroubleCode]]:
+    """Each vehicle's uncleared trouble codes, confirmed first, in one query."""
+    found: dict[int, list[TroubleCode]] = defaultdict(list)
+    if vehicle_ids:
+        rows = db.session.execute(
+            select(TroubleCode)
+            .where(TroubleCode.vehicle_id.in_(vehicle_ids), TroubleCode.cleared_at.is_(None))
+            .order_by(TroubleCode.status, TroubleCode.first_seen_at.desc())
+        ).scalars()
+        for row in rows:
+            found[row.vehicle_id].append(row)
+    return found
+
+
+def open_recalls(vehicle_ids: Sequence[int]) -> dict[int, list[RecallCoverage]]:
+    """Each vehicle's recalls not yet remedied, with the campaign, in one query."""
+    found: dict[int, list[RecallCoverage]] = defaultdict(list)
+    if vehicle_ids:
+        rows = db.session.execute(
+            select(RecallCoverage, Recall)
+            .join(Recall, Recall.id == RecallCoverage.recall_id)
+            .where(RecallCoverage.vehicle_id.in_(vehicle_ids), RecallCoverage.status != "remedied")
+            .order_by(Recall.published_at.desc())
+        ).all()
+        for coverage, _recall in rows:
+            found[coverage.vehicle_id].append(coverage)
+    return found
+
+
+@dataclass(frozen=True)
+class ServiceDue:
+    """When the next service is due, by distance or time, whichever comes first."""
+
+    due_on: date
+    due_km: int
+    km_left: int
+    days_left: int
+    by: str  # "distance" or "time"
+    urgency: str
+    daily_km: float
+
+    @property
+    def urgency_label(self) -> str:
+        """The urgency in words."""
+        return str(URGENCY_LABELS[self.urgency])
+
+
+def service_due(vehicle: Vehicle, odometer_km: int | None, daily_km: float | None, today: date):
+    """Predict the next service from the interval, the odometer and the average daily distance.
+
+    Time: last service date plus the interval. Distance: the km left divided by the car's
+    average daily distance gives a date. The earlier of the two is the due date.
+    """
+    odometer = odometer_km if odometer_km is not None else vehicle.last_service_km
+    daily = daily_km if daily_km and daily_km > 0 else DEFAULT_DAILY_KM
+    due_km = vehicle.last_service_km + vehicle.service_interval_km
+    km_left = due_km - odometer
+    by_time = vehicle.last_service_on + timedelta(days=vehicle.service_interval_days)
+    by_distance = today + timedelta(days=int(max(km_left, 0) / daily))
+    due_on, by = (by_distance, "distance") if by_distance < by_time else (by_time, "time")
+    days_left = (due_on - today).days
+    if km_left <= 0 or days_left < 0:
+        urgency = "overdue"
+    elif km_left <= 500 or days_left <= 14:
+        urgency = "urgent"
+    elif km_left <= 1500 or days_left <= 45:
+        urgency = "due_soon"
+    else:
+        urgency = "not_urgent"
+    return ServiceDue(due_on, due_km, km_left, days_left, by, urgency, round(daily, 1))
+
+
+@dataclass
+class VehicleStatus:
+    """Everything the dashboard shows about one car."""
+
+    vehicle: Vehicle
+    reading: Reading | None
+    codes: list[TroubleCode]
+    recalls: list[RecallCoverage]
+    due: ServiceDue
+    health: str
+    reasons: list[str]
+
+    @property
+    def health_label(self) -> str:
+        """The health in words."""
+        return str(HEALTH_LABELS[self.health])
+
+
+def assess_health(
+    reading: Reading | None,
+    codes: Iterable[TroubleCode],
+    recalls: Iterable[RecallCoverage],
+    due: ServiceDue,
+) -> tuple[str, list[str]]:
+    """Good, attention or act now, with the reasons, from the latest state of a car."""
+    act_now: list[str] = []
+    attention: list[str] = []
+    for row in codes:
+        info = dtc.explain(row.code)
+        if info.drive == "no" or (info.severity == "critical" and row.status == "confirmed"):
+            act_now.append(str(_l("%(code)s: %(title)s", code=row.code, title=info.title)))
+        else:
+            attention.append(str(_l("%(code)s: %(title)s", code=row.code, title=info.title)))
+    for coverage in recalls:
+        message = str(_l("Open recall %(number)s", number=coverage.recall.campaign_number))
+        (act_now if coverage.recall.do_not_drive else attention).append(message)
+    if due.urgency == "overdue":
+        attention.append(str(_l("Service overdue")))
+    elif due.urgency == "urgent":
+        attention.append(str(_l("Service due within two weeks")))
+    if reading is not None:
+        if reading.battery_v is not None and reading.battery_v < LOW_BATTERY_V:
+            attention.append(str(_l("Battery voltage low")))
+        if any(t is not None and t < LOW_TYRE_KPA for t in reading.tyres):
+            attention.append(str(_l("Tyre pressure low")))
+        if reading.oil_life_pct is not None and reading.oil_life_pct < LOW_OIL_LIFE_PCT:
+            attention.append(str(_l("Oil change needed soon")))
+    if act_now:
+        return "act_now", act_now + attention
+    return ("attention", attention) if attention else ("good", [])
+
+
+def fleet_status(vehicles: Sequence[Vehicle], today: date | None = None) -> list[VehicleStatus]:
+    """The status of many cars in a fixed number of queries (no query per car)."""
+    today = today or clock.today()
+    ids = [v.id for v in vehicles]
+    latest = latest_readings(ids)
+    daily = daily_distances(ids)
+    codes = active_codes(ids)
+    recalls = open_recalls(ids)
+    result = []
+    for vehicle in vehicles:
+        reading = latest.get(vehicle.id)
+        due = service_due(
+            vehicle, reading.odometer_km if reading else None, daily.get(vehicle.id), today
+        )
+        health, reasons = assess_health(reading, codes[vehicle.id], recalls[vehicle.id], due)
+        result.append(
+            VehicleStatus(
+                vehicle, reading, codes[vehicle.id], recalls[vehicle.id], due, health, reasons
+            )
+        )
+    return result
+
+
+def reading_history(vehicle_id: int, days: int = 90) -> list[Reading]:
+    """One reading per day (the day's last) over the last ``days`` days, oldest first."""
+    since = clock.now() - timedelta(days=days)
+    day = func.date(Reading.recorded_at)
+    newest = (
+        select(func.max(Reading.id).label("id"))
+        .where(Reading.vehicle_id == vehicle_id, Reading.recorded_at >= since)
+        .group_by(day)
+        .subquery()
+    )
+    return list(
+        db.session.execute(
+            select(Reading).join(newest, newest.c.id == Reading.id).order_by(Reading.recorded_at)
+        ).scalars()
+    )
+
+
+# --- appointments --------------------------------------------------------------------------
+
+
+def available_slots(dealer: str, today: date, days: int = 10) -> list[datetime]:
+    """Free slots at ``dealer`` on the next working days (the day after ``today`` onwards)."""
+    candidates = []
+    day = today
+    while len(candidates) < days * len(SLOT_HOURS):
+        day += timedelta(days=1)
+        if day.weekday() >= 5:
+            continue
+        candidates.extend(datetime.combine(day, time(hour), tzinfo=UTC) for hour in SLOT_HOURS)
+    taken = set(
+        db.session.execute(
+            select(Appointment.starts_at).where(
+                Appointment.dealer == dealer,
+                Appointment.status == "booked",
+                Appointment.starts_at >= candidates[0],
+            )
+        ).scalars()
+    )
+    return [slot for slot in candidates if slot not in taken]
+
+
+def book_appointment(
+    vehicle: Vehicle,
+    dealer: str,
+    starts_at: datetime,
+    reason: str,
+    code: str = "",
+    recall_id: int | None = None,
+) -> Appointment:
+    """Book a service visit; ValueError if the dealer or slot is not available."""
+    if dealer not in DEALERS:
+        raise ValueError("unknown dealer")
+    if starts_at not in available_slots(dealer, clock.today()):
+        raise ValueError("slot not available")
+    code = dtc.normalise(code)
+    if code and not dtc.is_valid(code):
+        code = ""
+    appointment = Appointment(
+        user_id=vehicle.user_id,
+        vehicle_id=vehicle.id,
+        dealer=dealer,
+        starts_at=starts_at,
+        reason=reason.strip()[:300],
+        code=code,
+        recall_id=recall_id,
+    )
+    db.session.add(appointment)
+    if recall_id is not None:
+        coverage = db.session.execute(
+            select(RecallCoverage).where(
+                RecallCoverage.recall_id == recall_id, RecallCoverage.vehicle_id == vehicle.id
+            )
+        ).scalar_one_or_none()
+        if coverage is not None and coverage.status == "notified":
+            coverage.status = "booked"
+    db.session.flush()
+    record(
+        vehicle.user_id,
+        KEY,
+        "service_booked",
+        str(_l("Service booked for %(name)s", name=vehicle.name)),
+        summary=f"{dealer} · {starts_at:%Y-%m-%d %H:%M} UTC · {appointment.reason}",
+        link=link("automotive.vehicle", vehicle_id=vehicle.id),
+        key=f"automotive.appointment:{appointment.id}",
+    )
+    return appointment
+
+
+def complete_appointment(appointment: Appointment) -> None:
+    """The dealer finished the visit: what it was for is done.
+
+    A recall visit remedies the recall; a visit about a code clears that code; a scheduled
+    service restarts the service interval from today's date and odometer.
+    """
+    if appointment.status != "booked":
+        return
+    appointment.status = "done"
+    vehicle = appointment.vehicle
+    now = clock.now()
+    if appointment.recall_id is not None:
+        coverage = db.session.execute(
+            select(RecallCoverage).where(
+                RecallCoverage.recall_id == appointment.recall_id,
+                RecallCoverage.vehicle_id == vehicle.id,
+            )
+        ).scalar_one_or_none()
+        if coverage is not None:
+            mark_remedied(coverage)
+    elif appointment.code:
+        for row in active_codes([vehicle.id])[vehicle.id]:
+            if row.code == appointment.code:
+                row.cleared_at = now
+    else:
+        reading = latest_readings([vehicle.id]).get(vehicle.id)
+        vehicle.last_service_on = clock.today()
+        if reading is not None:
+            vehicle.last_service_km = reading.odometer_km
+    db.session.flush()
+    record(
+        vehicle.user_id,
+        KEY,
+        "service_done",
+        str(_l("Visit completed for %(name)s", name=vehicle.name)),
+        summary=appointment.reason,
+        link=link("automotive.vehicle", vehicle_id=vehicle.id),
+        key=f"automotive.appointment_done:{appointment.id}",
+    )
+
+
+def booked_appointments() -> list[Appointment]:
+    """Every booked visit at the dealers, soonest first (the service advisor's list)."""
+    return list(
+        db.session.execute(
+            select(Appointment)
+            .options(joinedload(Appointment.vehicle))
+            .where(Appointment.status == "booked")
+            .order_by(Appointment.starts_at)
+            .limit(200)
+        ).scalars()
+    )
+
+
+def upcoming_appointments(user_id: int) -> list[Appointment]:
+    """The customer's booked visits from today on, soonest first."""
+    start = datetime.combine(clock.today(), time(0), tzinfo=UTC)
+    return list(
+        db.session.execute(
+            select(Appointment)
+            .where(
+                Appointment.user_id == user_id,
+                Appointment.status == "booked",
+                Appointment.starts_at >= start,
+            )
+            .order_by(Appointment.starts_at)
+        ).scalars()
+    )
+
+
+def calendar_entries(user_id: int) -> list[CalendarEntry]:
+    """Booked service visits for the customer's calendar feed (the ``calendar`` hook)."""
+    rows = db.session.execute(
+        select(Appointment, Vehicle)
+        .join(Vehicle, Vehicle.id == Appointment.vehicle_id)
+        .where(Appointment.user_id == user_id, Appointment.status == "booked")
+        .order_by(Appointment.starts_at)
+    ).all()
+    return [
+        CalendarEntry(
+            uid=f"automotive-appointment-{a.id}@dcx",
+            title=str(_l("Car service: %(name)s", name=v.name)),
+            starts_at=a.starts_at,
+            ends_at=a.starts_at + timedelta(hours=1),
+            location=a.dealer,
+            description=a.reason,
+        )
+        for a, v in rows
+    ]
+
+
+# --- recalls -------------------------------------------------------------------------------
+
+
+def publish_recall(**fields: Any) -> Recall:
+    """Publish (or find, by campaign number) a maker's recall and notify affected owners."""
+    recall = db.session.execute(
+        select(Recall).where(Recall.campaign_number == fields["campaign_number"])
+    ).scalar_one_or_none()
+    if recall is None:
+        recall = Recall(**fields)
+        db.session.add(recall)
+        db.session.flush()
+    match_recalls()
+    return recall
+
+
+def match_recalls() -> int:
+    """Cover every vehicle a recall affects and notify its owner; returns new notices.
+
+    Set-based and idempotent: the coverage rows are inserted from a select that skips
+    vehicles already covered, and the notice key is per (recall, vehicle).
+    """
+    missing = (
+        select(
+            Recall.id,
+            Vehicle.id,
+            Vehicle.user_id,
+            Recall.campaign_number,
+            Recall.component,
+            Recall.do_not_drive,
+            Vehicle.make,
+            Vehicle.model,
+        )
+        .join(
+            Vehicle,
+            and_(
+                func.lower(Vehicle.make) == func.lower(Recall.make),
+                func.lower(Vehicle.model) == func.lower(Recall.model),
+                Vehicle.year.between(Recall.year_from, Recall.year_to),
+            ),
+        )
+        .outerjoin(
+            RecallCoverage,
+            and_(RecallCoverage.recall_id == Recall.id, RecallCoverage.vehicle_id == Vehicle.id),
+        )
+        .where(RecallCoverage.id.is_(None))
+    )
+    rows = db.session.execute(missing).all()
+    if not rows:
+        return 0
+    now = clock.now()
+    db.session.execute(
+        insert_ignoring_duplicates(RecallCoverage),
+        [
+            {"recall_id": r[0], "vehicle_id": r[1], "status": "notified", "notified_at": now}
+            for r in rows
+        ],
+    )
+    recalls_link = link("automotive.recalls")
+    notify_bulk(
+        "automotive.recall",
+        [
+            {
+                "user_id": user_id,
+                "title": str(
+                    _l(
+                        "Recall %(number)s affects your %(car)s",
+                        number=number,
+                        car=f"{make} {model}",
+                    )
+                ),
+                "body": str(
+                    _l(
+                        "Do not drive the car until it is repaired: %(component)s.",
+                        component=component,
+                    )
+                    if stop
+                    else _l(
+                        "Component: %(component)s. The repair is free; book a visit.",
+                        component=component,
+                    )
+                ),
+                "link": recalls_link,
+                "key": f"automotive.recall:{recall_id}:{vehicle_id}",
+            }
+            for recall_id, vehicle_id, user_id, number, component, stop, make, model in rows
+        ],
+    )
+    for recall_id, _vehicle_id, user_id, number, component, _stop, make, model in rows:
+        record(
+            user_id,
+            KEY,
+            "recall_notice",
+            str(_l("Recall %(number)s for your %(car)s", number=number, car=f"{make} {model}")),
+            summary=component,
+            link=recalls_link,
+            key=f"automotive.recall:{recall_id}:{_vehicle_id}",
+        )
+    return len(rows)
+
+
+def recalls_of(user_id: int) -> list[tuple[RecallCoverage, Recall, Vehicle]]:
+    """Every recall covering the customer's vehicles, open ones first."""
+    return list(
+        db.session.execute(
+            select(RecallCoverage, Recall, Vehicle)
+            .join(Recall, Recall.id == RecallCoverage.recall_id)
+            .join(Vehicle, Vehicle.id == RecallCoverage.vehicle_id)
+            .where(Vehicle.user_id == user_id)
+            .order_by(RecallCoverage.status == "remedied", Recall.published_at.desc())
+        ).all()
+    )
+
+
+def mark_remedied(coverage: RecallCoverage) -> None:
+    """The dealer did the recall repair on this vehicle."""
+    coverage.status = "remedied"
+    coverage.remedied_at = clock.now()
+    db.session.flush()
+
+
+def recall_coverage_summary() -> list[dict[str, Any]]:
+    """Per campaign: how many vehicles are notified, booked and remedied (one query)."""
+    rows = db.session.execute(
+        select(Recall, RecallCoverage.status, func.count(RecallCoverage.id))
+        .outerjoin(RecallCoverage, RecallCoverage.recall_id == Recall.id)
+        .group_by(Recall.id, RecallCoverage.status)
+        .order_by(Recall.published_at.desc())
+    ).all()
+    summary: dict[int, dict[str, Any]] = {}
+    for recall, status, count in rows:
+        entry = summary.setdefault(
+            recall.id, {"recall": recall, "notified": 0, "booked": 0, "remedied": 0}
+        )
+        if status:
+            entry[status] = count
+    return list(summary.values())
+
+
+# --- financing and bills -------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clipped to the month's last day."""
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def monthly_payment(principal_minor: int, rate_bp: int, term_months: int) -> int:
+    """The level monthly instalment that repays ``principal`` over the term (annuity)."""
+    rate = rate_bp / 10000 / 12
+    if rate == 0:
+        return -(-principal_minor // term_months)
+    return round(principal_minor * rate / (1 - (1 + rate) ** -term_months))
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One instalment of an amortisation table, in minor units."""
+
+    number: int
+    due_on: date
+    payment: int
+    interest: int
+    principal: int
+    balance: int
+
+
+def amortisation(loan: Loan) -> list[ScheduleRow]:
+    """The full repayment schedule; the last instalment absorbs the rounding."""
+    rate = loan.rate_bp / 10000 / 12
+    payment = monthly_payment(loan.principal_minor, loan.rate_bp, loan.term_months)
+    balance = loan.principal_minor
+    rows = []
+    for n in range(1, loan.term_months + 1):
+        interest = round(balance * rate)
+        principal = payment - interest if n < loan.term_months else balance
+        balance -= principal
+        rows.append(
+            ScheduleRow(
+                n,
+                add_months(loan.first_due_on, n - 1),
+                principal + interest,
+                interest,
+                principal,
+                balance,
+            )
+        )
+    return rows
+
+
+def instalment_reference(loan: Loan, number: int) -> str:
+    """The natural key of a loan's n-th instalment bill."""
+    return f"{loan.reference}-{number:03d}"
+
+
+def issue_instalments(loan: Loan, through: date) -> int:
+    """Create the instalment bills due up to ``through`` that do not exist yet."""
+    rows = [
+        {
+            "user_id": loan.user_id,
+            "vehicle_id": loan.vehicle_id,
+            "loan_id": loan.id,
+            "reference": instalment_reference(loan, row.number),
+            "kind": "instalment",
+            "title": str(
+                _l(
+                    "%(lender)s instalment %(n)s of %(term)s",
+                    lender=loan.lender,
+                    n=row.number,
+                    term=loan.term_months,
+                )
+            ),
+            "amount_minor": row.payment,
+            "currency": loan.currency,
+            "due_on": row.due_on,
+        }
+        for row in amortisation(loan)
+        if row.due_on <= through
+    ]
+    if not rows:
+        return 0
+    before = db.session.execute(select(func.count()).where(Bill.loan_id == loan.id)).scalar_one()
+    db.session.execute(insert_ignoring_duplicates(Bill), rows)
+    after = db.session.execute(select(func.count()).where(Bill.loan_id == loan.id)).scalar_one()
+    return after - before
+
+
+@dataclass(frozen=True)
+class LoanPosition:
+    """Where a loan stands today: instalments paid, balance, next due date, payoff figure."""
+
+    payment: int
+    paid_count: int
+    balance: int
+    next_due_on: date | None
+    payoff: int
+
+
+def loan_position(loan: Loan, today: date) -> LoanPosition:
+    """Balance after the instalments paid; the payoff adds the interest accrued since the last."""
+    schedule = amortisation(loan)
+    paid = db.session.execute(
+        select(func.count()).where(Bill.loan_id == loan.id, Bill.paid_at.is_not(None))
+    ).scalar_one()
+    balance = schedule[paid - 1].balance if paid else loan.principal_minor
+    next_row = schedule[paid] if paid < len(schedule) else None
+    last_due = schedule[paid - 1].due_on if paid else add_months(loan.first_due_on, -1)
+    # Interest accrues day by day through the current instalment period, so on the due
+    # date the payoff is exactly the balance plus that instalment's interest.
+    period_end = next_row.due_on if next_row else last_due
+    period_days = max(1, (period_end - last_due).days)
+    days = min(max(0, (today - last_due).days), period_days)
+    accrued = round(balance * loan.rate_bp / 10000 / 12 * days / period_days)
+    return LoanPosition(
+        payment=schedule[0].payment,
+        paid_count=paid,
+        balance=balance,
+        next_due_on=next_row.due_on if next_row else None,
+        payoff=balance + accrued if balance else 0,
+    )
+
+
+def loans_of(user_id: int) -> list[Loan]:
+    """The customer's loans and leases."""
+    return list(
+        db.session.execute(select(Loan).where(Loan.user_id == user_id).order_by(Loan.id)).scalars()
+    )
+
+
+def bills_of(user_id: int, unpaid_only: bool = False) -> list[Bill]:
+    """The customer's bills, unpaid and most urgent first."""
+    stmt = select(Bill).where(Bill.user_id == user_id)
+    if unpaid_only:
+        stmt = stmt.where(Bill.paid_at.is_(None))
+    return list(
+        db.session.execute(
+            stmt.order_by(
+                Bill.paid_at.is_not(None), Bill.due_on.desc() if not unpaid_only else Bill.due_on
+            )
+        ).scalars()
+    )
+
+
+def pay_bill(bill: Bill) -> bool:
+    """Record the payment of a bill; False if it was already paid."""
+    if bill.paid_at is not None:
+        return False
+    bill.paid_at = clock.now()
+    db.session.flush()
+    record(
+        bill.user_id,
+        KEY,
+        "bill_paid",
+        str(_l("Paid: %(title)s", title=bill.title)),
+        data={"amount_minor": bill.amount_minor, "currency": bill.currency},
+        link=link("automotive.financing"),
+        key=f"automotive.bill_paid:{bill.id}",
+    )
+    return True
+
+
+def obligations(user_id: int, start: date, end: date) -> list[Obligation]:
+    """Unpaid bills due between ``start`` and ``end`` (the ``obligations`` hook for banking)."""
+    rows = db.session.execute(
+        select(Bill)
+        .where(
+            Bill.user_id == user_id,
+            Bill.paid_at.is_(None),
+            Bill.due_on >= start,
+            Bill.due_on <= end,
+        )
+        .order_by(Bill.due_on)
+    ).scalars()
+    return [
+        Obligation(
+            vertical=KEY,
+            title=bill.title,
+            due_on=bill.due_on,
+            amount_minor=bill.amount_minor,
+            currency=bill.currency,
+            link=link("automotive.financing", _anchor=f"bill-{bill.id}"),
+        )
+        for bill in rows
+    ]
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def vehicles_needing_service(today: date | None = None) -> list[VehicleStatus]:
+    """Every vehicle with an active code, an open recall or service due within two weeks."""
+    today = today or clock.today()
+    vehicles = list(db.session.execute(select(Vehicle).order_by(Vehicle.id)).scalars())
+    return [
+        s
+        for s in fleet_status(vehicles, today)
+        if s.codes or s.recalls or s.due.urgency in ("urgent", "overdue")
+    ]
+
+
+def summary_card(user_id: int) -> dict[str, Any] | None:
+    """The staff customer-360 card: the customer's cars, their health and money owed."""
+    vehicles = vehicles_of(user_id)
+    if not vehicles:
+        return None
+    today = clock.today()
+    lines = [
+        f"{s.vehicle.name}: {s.health_label}; {s.due.urgency_label}"
+        for s in fleet_status(vehicles, today)
+    ]
+    overdue = [b for b in bills_of(user_id, unpaid_only=True) if b.due_on < today]
+    if overdue:
+        lines.append(str(_l("%(n)s overdue bill(s)", n=len(overdue))))
+    return {"title": str(_l("Vehicles")), "lines": lines, "link": link("automotive.staff")}

@@ -1,0 +1,280 @@
+"""Automotive services: VINs, codes explained, telemetry, service due, recalls, loans, bills."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from dcx.automotive import codes as dtc
+from dcx.automotive import services
+from dcx.automotive.models import Bill, Reading, RecallCoverage
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.notify.models import Message
+from tests.automotive.conftest import VIN_RAV4, daily_readings, make_loan, make_vehicle
+from tests.conftest import make_user
+
+
+@pytest.mark.parametrize(
+    "vin,ok",
+    [
+        ("WVWZZZCDZPW123456", True),
+        ("wvwzzzcdzpw 123456", True),
+        ("WVWZZZCDZPW12345", False),  # 16 characters
+        ("WVWZZZCDZPO123456", False),  # O is never used
+        ("WVWZZZCDZPW12345!", False),
+    ],
+)
+def test_vin_format(vin, ok):
+    assert services.is_valid_vin(vin) is ok
+
+
+def test_known_code_is_explained_with_severity_and_driving_advice(app):
+    info = dtc.explain("p0300")
+    assert info.code == "P0300" and info.known and info.generic
+    assert info.severity == "critical"
+    assert "misfire" in info.title.lower()
+    assert info.drive_advice.startswith("Yes, but gently")
+
+
+@pytest.mark.parametrize("code", ["P1234", "B1A01", "U3000", "C2100"])
+def test_maker_specific_codes_get_a_generic_explanation(app, code):
+    info = dtc.explain(code)
+    assert not info.generic and not info.known
+    assert "maker" in info.explanation
+
+
+def test_unknown_generic_code_names_its_area(app):
+    info = dtc.explain("P0399")
+    assert info.generic and not info.known
+    assert "ignition" in info.explanation
+
+
+@pytest.mark.parametrize("code", ["P4300", "X0300", "P030", "P03000", "P0G00", ""])
+def test_malformed_codes_are_refused(app, code):
+    assert not dtc.is_valid(code)
+    with pytest.raises(ValueError):
+        dtc.explain(code)
+
+
+def test_ingest_stores_readings_once_and_tracks_codes(app):
+    user = make_user()
+    car = make_vehicle(user)
+    now = clock.now().replace(microsecond=0)
+    first = {
+        "recorded_at": (now - timedelta(hours=2)).isoformat(),
+        "odometer_km": 1000,
+        "codes": [{"code": "P0171", "status": "pending"}],
+    }
+    second = {
+        "recorded_at": (now - timedelta(hours=1)).isoformat(),
+        "odometer_km": 1030,
+        "codes": [{"code": "P0171", "status": "confirmed"}],
+    }
+    result = services.ingest_readings(car, [second, first])
+    assert result.accepted == 2 and result.new_codes == ["P0171"]
+    assert result.confirmed_codes == ["P0171"]
+    again = services.ingest_readings(car, [first, second])
+    assert again.accepted == 0 and again.duplicates == 2 and again.new_codes == []
+    codes = services.active_codes([car.id])[car.id]
+    assert [(c.code, c.status) for c in codes] == [("P0171", "confirmed")]
+    services.ingest_readings(car, [{"odometer_km": 1040, "cleared_codes": ["P0171"]}])
+    assert services.active_codes([car.id])[car.id] == []
+    assert db.session.query(Reading).count() == 3
+
+
+def test_readings_from_the_future_are_refused(app):
+    car = make_vehicle(make_user())
+    later = (clock.now() + timedelta(days=1)).isoformat()
+    with pytest.raises(ValueError, match="future"):
+        services.ingest_readings(car, [{"recorded_at": later, "odometer_km": 1}])
+
+
+def test_simulated_drive_moves_the_odometer_and_reports_a_fault(app, rng):
+    car = make_vehicle(make_user(), last_service_km=5000)
+    result = services.simulate_drive(car.id, 12, rng, fault="P0420")
+    assert result.accepted == 12 and result.new_codes == ["P0420"]
+    latest = services.latest_readings([car.id])[car.id]
+    assert latest.odometer_km > 5000
+    # driving again continues from the last reading, never into the future
+    services.simulate_drive(car.id, 5, rng)
+    assert services.latest_readings([car.id])[car.id].odometer_km >= latest.odometer_km
+    assert services.latest_readings([car.id])[car.id].recorded_at <= clock.now()
+
+
+def test_service_due_by_distance_or_time_whichever_first(app):
+    car = make_vehicle(make_user(), last_service_on=date(2026, 1, 1), last_service_km=10000)
+    today = date(2026, 3, 1)
+    # 40 km a day, 15,000 km interval: distance would take months, time is due 2027-01-01
+    due = services.service_due(car, 12000, 40, today)
+    assert due.by == "time" and due.due_on == date(2027, 1, 1) and due.urgency == "not_urgent"
+    # driving 200 km a day, the 13,000 km left last 65 days: distance comes first
+    due = services.service_due(car, 12000, 200, today)
+    assert due.by == "distance" and due.due_on == today + timedelta(days=65)
+    assert due.urgency == "not_urgent"
+    assert services.service_due(car, 24000, 40, today).urgency == "due_soon"  # 1,000 km left
+    assert services.service_due(car, 24600, 40, today).urgency == "urgent"  # 400 km left
+    assert services.service_due(car, 25100, 40, today).urgency == "overdue"
+    assert services.service_due(car, 12000, 40, date(2026, 12, 20)).urgency == "urgent"
+    assert services.service_due(car, 12000, 40, date(2027, 1, 2)).urgency == "overdue"
+
+
+def test_average_daily_distance_comes_from_the_readings(app):
+    car = make_vehicle(make_user())
+    daily_readings(car, 30, daily_km=50)
+    assert services.daily_distances([car.id])[car.id] == pytest.approx(50, rel=0.05)
+
+
+def test_health_says_act_now_for_a_do_not_drive_code(app):
+    car = make_vehicle(make_user())
+    services.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0524"}]}])
+    status = services.fleet_status([car])[0]
+    assert status.health == "act_now"
+    assert any("P0524" in r for r in status.reasons)
+
+
+def test_booking_takes_a_free_slot_once_and_is_in_the_calendar(app):
+    car = make_vehicle(make_user())
+    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
+    services.book_appointment(car, services.DEALERS[0], slot, "Trouble code P0300", code="P0300")
+    db.session.commit()
+    assert slot not in services.available_slots(services.DEALERS[0], clock.today())
+    with pytest.raises(ValueError):
+        services.book_appointment(car, services.DEALERS[0], slot, "again")
+    entries = services.calendar_entries(car.user_id)
+    assert len(entries) == 1 and entries[0].starts_at == slot
+    assert entries[0].location == services.DEALERS[0] and "P0300" in entries[0].description
+
+
+def _recall(**overrides):
+    fields = dict(
+        campaign_number="R-1",
+        make="toyota",
+        model="RAV4",
+        year_from=2021,
+        year_to=2023,
+        component="Seat belt buckle",
+        summary="s",
+        consequence="c",
+        remedy="r",
+    )
+    return services.publish_recall(**{**fields, **overrides})
+
+
+def test_a_recall_covers_only_matching_cars_and_notifies_each_owner_once(app):
+    alex = make_user("alex@example.com")
+    maria = make_user("maria@example.com")
+    rav4 = make_vehicle(alex, vin=VIN_RAV4, make="Toyota", model="RAV4", year=2022)
+    make_vehicle(maria, vin="JTMW1RFV8PD099999", make="Toyota", model="RAV4", year=2019)
+    recall = _recall()
+    db.session.commit()
+    coverages = db.session.execute(select(RecallCoverage)).scalars().all()
+    assert [(c.vehicle_id, c.status) for c in coverages] == [(rav4.id, "notified")]
+    assert services.match_recalls() == 0  # idempotent
+    messages = (
+        db.session.execute(select(Message).where(Message.topic == "automotive.recall"))
+        .scalars()
+        .all()
+    )
+    assert [m.user_id for m in messages] == [alex.id]
+    slot = services.available_slots(services.DEALERS[1], clock.today())[0]
+    services.book_appointment(rav4, services.DEALERS[1], slot, "recall", recall_id=recall.id)
+    assert coverages[0].status == "booked"
+    services.mark_remedied(coverages[0])
+    summary = services.recall_coverage_summary()
+    assert summary[0]["remedied"] == 1 and summary[0]["notified"] == 0
+
+
+def test_amortisation_repays_the_principal_exactly(app):
+    user = make_user()
+    car = make_vehicle(user)
+    loan = make_loan(
+        user, car, principal_minor=1_800_000, rate_bp=590, term=48, first_due_on=date(2026, 1, 31)
+    )
+    schedule = services.amortisation(loan)
+    assert len(schedule) == 48
+    assert schedule[0].payment == 42_191  # 18,000 at 5.9% over 48 months: 421.91
+    assert schedule[0].interest == 8_850
+    assert sum(r.principal for r in schedule) == 1_800_000
+    assert schedule[-1].balance == 0
+    assert schedule[1].due_on == date(2026, 2, 28)  # clipped to the month's end
+
+
+def test_loan_position_and_payoff_follow_the_payments(app):
+    user = make_user()
+    car = make_vehicle(user)
+    today = clock.today()
+    loan = make_loan(user, car, first_due_on=services.add_months(today, -2))
+    assert services.issue_instalments(loan, today) == 3
+    assert services.issue_instalments(loan, today) == 0
+    bills = db.session.execute(select(Bill).order_by(Bill.due_on)).scalars().all()
+    for bill in bills[:2]:
+        assert services.pay_bill(bill)
+    assert not services.pay_bill(bills[0])
+    position = services.loan_position(loan, today)
+    schedule = services.amortisation(loan)
+    assert position.paid_count == 2 and position.balance == schedule[1].balance
+    assert position.next_due_on == schedule[2].due_on
+    assert position.balance < position.payoff < position.balance + schedule[2].interest + 1
+
+
+def test_obligations_list_unpaid_bills_in_the_window(app):
+    user = make_user()
+    car = make_vehicle(user)
+    today = clock.today()
+    loan = make_loan(user, car, first_due_on=services.add_months(today, -1))
+    services.issue_instalments(loan, services.add_months(today, 1))
+    first = db.session.execute(select(Bill).order_by(Bill.due_on)).scalars().first()
+    services.pay_bill(first)
+    found = services.obligations(user.id, today - timedelta(days=40), today + timedelta(days=40))
+    assert len(found) == 2
+    assert all(o.vertical == "automotive" and o.amount_minor > 0 for o in found)
+    assert services.obligations(make_user("other@example.com").id, today, today) == []
+
+
+def test_summary_card_for_staff(app):
+    user = make_user()
+    assert services.summary_card(user.id) is None
+    make_vehicle(user)
+    card = services.summary_card(user.id)
+    assert card["lines"][0].startswith("Volkswagen Golf")
+
+
+def test_reading_history_keeps_one_reading_a_day(app):
+    car = make_vehicle(make_user())
+    daily_readings(car, 10)
+    late = (clock.now() - timedelta(seconds=5)).isoformat()
+    services.ingest_readings(car, [{"recorded_at": late, "odometer_km": 99999}])
+    history = services.reading_history(car.id)
+    assert len(history) == 10
+    assert history[-1].odometer_km == 99999
+
+
+def test_completing_visits_remedies_clears_and_restarts_the_service(app):
+    user = make_user()
+    car = make_vehicle(
+        user,
+        vin=VIN_RAV4,
+        make="Toyota",
+        model="RAV4",
+        year=2022,
+        last_service_on=clock.today() - timedelta(days=360),
+    )
+    daily_readings(car, 10, start_km=20000, daily_km=10)
+    services.ingest_readings(car, [{"odometer_km": 20200, "codes": [{"code": "P0420"}]}])
+    recall = _recall()
+    slots = services.available_slots(services.DEALERS[0], clock.today())
+    visits = [
+        services.book_appointment(
+            car, services.DEALERS[0], slots[0], "recall", recall_id=recall.id
+        ),
+        services.book_appointment(car, services.DEALERS[0], slots[1], "code", code="P0420"),
+        services.book_appointment(car, services.DEALERS[0], slots[2], "Scheduled service"),
+    ]
+    for visit in visits:
+        services.complete_appointment(visit)
+    assert {v.status for v in visits} == {"done"}
+    assert services.open_recalls([car.id])[car.id] == []
+    assert services.active_codes([car.id])[car.id] == []
+    assert car.last_service_on == clock.today() and car.last_service_km == 20200
+    assert services.fleet_status([car])[0].due.urgency == "not_urgent"
