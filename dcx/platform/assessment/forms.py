@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from dcx.platform.assessment import services
@@ -29,7 +30,7 @@ class QuestionnaireForm(FlaskForm):
 def _question_field(text) -> RadioField:
     return RadioField(
         text,
-        choices=[(str(level.value), level.label) for level in SCALE],
+        choices=[SelectChoice(str(level.value), level.label) for level in SCALE],
         validators=[InputRequired(message=_l("Choose the answer closest to your organisation."))],
     )
 

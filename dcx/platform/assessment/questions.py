@@ -187,7 +187,9 @@ DISCIPLINES: tuple[Discipline, ...] = (
     Discipline(
         "governance",
         _l("Governance"),
-        _l("Who owns the experience, how decisions across departments are made, and how data is handled."),
+        _l(
+            "Who owns the experience, how decisions across departments are made, and how data is handled."
+        ),
         (
             Question(
                 "governance_ownership",
