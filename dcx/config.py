@@ -76,5 +76,6 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": ("en", "es", "ro"),
         "WTF_CSRF_TIME_LIMIT": None,
         "DCX_TOURS_SIGN_IN": _bool(os.environ.get("DCX_TOURS_SIGN_IN"), True),
+        "GOVERNMENT_SOCIAL_WEBHOOK": os.environ.get("GOVERNMENT_SOCIAL_WEBHOOK", ""),
         "JOBS_LEASE_SECONDS": int(os.environ.get("JOBS_LEASE_SECONDS", "600")),
     }

@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.government import views
-from dcx.verticals import Vertical
+from dcx.government import api, cli, jobs, seed, services, views
+from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
     key="government",
@@ -17,4 +17,86 @@ vertical = Vertical(
         "Bluetooth sensors on the streets count vehicles and pedestrians. A city employee watches the traffic and shares congestion with the other departments. When the cause is something broken, like a streetlight, the repair is scheduled in an online planner and the crew is followed on the map. When it is fixed, the public hears about it at once. The city comes across as modern and efficient."
     ),
     blueprint=views.bp,
+    api_blueprint=api.bp,
+    cli=cli.government_group,
+    staff_endpoint="government.staff",
+    seed=seed.load,
+    summary_card=services.summary_card,
+    calendar=services.calendar,
+    jobs=(
+        JobSpec(
+            id="government.fix_reminders",
+            trigger={"hour": 9},
+            function=jobs.fix_reminders,
+            description="Ask reporters again whether a fix made 3 days ago still holds.",
+        ),
+        JobSpec(
+            id="government.close_settled_fixes",
+            trigger={"hour": 2},
+            function=jobs.close_settled_fixes,
+            description="Close repairs fixed 14 days ago that nobody reopened.",
+        ),
+    ),
+    topics=(
+        Topic(
+            "government.fix_check",
+            _l("A repair you reported or follow was fixed"),
+            ("email", "push"),
+        ),
+        Topic(
+            "government.incident_shared",
+            _l("An incident was shared with your department"),
+            ("email",),
+        ),
+    ),
+    timeline_kinds={
+        "report_submitted": _l("Report sent to the city"),
+        "repair_status": _l("Report status changed"),
+        "repair_fixed": _l("Repair fixed"),
+    },
+    tour=(
+        TourStep(
+            _l("Traffic at a glance"),
+            _l(
+                "Jordan opens the traffic dashboard: sensors count cars and people, and the road turning red has a travel time half again its free-flow time."
+            ),
+            "government.staff",
+            "city_officer",
+            "#city-map",
+        ),
+        TourStep(
+            _l("Share it with the departments"),
+            _l(
+                "The congestion is an incident. Jordan writes down the cause, a broken streetlight, and shares it with public works, who acknowledge it."
+            ),
+            "government.incidents",
+            "city_officer",
+        ),
+        TourStep(
+            _l("Plan the repair"),
+            _l(
+                "In the planner Jordan books the lighting crew for the next free slot; a crew already busy then is refused."
+            ),
+            "government.planner",
+            "city_officer",
+            "#week-plan",
+        ),
+        TourStep(
+            _l("A citizen reports a pothole"),
+            _l(
+                "María starts a report on her laptop and finishes it on her phone; she follows it to the end."
+            ),
+            "government.report",
+            "maria",
+            "#report-form",
+        ),
+        TourStep(
+            _l("Told at once"),
+            _l(
+                "When the crew marks the job done, the public page, the Atom feed and the social posts update immediately, and the reporter is asked if it is really fixed."
+            ),
+            "government.status",
+            "",
+        ),
+    ),
 )

@@ -1,0 +1,61 @@
+"""Government jobs: ask again whether a fix holds, and close fixes nobody disputed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from dcx.extensions import db
+from dcx.government import services
+from dcx.government.models import GovernmentRepair
+from dcx.platform.notify.services import notify_bulk
+
+REMIND_AFTER = timedelta(days=3)
+CLOSE_AFTER = timedelta(days=14)
+
+
+def fix_reminders(now: datetime) -> int:
+    """Remind reporters of repairs fixed 3+ days ago, still unconfirmed; once per fix."""
+    rows = db.session.execute(
+        select(
+            GovernmentRepair.id,
+            GovernmentRepair.reporter_id,
+            GovernmentRepair.location,
+            GovernmentRepair.fixed_at,
+        ).where(
+            GovernmentRepair.status == "fixed",
+            GovernmentRepair.reporter_id.is_not(None),
+            GovernmentRepair.fixed_at <= now - REMIND_AFTER,
+        )
+    ).all()
+    count = notify_bulk(
+        "government.fix_check",
+        [
+            {
+                "user_id": reporter_id,
+                "title": f"Still fixed? Report #{repair_id}",
+                "body": f"Is {location} still working? Confirm it, or reopen the report.",
+                "link": f"/government/reports/{repair_id}",
+                "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
+            }
+            for repair_id, reporter_id, location, fixed_at in rows
+        ],
+    )
+    db.session.commit()
+    return count
+
+
+def close_settled_fixes(now: datetime) -> int:
+    """Close repairs fixed 14+ days ago that nobody reopened."""
+    repairs = db.session.execute(
+        select(GovernmentRepair).where(
+            GovernmentRepair.status == "fixed", GovernmentRepair.fixed_at <= now - CLOSE_AFTER
+        )
+    ).scalars()
+    count = 0
+    for repair in repairs:
+        services.transition(repair, "closed", None, "closed: nobody reported a problem in 14 days")
+        count += 1
+    db.session.commit()
+    return count

@@ -1,0 +1,56 @@
+"""Government jobs: reminders once per fix, and settled fixes closed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from dcx.extensions import db
+from dcx.government import jobs, services
+from dcx.government.models import GovernmentRepair
+from dcx.platform import clock
+from dcx.platform.notify.models import Message
+
+
+def _fixed(city) -> GovernmentRepair:
+    repair = services.report_repair(city.citizen.id, "pothole", services.streets()[0], "", "Hole")
+    repair.status = "in_progress"
+    services.transition(repair, "fixed")
+    db.session.commit()
+    return repair
+
+
+def _reminders(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Message.id)).where(
+            Message.user_id == user_id, Message.key.like("government.fix_reminder:%")
+        )
+    )
+
+
+def test_reminder_waits_three_days_and_is_sent_once(city):
+    repair = _fixed(city)
+    jobs.fix_reminders(clock.now())
+    assert _reminders(city.citizen.id) == 0
+    later = clock.now() + timedelta(days=3, minutes=1)
+    jobs.fix_reminders(later)
+    jobs.fix_reminders(later + timedelta(hours=1))
+    assert _reminders(city.citizen.id) == 1
+    services.confirm_fixed(db.session.get(GovernmentRepair, repair.id), city.citizen.id)
+    db.session.commit()
+    jobs.fix_reminders(later + timedelta(days=1))
+    assert _reminders(city.citizen.id) == 1
+
+
+def test_settled_fixes_close_after_fourteen_days_through_the_runner(city):
+    from dcx.platform.jobs.runner import run_due_jobs
+
+    repair = _fixed(city)
+    assert jobs.close_settled_fixes(clock.now()) == 0
+    clock.advance(timedelta(days=15))
+    db.session.commit()
+    run_due_jobs()
+    db.session.expire_all()
+    assert db.session.get(GovernmentRepair, repair.id).status == "closed"
+    assert jobs.close_settled_fixes(clock.now()) == 0
