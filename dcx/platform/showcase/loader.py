@@ -85,11 +85,22 @@ def read_showcase(name: str, seeds_dir: Path | None = None) -> dict[str, Any]:
     keys = [p["key"] for p in personas]
     if len(set(keys)) != len(keys):
         raise ShowcaseError(f"{main}: field 'personas' has a key twice")
-    data["verticals"] = {
-        path.stem: _read_yaml(path)
-        for path in sorted(folder.glob("*.yaml"))
-        if path.stem != "showcase"
-    }
+    verticals: dict[str, Any] = {}
+    base = data.get("extends")
+    if base is not None:
+        # A branded copy may keep the base showcase's industry data and change only the
+        # brand and the people: its persona keys must then match the base's.
+        if not isinstance(base, str) or base == name:
+            raise ShowcaseError(f"{main}: field 'extends' must name another showcase")
+        verticals.update(read_showcase(base, seeds_dir)["verticals"])
+    verticals.update(
+        {
+            path.stem: _read_yaml(path)
+            for path in sorted(folder.glob("*.yaml"))
+            if path.stem != "showcase"
+        }
+    )
+    data["verticals"] = verticals
     data["name"] = name
     return data
 

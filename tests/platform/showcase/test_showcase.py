@@ -176,3 +176,23 @@ def test_the_customer_home_shows_what_needs_attention(app, client, seeded):
     assert "Probe instalment" in page and "123.45" in page
     assert "Probe appointment" in page  # the probe's calendar entry, a week away
     assert "Poked the probe" in page
+
+
+def test_the_shipped_branded_showcase_keeps_the_default_industry_data(app):
+    app.config["DCX_SEEDS_DIR"] = str(DEFAULT.parents[1])
+    northwind = read_showcase("northwind")
+    default = read_showcase("default")
+    assert northwind["brand"]["name"] == "Northwind Group"
+    assert northwind["verticals"] == default["verticals"]
+    assert {p["key"] for p in northwind["personas"]} == {p["key"] for p in default["personas"]}
+    assert not {p["email"] for p in northwind["personas"]} & {
+        p["email"] for p in default["personas"]
+    }
+
+
+def test_extends_must_name_another_showcase(app, seeds):
+    loop = seeds / "loop"
+    loop.mkdir()
+    (loop / "showcase.yaml").write_text("extends: loop\n" + DEFAULT.read_text())
+    with pytest.raises(ShowcaseError, match="extends"):
+        read_showcase("loop")
