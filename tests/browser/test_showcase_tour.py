@@ -1,0 +1,35 @@
+"""A stakeholder walks a story's guided tour from the home page, on a phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dcx.platform.showcase.loader import seed_showcase
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_retail_tour_is_walked_from_home_at_phone_width(
+    page: Page, live_server, live_app, live_db
+):
+    with live_db() as db:
+        seed_showcase(live_app.extensions["dcx_verticals"], "default", only=("retail",))
+        db.session.commit()
+    steps = live_app.extensions["dcx_verticals"].get("retail").tour
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/")
+    page.locator('a[data-tour="retail"]').click()
+    for number, step in enumerate(steps, start=1):
+        panel = page.locator("#tour-panel")
+        expect(panel).to_contain_text(f"Step {number} of {len(steps)}")
+        expect(page.locator("#tour-narration")).to_have_text(str(step.narration))
+        if step.selector:
+            expect(page.locator(step.selector)).to_have_class(re.compile("dcx-tour-target"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, step.title
+        if number < len(steps):
+            page.locator("#tour-next").click()
+    expect(page.locator("#user-menu")).to_contain_text("Robin Books")  # the last step's persona
+    page.locator("#tour-finish").click()
+    expect(page.locator("#tour-panel")).to_have_count(0)
+    expect(page).to_have_url(f"{live_server}/")
