@@ -1,11 +1,429 @@
-"""Banking pages."""
+"""Banking pages: dashboard, open a savings account, transactions, goals, bills, safe to spend,
+monthly reports and the advisor's view. Thin: parse, call a service, render."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from jinja2 import TemplateNotFound
+
+from dcx.banking import services
+from dcx.banking.forms import (
+    SAVINGS_STEPS,
+    BillForm,
+    GoalForm,
+    GoalMoneyForm,
+    NoteForm,
+    OpenSavingsForm,
+    TransactionFilterForm,
+)
+from dcx.banking.models import BankingAccount, BankingBill, BankingGoal
+from dcx.database import owned_or_404
+from dcx.extensions import db
+from dcx.platform import charts, clock
+from dcx.platform.accounts.models import User
+from dcx.platform.accounts.views import role_required
+from dcx.platform.drafts.services import discard
+from dcx.platform.notify.services import notify
 
 bp = Blueprint("banking", __name__, template_folder="templates")
+
+SAVINGS_DRAFT = "banking.open_savings"
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _template_exists(name: str) -> bool:
+    """Whether a platform template is installed yet (the drafts pieces arrive separately)."""
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
+
+
+def _major(minor: int) -> float:
+    return minor / 100
 
 
 @bp.route("/")
 def index():
-    """The landing page: the story and what the customer can do here."""
-    return render_template("banking/index.html")
+    """The landing page; for a signed-in customer with accounts, their dashboard."""
+    context = {}
+    if current_user.is_authenticated:
+        owned = services.accounts(current_user.id)
+        if owned:
+            today = clock.today()
+            context = {
+                "accounts": owned,
+                "balances": services.balances(current_user.id),
+                "sts": services.safe_to_spend(current_user.id, today),
+                "goals": services.goal_views(current_user.id, today),
+                "last_month": services.latest_report_month(owned, today),
+            }
+    return render_template("banking/index.html", **context)
+
+
+# --- open a savings account -------------------------------------------------------------
+
+
+def _savings_form() -> OpenSavingsForm:
+    form = OpenSavingsForm()
+    form.product.choices = [
+        (p.key, f"{p.name} — {services.percent(p.apy)} % APY") for p in services.PRODUCTS.values()
+    ]
+    form.source_account_id.choices = [
+        (str(a.id), f"{a.name} ·{a.number[-4:]}")
+        for a in services.accounts(current_user.id)
+        if a.kind == "current"
+    ]
+    return form
+
+
+@bp.route("/savings/open", methods=["GET", "POST"])
+@login_required
+def open_savings():
+    """Open a savings account: five steps in one resumable form, checked on final submit."""
+    form = _savings_form()
+    if form.validate_on_submit():
+        application = services.SavingsApplication(
+            full_name=form.full_name.data.strip(),
+            date_of_birth=form.date_of_birth.data,
+            phone=form.phone.data.strip(),
+            address=form.address.data.strip(),
+            last4=form.last4.data,
+            purpose=form.purpose.data,
+            source_of_funds=form.source_of_funds.data,
+            product=form.product.data,
+            source_account_id=int(form.source_account_id.data),
+            deposit_minor=form.deposit.minor,
+            consent_terms=form.consent_terms.data,
+            consent_privacy=form.consent_privacy.data,
+            consent_marketing=form.consent_marketing.data,
+        )
+        try:
+            account = services.open_savings_account(current_user.id, application, clock.today())
+        except services.BankingError as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.full_name).errors.append(str(exc))
+        else:
+            discard(current_user.id, SAVINGS_DRAFT)
+            db.session.commit()
+            flash(
+                _(
+                    "Your %(name)s is open: account %(number)s.",
+                    name=account.name,
+                    number=account.number,
+                ),
+                "success",
+            )
+            return redirect(url_for("banking.account", account_id=account.id))
+    step = form.first_error_step() if form.errors else 1
+    products = list(services.PRODUCTS.values())
+    return render_template(
+        "banking/open_savings.html",
+        form=form,
+        step=step,
+        steps=SAVINGS_STEPS,
+        products=products,
+        apys={p.key: services.percent(p.apy) for p in products},
+        draft_key=SAVINGS_DRAFT,
+        has_continue_on_phone=_template_exists("drafts/macros.html"),
+    ), 400 if form.errors else 200
+
+
+# --- accounts and transactions ----------------------------------------------------------
+
+
+@bp.route("/accounts/<int:account_id>")
+@login_required
+def account(account_id: int):
+    """One account: its balance, rate and transactions with the balance after each."""
+    acc = owned_or_404(BankingAccount, account_id, current_user.id)
+    form = TransactionFilterForm(request.args)
+    if not form.validate():
+        return render_template(
+            "banking/account.html", account=acc, form=form, rows=[], balance=0, apy=None
+        ), 400
+    flt = services.TransactionFilter(
+        q=form.q.data or "",
+        category=form.category.data or "",
+        direction=form.direction.data or "",
+        status=form.status.data or "",
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+    )
+    rows = services.transactions_with_balance(acc, flt)
+    apy = (
+        services.percent(services.apy(acc.nominal_rate_bp, acc.compounding))
+        if acc.kind == "savings"
+        else None
+    )
+    return render_template(
+        "banking/account.html",
+        account=acc,
+        form=form,
+        rows=rows,
+        balance=services.available_balance(acc.id),
+        apy=apy,
+    )
+
+
+# --- goals ------------------------------------------------------------------------------
+
+
+def _goal_form() -> GoalForm:
+    form = GoalForm()
+    # A savings account first: goals saved somewhere real are the ones that get reached.
+    form.account_id.choices = [
+        (str(a.id), f"{a.name} ·{a.number[-4:]}")
+        for a in services.accounts(current_user.id)
+        if a.kind == "savings"
+    ] + [("", _("No linked account"))]
+    return form
+
+
+@bp.route("/goals", methods=["GET", "POST"])
+@login_required
+def goals():
+    """The customer's goals, and the form to set a new one."""
+    form = _goal_form()
+    today = clock.today()
+    if form.validate_on_submit():
+        try:
+            services.create_goal(
+                current_user.id,
+                form.name.data.strip(),
+                form.target.minor,
+                form.target_date.data,
+                today,
+                int(form.account_id.data) if form.account_id.data else None,
+            )
+        except services.BankingError as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.name).errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Goal set. We will tell you each month how it is going."), "success")
+            return redirect(url_for("banking.goals"))
+    return render_template(
+        "banking/goals.html",
+        form=form,
+        goals=services.goal_views(current_user.id, today),
+        money_form=GoalMoneyForm(formdata=None),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/goals/<int:goal_id>/money", methods=["POST"])
+@login_required
+def goal_money(goal_id: int):
+    """Contribute to or withdraw from one goal."""
+    goal = owned_or_404(BankingGoal, goal_id, current_user.id)
+    form = GoalMoneyForm()
+    if form.validate_on_submit():
+        amount = form.amount.minor if form.direction.data == "in" else -form.amount.minor
+        try:
+            reached = services.move_goal_money(goal, amount, clock.today())
+        except services.BankingError as exc:
+            db.session.rollback()
+            form.amount.errors.append(str(exc))
+        else:
+            db.session.commit()
+            if reached:
+                flash(
+                    _("🎉 You reached your goal “%(name)s”! Well done.", name=goal.name), "success"
+                )
+            else:
+                flash(_("Goal updated."), "success")
+            return redirect(url_for("banking.goals"))
+    return render_template(
+        "banking/goals.html",
+        form=_goal_form(),
+        goals=services.goal_views(current_user.id, clock.today()),
+        money_form=form,
+        money_goal_id=goal.id,
+    ), 400
+
+
+# --- bills ------------------------------------------------------------------------------
+
+
+@bp.route("/bills", methods=["GET", "POST"])
+@login_required
+def bills():
+    """Recurring bills, those other industries expose, and the form to add one."""
+    form = BillForm()
+    if form.validate_on_submit():
+        try:
+            services.add_bill(
+                current_user.id, form.name.data.strip(), form.amount.minor, form.next_due_on.data
+            )
+        except services.BankingError as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.name).errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Bill added."), "success")
+            return redirect(url_for("banking.bills"))
+    today = clock.today()
+    end = services.add_months(today, 2)
+    return render_template(
+        "banking/bills.html",
+        form=form,
+        bills=services.bills(current_user.id),
+        others=[
+            d for d in services.dues_between(current_user.id, today, end) if d.source != "banking"
+        ],
+    ), 400 if form.errors else 200
+
+
+@bp.route("/bills/detect", methods=["POST"])
+@login_required
+def detect_bills():
+    """Look through the history for recurring payments."""
+    found = services.detect_bills(current_user.id, clock.today())
+    db.session.commit()
+    flash(_("%(count)d recurring payment(s) found.", count=len(found)), "info")
+    return redirect(url_for("banking.bills"))
+
+
+@bp.route("/bills/<int:bill_id>/stop", methods=["POST"])
+@login_required
+def stop_bill(bill_id: int):
+    """Stop counting a bill (it ended)."""
+    bill = owned_or_404(BankingBill, bill_id, current_user.id)
+    bill.active = False
+    db.session.commit()
+    flash(_("“%(name)s” will no longer be counted.", name=bill.name), "info")
+    return redirect(url_for("banking.bills"))
+
+
+# --- safe to spend ----------------------------------------------------------------------
+
+
+@bp.route("/safe-to-spend")
+@login_required
+def safe_to_spend():
+    """Safe to spend until payday, with the "why this number" waterfall."""
+    sts = services.safe_to_spend(current_user.id, clock.today())
+    steps = [(str(label), _major(amount)) for label, amount in sts.steps()]
+    chart = charts.waterfall_chart(_("Why this number"), steps)
+    return render_template("banking/safe_to_spend.html", sts=sts, waterfall=chart)
+
+
+# --- monthly reports --------------------------------------------------------------------
+
+
+@bp.route("/reports")
+@login_required
+def reports():
+    """The past months the customer can read a report for."""
+    today = clock.today()
+    owned = services.accounts(current_user.id)
+    months = []
+    if owned:
+        first = services.month_start(min(a.opened_on for a in owned))
+        cursor = services.add_months(services.month_start(today), -1)
+        while cursor >= first and len(months) < 24:
+            months.append(cursor)
+            cursor = services.add_months(cursor, -1)
+    return render_template("banking/reports.html", months=months)
+
+
+@bp.route("/reports/<period>")
+@login_required
+def report(period: str):
+    """The report of one past month: income, spending, categories, merchants, goals."""
+    match = _PERIOD.match(period)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        abort(404)
+    year, month = int(match.group(1)), int(match.group(2))
+    start = date(year, month, 1)
+    if start >= services.month_start(clock.today()):
+        abort(404)  # only months that have ended
+    owned = services.accounts(current_user.id)
+    if not owned or min(a.opened_on for a in owned) >= services.add_months(start, 1):
+        abort(404)
+    rep = services.monthly_report(current_user.id, year, month)
+    history_chart = charts.bar_chart(
+        _("Income and spending, last six months"),
+        [h[0] for h in rep.history],
+        {
+            _("Income"): [_major(h[1]) for h in rep.history],
+            _("Spending"): [_major(h[2]) for h in rep.history],
+        },
+    )
+    category_chart = charts.bar_chart(
+        _("Spending by category"),
+        [line.category for line in rep.categories],
+        {
+            _("This month"): [_major(line.amount_minor) for line in rep.categories],
+            _("Last month"): [_major(line.previous_minor) for line in rep.categories],
+        },
+        horizontal=True,
+    )
+    return render_template(
+        "banking/report.html",
+        report=rep,
+        start=start,
+        history_chart=history_chart,
+        category_chart=category_chart,
+    )
+
+
+# --- staff: the advisor -----------------------------------------------------------------
+
+
+def _advisor_only() -> None:
+    if not current_user.serves("banking"):
+        abort(403)
+
+
+@bp.route("/staff")
+@role_required("staff", "admin")
+def staff():
+    """The advisor's view: customers at a glance and those behind on their goals."""
+    _advisor_only()
+    today = clock.today()
+    customers = [
+        (user, services.safe_to_spend(user.id, today), services.goal_views(user.id, today))
+        for user in services.banking_customers(limit=50)
+    ]
+    return render_template(
+        "banking/staff.html", customers=customers, behind=services.goals_behind(today)
+    )
+
+
+@bp.route("/staff/customers/<int:user_id>", methods=["GET", "POST"])
+@role_required("staff", "admin")
+def staff_customer(user_id: int):
+    """One customer's goals and safe to spend, and a note to their inbox."""
+    _advisor_only()
+    customer = db.session.get(User, user_id)
+    if customer is None or not services.accounts(user_id):
+        abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        notify(
+            customer,
+            "banking.advisor_note",
+            form.title.data.strip(),
+            form.body.data.strip(),
+            link=url_for("banking.goals"),
+        )
+        db.session.commit()
+        flash(_("Your note is in %(name)s's inbox.", name=customer.name), "success")
+        return redirect(url_for("banking.staff_customer", user_id=user_id))
+    today = clock.today()
+    return render_template(
+        "banking/staff_customer.html",
+        customer=customer,
+        form=form,
+        sts=services.safe_to_spend(user_id, today),
+        goals=services.goal_views(user_id, today),
+        balances=services.balances(user_id),
+        accounts=services.accounts(user_id),
+    ), 400 if form.errors else 200

@@ -116,7 +116,16 @@ def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], height: int 
     base.append(0)
     rises.append(running)
     falls.append(None)
-    chart.add("", base, fill=False, stroke=False, show_dots=False, color="rgba(0,0,0,0)")
+    # pygal ignores a series colour but honours one per value: the floating base is invisible
+    clear = "rgba(0,0,0,0)"
+    chart.add(
+        "",
+        [{"value": v, "color": clear} for v in base],
+        fill=False,
+        stroke=False,
+        show_dots=False,
+        show_in_legend=False,
+    )
     chart.add("+", rises)
     chart.add("-", falls)
     return _render(chart)

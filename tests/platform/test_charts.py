@@ -34,3 +34,8 @@ def test_bar_pie_and_radar_render():
     assert "Design" in charts.radar_chart(
         "Maturity", ["Strategy", "Design", "Culture"], {"You": [1, 2, 3]}, 4
     )
+
+
+def test_the_waterfall_base_bars_are_invisible():
+    svg = charts.waterfall_chart("Safe to spend", [("Balance", 1000), ("Bills", -300)])
+    assert "rgba(0,0,0,0)" in svg

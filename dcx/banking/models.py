@@ -1,0 +1,148 @@
+"""Banking tables: accounts, their transactions, savings goals and their movements, bills."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dcx.database import UTCDateTime
+from dcx.extensions import db
+from dcx.platform import clock
+
+ACCOUNT_KINDS = ("current", "savings")
+TRANSACTION_STATUSES = ("booked", "pending")
+
+
+class BankingAccount(db.Model):
+    """A customer's current or savings account; its balance is the sum of its transactions.
+
+    Savings accounts carry the nominal rate (basis points) and how often interest compounds,
+    from which the APY is computed.
+    """
+
+    __tablename__ = "banking_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="current")
+    name: Mapped[str] = mapped_column(String(80))
+    number: Mapped[str] = mapped_column(String(34), unique=True)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    product: Mapped[str] = mapped_column(String(32), default="")
+    nominal_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
+    compounding: Mapped[int] = mapped_column(Integer, default=0)
+    holder_name: Mapped[str] = mapped_column(String(120), default="")
+    marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    transactions: Mapped[list[BankingTransaction]] = relationship(
+        back_populates="account", cascade="all, delete-orphan"
+    )
+
+
+class BankingTransaction(db.Model):
+    """One movement on an account: negative amounts are debits, positive are credits.
+
+    ``user_id`` is copied from the account so reports aggregate per customer without a join.
+    ``reference`` is the natural key within the account (seeds and imports stay idempotent).
+    """
+
+    __tablename__ = "banking_transaction"
+    __table_args__ = (
+        UniqueConstraint("account_id", "reference"),
+        Index("ix_banking_transaction_user_booked", "user_id", "booked_on"),
+        Index("ix_banking_transaction_account_booked", "account_id", "booked_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("banking_account.id", ondelete="CASCADE"))
+    booked_on: Mapped[date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    merchant: Mapped[str] = mapped_column(String(120), default="")
+    merchant_category: Mapped[str] = mapped_column(String(80), default="")
+    category: Mapped[str] = mapped_column(String(40), default="Other")
+    subcategory: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(64))
+
+    account: Mapped[BankingAccount] = relationship(back_populates="transactions")
+
+    @property
+    def is_debit(self) -> bool:
+        """Money going out."""
+        return self.amount_minor < 0
+
+
+class BankingGoal(db.Model):
+    """A savings goal: a target amount by a date, saved in a linked savings account."""
+
+    __tablename__ = "banking_goal"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("banking_account.id", ondelete="SET NULL"), nullable=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    target_minor: Mapped[int] = mapped_column(Integer)
+    saved_minor: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    target_date: Mapped[date] = mapped_column(Date)
+    started_on: Mapped[date] = mapped_column(Date)
+    reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    account: Mapped[BankingAccount | None] = relationship()
+
+
+class BankingGoalMovement(db.Model):
+    """Money put into (positive) or taken out of (negative) a goal on a date."""
+
+    __tablename__ = "banking_goal_movement"
+    __table_args__ = (Index("ix_banking_goal_movement_goal_on", "goal_id", "moved_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("banking_goal.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    moved_on: Mapped[date] = mapped_column(Date)
+
+
+class BankingBill(db.Model):
+    """A recurring payment the customer expects: detected from history or added by hand."""
+
+    __tablename__ = "banking_bill"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    merchant: Mapped[str] = mapped_column(String(120), default="")
+    category: Mapped[str] = mapped_column(String(40), default="Bills")
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    next_due_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16), default="manual")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

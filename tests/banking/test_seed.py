@@ -1,0 +1,78 @@
+"""Seeding banking twice changes nothing; the seeded story has what the demo needs."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import func, select
+
+from dcx.banking import seed, services
+from dcx.banking.models import (
+    BankingAccount,
+    BankingBill,
+    BankingGoal,
+    BankingGoalMovement,
+    BankingTransaction,
+)
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.showcase.loader import read_showcase
+from dcx.verticals import SeedContext
+from tests.conftest import make_user
+
+TABLES = (BankingAccount, BankingTransaction, BankingGoal, BankingGoalMovement, BankingBill)
+
+
+def _seed(users) -> None:
+    data = read_showcase("default")["verticals"]["banking"]
+    seed.seed(SeedContext("default", data, users, random.Random("2026:banking")))
+    db.session.commit()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        m.__tablename__: db.session.execute(select(func.count()).select_from(m)).scalar()
+        for m in TABLES
+    }
+
+
+def test_seeding_twice_changes_nothing(app):
+    users = {
+        "alex": make_user("alex@dcx.example", "Alex Morgan"),
+        "maria": make_user("maria@dcx.example", "María Popescu"),
+    }
+    _seed(users)
+    first = _counts()
+    assert first["banking_transaction"] > 150
+    _seed(users)
+    assert _counts() == first
+
+
+def test_alex_has_the_story(app):
+    alex = make_user("alex@dcx.example", "Alex Morgan")
+    maria = make_user("maria@dcx.example", "María Popescu")
+    _seed({"alex": alex, "maria": maria})
+    today = clock.today()
+    statuses = {v.goal.name: v.status for v in services.goal_views(alex.id, today)}
+    assert statuses == {"Trip to Lisbon": "on_track", "New laptop": "behind"}
+    bills = {b.name for b in services.bills(alex.id)}
+    assert {"Home insurance", "DCX Motor Finance", "Oak Street Lettings", "Streamflix"} <= bills
+    subcategories = set(
+        db.session.execute(
+            select(BankingTransaction.subcategory).where(BankingTransaction.user_id == alex.id)
+        ).scalars()
+    )
+    assert {
+        "Salary",
+        "Rent",
+        "Groceries",
+        "Public transport",
+        "Streaming",
+        "Car instalment",
+    } <= subcategories
+    sts = services.safe_to_spend(alex.id, today)
+    assert sts.payday is not None and sts.pending_minor == 5_900
+    assert sts.available_minor > 0
+    last = services.add_months(services.month_start(today), -1)
+    report = services.monthly_report(alex.id, last.year, last.month)
+    assert report.income_minor == 325_000 and report.spending_minor > 150_000
