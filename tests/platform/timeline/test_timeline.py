@@ -112,7 +112,9 @@ def _events(user_id: int, n: int) -> None:
 
 
 @pytest.mark.parametrize("path", ["/timeline", "/", "/calendar"])
-def test_customer_pages_run_the_same_queries_for_few_or_many_events(client, customer, query_counter, path):
+def test_customer_pages_run_the_same_queries_for_few_or_many_events(
+    client, customer, query_counter, path
+):
     _events(customer.id, 3)
     client.get(path)  # warm up anything cached per app
     with query_counter() as few:
@@ -123,7 +125,9 @@ def test_customer_pages_run_the_same_queries_for_few_or_many_events(client, cust
     assert few() == many()
 
 
-def test_customer_360_queries_do_not_grow_with_history(client, customer, staff_client, query_counter):
+def test_customer_360_queries_do_not_grow_with_history(
+    client, customer, staff_client, query_counter
+):
     staff, _ = staff_client("banking")
     _events(customer.id, 3)
     staff.get(f"/staff/customers/{customer.id}")
