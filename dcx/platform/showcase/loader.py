@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import delete
 
 from dcx.extensions import db
@@ -170,3 +170,5 @@ def wipe() -> None:
         db.session.execute(delete(table))
     db.session.flush()
     db.session.expunge_all()  # the deleted rows' objects must not shadow the reseeded ones
+    if has_app_context():
+        g.pop("_dcx_clock_offset", None)  # the clock's offset row is gone: real time again
