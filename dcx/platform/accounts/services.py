@@ -12,8 +12,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
-from flask import current_app, has_app_context
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from sqlalchemy import delete, func, select
 
 from dcx.extensions import db
