@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.health import views
-from dcx.verticals import Vertical
+from dcx.health import api, jobs, services, views
+from dcx.health.seed import seed
+from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
     key="health",
@@ -17,4 +18,103 @@ vertical = Vertical(
         "During a visit, the patient and the doctor agree on wellness goals. Between visits the patient logs vital signs, food, exercise and medication in the app, learns with short interactive modules and joins a community of people with the same goals. Health improves, visits become fewer and costs fall. Care feels professional and personal."
     ),
     blueprint=views.bp,
+    api_blueprint=api.bp,
+    private_timeline=True,
+    staff_endpoint="health.staff",
+    jobs=(
+        JobSpec(
+            id="health.dose_reminders",
+            trigger={"minute": "*/15"},
+            function=jobs.dose_reminders,
+            description="Remind patients of each dose at its time, once per dose.",
+        ),
+        JobSpec(
+            id="health.missed_doses",
+            trigger={"minute": 30},
+            function=jobs.missed_dose_follow_up,
+            description="Follow up doses left unmarked three hours after their time.",
+        ),
+        JobSpec(
+            id="health.crisis_alerts",
+            trigger={"minute": "*/10"},
+            function=jobs.crisis_alerts,
+            description="Alert the care team of crisis blood pressure readings not yet alerted.",
+        ),
+        JobSpec(
+            id="health.weekly_summary",
+            trigger={"day_of_week": "mon", "hour": 7},
+            function=jobs.weekly_summary,
+            description="Each patient's week of readings and active minutes.",
+        ),
+    ),
+    topics=(
+        Topic("health.dose_reminder", _l("Medication reminders"), ("push",)),
+        Topic("health.missed_dose", _l("Missed-dose follow-ups"), ("push",)),
+        Topic("health.weekly_summary", _l("Weekly health summary"), ("email",)),
+        Topic("health.crisis_alert", _l("Patient crisis alerts (care team)"), ("email", "sms")),
+        Topic("health.community", _l("Community replies and cheers"), ()),
+    ),
+    timeline_kinds={
+        "visit": _l("Visit"),
+        "goal_set": _l("Goal agreed"),
+        "goal_reached": _l("Goal reached"),
+        "medication_prescribed": _l("Medication prescribed"),
+        "module_completed": _l("Learning module completed"),
+        "crisis_reading": _l("Very high blood pressure"),
+    },
+    seed=seed,
+    calendar=services.calendar,
+    summary_card=services.summary_card,
+    tour=(
+        TourStep(
+            _l("The patient panel"),
+            _l(
+                "Dr. Vidal starts her day with the patients who need her most: out-of-range "
+                "readings, missed doses and goals drifting the wrong way rise to the top."
+            ),
+            "health.staff",
+            "clinician",
+            "#panel",
+        ),
+        TourStep(
+            _l("Goals agreed at the visit"),
+            _l(
+                "María sees the blood-pressure goal she agreed with her doctor, how far she has "
+                "come, and can tell her care team how it is going."
+            ),
+            "health.goals",
+            "maria",
+            "[data-measure='systolic']",
+        ),
+        TourStep(
+            _l("Readings with meaning"),
+            _l(
+                "Each reading is placed in its blood-pressure band with plain advice, and the "
+                "trend is drawn against her target."
+            ),
+            "health.vitals",
+            "maria",
+            "#readings",
+        ),
+        TourStep(
+            _l("Medicines on time"),
+            _l(
+                "Doses are marked with one tap; adherence is shown as the share of days covered, "
+                "with 80 percent as the mark. Reminders arrive at dose times."
+            ),
+            "health.medications",
+            "maria",
+            "#doses",
+        ),
+        TourStep(
+            _l("Learning and community"),
+            _l(
+                "Short modules suggested from her goals, and a group of people with the same "
+                "goal who cheer each other on, under names they choose."
+            ),
+            "health.community",
+            "maria",
+            "#groups",
+        ),
+    ),
 )

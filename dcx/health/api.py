@@ -1,0 +1,69 @@
+"""The health ingest API: wearables post readings with the patient's device token."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from dcx.extensions import db
+from dcx.health import services
+from dcx.platform.api.services import api_error, bearer_token, ingest_route
+
+bp = Blueprint("health_api", __name__)
+
+_NUMBER = {"type": "number"}
+READING_SCHEMA = {
+    "type": "object",
+    "required": ["type", "observed_at"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "minLength": 1, "maxLength": 80},
+        "type": {"enum": list(services.VITALS)},
+        "observed_at": {
+            "type": "string",
+            "format": "date-time",
+            "maxLength": 40,
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}",
+        },
+        "value": _NUMBER,
+        "systolic": _NUMBER,
+        "diastolic": _NUMBER,
+    },
+    "if": {"properties": {"type": {"const": "bp"}}},
+    "then": {"required": ["systolic", "diastolic"]},
+    "else": {"required": ["value"]},
+}
+OBSERVATIONS_SCHEMA = {
+    "type": "object",
+    "required": ["readings"],
+    "additionalProperties": False,
+    "properties": {
+        "readings": {"type": "array", "minItems": 1, "maxItems": 200, "items": READING_SCHEMA}
+    },
+}
+RESPONSE_SCHEMA = {
+    "type": "object",
+    "properties": {"accepted": {"type": "integer"}, "duplicates": {"type": "integer"}},
+}
+
+
+@ingest_route(
+    bp,
+    "/observations",
+    summary="A wearable sends vital-sign readings (blood pressure, heart rate, weight, "
+    "glucose, SpO2, temperature) for the patient whose device token it holds.",
+    request_schema=OBSERVATIONS_SCHEMA,
+    response_schema=RESPONSE_SCHEMA,
+    max_bytes=64 * 1024,
+)
+def observations(body):
+    """Store the readings; 401 without a valid token, 400 for a value out of range."""
+    patient_id = services.patient_for_token(bearer_token())
+    if patient_id is None:
+        return api_error(401, "missing, wrong or revoked device token")
+    try:
+        result = services.ingest(patient_id, body["readings"])
+    except (services.HealthError, ValueError) as exc:
+        db.session.rollback()
+        return api_error(400, str(exc))
+    db.session.commit()
+    return jsonify(result), 201

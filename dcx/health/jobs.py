@@ -1,0 +1,157 @@
+"""Health jobs: dose reminders, missed-dose follow-ups, the weekly summary and crisis alerts.
+
+Each catches up from state and sends with a once-only key, so a rerun sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+
+from dcx.extensions import db
+from dcx.health import services
+from dcx.health.models import CareTeamMember, Dose, Exercise, Medication, Observation
+from dcx.platform.accounts.models import User
+from dcx.platform.notify.services import notify_bulk
+
+
+def _open_slots(now: datetime, start: datetime, end: datetime):
+    """(medication, slot) pairs in ``(start, end]`` with no dose recorded yet."""
+    meds = list(
+        db.session.execute(
+            select(Medication).where(Medication.active.is_(True), Medication.start_on <= end.date())
+        ).scalars()
+    )
+    if not meds:
+        return []
+    recorded = set(
+        db.session.execute(
+            select(Dose.medication_id, Dose.scheduled_at).where(
+                Dose.scheduled_at > start, Dose.scheduled_at <= end
+            )
+        ).all()
+    )
+    return [
+        (med, slot)
+        for med in meds
+        for slot in services.slots_between(med, start, end)
+        if (med.id, slot) not in recorded
+    ]
+
+
+def dose_reminders(now: datetime) -> int:
+    """Remind patients of each dose whose time has come (within two hours) and not yet marked."""
+    rows = [
+        {
+            "user_id": med.patient_id,
+            "title": str(_l("Time for %(n)s", n=med.name)),
+            "body": str(_l("%(d)s, due at %(t)s.", d=med.dose or med.name, t=f"{slot:%H:%M}")),
+            "link": "/health/medications",
+            "key": f"health.dose:{med.id}:{slot:%Y%m%dT%H%M}",
+        }
+        for med, slot in _open_slots(now, now - services.REMINDER_WINDOW, now)
+    ]
+    return notify_bulk("health.dose_reminder", rows)
+
+
+def missed_dose_follow_up(now: datetime) -> int:
+    """A gentle follow-up for each dose left unmarked three hours after its time (last day)."""
+    end = now - services.MISSED_AFTER
+    rows = [
+        {
+            "user_id": med.patient_id,
+            "title": str(_l("Did you take %(n)s?", n=med.name)),
+            "body": str(
+                _l("The %(t)s dose is not marked yet. Mark it taken or skipped.", t=f"{slot:%H:%M}")
+            ),
+            "link": "/health/medications",
+            "key": f"health.missed:{med.id}:{slot:%Y%m%dT%H%M}",
+        }
+        for med, slot in _open_slots(now, end - timedelta(days=1), end)
+    ]
+    return notify_bulk("health.missed_dose", rows)
+
+
+def crisis_alerts(now: datetime) -> int:
+    """Catch-up: alert each care-team clinician of crisis readings of the last two days, once."""
+    rows = db.session.execute(
+        select(Observation.id, Observation.value, Observation.value2, User.name, CareTeamMember)
+        .join(CareTeamMember, CareTeamMember.patient_id == Observation.patient_id)
+        .join(User, User.id == Observation.patient_id)
+        .where(
+            Observation.kind == "bp",
+            Observation.observed_at >= now - timedelta(days=2),
+            or_(Observation.value > 180, Observation.value2 > 120),
+        )
+    ).all()
+    return notify_bulk(
+        "health.crisis_alert",
+        [
+            {
+                "user_id": member.clinician_id,
+                "title": str(_l("Crisis blood pressure: %(name)s", name=name)),
+                "body": f"{int(value)}/{int(value2 or 0)} mmHg",
+                "link": f"/health/staff/patients/{member.patient_id}",
+                "key": f"health.crisis:{obs_id}",
+            }
+            for obs_id, value, value2, name, member in rows
+        ],
+    )
+
+
+def weekly_summary(now: datetime) -> int:
+    """Each active patient's week: readings, average blood pressure and active minutes."""
+    today: date = now.date()
+    start = now - timedelta(days=7)
+    week = today.isocalendar()
+    readings = {
+        uid: (count, sys_avg, dia_avg)
+        for uid, count, sys_avg, dia_avg in db.session.execute(
+            select(
+                Observation.patient_id,
+                func.count(Observation.id),
+                func.avg(Observation.value).filter(Observation.kind == "bp"),
+                func.avg(Observation.value2).filter(Observation.kind == "bp"),
+            )
+            .where(Observation.observed_at > start, Observation.observed_at <= now)
+            .group_by(Observation.patient_id)
+        ).all()
+    }
+    minutes = dict(
+        db.session.execute(
+            select(
+                Exercise.patient_id,
+                func.sum(
+                    Exercise.minutes
+                    * case(
+                        (Exercise.intensity == "vigorous", 2),
+                        (Exercise.intensity == "moderate", 1),
+                        else_=0,
+                    )
+                ),
+            )
+            .where(
+                Exercise.performed_on > today - timedelta(days=7), Exercise.performed_on <= today
+            )
+            .group_by(Exercise.patient_id)
+        ).all()
+    )
+    rows = []
+    for uid in sorted(set(readings) | set(minutes)):
+        count, sys_avg, dia_avg = readings.get(uid, (0, None, None))
+        parts = [str(_l("%(n)s readings", n=count))]
+        if sys_avg is not None:
+            parts.append(str(_l("average BP %(s)s/%(d)s", s=round(sys_avg), d=round(dia_avg or 0))))
+        parts.append(str(_l("%(m)s active minutes", m=int(minutes.get(uid) or 0))))
+        rows.append(
+            {
+                "user_id": uid,
+                "title": str(_l("Your health week")),
+                "body": ", ".join(parts) + ".",
+                "link": "/health/",
+                "key": f"health.weekly:{week.year}-W{week.week:02d}",
+            }
+        )
+    return notify_bulk("health.weekly_summary", rows)
