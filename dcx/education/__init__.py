@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.education import views
-from dcx.verticals import Vertical
+from dcx.education import jobs, seed, services, views
+from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
     key="education",
@@ -17,4 +17,87 @@ vertical = Vertical(
         "A student signs in to the university portal to reach classes and digital textbooks. Each module ends with a test, and the portal suggests material for the topics the student found hard. Professors are a message or a booked meeting away, on the web or on the phone. The student feels personally supported."
     ),
     blueprint=views.bp,
+    staff_endpoint="education.staff",
+    jobs=(
+        JobSpec(
+            id="education.meeting_reminders",
+            trigger={"hour": 8},
+            function=jobs.meeting_reminders,
+            description="Remind students and professors of office hours the day before.",
+        ),
+        JobSpec(
+            id="education.inactivity_nudges",
+            trigger={"hour": 9},
+            function=jobs.inactivity_nudges,
+            description="Nudge students inactive for 7 days with a suggested next step.",
+        ),
+        JobSpec(
+            id="education.weekly_digest",
+            trigger={"day_of_week": "mon", "hour": 6},
+            function=jobs.weekly_digest,
+            description="Each student's weekly progress digest.",
+        ),
+    ),
+    topics=(
+        Topic("education.reply", _l("A professor replied to you"), ("email", "push")),
+        Topic("education.reminder", _l("Office hours tomorrow"), ("email", "push")),
+        Topic("education.booking", _l("A student booked your office hours"), ("email",)),
+        Topic("education.nudge", _l("Pick up where you left off"), ("email",)),
+        Topic("education.digest", _l("Weekly progress digest"), ("email",)),
+    ),
+    timeline_kinds={
+        "test_submitted": _l("Module test submitted"),
+        "module_unlocked": _l("Module unlocked"),
+        "office_hours_booked": _l("Office hours booked"),
+    },
+    seed=seed.seed,
+    tour=(
+        TourStep(
+            _l("Maria's courses"),
+            _l(
+                "Maria signs in and sees both her courses, how far she is in each, and the next step the portal suggests."
+            ),
+            "education.index",
+            "maria",
+            "#education-dashboard",
+        ),
+        TourStep(
+            _l("Where she struggled"),
+            _l(
+                "Her first test went well except one topic. The portal names the questions she missed and points her to the exact textbook sections and extra exercises."
+            ),
+            "education.mastery_overview",
+            "maria",
+            "[data-suggestion]",
+        ),
+        TourStep(
+            _l("A professor a message away"),
+            _l(
+                "She asks her professor a question; the reply appears in the chat without reloading, and reaches her phone if she has already left."
+            ),
+            "education.messages",
+            "maria",
+            "#conversations",
+        ),
+        TourStep(
+            _l("Office hours in her calendar"),
+            _l(
+                "She books a slot about her weak topic and adds the invitation to her calendar; a reminder arrives the day before."
+            ),
+            "education.office_hours",
+            "maria",
+            "[data-slot]",
+        ),
+        TourStep(
+            _l("The professor's class view"),
+            _l(
+                "The professor sees each student's progress, which topics the class finds hard, who is stuck, and who booked her office hours."
+            ),
+            "education.staff",
+            "professor",
+            "[data-course]",
+        ),
+    ),
+    calendar=services.calendar_entries,
+    summary_card=services.summary_card,
 )

@@ -1,11 +1,613 @@
-"""Education pages."""
+"""Education pages: the student's courses, chapters, tests, mastery, chat and office hours,
+and the professor's class view, messages and slots.
 
-from flask import Blueprint, render_template
+Every object a student sees is loaded through an owner-scoped helper (their enrolment, their
+attempt, their thread, their booking); a professor's pages load only their own courses,
+threads and slots.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from dcx.database import owned_or_404
+from dcx.education import forms, services
+from dcx.education.models import Booking, Chapter, ModuleTest, OfficeHourSlot
+from dcx.extensions import db
+from dcx.platform.accounts.models import User
+from dcx.platform.accounts.views import role_required
 
 bp = Blueprint("education", __name__, template_folder="templates")
 
 
+def professor_required(view):
+    """Staff of the education department (or admins) only; other staff get 403."""
+
+    @wraps(view)
+    @role_required("staff", "admin")
+    def wrapped(*args, **kwargs):
+        if not current_user.serves("education"):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _chapter_or_404(chapter_id) -> Chapter:
+    """A chapter of a course the student is enrolled in."""
+    chapter = db.session.get(Chapter, _int(chapter_id))
+    if chapter is None:
+        abort(404)
+    services.enrolled_course_or_404(current_user.id, chapter.module.course_id)
+    return chapter
+
+
+def _test_or_404(test_id) -> ModuleTest:
+    """A test of a course the student is enrolled in."""
+    test = db.session.get(ModuleTest, _int(test_id))
+    if test is None:
+        abort(404)
+    services.enrolled_course_or_404(current_user.id, test.module.course_id)
+    return test
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(404)
+
+
+# --- student pages -------------------------------------------------------------------------
+
+
 @bp.route("/")
 def index():
-    """The landing page: the story and what the customer can do here."""
-    return render_template("education/index.html")
+    """The landing page; for an enrolled student, their dashboard."""
+    if not current_user.is_authenticated:
+        return render_template("education/index.html", courses=[])
+    courses = services.student_courses(current_user.id)
+    rows = [
+        {
+            "course": c,
+            "progress": services.course_progress(current_user.id, c),
+            "next": services.next_step(current_user.id, c),
+            "weak": services.suggestions(current_user.id, c),
+        }
+        for c in courses
+    ]
+    conversations = services.student_conversations(current_user.id)
+    unread = sum(services.unread_counts(conversations, current_user.id).values())
+    return render_template(
+        "education/index.html",
+        courses=rows,
+        unread=unread,
+        bookings=services.student_bookings(current_user.id),
+    )
+
+
+@bp.route("/courses/<course_id>")
+@login_required
+def course(course_id):
+    """A course: its modules in order, chapters read, tests, and what is unlocked."""
+    course = services.enrolled_course_or_404(current_user.id, course_id)
+    unlocked = services.unlocked_module_ids(current_user.id, course)
+    read = services.read_chapter_ids(current_user.id, course)
+    scores = {
+        m.id: services.module_score(current_user.id, m.test, course.scoring_rule)
+        for m in course.modules
+        if m.test is not None
+    }
+    return render_template(
+        "education/course.html",
+        course=course,
+        unlocked=unlocked,
+        read=read,
+        scores=scores,
+        progress=services.course_progress(current_user.id, course),
+    )
+
+
+@bp.route("/chapters/<chapter_id>")
+@login_required
+def chapter(chapter_id):
+    """A textbook chapter, with its sections and figures."""
+    chapter = _chapter_or_404(chapter_id)
+    module = chapter.module
+    if not services.module_unlocked(current_user.id, module):
+        flash(_("This module is still locked: pass the previous module's test first."), "warning")
+        return redirect(url_for(".course", course_id=module.course_id))
+    chapters = module.chapters
+    index = chapters.index(chapter)
+    following = chapters[index + 1] if index + 1 < len(chapters) else None
+    read = chapter.id in services.read_chapter_ids(current_user.id, module.course)
+    return render_template(
+        "education/chapter.html",
+        chapter=chapter,
+        module=module,
+        course=module.course,
+        following=following,
+        read=read,
+        form=forms.ActionForm(),
+    )
+
+
+@bp.post("/chapters/<chapter_id>/read")
+@login_required
+def chapter_read(chapter_id):
+    """Save that the student read the chapter, then go to the next step."""
+    chapter = _chapter_or_404(chapter_id)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    if not services.module_unlocked(current_user.id, chapter.module):
+        abort(404)
+    services.mark_chapter_read(current_user.id, chapter)
+    db.session.commit()
+    flash(_("Progress saved: “%(title)s” read.", title=chapter.title), "success")
+    chapters = chapter.module.chapters
+    index = chapters.index(chapter)
+    if index + 1 < len(chapters):
+        return redirect(url_for(".chapter", chapter_id=chapters[index + 1].id))
+    return redirect(url_for(".course", course_id=chapter.module.course_id))
+
+
+@bp.route("/tests/<test_id>")
+@login_required
+def test(test_id):
+    """A module test: rules, attempts so far, and the start button."""
+    test = _test_or_404(test_id)
+    course = test.module.course
+    attempts = services.submitted_attempts(current_user.id, test)
+    return render_template(
+        "education/test.html",
+        test=test,
+        course=course,
+        attempts=attempts,
+        used=services.attempts_used(current_user.id, test),
+        current=services.open_attempt(current_user.id, test),
+        score=services.score_by_rule([a.percent for a in attempts], course.scoring_rule),
+        unlocked=services.module_unlocked(current_user.id, test.module),
+        form=forms.ActionForm(),
+    )
+
+
+@bp.post("/tests/<test_id>/start")
+@login_required
+def test_start(test_id):
+    """Start (or resume) an attempt."""
+    test = _test_or_404(test_id)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(current_user.id, test)
+    except services.EducationError as error:
+        db.session.commit()
+        flash(str(error), "warning")
+        return redirect(url_for(".test", test_id=test.id))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id):
+    """An attempt: the questions while open, the feedback with explanations once submitted."""
+    attempt = services.student_attempt_or_404(current_user.id, attempt_id)
+    test = attempt.test
+    if attempt.submitted_at is None and request.method == "GET" and services.expired(attempt):
+        services.submit_attempt(attempt, {})
+        db.session.commit()
+    if attempt.submitted_at is not None:
+        answers = {a.question_id: a for a in attempt.answers}
+        return render_template(
+            "education/feedback.html",
+            attempt=attempt,
+            test=test,
+            course=test.module.course,
+            answers=answers,
+            names=services.topic_names(test.module.course),
+            passed=attempt.percent >= test.pass_mark_percent,
+        )
+    form = forms.test_form(test.questions)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            responses = forms.responses_from(form, test.questions)
+            if responses is not None:
+                services.submit_attempt(attempt, responses)
+                db.session.commit()
+                return redirect(url_for(".attempt", attempt_id=attempt.id))
+        status = 400
+    else:
+        status = 200
+    return (
+        render_template(
+            "education/attempt.html",
+            attempt=attempt,
+            test=test,
+            course=test.module.course,
+            form=form,
+            field_name=forms.field_name,
+        ),
+        status,
+    )
+
+
+@bp.route("/mastery")
+@login_required
+def mastery_overview():
+    """Topic mastery of the student's first course (each course page links its own)."""
+    courses = services.student_courses(current_user.id)
+    if not courses:
+        return redirect(url_for(".index"))
+    return redirect(url_for(".mastery", course_id=courses[0].id))
+
+
+@bp.route("/courses/<course_id>/mastery")
+@login_required
+def mastery(course_id):
+    """Topic mastery levels and suggestions for the weak topics, with the reasons."""
+    course = services.enrolled_course_or_404(current_user.id, course_id)
+    return render_template(
+        "education/mastery.html",
+        course=course,
+        mastery=services.topic_mastery(current_user.id, course),
+        suggestions=services.suggestions(current_user.id, course),
+        levels=services.MASTERY_LEVELS,
+    )
+
+
+# --- chat ----------------------------------------------------------------------------------
+
+
+def _conversation_targets(user_id: int) -> list[tuple[str, str]]:
+    """Choices for a new thread: each course's professor, and each professor one-to-one."""
+    choices = []
+    seen = set()
+    for professor, course in services.professors_for(user_id):
+        choices.append(
+            SelectChoice(
+                f"{professor.id}:{course.id}", f"{professor.name} — {course.code} {course.title}"
+            )
+        )
+        if professor.id not in seen:
+            seen.add(professor.id)
+            choices.append(
+                SelectChoice(f"{professor.id}:", f"{professor.name} — {_('one-to-one')}")
+            )
+    return choices
+
+
+@bp.route("/messages", methods=["GET", "POST"])
+@login_required
+def messages():
+    """The student's threads with unread counts, and a form to start one."""
+    form = forms.NewConversationForm()
+    form.target.choices = _conversation_targets(current_user.id)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            professor_id, _sep, course_id = form.target.data.partition(":")
+            conversation = services.open_conversation(
+                current_user.id, int(professor_id), int(course_id) if course_id else None
+            )
+            db.session.commit()
+            return redirect(url_for(".conversation", conversation_id=conversation.id))
+        status = 400
+    conversations = services.student_conversations(current_user.id)
+    return (
+        render_template(
+            "education/messages.html",
+            conversations=conversations,
+            unread=services.unread_counts(conversations, current_user.id),
+            names=_names(conversations),
+            form=form,
+            staff=False,
+        ),
+        status,
+    )
+
+
+def _names(conversations) -> dict[int, str]:
+    ids = {c.student_id for c in conversations} | {c.professor_id for c in conversations}
+    if not ids:
+        return {}
+    return {
+        u.id: u.name for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()
+    }
+
+
+def _render_conversation(conversation, form, staff: bool, status: int = 200):
+    names = _names([conversation])
+    rows = services.messages_after(conversation, current_user.id)
+    db.session.commit()
+    endpoint = ".staff_conversation" if staff else ".conversation"
+    return (
+        render_template(
+            "education/conversation.html",
+            conversation=conversation,
+            messages=[services.message_json(m, names, current_user.id) for m in rows],
+            other=names.get(conversation.student_id if staff else conversation.professor_id),
+            form=form,
+            staff=staff,
+            poll_url=url_for(endpoint + "_poll", conversation_id=conversation.id),
+            post_url=url_for(endpoint, conversation_id=conversation.id),
+        ),
+        status,
+    )
+
+
+def _post_message(conversation, form, staff: bool):
+    endpoint = ".staff_conversation" if staff else ".conversation"
+    if form.validate_on_submit():
+        try:
+            services.send_message(conversation, current_user.id, form.body.data)
+        except services.EducationError as error:
+            form.body.errors = [str(error)]
+        else:
+            db.session.commit()
+            return redirect(url_for(endpoint, conversation_id=conversation.id))
+    return _render_conversation(conversation, form, staff, 400)
+
+
+def _poll(conversation):
+    after = request.args.get("after", "0")
+    after_id = int(after) if after.isdigit() else 0
+    names = _names([conversation])
+    rows = services.messages_after(conversation, current_user.id, after_id)
+    db.session.commit()
+    return jsonify(messages=[services.message_json(m, names, current_user.id) for m in rows])
+
+
+@bp.route("/messages/<conversation_id>", methods=["GET", "POST"])
+@login_required
+def conversation(conversation_id):
+    """A thread with a professor; new messages appear by polling."""
+    conversation = services.student_conversation_or_404(current_user.id, conversation_id)
+    form = forms.MessageForm()
+    if request.method == "POST":
+        return _post_message(conversation, form, staff=False)
+    return _render_conversation(conversation, form, staff=False)
+
+
+@bp.route("/messages/<conversation_id>/poll")
+@login_required
+def conversation_poll(conversation_id):
+    """JSON: the thread's messages after ``?after=<id>`` (and marks them read)."""
+    return _poll(services.student_conversation_or_404(current_user.id, conversation_id))
+
+
+# --- office hours --------------------------------------------------------------------------
+
+
+@bp.route("/office-hours")
+@login_required
+def office_hours():
+    """Bookable slots of the student's professors, and the student's bookings."""
+    topic = request.args.get("topic", "")[:120]
+    slots = services.bookable_slots(current_user.id)
+    mine = services.student_bookings(current_user.id)
+    booked_slot_ids = {b.slot_id for b in mine}
+    return render_template(
+        "education/office_hours.html",
+        slots=slots,
+        bookings=mine,
+        booked_slot_ids=booked_slot_ids,
+        topic=topic,
+        form=forms.BookingForm(topic=topic),
+        action=forms.ActionForm(),
+        closes_at=services.closes_at,
+        active=services.active_bookings,
+        location=services.slot_location,
+        professors={u.id: u for u, _c in services.professors_for(current_user.id)},
+    )
+
+
+@bp.post("/office-hours/<slot_id>/book")
+@login_required
+def book(slot_id):
+    """Book a slot."""
+    slot = db.session.get(OfficeHourSlot, _int(slot_id))
+    if slot is None or slot.professor_id not in {
+        u.id for u, _c in services.professors_for(current_user.id)
+    }:
+        abort(404)
+    form = forms.BookingForm()
+    if not form.validate_on_submit():
+        flash(_("Check the topic and note: they are too long."), "danger")
+        return redirect(url_for(".office_hours")), 303
+    try:
+        booking = services.book_slot(
+            current_user.id, slot, form.topic.data or "", form.note.data or ""
+        )
+    except services.EducationError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return redirect(url_for(".office_hours"))
+    db.session.commit()
+    flash(_("Booked. Add it to your calendar with the invitation below."), "success")
+    return redirect(url_for(".office_hours", _anchor=f"booking-{booking.id}"))
+
+
+@bp.post("/bookings/<booking_id>/cancel")
+@login_required
+def cancel(booking_id):
+    """Cancel one of the student's bookings."""
+    booking = owned_or_404(Booking, booking_id, current_user.id)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_booking(booking)
+    except services.EducationError as error:
+        flash(str(error), "warning")
+    else:
+        db.session.commit()
+        flash(_("Booking cancelled."), "info")
+    return redirect(url_for(".office_hours"))
+
+
+@bp.route("/bookings/<booking_id>.ics")
+@login_required
+def booking_ics(booking_id):
+    """The booking's calendar invitation."""
+    booking = owned_or_404(Booking, booking_id, current_user.id)
+    if booking.cancelled_at is not None:
+        abort(404)
+    return Response(
+        services.booking_ics(booking),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="office-hours-{booking.id}.ics"'},
+    )
+
+
+# --- professor pages -----------------------------------------------------------------------
+
+
+@bp.route("/staff")
+@professor_required
+def staff():
+    """The professor's courses with stuck students, unread messages and the next slots."""
+    courses = services.professor_courses(current_user)
+    overview = []
+    for course in courses:
+        rows, _totals = services.class_overview(course)
+        overview.append(
+            {"course": course, "students": len(rows), "stuck": [r for r in rows if r.stuck_reasons]}
+        )
+    conversations = services.professor_conversations(current_user.id)
+    unread = services.unread_counts(conversations, current_user.id)
+    return render_template(
+        "education/staff/index.html",
+        overview=overview,
+        unread=sum(unread.values()),
+        slots=services.professor_slots(current_user)[:5],
+        active=services.active_bookings,
+    )
+
+
+@bp.route("/staff/courses/<course_id>")
+@professor_required
+def staff_course(course_id):
+    """The class view: progress, topic difficulty heat map and stuck students."""
+    course = services.professor_course_or_404(current_user, course_id)
+    rows, totals = services.class_overview(course)
+    return render_template(
+        "education/staff/course.html",
+        course=course,
+        rows=rows,
+        totals=totals,
+        colour=services.heat_colour,
+    )
+
+
+@bp.route("/staff/messages")
+@professor_required
+def staff_messages():
+    """The professor's threads with unread counts."""
+    conversations = services.professor_conversations(current_user.id)
+    return render_template(
+        "education/messages.html",
+        conversations=conversations,
+        unread=services.unread_counts(conversations, current_user.id),
+        names=_names(conversations),
+        form=None,
+        staff=True,
+    )
+
+
+@bp.route("/staff/messages/<conversation_id>", methods=["GET", "POST"])
+@professor_required
+def staff_conversation(conversation_id):
+    """A thread with a student; the professor replies here."""
+    conversation = services.professor_conversation_or_404(current_user, conversation_id)
+    form = forms.MessageForm()
+    if request.method == "POST":
+        return _post_message(conversation, form, staff=True)
+    return _render_conversation(conversation, form, staff=True)
+
+
+@bp.route("/staff/messages/<conversation_id>/poll")
+@professor_required
+def staff_conversation_poll(conversation_id):
+    """JSON: the thread's messages after ``?after=<id>``."""
+    return _poll(services.professor_conversation_or_404(current_user, conversation_id))
+
+
+@bp.route("/staff/slots", methods=["GET", "POST"])
+@professor_required
+def staff_slots():
+    """The professor's slots with who booked, and the form to publish one."""
+    form = forms.SlotForm()
+    courses = services.professor_courses(current_user)
+    form.course.choices = [SelectChoice("", _("Any of my courses"))] + [
+        SelectChoice(str(c.id), f"{c.code} {c.title}") for c in courses
+    ]
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            course_id = int(form.course.data) if form.course.data else None
+            if course_id is not None and course_id not in {c.id for c in courses}:
+                abort(404)
+            try:
+                services.publish_slot(
+                    current_user,
+                    form.starts_at.data.replace(tzinfo=UTC),
+                    form.minutes.data,
+                    (form.place.data or "").strip(),
+                    (form.video_link.data or "").strip(),
+                    form.capacity.data,
+                    form.closes_hours_before.data,
+                    course_id,
+                )
+            except services.EducationError as error:
+                form.starts_at.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash(_("Slot published."), "success")
+                return redirect(url_for(".staff_slots"))
+        status = 400
+    return (
+        render_template(
+            "education/staff/slots.html",
+            form=form,
+            slots=services.professor_slots(current_user),
+            active=services.active_bookings,
+            location=services.slot_location,
+            names=_booker_names(current_user),
+        ),
+        status,
+    )
+
+
+def _booker_names(professor) -> dict[int, User]:
+    ids = {b.user_id for s in services.professor_slots(professor) for b in s.bookings}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()}
+
+
+@bp.route("/staff/slots/<slot_id>.ics")
+@professor_required
+def staff_slot_ics(slot_id):
+    """The professor's invitation for one slot, with everyone who booked."""
+    slot = services.professor_slot_or_404(current_user, slot_id)
+    return Response(
+        services.slot_ics(slot),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="office-hours-slot-{slot.id}.ics"'},
+    )

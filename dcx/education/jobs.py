@@ -1,0 +1,168 @@
+"""Education jobs: meeting reminders, nudges for inactive students, the weekly digest.
+
+Each job catches up from state and sends through ``notify_bulk`` with a key per message, so
+running it twice (or after downtime) sends nothing twice. Each returns how many new messages
+it put in inboxes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from dcx.education import services
+from dcx.education.models import (
+    Attempt,
+    Booking,
+    ChapterProgress,
+    Enrollment,
+    OfficeHourSlot,
+)
+from dcx.extensions import db
+from dcx.platform.accounts.models import User
+from dcx.platform.notify.models import Message
+from dcx.platform.notify.services import notify_bulk
+
+
+def _sent(topic: str) -> int:
+    return db.session.execute(
+        select(func.count(Message.id)).where(Message.topic == topic)
+    ).scalar_one()
+
+
+def _bulk(topic: str, rows: list[dict]) -> int:
+    """Send rows once each; the number of messages that were new."""
+    before = _sent(topic)
+    notify_bulk(topic, rows)
+    return _sent(topic) - before
+
+
+def meeting_reminders(now: datetime) -> int:
+    """Remind students and professors of office hours starting by the end of tomorrow.
+
+    Catches up: any meeting still ahead and due by the end of tomorrow that has no reminder
+    yet gets one (one per booking for the student, one per slot for the professor).
+    """
+    horizon = datetime.combine(now.date() + timedelta(days=2), time(0), tzinfo=UTC)
+    bookings = db.session.execute(
+        select(Booking, OfficeHourSlot)
+        .join(OfficeHourSlot, OfficeHourSlot.id == Booking.slot_id)
+        .where(
+            Booking.cancelled_at.is_(None),
+            OfficeHourSlot.starts_at > now,
+            OfficeHourSlot.starts_at < horizon,
+        )
+    ).all()
+    if not bookings:
+        return 0
+    names = {
+        u.id: u.name
+        for u in db.session.execute(
+            select(User).where(
+                User.id.in_(
+                    {b.user_id for b, _ in bookings} | {s.professor_id for _, s in bookings}
+                )
+            )
+        ).scalars()
+    }
+    rows = []
+    per_slot: dict[int, list[str]] = defaultdict(list)
+    slots = {}
+    for booking, slot in bookings:
+        when = f"{slot.starts_at:%a %d %b, %H:%M} UTC"
+        rows.append(
+            {
+                "user_id": booking.user_id,
+                "title": f"Office hours with {names[slot.professor_id]}: {when}",
+                "body": f"Where: {services.slot_location(slot)}"
+                + (f". About: {booking.topic}" if booking.topic else ""),
+                "link": "/education/office-hours",
+                "key": f"education.reminder:{booking.id}:{slot.starts_at:%Y%m%d%H%M}",
+            }
+        )
+        per_slot[slot.id].append(names[booking.user_id])
+        slots[slot.id] = slot
+    for slot_id, students in per_slot.items():
+        slot = slots[slot_id]
+        rows.append(
+            {
+                "user_id": slot.professor_id,
+                "title": f"Office hours {slot.starts_at:%a %d %b, %H:%M} UTC",
+                "body": f"Booked by: {', '.join(sorted(students))}",
+                "link": "/education/staff/slots",
+                "key": f"education.reminder:slot:{slot.id}:{slot.starts_at:%Y%m%d%H%M}",
+            }
+        )
+    return _bulk("education.reminder", rows)
+
+
+def inactivity_nudges(now: datetime) -> int:
+    """Nudge each student inactive for 7 days in an unfinished course, with a next step.
+
+    One nudge per quiet spell: the key carries the day of the last activity, so a student who
+    comes back and goes quiet again is nudged again, and never twice for the same spell.
+    """
+    quiet = db.session.execute(
+        select(Enrollment).where(Enrollment.last_active_at <= now - services.INACTIVE_AFTER)
+    ).scalars()
+    rows = []
+    for enrollment in quiet:
+        step = services.next_step(enrollment.user_id, enrollment.course)
+        if step is None:
+            continue
+        label, link = step
+        rows.append(
+            {
+                "user_id": enrollment.user_id,
+                "title": f"{enrollment.course.code}: pick up where you left off",
+                "body": f"Suggested next step: {label}.",
+                "link": link,
+                "key": f"education.nudge:{enrollment.id}:{enrollment.last_active_at:%Y-%m-%d}",
+            }
+        )
+    return _bulk("education.nudge", rows)
+
+
+def weekly_digest(now: datetime) -> int:
+    """Each enrolled student's week: chapters read, tests taken, progress and weak topics.
+
+    Keyed by ISO week, so the digest goes once a week whenever the job runs in that week.
+    """
+    year, week, _ = now.isocalendar()
+    since = now - timedelta(days=7)
+    read = dict(
+        db.session.execute(
+            select(ChapterProgress.user_id, func.count(ChapterProgress.id))
+            .where(ChapterProgress.read_at > since)
+            .group_by(ChapterProgress.user_id)
+        ).all()
+    )
+    taken = dict(
+        db.session.execute(
+            select(Attempt.user_id, func.count(Attempt.id))
+            .where(Attempt.submitted_at > since)
+            .group_by(Attempt.user_id)
+        ).all()
+    )
+    lines: dict[int, list[str]] = defaultdict(list)
+    for enrollment in db.session.execute(select(Enrollment).order_by(Enrollment.id)).scalars():
+        progress = services.course_progress(enrollment.user_id, enrollment.course)
+        weak = [s.name for s in services.suggestions(enrollment.user_id, enrollment.course)]
+        line = f"{enrollment.course.code}: {progress.percent}% done"
+        if weak:
+            line += f"; worth reviewing: {', '.join(weak)}"
+        lines[enrollment.user_id].append(line)
+    rows = [
+        {
+            "user_id": user_id,
+            "title": f"Your week in class: {read.get(user_id, 0)} chapters read, "
+            f"{taken.get(user_id, 0)} tests taken",
+            "body": "\n".join(course_lines),
+            "link": "/education/",
+            "key": f"education.digest:{year}-W{week:02d}",
+        }
+        for user_id, course_lines in lines.items()
+    ]
+    return _bulk("education.digest", rows)

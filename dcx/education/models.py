@@ -1,0 +1,360 @@
+"""Education tables: courses, modules, textbook chapters, tests, attempts, chat and office hours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dcx.database import UTCDateTime
+from dcx.extensions import db
+from dcx.platform import clock
+
+SCORING_RULES = ("highest", "last")
+QUESTION_KINDS = ("single", "multiple", "numeric")
+
+
+class Course(db.Model):
+    """A university course taught by one professor, scored by its rule (highest or last)."""
+
+    __tablename__ = "education_course"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(160))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    professor_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    scoring_rule: Mapped[str] = mapped_column(String(10), default="highest")
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+    )
+    topics: Mapped[list[CourseTopic]] = relationship(
+        back_populates="course", order_by="CourseTopic.name", cascade="all, delete-orphan"
+    )
+
+
+class CourseTopic(db.Model):
+    """A topic of a course that questions, sections and exercises are tagged with."""
+
+    __tablename__ = "education_topic"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+
+    course: Mapped[Course] = relationship(back_populates="topics")
+
+
+class Enrollment(db.Model):
+    """A student taking a course; ``last_active_at`` feeds the inactivity nudge."""
+
+    __tablename__ = "education_enrollment"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    course: Mapped[Course] = relationship()
+
+
+class Module(db.Model):
+    """One module of a course, in order; it ends with a test."""
+
+    __tablename__ = "education_module"
+    __table_args__ = (UniqueConstraint("course_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(160))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    chapters: Mapped[list[Chapter]] = relationship(
+        back_populates="module", order_by="Chapter.position", cascade="all, delete-orphan"
+    )
+    test: Mapped[ModuleTest | None] = relationship(
+        back_populates="module", uselist=False, cascade="all, delete-orphan"
+    )
+
+
+class Chapter(db.Model):
+    """A textbook chapter of a module: a page of sections."""
+
+    __tablename__ = "education_chapter"
+    __table_args__ = (UniqueConstraint("module_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("education_module.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(160))
+    reading_minutes: Mapped[int] = mapped_column(Integer, default=10)
+
+    module: Mapped[Module] = relationship(back_populates="chapters")
+    sections: Mapped[list[ChapterSection]] = relationship(
+        back_populates="chapter", order_by="ChapterSection.position", cascade="all, delete-orphan"
+    )
+
+
+class ChapterSection(db.Model):
+    """A headed section of a chapter, tagged with a topic, with an optional figure.
+
+    ``figure`` is data, drawn by the template: ``{"caption", "bars": [[label, value], ...]}``
+    becomes an SVG bar figure, ``{"caption", "text"}`` a preformatted text figure.
+    """
+
+    __tablename__ = "education_section"
+    __table_args__ = (UniqueConstraint("chapter_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("education_chapter.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(String(160))
+    topic: Mapped[str] = mapped_column(String(40), default="", index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    figure: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    chapter: Mapped[Chapter] = relationship(back_populates="sections")
+
+    @property
+    def anchor(self) -> str:
+        """The id of the section's heading on the chapter page."""
+        return f"section-{self.id}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body split into paragraphs at blank lines."""
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class ChapterProgress(db.Model):
+    """A student has read a chapter (progress is saved per chapter)."""
+
+    __tablename__ = "education_chapter_progress"
+    __table_args__ = (UniqueConstraint("user_id", "chapter_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("education_chapter.id", ondelete="CASCADE"))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class Exercise(db.Model):
+    """An extra practice exercise tagged with a topic, suggested when that topic is weak."""
+
+    __tablename__ = "education_exercise"
+    __table_args__ = (UniqueConstraint("course_id", "title"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    prompt: Mapped[str] = mapped_column(Text)
+    hint: Mapped[str] = mapped_column(Text, default="")
+
+
+class ModuleTest(db.Model):
+    """The end-of-module test: time limit where set, attempts allowed, pass mark."""
+
+    __tablename__ = "education_test"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("education_module.id", ondelete="CASCADE"), unique=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attempts_allowed: Mapped[int] = mapped_column(Integer, default=3)
+    pass_mark_percent: Mapped[int] = mapped_column(Integer, default=60)
+
+    module: Mapped[Module] = relationship(back_populates="test")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="test", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Question(db.Model):
+    """A test question tagged with topics: single choice, multiple choice or numeric.
+
+    ``correct`` holds the indices of the right choices (choice kinds) or ``[value]`` (numeric,
+    right within ``tolerance``).
+    """
+
+    __tablename__ = "education_question"
+    __table_args__ = (UniqueConstraint("test_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    test_id: Mapped[int] = mapped_column(ForeignKey("education_test.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    prompt: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    correct: Mapped[list[float]] = mapped_column(JSON, default=list)
+    tolerance: Mapped[float] = mapped_column(Float, default=0.0)
+    points: Mapped[int] = mapped_column(Integer, default=1)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+    test: Mapped[ModuleTest] = relationship(back_populates="questions")
+
+
+class Attempt(db.Model):
+    """One attempt of a student at a test; scored when submitted."""
+
+    __tablename__ = "education_attempt"
+    __table_args__ = (
+        UniqueConstraint("user_id", "test_id", "number"),
+        Index("ix_education_attempt_test_user", "test_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    test_id: Mapped[int] = mapped_column(ForeignKey("education_test.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    points: Mapped[float] = mapped_column(Float, default=0.0)
+    max_points: Mapped[float] = mapped_column(Float, default=0.0)
+
+    test: Mapped[ModuleTest] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan"
+    )
+
+    @property
+    def percent(self) -> float:
+        """The score as a percentage of the points possible."""
+        return round(100 * self.points / self.max_points, 1) if self.max_points else 0.0
+
+
+class Answer(db.Model):
+    """A student's response to one question in one attempt, marked right or wrong."""
+
+    __tablename__ = "education_answer"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("education_attempt.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("education_question.id", ondelete="CASCADE")
+    )
+    response: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    correct: Mapped[bool] = mapped_column(Boolean, default=False)
+    points: Mapped[float] = mapped_column(Float, default=0.0)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+
+class Conversation(db.Model):
+    """A one-to-one thread between a student and a professor, about a course or general.
+
+    Each side's last read message id gives the unread counts; ``student_seen_at`` (updated while
+    the student has the thread open) tells whether a reply should also notify them.
+    """
+
+    __tablename__ = "education_conversation"
+    __table_args__ = (UniqueConstraint("student_id", "professor_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    professor_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("education_course.id", ondelete="CASCADE"), nullable=True
+    )
+    student_last_read_id: Mapped[int] = mapped_column(Integer, default=0)
+    professor_last_read_id: Mapped[int] = mapped_column(Integer, default=0)
+    student_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    course: Mapped[Course | None] = relationship()
+    messages: Mapped[list[ChatMessage]] = relationship(
+        back_populates="conversation", order_by="ChatMessage.id", cascade="all, delete-orphan"
+    )
+
+
+class ChatMessage(db.Model):
+    """One message in a conversation."""
+
+    __tablename__ = "education_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("education_conversation.id", ondelete="CASCADE"), index=True
+    )
+    sender_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class OfficeHourSlot(db.Model):
+    """An office-hour slot a professor publishes: time, length, place or link, capacity."""
+
+    __tablename__ = "education_slot"
+    __table_args__ = (UniqueConstraint("professor_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professor_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("education_course.id", ondelete="CASCADE"), nullable=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(Integer, default=30)
+    place: Mapped[str] = mapped_column(String(160), default="")
+    video_link: Mapped[str] = mapped_column(String(300), default="")
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    closes_hours_before: Mapped[int] = mapped_column(Integer, default=12)
+
+    course: Mapped[Course | None] = relationship()
+    bookings: Mapped[list[Booking]] = relationship(
+        back_populates="slot", cascade="all, delete-orphan"
+    )
+
+
+class Booking(db.Model):
+    """A student's booking of an office-hour slot, optionally about a topic."""
+
+    __tablename__ = "education_booking"
+    __table_args__ = (UniqueConstraint("slot_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("education_slot.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    topic: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    slot: Mapped[OfficeHourSlot] = relationship(back_populates="bookings")

@@ -1,0 +1,253 @@
+"""Turn ``seeds/<showcase>/education.yaml`` into courses, chapters, tests, attempts and slots.
+
+Get-or-create on natural keys (course code, module position, chapter position, question
+position, attempt number, slot start), so seeding twice changes nothing. Dates are relative
+to the demo clock's day, so the showcase always looks current.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from dcx.education import services
+from dcx.education.models import (
+    Attempt,
+    Booking,
+    Chapter,
+    ChapterProgress,
+    ChapterSection,
+    ChatMessage,
+    Course,
+    CourseTopic,
+    Enrollment,
+    Exercise,
+    Module,
+    ModuleTest,
+    OfficeHourSlot,
+    Question,
+)
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.verticals import SeedContext
+
+
+def _get_or_create(model, defaults: dict[str, Any] | None = None, **keys):
+    row = db.session.execute(select(model).filter_by(**keys)).scalar_one_or_none()
+    if row is None:
+        row = model(**keys, **(defaults or {}))
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _day(days: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A time on a day relative to the demo clock's today (stable within a day)."""
+    return datetime.combine(clock.today() + timedelta(days=days), time(hour, minute), tzinfo=UTC)
+
+
+def seed_course(data: dict[str, Any], professor_id: int) -> Course:
+    """Get or create one course with its topics, modules, chapters, tests and exercises."""
+    course = _get_or_create(
+        Course,
+        {
+            "title": data["title"],
+            "summary": data.get("summary", ""),
+            "professor_id": professor_id,
+            "scoring_rule": data.get("scoring_rule", "highest"),
+        },
+        code=data["code"],
+    )
+    for key, name in data.get("topics", {}).items():
+        _get_or_create(CourseTopic, {"name": name}, course_id=course.id, key=key)
+    for ex in data.get("exercises", []):
+        _get_or_create(
+            Exercise,
+            {"topic": ex["topic"], "prompt": ex["prompt"], "hint": ex.get("hint", "")},
+            course_id=course.id,
+            title=ex["title"],
+        )
+    for m_pos, m in enumerate(data.get("modules", []), start=1):
+        module = _get_or_create(
+            Module,
+            {"title": m["title"], "summary": m.get("summary", "")},
+            course_id=course.id,
+            position=m_pos,
+        )
+        for c_pos, ch in enumerate(m.get("chapters", []), start=1):
+            chapter = _get_or_create(
+                Chapter,
+                {"title": ch["title"], "reading_minutes": ch.get("minutes", 10)},
+                module_id=module.id,
+                position=c_pos,
+            )
+            for s_pos, sec in enumerate(ch.get("sections", []), start=1):
+                _get_or_create(
+                    ChapterSection,
+                    {
+                        "heading": sec["heading"],
+                        "topic": sec.get("topic", ""),
+                        "body": sec.get("body", "").strip(),
+                        "figure": sec.get("figure"),
+                    },
+                    chapter_id=chapter.id,
+                    position=s_pos,
+                )
+        t = m.get("test")
+        if t:
+            test = _get_or_create(
+                ModuleTest,
+                {
+                    "title": t["title"],
+                    "time_limit_minutes": t.get("time_limit_minutes"),
+                    "attempts_allowed": t.get("attempts_allowed", 3),
+                    "pass_mark_percent": t.get("pass_mark_percent", 60),
+                },
+                module_id=module.id,
+            )
+            for q_pos, q in enumerate(t.get("questions", []), start=1):
+                _get_or_create(
+                    Question,
+                    {
+                        "kind": q["kind"],
+                        "prompt": q["prompt"],
+                        "choices": q.get("choices", []),
+                        "correct": q["correct"]
+                        if isinstance(q["correct"], list)
+                        else [q["correct"]],
+                        "tolerance": q.get("tolerance", 0.0),
+                        "points": q.get("points", 1),
+                        "topics": q["topics"],
+                        "explanation": q.get("explanation", ""),
+                    },
+                    test_id=test.id,
+                    position=q_pos,
+                )
+    db.session.flush()
+    db.session.refresh(course)
+    return course
+
+
+def answer_for(question: Question, right: bool) -> list[Any]:
+    """A response that is right, or plausibly wrong, for a seeded attempt."""
+    if question.kind == "numeric":
+        value = float(question.correct[0])
+        return [value if right else value + 10 * (question.tolerance or 1) + 1]
+    correct = [int(c) for c in question.correct]
+    if right:
+        return correct
+    wrong = [i for i in range(len(question.choices)) if i not in correct]
+    return [wrong[0]] if wrong else []
+
+
+def seed_attempt(user_id: int, test: ModuleTest, spec: dict[str, Any]) -> Attempt | None:
+    """Get or create an attempt whose answers miss the questions of ``wrong_topics``."""
+    number = spec.get("number", 1)
+    exists = db.session.execute(
+        select(Attempt).where(
+            Attempt.user_id == user_id, Attempt.test_id == test.id, Attempt.number == number
+        )
+    ).scalar_one_or_none()
+    if exists is not None:
+        return None
+    wrong_topics = set(spec.get("wrong_topics", []))
+    wrong_all = spec.get("all_wrong", False)
+    when = _day(-spec.get("days_ago", 1), 10)
+    attempt = Attempt(user_id=user_id, test_id=test.id, number=number, started_at=when)
+    db.session.add(attempt)
+    db.session.flush()
+    responses = {
+        q.id: answer_for(q, not wrong_all and not (wrong_topics & set(q.topics)))
+        for q in test.questions
+    }
+    services.submit_attempt(attempt, responses)
+    attempt.submitted_at = when + timedelta(minutes=14)
+    return attempt
+
+
+def seed(ctx: SeedContext) -> None:
+    """The education part of a showcase: courses, enrolments, attempts, chat and slots."""
+    data = ctx.data or {}
+    courses: dict[str, Course] = {}
+    for c in data.get("courses", []):
+        courses[c["code"]] = seed_course(c, ctx.user(c["professor"]).id)
+    for e in data.get("enrollments", []):
+        student = ctx.user(e["student"])
+        course = courses[e["course"]]
+        enrollment = db.session.execute(
+            select(Enrollment).where(
+                Enrollment.user_id == student.id, Enrollment.course_id == course.id
+            )
+        ).scalar_one_or_none()
+        if enrollment is None:
+            enrollment = Enrollment(
+                user_id=student.id,
+                course_id=course.id,
+                enrolled_at=_day(-30, 9),
+                last_active_at=_day(-e.get("last_active_days_ago", 1), 18),
+            )
+            db.session.add(enrollment)
+            db.session.flush()
+        for module_pos, chapter_pos in e.get("read", []):
+            chapter = course.modules[module_pos - 1].chapters[chapter_pos - 1]
+            _get_or_create(
+                ChapterProgress,
+                {"read_at": _day(-e.get("last_active_days_ago", 1) - 1, 20)},
+                user_id=student.id,
+                chapter_id=chapter.id,
+            )
+        for spec in e.get("attempts", []):
+            test = course.modules[spec["module"] - 1].test
+            seed_attempt(student.id, test, spec)
+        # Seeding acts "now"; put the student's last activity back where the file says.
+        enrollment.last_active_at = _day(-e.get("last_active_days_ago", 1), 18)
+    for s in data.get("slots", []):
+        professor = ctx.user(s["professor"])
+        course = courses.get(s.get("course", ""))
+        slot = _get_or_create(
+            OfficeHourSlot,
+            {
+                "course_id": course.id if course else None,
+                "minutes": s.get("minutes", 30),
+                "place": s.get("place", ""),
+                "video_link": s.get("video_link", ""),
+                "capacity": s.get("capacity", 1),
+                "closes_hours_before": s.get("closes_hours_before", 12),
+            },
+            professor_id=professor.id,
+            starts_at=_day(s["days_ahead"], s.get("hour", 14), s.get("minute", 0)),
+        )
+        for b in s.get("bookings", []):
+            _get_or_create(
+                Booking,
+                {"topic": b.get("topic", ""), "note": b.get("note", "")},
+                slot_id=slot.id,
+                user_id=ctx.user(b["student"]).id,
+            )
+    for conv in data.get("conversations", []):
+        student = ctx.user(conv["student"])
+        professor = ctx.user(conv["professor"])
+        course = courses.get(conv.get("course", ""))
+        conversation = services.open_conversation(
+            student.id, professor.id, course.id if course else None
+        )
+        if conversation.messages:
+            continue
+        for offset, (who, body) in enumerate(conv.get("messages", [])):
+            sender = student if who == "student" else professor
+            message = ChatMessage(
+                conversation_id=conversation.id,
+                sender_id=sender.id,
+                body=body,
+                created_at=_day(-conv.get("days_ago", 2), 9, offset * 7),
+            )
+            db.session.add(message)
+            db.session.flush()
+            if sender is student:
+                conversation.student_last_read_id = message.id
+            else:
+                conversation.professor_last_read_id = message.id
+        conversation.updated_at = _day(-conv.get("days_ago", 2), 9, 30)
+        db.session.flush()
