@@ -199,6 +199,8 @@ def new_vertical_command(key: str, title: str, register: bool) -> None:
     root = Path(current_app.root_path).parent
     try:
         written = writer.write(writer.plan(key, title, root))
+        if not writer.tidy(written, root):
+            click.echo("ruff is not installed: run `make format` before committing.")
         if register:
             writer.register(key, root)
     except writer.ScaffoldError as exc:
