@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, jsonify
+from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
 from dcx.government import services
@@ -87,12 +88,22 @@ def observations(body):
     sensor = services.sensor_by_token(bearer_token())
     if sensor is None:
         return api_error(401, "missing or wrong sensor token")
-    try:
-        stored, travel, raised = services.ingest_observations(sensor, body["observations"])
-    except services.IngestError as exc:
-        db.session.rollback()
-        return api_error(400, str(exc))
-    db.session.commit()
+    sensor_id = sensor.id
+    for attempt in (1, 2):
+        try:
+            stored, travel, raised = services.ingest_observations(sensor, body["observations"])
+            db.session.commit()
+            break
+        except services.IngestError as exc:
+            db.session.rollback()
+            return api_error(400, str(exc))
+        except IntegrityError:
+            # Two identical posts raced to insert the same interval: the second one now finds
+            # the first one's row and replaces it, as a resend does.
+            db.session.rollback()
+            if attempt == 2:
+                return api_error(409, "the same interval is being stored by another request")
+            sensor = db.session.get(type(sensor), sensor_id)
     return jsonify(sensor=sensor.code, stored=stored, travel_times=travel, congestion=raised), 201
 
 

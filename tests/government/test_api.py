@@ -178,3 +178,23 @@ def test_crew_done_fixes_the_repair(client, city):
     assert r.get_json()["repair_status"] == "fixed"
     db.session.expire_all()
     assert db.session.get(GovernmentRepair, repair.id).status == "fixed"
+
+
+def test_a_post_that_loses_a_race_for_the_same_interval_is_stored_not_a_500(
+    client, city, monkeypatch
+):
+    from sqlalchemy.exc import IntegrityError
+
+    real = services.ingest_observations
+    calls = []
+
+    def racing(sensor, observations):
+        calls.append(1)
+        if len(calls) == 1:  # the other request committed the same interval first
+            raise IntegrityError("INSERT", {}, Exception("unique"))
+        return real(sensor, observations)
+
+    monkeypatch.setattr(services, "ingest_observations", racing)
+    r = client.post(URL, json=_body(), headers=_auth(city.sensor_tokens["S1"]))
+    assert r.status_code == 201 and len(calls) == 2
+    assert db.session.scalar(select(func.count(GovernmentObservation.id))) == 1
