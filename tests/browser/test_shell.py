@@ -11,9 +11,15 @@ KEYS = [path.rsplit(".", 1)[1] for path in DEFAULT_VERTICALS]
 pytestmark = pytest.mark.browser
 
 
-def _open_switcher_and_pick(page: Page, key: str, phone: bool) -> None:
+def _open_menu(page: Page, phone: bool) -> None:
+    """On a phone, open the collapsed menu and wait until its animation has finished."""
     if phone:
         page.get_by_role("button", name="Menu").click()
+        expect(page.locator("#dcx-nav.collapse.show")).to_be_visible()
+
+
+def _open_switcher_and_pick(page: Page, key: str, phone: bool) -> None:
+    _open_menu(page, phone)
     page.locator("#industry-switcher").click()
     page.locator(f'.dropdown-menu a[data-vertical="{key}"]').click()
 
@@ -34,10 +40,11 @@ def test_sign_up_sign_in_and_visit_every_industry(page: Page, live_server, width
     expect(page.locator(".alert-success")).to_contain_text("Welcome, Browser Person")
 
     # sign out, then in again through the sign-in page
-    if phone:
-        page.get_by_role("button", name="Menu").click()
+    _open_menu(page, phone)
     page.locator("#user-menu").click()
-    page.locator("#signout").click()
+    expect(page.locator("#signout")).to_be_visible()
+    with page.expect_navigation():
+        page.locator("#signout").click()
     expect(page.locator(".alert-info")).to_contain_text("signed out")
     page.goto(f"{live_server}/account/signin")
     page.get_by_label("Email").fill("browser@example.com")
