@@ -9,7 +9,17 @@ from tests.conftest import PASSWORD, make_user
 pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = ["/", "/account/signin", "/account/signup", "/showcase/tours", "/api/v1/docs"]
-CUSTOMER_PAGES = ["/timeline", "/calendar", "/account/profile", "/account/password"]
+CUSTOMER_PAGES = [
+    "/timeline",
+    "/calendar",
+    "/account/profile",
+    "/account/password",
+    "/inbox/",
+    "/inbox/preferences",
+    "/inbox/phone",
+    "/assessment/",
+    "/assessment/questionnaire",
+]
 VERTICAL_PAGES = [
     "/automotive/",
     "/banking/",
