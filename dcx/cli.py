@@ -44,12 +44,26 @@ def _seed(showcase: str) -> None:
 
 @dcx_group.command("seed")
 @click.option("--showcase", default="default", show_default=True, help="Folder in seeds/ to load.")
-def seed_command(showcase: str) -> None:
+@click.option(
+    "--scale",
+    default=0,
+    type=click.IntRange(0, 1_000_000),
+    help="Also add N synthetic customers, each given a history by every vertical.",
+)
+@click.option("--seed", "seed_value", default=2026, show_default=True, help="Same seed, same rows.")
+def seed_command(showcase: str, scale: int, seed_value: int) -> None:
     """Create the schema if needed and load a showcase (seeding twice changes nothing)."""
     _check_showcase(showcase)
     upgrade_database()
     _seed(showcase)
     click.echo(f"Seeded showcase {showcase!r}.")
+    if scale:
+        from dcx.platform.showcase.loader import scale_showcase
+        from dcx.verticals import registry
+
+        with click.progressbar(length=scale, label="Synthetic customers") as bar:
+            created = scale_showcase(registry(), showcase, scale, seed_value, progress=bar.update)
+        click.echo(f"Added {created} synthetic customers ({scale - created} were there already).")
 
 
 @dcx_group.command("reset")

@@ -99,6 +99,7 @@ class Vertical:
     topics: tuple[Topic, ...] = ()
     staff_endpoint: str = ""
     seed: Callable[[SeedContext], None] | None = None
+    scale: Callable[[SeedContext, list[Any]], None] | None = None
     tour: tuple[TourStep, ...] = ()
     timeline_kinds: Mapping[str, str] = field(default_factory=dict)
     private_timeline: bool = False

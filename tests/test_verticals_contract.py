@@ -90,3 +90,49 @@ def test_tour_steps_open_real_pages_as_real_personas(app, client, key):
         assert step.narration and step.title
     if vertical.tour:
         assert f'data-tour="{key}"' in client.get("/showcase/tours").get_data(as_text=True)
+
+
+def _owned_counts(key: str, user_ids: list[int]) -> dict[str, int]:
+    """Rows of the vertical's tables with a user_id among ``user_ids``."""
+    from sqlalchemy import func, select
+
+    from dcx.extensions import db
+
+    counts = {}
+    for table in db.metadata.sorted_tables:
+        if table.name.startswith(f"{key}_") and "user_id" in table.c:
+            counts[table.name] = db.session.execute(
+                select(func.count()).select_from(table).where(table.c.user_id.in_(user_ids))
+            ).scalar_one()
+    return counts
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_scale_gives_synthetic_customers_a_history_once(app, key):
+    """`flask dcx seed --scale N`: each vertical's hook gives the new customers a history."""
+    from sqlalchemy import select
+
+    from dcx.extensions import db
+    from dcx.platform.accounts.models import User
+    from dcx.platform.showcase.loader import scale_showcase, seed_showcase
+
+    registry = app.extensions["dcx_verticals"]
+    if registry.get(key).scale is None:
+        pytest.skip(f"{key} has no scale hook yet")
+    seed_showcase(registry, "default", only=(key,))
+    db.session.commit()
+    only_this = [v for v in registry if v.key == key]
+    assert scale_showcase(only_this, "default", 6, batch=4) == 6
+    ids = list(
+        db.session.execute(select(User.id).where(User.email.like("%@scale.dcx.example"))).scalars()
+    )
+    first = _owned_counts(key, ids)
+    assert sum(first.values()) > 0, f"{key} gave the synthetic customers nothing"
+    assert scale_showcase(only_this, "default", 6, batch=4) == 0
+    assert _owned_counts(key, ids) == first
+
+
+def test_the_seed_command_scales_with_a_progress_bar(runner, app):
+    result = runner.invoke(args=["dcx", "seed", "--scale", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Synthetic customers" in result.output and "Added 3 synthetic customers" in result.output

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from flask import current_app, g, has_app_context
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from dcx.extensions import db
 from dcx.platform.accounts import services as accounts
@@ -150,6 +150,63 @@ def seed_showcase(
         )
         db.session.flush()
     return data
+
+
+SCALE_EMAIL = "customer{number:05d}@scale.dcx.example"
+
+
+def scale_showcase(
+    registry: VerticalRegistry,
+    name: str,
+    customers: int,
+    seed: int = 2026,
+    batch: int = 50,
+    progress: Any = None,
+) -> int:
+    """Add ``customers`` synthetic customers, and let every vertical give them a history.
+
+    Accounts are got-or-created by a numbered email, and each vertical's ``scale`` hook
+    receives one batch at a time with a random seeded by the batch, so the same ``seed``
+    makes the same rows and running it twice adds nothing. ``progress(n)`` is told how many
+    customers each batch handled. Commits per batch; returns how many accounts were new.
+    """
+    data = read_showcase(name)
+    users = seed_personas(data["personas"])
+    password_hash = accounts.hash_password(f"synthetic-{seed}-not-for-sign-in")
+    created = 0
+    for start in range(1, customers + 1, batch):
+        numbers = range(start, min(start + batch, customers + 1))
+        emails = [SCALE_EMAIL.format(number=n) for n in numbers]
+        existing = {
+            u.email: u
+            for u in db.session.execute(select(User).where(User.email.in_(emails))).scalars()
+        }
+        group = []
+        for number, email in zip(numbers, emails, strict=True):
+            user = existing.get(email)
+            if user is None:
+                user = User(email=email, name=f"Customer {number}", password_hash=password_hash)
+                db.session.add(user)
+                created += 1
+            group.append(user)
+        db.session.flush()
+        for vertical in registry:
+            if vertical.scale is None:
+                continue
+            vertical.scale(
+                SeedContext(
+                    showcase=name,
+                    data=data["verticals"].get(vertical.key, {}),
+                    users=users,
+                    random=random.Random(f"{seed}:{vertical.key}:{start}"),
+                ),
+                group,
+            )
+            db.session.flush()
+        db.session.commit()
+        if progress is not None:
+            progress(len(group))
+    return created
 
 
 def remember_showcase(data: dict[str, Any]) -> None:
