@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from dcx.health import api, jobs, services, views
-from dcx.health.seed import seed
+from dcx.health.seed import scale, seed
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -63,6 +63,7 @@ vertical = Vertical(
         "crisis_reading": _l("Very high blood pressure"),
     },
     seed=seed,
+    scale=scale,
     calendar=services.calendar,
     summary_card=services.summary_card,
     tour=(

@@ -52,3 +52,35 @@ def test_seeded_story_is_coherent(app):
     assert pdc is not None and 0.5 < pdc <= 1
     goal = next(g for g in services.goals_of(maria.id) if g.measure == "systolic")
     assert 0 < services.goal_view(goal).progress < 1
+
+
+def test_scale_gives_each_synthetic_customer_a_care_history(app):
+    from dcx.platform.showcase.loader import scale_showcase
+
+    registry = app.extensions["dcx_verticals"]
+    seed_showcase(registry, "default", only=("health",))
+    db.session.commit()
+    assert scale_showcase([registry.get("health")], "default", 5, batch=3) == 5
+    from dcx.platform.accounts.models import User
+
+    doc = db.session.execute(select(User).where(User.email == "clinician@dcx.example")).scalar_one()
+    synthetic = (
+        db.session.execute(select(User).where(User.email.like("%@scale.dcx.example")))
+        .scalars()
+        .all()
+    )
+    assert len(synthetic) == 5
+    for user in synthetic:
+        assert services.care_team_ids(user.id) == [doc.id]
+        goals = services.goals_of(user.id)
+        assert any(g.measure == "exercise_minutes" for g in goals)
+        readings = services.measure_values(user.id, "systolic", days=40)
+        assert len(readings) >= 5 and all(90 < v < 180 for _, v in readings)
+        assert services.current_value(user.id, "weight") is not None
+        if any(g.measure in ("systolic", "glucose") for g in goals):
+            pdc = services.adherence(user.id)
+            assert pdc is not None and 0.5 < pdc <= 1
+    assert services.panel(doc.id)  # the synthetic patients reach the clinician's panel
+    before = _counts()
+    scale_showcase([registry.get("health")], "default", 5, batch=3)
+    assert _counts() == before
