@@ -53,6 +53,7 @@ vertical = Vertical(
     ),
     staff_endpoint="automotive.staff",
     seed=seed.load,
+    scale=seed.scale,
     tour=(
         TourStep(
             _l("The car reports in"),

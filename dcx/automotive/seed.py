@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
+from dcx.automotive import codes as dtc
 from dcx.automotive import services
-from dcx.automotive.models import Bill, Loan, Reading, Vehicle
+from dcx.automotive.models import Appointment, Bill, Loan, Reading, TroubleCode, Vehicle
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.verticals import SeedContext
@@ -186,3 +187,245 @@ def _bill(ctx: SeedContext, spec: dict[str, Any], vehicle: Vehicle | None) -> No
             paid_at=datetime.combine(due_on, time(9), tzinfo=UTC) if spec.get("paid") else None,
         )
     )
+
+
+# --- synthetic customers (`flask dcx seed --scale N`) ---------------------------------------
+
+SCALE_HISTORY_DAYS = 60
+SCALE_CODES = ("P0171", "P0300", "P0420", "P0442", "P0128", "P0562")
+SCALE_COLOURS = ("Black", "White", "Silver", "Graphite", "Racing red", "Ocean blue")
+SCALE_LENDER = "DCX Motor Finance"
+
+
+def scale_vin(user_id: int, index: int) -> str:
+    """The natural key of a synthetic customer's ``index``-th car (a valid 17-character VIN)."""
+    return f"DCXS{index}{user_id:012d}"
+
+
+def scale(ctx: SeedContext, customers: list[Any]) -> None:
+    """The scale hook: one or two connected cars per synthetic customer, with history.
+
+    Each car gets two months of daily readings (some with a fading battery or a trouble
+    code, a few with a visit booked for it), its last service invoice; some customers
+    finance a car, with the instalments due so far (mostly paid). Models come from the
+    showcase's own cars, recalls already published are matched to the new cars once per
+    batch. Customers who already own a car are skipped, so a rerun adds nothing. Rows are
+    built in Python and inserted in bulk; a batch makes a fixed handful of queries.
+    """
+    rng = ctx.random
+    catalogue = [
+        (s["make"], s["model"], int(s["year"]), s.get("fuel_type", "petrol"))
+        for s in ctx.data.get("vehicles", [])
+    ]
+    if not catalogue or not customers:
+        return
+    ids = [c.id for c in customers]
+    owners = set(
+        db.session.execute(select(Vehicle.user_id).where(Vehicle.user_id.in_(ids))).scalars()
+    )
+    todo = [c for c in customers if c.id not in owners]
+    if not todo:
+        return
+    today = clock.today()
+    now = clock.now()
+
+    plans: list[tuple[Vehicle, dict[str, Any]]] = []
+    for customer in todo:
+        for index in range(1 if rng.random() < 0.75 else 2):
+            make, model, base_year, fuel = rng.choice(catalogue)
+            daily = rng.uniform(15, 60)
+            service_days_ago = rng.randint(20, 420)
+            end_km = rng.randint(8000, 95000)
+            vehicle = Vehicle(
+                user_id=customer.id,
+                vin=scale_vin(customer.id, index),
+                make=make,
+                model=model,
+                year=min(today.year, base_year + rng.randint(-2, 1)),
+                plate=f"SC-{customer.id:05d}-{index + 1}",
+                colour=rng.choice(SCALE_COLOURS),
+                fuel_type=fuel,
+                last_service_on=today - timedelta(days=service_days_ago),
+                last_service_km=max(0, end_km - int(daily * service_days_ago)),
+                created_at=now - timedelta(days=SCALE_HISTORY_DAYS + rng.randint(1, 300)),
+            )
+            roll = rng.random()
+            plans.append(
+                (
+                    vehicle,
+                    {
+                        "daily": daily,
+                        "end_km": end_km,
+                        "fading_battery": roll < 0.1,
+                        "code": rng.choice(SCALE_CODES) if 0.1 <= roll < 0.22 else None,
+                        "code_days_ago": rng.randint(1, 30),
+                        "puncture": rng.choice(("fl", "fr", "rl", "rr")) if roll > 0.95 else None,
+                    },
+                )
+            )
+    db.session.add_all([vehicle for vehicle, _ in plans])
+    db.session.flush()
+
+    readings: list[dict[str, Any]] = []
+    codes: list[dict[str, Any]] = []
+    bills: list[dict[str, Any]] = []
+    booked: list[tuple[Vehicle, str]] = []
+    for vehicle, plan in plans:
+        readings.extend(_scale_readings(rng, vehicle, plan, today, now))
+        if plan["code"]:
+            seen = datetime.combine(
+                today - timedelta(days=plan["code_days_ago"]), time(18), tzinfo=UTC
+            )
+            confirmed = rng.random() < 0.6
+            codes.append(
+                {
+                    "vehicle_id": vehicle.id,
+                    "code": plan["code"],
+                    "status": "confirmed" if confirmed else "pending",
+                    "first_seen_at": seen,
+                    "last_seen_at": min(now, datetime.combine(today, time(18), tzinfo=UTC)),
+                    "confirmed_at": seen if confirmed else None,
+                }
+            )
+            if confirmed and rng.random() < 0.5:
+                booked.append((vehicle, plan["code"]))
+        paid_at = datetime.combine(vehicle.last_service_on, time(9), tzinfo=UTC)
+        bills.append(
+            {
+                "user_id": vehicle.user_id,
+                "vehicle_id": vehicle.id,
+                "loan_id": None,
+                "reference": f"SC-SVC-{vehicle.vin}",
+                "kind": "service",
+                "title": "Service invoice: annual inspection and oil change",
+                "amount_minor": rng.randint(180, 460) * 100 + rng.choice((0, 50, 90)),
+                "currency": "EUR",
+                "due_on": vehicle.last_service_on,
+                "paid_at": paid_at,
+            }
+        )
+    db.session.execute(insert(Reading), readings)
+    if codes:
+        db.session.execute(insert(TroubleCode), codes)
+    if booked:
+        db.session.add_all(_scale_appointments(rng, booked, today))
+
+    first_cars = {}
+    for vehicle, _ in plans:
+        first_cars.setdefault(vehicle.user_id, vehicle)
+    loans: list[tuple[Loan, int, int]] = []
+    for user_id, vehicle in first_cars.items():
+        if rng.random() >= 0.4:
+            continue
+        term = rng.choice((36, 48, 60))
+        due = rng.randint(1, min(term, 30))
+        latest_due = today - timedelta(days=rng.randint(0, 27))
+        loan = Loan(
+            user_id=user_id,
+            vehicle_id=vehicle.id,
+            reference=f"SC-LN-{vehicle.vin}",
+            kind=rng.choice(("loan", "loan", "lease")),
+            lender=SCALE_LENDER,
+            principal_minor=rng.randint(60, 320) * 10000,
+            currency="EUR",
+            rate_bp=rng.choice((390, 490, 590, 690, 790)),
+            term_months=term,
+            first_due_on=services.add_months(latest_due, -(due - 1)),
+        )
+        loans.append((loan, due, due - (1 if rng.random() < 0.15 else 0)))
+    db.session.add_all([loan for loan, _, _ in loans])
+    db.session.flush()
+    for loan, due, paid in loans:
+        for row in services.amortisation(loan)[:due]:
+            bills.append(
+                {
+                    "user_id": loan.user_id,
+                    "vehicle_id": loan.vehicle_id,
+                    "loan_id": loan.id,
+                    "reference": services.instalment_reference(loan, row.number),
+                    "kind": "instalment",
+                    "title": f"{loan.lender} instalment {row.number} of {loan.term_months}",
+                    "amount_minor": row.payment,
+                    "currency": loan.currency,
+                    "due_on": row.due_on,
+                    "paid_at": (
+                        datetime.combine(row.due_on, time(9), tzinfo=UTC)
+                        if row.number <= paid
+                        else None
+                    ),
+                }
+            )
+    db.session.execute(insert(Bill), bills)
+    services.match_recalls()
+    db.session.flush()
+
+
+def _scale_readings(
+    rng: Any, vehicle: Vehicle, plan: dict[str, Any], today: Any, now: datetime
+) -> list[dict[str, Any]]:
+    """One reading a day at 18:00 UTC for the last two months, ending today."""
+    days = SCALE_HISTORY_DAYS
+    daily = plan["daily"]
+    odometer = plan["end_km"]
+    odometers = [odometer]
+    for _ in range(days):
+        odometers.append(odometers[-1] - int(daily * rng.uniform(0.3, 1.7)))
+    odometers.reverse()
+    lat0, lon0 = 44.43 + rng.uniform(-0.2, 0.2), 26.10 + rng.uniform(-0.2, 0.2)
+    energy = rng.uniform(40, 100)
+    oil_start = rng.uniform(40, 100)
+    rows = []
+    for index, days_ago in enumerate(range(days, -1, -1)):
+        moment = datetime.combine(today - timedelta(days=days_ago), time(18), tzinfo=UTC)
+        if moment > now:
+            moment = now.replace(microsecond=0)
+        energy -= daily / 6 * rng.uniform(0.5, 1.5)
+        if energy < 15:
+            energy = rng.uniform(85, 100)
+        volts = 12.6
+        if plan["fading_battery"] and days_ago < 40:
+            volts = 11.7 + 0.9 * days_ago / 40
+        tyres = {k: round(240 + rng.uniform(-3, 3), 1) for k in ("fl", "fr", "rl", "rr")}
+        if plan["puncture"]:
+            tyres[plan["puncture"]] = round(240 - index * 0.7 + rng.uniform(-1, 1), 1)
+        rows.append(
+            {
+                "vehicle_id": vehicle.id,
+                "recorded_at": moment,
+                "odometer_km": odometers[index],
+                "energy_pct": round(energy, 1),
+                "battery_v": round(volts + rng.uniform(-0.05, 0.05), 2),
+                "oil_life_pct": round(max(5.0, oil_start - index * 0.45), 1),
+                "tyre_fl_kpa": tyres["fl"],
+                "tyre_fr_kpa": tyres["fr"],
+                "tyre_rl_kpa": tyres["rl"],
+                "tyre_rr_kpa": tyres["rr"],
+                "latitude": round(lat0 + rng.uniform(-0.05, 0.05), 5),
+                "longitude": round(lon0 + rng.uniform(-0.05, 0.05), 5),
+            }
+        )
+    return rows
+
+
+def _scale_appointments(
+    rng: Any, booked: list[tuple[Vehicle, str]], today: Any
+) -> list[Appointment]:
+    """A visit at a dealer for each car, in a slot no other booked visit holds."""
+    slots = {dealer: services.available_slots(dealer, today) for dealer in services.DEALERS}
+    appointments = []
+    for vehicle, code in booked:
+        dealer = rng.choice(services.DEALERS)
+        if not slots[dealer]:
+            continue
+        starts_at = slots[dealer].pop(rng.randrange(min(8, len(slots[dealer]))))
+        appointments.append(
+            Appointment(
+                user_id=vehicle.user_id,
+                vehicle_id=vehicle.id,
+                dealer=dealer,
+                starts_at=starts_at,
+                reason=f"Trouble code {code}: {dtc.explain(code).title}",
+                code=code,
+            )
+        )
+    return appointments

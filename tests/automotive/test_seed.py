@@ -57,3 +57,41 @@ def test_seed_tells_the_story_and_twice_changes_nothing(app):
     statuses = {s.vehicle.make: s for s in services.fleet_status(cars)}
     assert statuses["Volkswagen"].health == "attention"
     assert statuses["Volkswagen"].reading.battery_v < 12.0
+
+
+def test_scale_gives_each_synthetic_customer_cars_with_history_once(app):
+    from dcx.platform.showcase.loader import scale_showcase
+
+    _seed_once(app)
+    only_us = [v for v in app.extensions["dcx_verticals"] if v.key == "automotive"]
+    assert scale_showcase(only_us, "default", 12, batch=5) == 12
+    first = _counts()
+    assert scale_showcase(only_us, "default", 12, batch=5) == 0
+    assert _counts() == first
+
+    owners = {}
+    for car in db.session.execute(select(Vehicle).where(Vehicle.vin.like("DCXS%"))).scalars():
+        owners.setdefault(car.user_id, []).append(car)
+    assert len(owners) == 12 and all(1 <= len(cars) <= 2 for cars in owners.values())
+    today = clock.today()
+    for cars in owners.values():
+        for car in cars:
+            history = services.reading_history(car.id, days=90)
+            assert len(history) == seed.SCALE_HISTORY_DAYS + 1
+            assert history[-1].recorded_at.date() == today
+            km = [r.odometer_km for r in history]
+            assert km == sorted(km) and km[-1] > km[0]
+            invoices = [b for b in services.bills_of(car.user_id) if b.vehicle_id == car.id]
+            assert any(b.kind == "service" and b.paid_at for b in invoices)
+    for loan in db.session.execute(select(Loan).where(Loan.reference.like("SC-LN-%"))).scalars():
+        position = services.loan_position(loan, today)
+        issued = db.session.execute(
+            select(func.count()).where(Bill.loan_id == loan.id)
+        ).scalar_one()
+        assert issued >= 1 and position.paid_count >= issued - 1
+    # the showcase's recall reached the synthetic RAV4s of the affected years
+    rav4s = [
+        c for cars in owners.values() for c in cars if c.model == "RAV4" and 2021 <= c.year <= 2023
+    ]
+    covered = set(db.session.execute(select(RecallCoverage.vehicle_id)).scalars())
+    assert all(c.id in covered for c in rav4s)
