@@ -47,6 +47,7 @@ vertical = Vertical(
     },
     staff_endpoint="retail.staff",
     seed=seed.seed,
+    scale=seed.scale,
     calendar=services.calendar,
     summary_card=services.summary_card,
     tour=(

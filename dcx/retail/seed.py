@@ -424,3 +424,98 @@ def _seed_last_months_picks(now) -> None:
         db.session.execute(
             insert_ignoring_duplicates(RecommendationSent), values[start : start + 500]
         )
+
+
+def scale(ctx: SeedContext, customers: list[User]) -> None:
+    """Give each synthetic customer a bookshop history: orders, reviews, shelves and a goal.
+
+    Uses the catalogue the seed created (looked up once per batch, never duplicated); a
+    customer who already has an order is skipped, so running it twice adds nothing. Rows are
+    built in Python and added in bulk: a handful of queries per batch, none per customer.
+    """
+    if not customers:
+        return
+    rng = ctx.random
+    now = clock.now()
+    pools: dict[str, list[tuple[int, int]]] = {}
+    for book_id, price, subjects in db.session.execute(
+        select(Book.id, Book.price_minor, Book.subjects).order_by(Book.id)
+    ):
+        main = subjects.strip(";").split(";")[0] if subjects else ""
+        pools.setdefault(main or "General", []).append((book_id, price))
+    if not pools:
+        return  # no catalogue yet: the seed makes it
+    subjects = sorted(pools)
+    currency = ctx.data.get("store", {}).get("currency", "EUR")
+    ids = [c.id for c in customers]
+    have_orders = set(
+        db.session.execute(select(Order.user_id).where(Order.user_id.in_(ids))).scalars()
+    )
+
+    rows: list[Any] = []
+    for customer in customers:
+        if customer.id in have_orders:
+            continue
+        tastes = rng.sample(subjects, min(len(subjects), rng.choice([1, 2, 2, 3])))
+        bought: dict[int, datetime] = {}
+        for k in range(rng.randint(2, 6)):
+            when = now - timedelta(days=rng.randrange(3, 540), hours=rng.randrange(0, 10))
+            lines: dict[int, int] = {}
+            for _b in range(rng.choices([1, 2, 3], weights=[5, 3, 1])[0]):
+                subject = rng.choice(tastes) if rng.random() < 0.8 else rng.choice(subjects)
+                pool = pools[subject]
+                book_id, price = pool[_pick(rng, list(range(len(pool))))]
+                lines[book_id] = price
+            bought.update(dict.fromkeys(lines, when))
+            order = Order(
+                user_id=customer.id,
+                reference=f"SCALE-{customer.id}-{k}",
+                source=rng.choices(["online", "in_store"], weights=[3, 2])[0],
+                currency=currency,
+                total_minor=sum(lines.values()),
+                placed_at=when,
+            )
+            order.lines = [
+                OrderLine(book_id=b, quantity=1, price_minor=p) for b, p in lines.items()
+            ]
+            rows.append(order)
+        for book_id, when in bought.items():
+            if rng.random() < 0.3:
+                half = rng.choices([10, 9, 8, 7, 6, 5, 4, 3], weights=[5, 6, 8, 6, 4, 2, 1, 1])[0]
+                stamp = min(now, when + timedelta(days=rng.randrange(3, 30)))
+                rows.append(
+                    Review(
+                        user_id=customer.id,
+                        book_id=book_id,
+                        half_stars=half,
+                        title=rng.choice(REVIEW_TITLES[half]),
+                        body=rng.choice(REVIEW_BODIES if half >= 6 else LOW_BODIES),
+                        created_at=stamp,
+                        updated_at=stamp,
+                    )
+                )
+        shelved = list(bought.items())
+        rng.shuffle(shelved)
+        for n, (book_id, when) in enumerate(shelved[:4]):
+            reading = n == 0 and rng.random() < 0.5
+            rows.append(
+                ShelfEntry(
+                    user_id=customer.id,
+                    book_id=book_id,
+                    shelf="reading" if reading else "read",
+                    finished_on=None
+                    if reading
+                    else min(now, when + timedelta(days=rng.randrange(5, 60))).date(),
+                    updated_at=when,
+                )
+            )
+        want_pool = pools[rng.choice(tastes)]
+        wanted = want_pool[rng.randrange(max(1, len(want_pool) // 2))][0]
+        if wanted not in bought:
+            rows.append(ShelfEntry(user_id=customer.id, book_id=wanted, shelf="want"))
+        if rng.random() < 0.4:
+            rows.append(
+                ReadingGoal(user_id=customer.id, year=now.year, target=rng.choice([6, 12, 20, 30]))
+            )
+    db.session.add_all(rows)
+    db.session.flush()

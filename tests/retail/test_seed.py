@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from dcx.extensions import db
+from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import find_user
 from dcx.platform.showcase.loader import seed_showcase
 from dcx.retail import models, services
@@ -45,3 +46,47 @@ def test_seed_twice_changes_nothing_and_tells_the_story(app):
     assert len(services.waitlist(full.id)) == 2
     assert services.open_reports()
     assert services.most_recommended()  # last month's picks, for the store view
+
+
+def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app):
+    from dcx.platform.showcase.loader import scale_showcase
+
+    registry = app.extensions["dcx_verticals"]
+    seed_showcase(registry, "default", only=("retail",))
+    db.session.commit()
+    books = db.session.execute(select(func.count()).select_from(models.Book)).scalar_one()
+    retail = [v for v in registry if v.key == "retail"]
+    assert scale_showcase(retail, "default", 5, batch=2) == 5
+    assert scale_showcase(retail, "default", 5, batch=2) == 0
+    # The catalogue is reused, never duplicated.
+    assert db.session.execute(select(func.count()).select_from(models.Book)).scalar_one() == books
+    ids = db.session.execute(
+        select(User.id).where(User.email.like("%@scale.dcx.example"))
+    ).scalars()
+    for uid in ids:
+        orders = (
+            db.session.execute(select(models.Order).where(models.Order.user_id == uid))
+            .scalars()
+            .all()
+        )
+        assert 2 <= len(orders) <= 6
+        for order in orders:
+            assert order.reference.startswith(f"SCALE-{uid}-")
+            assert order.lines and order.total_minor == sum(
+                line.price_minor * line.quantity for line in order.lines
+            )
+        bought = {line.book_id for order in orders for line in order.lines}
+        read = set(
+            db.session.execute(
+                select(models.ShelfEntry.book_id).where(
+                    models.ShelfEntry.user_id == uid, models.ShelfEntry.shelf != "want"
+                )
+            ).scalars()
+        )
+        assert read and read <= bought
+        reviewed = db.session.execute(
+            select(models.Review.book_id).where(models.Review.user_id == uid)
+        ).scalars()
+        assert set(reviewed) <= bought
+        # Recommendations work from the synthetic history.
+        assert services.recommend(uid, limit=3)
