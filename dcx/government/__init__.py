@@ -21,6 +21,7 @@ vertical = Vertical(
     cli=cli.government_group,
     staff_endpoint="government.staff",
     seed=seed.load,
+    scale=seed.scale,
     summary_card=services.summary_card,
     calendar=services.calendar,
     jobs=(

@@ -7,20 +7,26 @@ history is generated only for sensors that have none.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.government import services
 from dcx.government.models import (
+    GovernmentAreaFollow,
     GovernmentCrew,
     GovernmentObservation,
+    GovernmentPublicUpdate,
     GovernmentRepair,
+    GovernmentRepairEvent,
     GovernmentSegment,
     GovernmentSensor,
     GovernmentStreet,
 )
 from dcx.platform import clock
 from dcx.platform.accounts import services as accounts
+from dcx.platform.timeline.models import Event
 from dcx.verticals import SeedContext
 
 
@@ -102,3 +108,199 @@ def load(ctx: SeedContext) -> None:
         if not exists:
             services.report_repair(user.id, r["category"], street, r["location"], r["description"])
     db.session.flush()
+
+
+# What citizens report, and how they say it (the synthetic customers' reports vary over these).
+SCALE_REPORTS = {
+    "streetlight": (
+        "The streetlight is out; the pavement is pitch dark at night.",
+        "The lamp flickers on and off all evening.",
+        "The streetlight stays on all day.",
+    ),
+    "pothole": (
+        "A deep pothole in the road; cars swerve around it.",
+        "A pothole in the cycle lane, full of water after rain.",
+        "The road surface has broken up into several holes.",
+    ),
+    "traffic_signal": (
+        "The pedestrian light never turns green.",
+        "The traffic light is stuck on red in one direction.",
+    ),
+    "sign": (
+        "The stop sign is bent over and hard to see.",
+        "A speed limit sign is missing; only the post is left.",
+    ),
+    "pavement": (
+        "Loose paving stones; an older neighbour tripped here.",
+        "The kerb is broken where prams cross.",
+    ),
+    "other": ("A bench is broken and has sharp edges.", "Graffiti covers the bus shelter."),
+}
+SCALE_PLACES = ("outside number {n}", "at the corner", "by the bus stop", "near number {n}", "")
+# Where a citizen's report ends up: (status, weight). ``fixed`` ones were fixed under 14 days
+# ago (the close job has not closed them yet); ``closed`` ones were fixed and then closed.
+SCALE_OUTCOMES = (
+    ("reported", 2),
+    ("acknowledged", 2),
+    ("fixed", 2),
+    ("closed", 5),
+    ("unable_to_fix", 1),
+)
+SCALE_STATUS_KINDS = {"acknowledged", "closed"}  # the steps the platform puts on the timeline
+
+
+def scale(ctx: SeedContext, customers: list) -> None:
+    """Give each synthetic citizen repair reports and followed districts, once.
+
+    A citizen reports 1-3 things broken on the seeded streets over the last months; each
+    report went as far along the workflow as real ones do (many closed, some still open),
+    with its status events, the public update of a fix and the citizen's timeline entries.
+    Most citizens also follow a district or two. Customers who already have a report or a
+    followed area are skipped, so a second run adds nothing.
+    """
+    streets = list(db.session.execute(select(GovernmentStreet)).scalars())
+    if not streets or not customers:
+        return
+    ids = [c.id for c in customers]
+    done = set(
+        db.session.execute(
+            select(GovernmentRepair.reporter_id).where(GovernmentRepair.reporter_id.in_(ids))
+        ).scalars()
+    ) | set(
+        db.session.execute(
+            select(GovernmentAreaFollow.user_id).where(GovernmentAreaFollow.user_id.in_(ids))
+        ).scalars()
+    )
+    rnd, now = ctx.random, clock.now()
+    statuses, weights = zip(*SCALE_OUTCOMES, strict=True)
+    districts = list(services.DISTRICTS)
+    repairs, follows = [], []
+    for customer in customers:
+        if customer.id in done:
+            continue
+        for district in rnd.sample(districts, rnd.choice((0, 1, 1, 2))):
+            follows.append(GovernmentAreaFollow(user_id=customer.id, district=district))
+        for _ in range(rnd.randint(1, 3)):
+            repairs.append(
+                _scale_repair(rnd, now, customer.id, rnd.choice(streets), statuses, weights)
+            )
+    db.session.add_all(follows)
+    db.session.add_all(repairs)
+    db.session.flush()
+    updates, events = [], []
+    for repair in repairs:
+        link = f"/government/reports/{repair.id}"
+        for event in repair.events:
+            event_key, kind, subject = _scale_timeline(repair, event)
+            if kind:
+                events.append(
+                    Event(
+                        user_id=repair.reporter_id,
+                        vertical="government",
+                        kind=kind,
+                        subject=subject[:200],
+                        summary=repair.location,
+                        data={},
+                        link=link,
+                        key=event_key,
+                        occurred_at=event.at,
+                    )
+                )
+        if repair.fixed_at is not None:
+            district = services.district_of(repair.x, repair.y)
+            what = repair.category.replace("_", " ")
+            updates.append(
+                GovernmentPublicUpdate(
+                    repair_id=repair.id,
+                    title=f"Fixed: {what} at {repair.location}"[:200],
+                    body=(
+                        f"The {what} reported at {repair.location} "
+                        f"({services.DISTRICTS[district]}) was repaired on "
+                        f"{repair.fixed_at:%d %b %Y at %H:%M} UTC. Thank you for your patience."
+                    ),
+                    district=district,
+                    published_at=repair.fixed_at,
+                )
+            )
+    db.session.add_all(updates)
+    db.session.add_all(events)
+    db.session.flush()
+
+
+def _scale_repair(rnd, now, reporter_id: int, street, statuses, weights) -> GovernmentRepair:
+    """One citizen report with the status events that brought it to its outcome."""
+    category = rnd.choice(list(SCALE_REPORTS))
+    place = rnd.choice(SCALE_PLACES).format(n=rnd.randint(1, 120))
+    outcome = rnd.choices(statuses, weights)[0]
+    if outcome == "fixed":
+        created = now - timedelta(days=rnd.randint(4, 12), hours=rnd.randint(0, 23))
+    elif outcome == "reported":
+        created = now - timedelta(days=rnd.randint(0, 3), hours=rnd.randint(0, 23))
+    elif outcome == "closed":  # fixed within ~22 days, then closed 14 days later: all past
+        created = now - timedelta(days=rnd.randint(40, 150), hours=rnd.randint(0, 23))
+    else:
+        created = now - timedelta(days=rnd.randint(6, 45), hours=rnd.randint(0, 23))
+    path = {
+        "reported": ("reported",),
+        "acknowledged": ("reported", "acknowledged"),
+        "fixed": ("reported", "acknowledged", "scheduled", "in_progress", "fixed"),
+        "closed": ("reported", "acknowledged", "scheduled", "in_progress", "fixed", "closed"),
+        "unable_to_fix": ("reported", "acknowledged", "unable_to_fix"),
+    }[outcome]
+    # ``fixed`` must stay under 14 days old, so its steps are hours apart; others days apart.
+    at, fixed_at, events, previous = created, None, [], ""
+    for step in path:
+        if step == "closed":
+            at = fixed_at + timedelta(days=14, hours=2)
+        elif step != "reported":
+            at += (
+                timedelta(hours=rnd.randint(2, 20))
+                if outcome == "fixed"
+                else timedelta(days=rnd.randint(1, 5), hours=rnd.randint(0, 8))
+            )
+        if step == "fixed":
+            fixed_at = at
+        note = "closed: nobody reported a problem in 14 days" if step == "closed" else ""
+        actor = reporter_id if step == "reported" else None
+        events.append(
+            GovernmentRepairEvent(
+                from_status=previous, to_status=step, actor_id=actor, note=note, at=at
+            )
+        )
+        previous = step
+    return GovernmentRepair(
+        category=category,
+        location=(f"{street.name} — {place}" if place else street.name)[:160],
+        description=rnd.choice(SCALE_REPORTS[category]),
+        x=street.x1 + (street.x2 - street.x1) * rnd.random(),
+        y=street.y1 + (street.y2 - street.y1) * rnd.random(),
+        status=outcome,
+        reporter_id=reporter_id,
+        created_at=created,
+        fixed_at=fixed_at,
+        events=events,
+    )
+
+
+def _scale_timeline(repair: GovernmentRepair, event) -> tuple[str, str, str]:
+    """The timeline entry the platform records for a status event: (key, kind, subject)."""
+    if event.to_status == "reported":
+        return (
+            f"government.report_submitted:{repair.id}",
+            "report_submitted",
+            f"Report #{repair.id}: {repair.category}",
+        )
+    if event.to_status == "fixed":
+        return (
+            f"government.repair_fixed:{repair.id}:1",
+            "repair_fixed",
+            f"Report #{repair.id} fixed",
+        )
+    if event.to_status in SCALE_STATUS_KINDS:
+        label = services.STATUS_LABELS[event.to_status]
+        return (
+            f"government.repair_status:{event.id}",
+            "repair_status",
+            f"Report #{repair.id}: {label}",
+        )
+    return "", "", ""

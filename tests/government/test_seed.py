@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
+from itertools import pairwise
 
 from sqlalchemy import func, select
 
@@ -76,3 +78,53 @@ def test_empty_data_seeds_nothing(app):
 
 def test_city_data_helper_matches_the_showcase():
     assert {s["code"] for s in city_data()["sensors"]} == {"S1", "S2", "S3", "S4"}
+
+
+def test_scale_gives_each_citizen_reports_with_their_history_once(app):
+    from dcx.government.models import (
+        GovernmentAreaFollow,
+        GovernmentPublicUpdate,
+        GovernmentRepairEvent,
+    )
+    from dcx.platform import clock
+    from dcx.platform.timeline.models import Event
+
+    streets = [GovernmentStreet(name="King Street", x1=300, y1=600, x2=2700, y2=600)]
+    db.session.add_all(streets)
+    citizens = [make_user(f"c{n}@scale.dcx.example", f"C{n}") for n in range(30)]
+    seed.scale(SeedContext("default", {}, {}, random.Random(3)), citizens)
+    db.session.commit()
+    repairs = list(db.session.execute(select(GovernmentRepair)).scalars())
+    by_citizen = {c.id: [r for r in repairs if r.reporter_id == c.id] for c in citizens}
+    assert all(1 <= len(rs) <= 3 for rs in by_citizen.values())
+    now = clock.now()
+    for r in repairs:
+        steps = [e.to_status for e in sorted(r.events, key=lambda e: (e.at, e.id))]
+        assert steps[0] == "reported" and steps[-1] == r.status
+        assert all(services.can_transition(a, b) for a, b in pairwise(steps))
+        assert max(e.at for e in r.events) <= now
+        assert (r.fixed_at is not None) == (r.status in {"fixed", "closed"})
+        if r.status == "fixed":  # the close job would have closed older fixes
+            assert now - r.fixed_at < timedelta(days=14)
+    assert {r.status for r in repairs} >= {"reported", "closed"}
+    fixed = sum(1 for r in repairs if r.fixed_at)
+    assert db.session.scalar(select(func.count(GovernmentPublicUpdate.id))) == fixed
+    submitted = db.session.scalar(
+        select(func.count(Event.id)).where(Event.kind == "report_submitted")
+    )
+    assert submitted == len(repairs)
+    counts = (
+        len(repairs),
+        db.session.scalar(select(func.count(GovernmentRepairEvent.id))),
+        db.session.scalar(select(func.count(GovernmentAreaFollow.id))),
+        db.session.scalar(select(func.count(Event.id))),
+    )
+    seed.scale(SeedContext("default", {}, {}, random.Random(3)), citizens)
+    db.session.commit()
+    again = (
+        db.session.scalar(select(func.count(GovernmentRepair.id))),
+        db.session.scalar(select(func.count(GovernmentRepairEvent.id))),
+        db.session.scalar(select(func.count(GovernmentAreaFollow.id))),
+        db.session.scalar(select(func.count(Event.id))),
+    )
+    assert again == counts
