@@ -41,6 +41,7 @@ vertical = Vertical(
     ),
     staff_endpoint="banking.staff",
     seed=seed.seed,
+    scale=seed.scale,
     tour=(
         TourStep(
             _l("Open a savings account"),

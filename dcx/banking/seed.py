@@ -203,3 +203,184 @@ def seed(ctx: SeedContext) -> None:
         _goals(user.id, spec, savings, today)
         _bills(user.id, spec, today)
     db.session.flush()
+
+
+# --- synthetic customers (`flask dcx seed --scale N`) -----------------------------------
+
+SCALE_GOALS = (
+    ("Emergency fund", 300_000, 900_000),
+    ("Summer holiday", 120_000, 350_000),
+    ("New bike", 60_000, 180_000),
+    ("Wedding", 800_000, 1_500_000),
+    ("House deposit", 1_500_000, 3_000_000),
+    ("New phone", 50_000, 120_000),
+)
+
+
+def _vary(spec: dict[str, Any], rng) -> dict[str, Any]:
+    """A customer like ``spec`` but their own: other income, rent, habits and history length.
+
+    Instalments that stop before this month (``until_months_ago``) belong to the persona's
+    story with the dealer, so synthetic customers don't get them.
+    """
+    income = rng.uniform(0.7, 1.6)
+    recurring = []
+    for item in spec.get("recurring", []):
+        if item.get("until_months_ago"):
+            continue
+        essential = item["category"] in (services.INCOME, "Housing")
+        if not essential and rng.random() < 0.3:
+            continue
+        factor = income if item["category"] == services.INCOME else rng.uniform(0.8, 1.25)
+        day = min(28, max(1, int(item["day"]) + rng.randint(-2, 2)))
+        recurring.append({**item, "amount": round(int(item["amount"]) * factor), "day": day})
+    variable = [
+        {**item, "per_month": max(0, int(item["per_month"]) + rng.randint(-1, 1))}
+        for item in spec.get("variable", [])
+    ]
+    return {
+        **spec,
+        "months": rng.randint(3, 6),
+        "opening_balance": round(int(spec["opening_balance"]) * rng.uniform(0.3, 1.5)),
+        "recurring": recurring,
+        "variable": variable,
+        "pending": [p for p in spec.get("pending", []) if rng.random() < 0.5],
+    }
+
+
+def _detected_bills(user_id: int, spec: dict[str, Any], today: date) -> list[BankingBill]:
+    """The bills ``detect_bills`` would find in this history, built without querying it."""
+    bills = []
+    for item in spec["recurring"]:
+        if item["category"] in (services.INCOME, services.TRANSFERS) or item["amount"] >= 0:
+            continue
+        due = today.replace(
+            day=min(int(item["day"]), calendar.monthrange(today.year, today.month)[1])
+        )
+        if due <= today:
+            due = services.add_months(due, 1)
+        bills.append(
+            BankingBill(
+                user_id=user_id,
+                name=item["merchant"][:80],
+                merchant=item["merchant"],
+                category=item["category"],
+                amount_minor=-int(item["amount"]),
+                currency=services.CURRENCY,
+                next_due_on=due,
+                source="detected",
+            )
+        )
+    return bills
+
+
+def scale(ctx: SeedContext, customers: list) -> None:
+    """Give each synthetic customer of the batch accounts, months of transactions, goals, bills.
+
+    Each customer is a variation (by ``ctx.random``) of one of the showcase's customers.
+    Customers who already have a banking account are skipped, so a second run adds nothing.
+    Two flushes for accounts and goals, then bulk inserts; no query per customer.
+    """
+    templates = ctx.data.get("customers", [])
+    if not customers or not templates:
+        return
+    today = clock.today()
+    ids = [u.id for u in customers]
+    has_account = set(
+        db.session.execute(
+            select(BankingAccount.user_id).where(BankingAccount.user_id.in_(ids))
+        ).scalars()
+    )
+    product = services.PRODUCTS["easy_access"]
+    plans = []
+    for user in customers:
+        # draw for every customer, skipped or not, so a partial rerun stays deterministic
+        spec = _vary(ctx.random.choice(templates), ctx.random)
+        goals = []
+        for name, low, high in ctx.random.sample(SCALE_GOALS, ctx.random.randint(0, 2)):
+            target = ctx.random.randint(low, high) // 1000 * 1000
+            started_ago = ctx.random.randint(1, spec["months"])
+            goals.append(
+                {
+                    "name": name,
+                    "target": target,
+                    # never more than the current account could have spared
+                    "saved": min(
+                        round(target * ctx.random.uniform(0.05, 0.8)),
+                        spec["opening_balance"] // 3,
+                    )
+                    // 100
+                    * 100,
+                    "started": services.add_months(today, -started_ago),
+                    "due": services.add_months(today, ctx.random.randint(2, 18)),
+                }
+            )
+        if user.id in has_account:
+            continue
+        first = services.add_months(services.month_start(today), -int(spec["months"]))
+        current = BankingAccount(
+            user_id=user.id,
+            kind="current",
+            name="Everyday account",
+            number=f"DCXS{user.id:010d}",
+            currency=services.CURRENCY,
+            opened_on=first,
+        )
+        savings = None
+        if goals:
+            savings = BankingAccount(
+                user_id=user.id,
+                kind="savings",
+                name=product.name,
+                number=f"DCXT{user.id:010d}",
+                currency=services.CURRENCY,
+                opened_on=min(g["started"] for g in goals),
+                product=product.key,
+                nominal_rate_bp=product.rate_bp,
+                compounding=product.compounding,
+                holder_name=user.name,
+            )
+        plans.append((user, spec, goals, current, savings))
+    if not plans:
+        return
+    db.session.add_all([a for p in plans for a in (p[3], p[4]) if a is not None])
+    db.session.flush()
+
+    rows: list[dict[str, Any]] = []
+    goal_rows: list[BankingGoal] = []
+    bills: list[BankingBill] = []
+    transfer = {
+        "merchant": "Savings from Everyday account",
+        "category": services.TRANSFERS,
+        "subcategory": "Savings",
+    }
+    for user, spec, goals, current, savings in plans:
+        rows.extend(history_rows(current, spec, today, ctx.random))
+        for g in goals:
+            ref = f"seed-goal-{_slug(g['name'])}"
+            rows.append(_row(savings, g["started"], g["saved"], transfer, ref))
+            rows.append(_row(current, g["started"], -g["saved"], transfer, ref))
+            goal_rows.append(
+                BankingGoal(
+                    user_id=user.id,
+                    account_id=savings.id,
+                    name=g["name"],
+                    target_minor=g["target"],
+                    saved_minor=g["saved"],
+                    currency=services.CURRENCY,
+                    target_date=g["due"],
+                    started_on=g["started"],
+                )
+            )
+        bills.extend(_detected_bills(user.id, spec, today))
+    db.session.execute(insert_ignoring_duplicates(BankingTransaction), rows)
+    db.session.add_all(goal_rows + bills)
+    db.session.flush()
+    db.session.add_all(
+        [
+            BankingGoalMovement(
+                goal_id=g.id, user_id=g.user_id, amount_minor=g.saved_minor, moved_on=g.started_on
+            )
+            for g in goal_rows
+        ]
+    )

@@ -76,3 +76,39 @@ def test_alex_has_the_story(app):
     last = services.add_months(services.month_start(today), -1)
     report = services.monthly_report(alex.id, last.year, last.month)
     assert report.income_minor == 325_000 and report.spending_minor > 150_000
+
+
+def test_scale_gives_each_synthetic_customer_a_plausible_history_once(app):
+    from dcx.platform.showcase.loader import scale_showcase
+
+    registry = [v for v in app.extensions["dcx_verticals"] if v.key == "banking"]
+    assert scale_showcase(registry, "default", 5, batch=3) == 5
+    db.session.commit()
+    ids = list(
+        db.session.execute(
+            select(BankingAccount.user_id).where(BankingAccount.kind == "current")
+        ).scalars()
+    )
+    assert len(ids) == 5  # one everyday account each
+    today = clock.today()
+    last = services.add_months(services.month_start(today), -1)
+    incomes = set()
+    for user_id in ids:
+        tx = db.session.execute(
+            select(func.count()).where(BankingTransaction.user_id == user_id)
+        ).scalar()
+        assert tx > 20  # at least three months of history
+        report = services.monthly_report(user_id, last.year, last.month)
+        assert report.income_minor > 0 and report.spending_minor > 0
+        incomes.add(report.income_minor)
+        bills = {b.name for b in services.bills(user_id)}
+        assert bills and all(b.next_due_on > today for b in services.bills(user_id))
+        for goal in db.session.execute(
+            select(BankingGoal).where(BankingGoal.user_id == user_id)
+        ).scalars():
+            assert goal.account is not None and goal.account.kind == "savings"
+            assert 0 < goal.saved_minor < goal.target_minor
+    assert len(incomes) > 1  # varied, not five copies of one persona
+    first = _counts()
+    assert scale_showcase(registry, "default", 5, batch=3) == 0
+    assert _counts() == first
