@@ -51,6 +51,7 @@ vertical = Vertical(
         "office_hours_booked": _l("Office hours booked"),
     },
     seed=seed.seed,
+    scale=seed.scale,
     tour=(
         TourStep(
             _l("Maria's courses"),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from dcx.education import services
 from dcx.education.models import (
+    Answer,
     Attempt,
     Booking,
     Chapter,
@@ -251,3 +252,147 @@ def seed(ctx: SeedContext) -> None:
                 conversation.professor_last_read_id = message.id
         conversation.updated_at = _day(-conv.get("days_ago", 2), 9, 30)
         db.session.flush()
+
+
+# --- synthetic customers (`flask dcx seed --scale N`) ---------------------------------------
+
+
+def _scale_plan(course: Course) -> list[tuple[Module, list[int], ModuleTest | None, list]]:
+    """The course's modules as plain data, loaded once per batch: chapters, test, questions."""
+    return [
+        (
+            module,
+            [chapter.id for chapter in module.chapters],
+            module.test,
+            list(module.test.questions) if module.test is not None else [],
+        )
+        for module in course.modules
+    ]
+
+
+def scale(ctx: SeedContext, customers: list[Any]) -> None:
+    """The scale hook: each synthetic customer studies one or more of the seeded courses.
+
+    Every customer is enrolled in a random subset of the courses, reads chapters module by
+    module, and takes each unlocked module's test (answers graded by the real rules, with a
+    weaker topic or two answered worse), retrying after a fail until they pass or run out of
+    attempts, so progress, mastery, suggestions and "stuck" all have data. Customers who are
+    already enrolled anywhere are skipped, so running it again adds nothing.
+    """
+    if not customers:
+        return
+    courses = list(db.session.execute(select(Course).order_by(Course.code)).scalars())
+    if not courses:
+        return
+    ids = [customer.id for customer in customers]
+    done = set(
+        db.session.execute(select(Enrollment.user_id).where(Enrollment.user_id.in_(ids))).scalars()
+    )
+    plans = {course.id: _scale_plan(course) for course in courses}
+    topic_keys = {course.id: [t.key for t in course.topics] for course in courses}
+    rng = ctx.random
+    rows: list[Any] = []
+    for customer in customers:
+        if customer.id in done:
+            continue
+        for course in rng.sample(courses, rng.randint(1, len(courses))):
+            rows.extend(_scale_course(rng, customer.id, course, plans[course.id], topic_keys))
+    db.session.add_all(rows)
+
+
+def _scale_course(rng, user_id: int, course: Course, plan, topic_keys) -> list[Any]:
+    """One customer's enrolment in one course, with chapters read and test attempts."""
+    enrolled_days_ago = rng.randint(21, 120)
+    # Most students were active this week; some went quiet (the inactivity nudge finds them).
+    quiet = rng.random() < 0.2
+    last_active_days_ago = rng.randint(8, 20) if quiet else rng.randint(0, 6)
+    keys = topic_keys[course.id]
+    weak = set(rng.sample(keys, min(len(keys), rng.choice((0, 1, 1, 2)))))
+    ability = rng.uniform(0.55, 0.97)
+    reach = rng.randint(1, len(plan))  # how many modules they got to so far
+    day = enrolled_days_ago
+    span = max(1, (enrolled_days_ago - last_active_days_ago) // (2 * reach + 1))
+    rows: list[Any] = []
+
+    def step() -> int:
+        nonlocal day
+        day = max(last_active_days_ago, day - rng.randint(1, span))
+        return day
+
+    for index, (_module, chapter_ids, test, questions) in enumerate(plan, start=1):
+        last_module = index == reach
+        read = len(chapter_ids)
+        if last_module and rng.random() < 0.5:
+            read = rng.randint(0, len(chapter_ids))
+        for chapter_id in chapter_ids[:read]:
+            rows.append(
+                ChapterProgress(
+                    user_id=user_id,
+                    chapter_id=chapter_id,
+                    read_at=_day(-step(), rng.randint(8, 22), rng.randint(0, 59)),
+                )
+            )
+        if test is None:
+            continue
+        if read < len(chapter_ids) or (last_module and rng.random() < 0.3):
+            break  # still reading, or not ready for the test yet
+        passed = False
+        for number in range(1, test.attempts_allowed + 1):
+            started = _day(-step(), rng.randint(8, 21), rng.randint(0, 59))
+            attempt = _scale_attempt(rng, user_id, test, questions, number, started, weak, ability)
+            rows.append(attempt)
+            if 100 * attempt.points >= test.pass_mark_percent * attempt.max_points:
+                passed = True
+                break
+            ability = min(0.98, ability + 0.12)  # they studied between attempts
+            if rng.random() < 0.25:
+                break  # gave up for now
+        if not passed or last_module:
+            break
+    rows.append(
+        Enrollment(
+            user_id=user_id,
+            course_id=course.id,
+            enrolled_at=_day(-enrolled_days_ago, 9, rng.randint(0, 59)),
+            last_active_at=_day(-last_active_days_ago, rng.randint(9, 22), rng.randint(0, 59)),
+        )
+    )
+    return rows
+
+
+def _scale_attempt(
+    rng,
+    user_id: int,
+    test: ModuleTest,
+    questions: list[Question],
+    number: int,
+    started: datetime,
+    weak: set[str],
+    ability: float,
+) -> Attempt:
+    """A submitted attempt graded by the real rules; weak topics are answered worse."""
+    answers = []
+    points = possible = 0.0
+    for question in questions:
+        chance = ability * 0.35 if weak & set(question.topics) else ability
+        response = answer_for(question, rng.random() < chance)
+        right, earned = services.grade(question, response)
+        answers.append(
+            Answer(question_id=question.id, response=response, correct=right, points=earned)
+        )
+        points += earned
+        possible += question.points
+    limit = test.time_limit_minutes
+    taken = rng.randint(5, limit - 1) if limit and limit > 6 else rng.randint(8, 30)
+    return Attempt(
+        user_id=user_id,
+        test_id=test.id,
+        number=number,
+        started_at=started,
+        deadline_at=started + timedelta(minutes=limit) if limit else None,
+        submitted_at=started + timedelta(minutes=taken),
+        late=False,
+        points=points,
+        max_points=possible,
+        answers=answers,
+    )

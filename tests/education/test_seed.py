@@ -70,3 +70,39 @@ def test_the_showcase_has_real_courses_and_maria_one_weak_topic(app):
     assert len(services.professor_slots(professor)) == 3
     rows, _ = services.class_overview(stat)
     assert any(r.stuck_reasons for r in rows)  # Alex failed twice and went quiet
+
+
+def test_scale_gives_each_synthetic_student_a_coherent_course_history(app):
+    from dcx.platform.accounts.models import User
+    from dcx.platform.showcase.loader import scale_showcase
+
+    seed_showcase(registry(), "default", only=("education",))
+    db.session.commit()
+    only = [v for v in registry() if v.key == "education"]
+    scale_showcase(only, "default", 12, batch=5)
+    students = list(
+        db.session.execute(select(User).where(User.email.like("%@scale.dcx.example"))).scalars()
+    )
+    assert len(students) == 12
+    tested = 0
+    for student in students:
+        courses = services.student_courses(student.id)
+        assert courses, student.email  # every synthetic student is enrolled somewhere
+        for course in courses:
+            unlocked = services.unlocked_module_ids(student.id, course)
+            for module in course.modules:
+                attempts = services.submitted_attempts(student.id, module.test)
+                # Tests are only taken on unlocked modules, within the attempts allowed,
+                # and every attempt answers every question, graded by the real rules.
+                assert not attempts or module.id in unlocked
+                assert len(attempts) <= module.test.attempts_allowed
+                for attempt in attempts:
+                    tested += 1
+                    assert len(attempt.answers) == len(module.test.questions)
+                    assert attempt.points == sum(a.points for a in attempt.answers)
+                    assert attempt.submitted_at > attempt.started_at
+    assert tested >= 12  # most students have taken at least one test
+    # Somebody struggled somewhere: the class views have weak topics to show.
+    assert any(
+        services.suggestions(s.id, c) for s in students for c in services.student_courses(s.id)
+    )
