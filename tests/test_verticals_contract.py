@@ -136,3 +136,31 @@ def test_the_seed_command_scales_with_a_progress_bar(runner, app):
     result = runner.invoke(args=["dcx", "seed", "--scale", "3"])
     assert result.exit_code == 0, result.output
     assert "Synthetic customers" in result.output and "Added 3 synthetic customers" in result.output
+
+
+def _table_counts() -> dict[str, int]:
+    """Rows per table (ids and sequences differ between runs on PostgreSQL, counts must not)."""
+    from sqlalchemy import func, select
+
+    from dcx.extensions import db
+
+    return {
+        t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one()
+        for t in db.metadata.sorted_tables
+    }
+
+
+def test_scaling_is_deterministic_for_a_seed(app):
+    from dcx.extensions import db
+    from dcx.platform.showcase.loader import scale_showcase, seed_showcase, wipe
+
+    registry = app.extensions["dcx_verticals"]
+    counts = []
+    for _ in range(2):
+        wipe()
+        seed_showcase(registry, "default")
+        scale_showcase(registry, "default", 8, seed=7, batch=5)
+        db.session.commit()
+        counts.append(_table_counts())
+    assert counts[0] == counts[1]
+    assert sum(counts[0].values()) > 1000
