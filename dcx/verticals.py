@@ -66,6 +66,7 @@ class CalendarEntry:
     ends_at: datetime | None = None
     location: str = ""
     description: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)

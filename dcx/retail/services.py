@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, selectinload
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.services import notify
+from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
 from dcx.retail.models import (
     SHELVES,
@@ -842,25 +843,17 @@ def waitlists(event_ids: Iterable[int]) -> dict[int, list[Rsvp]]:
 
 
 def event_ics(event: Event) -> bytes:
-    """The event as an iCalendar file (one VEVENT)."""
-    from icalendar import Calendar
-    from icalendar import Event as IcsEvent
-
-    cal = Calendar()
-    cal.add("prodid", "-//DCX Showcase//Retail//EN")
-    cal.add("version", "2.0")
-    item = IcsEvent()
-    item.add("uid", f"retail-event-{event.id}@dcx.example")
-    item.add("summary", event.title)
-    item.add("dtstart", event.starts_at)
-    item.add("dtend", event.ends_at)
-    item.add("dtstamp", clock.now())
-    item.add("location", event.where)
-    if event.kind == "virtual" and event.link:
-        item.add("url", event.link)
-    item.add("description", event.description)
-    cal.add_component(item)
-    return cal.to_ical()
+    """The event as an iCalendar file (one VEVENT), built by the platform's calendar."""
+    entry = CalendarEntry(
+        uid=f"retail-event-{event.id}@dcx.example",
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=event.where,
+        description=event.description,
+        url=event.link if event.kind == "virtual" and event.link else "",
+    )
+    return ics_file([("retail", entry)], event.title, "DCX Showcase")
 
 
 def calendar(user_id: int) -> list[CalendarEntry]:

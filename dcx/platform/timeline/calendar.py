@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
@@ -45,16 +46,16 @@ def entries_for(user_id: int) -> list[tuple[str, CalendarEntry]]:
     return sorted(found, key=lambda pair: pair[1].starts_at)
 
 
-def build_ics(user: User, brand: str) -> bytes:
-    """The customer's calendar as an RFC 5545 file."""
+def ics_file(entries: Iterable[tuple[str, CalendarEntry]], calendar_name: str, brand: str) -> bytes:
+    """An RFC 5545 file of ``(vertical key, entry)`` pairs: a feed, or one invitation."""
     cal = Calendar()
     cal.add("prodid", f"-//{brand}//DCX Showcase//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{brand}: {user.name}")
+    cal.add("x-wr-calname", calendar_name)
     stamp = clock.now()
-    for vertical, entry in entries_for(user.id):
+    for vertical, entry in entries:
         event = IcsEvent()
-        event.add("uid", f"{entry.uid}@{vertical}.dcx")
+        event.add("uid", entry.uid if "@" in entry.uid else f"{entry.uid}@{vertical}.dcx")
         event.add("summary", entry.title)
         event.add("dtstart", entry.starts_at)
         event.add("dtend", entry.ends_at or entry.starts_at + timedelta(hours=1))
@@ -63,6 +64,13 @@ def build_ics(user: User, brand: str) -> bytes:
             event.add("location", entry.location)
         if entry.description:
             event.add("description", entry.description)
+        if entry.url:
+            event.add("url", entry.url)
         event.add("categories", [vertical])
         cal.add_component(event)
     return cal.to_ical()
+
+
+def build_ics(user: User, brand: str) -> bytes:
+    """The customer's calendar feed as an RFC 5545 file."""
+    return ics_file(entries_for(user.id), f"{brand}: {user.name}", brand)
