@@ -226,3 +226,4 @@ def new_vertical_command(key: str, title: str, register: bool) -> None:
     else:
         click.echo(f'Now add one line to DEFAULT_VERTICALS in dcx/config.py:  "dcx.{key}",')
         click.echo(f"  (or set DCX_VERTICALS=...,dcx.{key} in the environment)")
+    click.echo("Then `make translations` and translate its strings in dcx/translations/{es,ro}.")
