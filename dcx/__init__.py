@@ -16,6 +16,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from dcx import filters
 from dcx.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(from_environment(app.instance_path))
     app.config.update(config)
     configure_logger(app)
+    register_converters(app)
     register_extensions(app)
     register_platform(app)
     register_verticals(app)
@@ -73,6 +75,18 @@ def _select_locale() -> str:
     if session.get("locale") in languages:
         return session["locale"]
     return request.accept_languages.best_match(languages) or "en"
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` limited to what an INTEGER column holds: a larger id is a 404, not a 500."""
+
+    def __init__(self, map, *args, max=2**31 - 1, **kwargs):
+        super().__init__(map, *args, max=max, **kwargs)
+
+
+def register_converters(app: Flask) -> None:
+    """URL converters shared by every blueprint (set before any rule is added)."""
+    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def register_extensions(app: Flask) -> None:
