@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -16,36 +17,47 @@ from dcx.automotive import codes as dtc
 from dcx.automotive import services
 from dcx.automotive.models import Bill, Loan, TroubleCode, Vehicle
 from dcx.extensions import db
-from dcx.platform.notify.services import notify_bulk
+from dcx.filters import number
+from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 
 def service_reminders(now: datetime) -> int:
-    """Remind owners whose next service became due soon, urgent or overdue."""
+    """Remind owners whose next service became due soon, urgent or overdue.
+
+    Each reminder is written in its owner's language, read for every owner in one query.
+    """
     vehicles = list(db.session.execute(select(Vehicle)).scalars())
+    due_now = [
+        status
+        for status in services.fleet_status(vehicles, now.date())
+        if status.due.urgency != "not_urgent"
+    ]
+    locales = recipient_locales(status.vehicle.user_id for status in due_now)
     rows = []
-    for status in services.fleet_status(vehicles, now.date()):
+    for status in due_now:
         due = status.due
-        if due.urgency == "not_urgent":
-            continue
         vehicle = status.vehicle
         cycle = f"{vehicle.last_service_on.isoformat()}:{vehicle.last_service_km}"
+        with in_locale(locales[vehicle.user_id]):
+            title = str(
+                _l(
+                    "Service %(urgency)s: %(name)s",
+                    urgency=due.urgency_label.lower(),
+                    name=vehicle.name,
+                )
+            )
+            body = str(
+                _l(
+                    "Next service due on %(day)s or at %(km)s km, whichever comes first.",
+                    day=format_date(due.due_on),
+                    km=number(due.due_km),
+                )
+            )
         rows.append(
             {
                 "user_id": vehicle.user_id,
-                "title": str(
-                    _l(
-                        "Service %(urgency)s: %(name)s",
-                        urgency=due.urgency_label.lower(),
-                        name=vehicle.name,
-                    )
-                ),
-                "body": str(
-                    _l(
-                        "Next service due on %(day)s or at %(km)s km, whichever comes first.",
-                        day=due.due_on.isoformat(),
-                        km=due.due_km,
-                    )
-                ),
+                "title": title,
+                "body": body,
                 "link": services.link("automotive.book", vehicle_id=vehicle.id, reason="service"),
                 "key": f"automotive.service:{vehicle.id}:{cycle}:{due.urgency}",
             }
@@ -54,29 +66,34 @@ def service_reminders(now: datetime) -> int:
 
 
 def critical_codes(now: datetime) -> int:
-    """Tell owners about confirmed codes that mean they should act now."""
+    """Tell owners about confirmed codes that mean they should act now, in their language."""
     rows = db.session.execute(
         select(TroubleCode, Vehicle)
         .join(Vehicle, Vehicle.id == TroubleCode.vehicle_id)
         .where(TroubleCode.cleared_at.is_(None), TroubleCode.status == "confirmed")
     ).all()
+    critical = [
+        (code, vehicle) for code, vehicle in rows if dtc.explain(code.code).severity == "critical"
+    ]
+    locales = recipient_locales(vehicle.user_id for _code, vehicle in critical)
     messages = []
-    for code, vehicle in rows:
-        info = dtc.explain(code.code)
-        if info.severity != "critical":
-            continue
+    for code, vehicle in critical:
+        with in_locale(locales[vehicle.user_id]):
+            info = dtc.explain(code.code)  # its title and advice, in the owner's language
+            title = str(
+                _l(
+                    "%(code)s on your %(name)s: %(title)s",
+                    code=code.code,
+                    name=vehicle.name,
+                    title=info.title,
+                )
+            )
+            body = str(info.drive_advice)
         messages.append(
             {
                 "user_id": vehicle.user_id,
-                "title": str(
-                    _l(
-                        "%(code)s on your %(name)s: %(title)s",
-                        code=code.code,
-                        name=vehicle.name,
-                        title=info.title,
-                    )
-                ),
-                "body": info.drive_advice,
+                "title": title,
+                "body": body,
                 "link": services.link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
                 "key": f"automotive.critical:{code.id}",
             }
@@ -94,29 +111,33 @@ def bills_due(now: datetime) -> int:
     today = now.date()
     for loan in db.session.execute(select(Loan)).scalars():
         services.issue_instalments(loan, today + timedelta(days=3))
-    bills = db.session.execute(
-        select(Bill).where(
-            Bill.paid_at.is_(None),
-            Bill.due_on >= today,
-            Bill.due_on <= today + timedelta(days=3),
-        )
-    ).scalars()
-    return notify_bulk(
-        "automotive.bill_due",
-        [
+    bills = list(
+        db.session.execute(
+            select(Bill).where(
+                Bill.paid_at.is_(None),
+                Bill.due_on >= today,
+                Bill.due_on <= today + timedelta(days=3),
+            )
+        ).scalars()
+    )
+    locales = recipient_locales(bill.user_id for bill in bills)
+    rows = []
+    for bill in bills:
+        with in_locale(locales[bill.user_id]):
+            title = str(
+                _l(
+                    "Payment due on %(day)s: %(title)s",
+                    day=format_date(bill.due_on),
+                    title=bill.title,
+                )
+            )
+        rows.append(
             {
                 "user_id": bill.user_id,
-                "title": str(
-                    _l(
-                        "Payment due on %(day)s: %(title)s",
-                        day=bill.due_on.isoformat(),
-                        title=bill.title,
-                    )
-                ),
+                "title": title,
                 "body": "",
                 "link": services.link("automotive.financing", _anchor=f"bill-{bill.id}"),
                 "key": f"automotive.bill_due:{bill.id}",
             }
-            for bill in bills
-        ],
-    )
+        )
+    return notify_bulk("automotive.bill_due", rows)

@@ -34,7 +34,7 @@ from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
-from dcx.platform.notify.services import notify_bulk
+from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.platform.timeline.services import record
 from dcx.verticals import CalendarEntry, Obligation
 
@@ -788,35 +788,38 @@ def match_recalls() -> int:
         ],
     )
     recalls_link = link("automotive.recalls")
-    notify_bulk(
-        "automotive.recall",
-        [
+    locales = recipient_locales(row[2] for row in rows)
+    notices = []
+    for recall_id, vehicle_id, user_id, number, component, stop, make, model in rows:
+        with in_locale(locales[user_id]):
+            title = str(
+                _l(
+                    "Recall %(number)s affects your %(car)s",
+                    number=number,
+                    car=f"{make} {model}",
+                )
+            )
+            body = str(
+                _l(
+                    "Do not drive the car until it is repaired: %(component)s.",
+                    component=component,
+                )
+                if stop
+                else _l(
+                    "Component: %(component)s. The repair is free; book a visit.",
+                    component=component,
+                )
+            )
+        notices.append(
             {
                 "user_id": user_id,
-                "title": str(
-                    _l(
-                        "Recall %(number)s affects your %(car)s",
-                        number=number,
-                        car=f"{make} {model}",
-                    )
-                ),
-                "body": str(
-                    _l(
-                        "Do not drive the car until it is repaired: %(component)s.",
-                        component=component,
-                    )
-                    if stop
-                    else _l(
-                        "Component: %(component)s. The repair is free; book a visit.",
-                        component=component,
-                    )
-                ),
+                "title": title,
+                "body": body,
                 "link": recalls_link,
                 "key": f"automotive.recall:{recall_id}:{vehicle_id}",
             }
-            for recall_id, vehicle_id, user_id, number, component, stop, make, model in rows
-        ],
-    )
+        )
+    notify_bulk("automotive.recall", notices)
     for recall_id, _vehicle_id, user_id, number, component, _stop, make, model in rows:
         record(
             user_id,

@@ -16,10 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from babel.dates import format_skeleton
 from flask import current_app, has_request_context, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
+from dcx import filters
 from dcx.banking.models import (
     BankingAccount,
     BankingBill,
@@ -30,6 +33,7 @@ from dcx.banking.models import (
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
+from dcx.platform.notify.services import in_locale, recipient_locales
 from dcx.platform.timeline.services import record
 from dcx.verticals import CalendarEntry, Obligation, registry
 
@@ -1030,7 +1034,8 @@ def monthly_summary_rows(year: int, month: int) -> list[dict[str, Any]]:
     """One message per customer with a banking account, in ONE set-based query.
 
     Income and spending of the month are aggregated with GROUP BY over every customer's
-    transactions, goal progress likewise, joined to the customers who held an account.
+    transactions, goal progress likewise, joined to the customers who held an account. Each
+    message is written in its recipient's language (one more query reads them all).
     """
     start, end = month_bounds(year, month)
     t, g, a = BankingTransaction, BankingGoal, BankingAccount
@@ -1067,28 +1072,56 @@ def monthly_summary_rows(year: int, month: int) -> list[dict[str, Any]]:
         .outerjoin(tx, tx.c.user_id == owners.c.user_id)
         .outerjoin(goals, goals.c.user_id == owners.c.user_id)
     )
-    label = start.strftime("%B %Y")
     period = period_key(start)
+    totals = db.session.execute(stmt).all()
+    locales = recipient_locales(row[0] for row in totals)
     rows = []
-    for user_id, inc, spent, saved, target, count in db.session.execute(stmt):
-        rate = savings_rate(int(inc), int(spent))
-        body = (
-            f"{label}: income {int(inc) / 100:,.2f} {CURRENCY}, "
-            f"spending {int(spent) / 100:,.2f} {CURRENCY}"
-            + (f", savings rate {rate} %." if rate is not None else ".")
-        )
-        if count:
-            body += f" Your {count} goal(s): {int(saved) / 100:,.2f} of {int(target) / 100:,.2f} {CURRENCY} saved."
-        rows.append(
-            {
-                "user_id": user_id,
-                "title": f"Your {label} savings and spending report",
-                "body": body,
-                "link": report_path(year, month),
-                "key": f"banking.monthly:{period}",
-            }
-        )
+    for user_id, inc, spent, saved, target, count in totals:
+        with in_locale(locales[user_id]):
+            rows.append(
+                {
+                    "user_id": user_id,
+                    **_monthly_summary_text(
+                        start, int(inc), int(spent), int(saved), int(target), int(count)
+                    ),
+                    "link": report_path(year, month),
+                    "key": f"banking.monthly:{period}",
+                }
+            )
     return rows
+
+
+def _monthly_summary_text(
+    start: date, income: int, spending: int, saved: int, target: int, goals: int
+) -> dict[str, str]:
+    """The monthly message's title and body, in the language in force (see ``in_locale``)."""
+    label = format_skeleton("yMMMM", start, locale=get_locale())
+    rate = savings_rate(income, spending)
+    amounts = {
+        "month": label,
+        "income": filters.money(income, CURRENCY),
+        "spending": filters.money(spending, CURRENCY),
+    }
+    if rate is not None:
+        body = str(
+            _l(
+                "%(month)s: income %(income)s, spending %(spending)s, savings rate %(rate)s %%.",
+                rate=filters.number(rate, 1),
+                **amounts,
+            )
+        )
+    else:
+        body = str(_l("%(month)s: income %(income)s, spending %(spending)s.", **amounts))
+    if goals:
+        body += " " + ngettext(
+            "Your %(num)d goal: %(saved)s of %(target)s saved.",
+            "Your %(num)d goals: %(saved)s of %(target)s saved.",
+            goals,
+            saved=filters.money(saved, CURRENCY),
+            target=filters.money(target, CURRENCY),
+        )
+    title = str(_l("Your %(month)s savings and spending report", month=label))
+    return {"title": title, "body": body}
 
 
 # --- staff ------------------------------------------------------------------------------

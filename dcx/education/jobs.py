@@ -2,7 +2,7 @@
 
 Each job catches up from state and sends through ``notify_bulk`` with a key per message, so
 running it twice (or after downtime) sends nothing twice. Each returns how many new messages
-it put in inboxes.
+it put in inboxes. Every message is written in its recipient's language.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from dcx.education import services
@@ -23,7 +25,7 @@ from dcx.education.models import (
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.notify.models import Message
-from dcx.platform.notify.services import notify_bulk
+from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 
 def _sent(topic: str) -> int:
@@ -37,6 +39,11 @@ def _bulk(topic: str, rows: list[dict]) -> int:
     before = _sent(topic)
     notify_bulk(topic, rows)
     return _sent(topic) - before
+
+
+def _when(starts_at: datetime) -> str:
+    """A meeting's day and time in the language in force, e.g. "Tue 03 Nov, 14:00 UTC"."""
+    return format_datetime(starts_at, "EEE dd MMM, HH:mm") + " UTC"
 
 
 def meeting_reminders(now: datetime) -> int:
@@ -67,17 +74,30 @@ def meeting_reminders(now: datetime) -> int:
             )
         ).scalars()
     }
+    locales = recipient_locales(names)
     rows = []
     per_slot: dict[int, list[str]] = defaultdict(list)
     slots = {}
     for booking, slot in bookings:
-        when = f"{slot.starts_at:%a %d %b, %H:%M} UTC"
+        with in_locale(locales[booking.user_id]):
+            title = _(
+                "Office hours with %(name)s: %(when)s",
+                name=names[slot.professor_id],
+                when=_when(slot.starts_at),
+            )
+            if booking.topic:
+                body = _(
+                    "Where: %(place)s. About: %(topic)s",
+                    place=services.slot_location(slot),
+                    topic=booking.topic,
+                )
+            else:
+                body = _("Where: %(place)s", place=services.slot_location(slot))
         rows.append(
             {
                 "user_id": booking.user_id,
-                "title": f"Office hours with {names[slot.professor_id]}: {when}",
-                "body": f"Where: {services.slot_location(slot)}"
-                + (f". About: {booking.topic}" if booking.topic else ""),
+                "title": title,
+                "body": body,
                 "link": "/education/office-hours",
                 "key": f"education.reminder:{booking.id}:{slot.starts_at:%Y%m%d%H%M}",
             }
@@ -86,11 +106,14 @@ def meeting_reminders(now: datetime) -> int:
         slots[slot.id] = slot
     for slot_id, students in per_slot.items():
         slot = slots[slot_id]
+        with in_locale(locales[slot.professor_id]):
+            title = _("Office hours %(when)s", when=_when(slot.starts_at))
+            body = _("Booked by: %(names)s", names=", ".join(sorted(students)))
         rows.append(
             {
                 "user_id": slot.professor_id,
-                "title": f"Office hours {slot.starts_at:%a %d %b, %H:%M} UTC",
-                "body": f"Booked by: {', '.join(sorted(students))}",
+                "title": title,
+                "body": body,
                 "link": "/education/staff/slots",
                 "key": f"education.reminder:slot:{slot.id}:{slot.starts_at:%Y%m%d%H%M}",
             }
@@ -107,17 +130,22 @@ def inactivity_nudges(now: datetime) -> int:
     quiet = db.session.execute(
         select(Enrollment).where(Enrollment.last_active_at <= now - services.INACTIVE_AFTER)
     ).scalars()
+    quiet = list(quiet)
+    locales = recipient_locales(enrollment.user_id for enrollment in quiet)
     rows = []
     for enrollment in quiet:
         step = services.next_step(enrollment.user_id, enrollment.course)
         if step is None:
             continue
         label, link = step
+        with in_locale(locales[enrollment.user_id]):
+            title = _("%(course)s: pick up where you left off", course=enrollment.course.code)
+            body = _("Suggested next step: %(step)s.", step=label)
         rows.append(
             {
                 "user_id": enrollment.user_id,
-                "title": f"{enrollment.course.code}: pick up where you left off",
-                "body": f"Suggested next step: {label}.",
+                "title": title,
+                "body": body,
                 "link": link,
                 "key": f"education.nudge:{enrollment.id}:{enrollment.last_active_at:%Y-%m-%d}",
             }
@@ -130,7 +158,7 @@ def weekly_digest(now: datetime) -> int:
 
     Keyed by ISO week, so the digest goes once a week whenever the job runs in that week.
     """
-    year, week, _ = now.isocalendar()
+    year, week, _weekday = now.isocalendar()
     since = now - timedelta(days=7)
     read = dict(
         db.session.execute(
@@ -146,23 +174,42 @@ def weekly_digest(now: datetime) -> int:
             .group_by(Attempt.user_id)
         ).all()
     )
+    enrollments = list(db.session.execute(select(Enrollment).order_by(Enrollment.id)).scalars())
+    locales = recipient_locales(enrollment.user_id for enrollment in enrollments)
     lines: dict[int, list[str]] = defaultdict(list)
-    for enrollment in db.session.execute(select(Enrollment).order_by(Enrollment.id)).scalars():
+    for enrollment in enrollments:
         progress = services.course_progress(enrollment.user_id, enrollment.course)
         weak = [s.name for s in services.suggestions(enrollment.user_id, enrollment.course)]
-        line = f"{enrollment.course.code}: {progress.percent}% done"
-        if weak:
-            line += f"; worth reviewing: {', '.join(weak)}"
+        with in_locale(locales[enrollment.user_id]):
+            if weak:
+                line = _(
+                    "%(course)s: %(percent)s%% done; worth reviewing: %(topics)s",
+                    course=enrollment.course.code,
+                    percent=progress.percent,
+                    topics=", ".join(weak),
+                )
+            else:
+                line = _(
+                    "%(course)s: %(percent)s%% done",
+                    course=enrollment.course.code,
+                    percent=progress.percent,
+                )
         lines[enrollment.user_id].append(line)
-    rows = [
-        {
-            "user_id": user_id,
-            "title": f"Your week in class: {read.get(user_id, 0)} chapters read, "
-            f"{taken.get(user_id, 0)} tests taken",
-            "body": "\n".join(course_lines),
-            "link": "/education/",
-            "key": f"education.digest:{year}-W{week:02d}",
-        }
-        for user_id, course_lines in lines.items()
-    ]
+    rows = []
+    for user_id, course_lines in lines.items():
+        with in_locale(locales[user_id]):
+            title = _(
+                "Your week in class: %(chapters)s chapters read, %(tests)s tests taken",
+                chapters=read.get(user_id, 0),
+                tests=taken.get(user_id, 0),
+            )
+        rows.append(
+            {
+                "user_id": user_id,
+                "title": title,
+                "body": "\n".join(course_lines),
+                "link": "/education/",
+                "key": f"education.digest:{year}-W{week:02d}",
+            }
+        )
     return _bulk("education.digest", rows)

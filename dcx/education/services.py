@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import func, select
@@ -39,7 +40,7 @@ from dcx.education.models import (
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
-from dcx.platform.notify.services import notify
+from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.services import record
 from dcx.verticals import CalendarEntry
 
@@ -688,10 +689,13 @@ def send_message(conversation: Conversation, sender_id: int, body: str) -> ChatM
         seen = conversation.student_seen_at
         if seen is None or clock.now() - seen > AWAY_AFTER:
             sender = db.session.get(User, sender_id)
+            student = conversation.student_id
+            with in_locale(recipient_locales([student])[student]):
+                title = str(_l("%(name)s replied", name=sender.name))
             notify(
                 conversation.student_id,
                 "education.reply",
-                f"{sender.name} replied",
+                title,
                 _short(body, 180),
                 f"/education/messages/{conversation.id}",
                 key=f"education.reply:{message.id}",
@@ -842,12 +846,19 @@ def book_slot(user_id: int, slot: OfficeHourSlot, topic: str = "", note: str = "
         "/education/office-hours",
         key=f"education.booking:{booking.id}:{booking.created_at.isoformat()}",
     )
+    with in_locale(recipient_locales([professor.id])[professor.id]):
+        when = format_datetime(slot.starts_at, "EEE dd MMM yyyy, HH:mm") + " UTC"
+        title = str(_l("%(name)s booked your office hours", name=student.name))
+        body = (
+            str(_l("%(when)s about %(topic)s", when=when, topic=booking.topic))
+            if booking.topic
+            else when
+        )
     notify(
         professor,
         "education.booking",
-        f"{student.name} booked your office hours",
-        f"{slot.starts_at:%Y-%m-%d %H:%M} UTC"
-        + (f" about {booking.topic}" if booking.topic else ""),
+        title,
+        body,
         "/education/staff/slots",
         key=f"education.booking:{booking.id}:{booking.created_at.isoformat()}",
     )

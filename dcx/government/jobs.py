@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.government import services
 from dcx.government.models import GovernmentRepair
-from dcx.platform.notify.services import notify_bulk
+from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 REMIND_AFTER = timedelta(days=3)
 CLOSE_AFTER = timedelta(days=14)
 
 
 def fix_reminders(now: datetime) -> int:
-    """Remind reporters of repairs fixed 3+ days ago, still unconfirmed; once per fix."""
+    """Remind reporters of repairs fixed 3+ days ago, still unconfirmed; once per fix.
+
+    Each reminder is written in its reporter's language, read for all of them in one query.
+    """
     rows = db.session.execute(
         select(
             GovernmentRepair.id,
@@ -29,19 +33,25 @@ def fix_reminders(now: datetime) -> int:
             GovernmentRepair.fixed_at <= now - REMIND_AFTER,
         )
     ).all()
-    count = notify_bulk(
-        "government.fix_check",
-        [
+    locales = recipient_locales(reporter_id for _id, reporter_id, _loc, _at in rows)
+    messages = []
+    for repair_id, reporter_id, location, fixed_at in rows:
+        with in_locale(locales[reporter_id]):
+            title = _("Still fixed? Report #%(number)s", number=repair_id)
+            body = _(
+                "Is %(location)s still working? Confirm it, or reopen the report.",
+                location=location,
+            )
+        messages.append(
             {
                 "user_id": reporter_id,
-                "title": f"Still fixed? Report #{repair_id}",
-                "body": f"Is {location} still working? Confirm it, or reopen the report.",
+                "title": title,
+                "body": body,
                 "link": f"/government/reports/{repair_id}",
                 "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
             }
-            for repair_id, reporter_id, location, fixed_at in rows
-        ],
-    )
+        )
+    count = notify_bulk("government.fix_check", messages)
     db.session.commit()
     return count
 

@@ -44,7 +44,7 @@ from dcx.government.models import (
 )
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
-from dcx.platform.notify.services import notify
+from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.services import record
 from dcx.verticals import CalendarEntry
 
@@ -490,11 +490,15 @@ def share_incident(
     )
     db.session.add(share)
     db.session.flush()
-    for user_id in department_staff(department):
+    staff = department_staff(department)
+    locales = recipient_locales(staff)
+    for user_id in staff:
+        with in_locale(locales[user_id]):
+            title = str(_l("Shared with you: %(title)s", title=incident.title))
         notify(
             user_id,
             "government.incident_shared",
-            f"Shared with you: {incident.title}",
+            title,
             incident.cause or "",
             link=f"/government/staff/incidents/{incident.id}",
             key=f"government.incident_shared:{incident.id}:{department}",
@@ -1086,12 +1090,26 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
         post.text = text
         deliver_social(post, link)
     fixes = sum(1 for e in repair.events if e.to_status == "fixed")
+    followers = list(
+        db.session.execute(
+            select(GovernmentAreaFollow.user_id).where(GovernmentAreaFollow.district == district)
+        ).scalars()
+    )
+    locales = recipient_locales([*followers, *([repair.reporter_id] if repair.reporter_id else [])])
     if repair.reporter_id:
+        with in_locale(locales[repair.reporter_id]):
+            title = str(_l("Is it really fixed? Report #%(number)s", number=repair.id))
+            body = str(
+                _l(
+                    "We marked your report at %(location)s as fixed. If it is not, reopen it.",
+                    location=repair.location,
+                )
+            )
         notify(
             repair.reporter_id,
             "government.fix_check",
-            f"Is it really fixed? Report #{repair.id}",
-            f"We marked your report at {repair.location} as fixed. If it is not, reopen it.",
+            title,
+            body,
             link=f"/government/reports/{repair.id}",
             key=f"government.fix_check:{repair.id}:{fixes}",
         )
@@ -1104,17 +1122,23 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
             link=f"/government/reports/{repair.id}",
             key=f"government.repair_fixed:{repair.id}:{fixes}",
         )
-    followers = db.session.execute(
-        select(GovernmentAreaFollow.user_id).where(GovernmentAreaFollow.district == district)
-    ).scalars()
     for user_id in followers:
         if user_id == repair.reporter_id:
             continue
+        with in_locale(locales[user_id]):
+            title = str(
+                _l(
+                    "Fixed in %(district)s: %(location)s",
+                    district=DISTRICTS[district],
+                    location=repair.location,
+                )
+            )
+            body = str(_l("Is it really fixed? If not, tell us on the status page."))
         notify(
             user_id,
             "government.fix_check",
-            f"Fixed in {DISTRICTS[district]}: {repair.location}"[:200],
-            "Is it really fixed? If not, tell us on the status page.",
+            title[:200],
+            body,
             link=f"/government/status#update-{update.id}",
             key=f"government.fix_check:{repair.id}:{fixes}",
         )

@@ -1,6 +1,7 @@
 """Health jobs: dose reminders, missed-dose follow-ups, the weekly summary and crisis alerts.
 
-Each catches up from state and sends with a once-only key, so a rerun sends nothing twice.
+Each catches up from state and sends with a once-only key, so a rerun sends nothing twice,
+and writes each message in its recipient's language.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dcx.extensions import db
 from dcx.health import services
 from dcx.health.models import CareTeamMember, Dose, Exercise, Medication, Observation
 from dcx.platform.accounts.models import User
-from dcx.platform.notify.services import notify_bulk
+from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 
 def _open_slots(now: datetime, start: datetime, end: datetime):
@@ -42,35 +43,50 @@ def _open_slots(now: datetime, start: datetime, end: datetime):
 
 
 def dose_reminders(now: datetime) -> int:
-    """Remind patients of each dose whose time has come (within two hours) and not yet marked."""
-    rows = [
-        {
-            "user_id": med.patient_id,
-            "title": str(_l("Time for %(n)s", n=med.name)),
-            "body": str(_l("%(d)s, due at %(t)s.", d=med.dose or med.name, t=f"{slot:%H:%M}")),
-            "link": "/health/medications",
-            "key": f"health.dose:{med.id}:{slot:%Y%m%dT%H%M}",
-        }
-        for med, slot in _open_slots(now, now - services.REMINDER_WINDOW, now)
-    ]
+    """Remind patients of each dose whose time has come (within two hours) and not yet marked.
+
+    Each reminder is written in its patient's language, read for all of them in one query.
+    """
+    due = _open_slots(now, now - services.REMINDER_WINDOW, now)
+    locales = recipient_locales(med.patient_id for med, _slot in due)
+    rows = []
+    for med, slot in due:
+        with in_locale(locales[med.patient_id]):
+            title = str(_l("Time for %(n)s", n=med.name))
+            body = str(_l("%(d)s, due at %(t)s.", d=med.dose or med.name, t=f"{slot:%H:%M}"))
+        rows.append(
+            {
+                "user_id": med.patient_id,
+                "title": title,
+                "body": body,
+                "link": "/health/medications",
+                "key": f"health.dose:{med.id}:{slot:%Y%m%dT%H%M}",
+            }
+        )
     return notify_bulk("health.dose_reminder", rows)
 
 
 def missed_dose_follow_up(now: datetime) -> int:
     """A gentle follow-up for each dose left unmarked three hours after its time (last day)."""
     end = now - services.MISSED_AFTER
-    rows = [
-        {
-            "user_id": med.patient_id,
-            "title": str(_l("Did you take %(n)s?", n=med.name)),
-            "body": str(
+    missed = _open_slots(now, end - timedelta(days=1), end)
+    locales = recipient_locales(med.patient_id for med, _slot in missed)
+    rows = []
+    for med, slot in missed:
+        with in_locale(locales[med.patient_id]):
+            title = str(_l("Did you take %(n)s?", n=med.name))
+            body = str(
                 _l("The %(t)s dose is not marked yet. Mark it taken or skipped.", t=f"{slot:%H:%M}")
-            ),
-            "link": "/health/medications",
-            "key": f"health.missed:{med.id}:{slot:%Y%m%dT%H%M}",
-        }
-        for med, slot in _open_slots(now, end - timedelta(days=1), end)
-    ]
+            )
+        rows.append(
+            {
+                "user_id": med.patient_id,
+                "title": title,
+                "body": body,
+                "link": "/health/medications",
+                "key": f"health.missed:{med.id}:{slot:%Y%m%dT%H%M}",
+            }
+        )
     return notify_bulk("health.missed_dose", rows)
 
 
@@ -86,19 +102,21 @@ def crisis_alerts(now: datetime) -> int:
             or_(Observation.value > 180, Observation.value2 > 120),
         )
     ).all()
-    return notify_bulk(
-        "health.crisis_alert",
-        [
+    locales = recipient_locales(member.clinician_id for *_reading, member in rows)
+    alerts = []
+    for obs_id, value, value2, name, member in rows:
+        with in_locale(locales[member.clinician_id]):
+            title = str(_l("Crisis blood pressure: %(name)s", name=name))
+        alerts.append(
             {
                 "user_id": member.clinician_id,
-                "title": str(_l("Crisis blood pressure: %(name)s", name=name)),
+                "title": title,
                 "body": f"{int(value)}/{int(value2 or 0)} mmHg",
                 "link": f"/health/staff/patients/{member.patient_id}",
                 "key": f"health.crisis:{obs_id}",
             }
-            for obs_id, value, value2, name, member in rows
-        ],
-    )
+        )
+    return notify_bulk("health.crisis_alert", alerts)
 
 
 def weekly_summary(now: datetime) -> int:
@@ -138,17 +156,23 @@ def weekly_summary(now: datetime) -> int:
             .group_by(Exercise.patient_id)
         ).all()
     )
+    patients = sorted(set(readings) | set(minutes))
+    locales = recipient_locales(patients)
     rows = []
-    for uid in sorted(set(readings) | set(minutes)):
+    for uid in patients:
         count, sys_avg, dia_avg = readings.get(uid, (0, None, None))
-        parts = [str(_l("%(n)s readings", n=count))]
-        if sys_avg is not None:
-            parts.append(str(_l("average BP %(s)s/%(d)s", s=round(sys_avg), d=round(dia_avg or 0))))
-        parts.append(str(_l("%(m)s active minutes", m=int(minutes.get(uid) or 0))))
+        with in_locale(locales[uid]):
+            parts = [str(_l("%(n)s readings", n=count))]
+            if sys_avg is not None:
+                parts.append(
+                    str(_l("average BP %(s)s/%(d)s", s=round(sys_avg), d=round(dia_avg or 0)))
+                )
+            parts.append(str(_l("%(m)s active minutes", m=int(minutes.get(uid) or 0))))
+            title = str(_l("Your health week"))
         rows.append(
             {
                 "user_id": uid,
-                "title": str(_l("Your health week")),
+                "title": title,
                 "body": ", ".join(parts) + ".",
                 "link": "/health/",
                 "key": f"health.weekly:{week.year}-W{week.week:02d}",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +42,7 @@ from dcx.health.models import (
 )
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
-from dcx.platform.notify.services import notify
+from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.services import record
 
 KEY = "health"
@@ -237,19 +238,24 @@ def alert_care_team(obs: Observation) -> int:
     """Tell every clinician of the patient's care team about a crisis reading, once each."""
     sent = 0
     patient = db.session.get(User, obs.patient_id)
-    for clinician_id in care_team_ids(obs.patient_id):
-        message = notify(
-            clinician_id,
-            "health.crisis_alert",
-            str(_l("Crisis blood pressure: %(name)s", name=patient.name)),
-            str(
+    team = care_team_ids(obs.patient_id)
+    locales = recipient_locales(team)
+    for clinician_id in team:
+        with in_locale(locales[clinician_id]):
+            title = str(_l("Crisis blood pressure: %(name)s", name=patient.name))
+            body = str(
                 _l(
                     "%(s)s/%(d)s mmHg at %(at)s. Please contact the patient.",
                     s=int(obs.value),
                     d=int(obs.value2 or 0),
-                    at=obs.observed_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    at=format_datetime(obs.observed_at, "yyyy-MM-dd HH:mm") + " UTC",
                 )
-            ),
+            )
+        message = notify(
+            clinician_id,
+            "health.crisis_alert",
+            title,
+            body,
             f"/health/staff/patients/{obs.patient_id}",
             key=f"health.crisis:{obs.id}",
         )
@@ -1153,10 +1159,13 @@ def create_post(
     db.session.add(post)
     db.session.flush()
     if parent and parent.author_id != user_id:
+        author = parent.author_id
+        with in_locale(recipient_locales([author])[author]):
+            title = str(_l("New reply to your post"))
         notify(
-            parent.author_id,
+            author,
             "health.community",
-            str(_l("New reply to your post")),
+            title,
             "",
             f"/health/community/{group.slug}#post-{parent.id}",
             key=f"health.reply:{post.id}",
@@ -1174,10 +1183,12 @@ def cheer(user_id: int, post: Post) -> bool:
     except IntegrityError:
         return False
     group = db.session.get(Group, post.group_id)
+    with in_locale(recipient_locales([post.author_id])[post.author_id]):
+        title = str(_l("Someone cheered your post"))
     notify(
         post.author_id,
         "health.community",
-        str(_l("Someone cheered your post")),
+        title,
         "",
         f"/health/community/{group.slug}#post-{post.id}",
         key=f"health.cheer:{post.id}:{user_id}",

@@ -1,19 +1,20 @@
 """The bookstore's scheduled jobs: event reminders the day before, monthly "new for you" picks.
 
 Both catch up from state and are once-only through notify keys and unique rows, so a rerun
-sends nothing twice.
+sends nothing twice. Each message is written in its recipient's language.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
-from dcx.platform.notify.services import notify_bulk
+from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.retail import services
 from dcx.retail.models import Book, Event, RecommendationSent, Rsvp
 
@@ -37,20 +38,25 @@ def event_reminders(now: datetime) -> int:
             Event.starts_at <= now + timedelta(days=1),
         )
     ).all()
-    messages = [
-        {
-            "user_id": user_id,
-            "title": _("Tomorrow: %(title)s", title=title),
-            "body": _(
+    locales = recipient_locales(row[0] for row in rows)
+    messages = []
+    for user_id, event_id, title, starts_at, kind, link, address in rows:
+        with in_locale(locales[user_id]):
+            subject = _("Tomorrow: %(title)s", title=title)
+            body = _(
                 "Starts %(when)s UTC. %(where)s",
-                when=f"{starts_at:%d %b %H:%M}",
+                when=format_datetime(starts_at, "dd MMM HH:mm"),
                 where=link if kind == "virtual" else address,
-            ),
-            "link": f"/retail/events/{event_id}",
-            "key": f"retail.event_reminder:{event_id}",
-        }
-        for user_id, event_id, title, starts_at, kind, link, address in rows
-    ]
+            )
+        messages.append(
+            {
+                "user_id": user_id,
+                "title": subject,
+                "body": body,
+                "link": f"/retail/events/{event_id}",
+                "key": f"retail.event_reminder:{event_id}",
+            }
+        )
     notify_bulk("retail.event_reminder", messages)
     return len(messages)
 
@@ -83,15 +89,19 @@ def new_for_you(now: datetime) -> int:
     by_user: dict[int, list[str]] = {}
     for p in picks:
         by_user.setdefault(p["user_id"], []).append(titles[p["book_id"]])
-    messages = [
-        {
-            "user_id": user_id,
-            "title": _("New for you this month"),
-            "body": "; ".join(names),
-            "link": "/retail/recommendations",
-            "key": f"retail.new_for_you:{period}",
-        }
-        for user_id, names in by_user.items()
-    ]
+    locales = recipient_locales(by_user)
+    messages = []
+    for user_id, names in by_user.items():
+        with in_locale(locales[user_id]):
+            title = _("New for you this month")
+        messages.append(
+            {
+                "user_id": user_id,
+                "title": title,
+                "body": "; ".join(names),
+                "link": "/retail/recommendations",
+                "key": f"retail.new_for_you:{period}",
+            }
+        )
     notify_bulk("retail.new_for_you", messages)
     return len(messages)

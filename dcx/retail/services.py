@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.platform.notify.services import notify
+from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
 from dcx.retail.models import (
@@ -734,26 +735,32 @@ def promote_from_waitlist(event: Event) -> list[Rsvp]:
     free = event.capacity - seats_taken(event.id)
     if free <= 0:
         return promoted
-    queue = db.session.execute(
-        select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted")
-        .order_by(Rsvp.waitlisted_at, Rsvp.id)
-        .limit(free)
-    ).scalars()
+    queue = list(
+        db.session.execute(
+            select(Rsvp)
+            .where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted")
+            .order_by(Rsvp.waitlisted_at, Rsvp.id)
+            .limit(free)
+        ).scalars()
+    )
+    locales = recipient_locales(rsvp.user_id for rsvp in queue)
     for rsvp in queue:
         joined = rsvp.waitlisted_at
         rsvp.status = "going"
         rsvp.waitlisted_at = None
         rsvp.updated_at = clock.now()
         promoted.append(rsvp)
+        with in_locale(locales[rsvp.user_id]):
+            title = _("A seat is yours: %(title)s", title=event.title)
+            body = _(
+                "A seat freed up and you were first on the waitlist. See you on %(when)s.",
+                when=format_datetime(event.starts_at, "dd MMM yyyy HH:mm") + " UTC",
+            )
         notify(
             rsvp.user_id,
             "retail.waitlist_promoted",
-            _("A seat is yours: %(title)s", title=event.title),
-            _(
-                "A seat freed up and you were first on the waitlist. See you on %(when)s.",
-                when=f"{event.starts_at:%d %b %Y %H:%M} UTC",
-            ),
+            title,
+            body,
             link=_event_link(event),
             key=f"retail.promoted:{rsvp.id}:{int(joined.timestamp()) if joined else 0}",
         )

@@ -3,14 +3,29 @@
 Call :func:`notify` (one customer) or :func:`notify_bulk` (a job's many customers) inside the
 transaction of the event that causes the message; the caller commits. A ``key`` makes the
 message once-only per customer: a second call with the same key inserts nothing.
+
+Render a message in the recipient's language: a job has no request, and a message one person
+causes for another (a professor's reply, a seat freed on the waitlist) must not speak the
+sender's language. :func:`recipient_locales` reads every recipient's language in one query
+(their ``User.locale`` when it is one of the configured ``LANGUAGES``, else English), and
+:func:`in_locale` renders ``gettext``, ``lazy_gettext`` and the ``format_*`` helpers in that
+language inside its block::
+
+    locales = recipient_locales(row.user_id for row in due)
+    for row in due:
+        with in_locale(locales[row.user_id]):
+            title = _("%(name)s is due on %(day)s", name=row.name, day=format_date(row.day))
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import time
 from typing import Any
 
+from flask import current_app, has_app_context
+from flask_babel import force_locale
 from sqlalchemy import and_, insert, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +38,44 @@ from dcx.platform.notify.quiet import minute_of, zone
 from dcx.verticals import registry
 
 EXTERNAL_CHANNELS = ("email", "sms", "push")
+FALLBACK_LOCALE = "en"
+
+
+def _languages() -> tuple[str, ...]:
+    """The configured languages (English alone outside an app context)."""
+    if not has_app_context():
+        return (FALLBACK_LOCALE,)
+    return tuple(current_app.config.get("LANGUAGES", (FALLBACK_LOCALE,)))
+
+
+def recipient_locales(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each recipient's language for a message, read in ONE query for all of them.
+
+    A user's ``locale`` when it is one of the configured ``LANGUAGES``; English for "" (follow
+    the browser: a job has none), an unknown code, or an id with no user. Every id asked for
+    is in the answer, so a bulk job can index it without a check.
+    """
+    ids = {int(user_id) for user_id in user_ids}
+    if not ids:
+        return {}
+    languages = _languages()
+    found = dict(db.session.execute(select(User.id, User.locale).where(User.id.in_(ids))).all())
+    return {
+        user_id: found[user_id] if found.get(user_id) in languages else FALLBACK_LOCALE
+        for user_id in ids
+    }
+
+
+@contextmanager
+def in_locale(locale: str) -> Iterator[None]:
+    """Render gettext, lazy_gettext and format_* in ``locale`` inside the block.
+
+    Works in a request and in a job (an app context is enough): the request's own language
+    comes back afterwards. A code outside ``LANGUAGES`` (or "") renders in English.
+    """
+    code = locale if locale in _languages() else FALLBACK_LOCALE
+    with force_locale(code):
+        yield
 
 
 def default_channels(topic: str) -> tuple[str, ...]:
@@ -274,6 +327,7 @@ def set_quiet_hours(
 __all__ = [
     "CHANNELS",
     "channels_for",
+    "in_locale",
     "inbox_page",
     "mark_all_read",
     "mark_read",
@@ -282,6 +336,7 @@ __all__ = [
     "phone_messages",
     "preferences",
     "quiet_hours",
+    "recipient_locales",
     "save_preferences",
     "set_quiet_hours",
     "unread_count",

@@ -1,0 +1,84 @@
+"""A message speaks its recipient's language: ``recipient_locales`` and ``in_locale``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date, get_locale, gettext, lazy_gettext
+
+from dcx.extensions import db
+from dcx.filters import money
+from dcx.platform.notify.services import in_locale, recipient_locales
+from tests.conftest import make_user
+
+
+def _user(email: str, locale: str):
+    user = make_user(email=email)
+    user.locale = locale
+    db.session.commit()
+    return user
+
+
+def test_each_recipient_gets_their_language_or_english(app):
+    spanish = _user("es@example.com", "es")
+    romanian = _user("ro@example.com", "ro")
+    browser = _user("browser@example.com", "")  # "follow the browser": a job has none
+    unknown = _user("fr@example.com", "fr")  # not one of LANGUAGES
+    missing = unknown.id + 1000
+    locales = recipient_locales([spanish.id, romanian.id, browser.id, unknown.id, missing])
+    assert locales == {
+        spanish.id: "es",
+        romanian.id: "ro",
+        browser.id: "en",
+        unknown.id: "en",
+        missing: "en",
+    }
+
+
+def test_recipient_locales_is_one_query_whatever_the_number_of_recipients(
+    app, many_customers, query_counter
+):
+    ids = many_customers(40)
+    with query_counter() as one:
+        recipient_locales(ids[:1])
+    with query_counter() as forty:
+        recipient_locales(iter(ids))  # any iterable, read once
+    assert one() == forty() == 1
+    with query_counter() as none:
+        assert recipient_locales([]) == {}
+    assert none() == 0
+
+
+def test_recipient_locales_follows_the_configured_languages(app):
+    romanian = _user("ro@example.com", "ro")
+    app.config["LANGUAGES"] = ("en", "es")
+    assert recipient_locales([romanian.id]) == {romanian.id: "en"}
+
+
+def test_in_locale_renders_gettext_lazy_strings_and_formats_outside_a_request(app):
+    lazy = lazy_gettext("Income")
+    with in_locale("es"):
+        assert gettext("Income") == "Ingresos"
+        assert str(lazy) == "Ingresos"
+        assert format_date(date(2026, 11, 15)) == "15 nov 2026"
+        assert money(250_000, "EUR") == "2.500,00\xa0€"
+        with in_locale("ro"):
+            assert gettext("Income") == "Venituri"
+        assert gettext("Income") == "Ingresos"  # the outer block's language comes back
+    assert gettext("Income") == "Income"
+    assert str(get_locale()) == "en"
+
+
+def test_in_locale_falls_back_to_english_for_an_unknown_or_empty_code(app):
+    for code in ("", "fr", "xx-YY"):
+        with in_locale(code):
+            assert gettext("Income") == "Income"
+            assert str(get_locale()) == "en"
+
+
+def test_in_locale_inside_a_request_gives_the_visitors_language_back(app):
+    with app.test_request_context(headers={"Accept-Language": "ro"}):
+        assert gettext("Income") == "Venituri"
+        with in_locale("es"):
+            assert gettext("Income") == "Ingresos"
+        assert gettext("Income") == "Venituri"
