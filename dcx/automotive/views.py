@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from dcx.automotive import codes as dtc
-from dcx.automotive import services
+from dcx.automotive import labels, services
 from dcx.automotive.forms import BookingForm, RecallForm, VehicleForm
 from dcx.automotive.models import Appointment, Bill, Loan, RecallCoverage, Vehicle
 from dcx.database import owned_or_404
@@ -20,6 +21,16 @@ from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
 
 bp = Blueprint("automotive", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("automotive_label")
+def _automotive_label(value: str | None, kind: str) -> str:
+    """``{{ c.status|automotive_label("coverage") }}``: a stored key in the visitor's language.
+
+    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
+    prefix; unlike a context variable it also reaches macros imported without context.
+    """
+    return labels.label(kind, value)
 
 
 def _staff_only() -> None:
@@ -107,18 +118,19 @@ def _history_charts(vehicle_id: int):
     history = services.reading_history(vehicle_id)
     if len(history) < 2:
         return []
-    labels = [r.recorded_at.strftime("%d %b") for r in history]
+    # Day and month in the visitor's language ("3 mar"), not strftime's English "03 Mar".
+    days = [format_date(r.recorded_at, "d MMM") for r in history]
     return [
         (
             charts.line_chart(
-                _("Odometer (km)"), labels, {_("Odometer"): [r.odometer_km for r in history]}
+                _("Odometer (km)"), days, {_("Odometer"): [r.odometer_km for r in history]}
             ),
             _("Distance driven over the last 90 days."),
         ),
         (
             charts.line_chart(
                 _("Battery (V)"),
-                labels,
+                days,
                 {_("Battery"): [r.battery_v for r in history]},
                 guides={_("Low"): services.LOW_BATTERY_V},
             ),
@@ -127,7 +139,7 @@ def _history_charts(vehicle_id: int):
         (
             charts.line_chart(
                 _("Tyre pressure (kPa)"),
-                labels,
+                days,
                 {
                     _("Front left"): [r.tyre_fl_kpa for r in history],
                     _("Front right"): [r.tyre_fr_kpa for r in history],
@@ -229,7 +241,9 @@ def book(vehicle_id: int):
     dealer = form.dealer.data if form.dealer.data in services.DEALERS else services.DEALERS[0]
     slots = services.available_slots(dealer, clock.today())
     form.slot.choices = [
-        SelectChoice(s.isoformat(), s.strftime("%a %d %b %Y, %H:%M UTC")) for s in slots
+        # Slots are UTC and say so: rebase=False keeps them from moving to another zone.
+        SelectChoice(s.isoformat(), format_datetime(s, "EEE d MMM y, HH:mm", rebase=False) + " UTC")
+        for s in slots
     ]
     if form.validate_on_submit():
         starts_at = datetime.fromisoformat(form.slot.data).astimezone(UTC)

@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from dcx.banking import services
+from dcx.banking import labels, services
 
 SAVINGS_STEPS = 5
 
@@ -154,7 +154,7 @@ class TransactionFilterForm(FlaskForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=80)])
     category = SelectField(
         _l("Category"),
-        choices=[("", _l("All categories"))] + [(c, c) for c in services.CATEGORIES],
+        choices=[("", _l("All categories")), *labels.category_choices()],
         validators=[Optional()],
     )
     direction = SelectField(

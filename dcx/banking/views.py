@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 
-from dcx.banking import services
+from dcx.banking import labels, services
 from dcx.banking.forms import (
     SAVINGS_STEPS,
     BillForm,
@@ -31,6 +31,17 @@ from dcx.platform.drafts.services import discard
 from dcx.platform.notify.services import notify
 
 bp = Blueprint("banking", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("banking_label")
+def _banking_label(value: str | None, kind: str) -> str:
+    """``{{ t.category|banking_label("category") }}``: a stored key in the visitor's language.
+
+    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
+    prefix; unlike a context variable it also reaches macros imported without context.
+    """
+    return labels.label(kind, value)
+
 
 SAVINGS_DRAFT = "banking.open_savings"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -358,7 +369,7 @@ def report(period: str):
     )
     category_chart = charts.bar_chart(
         _("Spending by category"),
-        [line.category for line in rep.categories],
+        [labels.label("category", line.category) for line in rep.categories],
         {
             _("This month"): [_major(line.amount_minor) for line in rep.categories],
             _("Last month"): [_major(line.previous_minor) for line in rep.categories],

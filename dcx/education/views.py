@@ -27,13 +27,23 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from dcx.database import owned_or_404
-from dcx.education import forms, services
+from dcx.education import forms, labels, services
 from dcx.education.models import Booking, Chapter, ModuleTest, OfficeHourSlot
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
 
 bp = Blueprint("education", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("education_label")
+def _education_label(value: str | None, kind: str) -> str:
+    """``{{ m.level|education_label("level") }}``: a stored key in the visitor's language.
+
+    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
+    prefix; unlike a context variable it also reaches macros imported without context.
+    """
+    return labels.label(kind, value)
 
 
 def professor_required(view):

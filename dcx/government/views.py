@@ -28,7 +28,7 @@ from wtforms.fields.choices import SelectChoice
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
-from dcx.government import forms, services
+from dcx.government import forms, labels, services
 from dcx.government.models import (
     GovernmentCrew,
     GovernmentHandoff,
@@ -44,6 +44,29 @@ from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts.services import discard
 
 bp = Blueprint("government", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("government_label")
+def _government_label(value: str | None, kind: str) -> str:
+    """``{{ r.category|government_label("category") }}``: a stored key in the visitor's language.
+
+    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
+    prefix; unlike a context variable it also reaches macros imported without context.
+    """
+    return labels.label(kind, value)
+
+
+@bp.app_template_global("government_labels")
+def _government_labels(kind: str) -> dict[str, str]:
+    """Every label of ``kind``, for a script that redraws keys from the live feed."""
+    return labels.labels_of(kind)
+
+
+def _repair_choice(repair: GovernmentRepair) -> SelectChoice:
+    """``#12 streetlight — Harbour Road``: a repair to pick, its category in the visitor's words."""
+    category = labels.label("category", repair.category).lower()
+    return SelectChoice(repair.id, f"#{repair.id} {category} — {repair.location}")
+
 
 REPORT_DRAFT = "government.repair_report"
 MAX_PHOTO_BYTES = 1024 * 1024
@@ -206,8 +229,7 @@ def incidents():
 def _repair_form(**defaults) -> forms.RepairFromIncidentForm:
     form = forms.RepairFromIncidentForm(**defaults)
     form.citizen_report.choices = [SelectChoice(0, _("None: open a new repair"))] + [
-        SelectChoice(r.id, f"#{r.id} {r.category.replace('_', ' ')} — {r.location}")
-        for r in services.unlinked_citizen_reports()
+        _repair_choice(r) for r in services.unlinked_citizen_reports()
     ]
     return form
 
@@ -434,8 +456,7 @@ def staff_photo(repair_id: int):
 def _schedule_form() -> forms.ScheduleForm:
     form = forms.ScheduleForm()
     form.repair.choices = [
-        SelectChoice(r.id, f"#{r.id} {r.category.replace('_', ' ')} — {r.location}")
-        for r in services.repairs(("reported", "acknowledged"))
+        _repair_choice(r) for r in services.repairs(("reported", "acknowledged"))
     ]
     form.crew.choices = [
         SelectChoice(c.id, c.name)

@@ -7,20 +7,36 @@ answer 404 to anyone not on that patient's care team, staff or not.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from dcx.extensions import db
-from dcx.health import forms, services
+from dcx.health import forms, labels, services
 from dcx.health.learning import MODULES
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
 
 bp = Blueprint("health", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("health_label")
+def _health_label(value: str | None, kind: str) -> str:
+    """``{{ a.intensity|health_label("intensity") }}``: a stored key in the visitor's language.
+
+    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
+    prefix; unlike a context variable it also reaches macros imported without context.
+    """
+    return labels.label(kind, value)
+
+
+def _day(moment: date | datetime) -> str:
+    """A chart's day label in the visitor's language ("3 mar"), not strftime's English."""
+    return format_date(moment, "d MMM")
 
 
 @bp.context_processor
@@ -81,7 +97,7 @@ def _trend_chart(uid: int, measure: str, title: str):
         rows = services.recent_observations(uid, "bp", 30)
         if not rows:
             return None
-        labels = [o.observed_at.strftime("%d %b") for o in rows]
+        days = [_day(o.observed_at) for o in rows]
         series = {
             _("Systolic"): [o.value for o in rows],
             _("Diastolic"): [o.value2 for o in rows],
@@ -98,16 +114,16 @@ def _trend_chart(uid: int, measure: str, title: str):
                 ] = goal.target
         if not guides:
             guides = {_("Healthy upper limit 120"): 120.0}
-        return charts.line_chart(title, labels, series, guides=guides)
+        return charts.line_chart(title, days, series, guides=guides)
     if not values:
         return None
-    labels = [at.strftime("%d %b") for at, _v in values]
+    days = [_day(at) for at, _v in values]
     guides = {
         _("Goal %(t)s", t=goal.target): goal.target
         for goal in services.goals_of(uid, ("active", "proposed"))
         if goal.measure == measure
     }
-    return charts.line_chart(title, labels, {title: [v for _a, v in values]}, guides=guides)
+    return charts.line_chart(title, days, {title: [v for _a, v in values]}, guides=guides)
 
 
 @bp.route("/vitals", methods=["GET", "POST"])
@@ -226,7 +242,7 @@ def exercise():
     weeks = [today - timedelta(days=7 * w) for w in range(3, -1, -1)]
     chart = charts.bar_chart(
         _("Active minutes per week"),
-        [d.strftime("%d %b") for d in weeks],
+        [_day(d) for d in weeks],
         {_("Minutes"): [services.weekly_minutes(uid, d) for d in weeks]},
     )
     return render_template(
@@ -292,7 +308,7 @@ def goals():
         if view.values:
             chart_for[view.goal.id] = charts.line_chart(
                 str(view.measure.label),
-                [at.strftime("%d %b") for at, _v in view.values],
+                [_day(at) for at, _v in view.values],
                 {str(view.measure.label): [v for _a, v in view.values]},
                 guides={
                     _("Target %(t)s", t=services.format_value(view.goal.target)): view.goal.target

@@ -1,0 +1,32 @@
+"""Automotive's stored keys in the visitor's language.
+
+A recall's coverage of one car keeps its step as a key (``notified``, ``booked``,
+``remedied``) that the workflow tests; pages show it through :func:`label`, which falls back
+to the key itself for a value it does not know.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+# One label per models.COVERAGE_STATUSES (tests/automotive/test_labels.py keeps them in step).
+COVERAGE_LABELS: dict[str, Any] = {
+    "notified": _l("Open"),
+    "booked": _l("Repair booked"),
+    "remedied": _l("Remedied"),
+}
+
+LABELS: dict[str, dict[str, Any]] = {"coverage": COVERAGE_LABELS}
+
+
+def label(kind: str, value: str | None) -> str:
+    """The label of a stored ``value`` of ``kind`` (``coverage``) in the current locale.
+
+    An unknown kind or value comes back as it is, so nothing stored is ever hidden.
+    """
+    if not value:
+        return ""
+    text = LABELS.get(kind, {}).get(value)
+    return value if text is None else str(text)

@@ -1,0 +1,33 @@
+"""Education's stored keys in the visitor's language.
+
+Topic mastery is worked out as a level key (``mastered``, ``proficient``, ``familiar``,
+``attempted``) that the suggestions test against; pages show it through :func:`label`, which
+falls back to the key itself for a value it does not know.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+# One label per level of services.MASTERY_LEVELS (tests/education/test_labels.py checks).
+LEVEL_LABELS: dict[str, Any] = {
+    "mastered": _l("Mastered"),
+    "proficient": _l("Proficient"),
+    "familiar": _l("Familiar"),
+    "attempted": _l("Attempted"),
+}
+
+LABELS: dict[str, dict[str, Any]] = {"level": LEVEL_LABELS}
+
+
+def label(kind: str, value: str | None) -> str:
+    """The label of a stored ``value`` of ``kind`` (``level``) in the current locale.
+
+    An unknown kind or value comes back as it is, so nothing stored is ever hidden.
+    """
+    if not value:
+        return ""
+    text = LABELS.get(kind, {}).get(value)
+    return value if text is None else str(text)
