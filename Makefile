@@ -30,10 +30,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-translations: $(STAMP)  ## extract, merge and compile the catalogues
+translations: $(STAMP)  ## extract, merge and compile the catalogues (the site's and the default showcase's texts)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o dcx/translations/messages.pot .
 	$(BIN)/pybabel update -i dcx/translations/messages.pot -d dcx/translations
 	$(BIN)/pybabel compile -d dcx/translations
+	$(BIN)/flask dcx showcase-texts default
 
 bench: install  ## print the benchmarks' figures
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -74,6 +74,11 @@ def _select_locale() -> str:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
+    # A showcase seeded in Spanish or Romanian speaks it to every visitor who has not chosen.
+    provider = current_app.extensions.get("dcx_default_language")
+    seeded = provider() if provider is not None else None
+    if seeded in languages and seeded != "en":
+        return seeded
     return request.accept_languages.best_match(languages) or "en"
 
 

@@ -14,28 +14,35 @@ from dcx.extensions import db
 
 dcx_group = AppGroup("dcx", help="Run, seed and present the DCX Showcase.")
 
+language_option = click.option(
+    "--language",
+    type=click.Choice(["en", "es", "ro"]),
+    default=None,
+    help="Seed the showcase's texts in this language (default: the file's, else English).",
+)
+
 
 def upgrade_database() -> None:
     """Bring the database to the newest schema (every branch head)."""
     upgrade(revision="heads")
 
 
-def _check_showcase(showcase: str) -> None:
+def _check_showcase(showcase: str, language: str | None = None) -> None:
     """Read the showcase files before touching the database; one clear line if malformed."""
     from dcx.platform.showcase.loader import ShowcaseError, read_showcase
 
     try:
-        read_showcase(showcase)
+        read_showcase(showcase, language=language)
     except ShowcaseError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-def _seed(showcase: str) -> None:
+def _seed(showcase: str, language: str | None = None) -> None:
     from dcx.platform.showcase.loader import ShowcaseError, seed_showcase
     from dcx.verticals import registry
 
     try:
-        seed_showcase(registry(), showcase)
+        seed_showcase(registry(), showcase, language=language)
     except (ShowcaseError, KeyError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -51,11 +58,14 @@ def _seed(showcase: str) -> None:
     help="Also add N synthetic customers, each given a history by every vertical.",
 )
 @click.option("--seed", "seed_value", default=2026, show_default=True, help="Same seed, same rows.")
-def seed_command(showcase: str, scale: int, seed_value: int) -> None:
+@language_option
+def seed_command(showcase: str, scale: int, seed_value: int, language: str | None) -> None:
     """Create the schema if needed and load a showcase (seeding twice changes nothing)."""
-    _check_showcase(showcase)
+    _check_showcase(showcase, language)
     upgrade_database()
-    _seed(showcase)
+    from dcx.platform.showcase.loader import loaded_language
+
+    _seed(showcase, language or loaded_language())
     click.echo(f"Seeded showcase {showcase!r}.")
     if scale:
         from dcx.platform.showcase.loader import scale_showcase
@@ -69,17 +79,39 @@ def seed_command(showcase: str, scale: int, seed_value: int) -> None:
 @dcx_group.command("reset")
 @click.option("--showcase", default="default", show_default=True, help="Folder in seeds/ to load.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def reset_command(showcase: str, yes: bool) -> None:
+@language_option
+def reset_command(showcase: str, yes: bool, language: str | None) -> None:
     """Delete every row and seed the showcase again, for the next meeting."""
     from dcx.platform.showcase.loader import wipe
 
     if not yes:
         click.confirm("This deletes every row in the database. Go on?", abort=True)
-    _check_showcase(showcase)
+    _check_showcase(showcase, language)
     upgrade_database()
+    from dcx.platform.showcase.loader import loaded_language
+
+    language = language or loaded_language()  # a reset keeps the language unless told
     wipe()
-    _seed(showcase)
+    _seed(showcase, language)
     click.echo(f"Reset to showcase {showcase!r}.")
+
+
+@dcx_group.command("showcase-texts")
+@click.argument("showcase", default="default")
+def showcase_texts_command(showcase: str) -> None:
+    """Collect a showcase's ``!t`` texts into translations/showcase.pot and merge them into
+    each language's .po file, for translators; prints what is still untranslated."""
+    from dcx.platform.showcase.loader import ShowcaseError, read_showcase, showcase_folder
+    from dcx.platform.showcase.texts import update_catalogues
+
+    try:
+        read_showcase(showcase)
+    except ShowcaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    others = [code for code in current_app.config["LANGUAGES"] if code != "en"]
+    missing = update_catalogues(showcase_folder(showcase), others)
+    for code, count in missing.items():
+        click.echo(f"{showcase}/translations/{code}.po: {count} texts to translate")
 
 
 @dcx_group.command("create-user")
@@ -104,11 +136,20 @@ def create_user_command(email: str, name: str, role: str, department: str, passw
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--showcase", default="default", show_default=True)
-def demo_command(host: str, port: int, showcase: str) -> None:
-    """Seed the showcase and serve it on this laptop, with the scheduler beside the web server."""
-    _check_showcase(showcase)
+@language_option
+def demo_command(host: str, port: int, showcase: str, language: str | None) -> None:
+    """Seed the showcase and serve it on this laptop, with the scheduler beside the web server.
+
+    It keeps the language the database was seeded in; ``--language`` in another one resets it.
+    """
+    _check_showcase(showcase, language)
     upgrade_database()
-    _seed(showcase)
+    from dcx.platform.showcase.loader import loaded_language, wipe
+
+    loaded = loaded_language()
+    if language is not None and loaded not in (None, language):
+        wipe()
+    _seed(showcase, language or loaded)
     starter = current_app.extensions.get("dcx_demo_starters", [])
     for start in starter:
         start(current_app._get_current_object())

@@ -182,15 +182,18 @@ def registry() -> VerticalRegistry:
 class SeedContext:
     """What a vertical's seed hook receives: its part of the showcase file and the personas.
 
-    ``data`` is the vertical's own mapping (``seeds/<showcase>/<key>.yaml``); ``users`` maps
-    persona keys to accounts already created by the platform; ``random`` is seeded, so the
-    same showcase seeds the same rows.
+    ``data`` is the vertical's own mapping (``seeds/<showcase>/<key>.yaml``), its ``!t`` texts
+    already in the showcase's ``language``; ``users`` maps persona keys to accounts already
+    created by the platform; ``random`` is seeded, so the same showcase seeds the same rows.
+    The hook runs with ``language`` as the locale, so a text it marks with ``lazy_gettext``
+    and turns into ``str`` comes out in that language too.
     """
 
     showcase: str
     data: Mapping[str, Any]
     users: Mapping[str, Any]
     random: Any
+    language: str = "en"
 
     def user(self, persona: str):
         """The account of a persona named in the showcase file; KeyError names it."""

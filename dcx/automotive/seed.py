@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from dcx.automotive import codes as dtc
@@ -193,7 +195,14 @@ def _bill(ctx: SeedContext, spec: dict[str, Any], vehicle: Vehicle | None) -> No
 
 SCALE_HISTORY_DAYS = 60
 SCALE_CODES = ("P0171", "P0300", "P0420", "P0442", "P0128", "P0562")
-SCALE_COLOURS = ("Black", "White", "Silver", "Graphite", "Racing red", "Ocean blue")
+SCALE_COLOURS = (
+    _l("Black"),
+    _l("White"),
+    _l("Silver"),
+    _l("Graphite"),
+    _l("Racing red"),
+    _l("Ocean blue"),
+)
 SCALE_LENDER = "DCX Motor Finance"
 
 
@@ -243,7 +252,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                 model=model,
                 year=min(today.year, base_year + rng.randint(-2, 1)),
                 plate=f"SC-{customer.id:05d}-{index + 1}",
-                colour=rng.choice(SCALE_COLOURS),
+                colour=str(rng.choice(SCALE_COLOURS)),
                 fuel_type=fuel,
                 last_service_on=today - timedelta(days=service_days_ago),
                 last_service_km=max(0, end_km - int(daily * service_days_ago)),
@@ -297,7 +306,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                 "loan_id": None,
                 "reference": f"SC-SVC-{vehicle.vin}",
                 "kind": "service",
-                "title": "Service invoice: annual inspection and oil change",
+                "title": gettext("Service invoice: annual inspection and oil change"),
                 "amount_minor": rng.randint(180, 460) * 100 + rng.choice((0, 50, 90)),
                 "currency": "EUR",
                 "due_on": vehicle.last_service_on,
@@ -424,7 +433,9 @@ def _scale_appointments(
                 vehicle_id=vehicle.id,
                 dealer=dealer,
                 starts_at=starts_at,
-                reason=f"Trouble code {code}: {dtc.explain(code).title}",
+                reason=gettext(
+                    "Trouble code %(code)s: %(title)s", code=code, title=dtc.explain(code).title
+                ),
                 code=code,
             )
         )

@@ -11,6 +11,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.banking import services
@@ -74,7 +76,7 @@ def history_rows(account, spec: dict[str, Any], today: date, rng) -> list[dict[s
             first,
             int(spec["opening_balance"]),
             {
-                "merchant": "Opening balance",
+                "merchant": gettext("Opening balance"),
                 "category": services.TRANSFERS,
                 "subcategory": "Internal",
             },
@@ -172,7 +174,12 @@ def seed(ctx: SeedContext) -> None:
         user = ctx.user(spec["persona"])
         first = services.add_months(services.month_start(today), -int(spec["months"]))
         current = _account(
-            user.id, spec["current_account"], today, first, kind="current", name="Everyday account"
+            user.id,
+            spec["current_account"],
+            today,
+            first,
+            kind="current",
+            name=gettext("Everyday account"),
         )
         rows = history_rows(current, spec, today, ctx.random)
         savings = None
@@ -193,7 +200,7 @@ def seed(ctx: SeedContext) -> None:
             )
             saved = sum(int(g["saved"]) for g in spec.get("goals", []))
             item = {
-                "merchant": "Savings from Everyday account",
+                "merchant": gettext("Savings from Everyday account"),
                 "category": services.TRANSFERS,
                 "subcategory": "Savings",
             }
@@ -208,12 +215,12 @@ def seed(ctx: SeedContext) -> None:
 # --- synthetic customers (`flask dcx seed --scale N`) -----------------------------------
 
 SCALE_GOALS = (
-    ("Emergency fund", 300_000, 900_000),
-    ("Summer holiday", 120_000, 350_000),
-    ("New bike", 60_000, 180_000),
-    ("Wedding", 800_000, 1_500_000),
-    ("House deposit", 1_500_000, 3_000_000),
-    ("New phone", 50_000, 120_000),
+    (_l("Emergency fund"), 300_000, 900_000),
+    (_l("Summer holiday"), 120_000, 350_000),
+    (_l("New bike"), 60_000, 180_000),
+    (_l("Wedding"), 800_000, 1_500_000),
+    (_l("House deposit"), 1_500_000, 3_000_000),
+    (_l("New phone"), 50_000, 120_000),
 )
 
 
@@ -302,7 +309,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
             started_ago = ctx.random.randint(1, spec["months"])
             goals.append(
                 {
-                    "name": name,
+                    "name": str(name),
                     "target": target,
                     # never more than the current account could have spared
                     "saved": min(
@@ -321,7 +328,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
         current = BankingAccount(
             user_id=user.id,
             kind="current",
-            name="Everyday account",
+            name=gettext("Everyday account"),
             number=f"DCXS{user.id:010d}",
             currency=services.CURRENCY,
             opened_on=first,
@@ -350,7 +357,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
     goal_rows: list[BankingGoal] = []
     bills: list[BankingBill] = []
     transfer = {
-        "merchant": "Savings from Everyday account",
+        "merchant": gettext("Savings from Everyday account"),
         "category": services.TRANSFERS,
         "subcategory": "Savings",
     }

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import format_datetime, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.government import services
+from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentAreaFollow,
     GovernmentCrew,
@@ -113,30 +116,36 @@ def load(ctx: SeedContext) -> None:
 # What citizens report, and how they say it (the synthetic customers' reports vary over these).
 SCALE_REPORTS = {
     "streetlight": (
-        "The streetlight is out; the pavement is pitch dark at night.",
-        "The lamp flickers on and off all evening.",
-        "The streetlight stays on all day.",
+        _l("The streetlight is out; the pavement is pitch dark at night."),
+        _l("The lamp flickers on and off all evening."),
+        _l("The streetlight stays on all day."),
     ),
     "pothole": (
-        "A deep pothole in the road; cars swerve around it.",
-        "A pothole in the cycle lane, full of water after rain.",
-        "The road surface has broken up into several holes.",
+        _l("A deep pothole in the road; cars swerve around it."),
+        _l("A pothole in the cycle lane, full of water after rain."),
+        _l("The road surface has broken up into several holes."),
     ),
     "traffic_signal": (
-        "The pedestrian light never turns green.",
-        "The traffic light is stuck on red in one direction.",
+        _l("The pedestrian light never turns green."),
+        _l("The traffic light is stuck on red in one direction."),
     ),
     "sign": (
-        "The stop sign is bent over and hard to see.",
-        "A speed limit sign is missing; only the post is left.",
+        _l("The stop sign is bent over and hard to see."),
+        _l("A speed limit sign is missing; only the post is left."),
     ),
     "pavement": (
-        "Loose paving stones; an older neighbour tripped here.",
-        "The kerb is broken where prams cross.",
+        _l("Loose paving stones; an older neighbour tripped here."),
+        _l("The kerb is broken where prams cross."),
     ),
-    "other": ("A bench is broken and has sharp edges.", "Graffiti covers the bus shelter."),
+    "other": (_l("A bench is broken and has sharp edges."), _l("Graffiti covers the bus shelter.")),
 }
-SCALE_PLACES = ("outside number {n}", "at the corner", "by the bus stop", "near number {n}", "")
+SCALE_PLACES = (
+    _l("outside number {n}"),
+    _l("at the corner"),
+    _l("by the bus stop"),
+    _l("near number {n}"),
+    "",
+)
 # Where a citizen's report ends up: (status, weight). ``fixed`` ones were fixed under 14 days
 # ago (the close job has not closed them yet); ``closed`` ones were fixed and then closed.
 SCALE_OUTCOMES = (
@@ -208,15 +217,20 @@ def scale(ctx: SeedContext, customers: list) -> None:
                 )
         if repair.fixed_at is not None:
             district = services.district_of(repair.x, repair.y)
-            what = repair.category.replace("_", " ")
+            what = str(CATEGORY_LABELS.get(repair.category, repair.category)).lower()
             updates.append(
                 GovernmentPublicUpdate(
                     repair_id=repair.id,
-                    title=f"Fixed: {what} at {repair.location}"[:200],
-                    body=(
-                        f"The {what} reported at {repair.location} "
-                        f"({services.DISTRICTS[district]}) was repaired on "
-                        f"{repair.fixed_at:%d %b %Y at %H:%M} UTC. Thank you for your patience."
+                    title=gettext("Fixed: %(what)s at %(place)s", what=what, place=repair.location)[
+                        :200
+                    ],
+                    body=gettext(
+                        "The %(what)s reported at %(place)s (%(district)s) was repaired on "
+                        "%(when)s UTC. Thank you for your patience.",
+                        what=what,
+                        place=repair.location,
+                        district=services.DISTRICTS[district],
+                        when=format_datetime(repair.fixed_at, "d MMM y, HH:mm", rebase=False),
                     ),
                     district=district,
                     published_at=repair.fixed_at,
@@ -230,7 +244,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
 def _scale_repair(rnd, now, reporter_id: int, street, statuses, weights) -> GovernmentRepair:
     """One citizen report with the status events that brought it to its outcome."""
     category = rnd.choice(list(SCALE_REPORTS))
-    place = rnd.choice(SCALE_PLACES).format(n=rnd.randint(1, 120))
+    place = str(rnd.choice(SCALE_PLACES)).format(n=rnd.randint(1, 120))
     outcome = rnd.choices(statuses, weights)[0]
     if outcome == "fixed":
         created = now - timedelta(days=rnd.randint(4, 12), hours=rnd.randint(0, 23))
@@ -271,7 +285,7 @@ def _scale_repair(rnd, now, reporter_id: int, street, statuses, weights) -> Gove
     return GovernmentRepair(
         category=category,
         location=(f"{street.name} — {place}" if place else street.name)[:160],
-        description=rnd.choice(SCALE_REPORTS[category]),
+        description=str(rnd.choice(SCALE_REPORTS[category])),
         x=street.x1 + (street.x2 - street.x1) * rnd.random(),
         y=street.y1 + (street.y2 - street.y1) * rnd.random(),
         status=outcome,

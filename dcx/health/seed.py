@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from dcx.extensions import db
@@ -229,18 +230,18 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
 
 
 _BP_MEDICINES = (
-    ("Lisinopril", "10 mg tablet", "08:00"),
-    ("Amlodipine", "5 mg tablet", "08:00"),
-    ("Losartan", "50 mg tablet", "08:00,20:00"),
+    ("Lisinopril", _l("10 mg tablet"), "08:00"),
+    ("Amlodipine", _l("5 mg tablet"), "08:00"),
+    ("Losartan", _l("50 mg tablet"), "08:00,20:00"),
 )
-_GLUCOSE_MEDICINES = (("Metformin", "500 mg tablet", "08:00,20:00"),)
+_GLUCOSE_MEDICINES = (("Metformin", _l("500 mg tablet"), "08:00,20:00"),)
 _ACTIVITIES = (
-    ("Brisk walk", "moderate"),
-    ("Cycling", "moderate"),
-    ("Swimming", "moderate"),
-    ("Yoga", "light"),
-    ("Jogging", "vigorous"),
-    ("Stairs", "vigorous"),
+    (_l("Brisk walk"), "moderate"),
+    (_l("Cycling"), "moderate"),
+    (_l("Swimming"), "moderate"),
+    (_l("Yoga"), "light"),
+    (_l("Jogging"), "vigorous"),
+    (_l("Stairs"), "vigorous"),
 )
 
 
@@ -312,7 +313,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
             patient_id=patient.id,
             clinician_id=clinician.id,
             occurred_at=datetime.combine(plan["first_day"], time(rnd.randint(9, 16)), tzinfo=UTC),
-            notes=_VISIT_NOTES[plan["condition"]],
+            notes=str(_VISIT_NOTES[plan["condition"]]),
             next_visit_on=today + timedelta(days=rnd.choice((30, 42, 60, 90, 120))),
         )
     db.session.add_all(p["visit"] for p in plans)
@@ -353,9 +354,11 @@ def scale(ctx: SeedContext, customers: list) -> None:
 
 
 _VISIT_NOTES = {
-    "bp": "First visit. Agreed to lower blood pressure with medication, less salt and daily walks.",
-    "glucose": "Glucose above target. Started metformin; agreed on meal swaps and walks.",
-    "fitness": "Check-up. Numbers fine; agreed to move more and keep an eye on weight.",
+    "bp": _l(
+        "First visit. Agreed to lower blood pressure with medication, less salt and daily walks."
+    ),
+    "glucose": _l("Glucose above target. Started metformin; agreed on meal swaps and walks."),
+    "fitness": _l("Check-up. Numbers fine; agreed to move more and keep an eye on weight."),
 }
 
 
@@ -424,7 +427,7 @@ def _scale_plan(rnd, today, plan, goals, meds, modules, observations, exercises)
                 prescribed_by=plan["clinician"].id,
                 visit_id=visit.id,
                 name=name,
-                dose=dose,
+                dose=str(dose),
                 times=times,
                 start_on=first_day,
                 review_on=today + timedelta(days=rnd.choice((30, 60, 90))),
@@ -508,7 +511,7 @@ def _scale_plan(rnd, today, plan, goals, meds, modules, observations, exercises)
             {
                 "patient_id": patient_id,
                 "performed_on": first_day + timedelta(days=i),
-                "activity": activity,
+                "activity": str(activity),
                 "minutes": rnd.choice((20, 25, 30, 40, 45, 60)),
                 "intensity": intensity,
             }

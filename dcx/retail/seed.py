@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.database import insert_ignoring_duplicates
@@ -43,26 +45,26 @@ from dcx.retail.services import isbn13_check_digit, wrap_list
 from dcx.verticals import SeedContext
 
 REVIEW_TITLES = {
-    10: ["Couldn't put it down", "A new favourite", "Perfect"],
-    9: ["Wonderful", "So good"],
-    8: ["Really enjoyed it", "Warmly recommended"],
-    7: ["Good read", "Solid"],
-    6: ["Worth it", "Pleasant"],
-    5: ["Mixed feelings", "Fine"],
-    4: ["Slow going"],
-    3: ["Not for me"],
+    10: [_l("Couldn't put it down"), _l("A new favourite"), _l("Perfect")],
+    9: [_l("Wonderful"), _l("So good")],
+    8: [_l("Really enjoyed it"), _l("Warmly recommended")],
+    7: [_l("Good read"), _l("Solid")],
+    6: [_l("Worth it"), _l("Pleasant")],
+    5: [_l("Mixed feelings"), _l("Fine")],
+    4: [_l("Slow going")],
+    3: [_l("Not for me")],
 }
 LOW_BODIES = [
-    "I wanted to love it, but it never caught me.",
-    "Beautiful cover, slow story.",
-    "Gave up halfway; maybe another time.",
+    _l("I wanted to love it, but it never caught me."),
+    _l("Beautiful cover, slow story."),
+    _l("Gave up halfway; maybe another time."),
 ]
 REVIEW_BODIES = [
-    "Read it in two evenings on the sofa.",
-    "The middle drags a little but the ending makes up for it.",
-    "Bought it at the café table and do not regret it.",
-    "Lovely writing; I kept underlining sentences.",
-    "Our book club argued about it for an hour.",
+    _l("Read it in two evenings on the sofa."),
+    _l("The middle drags a little but the ending makes up for it."),
+    _l("Bought it at the café table and do not regret it."),
+    _l("Lovely writing; I kept underlining sentences."),
+    _l("Our book club argued about it for an hour."),
 ]
 
 
@@ -112,8 +114,12 @@ def _plan_books(data: dict[str, Any], rng) -> tuple[list[dict], dict[str, list[i
                 "title": title,
                 "authors": wrap_list([author]),
                 "subjects": wrap_list(dict.fromkeys([subject, *extra])),
-                "description": f"A {subject.lower()} title by {author}: {title.lower()}, "
-                "chosen by our booksellers.",
+                "description": gettext(
+                    "A %(subject)s title by %(author)s: %(title)s, chosen by our booksellers.",
+                    subject=subject.lower(),
+                    author=author,
+                    title=title.lower(),
+                ),
                 "price_minor": rng.randrange(899, 2999, 50),
                 "currency": data["store"]["currency"],
                 "stock": rng.choice([0, 2, 3, 4, 5, 6, 8, 12]),
@@ -226,8 +232,8 @@ def seed(ctx: SeedContext) -> None:
                 half = rng.choices([10, 9, 8, 7, 6, 5, 4, 3], weights=[5, 6, 8, 6, 4, 2, 1, 1])[0]
                 review_plans[(uid, b)] = (
                     half,
-                    rng.choice(REVIEW_TITLES[half]),
-                    rng.choice(REVIEW_BODIES if half >= 6 else LOW_BODIES),
+                    str(rng.choice(REVIEW_TITLES[half])),
+                    str(rng.choice(REVIEW_BODIES if half >= 6 else LOW_BODIES)),
                     when,
                 )
     have = {tuple(r) for r in db.session.execute(select(Review.user_id, Review.book_id))}
@@ -403,7 +409,9 @@ def _seed_cafe_and_reports(rng, readers, pools, subjects, now) -> None:
         ).first()
     ):
         db.session.add(
-            ContentReport(user_id=reporter, review_id=review.id, reason="Spoils the ending.")
+            ContentReport(
+                user_id=reporter, review_id=review.id, reason=gettext("Spoils the ending.")
+            )
         )
 
 
@@ -488,8 +496,8 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
                         user_id=customer.id,
                         book_id=book_id,
                         half_stars=half,
-                        title=rng.choice(REVIEW_TITLES[half]),
-                        body=rng.choice(REVIEW_BODIES if half >= 6 else LOW_BODIES),
+                        title=str(rng.choice(REVIEW_TITLES[half])),
+                        body=str(rng.choice(REVIEW_BODIES if half >= 6 else LOW_BODIES)),
                         created_at=stamp,
                         updated_at=stamp,
                     )

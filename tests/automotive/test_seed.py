@@ -2,7 +2,6 @@
 
 import random
 
-import yaml
 from sqlalchemy import func, select
 
 from dcx.automotive import seed, services
@@ -10,6 +9,7 @@ from dcx.automotive.models import Bill, Loan, Reading, Recall, RecallCoverage, T
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
+from dcx.platform.showcase import texts
 from dcx.platform.showcase.loader import SEEDS_DIR, seed_personas
 from dcx.verticals import SeedContext
 
@@ -18,8 +18,8 @@ MODELS = (Vehicle, Reading, TroubleCode, Recall, RecallCoverage, Loan, Bill, Mes
 
 def _seed_once(app):
     # Read only our file and the personas: other verticals' files are not this test's business.
-    main = yaml.safe_load((SEEDS_DIR / "default" / "showcase.yaml").read_text())
-    data = yaml.safe_load((SEEDS_DIR / "default" / "automotive.yaml").read_text())
+    main = texts.read(SEEDS_DIR / "default" / "showcase.yaml")
+    data = texts.read(SEEDS_DIR / "default" / "automotive.yaml")
     users = seed_personas(main["personas"])
     ctx = SeedContext("default", data, users, random.Random("2026:automotive"))
     seed.load(ctx)

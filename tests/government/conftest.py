@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from dcx.extensions import db
 from dcx.government import seed, services
 from dcx.government.models import GovernmentCrew, GovernmentSegment, GovernmentSensor
+from dcx.platform.showcase import texts
 from dcx.verticals import SeedContext
 from tests.conftest import AuthActions, make_user
 
@@ -21,7 +21,7 @@ SEED_FILE = Path(__file__).resolve().parents[2] / "seeds" / "default" / "governm
 
 def city_data(**overrides: Any) -> dict:
     """The default showcase's government data, without generated history or extra staff."""
-    data = yaml.safe_load(SEED_FILE.read_text())
+    data = texts.read(SEED_FILE)
     data.update({"staff": [], "history_hours": 0, "citizen_reports": []})
     data.update(overrides)
     return data

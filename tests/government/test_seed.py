@@ -22,6 +22,7 @@ from dcx.government.models import (
     GovernmentTravelTime,
 )
 from dcx.platform.accounts.models import User
+from dcx.platform.showcase import texts
 from dcx.verticals import SeedContext
 from tests.conftest import make_user
 from tests.government.conftest import city_data
@@ -45,11 +46,9 @@ def _counts():
 
 
 def test_seeding_twice_changes_nothing(app):
-    import yaml
-
     from tests.government.conftest import SEED_FILE
 
-    data = yaml.safe_load(SEED_FILE.read_text())
+    data = texts.read(SEED_FILE)
     data["history_hours"] = 2
     users = {
         "city_officer": make_user(

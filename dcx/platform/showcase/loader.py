@@ -3,6 +3,11 @@
 A showcase is a folder ``seeds/<name>/`` with ``showcase.yaml`` (brand and personas) and one
 ``<vertical>.yaml`` per vertical. Seeding is idempotent: personas are found by email and each
 vertical's seed gets-or-creates on natural keys, so seeding twice changes nothing.
+
+A showcase is seeded in one language (English unless the file or the caller says otherwise):
+its ``!t`` texts are translated as the files are read (:mod:`.texts`), the vertical hooks run
+with that locale forced (so texts they mark in code come out in it too), the personas speak
+it, and it becomes the site's default language.
 """
 
 from __future__ import annotations
@@ -15,14 +20,24 @@ from typing import Any
 
 import yaml
 from flask import current_app, g, has_app_context
+from flask_babel import force_locale
 from sqlalchemy import delete, select
 
 from dcx.extensions import db
 from dcx.platform.accounts import services as accounts
 from dcx.platform.accounts.models import ROLES, User
+from dcx.platform.showcase import texts
 from dcx.verticals import SeedContext, VerticalRegistry
 
 SEEDS_DIR = Path(__file__).resolve().parents[3] / "seeds"
+DEFAULT_LANGUAGES = ("en", "es", "ro")
+
+
+def languages() -> tuple[str, ...]:
+    """The languages a showcase can be seeded in: the site's languages."""
+    if has_app_context():
+        return tuple(current_app.config.get("LANGUAGES", DEFAULT_LANGUAGES))
+    return DEFAULT_LANGUAGES
 
 
 class ShowcaseError(ValueError):
@@ -31,7 +46,7 @@ class ShowcaseError(ValueError):
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = texts.load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
@@ -43,8 +58,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def read_showcase(name: str, seeds_dir: Path | None = None) -> dict[str, Any]:
-    """Read and check ``seeds/<name>/``; raise ShowcaseError naming the file and field."""
+def showcase_folder(name: str, seeds_dir: Path | None = None) -> Path:
+    """The folder of the showcase ``name`` (``DCX_SEEDS_DIR``, else the project's seeds/)."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,60}", name or ""):
         raise ShowcaseError(f"{name!r}: a showcase name is letters, digits, - and _")
     if seeds_dir is None:
@@ -53,7 +68,20 @@ def read_showcase(name: str, seeds_dir: Path | None = None) -> dict[str, Any]:
             if has_app_context()
             else SEEDS_DIR
         )
-    folder = seeds_dir / name
+    return seeds_dir / name
+
+
+def read_showcase(
+    name: str, seeds_dir: Path | None = None, language: str | None = None
+) -> dict[str, Any]:
+    """Read and check ``seeds/<name>/``; raise ShowcaseError naming the file and field.
+
+    The texts come out in ``language`` (else the file's ``language:``, else English), from the
+    folder's ``translations/<language>.po`` and, for a showcase that extends another, the
+    base's; a text with no translation stays as written.
+    """
+    folder = showcase_folder(name, seeds_dir)
+    seeds_dir = folder.parent
     main = folder / "showcase.yaml"
     if not main.is_file():
         raise ShowcaseError(f"{main}: no such showcase file")
@@ -85,28 +113,40 @@ def read_showcase(name: str, seeds_dir: Path | None = None) -> dict[str, Any]:
     keys = [p["key"] for p in personas]
     if len(set(keys)) != len(keys):
         raise ShowcaseError(f"{main}: field 'personas' has a key twice")
+    allowed = languages()
+    if data.get("language", "en") not in allowed:
+        raise ShowcaseError(f"{main}: field 'language' must be one of {', '.join(allowed)}")
+    language = language or data.get("language") or "en"
+    if language not in allowed:
+        raise ShowcaseError(f"{name}: language {language!r} must be one of {', '.join(allowed)}")
     verticals: dict[str, Any] = {}
+    catalogue: dict[str, str] = {}
     base = data.get("extends")
     if base is not None:
         # A branded copy may keep the base showcase's industry data and change only the
         # brand and the people: its persona keys must then match the base's.
         if not isinstance(base, str) or base == name:
             raise ShowcaseError(f"{main}: field 'extends' must name another showcase")
-        verticals.update(read_showcase(base, seeds_dir)["verticals"])
+        verticals.update(read_showcase(base, seeds_dir, language)["verticals"])
+        catalogue.update(texts.load_catalogue(seeds_dir / base, language))
+    catalogue.update(texts.load_catalogue(folder, language))
     verticals.update(
         {
-            path.stem: _read_yaml(path)
+            path.stem: texts.translate(_read_yaml(path), catalogue)
             for path in sorted(folder.glob("*.yaml"))
             if path.stem != "showcase"
         }
     )
+    data = texts.translate(data, catalogue)
     data["verticals"] = verticals
     data["name"] = name
+    data["language"] = language
     return data
 
 
-def seed_personas(personas: list[dict[str, Any]]) -> dict[str, User]:
-    """Get or create each persona's account by email."""
+def seed_personas(personas: list[dict[str, Any]], language: str = "en") -> dict[str, User]:
+    """Get or create each persona's account by email; a showcase seeded in another language
+    than English has its personas speak it (English personas follow their browser)."""
     users: dict[str, User] = {}
     for p in personas:
         user = accounts.find_user(p["email"])
@@ -119,8 +159,17 @@ def seed_personas(personas: list[dict[str, Any]]) -> dict[str, User]:
                 department=p.get("department", ""),
                 phone=p.get("phone", ""),
             )
+            user.locale = "" if language == "en" else language
         users[p["key"]] = user
     return users
+
+
+def loaded_language() -> str | None:
+    """The language the database's showcase was seeded in, or None before any seed."""
+    from dcx.platform.showcase.models import ShowcaseState
+
+    state = db.session.get(ShowcaseState, 1)
+    return state.language if state is not None else None
 
 
 def seed_showcase(
@@ -128,27 +177,39 @@ def seed_showcase(
     name: str = "default",
     seed: int = 2026,
     only: Iterable[str] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """Seed personas and every loaded vertical (or those in ``only``) from the showcase ``name``.
+    """Seed personas and every loaded vertical (or those in ``only``) from the showcase ``name``,
+    in ``language`` (else the file's, else English).
 
-    The caller commits.
+    A database already seeded in another language is refused (its rows would mix two
+    languages): reset it instead. The caller commits.
     """
-    data = read_showcase(name)
-    users = seed_personas(data["personas"])
+    data = read_showcase(name, language=language)
+    language = data["language"]
+    existing = loaded_language()
+    if existing is not None and existing != language:
+        raise ShowcaseError(
+            f"{name}: the database holds a showcase in {existing!r}; reset it to seed "
+            f"in {language!r} (flask dcx reset --language {language})"
+        )
+    users = seed_personas(data["personas"], language)
     remember_showcase(data)
     wanted = None if only is None else set(only)
-    for vertical in registry:
-        if vertical.seed is None or (wanted is not None and vertical.key not in wanted):
-            continue
-        vertical.seed(
-            SeedContext(
-                showcase=name,
-                data=data["verticals"].get(vertical.key, {}),
-                users=users,
-                random=random.Random(f"{seed}:{vertical.key}"),
+    with force_locale(language):
+        for vertical in registry:
+            if vertical.seed is None or (wanted is not None and vertical.key not in wanted):
+                continue
+            vertical.seed(
+                SeedContext(
+                    showcase=name,
+                    data=data["verticals"].get(vertical.key, {}),
+                    users=users,
+                    random=random.Random(f"{seed}:{vertical.key}"),
+                    language=language,
+                )
             )
-        )
-        db.session.flush()
+            db.session.flush()
     return data
 
 
@@ -168,10 +229,12 @@ def scale_showcase(
     Accounts are got-or-created by a numbered email, and each vertical's ``scale`` hook
     receives one batch at a time with a random seeded by the batch, so the same ``seed``
     makes the same rows and running it twice adds nothing. ``progress(n)`` is told how many
-    customers each batch handled. Commits per batch; returns how many accounts were new.
+    customers each batch handled. Their texts are in the loaded showcase's language. Commits
+    per batch; returns how many accounts were new.
     """
-    data = read_showcase(name)
-    users = seed_personas(data["personas"])
+    data = read_showcase(name, language=loaded_language())
+    language = data["language"]
+    users = seed_personas(data["personas"], language)
     password_hash = accounts.hash_password(f"synthetic-{seed}-not-for-sign-in")
     created = 0
     for start in range(1, customers + 1, batch):
@@ -185,24 +248,31 @@ def scale_showcase(
         for number, email in zip(numbers, emails, strict=True):
             user = existing.get(email)
             if user is None:
-                user = User(email=email, name=f"Customer {number}", password_hash=password_hash)
+                user = User(
+                    email=email,
+                    name=f"Customer {number}",
+                    password_hash=password_hash,
+                    locale="" if language == "en" else language,
+                )
                 db.session.add(user)
                 created += 1
             group.append(user)
         db.session.flush()
-        for vertical in registry:
-            if vertical.scale is None:
-                continue
-            vertical.scale(
-                SeedContext(
-                    showcase=name,
-                    data=data["verticals"].get(vertical.key, {}),
-                    users=users,
-                    random=random.Random(f"{seed}:{vertical.key}:{start}"),
-                ),
-                group,
-            )
-            db.session.flush()
+        with force_locale(language):
+            for vertical in registry:
+                if vertical.scale is None:
+                    continue
+                vertical.scale(
+                    SeedContext(
+                        showcase=name,
+                        data=data["verticals"].get(vertical.key, {}),
+                        users=users,
+                        random=random.Random(f"{seed}:{vertical.key}:{start}"),
+                        language=language,
+                    ),
+                    group,
+                )
+                db.session.flush()
         db.session.commit()
         if progress is not None:
             progress(len(group))
@@ -217,6 +287,7 @@ def remember_showcase(data: dict[str, Any]) -> None:
     state.name = data["name"]
     state.brand_name = data["brand"]["name"][:120]
     state.brand_colour = data["brand"]["colour"]
+    state.language = data.get("language", "en")
     db.session.add(state)
     db.session.flush()
 

@@ -1,4 +1,4 @@
-"""Which showcase is loaded: its name and brand, read by every page."""
+"""Which showcase is loaded: its name, brand and language, read by every page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dcx.platform import clock
 
 
 class ShowcaseState(db.Model):
-    """The single row naming the loaded showcase and its brand."""
+    """The single row naming the loaded showcase, its brand and the language it was seeded in."""
 
     __tablename__ = "showcase_state"
 
@@ -21,4 +21,5 @@ class ShowcaseState(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     brand_name: Mapped[str] = mapped_column(String(120))
     brand_colour: Mapped[str] = mapped_column(String(16), default="#1f4e79")
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

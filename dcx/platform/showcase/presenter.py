@@ -89,6 +89,12 @@ def persona_user(key: str) -> User | None:
     return None
 
 
+def language() -> str | None:
+    """The language the loaded showcase was seeded in (the site's default), None before a seed."""
+    loaded = state()
+    return loaded.language if loaded is not None else None
+
+
 def brand() -> dict[str, str]:
     """The brand every page shows: the loaded showcase's, else the configured name."""
     loaded = state()

@@ -71,14 +71,18 @@ def run_due():
 @bp.route("/reset", methods=["POST"])
 @presenting.presenter_required
 def reset():
-    """Delete everything and seed the loaded showcase again; the presenter stays signed in."""
+    """Delete everything and seed the loaded showcase again, in the language chosen (else the
+    one it was in); the presenter stays signed in."""
     if request.form.get("confirm") != "yes":
+        abort(400)
+    language = request.form.get("language") or presenting.language() or None
+    if language is not None and language not in current_app.config["LANGUAGES"]:
         abort(400)
     email = presenting.presenter().email
     name = presenting.showcase_name()
     try:
         wipe()
-        seed_showcase(registry(), name)
+        seed_showcase(registry(), name, language=language)
     except (ShowcaseError, KeyError) as exc:
         db.session.rollback()
         flash(str(exc), "danger")
