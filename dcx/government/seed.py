@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.government import services
-from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentAreaFollow,
     GovernmentCrew,
@@ -217,21 +215,14 @@ def scale(ctx: SeedContext, customers: list) -> None:
                 )
         if repair.fixed_at is not None:
             district = services.district_of(repair.x, repair.y)
-            what = str(CATEGORY_LABELS.get(repair.category, repair.category)).lower()
+            title, body = services.fix_notice(
+                repair.category, repair.location, district, repair.fixed_at
+            )
             updates.append(
                 GovernmentPublicUpdate(
                     repair_id=repair.id,
-                    title=gettext("Fixed: %(what)s at %(place)s", what=what, place=repair.location)[
-                        :200
-                    ],
-                    body=gettext(
-                        "The %(what)s reported at %(place)s (%(district)s) was repaired on "
-                        "%(when)s UTC. Thank you for your patience.",
-                        what=what,
-                        place=repair.location,
-                        district=services.DISTRICTS[district],
-                        when=format_datetime(repair.fixed_at, "d MMM y, HH:mm", rebase=False),
-                    ),
+                    title=title,
+                    body=body,
                     district=district,
                     published_at=repair.fixed_at,
                 )

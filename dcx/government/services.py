@@ -16,10 +16,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dcx.extensions import db
+from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     DEPARTMENTS,
     GovernmentAreaFollow,
@@ -1052,18 +1054,29 @@ def deliver_social(post: GovernmentSocialPost, link: str) -> None:
         post.status, post.outcome = "failed", f"{type(exc).__name__}: {exc}"[:300]
 
 
+def fix_notice(category: str, location: str, district: str, at: datetime) -> tuple[str, str]:
+    """The public notice of a fix (title, body), in the current locale: the staff member's
+    when they publish it, the showcase's when it is seeded."""
+    what = str(CATEGORY_LABELS.get(category, category)).lower()
+    title = gettext("Fixed: %(what)s at %(place)s", what=what, place=location)[:200]
+    body = gettext(
+        "The %(what)s reported at %(place)s (%(district)s) was repaired on %(when)s UTC. "
+        "Thank you for your patience.",
+        what=what,
+        place=location,
+        district=DISTRICTS[district],
+        when=format_datetime(at, "d MMM y, HH:mm", rebase=False),
+    )
+    return title, body
+
+
 def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
     """Publish a fixed repair: status page + feed entry, social posts, and the citizens told.
 
     Once per repair: a repair fixed again after a reopen refreshes the same update.
     """
     district = district_of(repair.x, repair.y)
-    title = f"Fixed: {repair.category.replace('_', ' ')} at {repair.location}"[:200]
-    body = (
-        f"The {repair.category.replace('_', ' ')} reported at {repair.location} "
-        f"({DISTRICTS[district]}) was repaired on {clock.now():%d %b %Y at %H:%M} UTC. "
-        "Thank you for your patience."
-    )
+    title, body = fix_notice(repair.category, repair.location, district, clock.now())
     update = db.session.execute(
         select(GovernmentPublicUpdate).where(GovernmentPublicUpdate.repair_id == repair.id)
     ).scalar_one_or_none()

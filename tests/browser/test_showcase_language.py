@@ -1,6 +1,7 @@
-"""A sales team presents in Spanish: reset the showcase in Spanish, click through as the people."""
+"""A sales team presents in Spanish: reset in Spanish, click through as the people, a month passes."""
 
 import pytest
+from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
 from dcx.platform.showcase import texts
@@ -50,3 +51,13 @@ def test_reset_in_spanish_and_every_story_speaks_spanish(
         )
     ).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "es")
+
+    # a month passes: Alex's monthly bank report reaches the phone in Spanish too
+    with live_app.app_context(), force_locale("es"):
+        report = gettext("Your %(month)s savings and spending report", month="|").split("|")
+    assert report[0] != "Your "
+    page.goto(f"{live_server}/banking/")
+    page.locator('button[data-clock="30d"]').click()
+    expect(page.locator(".alert-info")).to_be_visible(timeout=120_000)
+    page.locator("#phone-preview-link").click()
+    expect(page.get_by_text(report[0].strip()).first).to_be_visible()
