@@ -51,8 +51,9 @@ def _languages() -> tuple[str, ...]:
 def recipient_locales(user_ids: Iterable[int]) -> dict[int, str]:
     """Each recipient's language for a message, read in ONE query for all of them.
 
-    A user's ``locale`` when it is one of the configured ``LANGUAGES``; English for "" (follow
-    the browser: a job has none), an unknown code, or an id with no user. Every id asked for
+    A user's ``locale`` when it is one of the configured ``LANGUAGES``; for "" (follow the
+    browser: a job has none) or an unknown code, the site's default language (the one the
+    showcase was seeded in), else English; the same for an id with no user. Every id asked for
     is in the answer, so a bulk job can index it without a check.
     """
     ids = {int(user_id) for user_id in user_ids}
@@ -60,10 +61,17 @@ def recipient_locales(user_ids: Iterable[int]) -> dict[int, str]:
         return {}
     languages = _languages()
     found = dict(db.session.execute(select(User.id, User.locale).where(User.id.in_(ids))).all())
+    fallback = _site_language(languages)
     return {
-        user_id: found[user_id] if found.get(user_id) in languages else FALLBACK_LOCALE
-        for user_id in ids
+        user_id: found[user_id] if found.get(user_id) in languages else fallback for user_id in ids
     }
+
+
+def _site_language(languages: tuple[str, ...]) -> str:
+    """The site's default language (a showcase seeded in Spanish speaks Spanish), else English."""
+    provider = current_app.extensions.get("dcx_default_language") if has_app_context() else None
+    chosen = provider() if provider is not None else None
+    return chosen if chosen in languages else FALLBACK_LOCALE
 
 
 @contextmanager
