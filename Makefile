@@ -32,7 +32,7 @@ format: $(STAMP)
 
 translations: $(STAMP)  ## extract, merge and compile the catalogues (the site's and the default showcase's texts)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o dcx/translations/messages.pot .
-	$(BIN)/pybabel update -i dcx/translations/messages.pot -d dcx/translations
+	$(BIN)/pybabel update -N --ignore-obsolete -i dcx/translations/messages.pot -d dcx/translations
 	$(BIN)/pybabel compile -d dcx/translations
 	$(BIN)/flask dcx showcase-texts default
 

@@ -12,7 +12,7 @@ vertical = Vertical(
     promise=_l(
         "Your car reports its own health: diagnostics, service reminders, recalls, financing and bills in one place."
     ),
-    persona=_l("Alex, who owns two connected cars"),
+    persona=_l("%(alex)s, who owns two connected cars"),
     story=_l(
         "A new car sends its diagnostics to the maker through an API. Its owner follows them on a dashboard with service reminders and recall notices, and manages the car loan and bill payments in the same place. The brand becomes the trusted expert in caring for the car."
     ),
@@ -58,7 +58,7 @@ vertical = Vertical(
         TourStep(
             _l("The car reports in"),
             _l(
-                "Alex's two cars send their readings over the telematics API. The dashboard "
+                "%(alex)s's two cars send their readings over the telematics API. The dashboard "
                 "shows each car's health at a glance: good, needs attention or act now."
             ),
             "automotive.index",
@@ -69,7 +69,7 @@ vertical = Vertical(
             _l("A fault, explained"),
             _l(
                 "The Golf's battery has been fading for weeks and now reports P0562. Instead of "
-                "five cryptic characters, Alex reads what it means, how serious it is and whether "
+                "five cryptic characters, %(alex)s reads what it means, how serious it is and whether "
                 "the car can still be driven, with one click to book a visit."
             ),
             "automotive.index",
@@ -99,7 +99,7 @@ vertical = Vertical(
         TourStep(
             _l("The service advisor's day"),
             _l(
-                "Dana sees every car with an active code, service due or an open recall, and how "
+                "%(service_advisor)s sees every car with an active code, service due or an open recall, and how "
                 "far each recall campaign has got: notified, booked, remedied."
             ),
             "automotive.staff",

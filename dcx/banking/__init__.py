@@ -12,7 +12,7 @@ vertical = Vertical(
     promise=_l(
         "Open a savings account in minutes, set goals, and know what is safe to spend after bills."
     ),
-    persona=_l("Alex, saving for a trip and a new laptop"),
+    persona=_l("%(alex)s, saving for a trip and a new laptop"),
     story=_l(
         "A customer opens a savings account from the app without visiting a branch, sets savings goals with the budgeting tool, and sees what is safe to spend once bills, payments and goals are counted. Every month a message brings the savings progress and a spending report. The bank feels like a friendly advisor."
     ),
@@ -46,7 +46,7 @@ vertical = Vertical(
         TourStep(
             _l("Open a savings account"),
             _l(
-                "Alex opens a savings account in five short steps, starting on the laptop and finishing on the phone. The APY is worked out from the rate and how often interest is paid."
+                "%(alex)s opens a savings account in five short steps, starting on the laptop and finishing on the phone. The APY is worked out from the rate and how often interest is paid."
             ),
             "banking.open_savings",
             "alex",
@@ -55,7 +55,7 @@ vertical = Vertical(
         TourStep(
             _l("Goals that plan themselves"),
             _l(
-                "Each goal says what to put aside this month, and whether Alex is on track or behind. Reaching one is celebrated."
+                "Each goal says what to put aside this month, and whether %(alex)s is on track or behind. Reaching one is celebrated."
             ),
             "banking.goals",
             "alex",

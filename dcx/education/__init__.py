@@ -12,7 +12,7 @@ vertical = Vertical(
     promise=_l(
         "Classes, textbooks and tests in one portal, with help suggested where you struggle."
     ),
-    persona=_l("Maria, a first-year student"),
+    persona=_l("%(maria)s, a first-year student"),
     story=_l(
         "A student signs in to the university portal to reach classes and digital textbooks. Each module ends with a test, and the portal suggests material for the topics the student found hard. Professors are a message or a booked meeting away, on the web or on the phone. The student feels personally supported."
     ),
@@ -54,9 +54,9 @@ vertical = Vertical(
     scale=seed.scale,
     tour=(
         TourStep(
-            _l("Maria's courses"),
+            _l("%(maria)s's courses"),
             _l(
-                "Maria signs in and sees both her courses, how far she is in each, and the next step the portal suggests."
+                "%(maria)s signs in and sees both her courses, how far she is in each, and the next step the portal suggests."
             ),
             "education.index",
             "maria",

@@ -12,7 +12,7 @@ vertical = Vertical(
     promise=_l(
         "Street sensors spot congestion, departments act together, and repairs are published the moment they are done."
     ),
-    persona=_l("Jordan, a city traffic officer"),
+    persona=_l("%(city_officer)s, a city traffic officer"),
     story=_l(
         "Bluetooth sensors on the streets count vehicles and pedestrians. A city employee watches the traffic and shares congestion with the other departments. When the cause is something broken, like a streetlight, the repair is scheduled in an online planner and the crew is followed on the map. When it is fixed, the public hears about it at once. The city comes across as modern and efficient."
     ),
@@ -59,7 +59,7 @@ vertical = Vertical(
         TourStep(
             _l("Traffic at a glance"),
             _l(
-                "Jordan opens the traffic dashboard: sensors count cars and people, and the road turning red has a travel time half again its free-flow time."
+                "%(city_officer)s opens the traffic dashboard: sensors count cars and people, and the road turning red has a travel time half again its free-flow time."
             ),
             "government.staff",
             "city_officer",
@@ -68,7 +68,7 @@ vertical = Vertical(
         TourStep(
             _l("Share it with the departments"),
             _l(
-                "The congestion is an incident. Jordan writes down the cause, a broken streetlight, and shares it with public works, who acknowledge it."
+                "The congestion is an incident. %(city_officer)s writes down the cause, a broken streetlight, and shares it with public works, who acknowledge it."
             ),
             "government.incidents",
             "city_officer",
@@ -76,7 +76,7 @@ vertical = Vertical(
         TourStep(
             _l("Plan the repair"),
             _l(
-                "In the planner Jordan books the lighting crew for the next free slot; a crew already busy then is refused."
+                "In the planner %(city_officer)s books the lighting crew for the next free slot; a crew already busy then is refused."
             ),
             "government.planner",
             "city_officer",
@@ -85,7 +85,7 @@ vertical = Vertical(
         TourStep(
             _l("A citizen reports a pothole"),
             _l(
-                "María starts a report on her laptop and finishes it on her phone; she follows it to the end."
+                "%(maria)s starts a report on her laptop and finishes it on her phone; she follows it to the end."
             ),
             "government.report",
             "maria",

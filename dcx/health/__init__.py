@@ -13,7 +13,7 @@ vertical = Vertical(
     promise=_l(
         "Goals set with your doctor, tracked between visits, with learning and a supportive community."
     ),
-    persona=_l("Maria, working on her blood pressure"),
+    persona=_l("%(maria)s, working on her blood pressure"),
     story=_l(
         "During a visit, the patient and the doctor agree on wellness goals. Between visits the patient logs vital signs, food, exercise and medication in the app, learns with short interactive modules and joins a community of people with the same goals. Health improves, visits become fewer and costs fall. Care feels professional and personal."
     ),
@@ -70,7 +70,7 @@ vertical = Vertical(
         TourStep(
             _l("The patient panel"),
             _l(
-                "Dr. Vidal starts her day with the patients who need her most: out-of-range "
+                "%(clinician)s starts her day with the patients who need her most: out-of-range "
                 "readings, missed doses and goals drifting the wrong way rise to the top."
             ),
             "health.staff",
@@ -80,7 +80,7 @@ vertical = Vertical(
         TourStep(
             _l("Goals agreed at the visit"),
             _l(
-                "María sees the blood-pressure goal she agreed with her doctor, how far she has "
+                "%(maria)s sees the blood-pressure goal she agreed with her doctor, how far she has "
                 "come, and can tell her care team how it is going."
             ),
             "health.goals",

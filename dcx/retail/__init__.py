@@ -12,7 +12,7 @@ vertical = Vertical(
     promise=_l(
         "Your local bookstore as a community: reviews, book clubs, events and picks from your reading history."
     ),
-    persona=_l("Alex, a regular at the corner bookstore"),
+    persona=_l("%(alex)s, a regular at the corner bookstore"),
     story=_l(
         "A local bookstore runs an online community where customers review favourite books, join discussion groups, and take part in virtual events or meetups in the shop. Recommendations come from what each customer has bought, and picked titles can be set aside at the café table to browse before choosing. Managing one's reading feels simple and pleasant."
     ),
@@ -54,7 +54,7 @@ vertical = Vertical(
         TourStep(
             _l("Picks with a reason"),
             _l(
-                "Alex's suggestions come from what readers with similar orders bought; each says which of Alex's books it is like."
+                "%(alex)s's suggestions come from what readers with similar orders bought; each says which of %(alex)s's books it is like."
             ),
             "retail.recommendations",
             "alex",
@@ -63,7 +63,7 @@ vertical = Vertical(
         TourStep(
             _l("A seat at the café table"),
             _l(
-                "Alex ticks two picks and chooses a day; they wait at the café table to browse with a coffee, then Alex keeps one and returns the other."
+                "%(alex)s ticks two picks and chooses a day; they wait at the café table to browse with a coffee, then %(alex)s keeps one and returns the other."
             ),
             "retail.reservations",
             "alex",
@@ -88,7 +88,7 @@ vertical = Vertical(
         TourStep(
             _l("The bookseller's view"),
             _l(
-                "Robin sees RSVPs and waitlists, the café table for each day, reports to moderate and the titles readers love."
+                "%(bookseller)s sees RSVPs and waitlists, the café table for each day, reports to moderate and the titles readers love."
             ),
             "retail.staff",
             "bookseller",

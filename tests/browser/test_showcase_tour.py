@@ -9,6 +9,8 @@ from dcx.platform.showcase.loader import seed_showcase
 
 pytestmark = pytest.mark.browser
 
+CAST = {"alex": "Alex", "bookseller": "Robin", "maria": "María"}
+
 
 def test_the_retail_tour_is_walked_from_home_at_phone_width(
     page: Page, live_server, live_app, live_db
@@ -23,7 +25,8 @@ def test_the_retail_tour_is_walked_from_home_at_phone_width(
     for number, step in enumerate(steps, start=1):
         panel = page.locator("#tour-panel")
         expect(panel).to_contain_text(f"Step {number} of {len(steps)}")
-        expect(page.locator("#tour-narration")).to_have_text(str(step.narration))
+        narration = str(step.narration) % CAST  # the showcase's people, by persona key
+        expect(page.locator("#tour-narration")).to_have_text(narration)
         if step.selector:
             expect(page.locator(step.selector)).to_have_class(re.compile("dcx-tour-target"))
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, step.title

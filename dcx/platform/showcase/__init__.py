@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.extensions["dcx_brand_provider"] = presenting.brand
     app.extensions["dcx_default_language"] = presenting.language
+    app.add_template_filter(presenting.with_cast, "cast")
 
     @app.context_processor
     def _presenter_context():

@@ -95,6 +95,41 @@ def language() -> str | None:
     return loaded.language if loaded is not None else None
 
 
+TITLES = {"dr", "prof", "mr", "mrs", "ms"}
+
+
+def short_name(name: str) -> str:
+    """How a story calls a person: "Alex" for Alex Morgan, "Dr. Vidal" for Dr. Lucía Vidal."""
+    parts = name.split()
+    if len(parts) > 2 and parts[0].rstrip(".").lower() in TITLES:
+        return f"{parts[0]} {parts[-1]}"
+    return parts[0] if parts else name
+
+
+class _Cast(dict):
+    """Persona key -> short name; a key the showcase lacks reads as itself ("Bookseller")."""
+
+    def __missing__(self, key: str) -> str:
+        return key.replace("_", " ").capitalize()
+
+
+def cast() -> dict[str, str]:
+    """The loaded showcase's people by persona key, as the stories call them."""
+    return _Cast({p["key"]: short_name(p["name"]) for p in showcase_data()["personas"]})
+
+
+def with_cast(text: Any) -> str:
+    """A story text with its ``%(alex)s``-style persona placeholders filled with the loaded
+    showcase's people, so a branded showcase's tours and cards name its own people."""
+    raw = str(text)
+    if "%(" not in raw:
+        return raw
+    try:
+        return raw % cast()
+    except (TypeError, ValueError):  # a stray % in a translation: show the text as it is
+        return raw
+
+
 def brand() -> dict[str, str]:
     """The brand every page shows: the loaded showcase's, else the configured name."""
     loaded = state()
