@@ -68,14 +68,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def _select_locale() -> str:
     languages = ("en", "es", "ro")
-    if not has_request_context():  # jobs and commands speak the default language
-        return "en"
+    # A showcase seeded in Spanish or Romanian speaks it to every visitor who has not chosen,
+    # and so do jobs and commands (which have no visitor; a message renders in its
+    # recipient's language with notify's ``in_locale``).
+    provider = current_app.extensions.get("dcx_default_language")
+    if not has_request_context():
+        seeded = provider() if provider is not None else None
+        return seeded if seeded in languages else "en"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
-    # A showcase seeded in Spanish or Romanian speaks it to every visitor who has not chosen.
-    provider = current_app.extensions.get("dcx_default_language")
     seeded = provider() if provider is not None else None
     if seeded in languages and seeded != "en":
         return seeded

@@ -219,3 +219,12 @@ def test_an_english_showcase_follows_the_browser(app, client):
     db.session.commit()
     page = client.get("/", headers={"Accept-Language": "ro-RO,ro"}).get_data(as_text=True)
     assert '<html lang="ro"' in page
+
+
+def test_jobs_and_commands_speak_the_showcases_language(app):
+    seed_showcase(app.extensions["dcx_verticals"], "people", language="ro")
+    db.session.commit()
+    with force_locale("ro"):
+        romanian = str(_l("Everyday account"))
+    with app.app_context():  # a job: an app context and no request
+        assert str(_l("Everyday account")) == romanian != "Everyday account"
