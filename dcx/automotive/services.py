@@ -273,7 +273,7 @@ def _apply_codes(
                 vehicle.user_id,
                 KEY,
                 "code_reported",
-                f"{vehicle.name}: {code} {info.title}",
+                _l("%(car)s: %(code)s %(title)s", car=vehicle.name, code=code, title=info.title),
                 summary=info.drive_advice,
                 data={"code": code, "severity": info.severity, "status": status},
                 link=link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),

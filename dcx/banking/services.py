@@ -18,7 +18,7 @@ from typing import Any
 
 from babel.dates import format_skeleton
 from flask import current_app, has_request_context, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
@@ -295,7 +295,11 @@ def create_goal(
         KEY,
         "goal_created",
         name,
-        f"Target {target_minor / 100:.2f} {CURRENCY} by {target_date.isoformat()}",
+        _l(
+            "Target %(amount)s by %(day)s",
+            amount=filters.money(target_minor, CURRENCY),
+            day=format_date(target_date),
+        ),
         link=_link("banking.goals", "/banking/goals"),
         key=f"banking.goal_created:{goal.id}",
     )
@@ -334,7 +338,7 @@ def move_goal_money(goal: BankingGoal, amount_minor: int, today: date) -> bool:
             KEY,
             "goal_reached",
             goal.name,
-            f"Saved {goal.target_minor / 100:.2f} {goal.currency}",
+            _l("Saved %(amount)s", amount=filters.money(goal.target_minor, goal.currency)),
             link=_link("banking.goals", "/banking/goals"),
             key=f"banking.goal_reached:{goal.id}",
         )
@@ -501,7 +505,7 @@ def open_savings_account(
         KEY,
         "account_opened",
         product.name,
-        f"Account {account.number} at {percent(product.apy)} % APY",
+        _l("Account %(number)s at %(apy)s %% APY", number=account.number, apy=percent(product.apy)),
         link=_link("banking.account", f"/banking/accounts/{account.id}", account_id=account.id),
         key=f"banking.account_opened:{account.id}",
     )

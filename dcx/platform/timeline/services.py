@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.notify.services import in_locale, recipient_locales
 from dcx.platform.timeline.models import Event
 from dcx.verticals import registry
 
@@ -28,7 +30,8 @@ def record(
     """Append an event to the customer's timeline; None if ``key`` was already recorded.
 
     Events of a vertical declared ``private_timeline`` (health) are private: the customer sees
-    them, staff only with the customer's consent.
+    them, staff only with the customer's consent. A ``subject`` or ``summary`` given as
+    ``lazy_gettext(...)`` is written in the customer's language, whoever caused the event.
     """
     user_id = user if isinstance(user, int) else user.id
     if key is not None:
@@ -37,6 +40,9 @@ def record(
         ).first()
         if exists:
             return None
+    if isinstance(subject, LazyString) or isinstance(summary, LazyString):
+        with in_locale(recipient_locales([user_id])[user_id]):
+            subject, summary = str(subject), str(summary)
     spec = registry().get(vertical)
     event = Event(
         user_id=user_id,
