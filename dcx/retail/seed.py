@@ -118,7 +118,7 @@ def _plan_books(data: dict[str, Any], rng) -> tuple[list[dict], dict[str, list[i
                     "A %(subject)s title by %(author)s: %(title)s, chosen by our booksellers.",
                     subject=subject.lower(),
                     author=author,
-                    title=title.lower(),
+                    title=title,
                 ),
                 "price_minor": rng.randrange(899, 2999, 50),
                 "currency": data["store"]["currency"],

@@ -86,9 +86,17 @@ def render_email(message: Outgoing | Message, recipient: str) -> EmailMessage:
     outgoing["Subject"] = message.title
     body = message.body or message.title
     if message.link:
-        body = f"{body}\n\n{message.link}"
+        body = f"{body}\n\n{absolute_link(message.link)}"
     outgoing.set_content(body)
     return outgoing
+
+
+def absolute_link(link: str) -> str:
+    """A message's link as a mail reader needs it: a site path joined to ``DCX_BASE_URL``."""
+    if not link.startswith("/") or link.startswith("//"):
+        return link
+    base = (current_app.config.get("DCX_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    return f"{base}{link}"
 
 
 def _email_summary(outgoing: EmailMessage) -> str:

@@ -279,3 +279,18 @@ def test_quiet_until_inside_and_outside_the_hours():
     Hours.start_minute, Hours.end_minute = 13 * 60, 14 * 60
     assert quiet_until(Hours, day.replace(hour=13, minute=30)) == day.replace(hour=14)
     assert quiet_until(Hours, day.replace(hour=14)) is None
+
+
+@pytest.mark.parametrize(
+    "link,expected",
+    [
+        ("/banking/goals", "http://127.0.0.1:5000/banking/goals"),
+        ("https://meet.example.edu/x", "https://meet.example.edu/x"),  # already absolute
+        ("//evil.example/x", "//evil.example/x"),  # not a site path: left alone
+        ("", ""),
+    ],
+)
+def test_email_links_are_absolute(app, link, expected):
+    from dcx.platform.notify.delivery import absolute_link
+
+    assert absolute_link(link) == expected

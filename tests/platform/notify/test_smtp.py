@@ -49,6 +49,7 @@ def app_config(smtp_server):
         "MAIL_SERVER": controller.hostname,
         "MAIL_PORT": controller.port,
         "MAIL_SENDER": "bank@dcx.example",
+        "DCX_BASE_URL": "https://demo.dcx.example/",
     }
 
 
@@ -70,7 +71,8 @@ def test_email_goes_over_real_smtp(app, topics, smtp_server):
     assert email["Subject"] == "Your November report"
     assert email["To"] == "maria@example.com"
     body = email.get_content()
-    assert "You saved 120.00 EUR." in body and "/banking/report" in body
+    assert "You saved 120.00 EUR." in body
+    assert "https://demo.dcx.example/banking/report" in body  # a link a mail reader can open
     row = db.session.execute(select(Delivery).where(Delivery.channel == "email")).scalar_one()
     assert row.status == "sent" and row.attempts == 1
 
