@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from blinker import Namespace
 from flask import (
     Blueprint,
     abort,
@@ -52,8 +53,14 @@ def _next_or_home():
     return target if services.is_safe_next(target) else url_for("site.home")
 
 
+#: Sent with ``user`` just before a sign-in renews the session: what an anonymous visitor did
+#: in this browser (an assessment taken before signing in) can be handed to the account.
+signing_in = Namespace().signal("dcx-signing-in")
+
+
 def sign_in(user) -> None:
     """Renew the session and sign ``user`` in on this device."""
+    signing_in.send(current_app._get_current_object(), user=user)
     session.clear()  # no fixation: a fresh session for every sign-in
     services.open_session(user, request.user_agent.string or "")
     login_user(user)

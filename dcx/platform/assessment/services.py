@@ -232,6 +232,15 @@ def anonymous_runs(keys: Mapping[str, str]) -> list[AssessmentRun]:
     ]
 
 
+def claim_runs(keys: Mapping[str, str], user_id: int) -> int:
+    """Give the anonymous runs a browser holds keys for to the account signing in there."""
+    runs = anonymous_runs(keys)
+    for run in runs:
+        run.user_id = user_id
+    db.session.flush()
+    return len(runs)
+
+
 def run_scores(run: AssessmentRun) -> dict[str, int]:
     """A run's discipline scores plus "overall", for comparing two runs."""
     return {**{k: int(v) for k, v in run.scores.items()}, "overall": run.overall}

@@ -49,6 +49,13 @@ def _remember(run: AssessmentRun) -> None:
     session[SESSION_KEY] = dict(list(keys.items())[-SESSION_MAX_RUNS:])
 
 
+def claim_this_browsers_runs(sender, user, **_extra) -> None:
+    """On sign-in: the anonymous runs of this browser become the account's (the caller commits)."""
+    keys = _session_keys()
+    if keys:
+        services.claim_runs(keys, user.id)
+
+
 def _visible_runs() -> list[AssessmentRun]:
     if current_user.is_authenticated:
         return services.user_runs(current_user.id)

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from dcx.extensions import db
+from dcx.platform.accounts.services import find_user
 from dcx.platform.assessment import services
 from dcx.platform.assessment.models import AssessmentRun
 from dcx.platform.assessment.questions import DISCIPLINES, all_questions
@@ -186,3 +187,18 @@ def test_result_page_has_print_styles_hiding_the_navigation(client, customer):
 @pytest.mark.parametrize("path", ["/assessment/runs/999", "/assessment/runs/999/download"])
 def test_unknown_run_is_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_run_taken_before_signing_in_follows_the_visitor_into_the_account(app, client):
+    run_id = _run_id(_submit(client, _answers(3)))
+    make_user(email="later@example.com")
+    stranger = app.test_client()  # another browser, signing in too: it holds no key
+    AuthActions(stranger).login("later@example.com")
+    assert db.session.get(AssessmentRun, run_id).user_id is None
+    AuthActions(client).login("later@example.com")
+    db.session.expire_all()
+    run = db.session.get(AssessmentRun, run_id)
+    assert run.user_id == find_user("later@example.com").id
+    page = client.get("/assessment/").get_data(as_text=True)
+    assert f"/assessment/runs/{run_id}" in page
+    assert stranger.get(f"/assessment/runs/{run_id}").status_code == 200  # the account's now
