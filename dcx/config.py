@@ -57,6 +57,8 @@ def from_environment(instance_path: str) -> dict:
         "SIGNIN_WINDOW_MINUTES": int(os.environ.get("SIGNIN_WINDOW_MINUTES", "15")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        # Requests per device token (or address) on each ingest API route.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600/minute"),
         # Where people reach the site: links in emails are made absolute with it.
         "DCX_BASE_URL": os.environ.get("DCX_BASE_URL", "http://127.0.0.1:5000"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

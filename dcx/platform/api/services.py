@@ -11,7 +11,10 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask_limiter.util import get_remote_address
 from jsonschema import Draft202012Validator
+
+from dcx.extensions import limiter
 
 DEFAULT_MAX_BYTES = 256 * 1024
 
@@ -84,6 +87,17 @@ def validate_json(schema: Mapping[str, Any], max_bytes: int = DEFAULT_MAX_BYTES)
     return body
 
 
+def caller_key() -> str:
+    """Who is calling, for the rate limit: the bearer token's hash (never the token), else
+    the remote address."""
+    token = bearer_token()
+    return f"token:{hash_token(token)}" if token else f"addr:{get_remote_address()}"
+
+
+def _rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "600/minute")
+
+
 def ingest_route(
     bp: Blueprint,
     rule: str,
@@ -98,7 +112,8 @@ def ingest_route(
     """Declare a JSON route whose body is validated against ``request_schema``.
 
     The view receives the validated body as its first argument (``body``) when a schema is
-    given. The route is recorded for the OpenAPI document.
+    given. The route is recorded for the OpenAPI document. Each caller (a device's bearer
+    token, else the address) gets ``API_RATE_LIMIT`` requests (a 429 with JSON beyond it).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -109,7 +124,8 @@ def ingest_route(
                 return view(body, *args, **kwargs)
             return view(*args, **kwargs)
 
-        bp.add_url_rule(rule, view.__name__, wrapped, methods=list(methods))
+        limited = limiter.limit(_rate_limit, key_func=caller_key)(wrapped)
+        bp.add_url_rule(rule, view.__name__, limited, methods=list(methods))
         for method in methods:
             _pending.append(
                 ApiRoute(
@@ -123,7 +139,7 @@ def ingest_route(
                     endpoint=f"{bp.name}.{view.__name__}",
                 )
             )
-        return wrapped
+        return limited
 
     return decorator
 
