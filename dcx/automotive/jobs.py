@@ -109,8 +109,10 @@ def recall_matches(now: datetime) -> int:
 def bills_due(now: datetime) -> int:
     """Issue instalment bills that fell due and remind owners three days before each."""
     today = now.date()
-    for loan in db.session.execute(select(Loan)).scalars():
-        services.issue_instalments(loan, today + timedelta(days=3))
+    loans = list(db.session.execute(select(Loan)).scalars())
+    owners = recipient_locales(loan.user_id for loan in loans)  # bills are titled in theirs
+    for loan in loans:
+        services.issue_instalments(loan, today + timedelta(days=3), owners[loan.user_id])
     bills = list(
         db.session.execute(
             select(Bill).where(

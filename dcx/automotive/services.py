@@ -15,7 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -54,6 +57,7 @@ DEALERS = (
     "DCX Motors Airport",
 )
 SLOT_HOURS = (8, 10, 13, 15)
+SLOT_FORMAT = "EEE d MMM y, HH:mm"  # a slot as people read it: "Tue 24 Nov 2026, 14:00" (UTC)
 LOW_BATTERY_V = 12.0
 LOW_TYRE_KPA = 200.0
 LOW_OIL_LIFE_PCT = 15.0
@@ -127,7 +131,7 @@ def add_vehicle(
         user_id,
         KEY,
         "vehicle_added",
-        str(_l("%(name)s added", name=vehicle.name)),
+        _l("%(name)s added", name=vehicle.name),
         link=link("automotive.vehicle", vehicle_id=vehicle.id),
         key=f"automotive.vehicle:{vehicle.id}",
     )
@@ -273,8 +277,15 @@ def _apply_codes(
                 vehicle.user_id,
                 KEY,
                 "code_reported",
-                _l("%(car)s: %(code)s %(title)s", car=vehicle.name, code=code, title=info.title),
-                summary=info.drive_advice,
+                # The code's title and advice too are rendered in the owner's language (the
+                # car, not the owner, sends the readings).
+                _l(
+                    "%(car)s: %(code)s %(title)s",
+                    car=vehicle.name,
+                    code=code,
+                    title=LazyString(lambda code=code: dtc.explain(code).title),
+                ),
+                summary=LazyString(lambda code=code: dtc.explain(code).drive_advice),
                 data={"code": code, "severity": info.severity, "status": status},
                 link=link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
                 key=f"automotive.code:{row.id}",
@@ -630,8 +641,14 @@ def book_appointment(
         vehicle.user_id,
         KEY,
         "service_booked",
-        str(_l("Service booked for %(name)s", name=vehicle.name)),
-        summary=f"{dealer} · {starts_at:%Y-%m-%d %H:%M} UTC · {appointment.reason}",
+        _l("Service booked for %(name)s", name=vehicle.name),
+        # Slots are UTC and say so; the date is written in the owner's language.
+        summary=LazyString(
+            lambda: (
+                f"{dealer} · {format_datetime(starts_at, SLOT_FORMAT, rebase=False)} UTC"
+                f" · {appointment.reason}"
+            )
+        ),
         link=link("automotive.vehicle", vehicle_id=vehicle.id),
         key=f"automotive.appointment:{appointment.id}",
     )
@@ -672,7 +689,7 @@ def complete_appointment(appointment: Appointment) -> None:
         vehicle.user_id,
         KEY,
         "service_done",
-        str(_l("Visit completed for %(name)s", name=vehicle.name)),
+        _l("Visit completed for %(name)s", name=vehicle.name),
         summary=appointment.reason,
         link=link("automotive.vehicle", vehicle_id=vehicle.id),
         key=f"automotive.appointment_done:{appointment.id}",
@@ -825,7 +842,7 @@ def match_recalls() -> int:
             user_id,
             KEY,
             "recall_notice",
-            str(_l("Recall %(number)s for your %(car)s", number=number, car=f"{make} {model}")),
+            _l("Recall %(number)s for your %(car)s", number=number, car=f"{make} {model}"),
             summary=component,
             link=recalls_link,
             key=f"automotive.recall:{recall_id}:{_vehicle_id}",
@@ -930,30 +947,35 @@ def instalment_reference(loan: Loan, number: int) -> str:
     return f"{loan.reference}-{number:03d}"
 
 
-def issue_instalments(loan: Loan, through: date) -> int:
-    """Create the instalment bills due up to ``through`` that do not exist yet."""
-    rows = [
-        {
-            "user_id": loan.user_id,
-            "vehicle_id": loan.vehicle_id,
-            "loan_id": loan.id,
-            "reference": instalment_reference(loan, row.number),
-            "kind": "instalment",
-            "title": str(
-                _l(
+def issue_instalments(loan: Loan, through: date, locale: str | None = None) -> int:
+    """Create the instalment bills due up to ``through`` that do not exist yet.
+
+    A bill's title is stored text, written in the owner's ``locale`` (looked up when not
+    given): the daily job that issues most of them runs in no one's language.
+    """
+    if locale is None:
+        locale = recipient_locales([loan.user_id])[loan.user_id]
+    with in_locale(locale):
+        rows = [
+            {
+                "user_id": loan.user_id,
+                "vehicle_id": loan.vehicle_id,
+                "loan_id": loan.id,
+                "reference": instalment_reference(loan, row.number),
+                "kind": "instalment",
+                "title": _(
                     "%(lender)s instalment %(n)s of %(term)s",
                     lender=loan.lender,
                     n=row.number,
                     term=loan.term_months,
-                )
-            ),
-            "amount_minor": row.payment,
-            "currency": loan.currency,
-            "due_on": row.due_on,
-        }
-        for row in amortisation(loan)
-        if row.due_on <= through
-    ]
+                ),
+                "amount_minor": row.payment,
+                "currency": loan.currency,
+                "due_on": row.due_on,
+            }
+            for row in amortisation(loan)
+            if row.due_on <= through
+        ]
     if not rows:
         return 0
     before = db.session.execute(select(func.count()).where(Bill.loan_id == loan.id)).scalar_one()
@@ -1028,7 +1050,7 @@ def pay_bill(bill: Bill) -> bool:
         bill.user_id,
         KEY,
         "bill_paid",
-        str(_l("Paid: %(title)s", title=bill.title)),
+        _l("Paid: %(title)s", title=bill.title),
         data={"amount_minor": bill.amount_minor, "currency": bill.currency},
         link=link("automotive.financing"),
         key=f"automotive.bill_paid:{bill.id}",
@@ -1076,7 +1098,10 @@ def vehicles_needing_service(today: date | None = None) -> list[VehicleStatus]:
 
 
 def summary_card(user_id: int) -> dict[str, Any] | None:
-    """The staff customer-360 card: the customer's cars, their health and money owed."""
+    """The staff customer-360 card: the customer's cars, their health and money owed.
+
+    Rendered now, in the language of the staff member reading the customer-360 page.
+    """
     vehicles = vehicles_of(user_id)
     if not vehicles:
         return None
@@ -1087,5 +1112,5 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     ]
     overdue = [b for b in bills_of(user_id, unpaid_only=True) if b.due_on < today]
     if overdue:
-        lines.append(str(_l("%(n)s overdue bill(s)", n=len(overdue))))
-    return {"title": str(_l("Vehicles")), "lines": lines, "link": link("automotive.staff")}
+        lines.append(ngettext("%(num)d overdue bill", "%(num)d overdue bills", len(overdue)))
+    return {"title": _("Vehicles"), "lines": lines, "link": link("automotive.staff")}

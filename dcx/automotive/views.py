@@ -242,7 +242,7 @@ def book(vehicle_id: int):
     slots = services.available_slots(dealer, clock.today())
     form.slot.choices = [
         # Slots are UTC and say so: rebase=False keeps them from moving to another zone.
-        SelectChoice(s.isoformat(), format_datetime(s, "EEE d MMM y, HH:mm", rebase=False) + " UTC")
+        SelectChoice(s.isoformat(), format_datetime(s, services.SLOT_FORMAT, rebase=False) + " UTC")
         for s in slots
     ]
     if form.validate_on_submit():

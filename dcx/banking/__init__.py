@@ -22,13 +22,15 @@ vertical = Vertical(
             id="banking.monthly_summary",
             trigger={"day": 1, "hour": 6},
             function=jobs.monthly_summary,
-            description="On the 1st: each customer's savings and spending message for last month.",
+            description=_l(
+                "On the 1st: each customer's savings and spending message for last month."
+            ),
         ),
         JobSpec(
             id="banking.daily_alerts",
             trigger={"hour": 7},
             function=jobs.daily_alerts,
-            description="Daily: bills due in three days and low safe-to-spend alerts.",
+            description=_l("Daily: bills due in three days and low safe-to-spend alerts."),
         ),
     ),
     topics=(

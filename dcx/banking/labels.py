@@ -4,6 +4,9 @@ Transactions keep their category and subcategory as English keys ("Food", "Groce
 rules and reports group on them, so they never change. Pages show them through this module,
 which maps each key to a label marked for translation and falls back to the key itself for a
 value it does not know (an import may bring a category of its own).
+
+A savings account stores its product's English name as its own name (``Easy Access Saver``);
+pages show it through :func:`account_name`, which puts the product's label in its place.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.banking.services import CATEGORIES
+from dcx.banking.models import BankingAccount
+from dcx.banking.services import CATEGORIES, PRODUCTS
 from dcx.verticals import registry
 
 # One label per key of services.CATEGORIES (tests/banking/test_labels.py keeps them in step).
@@ -63,6 +67,10 @@ SUBCATEGORY_LABELS: dict[str, Any] = {
 }
 
 
+# A savings product's name, by product key (services.PRODUCTS holds each one's lazy label).
+PRODUCT_LABELS: dict[str, Any] = {key: product.label for key, product in PRODUCTS.items()}
+
+
 def _vertical_titles() -> Mapping[str, Any]:
     """A due's source is a vertical's key ("automotive"); its title is translated already."""
     return {vertical.key: vertical.title for vertical in registry()}
@@ -72,13 +80,15 @@ _KINDS: dict[str, Callable[[], Mapping[str, Any]]] = {
     "category": lambda: CATEGORY_LABELS,
     "subcategory": lambda: SUBCATEGORY_LABELS,
     "source": _vertical_titles,
+    "product": lambda: PRODUCT_LABELS,
 }
 
 
 def label(kind: str, value: str | None) -> str:
     """The label of a stored ``value`` of ``kind`` in the current locale.
 
-    ``kind`` is ``category``, ``subcategory`` or ``source`` (the industry a due comes from).
+    ``kind`` is ``category``, ``subcategory``, ``source`` (the industry a due comes from) or
+    ``product`` (a savings product's key).
     An unknown kind or value comes back as it is, so nothing stored is ever hidden.
     """
     if not value:
@@ -95,3 +105,16 @@ def category_choices() -> list[tuple[str, Any]]:
     serves every locale.
     """
     return [(key, CATEGORY_LABELS.get(key, key)) for key in CATEGORIES]
+
+
+def account_name(account: BankingAccount) -> str:
+    """The name to show for ``account`` in the current locale.
+
+    A savings account opened from a product stores the product's English name; while it still
+    carries that name, the product's label is shown instead. Any other name (a current
+    account's, named in the customer's language when it was opened) is shown as stored.
+    """
+    product = PRODUCTS.get(account.product or "")
+    if product is not None and account.name == product.name:
+        return str(product.label)
+    return account.name

@@ -18,8 +18,9 @@ from typing import Any
 
 from babel.dates import format_skeleton
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, case, func, or_, select
 
 from dcx import filters
@@ -64,10 +65,15 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Product:
-    """A savings product on offer: its nominal yearly rate and how often interest compounds."""
+    """A savings product on offer: its nominal yearly rate and how often interest compounds.
+
+    ``name`` is what an opened account stores as its name (English, like every stored key);
+    ``label`` is the same name marked for translation, which pages show instead.
+    """
 
     key: str
     name: str
+    label: Any
     rate_bp: int  # nominal yearly rate in basis points: 300 = 3.00 %
     compounding: int  # times a year
     min_deposit_minor: int
@@ -81,17 +87,21 @@ class Product:
 PRODUCTS: dict[str, Product] = {
     p.key: p
     for p in (
-        Product("easy_access", "Easy Access Saver", 300, 12, 100),
-        Product("bonus_saver", "Bonus Saver", 410, 365, 2_500),
-        Product("fixed_1y", "One-Year Fixed Saver", 375, 1, 100_000),
+        Product("easy_access", "Easy Access Saver", _l("Easy Access Saver"), 300, 12, 100),
+        Product("bonus_saver", "Bonus Saver", _l("Bonus Saver"), 410, 365, 2_500),
+        Product("fixed_1y", "One-Year Fixed Saver", _l("One-Year Fixed Saver"), 375, 1, 100_000),
     )
 }
 
 
 class BankingError(ValueError):
-    """A banking rule refused the request; ``field`` names the form field at fault."""
+    """A banking rule refused the request; ``field`` names the form field at fault.
 
-    def __init__(self, message: str, field: str = ""):
+    The rules raise it with a lazy message (``lazy_gettext``): ``str(exc)`` renders it in the
+    language in force where it is shown, so a form error reads in the visitor's language.
+    """
+
+    def __init__(self, message: Any, field: str = ""):
         super().__init__(message)
         self.field = field
 
@@ -151,6 +161,15 @@ def period_key(day: date) -> str:
 def report_path(year: int, month: int) -> str:
     """The report page's path; usable outside a request (jobs write it into messages)."""
     return f"/banking/reports/{year:04d}-{month:02d}"
+
+
+def _in_their_format(formatter: Any, *args: Any) -> LazyString:
+    """A money amount, date or number formatted when its text is rendered, not now.
+
+    A timeline event's lazy text is rendered in its customer's language (``record``); the
+    amounts in it must follow that language too, not the one in force when it happened.
+    """
+    return LazyString(formatter, *args)
 
 
 def _link(endpoint: str, fallback: str, **values: Any) -> str:
@@ -267,18 +286,18 @@ def create_goal(
 ) -> BankingGoal:
     """Set a new savings goal; the linked account must be the customer's savings account."""
     if target_minor <= 0:
-        raise BankingError("The target must be more than zero.", "target")
+        raise BankingError(_l("The target must be more than zero."), "target")
     if target_date <= today:
-        raise BankingError("Pick a date in the future.", "target_date")
+        raise BankingError(_l("Pick a date in the future."), "target_date")
     if account_id is not None:
         account = db.session.get(BankingAccount, account_id)
         if account is None or account.user_id != user_id or account.kind != "savings":
-            raise BankingError("Choose one of your savings accounts.", "account_id")
+            raise BankingError(_l("Choose one of your savings accounts."), "account_id")
     exists = db.session.execute(
         select(BankingGoal.id).where(BankingGoal.user_id == user_id, BankingGoal.name == name)
     ).first()
     if exists:
-        raise BankingError("You already have a goal with this name.", "name")
+        raise BankingError(_l("You already have a goal with this name."), "name")
     goal = BankingGoal(
         user_id=user_id,
         name=name,
@@ -297,8 +316,8 @@ def create_goal(
         name,
         _l(
             "Target %(amount)s by %(day)s",
-            amount=filters.money(target_minor, CURRENCY),
-            day=format_date(target_date),
+            amount=_in_their_format(filters.money, target_minor, CURRENCY),
+            day=_in_their_format(format_date, target_date),
         ),
         link=_link("banking.goals", "/banking/goals"),
         key=f"banking.goal_created:{goal.id}",
@@ -313,17 +332,19 @@ def move_goal_money(goal: BankingGoal, amount_minor: int, today: date) -> bool:
     withdrawal back), so safe-to-spend and balances follow.
     """
     if amount_minor == 0:
-        raise BankingError("Enter an amount.", "amount")
+        raise BankingError(_l("Enter an amount."), "amount")
     if amount_minor < 0 and -amount_minor > goal.saved_minor:
-        raise BankingError("You cannot withdraw more than the goal holds.", "amount")
+        raise BankingError(_l("You cannot withdraw more than the goal holds."), "amount")
     current = primary_current_account(goal.user_id)
     if amount_minor > 0 and current is not None and available_balance(current.id) < amount_minor:
-        raise BankingError("Your current account does not hold that much.", "amount")
+        raise BankingError(_l("Your current account does not hold that much."), "amount")
     stamp = secrets.token_hex(6)
+    # Stored text, written once in the language of the customer moving the money.
+    merchant = gettext("Goal: %(name)s", name=goal.name)
     if current is not None:
-        _book(current, -amount_minor, today, "Goal: " + goal.name, TRANSFERS, "Savings", stamp)
+        _book(current, -amount_minor, today, merchant, TRANSFERS, "Savings", stamp)
     if goal.account is not None:
-        _book(goal.account, amount_minor, today, "Goal: " + goal.name, TRANSFERS, "Savings", stamp)
+        _book(goal.account, amount_minor, today, merchant, TRANSFERS, "Savings", stamp)
     goal.saved_minor += amount_minor
     db.session.add(
         BankingGoalMovement(
@@ -338,7 +359,10 @@ def move_goal_money(goal: BankingGoal, amount_minor: int, today: date) -> bool:
             KEY,
             "goal_reached",
             goal.name,
-            _l("Saved %(amount)s", amount=filters.money(goal.target_minor, goal.currency)),
+            _l(
+                "Saved %(amount)s",
+                amount=_in_their_format(filters.money, goal.target_minor, goal.currency),
+            ),
             link=_link("banking.goals", "/banking/goals"),
             key=f"banking.goal_reached:{goal.id}",
         )
@@ -421,11 +445,14 @@ def new_account_number() -> str:
 
 
 def open_current_account(user_id: int, today: date, number: str | None = None) -> BankingAccount:
-    """Open a current account (seeds and tests; in real life it predates the app)."""
+    """Open a current account (seeds and tests; in real life it predates the app).
+
+    Its name is stored in the language in force, as the showcase seed stores it.
+    """
     account = BankingAccount(
         user_id=user_id,
         kind="current",
-        name="Everyday account",
+        name=gettext("Everyday account"),
         number=number or new_account_number(),
         currency=CURRENCY,
         opened_on=today,
@@ -462,24 +489,30 @@ def open_savings_account(
     Raises BankingError naming the field at fault; nothing is written then.
     """
     if add_months(application.date_of_birth, 18 * 12) > today:
-        raise BankingError("You must be 18 or older to open a savings account.", "date_of_birth")
+        raise BankingError(
+            _l("You must be 18 or older to open a savings account."), "date_of_birth"
+        )
     source = db.session.get(BankingAccount, application.source_account_id)
     if source is None or source.user_id != user_id or source.kind != "current":
-        raise BankingError("Choose one of your current accounts.", "source_account_id")
+        raise BankingError(_l("Choose one of your current accounts."), "source_account_id")
     if source.number[-4:] != application.last4:
-        raise BankingError("Those digits do not match your current account.", "last4")
+        raise BankingError(_l("Those digits do not match your current account."), "last4")
     product = PRODUCTS.get(application.product)
     if product is None:
-        raise BankingError("Choose a product.", "product")
+        raise BankingError(_l("Choose a product."), "product")
     if application.deposit_minor < product.min_deposit_minor:
         raise BankingError(
-            f"{product.name} needs at least {product.min_deposit_minor / 100:.2f} {CURRENCY}.",
+            _l(
+                "%(product)s needs at least %(amount)s.",
+                product=product.label,
+                amount=filters.money(product.min_deposit_minor, CURRENCY),
+            ),
             "deposit",
         )
     if application.deposit_minor > available_balance(source.id):
-        raise BankingError("Your current account does not hold that much.", "deposit")
+        raise BankingError(_l("Your current account does not hold that much."), "deposit")
     if not (application.consent_terms and application.consent_privacy):
-        raise BankingError("Please accept the terms and the privacy notice.", "consent_terms")
+        raise BankingError(_l("Please accept the terms and the privacy notice."), "consent_terms")
     account = BankingAccount(
         user_id=user_id,
         kind="savings",
@@ -496,7 +529,9 @@ def open_savings_account(
     db.session.add(account)
     db.session.flush()
     stamp = "open-" + secrets.token_hex(6)
-    label = f"First deposit to {product.name}"
+    # The account keeps the product's stored name; the transfer's text is written once, in
+    # the language of the customer opening the account.
+    label = gettext("First deposit to %(product)s", product=product.label)
     _book(source, -application.deposit_minor, today, label, TRANSFERS, "Savings", stamp)
     _book(account, application.deposit_minor, today, label, TRANSFERS, "Savings", stamp)
     db.session.flush()
@@ -504,8 +539,12 @@ def open_savings_account(
         user_id,
         KEY,
         "account_opened",
-        product.name,
-        _l("Account %(number)s at %(apy)s %% APY", number=account.number, apy=percent(product.apy)),
+        product.label,
+        _l(
+            "Account %(number)s at %(apy)s %% APY",
+            number=account.number,
+            apy=_in_their_format(filters.number, percent(product.apy), 2),
+        ),
         link=_link("banking.account", f"/banking/accounts/{account.id}", account_id=account.id),
         key=f"banking.account_opened:{account.id}",
     )
@@ -579,12 +618,12 @@ def add_bill(
 ) -> BankingBill:
     """Add a recurring monthly bill by hand."""
     if amount_minor <= 0:
-        raise BankingError("The amount must be more than zero.", "amount")
+        raise BankingError(_l("The amount must be more than zero."), "amount")
     exists = db.session.execute(
         select(BankingBill.id).where(BankingBill.user_id == user_id, BankingBill.name == name)
     ).first()
     if exists:
-        raise BankingError("You already have a bill with this name.", "name")
+        raise BankingError(_l("You already have a bill with this name."), "name")
     bill = BankingBill(
         user_id=user_id,
         name=name,
@@ -1016,14 +1055,18 @@ def latest_report_month(owned: Iterable[BankingAccount], today: date) -> date | 
 
 
 def calendar_entries(user_id: int) -> list[CalendarEntry]:
-    """Bills due in the next two months, for the customer's calendar feed."""
+    """Bills due in the next two months, for the customer's calendar feed.
+
+    Titles and descriptions are rendered now, in the language in force (the calendar page's
+    visitor, or the feed's owner).
+    """
     today = clock.today()
     return [
         CalendarEntry(
             uid=f"banking-bill-{due.due_on.isoformat()}-{_slug(due.title)}@dcx",
-            title=f"{due.title}: {due.amount_minor / 100:,.2f} {CURRENCY}",
+            title=f"{due.title}: {filters.money(due.amount_minor, CURRENCY)}",
             starts_at=datetime.combine(due.due_on, time(9, 0), tzinfo=UTC),
-            description="Expected payment",
+            description=gettext("Expected payment"),
         )
         for due in dues_between(user_id, today, add_months(today, 2))
         if due.source == KEY
@@ -1168,7 +1211,10 @@ def goals_behind(today: date) -> list[tuple[User, GoalView]]:
 
 
 def summary_card(user_id: int) -> dict[str, Any] | None:
-    """The staff customer-360 card: balance, safe to spend and goals at a glance."""
+    """The staff customer-360 card: balance, safe to spend and goals at a glance.
+
+    Rendered now, in the language of the staff member reading the customer-360 page.
+    """
     owned = accounts(user_id)
     if not owned:
         return None
@@ -1178,9 +1224,23 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     views = goal_views(user_id, today)
     behind = sum(1 for v in views if v.status == "behind")
     lines = [
-        f"{len(owned)} account(s), balance {sum(totals.values()) / 100:,.2f} {CURRENCY}",
-        f"Safe to spend {sts.amount_minor / 100:,.2f} {CURRENCY} ({sts.per_day_minor / 100:,.2f} a day)",
-        f"{len(views)} goal(s), {behind} behind",
+        ngettext(
+            "%(num)d account, balance %(amount)s",
+            "%(num)d accounts, balance %(amount)s",
+            len(owned),
+            amount=filters.money(sum(totals.values()), CURRENCY),
+        ),
+        gettext(
+            "Safe to spend %(amount)s (%(per_day)s a day)",
+            amount=filters.money(sts.amount_minor, CURRENCY),
+            per_day=filters.money(sts.per_day_minor, CURRENCY),
+        ),
+        ngettext(
+            "%(num)d goal, %(behind)d behind",
+            "%(num)d goals, %(behind)d behind",
+            len(views),
+            behind=behind,
+        ),
     ]
     link = _link("banking.staff_customer", f"/banking/staff/customers/{user_id}", user_id=user_id)
-    return {"title": "Banking", "lines": lines, "link": link}
+    return {"title": gettext("Banking"), "lines": lines, "link": link}

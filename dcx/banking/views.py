@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
+from wtforms.fields.choices import SelectChoice
 
 from dcx.banking import labels, services
 from dcx.banking.forms import (
@@ -24,6 +25,7 @@ from dcx.banking.forms import (
 from dcx.banking.models import BankingAccount, BankingBill, BankingGoal
 from dcx.database import owned_or_404
 from dcx.extensions import db
+from dcx.filters import number
 from dcx.platform import charts, clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
@@ -41,6 +43,17 @@ def _banking_label(value: str | None, kind: str) -> str:
     prefix; unlike a context variable it also reaches macros imported without context.
     """
     return labels.label(kind, value)
+
+
+@bp.app_template_filter("banking_account_name")
+def _banking_account_name(account: BankingAccount) -> str:
+    """``{{ a|banking_account_name }}``: an account's name, a product's in the visitor's language."""
+    return labels.account_name(account)
+
+
+def _account_choice(account: BankingAccount) -> SelectChoice:
+    """A select option for one account: its id, and its name with the number's last digits."""
+    return SelectChoice(str(account.id), f"{labels.account_name(account)} ·{account.number[-4:]}")
 
 
 SAVINGS_DRAFT = "banking.open_savings"
@@ -84,12 +97,18 @@ def index():
 def _savings_form() -> OpenSavingsForm:
     form = OpenSavingsForm()
     form.product.choices = [
-        (p.key, f"{p.name} — {services.percent(p.apy)} % APY") for p in services.PRODUCTS.values()
+        SelectChoice(
+            p.key,
+            _(
+                "%(product)s — %(apy)s %% APY",
+                product=p.label,
+                apy=number(services.percent(p.apy), 2),
+            ),
+        )
+        for p in services.PRODUCTS.values()
     ]
     form.source_account_id.choices = [
-        (str(a.id), f"{a.name} ·{a.number[-4:]}")
-        for a in services.accounts(current_user.id)
-        if a.kind == "current"
+        _account_choice(a) for a in services.accounts(current_user.id) if a.kind == "current"
     ]
     return form
 
@@ -126,7 +145,7 @@ def open_savings():
             flash(
                 _(
                     "Your %(name)s is open: account %(number)s.",
-                    name=account.name,
+                    name=labels.account_name(account),
                     number=account.number,
                 ),
                 "success",
@@ -190,10 +209,8 @@ def _goal_form() -> GoalForm:
     form = GoalForm()
     # A savings account first: goals saved somewhere real are the ones that get reached.
     form.account_id.choices = [
-        (str(a.id), f"{a.name} ·{a.number[-4:]}")
-        for a in services.accounts(current_user.id)
-        if a.kind == "savings"
-    ] + [("", _("No linked account"))]
+        _account_choice(a) for a in services.accounts(current_user.id) if a.kind == "savings"
+    ] + [SelectChoice("", _("No linked account"))]
     return form
 
 

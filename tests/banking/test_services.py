@@ -387,7 +387,8 @@ def test_summary_card_for_staff(app, current_account):
     )
     card = services.summary_card(user.id)
     assert card["title"] == "Banking"
-    assert "1 goal(s), 1 behind" in card["lines"]
+    assert "1 goal, 1 behind" in card["lines"]
+    assert card["lines"][0] == "1 account, balance €1,000.00"
     assert card["link"].endswith(f"/banking/staff/customers/{user.id}")
 
 
@@ -397,7 +398,7 @@ def test_bills_appear_in_the_calendar_feed(app, current_account):
     today = services.clock.today()
     services.add_bill(user.id, "Gym & Spa", 3_500, today + timedelta(days=3))
     entries = services.calendar_entries(user.id)
-    assert [e.title for e in entries] == ["Gym & Spa: 35.00 EUR"] * len(entries)
+    assert [e.title for e in entries] == ["Gym & Spa: €35.00"] * len(entries)
     assert len(entries) in (2, 3)  # monthly over the next two months
     assert entries[0].starts_at.date() == today + timedelta(days=3)
 
