@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort
-from flask_babel import format_datetime
+from flask_babel import LazyString, format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import func, select
@@ -545,12 +545,20 @@ class Suggestion:
 
     @property
     def reason(self) -> str:
-        """Why suggested: the share earned and the questions missed, by test and number."""
-        named = "; ".join(f"{m.test_title}, question {m.position}: {m.prompt}" for m in self.missed)
-        return (
-            f"You earned {self.mastery.percent}% of the points on {self.name}. "
-            f"Questions missed: {named}."
+        """Why suggested: the share earned and the questions missed, by test and number.
+
+        In the current locale, with the message ids the mastery page uses for the same parts.
+        """
+        named = "; ".join(
+            f"{m.test_title}, {gettext('question %(n)s', n=m.position)}: {m.prompt}"
+            for m in self.missed
         )
+        earned = gettext(
+            "You earned %(percent)s%% of the points on %(topic)s.",
+            percent=self.mastery.percent,
+            topic=self.name,
+        )
+        return f"{earned} {gettext('Questions missed')}: {named}."
 
 
 def suggestions(user_id: int, course: Course) -> list[Suggestion]:
@@ -789,6 +797,17 @@ def message_json(message: ChatMessage, names: dict[int, str], viewer_id: int) ->
 # --- office hours --------------------------------------------------------------------------
 
 
+def meeting_time(starts_at: datetime) -> str:
+    """A meeting's day and time in the locale in force, e.g. "Tue 24 Nov 2026, 14:00 UTC"."""
+    return format_datetime(starts_at, "EEE dd MMM yyyy, HH:mm") + " UTC"
+
+
+def _booking_summary(starts_at: datetime, topic: str) -> str:
+    """The timeline line of a booking: when, and what about (rendered in the reader's locale)."""
+    when = meeting_time(starts_at)
+    return f"{when} · {topic}" if topic else when
+
+
 def closes_at(slot: OfficeHourSlot) -> datetime:
     """When booking the slot closes."""
     return slot.starts_at - timedelta(hours=slot.closes_hours_before)
@@ -845,13 +864,14 @@ def book_slot(user_id: int, slot: OfficeHourSlot, topic: str = "", note: str = "
         "education",
         "office_hours_booked",
         _l("Office hours with %(name)s", name=professor.name),
-        f"{slot.starts_at:%Y-%m-%d %H:%M} UTC" + (f" · {booking.topic}" if booking.topic else ""),
+        # Lazy, like the subject: the timeline writes the date in the student's language.
+        LazyString(_booking_summary, slot.starts_at, booking.topic),
         {"slot_id": slot.id},
         "/education/office-hours",
         key=f"education.booking:{booking.id}:{booking.created_at.isoformat()}",
     )
     with in_locale(recipient_locales([professor.id])[professor.id]):
-        when = format_datetime(slot.starts_at, "EEE dd MMM yyyy, HH:mm") + " UTC"
+        when = meeting_time(slot.starts_at)
         title = str(_l("%(name)s booked your office hours", name=student.name))
         body = (
             str(_l("%(when)s about %(topic)s", when=when, topic=booking.topic))
@@ -908,7 +928,7 @@ def invitation_ics(slot: OfficeHourSlot, attendees: list[User], uid: str) -> byt
     event.add("dtstamp", clock.now())
     event.add("dtstart", slot.starts_at)
     event.add("dtend", slot.starts_at + timedelta(minutes=slot.minutes))
-    title = f"Office hours with {professor.name}"
+    title = gettext("Office hours with %(name)s", name=professor.name)
     if slot.course is not None:
         title += f" ({slot.course.code})"
     event.add("summary", title)
@@ -940,7 +960,11 @@ def slot_ics(slot: OfficeHourSlot) -> bytes:
 
 
 def calendar_entries(user_id: int) -> list[CalendarEntry]:
-    """The student's booked office hours, for the platform's calendar feed."""
+    """The student's booked office hours, for the platform's calendar feed.
+
+    Titles are in the current locale: the visitor's on /calendar and the home page, the
+    showcase's in the subscribed .ics feed (which has no visitor).
+    """
     entries = []
     for booking in student_bookings(user_id):
         slot = booking.slot
@@ -948,11 +972,13 @@ def calendar_entries(user_id: int) -> list[CalendarEntry]:
         entries.append(
             CalendarEntry(
                 uid=f"education-booking-{booking.id}@dcx",
-                title=f"Office hours with {professor.name}",
+                title=gettext("Office hours with %(name)s", name=professor.name),
                 starts_at=slot.starts_at,
                 ends_at=slot.starts_at + timedelta(minutes=slot.minutes),
                 location=slot_location(slot),
-                description=f"About: {booking.topic}" if booking.topic else "",
+                description=gettext("About: %(topic)s", topic=booking.topic)
+                if booking.topic
+                else "",
             )
         )
     return entries
@@ -1043,7 +1069,7 @@ class StudentRow:
     enrollment: Enrollment
     progress: CourseProgress
     mastery: dict[str, TopicMastery]
-    stuck_reasons: list[str]
+    stuck_reasons: list[str]  # in the locale of the page that asked (gettext at build time)
 
 
 def class_overview(course: Course) -> tuple[list[StudentRow], list[TopicMastery]]:
@@ -1095,13 +1121,21 @@ def class_overview(course: Course) -> tuple[list[StudentRow], list[TopicMastery]
                 continue
             count = failed[(user.id, test.id)]
             if count >= STUCK_AFTER_FAILED_ATTEMPTS:
-                reasons.append(f"failed {test.title} {count} times")
+                reasons.append(
+                    ngettext(
+                        "failed %(test)s %(num)d time",
+                        "failed %(test)s %(num)d times",
+                        count,
+                        test=test.title,
+                    )
+                )
         progress = course_progress(user.id, course, passed[user.id], read[user.id])
         if (
             now - enrollment.last_active_at > INACTIVE_AFTER
             and progress.modules_passed < progress.modules_total
         ):
-            reasons.append(f"inactive for {(now - enrollment.last_active_at).days} days")
+            days = (now - enrollment.last_active_at).days
+            reasons.append(ngettext("inactive for %(num)d day", "inactive for %(num)d days", days))
         rows.append(StudentRow(user, enrollment, progress, per_student[user.id], reasons))
     totals = {key: TopicMastery(key, name) for key, name in names.items()}
     for mastery in per_student.values():
@@ -1124,7 +1158,10 @@ def heat_colour(ratio: float | None) -> str:
 
 
 def summary_card(user_id: int) -> dict[str, Any] | None:
-    """A staff card about the student: courses, progress, weak topics, next meeting."""
+    """A staff card about the student: courses, progress, weak topics, next meeting.
+
+    Built for the staff page that shows it, so in that page's locale.
+    """
     courses = student_courses(user_id)
     if not courses:
         return None
@@ -1132,16 +1169,24 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     for course in courses:
         progress = course_progress(user_id, course)
         weak = [s.name for s in suggestions(user_id, course)]
-        line = f"{course.code}: {progress.percent}% done, {progress.modules_passed}/{progress.modules_total} modules passed"
+        line = gettext(
+            "%(course)s: %(percent)s%% done, %(passed)s/%(total)s modules passed",
+            course=course.code,
+            percent=progress.percent,
+            passed=progress.modules_passed,
+            total=progress.modules_total,
+        )
         if weak:
-            line += f"; weak: {', '.join(weak)}"
+            line += "; " + gettext("weak: %(topics)s", topics=", ".join(weak))
         lines.append(line)
     bookings = student_bookings(user_id)
     upcoming = [b for b in bookings if b.slot.starts_at > clock.now()]
     if upcoming:
-        lines.append(f"Next office hours: {upcoming[0].slot.starts_at:%Y-%m-%d %H:%M} UTC")
+        lines.append(
+            gettext("Next office hours: %(when)s", when=meeting_time(upcoming[0].slot.starts_at))
+        )
     return {
-        "title": "Education",
+        "title": gettext("Education"),
         "lines": lines,
         "link": "/education/staff",
     }

@@ -29,13 +29,13 @@ vertical = Vertical(
             id="government.fix_reminders",
             trigger={"hour": 9},
             function=jobs.fix_reminders,
-            description="Ask reporters again whether a fix made 3 days ago still holds.",
+            description=_l("Ask reporters again whether a fix made 3 days ago still holds."),
         ),
         JobSpec(
             id="government.close_settled_fixes",
             trigger={"hour": 2},
             function=jobs.close_settled_fixes,
-            description="Close repairs fixed 14 days ago that nobody reopened.",
+            description=_l("Close repairs fixed 14 days ago that nobody reopened."),
         ),
     ),
     topics=(

@@ -13,7 +13,16 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from dcx.government.forms import CATEGORY_LABELS
-from dcx.government.services import DEPARTMENT_LABELS, DISTRICTS, LEVEL_LABELS, STATUS_LABELS
+from dcx.government.services import (
+    DEPARTMENT_LABELS,
+    DISTRICTS,
+    LEVEL_LABELS,
+    NO_WEBHOOK,
+    NOTE_CONFIRMED,
+    NOTE_REOPENED,
+    NOTE_STILL_BROKEN,
+    STATUS_LABELS,
+)
 
 # One label per models.CREW_STATUSES (tests/government/test_labels.py keeps them in step).
 # Lower case: the dashboard shows them as a running commentary ("en route"), as it always has.
@@ -43,10 +52,20 @@ POST_STATUS_LABELS: dict[str, Any] = {
     "skipped": _l("Not sent"),
 }
 
-# The note the nightly job (and the showcase) writes when it closes a fixed repair; notes
-# staff type themselves are free text and shown as typed.
+# Why a post was not sent (services.deliver_social); other outcomes are technical
+# ("HTTP 202", an exception's text) and shown as they are.
+POST_OUTCOME_LABELS: dict[str, Any] = {
+    NO_WEBHOOK: _l("no GOVERNMENT_SOCIAL_WEBHOOK configured"),
+}
+
+# The notes the workflow writes itself: the nightly job (and the showcase) when it closes a
+# fixed repair, a citizen's confirmation or reopening without words of their own. Notes staff
+# or citizens type are free text and shown as typed.
 REPAIR_NOTE_LABELS: dict[str, Any] = {
     "closed: nobody reported a problem in 14 days": _l("nobody reported a problem in 14 days"),
+    NOTE_CONFIRMED: _l("confirmed fixed by the citizen"),
+    NOTE_REOPENED: _l("reopened: not fixed"),
+    NOTE_STILL_BROKEN: _l("a citizen says it is still broken"),
 }
 
 LABELS: dict[str, dict[str, Any]] = {
@@ -59,6 +78,7 @@ LABELS: dict[str, dict[str, Any]] = {
     "sensor_kind": SENSOR_KIND_LABELS,
     "incident_status": INCIDENT_STATUS_LABELS,
     "post_status": POST_STATUS_LABELS,
+    "post_outcome": POST_OUTCOME_LABELS,
     "repair_note": REPAIR_NOTE_LABELS,
 }
 
@@ -68,8 +88,8 @@ def label(kind: str, value: str | None) -> str:
 
     ``kind`` is ``category``, ``department``, ``district``, ``level`` (congestion),
     ``status`` (a repair's), ``crew_status``, ``sensor_kind``, ``incident_status``,
-    ``post_status`` or ``repair_note``. An unknown kind or value comes back as it is, so
-    nothing stored is ever hidden.
+    ``post_status``, ``post_outcome`` or ``repair_note``. An unknown kind or value comes back
+    as it is, so nothing stored is ever hidden.
     """
     if not value:
         return ""

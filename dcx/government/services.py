@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_datetime, gettext
+from flask_babel import format_datetime, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -294,7 +294,9 @@ def detect_congestion(segment: GovernmentSegment, index: float) -> GovernmentInc
     if incident is None:
         a, b = segment.from_sensor, segment.to_sensor
         incident = GovernmentIncident(
-            title=f"Congestion on {segment.name}"[:160],
+            # Stored once, in the locale in force: the showcase's when a job or the seed
+            # simulates traffic, the request's when a sensor posts.
+            title=gettext("Congestion on %(segment)s", segment=segment.name)[:160],
             segment_id=segment.id,
             severity=level,
             department="transport",
@@ -621,10 +623,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "duplicate": frozenset(),
 }
 OPEN_STATUSES = ("reported", "acknowledged", "scheduled", "in_progress")
+# Notes the workflow writes itself, stored as these keys and shown through
+# labels.REPAIR_NOTE_LABELS in the reader's language (notes staff type are shown as typed).
+NOTE_CONFIRMED = "confirmed fixed by the citizen"
+NOTE_REOPENED = "reopened: not fixed"
+NOTE_STILL_BROKEN = "a citizen says it is still broken"
 
 
 class IllegalTransition(ValueError):
-    """A repair cannot move from its status to the one asked for."""
+    """A repair cannot move from its status to the one asked for.
+
+    Its message is a lazy translation: ``str(exc)`` speaks the language of the page showing it.
+    """
 
 
 def can_transition(from_status: str, to_status: str) -> bool:
@@ -640,7 +650,13 @@ def transition(
     Reaching ``fixed`` publishes the fix to the public at once.
     """
     if not can_transition(repair.status, to_status):
-        raise IllegalTransition(f"a repair cannot go from {repair.status} to {to_status}")
+        raise IllegalTransition(
+            _l(
+                "a repair cannot go from %(from_status)s to %(to_status)s",
+                from_status=STATUS_LABELS.get(repair.status, repair.status),
+                to_status=STATUS_LABELS.get(to_status, to_status),
+            )
+        )
     event = GovernmentRepairEvent(
         repair=repair,
         from_status=repair.status,
@@ -692,10 +708,11 @@ def link_report_to_incident(
     The report keeps its reporter, so the citizen hears when it is fixed.
     """
     if repair.status not in {"reported", "acknowledged"}:
-        raise IllegalTransition("only a report not yet scheduled can be linked")
+        raise IllegalTransition(_l("only a report not yet scheduled can be linked"))
     repair.incident_id = incident.id
     if repair.status == "reported":
-        transition(repair, "acknowledged", actor_id, f"linked to incident #{incident.id}")
+        note = gettext("linked to incident #%(number)s", number=incident.id)
+        transition(repair, "acknowledged", actor_id, note)
     db.session.flush()
     return repair
 
@@ -785,12 +802,15 @@ def repairs(statuses: Iterable[str] | None = None) -> list[GovernmentRepair]:
 
 def confirm_fixed(repair: GovernmentRepair, user_id: int) -> GovernmentRepairEvent:
     """The reporter agrees it is fixed: the repair is closed."""
-    return transition(repair, "closed", user_id, "confirmed fixed by the citizen")
+    return transition(repair, "closed", user_id, NOTE_CONFIRMED)
 
 
 def reopen(repair: GovernmentRepair, user_id: int, note: str = "") -> GovernmentRepairEvent:
-    """A citizen says it is not really fixed: the repair goes back to reported."""
-    event = transition(repair, "reported", user_id, note or "reopened: not fixed")
+    """A citizen says it is not really fixed: the repair goes back to reported.
+
+    ``note`` is what the citizen typed, or one of the ``NOTE_*`` keys.
+    """
+    event = transition(repair, "reported", user_id, note or NOTE_REOPENED)
     for order in _orders_of(repair.id):
         if order.status == "scheduled":
             order.status = "cancelled"
@@ -802,7 +822,10 @@ def reopen(repair: GovernmentRepair, user_id: int, note: str = "") -> Government
 
 
 class ScheduleConflict(ValueError):
-    """The crew is already booked somewhere else in that slot."""
+    """The crew is already booked somewhere else in that slot.
+
+    Its message is a lazy translation, shown on the planner form in the visitor's language.
+    """
 
 
 def _orders_of(repair_id: int) -> list[GovernmentWorkOrder]:
@@ -840,12 +863,13 @@ def schedule_repair(
     A repair still ``reported`` is acknowledged on the way, so the workflow stays complete.
     """
     if ends_at <= starts_at:
-        raise ScheduleConflict("a work order must end after it starts")
+        raise ScheduleConflict(_l("a work order must end after it starts"))
     if crew_conflicts(crew.id, starts_at, ends_at):
-        raise ScheduleConflict(f"{crew.name} is already booked at that time")
+        raise ScheduleConflict(_l("%(crew)s is already booked at that time", crew=crew.name))
     if repair.status == "reported":
         transition(repair, "acknowledged", actor_id)
-    transition(repair, "scheduled", actor_id, f"{crew.name}, {starts_at:%Y-%m-%d %H:%M} UTC")
+    when = format_datetime(starts_at, "d MMM y, HH:mm", rebase=False) + " UTC"
+    transition(repair, "scheduled", actor_id, f"{crew.name}, {when}")
     order = GovernmentWorkOrder(
         repair_id=repair.id, crew_id=crew.id, starts_at=starts_at, ends_at=ends_at
     )
@@ -930,9 +954,9 @@ def report_position(
     if order is not None:
         repair = order.repair
         if status in {"on_site", "done"} and repair.status == "scheduled":
-            transition(repair, "in_progress", actor_id, f"{crew.name} on site")
+            transition(repair, "in_progress", actor_id, gettext("%(crew)s on site", crew=crew.name))
         if status == "done" and repair.status == "in_progress":
-            transition(repair, "fixed", actor_id, f"fixed by {crew.name}")
+            transition(repair, "fixed", actor_id, gettext("fixed by %(crew)s", crew=crew.name))
             order.status = "done"
         repair_status = repair.status
     db.session.flush()
@@ -1027,7 +1051,9 @@ def render_posts(update: GovernmentPublicUpdate, link: str) -> dict[str, str]:
             f"{update.title}\n\n{update.body}", SOCIAL_NETWORKS["mastodon"] - len(link) - 20
         )
         + f"\n\n{link}\n#CityUpdates",
-        "facebook": _shorten(f"{update.title}\n\n{update.body}", 1800) + f"\n\nMore: {link}",
+        "facebook": _shorten(f"{update.title}\n\n{update.body}", 1800)
+        + "\n\n"
+        + gettext("More: %(link)s", link=link),
     }
 
 
@@ -1043,11 +1069,15 @@ def send_to_webhook(url: str, payload: Mapping[str, Any]) -> str:
         return f"HTTP {response.status}"
 
 
+# The outcome of a post that was not sent: a key, shown through labels.POST_OUTCOME_LABELS.
+NO_WEBHOOK = "no GOVERNMENT_SOCIAL_WEBHOOK configured"
+
+
 def deliver_social(post: GovernmentSocialPost, link: str) -> None:
     """Send one post through the configured webhook, or record that none is configured."""
     webhook = current_app.config.get("GOVERNMENT_SOCIAL_WEBHOOK", "")
     if not webhook:
-        post.status, post.outcome = "skipped", "no GOVERNMENT_SOCIAL_WEBHOOK configured"
+        post.status, post.outcome = "skipped", NO_WEBHOOK
         return
     try:
         post.outcome = send_to_webhook(
@@ -1174,17 +1204,17 @@ def public_updates(limit: int = 50) -> list[GovernmentPublicUpdate]:
 
 
 def atom_feed(updates: list[GovernmentPublicUpdate], feed_url: str, page_url: str) -> bytes:
-    """The Atom feed of city updates, built with feedgen."""
+    """The Atom feed of city updates, built with feedgen, in the current locale."""
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
     fg.id(feed_url)
-    fg.title("City updates")
-    fg.subtitle("Repairs and traffic news from the city, as they happen.")
-    fg.author({"name": "City of DCX"})
+    fg.title(gettext("City updates"))
+    fg.subtitle(gettext("Repairs and traffic news from the city, as they happen."))
+    fg.author({"name": gettext("City of DCX")})
     fg.link(href=page_url, rel="alternate")
     fg.link(href=feed_url, rel="self")
-    fg.language("en")
+    fg.language(str(get_locale() or "en").replace("_", "-"))
     fg.updated(updates[0].published_at if updates else clock.now())
     for update in reversed(updates):
         entry = fg.add_entry()
@@ -1233,24 +1263,38 @@ def followed_areas(user_id: int) -> list[str]:
 
 
 def summary_card(user_id: int) -> dict[str, Any] | None:
-    """The staff customer-360 card: the citizen's reports, if any."""
+    """The staff customer-360 card: the citizen's reports, if any (in the page's locale)."""
     reports = citizen_reports(user_id)
     if not reports:
         return None
     open_count = sum(1 for r in reports if r.status in OPEN_STATUSES)
     latest = reports[0]
+    status = str(STATUS_LABELS.get(latest.status, latest.status)).lower()
     return {
-        "title": "City reports",
+        "title": gettext("City reports"),
         "lines": [
-            f"{len(reports)} reports, {open_count} open",
-            f"Latest: #{latest.id} {latest.location} — {latest.status.replace('_', ' ')}",
+            ngettext(
+                "%(num)d report, %(open)d open",
+                "%(num)d reports, %(open)d open",
+                len(reports),
+                open=open_count,
+            ),
+            gettext(
+                "Latest: #%(number)s %(location)s — %(status)s",
+                number=latest.id,
+                location=latest.location,
+                status=status,
+            ),
         ],
         "link": "/government/staff/repairs",
     }
 
 
 def calendar(user_id: int) -> list[CalendarEntry]:
-    """When a crew is booked to repair something the citizen reported (their .ics feed)."""
+    """When a crew is booked to repair something the citizen reported (their .ics feed).
+
+    In the current locale: the visitor's on /calendar, the showcase's in the .ics feed.
+    """
     rows = db.session.execute(
         select(GovernmentWorkOrder, GovernmentRepair)
         .join(GovernmentRepair, GovernmentRepair.id == GovernmentWorkOrder.repair_id)
@@ -1259,11 +1303,17 @@ def calendar(user_id: int) -> list[CalendarEntry]:
     return [
         CalendarEntry(
             uid=f"government-work-order-{order.id}@dcx",
-            title=f"City repair: {repair.category.replace('_', ' ')}",
+            title=gettext(
+                "City repair: %(category)s",
+                category=str(CATEGORY_LABELS.get(repair.category, repair.category)).lower(),
+            ),
             starts_at=order.starts_at,
             ends_at=order.ends_at,
             location=repair.location,
-            description=f"A crew is booked to repair what you reported (report #{repair.id}).",
+            description=gettext(
+                "A crew is booked to repair what you reported (report #%(number)s).",
+                number=repair.id,
+            ),
         )
         for order, repair in rows
     ]

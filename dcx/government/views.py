@@ -730,7 +730,7 @@ def still_broken(update_id: int):
     if repair.status != "fixed":
         flash(_("This repair is already being looked at again."), "info")
         return redirect(url_for(".status"))
-    services.reopen(repair, current_user.id, "a citizen says it is still broken")
+    services.reopen(repair, current_user.id, services.NOTE_STILL_BROKEN)
     db.session.commit()
     flash(_("Thank you. The repair has been reopened."), "warning")
     return redirect(url_for(".status"))

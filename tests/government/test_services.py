@@ -262,7 +262,7 @@ def test_citizen_report_records_history_and_timeline(city):
     assert services.citizen_reports(city.citizen.id) == [repair]
     assert services.citizen_reports(city.officer.id) == []
     card = services.summary_card(city.citizen.id)
-    assert card["lines"][0] == "1 reports, 1 open"
+    assert card["lines"][0] == "1 report, 1 open"  # one report, not "1 reports"
     assert services.summary_card(city.officer.id) is None
 
 
