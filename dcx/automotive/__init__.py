@@ -24,25 +24,27 @@ vertical = Vertical(
             id="automotive.service_reminders",
             trigger={"hour": 7},
             function=jobs.service_reminders,
-            description="Remind owners whose service became due soon, urgent or overdue.",
+            description=_l("Remind owners whose service became due soon, urgent or overdue."),
         ),
         JobSpec(
             id="automotive.critical_codes",
             trigger={"hour": 7, "minute": 5},
             function=jobs.critical_codes,
-            description="Tell owners about confirmed trouble codes that need action now.",
+            description=_l("Tell owners about confirmed trouble codes that need action now."),
         ),
         JobSpec(
             id="automotive.recall_matches",
             trigger={"hour": 7, "minute": 10},
             function=jobs.recall_matches,
-            description="Cover newly added cars by published recalls and notify their owners.",
+            description=_l("Cover newly added cars by published recalls and notify their owners."),
         ),
         JobSpec(
             id="automotive.bills_due",
             trigger={"hour": 7, "minute": 15},
             function=jobs.bills_due,
-            description="Issue loan instalments and remind owners three days before a bill is due.",
+            description=_l(
+                "Issue loan instalments and remind owners three days before a bill is due."
+            ),
         ),
     ),
     topics=(

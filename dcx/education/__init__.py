@@ -23,19 +23,19 @@ vertical = Vertical(
             id="education.meeting_reminders",
             trigger={"hour": 8},
             function=jobs.meeting_reminders,
-            description="Remind students and professors of office hours the day before.",
+            description=_l("Remind students and professors of office hours the day before."),
         ),
         JobSpec(
             id="education.inactivity_nudges",
             trigger={"hour": 9},
             function=jobs.inactivity_nudges,
-            description="Nudge students inactive for 7 days with a suggested next step.",
+            description=_l("Nudge students inactive for 7 days with a suggested next step."),
         ),
         JobSpec(
             id="education.weekly_digest",
             trigger={"day_of_week": "mon", "hour": 6},
             function=jobs.weekly_digest,
-            description="Each student's weekly progress digest.",
+            description=_l("Each student's weekly progress digest."),
         ),
     ),
     topics=(

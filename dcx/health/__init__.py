@@ -26,25 +26,27 @@ vertical = Vertical(
             id="health.dose_reminders",
             trigger={"minute": "*/15"},
             function=jobs.dose_reminders,
-            description="Remind patients of each dose at its time, once per dose.",
+            description=_l("Remind patients of each dose at its time, once per dose."),
         ),
         JobSpec(
             id="health.missed_doses",
             trigger={"minute": 30},
             function=jobs.missed_dose_follow_up,
-            description="Follow up doses left unmarked three hours after their time.",
+            description=_l("Follow up doses left unmarked three hours after their time."),
         ),
         JobSpec(
             id="health.crisis_alerts",
             trigger={"minute": "*/10"},
             function=jobs.crisis_alerts,
-            description="Alert the care team of crisis blood pressure readings not yet alerted.",
+            description=_l(
+                "Alert the care team of crisis blood pressure readings not yet alerted."
+            ),
         ),
         JobSpec(
             id="health.weekly_summary",
             trigger={"day_of_week": "mon", "hour": 7},
             function=jobs.weekly_summary,
-            description="Each patient's week of readings and active minutes.",
+            description=_l("Each patient's week of readings and active minutes."),
         ),
     ),
     topics=(

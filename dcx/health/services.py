@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort
-from flask_babel import format_datetime
+from flask_babel import LazyString, format_datetime, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -49,7 +49,11 @@ KEY = "health"
 
 
 class HealthError(ValueError):
-    """A request the health rules refuse; the message is safe to show the user."""
+    """A request the health rules refuse; the message is safe to show the user.
+
+    It is raised with a lazy string, so ``str(exc)`` speaks the language of whoever reads it
+    (the visitor of the page showing the error), not the one current where it was raised.
+    """
 
 
 # --- vital signs --------------------------------------------------------------------------
@@ -165,19 +169,23 @@ def bmi_category(bmi: float | None) -> str:
     return str(_l("Obesity"))
 
 
-def out_of_range(kind: str, value: float, value2: float | None = None) -> str | None:
-    """Why a reading needs the care team's attention, or None when it is in range."""
+def out_of_range(kind: str, value: float, value2: float | None = None) -> LazyString | None:
+    """Why a reading needs the care team's attention, or None when it is in range.
+
+    The reason is a lazy string: it is written (words and decimals) in the language of the page
+    that shows it, even when computed before that page knew its visitor.
+    """
     if kind == "bp":
         band = classify_blood_pressure(value, value2 or 0)
-        return str(BP_BAND_LABELS[band]) if band in ("stage2", "crisis") else None
+        return BP_BAND_LABELS[band] if band in ("stage2", "crisis") else None
     if kind == "heart_rate" and (value < 50 or value > 100):
-        return str(_l("Resting heart rate %(v)s bpm", v=int(value)))
+        return _l("Resting heart rate %(v)s bpm", v=int(value))
     if kind == "glucose" and (value < 70 or value > 180):
-        return str(_l("Glucose %(v)s mg/dL", v=int(value)))
+        return _l("Glucose %(v)s mg/dL", v=int(value))
     if kind == "spo2" and value < 92:
-        return str(_l("Oxygen saturation %(v)s%%", v=int(value)))
+        return _l("Oxygen saturation %(v)s%%", v=int(value))
     if kind == "temperature" and (value >= 38 or value < 35):
-        return str(_l("Temperature %(v)s °C", v=value))
+        return _l("Temperature %(v)s °C", v=lazy_value(value))
     return None
 
 
@@ -190,14 +198,14 @@ def _check_plausible(kind: str, value: float, value2: float | None) -> None:
     low, high = PLAUSIBLE[kind]
     if not low <= value <= high:
         raise HealthError(
-            str(_l("That value looks mistyped (%(low)s to %(high)s).", low=low, high=high))
+            _l("That value looks mistyped (%(low)s to %(high)s).", low=low, high=high)
         )
     if kind == "bp":
         low, high = PLAUSIBLE["bp2"]
         if value2 is None or not low <= value2 <= high:
-            raise HealthError(str(_l("The lower number looks mistyped.")))
+            raise HealthError(_l("The lower number looks mistyped."))
         if value2 >= value:
-            raise HealthError(str(_l("The upper number must be higher than the lower one.")))
+            raise HealthError(_l("The upper number must be higher than the lower one."))
 
 
 def log_observation(
@@ -212,7 +220,7 @@ def log_observation(
     """Store a reading with its LOINC code and unit; a crisis alerts the care team at once."""
     spec = VITALS.get(kind)
     if spec is None:
-        raise HealthError(str(_l("Unknown kind of reading.")))
+        raise HealthError(_l("Unknown kind of reading."))
     _check_plausible(kind, value, value2)
     obs = Observation(
         patient_id=patient_id,
@@ -264,8 +272,8 @@ def alert_care_team(obs: Observation) -> int:
         obs.patient_id,
         KEY,
         "crisis_reading",
-        str(_l("Very high blood pressure recorded")),
-        str(_l("Your care team was alerted.")),
+        _l("Very high blood pressure recorded"),
+        _l("Your care team was alerted."),
         {"observation_id": obs.id},
         "/health/vitals",
         key=f"health.crisis:{obs.id}",
@@ -328,7 +336,7 @@ def add_to_care_team(patient_id: int, clinician_id: int) -> CareTeamMember:
     """Put a health clinician on the patient's care team (idempotent)."""
     clinician = db.session.get(User, clinician_id)
     if clinician is None or not (clinician.role == "staff" and clinician.department == KEY):
-        raise HealthError(str(_l("Only health clinicians can join a care team.")))
+        raise HealthError(_l("Only health clinicians can join a care team."))
     existing = db.session.execute(
         select(CareTeamMember).where(
             CareTeamMember.patient_id == patient_id, CareTeamMember.clinician_id == clinician_id
@@ -526,14 +534,14 @@ def set_goal(
 ) -> Goal:
     """Agree a goal; its baseline is the current value unless given."""
     if measure not in MEASURES:
-        raise HealthError(str(_l("Unknown measure.")))
+        raise HealthError(_l("Unknown measure."))
     if status not in GOAL_STATUSES:
-        raise HealthError(str(_l("Unknown goal status.")))
+        raise HealthError(_l("Unknown goal status."))
     if baseline is None:
         baseline = current_value(patient_id, measure)
     if baseline is None:
         raise HealthError(
-            str(_l("There is no reading yet for this measure: enter today's value as baseline."))
+            _l("There is no reading yet for this measure: enter today's value as baseline.")
         )
     goal = Goal(
         patient_id=patient_id,
@@ -550,7 +558,7 @@ def set_goal(
         patient_id,
         KEY,
         "goal_set",
-        str(_l("New goal: %(m)s to %(t)s", m=MEASURES[measure].label, t=format_value(target))),
+        _l("New goal: %(m)s to %(t)s", m=MEASURES[measure].label, t=lazy_value(target)),
         "",
         {"goal_id": goal.id},
         "/health/goals",
@@ -562,7 +570,7 @@ def set_goal(
 def set_goal_status(goal: Goal, status: str) -> Goal:
     """Change a goal's status (clinician), recording an achievement on the timeline."""
     if status not in GOAL_STATUSES:
-        raise HealthError(str(_l("Unknown goal status.")))
+        raise HealthError(_l("Unknown goal status."))
     goal.status = status
     if status == "achieved":
         _record_achieved(goal)
@@ -575,7 +583,7 @@ def _record_achieved(goal: Goal) -> None:
         goal.patient_id,
         KEY,
         "goal_reached",
-        str(_l("Goal reached: %(m)s", m=MEASURES[goal.measure].label)),
+        _l("Goal reached: %(m)s", m=MEASURES[goal.measure].label),
         "",
         {"goal_id": goal.id},
         "/health/goals",
@@ -589,7 +597,7 @@ def accept_goal(patient_id: int, goal_id: Any) -> Goal:
 
     goal = owned_or_404(Goal, goal_id, patient_id, owner_attr="patient_id")
     if goal.status != "proposed":
-        raise HealthError(str(_l("Only a proposed goal can be accepted.")))
+        raise HealthError(_l("Only a proposed goal can be accepted."))
     goal.status = "active"
     db.session.flush()
     return goal
@@ -619,10 +627,22 @@ def check_in(patient_id: int, goal_id: Any, feeling: str, note: str) -> GoalChec
 
 
 def format_value(value: float | None) -> str:
-    """A measure's value for people: whole numbers without decimals, others to one."""
+    """A measure's value for people: whole numbers without decimals, others to one.
+
+    Written with the current locale's separators ("72.5" in English, "72,5" in Spanish).
+    """
     if value is None:
         return "-"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return format_decimal(value, format="#,##0.#")
+
+
+def lazy_value(value: float | None) -> LazyString:
+    """:func:`format_value` put off until the text is shown, for a lazy message's placeholder.
+
+    A timeline entry a clinician causes is written in the patient's language; its numbers must
+    then take the patient's decimal separator too, not the clinician's.
+    """
+    return LazyString(format_value, value)
 
 
 # --- medication and adherence ----------------------------------------------------------------
@@ -645,9 +665,9 @@ def parse_times(text: str) -> str:
             hour, minute = (int(x) for x in part.split(":"))
             found.append(time(hour, minute).strftime("%H:%M"))
         except ValueError:
-            raise HealthError(str(_l("Times look like 08:00, 20:00."))) from None
+            raise HealthError(_l("Times look like 08:00, 20:00.")) from None
     if not found or len(found) > 6:
-        raise HealthError(str(_l("Give between one and six times of day.")))
+        raise HealthError(_l("Give between one and six times of day."))
     return ",".join(sorted(set(found)))
 
 
@@ -679,8 +699,8 @@ def prescribe(
         patient_id,
         KEY,
         "medication_prescribed",
-        str(_l("Medication: %(n)s", n=med.name)),
-        str(_l("At %(t)s", t=", ".join(med.time_list))),
+        _l("Medication: %(n)s", n=med.name),
+        _l("At %(t)s", t=", ".join(med.time_list)),
         {"medication_id": med.id},
         "/health/medications",
         key=f"health.medication:{med.id}",
@@ -732,9 +752,9 @@ def record_dose(patient_id: int, medication_id: Any, scheduled_at: datetime, tak
     med = owned_or_404(Medication, medication_id, patient_id, owner_attr="patient_id")
     now = clock.now()
     if scheduled_at not in slots_on(med, scheduled_at.date()):
-        raise HealthError(str(_l("That is not one of this medicine's dose times.")))
+        raise HealthError(_l("That is not one of this medicine's dose times."))
     if scheduled_at > now + timedelta(hours=3):
-        raise HealthError(str(_l("That dose is not due yet.")))
+        raise HealthError(_l("That dose is not due yet."))
     status = "skipped"
     if taken:
         status = "late" if now > scheduled_at + LATE_AFTER else "taken"
@@ -862,15 +882,15 @@ def foods() -> dict[str, Food]:
 def log_meal(patient_id: int, eaten_on: date, kind: str, items: Sequence[tuple[str, int]]) -> Meal:
     """Log a meal of (food code, grams) items; nutrients are worked out from the table."""
     if kind not in MEAL_KINDS:
-        raise HealthError(str(_l("Unknown meal.")))
+        raise HealthError(_l("Unknown meal."))
     table = foods()
     if not items:
-        raise HealthError(str(_l("Add at least one food.")))
+        raise HealthError(_l("Add at least one food."))
     meal = Meal(patient_id=patient_id, eaten_on=eaten_on, kind=kind)
     for code, grams in items:
         food = table.get(code)
         if food is None or not 1 <= grams <= 2000:
-            raise HealthError(str(_l("Choose a food from the list and a portion of 1 to 2000 g.")))
+            raise HealthError(_l("Choose a food from the list and a portion of 1 to 2000 g."))
         factor = grams / 100
         meal.items.append(
             MealItem(
@@ -937,7 +957,7 @@ def log_exercise(
 ) -> Exercise:
     """Log an activity."""
     if intensity not in INTENSITIES or not 1 <= minutes <= 600:
-        raise HealthError(str(_l("Minutes from 1 to 600 and a known intensity, please.")))
+        raise HealthError(_l("Minutes from 1 to 600 and a known intensity, please."))
     item = Exercise(
         patient_id=patient_id,
         performed_on=performed_on,
@@ -1013,7 +1033,7 @@ def module_or_404(slug: str) -> Module:
 def assign_module(patient_id: int, slug: str, clinician_id: int | None) -> ModuleProgress:
     """Assign a module to the patient (keeps any progress already made)."""
     if slug not in MODULES:
-        raise HealthError(str(_l("Unknown module.")))
+        raise HealthError(_l("Unknown module."))
     row = _progress_row(patient_id, slug)
     row.assigned_by = clinician_id
     db.session.flush()
@@ -1044,8 +1064,8 @@ def submit_quiz(patient_id: int, slug: str, answers: Sequence[int | None]) -> tu
             patient_id,
             KEY,
             "module_completed",
-            str(_l("Completed: %(t)s", t=module.title)),
-            str(_l("%(s)s of %(n)s right", s=score, n=len(module.quiz))),
+            _l("Completed: %(t)s", t=module.title),
+            _l("%(s)s of %(n)s right", s=score, n=len(module.quiz)),
             {"module": slug},
             f"/health/learn/{slug}",
             key=f"health.module:{slug}",
@@ -1125,7 +1145,7 @@ def set_display_name(user_id: int, name: str) -> PatientProfile:
     """Choose the name shown in the community (never the account name unless typed)."""
     name = " ".join(name.split())
     if not 2 <= len(name) <= 40:
-        raise HealthError(str(_l("A display name has 2 to 40 characters.")))
+        raise HealthError(_l("A display name has 2 to 40 characters."))
     taken = db.session.execute(
         select(PatientProfile.id).where(
             func.lower(PatientProfile.display_name) == name.lower(),
@@ -1133,7 +1153,7 @@ def set_display_name(user_id: int, name: str) -> PatientProfile:
         )
     ).first()
     if taken:
-        raise HealthError(str(_l("Someone already uses that name.")))
+        raise HealthError(_l("Someone already uses that name."))
     profile = profile_for(user_id)
     profile.display_name = name
     db.session.flush()
@@ -1145,10 +1165,10 @@ def create_post(
 ) -> Post:
     """Post in a group (or reply); needs a display name first."""
     if not profile_for(user_id).display_name:
-        raise HealthError(str(_l("Choose a display name before posting.")))
+        raise HealthError(_l("Choose a display name before posting."))
     body = body.strip()
     if not 1 <= len(body) <= 2000:
-        raise HealthError(str(_l("Write between 1 and 2000 characters.")))
+        raise HealthError(_l("Write between 1 and 2000 characters."))
     post = Post(
         group_id=group.id,
         author_id=user_id,
@@ -1278,17 +1298,21 @@ def threads(group: Group, viewer_id: int) -> list[Thread]:
     return tops
 
 
-def open_reports() -> list[tuple[Post, int, str]]:
-    """Reported posts still visible and unresolved: (post, how many reports, group slug)."""
+def open_reports() -> list[tuple[Post, int, Group]]:
+    """Reported posts still visible and unresolved: (post, how many reports, its group).
+
+    The group comes whole so the moderation page can name it (its seeded, translated name)
+    and link to it (its slug).
+    """
     rows = db.session.execute(
-        select(Post, func.count(PostReport.id), Group.slug)
+        select(Post, func.count(PostReport.id), Group)
         .join(PostReport, PostReport.post_id == Post.id)
         .join(Group, Group.id == Post.group_id)
         .where(PostReport.resolved.is_(False), Post.hidden.is_(False))
-        .group_by(Post.id, Group.slug)
-        .order_by(func.count(PostReport.id).desc())
+        .group_by(Post.id, Group.id)
+        .order_by(func.count(PostReport.id).desc(), Post.id)
     ).all()
-    return [(p, n, slug) for p, n, slug in rows]
+    return [(p, n, group) for p, n, group in rows]
 
 
 # --- visits and the clinician's panel --------------------------------------------------------
@@ -1313,7 +1337,7 @@ def record_visit(
         patient_id,
         KEY,
         "visit",
-        str(_l("Visit with your care team")),
+        _l("Visit with your care team"),
         visit.notes[:200],
         {"visit_id": visit.id},
         "/health/",
@@ -1331,15 +1355,28 @@ def visits_of(patient_id: int) -> list[Visit]:
     )
 
 
+@dataclass(frozen=True)
+class PanelFlag:
+    """A reading of the last week that needs attention: why, and when it was taken.
+
+    ``reason`` is a lazy string and ``observed_at`` a datetime, so the panel writes both in the
+    clinician's language ("Hypertensive crisis (3 mar)"), never in the server's.
+    """
+
+    reason: LazyString
+    observed_at: datetime
+    crisis: bool = False
+
+
 @dataclass
 class PanelRow:
     """One patient on the clinician's panel, with what needs attention and a need score."""
 
     patient: User
-    flags: list[str]
+    flags: list[PanelFlag]
     missed: int
     adherence: float | None
-    wrong_way: list[str]
+    wrong_way: list[LazyString]
     last_bp: str
     need: int
 
@@ -1356,12 +1393,13 @@ def panel(clinician_id: int) -> list[PanelRow]:
         for obs in recent_observations(patient.id, days=7):
             reason = out_of_range(obs.kind, obs.value, obs.value2)
             if reason:
-                flags.append(f"{reason} ({obs.observed_at:%d %b})")
-                need += 100 if is_crisis(obs) else 20
+                crisis = is_crisis(obs)
+                flags.append(PanelFlag(reason, obs.observed_at, crisis))
+                need += 100 if crisis else 20
         missed = missed_doses(patient.id)
         need += 5 * missed
         wrong = [
-            str(view.measure.label)
+            view.measure.label
             for view in map(goal_view, goals_of(patient.id, ("proposed", "active")))
             if view.wrong_way
         ]
@@ -1553,8 +1591,12 @@ def observations_csv(patient_id: int) -> str:
 # --- extension points ---------------------------------------------------------------------------
 
 
-def calendar(user_id: int):
-    """Next visits and medication reviews for the customer's calendar feed."""
+def calendar(user_id: int) -> list[Any]:
+    """Next visits and medication reviews for the customer's calendar feed.
+
+    Titles are written now, in the current locale: the platform builds the feed (or the
+    calendar page) right after asking, for the person it is meant for.
+    """
     from dcx.verticals import CalendarEntry
 
     entries = []
@@ -1565,7 +1607,7 @@ def calendar(user_id: int):
             entries.append(
                 CalendarEntry(
                     uid=f"health-visit-{visit.id}@dcx",
-                    title=str(_l("Follow-up visit")),
+                    title=gettext("Follow-up visit"),
                     starts_at=start,
                     ends_at=start + timedelta(minutes=30),
                 )
@@ -1576,7 +1618,7 @@ def calendar(user_id: int):
             entries.append(
                 CalendarEntry(
                     uid=f"health-medreview-{med.id}@dcx",
-                    title=str(_l("Medication review: %(n)s", n=med.name)),
+                    title=gettext("Medication review: %(n)s", n=med.name),
                     starts_at=start,
                     ends_at=start + timedelta(minutes=15),
                 )
@@ -1585,7 +1627,10 @@ def calendar(user_id: int):
 
 
 def summary_card(user_id: int) -> dict[str, Any] | None:
-    """The customer-360 card: counts only, and nothing at all without the patient's consent."""
+    """The customer-360 card: counts only, and nothing at all without the patient's consent.
+
+    Written now, in the language of the staff member looking at it, with plural forms.
+    """
     user = db.session.get(User, user_id)
     if user is None:
         return None
@@ -1602,14 +1647,21 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     link = f"/health/staff/patients/{user_id}"
     if not user.health_consent:
         return {
-            "title": str(_l("Health")),
-            "lines": [str(_l("Private: the patient has not agreed to share health details."))],
+            "title": gettext("Health"),
+            "lines": [gettext("Private: the patient has not agreed to share health details.")],
             "link": link,
         }
     active = len(goals_of(user_id, ("active",)))
     achieved = len(goals_of(user_id, ("achieved",)))
     pdc = adherence(user_id)
-    lines = [str(_l("%(a)s active goals, %(b)s achieved", a=active, b=achieved))]
+    lines = [
+        ngettext(
+            "%(num)d active goal, %(achieved)d achieved",
+            "%(num)d active goals, %(achieved)d achieved",
+            active,
+            achieved=achieved,
+        )
+    ]
     if pdc is not None:
-        lines.append(str(_l("Medication adherence %(p)s%%", p=round(pdc * 100))))
-    return {"title": str(_l("Health")), "lines": lines, "link": link}
+        lines.append(gettext("Medication adherence %(p)s%%", p=round(pdc * 100)))
+    return {"title": gettext("Health"), "lines": lines, "link": link}

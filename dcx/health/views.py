@@ -119,7 +119,7 @@ def _trend_chart(uid: int, measure: str, title: str):
         return None
     days = [_day(at) for at, _v in values]
     guides = {
-        _("Goal %(t)s", t=goal.target): goal.target
+        _("Goal %(t)s", t=services.format_value(goal.target)): goal.target
         for goal in services.goals_of(uid, ("active", "proposed"))
         if goal.measure == measure
     }

@@ -22,13 +22,13 @@ vertical = Vertical(
             id="retail.event_reminders",
             trigger={"minute": 0},
             function=jobs.event_reminders,
-            description="Remind everyone going to an event the day before it starts.",
+            description=_l("Remind everyone going to an event the day before it starts."),
         ),
         JobSpec(
             id="retail.new_for_you",
             trigger={"day": 1, "hour": 8},
             function=jobs.new_for_you,
-            description='Send each customer the month\'s "new for you" recommended titles.',
+            description=_l('Send each customer the month\'s "new for you" recommended titles.'),
         ),
     ),
     topics=(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,7 +16,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-HALF_STARS = [SelectChoice(str(h), f"{h / 2:g} ★") for h in range(10, 0, -1)]
+
+def _stars_label(half_stars: int) -> str:
+    """A rating choice as the visitor reads it: "4.5 ★", or "4,5 ★" in Spanish."""
+    return f"{format_decimal(half_stars / 2, format='0.#')} ★"
+
+
+# Labels are lazy: the choices are built once at import, and shown in each visitor's locale.
+HALF_STARS = [SelectChoice(str(h), LazyString(_stars_label, h)) for h in range(10, 0, -1)]
 
 
 class SearchForm(FlaskForm):

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -52,7 +53,11 @@ CAFE_DAYS_AHEAD = 14
 
 
 class RetailError(ValueError):
-    """A bookstore rule was broken; the message is safe to show to the customer."""
+    """A bookstore rule was broken; the message is safe to show to the customer.
+
+    It is raised with a lazy string, so ``str(exc)`` speaks the language of whoever reads it
+    (the visitor of the page showing the error), not the one current where it was raised.
+    """
 
 
 # --- catalogue -------------------------------------------------------------------------------
@@ -98,12 +103,12 @@ def add_book(
 ) -> Book:
     """Add a title to the catalogue; refuses an invalid or already-listed ISBN-13."""
     if not isbn13_is_valid(isbn):
-        raise RetailError(_("%(isbn)s is not a valid ISBN-13.", isbn=isbn))
+        raise RetailError(_l("%(isbn)s is not a valid ISBN-13.", isbn=isbn))
     digits = normalise_isbn(isbn)
     if db.session.execute(select(Book.id).where(Book.isbn == digits)).first():
-        raise RetailError(_("This ISBN is already in the catalogue."))
+        raise RetailError(_l("This ISBN is already in the catalogue."))
     if price_minor < 0 or stock < 0:
-        raise RetailError(_("Price and stock cannot be negative."))
+        raise RetailError(_l("Price and stock cannot be negative."))
     book = Book(
         isbn=digits,
         title=title.strip(),
@@ -168,13 +173,13 @@ def place_order(
     """Buy these titles (one copy each); refuses an empty order and a title out of stock."""
     ids = list(dict.fromkeys(int(b) for b in book_ids))
     if not ids:
-        raise RetailError(_("Choose at least one book."))
+        raise RetailError(_l("Choose at least one book."))
     books = {b.id: b for b in db.session.execute(select(Book).where(Book.id.in_(ids))).scalars()}
     if len(books) != len(ids):
-        raise RetailError(_("One of these books is not in the catalogue."))
+        raise RetailError(_l("One of these books is not in the catalogue."))
     currencies = {b.currency for b in books.values()}
     if len(currencies) != 1:
-        raise RetailError(_("One order holds books priced in one currency."))
+        raise RetailError(_l("One order holds books priced in one currency."))
     order = Order(
         user_id=user_id,
         reference=reference or _new_reference("ORD"),
@@ -192,7 +197,7 @@ def place_order(
             user_id,
             KEY,
             "order_placed",
-            _("Order %(ref)s placed", ref=order.reference),
+            _l("Order %(ref)s placed", ref=order.reference),
             ", ".join(books[i].title for i in ids),
             {"order_id": order.id, "total_minor": order.total_minor},
             link=url_for("retail.order", order_id=order.id) if _has_request() else "",
@@ -204,7 +209,7 @@ def place_order(
 def _add_line(order: Order, book: Book, take_stock: bool) -> None:
     if take_stock:
         if book.stock < 1:
-            raise RetailError(_("%(title)s is out of stock.", title=book.title))
+            raise RetailError(_l("%(title)s is out of stock.", title=book.title))
         book.stock -= 1
     order.lines.append(OrderLine(book_id=book.id, quantity=1, price_minor=book.price_minor))
     order.total_minor += book.price_minor
@@ -242,15 +247,15 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reserv
     ids = list(dict.fromkeys(int(b) for b in book_ids))
     today = clock.today()
     if not today <= day <= today + timedelta(days=CAFE_DAYS_AHEAD):
-        raise RetailError(_("Choose a day from today up to two weeks ahead."))
+        raise RetailError(_l("Choose a day from today up to two weeks ahead."))
     if not 1 <= len(ids) <= MAX_CAFE_TITLES:
-        raise RetailError(_("Choose between 1 and %(n)s books.", n=MAX_CAFE_TITLES))
+        raise RetailError(_l("Choose between 1 and %(n)s books.", n=MAX_CAFE_TITLES))
     books = list(db.session.execute(select(Book).where(Book.id.in_(ids))).scalars())
     if len(books) != len(ids):
-        raise RetailError(_("One of these books is not in the catalogue."))
+        raise RetailError(_l("One of these books is not in the catalogue."))
     for book in books:
         if book.stock < 1:
-            raise RetailError(_("%(title)s is out of stock.", title=book.title))
+            raise RetailError(_l("%(title)s is out of stock.", title=book.title))
     reservation = Reservation(user_id=user_id, day=day)
     reservation.items = [ReservationItem(book_id=i) for i in ids]
     db.session.add(reservation)
@@ -259,7 +264,7 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reserv
         user_id,
         KEY,
         "cafe_reserved",
-        _("%(n)s books set aside at the café table", n=len(ids)),
+        _l("%(n)s books set aside at the café table", n=len(ids)),
         ", ".join(b.title for b in books),
         {"reservation_id": reservation.id, "day": day.isoformat()},
         key=f"retail.reservation:{reservation.id}",
@@ -270,12 +275,12 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reserv
 def decide_reservation_item(reservation: Reservation, item_id: int, outcome: str) -> None:
     """Keep (buy) or return one title of a café reservation; kept titles share one order."""
     if outcome not in ("kept", "returned"):
-        raise RetailError(_("Keep or return the book."))
+        raise RetailError(_l("Keep or return the book."))
     item = next((i for i in reservation.items if i.id == item_id), None)
     if item is None:
         raise LookupError(item_id)
     if item.outcome != "pending":
-        raise RetailError(_("You already decided about this book."))
+        raise RetailError(_l("You already decided about this book."))
     item.outcome = outcome
     if outcome == "kept":
         if reservation.order_id is None:
@@ -335,7 +340,7 @@ def shelve(user_id: int, book_id: int, shelf: str) -> ShelfEntry | None:
             db.session.flush()
         return None
     if shelf not in SHELVES:
-        raise RetailError(_("Unknown shelf."))
+        raise RetailError(_l("Unknown shelf."))
     if entry is None:
         entry = ShelfEntry(user_id=user_id, book_id=book_id, shelf=shelf)
         db.session.add(entry)
@@ -379,7 +384,7 @@ class GoalProgress:
 def set_goal(user_id: int, year: int, target: int) -> ReadingGoal:
     """Set (or change) the number of books to read in ``year``."""
     if not 1 <= target <= 500:
-        raise RetailError(_("A goal is between 1 and 500 books."))
+        raise RetailError(_l("A goal is between 1 and 500 books."))
     goal = db.session.execute(
         select(ReadingGoal).where(ReadingGoal.user_id == user_id, ReadingGoal.year == year)
     ).scalar_one_or_none()
@@ -420,7 +425,7 @@ def save_review(
 ) -> Review:
     """Write the customer's review of a book, or edit the one they wrote (one per book)."""
     if not 1 <= half_stars <= 10:
-        raise RetailError(_("A rating is from half a star to five stars."))
+        raise RetailError(_l("A rating is from half a star to five stars."))
     if review is None:
         review = db.session.execute(
             select(Review).where(Review.user_id == user_id, Review.book_id == book_id)
@@ -440,7 +445,7 @@ def save_review(
             user_id,
             KEY,
             "review_written",
-            _("You reviewed %(title)s", title=book.title),
+            _l("You reviewed %(title)s", title=book.title),
             review.title,
             {"review_id": review.id, "stars": review.stars},
             key=f"retail.review:{review.id}",
@@ -455,6 +460,16 @@ class RatingSummary:
     count: int
     average: float | None
     distribution: Mapping[int, int]
+
+
+def format_rating(stars: float | None) -> str:
+    """A rating in stars for people, in the current locale: "4.5" in English, "4,5" in Spanish.
+
+    Up to two decimals (an average), none when whole; "" for no rating at all.
+    """
+    if stars is None:
+        return ""
+    return format_decimal(stars, format="0.##")
 
 
 def rating_summary(book_id: int) -> RatingSummary:
@@ -493,7 +508,7 @@ def reviews_of(book_id: int) -> list[tuple[Review, int]]:
 def vote_helpful(review: Review, user_id: int) -> bool:
     """Count the customer's helpful vote once; False if they had voted already."""
     if review.user_id == user_id:
-        raise RetailError(_("You cannot vote for your own review."))
+        raise RetailError(_l("You cannot vote for your own review."))
     exists = db.session.execute(
         select(HelpfulVote.id).where(
             HelpfulVote.review_id == review.id, HelpfulVote.user_id == user_id
@@ -545,7 +560,7 @@ def open_reports() -> list[ContentReport]:
 def moderate(report: ContentReport, action: str) -> int:
     """Hide the reported content or dismiss the report; resolves every open report on it."""
     if action not in ("hidden", "dismissed"):
-        raise RetailError(_("Hide or dismiss."))
+        raise RetailError(_l("Hide or dismiss."))
     if action == "hidden":
         (report.review or report.post).hidden = True
     same = select(ContentReport).where(ContentReport.resolution == "")
@@ -600,7 +615,7 @@ def join_group(group: Group, user_id: int) -> bool:
         user_id,
         KEY,
         "group_joined",
-        _("You joined %(name)s", name=group.name),
+        _l("You joined %(name)s", name=group.name),
         key=f"retail.group:{group.id}:{user_id}",
     )
     return True
@@ -641,11 +656,11 @@ def groups_with_counts(user_id: int | None) -> list[tuple[Group, int, bool]]:
 def start_thread(group: Group, user_id: int, title: str, body: str) -> Thread:
     """Open a conversation in a group the customer belongs to."""
     if not is_member(group.id, user_id):
-        raise RetailError(_("Join the group to start a thread."))
+        raise RetailError(_l("Join the group to start a thread."))
     if db.session.execute(
         select(Thread.id).where(Thread.group_id == group.id, Thread.title == title.strip())
     ).first():
-        raise RetailError(_("This group already has a thread with that title."))
+        raise RetailError(_l("This group already has a thread with that title."))
     thread = Thread(group_id=group.id, user_id=user_id, title=title.strip())
     thread.posts = [Post(user_id=user_id, body=body.strip())]
     db.session.add(thread)
@@ -656,7 +671,7 @@ def start_thread(group: Group, user_id: int, title: str, body: str) -> Thread:
 def reply(thread: Thread, user_id: int, body: str) -> Post:
     """Reply in a thread of a group the customer belongs to."""
     if not is_member(thread.group_id, user_id):
-        raise RetailError(_("Join the group to reply."))
+        raise RetailError(_l("Join the group to reply."))
     post = Post(thread_id=thread.id, user_id=user_id, body=body.strip())
     db.session.add(post)
     db.session.flush()
@@ -699,10 +714,10 @@ def answer_event(event: Event, user_id: int, answer: str) -> Rsvp:
     customer on the waitlist, who is told.
     """
     if answer not in ("going", "interested", "not_going"):
-        raise RetailError(_("Answer going, interested or not going."))
+        raise RetailError(_l("Answer going, interested or not going."))
     now = clock.now()
     if event.starts_at <= now:
-        raise RetailError(_("This event has already started."))
+        raise RetailError(_l("This event has already started."))
     # Lock the event row (PostgreSQL) so two answers cannot both take the last seat.
     db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     rsvp = rsvp_for(event.id, user_id)
@@ -778,8 +793,8 @@ def _seat_confirmed(event: Event, rsvp: Rsvp, promoted: bool) -> None:
         rsvp.user_id,
         KEY,
         "seat_confirmed",
-        _("Your seat at %(title)s", title=event.title),
-        _("Promoted from the waitlist") if promoted else "",
+        _l("Your seat at %(title)s", title=event.title),
+        _l("Promoted from the waitlist") if promoted else "",
         {"event_id": event.id},
         link=_event_link(event),
         key=f"retail.seat:{rsvp.id}:{int(clock.now().timestamp())}",
@@ -869,7 +884,7 @@ def calendar(user_id: int) -> list[CalendarEntry]:
     entries = [
         CalendarEntry(
             uid=f"retail-event-{e.id}@dcx.example",
-            title=e.title if status == "going" else f"{e.title} ({_('waitlist')})",
+            title=e.title if status == "going" else _("%(title)s (waitlist)", title=e.title),
             starts_at=e.starts_at,
             ends_at=e.ends_at,
             location=e.where,
@@ -1111,7 +1126,10 @@ def monthly_picks(period: str, per_customer: int = 3) -> list[dict]:
 
 
 def summary_card(user_id: int) -> dict | None:
-    """Extension point: the staff customer-360 card for the bookstore."""
+    """Extension point: the staff customer-360 card for the bookstore.
+
+    Written now, in the language of the staff member looking at it, with plural forms.
+    """
     orders = db.session.execute(
         select(func.count(Order.id), func.coalesce(func.sum(Order.total_minor), 0)).where(
             Order.user_id == user_id
@@ -1127,8 +1145,13 @@ def summary_card(user_id: int) -> dict | None:
         return None
     progress = goal_progress(user_id, clock.today().year)
     lines = [
-        _("%(n)s orders", n=orders[0]),
-        _("%(n)s reviews, %(g)s book clubs", n=reviews, g=groups),
+        ngettext("%(num)d order", "%(num)d orders", orders[0]),
+        ", ".join(
+            (
+                ngettext("%(num)d review", "%(num)d reviews", reviews),
+                ngettext("%(num)d book club", "%(num)d book clubs", groups),
+            )
+        ),
     ]
     if progress.target:
         lines.append(

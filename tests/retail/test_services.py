@@ -337,4 +337,4 @@ def test_summary_card(app, book_factory, customer_factory):
     assert services.summary_card(bo.id) is None
     services.place_order(bo.id, [book_factory().id])
     card = services.summary_card(bo.id)
-    assert card["title"] == "Bookstore" and card["lines"][0] == "1 orders"
+    assert card["title"] == "Bookstore" and card["lines"][0] == "1 order"

@@ -12,6 +12,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the drafts table, endpoints, script, template helpers and expiry job."""
+    from flask_babel import lazy_gettext as _l
+
     from dcx.platform.drafts import models, services, views  # noqa: F401
     from dcx.verticals import JobSpec
 
@@ -27,6 +29,6 @@ def init_app(app: Flask) -> None:
             id="platform.expire_drafts",
             trigger={"hour": 3, "minute": 30},
             function=services.expire,
-            description="Delete form drafts untouched for 30 days.",
+            description=_l("Delete form drafts untouched for 30 days."),
         )
     )

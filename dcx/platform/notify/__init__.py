@@ -27,7 +27,9 @@ def init_app(app: Flask) -> None:
             id="platform.deliver_outbox",
             trigger={"minute": "*"},
             function=deliver_due,
-            description="Send the notification outbox (email, SMS, push) with retries and backoff.",
+            description=_l(
+                "Send the notification outbox (email, SMS, push) with retries and backoff."
+            ),
         )
     )
 
