@@ -72,5 +72,9 @@ def ics_file(entries: Iterable[tuple[str, CalendarEntry]], calendar_name: str, b
 
 
 def build_ics(user: User, brand: str) -> bytes:
-    """The customer's calendar feed as an RFC 5545 file."""
-    return ics_file(entries_for(user.id), f"{brand}: {user.name}", brand)
+    """The customer's calendar feed as an RFC 5545 file, in the customer's language (a calendar
+    app fetches it with no session, so the visitor's language is no guide)."""
+    from dcx.platform.notify.services import in_locale, recipient_locales
+
+    with in_locale(recipient_locales([user.id])[user.id]):
+        return ics_file(entries_for(user.id), f"{brand}: {user.name}", brand)

@@ -140,3 +140,29 @@ def test_customer_360_queries_do_not_grow_with_history(
     with query_counter() as many:
         staff.get(f"/staff/customers/{customer.id}")
     assert few() == many()
+
+
+def test_the_calendar_feed_speaks_the_customers_language(client, app):
+    from datetime import timedelta
+
+    from flask_babel import force_locale, gettext
+
+    from dcx.platform import clock
+    from dcx.verticals import CalendarEntry
+
+    registry = app.extensions["dcx_verticals"]
+    registry._by_key["probe"] = dataclasses.replace(
+        registry.get("probe"),
+        calendar=lambda user_id: [
+            CalendarEntry("t1", gettext("Income"), clock.now() + timedelta(days=1))
+        ],
+    )
+    romanian = make_user(email="ro@example.com")
+    romanian.locale = "ro"
+    db.session.commit()
+    with force_locale("ro"):
+        expected = gettext("Income")
+    assert expected != "Income"
+    response = client.get(f"/calendar/{romanian.id}/{calendar.feed_secret(romanian)}.ics")
+    events = list(Calendar.from_ical(response.data).walk("VEVENT"))
+    assert [str(e["summary"]) for e in events] == [expected]
