@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 import pygal
+from flask_babel import format_decimal
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -29,7 +30,13 @@ _STYLE = Style(
 )
 
 
+def number(value: float | None) -> str:
+    """An axis or value label in the visitor's locale: 1.234,5 in Spanish, 1,234.5 in English."""
+    return "" if value is None else format_decimal(value, format="#,##0.##")
+
+
 def _config(chart, title: str, height: int) -> None:
+    chart.config.value_formatter = number
     chart.config.js = []  # pygal would otherwise load its tooltip script from the internet
     chart.config.disable_xml_declaration = True
     chart.config.style = _STYLE

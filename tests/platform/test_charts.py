@@ -39,3 +39,15 @@ def test_bar_pie_and_radar_render():
 def test_the_waterfall_base_bars_are_invisible():
     svg = charts.waterfall_chart("Safe to spend", [("Balance", 1000), ("Bills", -300)])
     assert "rgba(0,0,0,0)" in svg
+
+
+def test_axis_numbers_follow_the_locale(app):
+    from flask_babel import force_locale
+
+    from dcx.platform import charts
+
+    with force_locale("es"):
+        svg = str(charts.bar_chart("Ratings", ["a", "b"], {"Books": [1234.5, 2.25]}))
+        assert charts.number(1234.5) == "1234,5" or charts.number(1234.5) == "1.234,5"
+    assert "1.234,5" in svg or "1234,5" in svg
+    assert charts.number(1234.5) == "1,234.5" and charts.number(None) == ""
