@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -315,3 +316,42 @@ def live_db(live_app):
             db.session.remove()
 
     return _ctx
+
+
+# --- a throwaway Spanish catalogue: proves a page asks gettext, before real Spanish exists ---
+
+
+def marked(text: object) -> str:
+    """What a marked test catalogue makes of a message id: ``[es] <msgid>``."""
+    return f"[es] {text}"
+
+
+def marked_catalogue(
+    tmp_path: Path, texts: Iterable[object] = (), plurals: Iterable[tuple[str, str]] = ()
+) -> dict:
+    """Configuration for a Spanish catalogue translating each of ``texts`` (and each
+    ``(singular, plural)``) to :func:`marked` text; use it as a module's ``app_config``."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="es")
+    for msgid in {str(t) for t in texts}:
+        catalog.add(msgid, marked(msgid))
+    for singular, plural in plurals:
+        catalog.add((singular, plural), (marked(singular), marked(plural)))
+    folder = tmp_path / "catalogue" / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    return {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "catalogue")}
+
+
+@pytest.fixture
+def fresh_catalogues(app):
+    """Flask-Babel caches catalogues by locale on one object every app shares: start and end
+    a test with it empty, so no other test's Spanish leaks in, nor this one's out."""
+    from flask_babel import get_domain
+
+    get_domain().cache.clear()
+    yield
+    get_domain().cache.clear()

@@ -12,9 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from flask_babel import force_locale, format_date, format_datetime, get_domain
+from flask_babel import force_locale, format_date, format_datetime
 from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
@@ -25,7 +23,7 @@ from dcx.platform import clock
 from dcx.platform.notify.models import Message
 from dcx.platform.timeline.models import Event
 from tests.automotive.conftest import VIN_RAV4, make_loan, make_vehicle
-from tests.conftest import make_user
+from tests.conftest import make_user, marked, marked_catalogue
 
 MISFIRE_TITLE, _TEXT, _SEVERITY, MISFIRE_DRIVE = dtc.TABLE["P0300"]
 MESSAGES = (
@@ -44,32 +42,18 @@ MESSAGES = (
 PLURALS = (("%(num)d overdue bill", "%(num)d overdue bills"),)
 
 
-def es(text: str) -> str:
-    """What the test catalogue makes of a message id."""
-    return f"[es] {text}"
+es = marked  # what the test catalogue makes of a message id
 
 
 @pytest.fixture
 def app_config(tmp_path):
     """Translations from a Spanish catalogue holding only the messages these tests look for."""
-    catalog = Catalog(locale="es")
-    for text in MESSAGES:
-        catalog.add(text, es(text))
-    for singular, plural in PLURALS:
-        catalog.add((singular, plural), (es(singular), es(plural)))
-    folder = tmp_path / "catalogue" / "es" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "catalogue")}
+    return marked_catalogue(tmp_path, MESSAGES, PLURALS)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_catalogues(app):
-    """Flask-Babel caches catalogues on one object every app shares: keep ours to this test."""
-    get_domain().cache.clear()
-    yield
-    get_domain().cache.clear()
+def _fresh_catalogues(fresh_catalogues):
+    """Each test starts and ends with Flask-Babel\'s shared catalogue cache empty."""
 
 
 def _owner(email: str, locale: str):

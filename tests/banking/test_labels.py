@@ -10,9 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from flask_babel import LazyString, get_domain, get_locale
+from flask_babel import LazyString, get_locale
 
 from dcx.automotive import vertical as automotive
 from dcx.banking import labels, services
@@ -20,35 +18,23 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.verticals import Obligation
 from tests.banking.conftest import add_tx
+from tests.conftest import marked, marked_catalogue
 
 LABELLED = [*labels.CATEGORY_LABELS.values(), *labels.SUBCATEGORY_LABELS.values()]
 
 
-def spanish(text: object) -> str:
-    """What the test catalogue makes of a message id."""
-    return f"[es] {text}"
+spanish = marked  # what the test catalogue makes of a message id
 
 
 @pytest.fixture
 def app_config(tmp_path):
     """Translations from a Spanish catalogue holding only the labels (and a vertical title)."""
-    catalog = Catalog(locale="es")
-    for text in {str(t) for t in [*LABELLED, automotive.title]}:
-        catalog.add(text, spanish(text))
-    folder = tmp_path / "catalogue" / "es" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "catalogue")}
+    return marked_catalogue(tmp_path, {str(t) for t in [*LABELLED, automotive.title]})
 
 
 @pytest.fixture(autouse=True)
-def _fresh_catalogues(app):
-    """Flask-Babel caches catalogues by locale on one object every app shares: start and end
-    each test with it empty, so no other test's Spanish leaks in here, nor ours out."""
-    get_domain().cache.clear()
-    yield
-    get_domain().cache.clear()
+def _fresh_catalogues(fresh_catalogues):
+    """Each test starts and ends with Flask-Babel\'s shared catalogue cache empty."""
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from datetime import timedelta
 
 import pytest
 from babel.dates import format_datetime
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from flask_babel import force_locale, get_domain
+from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -22,7 +20,7 @@ from dcx.education import services
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.timeline.models import Event
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, marked, marked_catalogue
 from tests.education.conftest import miss_beta, right_answers
 
 MESSAGES = [
@@ -42,33 +40,18 @@ PLURALS = [
 ]
 
 
-def spanish(text: str) -> str:
-    """What the test catalogue makes of a message id."""
-    return f"[es] {text}"
+spanish = marked  # what the test catalogue makes of a message id
 
 
 @pytest.fixture
 def app_config(tmp_path):
     """Translations from a Spanish catalogue holding only the messages under test."""
-    catalog = Catalog(locale="es")
-    for text in MESSAGES:
-        catalog.add(text, spanish(text))
-    for singular, plural in PLURALS:
-        catalog.add((singular, plural), (spanish(singular), spanish(plural)))
-    folder = tmp_path / "catalogue" / "es" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "catalogue")}
+    return marked_catalogue(tmp_path, MESSAGES, PLURALS)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_catalogues(app):
-    """Flask-Babel caches catalogues by locale on one object every app shares: start and end
-    each test with it empty, so no other test's Spanish leaks in here, nor ours out."""
-    get_domain().cache.clear()
-    yield
-    get_domain().cache.clear()
+def _fresh_catalogues(fresh_catalogues):
+    """Each test starts and ends with Flask-Babel\'s shared catalogue cache empty."""
 
 
 def _signed_in(app, user, locale: str = "es"):

@@ -12,16 +12,14 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from flask_babel import LazyString, force_locale, get_domain
+from flask_babel import LazyString, force_locale
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.government import labels, services
 from dcx.government.models import GovernmentIncident, GovernmentRepair, GovernmentSocialPost
 from dcx.platform import clock
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, marked, marked_catalogue
 
 MESSAGES = [
     "Congestion on %(segment)s",
@@ -41,34 +39,19 @@ MESSAGES = [
 PLURALS = [("%(num)d report, %(open)d open", "%(num)d reports, %(open)d open")]
 
 
-def spanish(text: object) -> str:
-    """What the test catalogue makes of a message id."""
-    return f"[es] {text}"
+spanish = marked  # what the test catalogue makes of a message id
 
 
 @pytest.fixture
 def app_config(tmp_path):
     """Translations from a Spanish catalogue: the messages under test and every label."""
-    catalog = Catalog(locale="es")
     labelled = {str(t) for mapping in labels.LABELS.values() for t in mapping.values()}
-    for text in {*MESSAGES, *labelled}:
-        catalog.add(text, spanish(text))
-    for singular, plural in PLURALS:
-        catalog.add((singular, plural), (spanish(singular), spanish(plural)))
-    folder = tmp_path / "catalogue" / "es" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "catalogue")}
+    return marked_catalogue(tmp_path, {*MESSAGES, *labelled}, PLURALS)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_catalogues(app):
-    """Flask-Babel caches catalogues by locale on one object every app shares: start and end
-    each test with it empty, so no other test's Spanish leaks in here, nor ours out."""
-    get_domain().cache.clear()
-    yield
-    get_domain().cache.clear()
+def _fresh_catalogues(fresh_catalogues):
+    """Each test starts and ends with Flask-Babel\'s shared catalogue cache empty."""
 
 
 def in_spanish(app, user):

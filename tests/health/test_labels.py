@@ -13,20 +13,16 @@ from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from flask_babel import LazyString, get_domain, get_locale
+from flask_babel import LazyString, get_locale
 
 from dcx.extensions import db
 from dcx.health import labels, services
 from dcx.health.forms import FEELINGS
 from dcx.platform import clock
+from tests.conftest import marked, marked_catalogue
 from tests.health.conftest import login
 
-
-def spanish(text: object) -> str:
-    """What the test catalogue makes of a message id."""
-    return f"[es] {text}"
+spanish = marked  # what the test catalogue makes of a message id
 
 
 def said(kind: str, key: str) -> str:
@@ -37,23 +33,14 @@ def said(kind: str, key: str) -> str:
 @pytest.fixture
 def app_config(tmp_path):
     """Translations from a Spanish catalogue holding only the labels."""
-    catalog = Catalog(locale="es")
-    for text in {str(t) for mapping in labels.LABELS.values() for t in mapping.values()}:
-        catalog.add(text, spanish(text))
-    folder = tmp_path / "catalogue" / "es" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "catalogue")}
+    return marked_catalogue(
+        tmp_path, {str(t) for mapping in labels.LABELS.values() for t in mapping.values()}
+    )
 
 
 @pytest.fixture(autouse=True)
-def _fresh_catalogues(app):
-    """Flask-Babel caches catalogues by locale on one object every app shares: start and end
-    each test with it empty, so no other test's Spanish leaks in here, nor ours out."""
-    get_domain().cache.clear()
-    yield
-    get_domain().cache.clear()
+def _fresh_catalogues(fresh_catalogues):
+    """Each test starts and ends with Flask-Babel\'s shared catalogue cache empty."""
 
 
 @pytest.fixture

@@ -12,16 +12,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from flask_babel import LazyString, force_locale, get_domain
+from flask_babel import LazyString, force_locale
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform.timeline.models import Event as TimelineEvent
 from dcx.retail import services
 from dcx.retail.forms import HALF_STARS
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, make_user, marked, marked_catalogue
 
 TRANSLATED = (
     "Choose at least one book.",
@@ -33,31 +31,18 @@ TRANSLATED = (
 )
 
 
-def spanish(text: object) -> str:
-    """What the test catalogue makes of a message id."""
-    return f"[es] {text}"
+spanish = marked  # what the test catalogue makes of a message id
 
 
 @pytest.fixture
 def app_config(tmp_path):
     """Translations from a Spanish catalogue holding only the texts these tests look for."""
-    catalog = Catalog(locale="es")
-    for text in TRANSLATED:
-        catalog.add(text, spanish(text))
-    folder = tmp_path / "catalogue" / "es" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "catalogue")}
+    return marked_catalogue(tmp_path, TRANSLATED)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_catalogues(app):
-    """Flask-Babel caches catalogues by locale on one object every app shares: start and end
-    each test with it empty, so no other test's Spanish leaks in here, nor ours out."""
-    get_domain().cache.clear()
-    yield
-    get_domain().cache.clear()
+def _fresh_catalogues(fresh_catalogues):
+    """Each test starts and ends with Flask-Babel\'s shared catalogue cache empty."""
 
 
 def signed_in(app, email: str, locale: str = "es", **fields):
