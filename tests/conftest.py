@@ -355,3 +355,21 @@ def fresh_catalogues(app):
     get_domain().cache.clear()
     yield
     get_domain().cache.clear()
+
+
+def speaking(user, locale: str):
+    """``user`` with ``locale`` as their language, committed."""
+    user.locale = locale
+    db.session.commit()
+    return user
+
+
+def message_for(topic: str, user_id: int):
+    """The one message of ``topic`` sent to ``user_id``."""
+    from sqlalchemy import select
+
+    from dcx.platform.notify.models import Message
+
+    return db.session.execute(
+        select(Message).where(Message.topic == topic, Message.user_id == user_id)
+    ).scalar_one()

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from dcx.automotive import jobs, services
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.platform.notify.models import Message
 from tests.automotive.conftest import VIN_GOLF, VIN_RAV4, daily_readings, make_vehicle
-from tests.conftest import make_user
+from tests.conftest import make_user, message_for, speaking
 
 
 def _owner(email: str, locale: str):
-    user = make_user(email)
-    user.locale = locale
-    db.session.commit()
-    return user
+    return speaking(make_user(email), locale)
 
 
-def _message(topic: str, user_id: int) -> Message:
-    return db.session.execute(
-        select(Message).where(Message.topic == topic, Message.user_id == user_id)
-    ).scalar_one()
+_message = message_for
 
 
 def test_service_reminder_speaks_spanish_to_a_spanish_owner_and_english_to_another(app):

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
-
 from dcx.banking import jobs, services
 from dcx.extensions import db
-from dcx.platform.notify.models import Message
 from tests.banking.conftest import add_tx
-from tests.conftest import make_user
+from tests.conftest import make_user, message_for, speaking
 
 FIRST_OF_NOVEMBER = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 
 
 def _customer(email: str, locale: str):
-    user = make_user(email)
-    user.locale = locale
-    db.session.commit()
-    return user
+    return speaking(make_user(email), locale)
 
 
-def _message(topic: str, user_id: int) -> Message:
-    return db.session.execute(
-        select(Message).where(Message.topic == topic, Message.user_id == user_id)
-    ).scalar_one()
+_message = message_for
 
 
 def test_monthly_summary_speaks_each_customers_language_in_one_run(app, current_account):

@@ -10,13 +10,10 @@ from dcx.education import jobs, services
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
+from tests.conftest import speaking
 from tests.education.conftest import miss_beta
 
-
-def _speaks(user, locale: str):
-    user.locale = locale
-    db.session.commit()
-    return user
+_speaks = speaking
 
 
 def _messages(topic: str, user_id: int) -> list[Message]:

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from dcx.extensions import db
 from dcx.health import jobs, services
 from dcx.platform import clock
-from dcx.platform.notify.models import Message
 from dcx.platform.notify.services import in_locale
-from tests.conftest import make_user
+from tests.conftest import make_user, message_for, speaking
+
+_speaks = speaking
 
 
-def _speaks(user, locale: str):
-    user.locale = locale
-    db.session.commit()
-    return user
-
-
-def _message(topic: str, user_id: int) -> Message:
-    return db.session.execute(
-        select(Message).where(Message.topic == topic, Message.user_id == user_id)
-    ).scalar_one()
+_message = message_for
 
 
 def _prescribe(patient, clinician, at):

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.platform.notify.models import Message
 from dcx.retail import jobs, services
+from tests.conftest import message_for, speaking
+
+_speaks = speaking
 
 
-def _speaks(user, locale: str):
-    user.locale = locale
-    db.session.commit()
-    return user
-
-
-def _message(topic: str, user_id: int) -> Message:
-    return db.session.execute(
-        select(Message).where(Message.topic == topic, Message.user_id == user_id)
-    ).scalar_one()
+_message = message_for
 
 
 def test_event_reminder_is_spanish_for_a_spanish_customer_and_english_for_another(

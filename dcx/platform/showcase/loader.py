@@ -172,6 +172,17 @@ def loaded_language() -> str | None:
     return state.language if state is not None else None
 
 
+def _context(data: dict[str, Any], key: str, users: dict[str, User], rng_seed: str) -> SeedContext:
+    """What vertical ``key``'s seed or scale hook gets: its data, the people, a seeded random."""
+    return SeedContext(
+        showcase=data["name"],
+        data=data["verticals"].get(key, {}),
+        users=users,
+        random=random.Random(rng_seed),
+        language=data["language"],
+    )
+
+
 def seed_showcase(
     registry: VerticalRegistry,
     name: str = "default",
@@ -200,15 +211,7 @@ def seed_showcase(
         for vertical in registry:
             if vertical.seed is None or (wanted is not None and vertical.key not in wanted):
                 continue
-            vertical.seed(
-                SeedContext(
-                    showcase=name,
-                    data=data["verticals"].get(vertical.key, {}),
-                    users=users,
-                    random=random.Random(f"{seed}:{vertical.key}"),
-                    language=language,
-                )
-            )
+            vertical.seed(_context(data, vertical.key, users, f"{seed}:{vertical.key}"))
             db.session.flush()
     return data
 
@@ -262,16 +265,8 @@ def scale_showcase(
             for vertical in registry:
                 if vertical.scale is None:
                     continue
-                vertical.scale(
-                    SeedContext(
-                        showcase=name,
-                        data=data["verticals"].get(vertical.key, {}),
-                        users=users,
-                        random=random.Random(f"{seed}:{vertical.key}:{start}"),
-                        language=language,
-                    ),
-                    group,
-                )
+                context = _context(data, vertical.key, users, f"{seed}:{vertical.key}:{start}")
+                vertical.scale(context, group)
                 db.session.flush()
         db.session.commit()
         if progress is not None:
