@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, format_decimal
@@ -39,3 +41,13 @@ def register(app: Flask) -> None:
     app.add_template_filter(as_date, "date")
     app.add_template_filter(as_datetime, "datetime")
     app.add_template_filter(number, "number")
+
+
+def stored_label(labels: Mapping[str, Mapping[str, Any]], kind: str, value: str | None) -> str:
+    """The label of a stored key ``value`` of ``kind`` in the current locale, from a vertical's
+    ``{kind: {key: lazy label}}`` table; an unknown kind or value comes back as it is, so
+    nothing stored is ever hidden."""
+    if not value:
+        return ""
+    text = labels.get(kind, {}).get(value)
+    return value if text is None else str(text)

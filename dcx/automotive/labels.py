@@ -11,6 +11,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from dcx.filters import stored_label
+
 # One label per models.COVERAGE_STATUSES (tests/automotive/test_labels.py keeps them in step).
 COVERAGE_LABELS: dict[str, Any] = {
     "notified": _l("Open"),
@@ -26,7 +28,4 @@ def label(kind: str, value: str | None) -> str:
 
     An unknown kind or value comes back as it is, so nothing stored is ever hidden.
     """
-    if not value:
-        return ""
-    text = LABELS.get(kind, {}).get(value)
-    return value if text is None else str(text)
+    return stored_label(LABELS, kind, value)

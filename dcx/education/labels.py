@@ -11,6 +11,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from dcx.filters import stored_label
+
 # One label per level of services.MASTERY_LEVELS (tests/education/test_labels.py checks).
 LEVEL_LABELS: dict[str, Any] = {
     "mastered": _l("Mastered"),
@@ -27,7 +29,4 @@ def label(kind: str, value: str | None) -> str:
 
     An unknown kind or value comes back as it is, so nothing stored is ever hidden.
     """
-    if not value:
-        return ""
-    text = LABELS.get(kind, {}).get(value)
-    return value if text is None else str(text)
+    return stored_label(LABELS, kind, value)

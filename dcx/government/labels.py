@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from dcx.filters import stored_label
 from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.services import (
     DEPARTMENT_LABELS,
@@ -91,10 +92,7 @@ def label(kind: str, value: str | None) -> str:
     ``post_status``, ``post_outcome`` or ``repair_note``. An unknown kind or value comes back
     as it is, so nothing stored is ever hidden.
     """
-    if not value:
-        return ""
-    text = LABELS.get(kind, {}).get(value)
-    return value if text is None else str(text)
+    return stored_label(LABELS, kind, value)
 
 
 def labels_of(kind: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from dcx.filters import stored_label
 from dcx.health.forms import FEELINGS
 from dcx.health.services import MEASURES
 
@@ -39,7 +40,4 @@ def label(kind: str, value: str | None) -> str:
     ``kind`` is ``measure`` (a goal's), ``feeling`` (a check-in's) or ``intensity`` (an
     activity's). An unknown kind or value comes back as it is, so nothing stored is ever hidden.
     """
-    if not value:
-        return ""
-    text = LABELS.get(kind, {}).get(value)
-    return value if text is None else str(text)
+    return stored_label(LABELS, kind, value)
