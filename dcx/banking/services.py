@@ -255,6 +255,16 @@ def goal_views(user_id: int, today: date, goals: Iterable[BankingGoal] | None = 
             .group_by(BankingGoalMovement.goal_id)
         ).all()
     )
+    return _plan_goals(goals, moved, today)
+
+
+def _plan_goals(goals: Iterable[BankingGoal], moved: dict[int, Any], today: date) -> list[GoalView]:
+    """Each goal's plan for ``today``'s month, given the net sum moved per goal id this month.
+
+    The rule shared by :func:`goal_views` (one customer) and :func:`safe_to_spend_many`
+    (many), so both give the same answer.
+    """
+    start = month_start(today)
     views = []
     for goal in goals:
         this_month = int(moved.get(goal.id) or 0)
@@ -724,12 +734,15 @@ class Due:
     overdue: bool = False
 
 
+def _obligation_sources() -> list[Any]:
+    """The other loaded verticals that expose an ``obligations`` hook."""
+    return [v for v in registry() if v.key != KEY and v.obligations is not None]
+
+
 def other_obligations(user_id: int, start: date, end: date) -> list[Obligation]:
     """Bills other industries expose (a car instalment, tuition), through the registry."""
     found: list[Obligation] = []
-    for vertical in registry():
-        if vertical.key == KEY or vertical.obligations is None:
-            continue
+    for vertical in _obligation_sources():
         try:
             found.extend(vertical.obligations(user_id, start, end))
         except Exception:  # one industry's fault must not hide the customer's money
@@ -743,45 +756,75 @@ def dues_between(user_id: int, start: date, end: date) -> list[Due]:
     Another industry's bill that fell due before ``start`` and is still unpaid (it still
     reports it) is owed now, so it counts too, marked overdue.
     """
-    dues = [
+    own = _own_dues(bills(user_id), start, end)
+    found: list[Obligation] = []
+    if end > start:
+        found = other_obligations(
+            user_id, start - timedelta(days=OVERDUE_DAYS), end - timedelta(days=1)
+        )
+    return _with_obligations(own, found, start, end)
+
+
+def _own_dues(owned_bills: Iterable[BankingBill], start: date, end: date) -> list[Due]:
+    """The customer's banking bills as dated amounts in [start, end)."""
+    return [
         Due(bill.name, day, bill.amount_minor, KEY)
-        for bill in bills(user_id)
+        for bill in owned_bills
         for day in bill_dates(bill, start, end)
     ]
-    if end > start:
-        own = list(dues)
-        since = start - timedelta(days=OVERDUE_DAYS)
-        for o in other_obligations(user_id, since, end - timedelta(days=1)):
-            if not since <= o.due_on < end:
-                continue
-            # The car instalment the dealer reports is often already a bill we detected from
-            # the payments history: same amount within a few days is the same payment.
-            if any(
-                d.amount_minor == o.amount_minor
-                and abs((d.due_on - o.due_on).days) <= SAME_PAYMENT_DAYS
-                for d in own
-            ):
-                continue
-            dues.append(
-                Due(o.title, o.due_on, o.amount_minor, o.vertical, o.link, o.due_on < start)
-            )
+
+
+def _with_obligations(
+    own: list[Due], found: Iterable[Obligation], start: date, end: date
+) -> list[Due]:
+    """Own bills plus other industries' obligations, by date.
+
+    ``found`` is what the obligations hooks answered for [start - OVERDUE_DAYS, end - 1 day];
+    shared by :func:`dues_between` and :func:`safe_to_spend_many`.
+    """
+    dues = list(own)
+    since = start - timedelta(days=OVERDUE_DAYS)
+    for o in found:
+        if not since <= o.due_on < end:
+            continue
+        # The car instalment the dealer reports is often already a bill we detected from
+        # the payments history: same amount within a few days is the same payment.
+        if any(
+            d.amount_minor == o.amount_minor
+            and abs((d.due_on - o.due_on).days) <= SAME_PAYMENT_DAYS
+            for d in own
+        ):
+            continue
+        dues.append(Due(o.title, o.due_on, o.amount_minor, o.vertical, o.link, o.due_on < start))
     return sorted(dues, key=lambda d: (d.due_on, d.title))
 
 
 # --- safe to spend ----------------------------------------------------------------------
 
 
+def _recent_salary(today: date) -> tuple[Any, ...]:
+    """The conditions of a salary credit recent enough to predict the next payday."""
+    t = BankingTransaction
+    return (
+        t.category == INCOME,
+        t.subcategory == "Salary",
+        t.amount_minor > 0,
+        t.booked_on >= add_months(today, -2),
+    )
+
+
 def next_payday(user_id: int, today: date) -> date | None:
     """A month after the last salary (rolled forward past today); None without income."""
     last = db.session.execute(
         select(func.max(BankingTransaction.booked_on)).where(
-            BankingTransaction.user_id == user_id,
-            BankingTransaction.category == INCOME,
-            BankingTransaction.subcategory == "Salary",
-            BankingTransaction.amount_minor > 0,
-            BankingTransaction.booked_on >= add_months(today, -2),
+            BankingTransaction.user_id == user_id, *_recent_salary(today)
         )
     ).scalar()
+    return _payday_after(last, today)
+
+
+def _payday_after(last: date | None, today: date) -> date | None:
+    """A month after the last salary ``last``, rolled forward past today; None without one."""
     if last is None:
         return None
     payday = add_months(last, 1)
@@ -851,44 +894,140 @@ def compute_safe_to_spend(
     )
 
 
-def safe_to_spend(user_id: int, today: date) -> SafeToSpend:
-    """What the customer can spend until payday after everything already spoken for."""
-    current_ids = [a.id for a in accounts(user_id) if a.kind == "current"]
-    available, pending = 0, 0
-    if current_ids:
-        row = db.session.execute(
-            select(
-                func.sum(
-                    case((BankingTransaction.status == "booked", BankingTransaction.amount_minor))
-                ),
-                func.sum(
-                    case(
-                        (
-                            and_(
-                                BankingTransaction.status == "pending",
-                                BankingTransaction.amount_minor < 0,
-                            ),
-                            -BankingTransaction.amount_minor,
-                        )
-                    )
-                ),
-            ).where(BankingTransaction.account_id.in_(current_ids))
-        ).one()
-        available, pending = int(row[0] or 0), int(row[1] or 0)
-    payday = next_payday(user_id, today)
-    # Without a salary there is no payday: plan to the end of the month.
-    horizon = payday or add_months(month_start(today), 1)
-    dues = dues_between(user_id, today, horizon)
-    views = [v for v in goal_views(user_id, today) if v.status != "reached"]
+def _available_and_pending() -> tuple[Any, Any]:
+    """Booked balance, and pending debits as a positive amount, summed over transactions."""
+    t = BankingTransaction
+    booked = func.sum(case((t.status == "booked", t.amount_minor)))
+    pending = func.sum(case((and_(t.status == "pending", t.amount_minor < 0), -t.amount_minor)))
+    return booked, pending
+
+
+def _horizon(payday: date | None, today: date) -> date:
+    """The day the plan runs to: payday, or without a salary the first of next month."""
+    return payday or add_months(month_start(today), 1)
+
+
+def _assemble_safe_to_spend(
+    available: int,
+    pending: int,
+    payday: date | None,
+    dues: list[Due],
+    goals: list[GoalView],
+    today: date,
+) -> SafeToSpend:
+    """The figure from its loaded parts (goals already planned, reached ones included)."""
+    views = [v for v in goals if v.status != "reached"]
     result = compute_safe_to_spend(
         available,
         pending,
         sum(d.amount_minor for d in dues),
         sum(v.outstanding_this_month for v in views),
-        (horizon - today).days,
+        (_horizon(payday, today) - today).days,
     )
     result.payday, result.dues, result.goals = payday, dues, views
     return result
+
+
+def safe_to_spend(user_id: int, today: date) -> SafeToSpend:
+    """What the customer can spend until payday after everything already spoken for.
+
+    One customer, for the pages (several queries); a job over many customers uses
+    :func:`safe_to_spend_many`, which answers the same in a fixed number of queries.
+    """
+    current_ids = [a.id for a in accounts(user_id) if a.kind == "current"]
+    available, pending = 0, 0
+    if current_ids:
+        row = db.session.execute(
+            select(*_available_and_pending()).where(BankingTransaction.account_id.in_(current_ids))
+        ).one()
+        available, pending = int(row[0] or 0), int(row[1] or 0)
+    payday = next_payday(user_id, today)
+    dues = dues_between(user_id, today, _horizon(payday, today))
+    return _assemble_safe_to_spend(
+        available, pending, payday, dues, goal_views(user_id, today), today
+    )
+
+
+# Customers per round of queries: each IN list stays far below the bound parameters a
+# statement may carry (32,766 in SQLite, 65,535 in PostgreSQL).
+SAFE_TO_SPEND_BATCH = 5_000
+
+
+def safe_to_spend_many(user_ids: Iterable[int], today: date) -> dict[int, SafeToSpend]:
+    """:func:`safe_to_spend` for many customers at once, by customer id, set-based.
+
+    For each batch of up to ``SAFE_TO_SPEND_BATCH`` customers, five queries load what the
+    rule needs for all of them: current-account balances and pending debits (GROUP BY
+    customer), the last salary (GROUP BY customer), active bills, goals, and this month's
+    goal movements (GROUP BY goal). The rule itself is the same code as the single-customer
+    path, so every answer equals ``safe_to_spend(user_id, today)``.
+
+    Other industries' bills come through the ``obligations`` extension point, whose contract
+    takes one customer at a time; it is called once per customer, and only when a loaded
+    vertical provides the hook (so with none, nothing runs per customer).
+    """
+    ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
+    found: dict[int, SafeToSpend] = {}
+    for first in range(0, len(ids), SAFE_TO_SPEND_BATCH):
+        found.update(_safe_to_spend_batch(ids[first : first + SAFE_TO_SPEND_BATCH], today))
+    return found
+
+
+def _safe_to_spend_batch(ids: list[int], today: date) -> dict[int, SafeToSpend]:
+    """:func:`safe_to_spend_many` for one batch of distinct customer ids (five queries)."""
+    t, a, g, m = BankingTransaction, BankingAccount, BankingGoal, BankingGoalMovement
+    money = {
+        user_id: (int(booked or 0), int(pending or 0))
+        for user_id, booked, pending in db.session.execute(
+            select(a.user_id, *_available_and_pending())
+            .select_from(t)
+            .join(a, a.id == t.account_id)
+            .where(a.user_id.in_(ids), a.kind == "current")
+            .group_by(a.user_id)
+        ).all()
+    }
+    last_salary = dict(
+        db.session.execute(
+            select(t.user_id, func.max(t.booked_on))
+            .where(t.user_id.in_(ids), *_recent_salary(today))
+            .group_by(t.user_id)
+        ).all()
+    )
+    bills_of: dict[int, list[BankingBill]] = defaultdict(list)
+    for bill in db.session.execute(
+        select(BankingBill)
+        .where(BankingBill.user_id.in_(ids), BankingBill.active.is_(True))
+        .order_by(BankingBill.next_due_on)
+    ).scalars():
+        bills_of[bill.user_id].append(bill)
+    goals_of: dict[int, list[BankingGoal]] = defaultdict(list)
+    for goal in db.session.execute(select(g).where(g.user_id.in_(ids)).order_by(g.id)).scalars():
+        goals_of[goal.user_id].append(goal)
+    moved = dict(
+        db.session.execute(
+            select(m.goal_id, func.sum(m.amount_minor))
+            .join(g, g.id == m.goal_id)
+            .where(g.user_id.in_(ids), m.moved_on >= month_start(today))
+            .group_by(m.goal_id)
+        ).all()
+    )
+    # The obligations contract is per customer: ask only when some vertical answers it.
+    ask_others = bool(_obligation_sources())
+    since = today - timedelta(days=OVERDUE_DAYS)
+    found = {}
+    for user_id in ids:
+        available, pending = money.get(user_id, (0, 0))
+        payday = _payday_after(last_salary.get(user_id), today)
+        horizon = _horizon(payday, today)
+        others: list[Obligation] = []
+        if ask_others and horizon > today:
+            others = other_obligations(user_id, since, horizon - timedelta(days=1))
+        dues = _with_obligations(
+            _own_dues(bills_of[user_id], today, horizon), others, today, horizon
+        )
+        goals = _plan_goals(goals_of[user_id], moved, today)
+        found[user_id] = _assemble_safe_to_spend(available, pending, payday, dues, goals, today)
+    return found
 
 
 # --- the monthly report -----------------------------------------------------------------
