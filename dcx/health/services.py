@@ -17,7 +17,7 @@ from typing import Any
 from flask import abort
 from flask_babel import LazyString, format_datetime, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
@@ -308,6 +308,72 @@ def latest_by_kind(patient_id: int) -> dict[str, Observation]:
     return {o.kind: o for o in rows.scalars()}
 
 
+# Batch twins (``*_many``), each placed beside its per-patient helper, serve pages that show
+# many patients at once (the clinician's panel): each loads one kind of row for all of them in
+# one query, so the page costs the same few queries for 2 patients or 2,000. Each answers
+# exactly what its twin answers patient by patient (tests/health/test_panel_queries.py).
+
+
+def _unique_ids(patient_ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(patient_ids))
+
+
+def recent_readings_many(patient_ids: Iterable[int], days: int = 30) -> dict[int, list[Any]]:
+    """:func:`recent_observations` of every kind for many patients, in one query.
+
+    Patient id -> readings, oldest first, as light rows with what :func:`out_of_range` and
+    :func:`is_crisis` read (``kind``, ``value``, ``value2``, ``observed_at``) rather than ORM
+    objects: a panel reads a week of readings for each of its patients only to flag some.
+    Every id is a key, with an empty list for no reading.
+    """
+    ids = _unique_ids(patient_ids)
+    found: dict[int, list[Any]] = {pid: [] for pid in ids}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(
+            Observation.patient_id,
+            Observation.kind,
+            Observation.value,
+            Observation.value2,
+            Observation.observed_at,
+        )
+        .where(
+            Observation.patient_id.in_(ids),
+            Observation.observed_at >= clock.now() - timedelta(days=days),
+        )
+        .order_by(Observation.observed_at, Observation.id)
+    )
+    for row in rows:
+        found[row.patient_id].append(row)
+    return found
+
+
+def latest_by_kind_many(
+    patient_ids: Iterable[int], kinds: Iterable[str] | None = None
+) -> dict[int, dict[str, Observation]]:
+    """:func:`latest_by_kind` for many patients in one query, optionally for some kinds only.
+
+    Every patient id is a key; a patient with no reading maps to an empty dict.
+    """
+    ids = _unique_ids(patient_ids)
+    found: dict[int, dict[str, Observation]] = {pid: {} for pid in ids}
+    if not ids:
+        return found
+    latest = (
+        select(func.max(Observation.id).label("id"))
+        .where(Observation.patient_id.in_(ids))
+        .group_by(Observation.patient_id, Observation.kind)
+    )
+    if kinds is not None:
+        latest = latest.where(Observation.kind.in_(list(kinds)))
+    newest = latest.subquery()
+    rows = db.session.execute(select(Observation).join(newest, newest.c.id == Observation.id))
+    for obs in rows.scalars():
+        found[obs.patient_id][obs.kind] = obs
+    return found
+
+
 # --- profile, care team --------------------------------------------------------------------
 
 
@@ -486,6 +552,98 @@ def current_value(patient_id: int, measure: str) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
+_MEASURE_KIND = {"systolic": "bp", "diastolic": "bp"}
+
+
+def measure_values_many(
+    pairs: Iterable[tuple[int, str]], days: int = 30, last: int | None = None
+) -> dict[tuple[int, str], list[tuple[datetime, float]]]:
+    """:func:`measure_values` for many (patient id, measure) pairs, in at most two queries.
+
+    With ``last``, each list keeps only its ``last`` newest values (``values[-last:]``), and
+    they are picked in the database (a window function), so reading a trend's last values
+    does not load months of readings. Every pair asked for is a key.
+    """
+    wanted = list(dict.fromkeys(pairs))
+    found: dict[tuple[int, str], list[tuple[datetime, float]]] = {pair: [] for pair in wanted}
+    active = [pid for pid, measure in wanted if measure == "exercise_minutes"]
+    if active:
+        today = clock.today()
+        endings = [today - timedelta(days=7 * w) for w in range(max(1, days // 7) - 1, -1, -1)]
+        minutes = weekly_minutes_many(active, endings)
+        for pid in active:
+            values = [
+                (datetime.combine(end, time(), tzinfo=UTC), float(minutes[pid][end]))
+                for end in endings
+            ]
+            found[(pid, "exercise_minutes")] = values if last is None else values[-last:]
+    readings = [(pid, measure) for pid, measure in wanted if measure != "exercise_minutes"]
+    if not readings:
+        return found
+    columns = (
+        Observation.patient_id,
+        Observation.kind,
+        Observation.value,
+        Observation.value2,
+        Observation.observed_at,
+        Observation.id,
+    )
+    where = (
+        Observation.patient_id.in_(sorted({pid for pid, _ in readings})),
+        Observation.kind.in_(sorted({_MEASURE_KIND.get(m, m) for _, m in readings})),
+        Observation.observed_at >= clock.now() - timedelta(days=days),
+    )
+    if last is None:
+        stmt = select(*columns).where(*where).order_by(Observation.observed_at, Observation.id)
+    else:
+        # The newest ``last`` of each patient's kind, and (for the diastolic measure, which
+        # skips readings without a second value) the newest ``last`` that have a second value.
+        newest_first = (Observation.observed_at.desc(), Observation.id.desc())
+        ranked = (
+            select(
+                *columns,
+                func.row_number()
+                .over(
+                    partition_by=(Observation.patient_id, Observation.kind), order_by=newest_first
+                )
+                .label("rank"),
+                func.row_number()
+                .over(
+                    partition_by=(
+                        Observation.patient_id,
+                        Observation.kind,
+                        Observation.value2.is_(None),
+                    ),
+                    order_by=newest_first,
+                )
+                .label("rank_with_value2"),
+            )
+            .where(*where)
+            .subquery()
+        )
+        stmt = (
+            select(*(ranked.c[c.key] for c in columns))
+            .where(
+                or_(
+                    ranked.c.rank <= last,
+                    and_(ranked.c.value2.is_not(None), ranked.c.rank_with_value2 <= last),
+                )
+            )
+            .order_by(ranked.c.observed_at, ranked.c.id)
+        )
+    series: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for row in db.session.execute(stmt):
+        series[(row.patient_id, row.kind)].append(row)
+    for pid, measure in readings:
+        rows = series.get((pid, _MEASURE_KIND.get(measure, measure)), [])
+        if measure == "diastolic":
+            values = [(r.observed_at, r.value2) for r in rows if r.value2 is not None]
+        else:
+            values = [(r.observed_at, r.value) for r in rows]
+        found[(pid, measure)] = values if last is None else values[max(0, len(values) - last) :]
+    return found
+
+
 @dataclass
 class GoalView:
     """A goal with its current value, progress and direction, ready to show."""
@@ -512,6 +670,19 @@ def goal_view(goal: Goal) -> GoalView:
     )
 
 
+def wrong_way_many(goals: Sequence[Goal]) -> list[bool]:
+    """``[goal_view(g).wrong_way for g in goals]`` in at most two queries, whoever the owners.
+
+    A trend looks at a goal's last six values of the month, so only those are read.
+    """
+    pairs = [(g.patient_id, g.measure) for g in goals]
+    values = measure_values_many(pairs, days=30, last=6)
+    return [
+        going_the_wrong_way(goal.baseline, goal.target, [v for _, v in values[pair]])
+        for goal, pair in zip(goals, pairs, strict=True)
+    ]
+
+
 def goals_of(patient_id: int, statuses: Iterable[str] = GOAL_STATUSES) -> list[Goal]:
     """The patient's goals, newest first."""
     return list(
@@ -521,6 +692,24 @@ def goals_of(patient_id: int, statuses: Iterable[str] = GOAL_STATUSES) -> list[G
             .order_by(Goal.id.desc())
         ).scalars()
     )
+
+
+def goals_of_many(
+    patient_ids: Iterable[int], statuses: Iterable[str] = GOAL_STATUSES
+) -> dict[int, list[Goal]]:
+    """:func:`goals_of` for many patients in one query: id -> goals, newest first."""
+    ids = _unique_ids(patient_ids)
+    found: dict[int, list[Goal]] = {pid: [] for pid in ids}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(Goal)
+        .where(Goal.patient_id.in_(ids), Goal.status.in_(list(statuses)))
+        .order_by(Goal.id.desc())
+    ).scalars()
+    for goal in rows:
+        found[goal.patient_id].append(goal)
+    return found
 
 
 def set_goal(
@@ -716,6 +905,22 @@ def medications_of(patient_id: int, active_only: bool = True) -> list[Medication
     return list(db.session.execute(stmt.order_by(Medication.name)).scalars())
 
 
+def medications_of_many(
+    patient_ids: Iterable[int], active_only: bool = True
+) -> dict[int, list[Medication]]:
+    """:func:`medications_of` for many patients in one query: id -> medications by name."""
+    ids = _unique_ids(patient_ids)
+    found: dict[int, list[Medication]] = {pid: [] for pid in ids}
+    if not ids:
+        return found
+    stmt = select(Medication).where(Medication.patient_id.in_(ids))
+    if active_only:
+        stmt = stmt.where(Medication.active.is_(True))
+    for med in db.session.execute(stmt.order_by(Medication.name)).scalars():
+        found[med.patient_id].append(med)
+    return found
+
+
 def slots_on(med: Medication, day: date) -> list[datetime]:
     """The scheduled dose times of ``med`` on ``day`` (none before it starts)."""
     if day < med.start_on:
@@ -743,6 +948,24 @@ def doses_between(
         )
     ).scalars()
     return {(d.medication_id, d.scheduled_at): d for d in rows}
+
+
+def _dose_rows_many(
+    patient_ids: Sequence[int], start: datetime, end: datetime, which: ColumnElement[bool]
+) -> list[Any]:
+    """The doses of many patients in ``[start, end]`` that meet ``which``, as light rows
+    (patient_id, medication_id, scheduled_at; no ORM objects): a panel reads a month of
+    doses for each of its patients."""
+    return list(
+        db.session.execute(
+            select(Dose.patient_id, Dose.medication_id, Dose.scheduled_at).where(
+                Dose.patient_id.in_(patient_ids),
+                Dose.scheduled_at >= start,
+                Dose.scheduled_at <= end,
+                which,
+            )
+        )
+    )
 
 
 def record_dose(patient_id: int, medication_id: Any, scheduled_at: datetime, taken: bool) -> Dose:
@@ -800,6 +1023,25 @@ def adherence(patient_id: int, days: int = 30) -> float | None:
     return proportion_of_days_covered(due, taken)
 
 
+def adherence_many(patient_ids: Iterable[int], days: int = 30) -> dict[int, float | None]:
+    """:func:`adherence` for many patients in two queries (medications, doses): id -> PDC."""
+    ids = _unique_ids(patient_ids)
+    if not ids:
+        return {}
+    now = clock.now()
+    start = datetime.combine(now.date() - timedelta(days=days - 1), time(), tzinfo=UTC)
+    due: dict[int, dict[date, int]] = {pid: defaultdict(int) for pid in ids}
+    for pid, meds in medications_of_many(ids).items():
+        for med in meds:
+            for slot in slots_between(med, start - timedelta(seconds=1), now):
+                due[pid][slot.date()] += 1
+    taken: dict[int, dict[date, int]] = {pid: defaultdict(int) for pid in ids}
+    # as in adherence(): doses taken, on time or late, and due by now
+    for dose in _dose_rows_many(ids, start, now, Dose.status.in_(("taken", "late"))):
+        taken[dose.patient_id][dose.scheduled_at.date()] += 1
+    return {pid: proportion_of_days_covered(due[pid], taken[pid]) for pid in ids}
+
+
 @dataclass
 class DoseSlot:
     """One scheduled dose and what happened to it."""
@@ -838,6 +1080,27 @@ def missed_doses(patient_id: int, days: int = 7) -> int:
             dose = recorded.get((med.id, at))
             if dose is None or dose.status == "skipped":
                 missed += 1
+    return missed
+
+
+def missed_doses_many(patient_ids: Iterable[int], days: int = 7) -> dict[int, int]:
+    """:func:`missed_doses` for many patients in two queries (medications, doses): id -> count."""
+    ids = _unique_ids(patient_ids)
+    if not ids:
+        return {}
+    now = clock.now()
+    start = now - timedelta(days=days)
+    # a skipped dose counts as missed, like one never recorded: only the others are read
+    recorded = {
+        (d.patient_id, d.medication_id, d.scheduled_at)
+        for d in _dose_rows_many(ids, start, now, Dose.status != "skipped")
+    }
+    missed = dict.fromkeys(ids, 0)
+    for pid, meds in medications_of_many(ids).items():
+        for med in meds:
+            for at in slots_between(med, start, now - MISSED_AFTER):
+                if (pid, med.id, at) not in recorded:
+                    missed[pid] += 1
     return missed
 
 
@@ -986,6 +1249,40 @@ def weekly_minutes(patient_id: int, ending_on: date) -> int:
         .group_by(Exercise.intensity)
     ).all()
     return int(sum(INTENSITY_WEIGHT.get(i, 0) * (m or 0) for i, m in rows))
+
+
+def weekly_minutes_many(
+    patient_ids: Iterable[int], endings: Iterable[date]
+) -> dict[int, dict[date, int]]:
+    """:func:`weekly_minutes` for many patients and weeks in one query: id -> end -> minutes."""
+    ids, ends = _unique_ids(patient_ids), sorted(set(endings))
+    daily: dict[int, dict[date, int]] = {pid: defaultdict(int) for pid in ids}
+    if ids and ends:
+        rows = db.session.execute(
+            select(
+                Exercise.patient_id,
+                Exercise.performed_on,
+                Exercise.intensity,
+                func.sum(Exercise.minutes),
+            )
+            .where(
+                Exercise.patient_id.in_(ids),
+                Exercise.performed_on > ends[0] - timedelta(days=7),
+                Exercise.performed_on <= ends[-1],
+            )
+            .group_by(Exercise.patient_id, Exercise.performed_on, Exercise.intensity)
+        )
+        for pid, day, intensity, minutes in rows:
+            daily[pid][day] += INTENSITY_WEIGHT.get(intensity, 0) * (minutes or 0)
+    return {
+        pid: {
+            end: int(
+                sum(m for day, m in daily[pid].items() if end - timedelta(days=7) < day <= end)
+            )
+            for end in ends
+        }
+        for pid in ids
+    }
 
 
 def exercises_of(patient_id: int, days: int = 28) -> list[Exercise]:
@@ -1386,30 +1683,42 @@ def panel(clinician_id: int) -> list[PanelRow]:
 
     Scores: a crisis reading in the last 7 days 100, each other out-of-range reading 20, each
     missed dose 5, each goal going the wrong way 15, adherence under 80 % 10.
+
+    Set-based: each kind of row (readings, goals, medicines, doses, exercise) is loaded for the
+    whole panel at once by the ``*_many`` helpers, so the page costs the same ten or so queries
+    for 2 patients or 2,000, and each row is what the per-patient helpers give that patient.
     """
+    patients = patients_of(clinician_id)
+    ids = [p.id for p in patients]
+    week = recent_readings_many(ids, days=7)
+    missed = missed_doses_many(ids)
+    pdc = adherence_many(ids)
+    goals = [
+        g for by_patient in goals_of_many(ids, ("proposed", "active")).values() for g in by_patient
+    ]
+    wrong: dict[int, list[LazyString]] = {pid: [] for pid in ids}
+    for goal, wrong_way in zip(goals, wrong_way_many(goals), strict=True):
+        if wrong_way:
+            wrong[goal.patient_id].append(MEASURES[goal.measure].label)
+    latest_bp = latest_by_kind_many(ids, ("bp",))
     rows = []
-    for patient in patients_of(clinician_id):
+    for patient in patients:
         flags, need = [], 0
-        for obs in recent_observations(patient.id, days=7):
+        for obs in week[patient.id]:
             reason = out_of_range(obs.kind, obs.value, obs.value2)
-            if reason:
+            if reason is not None:  # not ``if reason``: that would translate every flag here
                 crisis = is_crisis(obs)
                 flags.append(PanelFlag(reason, obs.observed_at, crisis))
                 need += 100 if crisis else 20
-        missed = missed_doses(patient.id)
-        need += 5 * missed
-        wrong = [
-            view.measure.label
-            for view in map(goal_view, goals_of(patient.id, ("proposed", "active")))
-            if view.wrong_way
-        ]
-        need += 15 * len(wrong)
-        pdc = adherence(patient.id)
-        if pdc is not None and pdc < PDC_MARK:
+        need += 5 * missed[patient.id] + 15 * len(wrong[patient.id])
+        adherent = pdc[patient.id]
+        if adherent is not None and adherent < PDC_MARK:
             need += 10
-        bp = latest_by_kind(patient.id).get("bp")
+        bp = latest_bp[patient.id].get("bp")
         last_bp = f"{int(bp.value)}/{int(bp.value2 or 0)}" if bp else ""
-        rows.append(PanelRow(patient, flags, missed, pdc, wrong, last_bp, need))
+        rows.append(
+            PanelRow(patient, flags, missed[patient.id], adherent, wrong[patient.id], last_bp, need)
+        )
     return sorted(rows, key=lambda r: (-r.need, r.patient.name))
 
 
