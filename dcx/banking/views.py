@@ -416,10 +416,9 @@ def staff():
     """The advisor's view: customers at a glance and those behind on their goals."""
     _advisor_only()
     today = clock.today()
-    customers = [
-        (user, services.safe_to_spend(user.id, today), services.goal_views(user.id, today))
-        for user in services.banking_customers(limit=50)
-    ]
+    people = services.banking_customers(limit=50)
+    safe = services.safe_to_spend_many([user.id for user in people], today)
+    customers = [(user, safe[user.id], services.goal_views(user.id, today)) for user in people]
     return render_template(
         "banking/staff.html", customers=customers, behind=services.goals_behind(today)
     )
