@@ -41,10 +41,13 @@ def overview_for(user_id: int) -> Overview:
             obligations.extend(
                 vertical.obligations(user_id, today, today + timedelta(days=OBLIGATION_DAYS))
             )
+    # Whole days: "this week" runs to the end of the seventh day, so an entry a week away
+    # is in it whatever the second the page is read (it used to race the clock's tick).
+    last_day = today + timedelta(days=CALENDAR_DAYS)
     upcoming = [
         (key, entry)
         for key, entry in entries_for(user_id)
-        if now - timedelta(hours=1) <= entry.starts_at <= now + timedelta(days=CALENDAR_DAYS)
+        if now - timedelta(hours=1) <= entry.starts_at and entry.starts_at.date() <= last_day
     ]
     return Overview(
         obligations=sorted(obligations, key=lambda o: o.due_on),

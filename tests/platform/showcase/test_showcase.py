@@ -178,6 +178,32 @@ def test_the_customer_home_shows_what_needs_attention(app, client, seeded):
     assert "Poked the probe" in page
 
 
+def test_the_home_lists_the_next_seven_whole_days(app, seeded):
+    """An hour late still shows, the end of the seventh day shows, the eighth day does not."""
+    import dataclasses
+
+    from dcx.platform.site.overview import overview_for
+    from dcx.verticals import CalendarEntry
+
+    alex = db.session.execute(select(User).where(User.email == "alex@dcx.example")).scalar_one()
+    now = clock.now()
+    week_end = (now + timedelta(days=7)).replace(hour=23, minute=59, second=0, microsecond=0)
+    starts = {
+        "just missed": now - timedelta(hours=2),
+        "running late": now - timedelta(minutes=30),
+        "end of the week": week_end,
+        "next week": week_end + timedelta(minutes=2),
+    }
+
+    def calendar(user_id):
+        return [CalendarEntry(uid=t, title=t, starts_at=at) for t, at in starts.items()]
+
+    registry = app.extensions["dcx_verticals"]
+    registry._by_key["probe"] = dataclasses.replace(registry.get("probe"), calendar=calendar)
+    titles = [entry.title for key, entry in overview_for(alex.id).upcoming if key == "probe"]
+    assert titles == ["running late", "end of the week"]
+
+
 def test_the_shipped_branded_showcase_keeps_the_default_industry_data(app):
     app.config["DCX_SEEDS_DIR"] = str(DEFAULT.parents[1])
     northwind = read_showcase("northwind")
