@@ -296,15 +296,28 @@ def recent_observations(
     )
 
 
-def latest_by_kind(patient_id: int) -> dict[str, Observation]:
-    """The newest reading of each kind."""
-    latest = (
-        select(Observation.kind, func.max(Observation.id).label("id"))
-        .where(Observation.patient_id == patient_id)
-        .group_by(Observation.kind)
-        .subquery()
+def _newest_of_each_kind(patient_ids: list[int], kinds: Iterable[str] | None = None):
+    """The id of each patient's newest reading of each kind: newest by when it was taken (a
+    wearable's backlog or a reading typed in late arrives after newer ones), ties by id."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(Observation.patient_id, Observation.kind),
+            order_by=(Observation.observed_at.desc(), Observation.id.desc()),
+        )
+        .label("rank")
     )
-    rows = db.session.execute(select(Observation).join(latest, latest.c.id == Observation.id))
+    ranked = select(Observation.id, rank).where(Observation.patient_id.in_(patient_ids))
+    if kinds is not None:
+        ranked = ranked.where(Observation.kind.in_(list(kinds)))
+    ranked = ranked.subquery()
+    return select(ranked.c.id).where(ranked.c.rank == 1).subquery()
+
+
+def latest_by_kind(patient_id: int) -> dict[str, Observation]:
+    """The newest reading of each kind, by when it was taken."""
+    newest = _newest_of_each_kind([patient_id])
+    rows = db.session.execute(select(Observation).join(newest, newest.c.id == Observation.id))
     return {o.kind: o for o in rows.scalars()}
 
 
@@ -360,14 +373,7 @@ def latest_by_kind_many(
     found: dict[int, dict[str, Observation]] = {pid: {} for pid in ids}
     if not ids:
         return found
-    latest = (
-        select(func.max(Observation.id).label("id"))
-        .where(Observation.patient_id.in_(ids))
-        .group_by(Observation.patient_id, Observation.kind)
-    )
-    if kinds is not None:
-        latest = latest.where(Observation.kind.in_(list(kinds)))
-    newest = latest.subquery()
+    newest = _newest_of_each_kind(ids, kinds)
     rows = db.session.execute(select(Observation).join(newest, newest.c.id == Observation.id))
     for obs in rows.scalars():
         found[obs.patient_id][obs.kind] = obs

@@ -79,6 +79,20 @@ def test_reading_stores_loinc_codes_and_units(app, patient):
         assert (o.code, o.unit) == (code, unit)
 
 
+def test_latest_reading_is_the_newest_taken_not_the_last_stored(app, patient, clinician):
+    now = clock.now()
+    services.log_observation(patient.id, "weight", 80, observed_at=now - timedelta(hours=1))
+    services.log_observation(patient.id, "weight", 84, observed_at=now - timedelta(days=3))
+    services.log_observation(patient.id, "bp", 128, 82, observed_at=now - timedelta(days=1))
+    services.log_observation(patient.id, "bp", 150, 95, observed_at=now - timedelta(days=1))
+    latest = services.latest_by_kind(patient.id)  # a wearable's backlog arrived last
+    assert latest["weight"].value == 80
+    assert (latest["bp"].value, latest["bp"].value2) == (150, 95)  # same moment: stored last
+    assert services.latest_by_kind_many([patient.id], kinds=["weight"]) == {
+        patient.id: {"weight": latest["weight"]}
+    }
+
+
 def test_implausible_readings_are_refused(app, patient):
     with pytest.raises(services.HealthError):
         services.log_observation(patient.id, "bp", 80, 120)
