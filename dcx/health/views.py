@@ -244,6 +244,7 @@ def exercise():
         _("Active minutes per week"),
         [_day(d) for d in weeks],
         {_("Minutes"): [services.weekly_minutes(uid, d) for d in weeks]},
+        counts=True,
     )
     return render_template(
         "health/exercise.html",

@@ -6,6 +6,7 @@ values are plain numbers (convert minor units to major before charting money).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -48,6 +49,15 @@ def _config(chart, title: str, height: int) -> None:
     chart.title = title
 
 
+def whole_ticks(values: Sequence[float | None], most: int = 6) -> list[int]:
+    """Axis ticks for counts: whole numbers from 0, at most about ``most`` of them (pygal would
+    otherwise label 1 review with 0.2, 0.4, ...)."""
+    top = max((v for v in values if v is not None), default=0)
+    top = max(1, math.ceil(top))
+    step = max(1, math.ceil(top / most))
+    return list(range(0, top + step, step))
+
+
 def _render(chart) -> Markup:
     # pygal inlines its tooltip configuration as a script; without its JS it does nothing.
     svg = re.sub(r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
@@ -82,8 +92,10 @@ def bar_chart(
     series: Mapping[str, Sequence[float | None]],
     height: int = 320,
     horizontal: bool = False,
+    counts: bool = False,
 ) -> Markup:
-    """A bar chart (grouped when several series are given)."""
+    """A bar chart (grouped when several series are given); ``counts`` labels the value axis
+    with whole numbers only."""
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(
         x_label_rotation=0 if horizontal else 30
     )
@@ -91,6 +103,8 @@ def bar_chart(
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))
+    if counts:
+        chart.y_labels = whole_ticks([v for values in series.values() for v in values])
     return _render(chart)
 
 

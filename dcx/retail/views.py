@@ -125,6 +125,7 @@ def book(book_id: int):
         {_("Reviews"): [summary.distribution[h] for h in range(1, 11)]},
         height=300,
         horizontal=True,
+        counts=True,
     )
     mine = shelf = None
     if current_user.is_authenticated:

@@ -51,3 +51,13 @@ def test_axis_numbers_follow_the_locale(app):
         assert charts.number(1234.5) == "1234,5" or charts.number(1234.5) == "1.234,5"
     assert "1.234,5" in svg or "1234,5" in svg
     assert charts.number(1234.5) == "1,234.5" and charts.number(None) == ""
+
+
+def test_counts_are_labelled_with_whole_numbers(app):
+    assert charts.whole_ticks([0, 1, 0]) == [0, 1]
+    assert charts.whole_ticks([]) == [0, 1]
+    assert charts.whole_ticks([3, None, 17]) == [0, 3, 6, 9, 12, 15, 18]
+    plain = str(charts.bar_chart("Reviews", ["a", "b", "c"], {"Reviews": [0, 1, 0]}))
+    whole = str(charts.bar_chart("Reviews", ["a", "b", "c"], {"Reviews": [0, 1, 0]}, counts=True))
+    assert re.search(r">0\.\d+<", plain)  # pygal's own axis for one review: 0.1, 0.2 ...
+    assert not re.search(r">0\.\d+<", whole) and ">1<" in whole
