@@ -9,7 +9,7 @@ this registry; it never imports a vertical package by name.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -86,6 +86,15 @@ class Vertical:
 
     Only ``key``, ``title``, ``story`` and ``blueprint`` are required; every other field is an
     optional extension point, read by the platform when present.
+
+    ``obligations(user_id, start, end)`` answers the bills one customer owes here, due between
+    ``start`` and ``end`` inclusive (the customer's home page and banking's pages ask it).
+    ``obligations_many(user_ids, start, end)`` is its batch twin: every given customer's
+    obligations in one go, as a mapping with every given id a key (an empty list when nothing
+    is owed), each list what ``obligations`` answers for that customer. Jobs over many
+    customers (banking's daily alerts) use it so their queries do not grow with the number
+    of customers; a vertical that offers only ``obligations`` is asked once per customer. A
+    vertical offering ``obligations_many`` offers ``obligations`` too (checked at load).
     """
 
     key: str
@@ -105,6 +114,9 @@ class Vertical:
     timeline_kinds: Mapping[str, str] = field(default_factory=dict)
     private_timeline: bool = False
     obligations: Callable[[int, date, date], Iterable[Obligation]] | None = None
+    obligations_many: (
+        Callable[[Sequence[int], date, date], Mapping[int, list[Obligation]]] | None
+    ) = None
     calendar: Callable[[int], Iterable[CalendarEntry]] | None = None
     summary_card: Callable[[int], Mapping[str, Any] | None] | None = None
     cli: Any = None  # a click group, mounted as `flask dcx <key> ...`
@@ -156,6 +168,9 @@ def load_verticals(paths: Iterable[str]) -> VerticalRegistry:
         for job in vertical.jobs:
             if not job.id.startswith(f"{vertical.key}."):
                 raise RuntimeError(f"{path}: job id {job.id!r} must start with '{vertical.key}.'")
+        # The batch hook only speeds up jobs; pages ask one customer through `obligations`.
+        if vertical.obligations_many is not None and vertical.obligations is None:
+            raise RuntimeError(f"{path}: obligations_many needs obligations too")
         found.append(vertical)
     return VerticalRegistry(found)
 

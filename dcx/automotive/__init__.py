@@ -118,6 +118,7 @@ vertical = Vertical(
         "bill_paid": _l("Bill paid"),
     },
     obligations=services.obligations,
+    obligations_many=services.obligations_many,
     calendar=services.calendar_entries,
     summary_card=services.summary_card,
 )

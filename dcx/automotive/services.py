@@ -1058,29 +1058,53 @@ def pay_bill(bill: Bill) -> bool:
     return True
 
 
+# Customers per query of :func:`obligations_many`: the IN list stays far below the bound
+# parameters a statement may carry (32,766 in SQLite, 65,535 in PostgreSQL).
+OBLIGATIONS_BATCH = 5_000
+
+
 def obligations(user_id: int, start: date, end: date) -> list[Obligation]:
-    """Unpaid bills due between ``start`` and ``end`` (the ``obligations`` hook for banking)."""
-    rows = db.session.execute(
-        select(Bill)
-        .where(
-            Bill.user_id == user_id,
-            Bill.paid_at.is_(None),
-            Bill.due_on >= start,
-            Bill.due_on <= end,
-        )
-        .order_by(Bill.due_on)
-    ).scalars()
-    return [
-        Obligation(
-            vertical=KEY,
-            title=bill.title,
-            due_on=bill.due_on,
-            amount_minor=bill.amount_minor,
-            currency=bill.currency,
-            link=link("automotive.financing", _anchor=f"bill-{bill.id}"),
-        )
-        for bill in rows
-    ]
+    """Unpaid bills due between ``start`` and ``end`` (the ``obligations`` hook for banking).
+
+    One customer's answer of :func:`obligations_many`, so the two hooks cannot drift apart.
+    """
+    return obligations_many([user_id], start, end)[user_id]
+
+
+def obligations_many(
+    user_ids: Sequence[int], start: date, end: date
+) -> dict[int, list[Obligation]]:
+    """Every given customer's unpaid bills due between ``start`` and ``end``, by customer id.
+
+    The ``obligations_many`` hook: one query per ``OBLIGATIONS_BATCH`` customers, whatever
+    their number; every given id is a key, with an empty list when nothing is owed. Each list
+    is ordered by due date (then bill id), as :func:`obligations` answers it.
+    """
+    ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
+    found: dict[int, list[Obligation]] = {user_id: [] for user_id in ids}
+    for first in range(0, len(ids), OBLIGATIONS_BATCH):
+        rows = db.session.execute(
+            select(Bill)
+            .where(
+                Bill.user_id.in_(ids[first : first + OBLIGATIONS_BATCH]),
+                Bill.paid_at.is_(None),
+                Bill.due_on >= start,
+                Bill.due_on <= end,
+            )
+            .order_by(Bill.user_id, Bill.due_on, Bill.id)
+        ).scalars()
+        for bill in rows:
+            found[bill.user_id].append(
+                Obligation(
+                    vertical=KEY,
+                    title=bill.title,
+                    due_on=bill.due_on,
+                    amount_minor=bill.amount_minor,
+                    currency=bill.currency,
+                    link=link("automotive.financing", _anchor=f"bill-{bill.id}"),
+                )
+            )
+    return found
 
 
 # --- staff ---------------------------------------------------------------------------------

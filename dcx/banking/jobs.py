@@ -39,8 +39,9 @@ def daily_alerts(now: datetime) -> int:
 
     Set-based, so its queries do not grow with the number of customers: one query reads the
     bills that can fall due, one the account owners, one everyone's language,
-    ``services.safe_to_spend_many`` everyone's safe-to-spend (a fixed number of queries, plus
-    one call per customer of another vertical's ``obligations`` hook when one is loaded),
+    ``services.safe_to_spend_many`` everyone's safe-to-spend (a fixed number of queries,
+    other industries' bills included through their ``obligations_many`` hook; a vertical
+    offering only the per-customer ``obligations`` hook still costs one call per customer),
     one query per topic finds the alerts already sent, and ``notify_bulk`` writes the new
     ones with their outbox rows. Each alert is written in its recipient's language. Returns
     how many new alerts it wrote.

@@ -735,18 +735,54 @@ class Due:
 
 
 def _obligation_sources() -> list[Any]:
-    """The other loaded verticals that expose an ``obligations`` hook."""
-    return [v for v in registry() if v.key != KEY and v.obligations is not None]
+    """The other loaded verticals that expose an ``obligations`` (or ``obligations_many``) hook."""
+    return [
+        v
+        for v in registry()
+        if v.key != KEY and (v.obligations is not None or v.obligations_many is not None)
+    ]
 
 
 def other_obligations(user_id: int, start: date, end: date) -> list[Obligation]:
-    """Bills other industries expose (a car instalment, tuition), through the registry."""
-    found: list[Obligation] = []
+    """Bills other industries expose (a car instalment, tuition), through the registry.
+
+    One customer's answer of :func:`other_obligations_many`, so the pages and the jobs count
+    the same bills.
+    """
+    return other_obligations_many([user_id], start, end)[int(user_id)]
+
+
+def other_obligations_many(
+    user_ids: Iterable[int], start: date, end: date
+) -> dict[int, list[Obligation]]:
+    """Bills other industries expose for each given customer, by id (every id a key).
+
+    A vertical offering the batch hook ``obligations_many`` is asked once for all of them (its
+    queries do not grow with the number of customers); one offering only ``obligations`` is
+    asked once per customer. A hook that raises is logged and skipped: for the whole batch
+    when it is the batch hook, for that customer when it is the per-customer one.
+    """
+    ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
+    found: dict[int, list[Obligation]] = {user_id: [] for user_id in ids}
+    if not ids:
+        return found
     for vertical in _obligation_sources():
-        try:
-            found.extend(vertical.obligations(user_id, start, end))
-        except Exception:  # one industry's fault must not hide the customer's money
-            current_app.logger.exception("obligations of %s failed", vertical.key)
+        if vertical.obligations_many is not None:
+            try:
+                answered = vertical.obligations_many(ids, start, end)
+                # read every answer before keeping any: a failure keeps nothing half-added
+                per_customer = {user_id: list(answered.get(user_id, ())) for user_id in ids}
+            except Exception:  # one industry's fault must not hide the customer's money
+                current_app.logger.exception("obligations_many of %s failed", vertical.key)
+                continue
+            for user_id in ids:
+                found[user_id].extend(per_customer[user_id])
+            continue
+        for user_id in ids:
+            try:
+                found[user_id].extend(vertical.obligations(user_id, start, end))
+            except Exception:  # one industry's fault must not hide the customer's money
+                current_app.logger.exception("obligations of %s failed", vertical.key)
     return found
 
 
@@ -962,9 +998,10 @@ def safe_to_spend_many(user_ids: Iterable[int], today: date) -> dict[int, SafeTo
     goal movements (GROUP BY goal). The rule itself is the same code as the single-customer
     path, so every answer equals ``safe_to_spend(user_id, today)``.
 
-    Other industries' bills come through the ``obligations`` extension point, whose contract
-    takes one customer at a time; it is called once per customer, and only when a loaded
-    vertical provides the hook (so with none, nothing runs per customer).
+    Other industries' bills come through :func:`other_obligations_many`, asked once per batch
+    for the widest window any of its customers needs: a vertical with the batch hook
+    ``obligations_many`` (automotive) adds a fixed number of queries, one offering only the
+    per-customer ``obligations`` hook is called once per customer.
     """
     ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
     found: dict[int, SafeToSpend] = {}
@@ -974,7 +1011,10 @@ def safe_to_spend_many(user_ids: Iterable[int], today: date) -> dict[int, SafeTo
 
 
 def _safe_to_spend_batch(ids: list[int], today: date) -> dict[int, SafeToSpend]:
-    """:func:`safe_to_spend_many` for one batch of distinct customer ids (five queries)."""
+    """:func:`safe_to_spend_many` for one batch of distinct customer ids.
+
+    Five queries, plus what the other industries' obligations hooks cost for the batch.
+    """
     t, a, g, m = BankingTransaction, BankingAccount, BankingGoal, BankingGoalMovement
     money = {
         user_id: (int(booked or 0), int(pending or 0))
@@ -1011,19 +1051,20 @@ def _safe_to_spend_batch(ids: list[int], today: date) -> dict[int, SafeToSpend]:
             .group_by(m.goal_id)
         ).all()
     )
-    # The obligations contract is per customer: ask only when some vertical answers it.
-    ask_others = bool(_obligation_sources())
+    paydays = {user_id: _payday_after(last_salary.get(user_id), today) for user_id in ids}
+    horizons = {user_id: _horizon(payday, today) for user_id, payday in paydays.items()}
     since = today - timedelta(days=OVERDUE_DAYS)
+    # One window for the whole batch, up to the latest horizon: ``_with_obligations`` keeps
+    # for each customer only what falls in their own window, as the per-customer path asks.
+    others: dict[int, list[Obligation]] = {}
+    if ids and _obligation_sources():
+        others = other_obligations_many(ids, since, max(horizons.values()) - timedelta(days=1))
     found = {}
     for user_id in ids:
         available, pending = money.get(user_id, (0, 0))
-        payday = _payday_after(last_salary.get(user_id), today)
-        horizon = _horizon(payday, today)
-        others: list[Obligation] = []
-        if ask_others and horizon > today:
-            others = other_obligations(user_id, since, horizon - timedelta(days=1))
+        payday, horizon = paydays[user_id], horizons[user_id]
         dues = _with_obligations(
-            _own_dues(bills_of[user_id], today, horizon), others, today, horizon
+            _own_dues(bills_of[user_id], today, horizon), others.get(user_id, []), today, horizon
         )
         goals = _plan_goals(goals_of[user_id], moved, today)
         found[user_id] = _assemble_safe_to_spend(available, pending, payday, dues, goals, today)

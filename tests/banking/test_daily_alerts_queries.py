@@ -1,9 +1,9 @@
 """The daily alerts are set-based: safe-to-spend for every customer at once, same answers.
 
 ``safe_to_spend_many`` must give, for every customer, exactly what ``safe_to_spend`` gives
-the pages; the job's queries must not grow with the number of customers, except for the one
-call per customer that another vertical's ``obligations`` hook (a per-customer contract)
-costs when one is loaded.
+the pages; the job's queries must not grow with the number of customers, automotive's car
+bills included (its ``obligations_many`` hook is asked once for everyone). Only a vertical
+offering nothing but the per-customer ``obligations`` hook costs one call per customer.
 """
 
 from __future__ import annotations
@@ -270,3 +270,122 @@ def test_another_verticals_obligations_are_asked_once_per_customer_and_counted(
     sts = services.safe_to_spend_many([comfortable], TODAY)[comfortable]
     assert "Car instalment" in [d.title for d in sts.dues]
     assert sts == services.safe_to_spend(comfortable, TODAY)
+
+
+def _add_vertical(app, **fields) -> Vertical:
+    """Load one more (fake) vertical beside the configured ones."""
+    vertical = Vertical(
+        title=fields["key"].title(), story="", blueprint=app.blueprints["banking"], **fields
+    )
+    app.extensions["dcx_verticals"] = VerticalRegistry([*app.extensions["dcx_verticals"], vertical])
+    return vertical
+
+
+def test_daily_alerts_with_automotive_run_as_many_queries_for_3n_customers_as_for_n(
+    app, current_account, query_counter
+):
+    """Automotive's bills come in one batch: the job's queries do not grow with customers."""
+    assert registry().get("automotive").obligations_many is not None
+    ids = _population(PROFILES, current_account)
+    small, sent_small = _run_counted(query_counter)
+    ids += _population(2 * PROFILES, current_account, first=PROFILES)
+    large, sent_large = _run_counted(query_counter)
+    assert sent_small >= 2 and sent_large >= 3 * sent_small
+    assert small == large
+
+    # ...and the car bills are in the figures: every car customer, and only they, owe some
+    answers = services.safe_to_spend_many(ids, TODAY)
+    car_customers = {ids[i] for i in range(PROFILES - 1, 3 * PROFILES, PROFILES)}
+    assert len(car_customers) == 3
+    owing_cars = {u for u, s in answers.items() if any(d.source == "automotive" for d in s.dues)}
+    assert owing_cars == car_customers
+    assert all(answers[u] == services.safe_to_spend(u, TODAY) for u in ids)
+
+
+LATE_FEE_ON = date(2026, 11, 28)  # after the 20 and 25 Nov paydays, before the 1 Dec one
+
+
+@pytest.mark.parametrize("app_config", [BANKING_ONLY])
+def test_a_batch_hook_is_asked_once_per_batch_and_each_customer_keeps_their_window(
+    app, current_account, monkeypatch
+):
+    asked: list[tuple[list[int], date, date]] = []
+
+    def late_fee(user_id: int, start: date, end: date) -> list[Obligation]:
+        return late_fees([user_id], start, end)[user_id]
+
+    def late_fees(user_ids, start: date, end: date) -> dict[int, list[Obligation]]:
+        asked.append((list(user_ids), start, end))
+        owed = start <= LATE_FEE_ON <= end
+        fee = Obligation("fees", "Late fee", LATE_FEE_ON, 1_500, "EUR")
+        return {user_id: [fee] if owed else [] for user_id in user_ids}
+
+    _add_vertical(app, key="fees", obligations=late_fee, obligations_many=late_fees)
+    ids = _population(PROFILES, current_account)
+    asked.clear()
+    answers = services.safe_to_spend_many(ids, TODAY)
+    # once for everyone, up to the latest horizon (1 Dec, the day before counted)
+    assert asked == [(ids, TODAY - timedelta(days=services.OVERDUE_DAYS), date(2026, 11, 30))]
+    # the fee counts only for those whose payday comes after it, as the pages say
+    paid_later = {u for u, s in answers.items() if s.payday in (None, date(2026, 12, 1))}
+    assert {u for u, s in answers.items() if "Late fee" in [d.title for d in s.dues]} == (
+        paid_later
+    )
+    assert paid_later and len(paid_later) < len(ids)
+    assert all(answers[u] == services.safe_to_spend(u, TODAY) for u in ids)
+
+    monkeypatch.setattr(services, "SAFE_TO_SPEND_BATCH", 4)
+    asked.clear()
+    assert services.safe_to_spend_many(ids, TODAY) == answers
+    assert [batch for batch, _, _ in asked] == [ids[:4], ids[4:]]
+
+
+def test_a_vertical_with_only_the_per_customer_hook_still_counts_beside_automotive(
+    app, current_account
+):
+    """A vertical from the extension kit may offer only ``obligations``: asked per customer."""
+    calls: list[int] = []
+
+    def tuition(user_id: int, start: date, end: date) -> list[Obligation]:
+        calls.append(user_id)
+        return [Obligation("school", "Tuition", TODAY + timedelta(days=3), 20_000, "EUR")]
+
+    _add_vertical(app, key="school", obligations=tuition)
+    ids = _population(PROFILES, current_account)
+    answers = services.safe_to_spend_many(ids, TODAY)
+    assert sorted(calls) == sorted(ids)
+    for user_id, sts in answers.items():
+        assert "Tuition" in [d.title for d in sts.dues]
+        assert sts == services.safe_to_spend(user_id, TODAY)
+    assert any(d.source == "automotive" for d in answers[ids[PROFILES - 1]].dues)
+
+
+def test_a_hook_that_raises_is_logged_and_skipped(app, current_account, caplog, monkeypatch):
+    # Alembic's logging config (the schema is stamped once per run) disables existing loggers
+    monkeypatch.setattr(app.logger, "disabled", False)
+    ids = _population(PROFILES, current_account)
+    before = services.safe_to_spend_many(ids, TODAY)
+
+    def offline(user_id, start, end):
+        raise RuntimeError("ledger offline")
+
+    def offline_many(user_ids, start, end):
+        raise RuntimeError("ledger offline")
+
+    def picky(user_id: int, start: date, end: date) -> list[Obligation]:
+        if user_id == ids[0]:
+            raise RuntimeError("one bad record")
+        return [Obligation("picky", "Picky fee", TODAY + timedelta(days=2), 700, "EUR")]
+
+    _add_vertical(app, key="offline", obligations=offline, obligations_many=offline_many)
+    _add_vertical(app, key="picky", obligations=picky)
+    answers = services.safe_to_spend_many(ids, TODAY)
+    for user_id in ids:
+        dues = answers[user_id].dues
+        assert [d for d in dues if d.source != "picky"] == before[user_id].dues
+        assert ("Picky fee" in [d.title for d in dues]) is (user_id != ids[0])
+        assert answers[user_id] == services.safe_to_spend(user_id, TODAY)
+    messages = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert "obligations_many of offline failed" in messages
+    assert messages.count("obligations of picky failed") >= 1
+    assert jobs.daily_alerts(NOW) > 0  # the job still runs and sends
