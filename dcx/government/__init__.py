@@ -37,6 +37,12 @@ vertical = Vertical(
             function=jobs.close_settled_fixes,
             description=_l("Close repairs fixed 14 days ago that nobody reopened."),
         ),
+        JobSpec(
+            id="government.sweep_photos",
+            trigger={"hour": 3},
+            function=jobs.sweep_photos,
+            description=_l("Delete report photos that no report names (failed uploads, resets)."),
+        ),
     ),
     topics=(
         Topic(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dcx.extensions import db
 from dcx.government import services
 from dcx.government.models import GovernmentRepair
+from dcx.platform import clock
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 REMIND_AFTER = timedelta(days=3)
@@ -69,3 +70,8 @@ def close_settled_fixes(now: datetime) -> int:
         count += 1
     db.session.commit()
     return count
+
+
+def sweep_photos(now: datetime) -> int:
+    """Delete report photos no report names, an hour after they were written."""
+    return services.sweep_orphan_photos(clock.real_now() - services.ORPHAN_PHOTO_AGE)

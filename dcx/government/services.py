@@ -9,10 +9,12 @@ from __future__ import annotations
 import hmac
 import json
 import math
+import secrets
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
@@ -743,6 +745,67 @@ def repair_from_incident(
     )
     repair.events[0].actor_id = actor_id
     return repair
+
+
+# --- photos of reports ------------------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 1024 * 1024
+PHOTO_SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+# A photo is written before its report is committed; one younger than this may still be on its
+# way into a report, so the sweep leaves it alone.
+ORPHAN_PHOTO_AGE = timedelta(hours=1)
+
+
+def photo_type(data: bytes) -> str | None:
+    """The image type the bytes really are (JPEG, PNG or WebP), whatever the upload claims."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    for mime, signatures in PHOTO_SIGNATURES.items():
+        if any(data.startswith(sig) for sig in signatures):
+            return mime
+    return None
+
+
+def photo_dir() -> Path:
+    """Where report photos are kept: the instance folder, never the package."""
+    folder = Path(current_app.instance_path) / KEY / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_photo(data: bytes, mime: str) -> str:
+    """Keep an uploaded photo under an unguessable name; the name goes on the report."""
+    name = f"{secrets.token_hex(16)}.{mime.split('/')[1]}"
+    (photo_dir() / name).write_bytes(data)
+    return name
+
+
+def photo_path(repair: GovernmentRepair) -> Path | None:
+    """The report's photo on disk, or None when it has none (or the file is gone)."""
+    if not repair.photo_file:
+        return None
+    path = photo_dir() / repair.photo_file
+    return path if path.is_file() else None
+
+
+def sweep_orphan_photos(older_than: datetime) -> int:
+    """Delete photos no report names (a failed submission, a showcase reset), written before
+    ``older_than`` (real time: file times are not on the demo clock). Returns how many."""
+    kept = set(
+        db.session.execute(
+            select(GovernmentRepair.photo_file).where(GovernmentRepair.photo_file != "")
+        ).scalars()
+    )
+    cutoff = older_than.timestamp()
+    removed = 0
+    for path in photo_dir().iterdir():
+        if path.is_file() and path.name not in kept and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def report_repair(

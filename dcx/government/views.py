@@ -3,10 +3,8 @@ reports, and the public status page with its Atom feed."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, date, datetime, timedelta
 from functools import wraps
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -69,11 +67,6 @@ def _repair_choice(repair: GovernmentRepair) -> SelectChoice:
 
 
 REPORT_DRAFT = "government.repair_report"
-MAX_PHOTO_BYTES = 1024 * 1024
-PHOTO_SIGNATURES = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
 
 
 def staff_only(view):
@@ -540,26 +533,9 @@ def _report_form() -> forms.RepairReportForm:
     return form
 
 
-def _photo_type(data: bytes) -> str | None:
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    for mime, signatures in PHOTO_SIGNATURES.items():
-        if any(data.startswith(sig) for sig in signatures):
-            return mime
-    return None
-
-
-def _photo_dir() -> Path:
-    folder = Path(current_app.instance_path) / "government" / "photos"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _send_photo(repair: GovernmentRepair):
-    if not repair.photo_file:
-        abort(404)
-    path = _photo_dir() / repair.photo_file
-    if not path.is_file():
+    path = services.photo_path(repair)
+    if path is None:
         abort(404)
     return send_file(path, mimetype=repair.photo_type)
 
@@ -592,9 +568,9 @@ def report():
         photo_file = photo_type = ""
         upload = form.photo.data
         if upload:
-            data = upload.read(MAX_PHOTO_BYTES + 1)
-            mime = _photo_type(data)
-            if len(data) > MAX_PHOTO_BYTES or mime is None:
+            data = upload.read(services.MAX_PHOTO_BYTES + 1)
+            mime = services.photo_type(data)
+            if len(data) > services.MAX_PHOTO_BYTES or mime is None:
                 form.photo.errors = [
                     _("The photo must be a JPEG, PNG or WebP image of at most 1 MB.")
                 ]
@@ -604,9 +580,7 @@ def report():
                     draft_key=REPORT_DRAFT,
                     qr=_template_exists("drafts/macros.html"),
                 ), 400
-            photo_file = f"{secrets.token_hex(16)}.{mime.split('/')[1]}"
-            (_photo_dir() / photo_file).write_bytes(data)
-            photo_type = mime
+            photo_file, photo_type = services.store_photo(data, mime), mime
         repair = services.report_repair(
             current_user.id,
             form.category.data,

@@ -54,3 +54,25 @@ def test_settled_fixes_close_after_fourteen_days_through_the_runner(city):
     db.session.expire_all()
     assert db.session.get(GovernmentRepair, repair.id).status == "closed"
     assert jobs.close_settled_fixes(clock.now()) == 0
+
+
+def test_photos_no_report_names_are_swept_after_an_hour(city):
+    import os
+
+    named = services.store_photo(b"\x89PNG\r\n\x1a\nnamed", "image/png")
+    services.report_repair(
+        city.citizen.id, "streetlight", services.streets()[0], "", "Dark", named, "image/png"
+    )
+    db.session.commit()
+    orphan = services.store_photo(b"\x89PNG\r\n\x1a\norphan", "image/png")  # its report failed
+    fresh = services.store_photo(b"\x89PNG\r\n\x1a\nfresh", "image/png")  # a report on its way
+    folder = services.photo_dir()
+    two_hours_ago = (clock.real_now() - timedelta(hours=2)).timestamp()
+    for name in (named, orphan):
+        os.utime(folder / name, (two_hours_ago, two_hours_ago))
+
+    assert jobs.sweep_photos(clock.now()) == 1
+    assert sorted(p.name for p in folder.iterdir()) == sorted([named, fresh])
+    assert jobs.sweep_photos(clock.now()) == 0
+    repair = db.session.execute(select(GovernmentRepair)).scalars().first()
+    assert services.photo_path(repair) == folder / named
