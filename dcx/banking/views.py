@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 from wtforms.fields.choices import SelectChoice
@@ -314,7 +315,12 @@ def detect_bills():
     """Look through the history for recurring payments."""
     found = services.detect_bills(current_user.id, clock.today())
     db.session.commit()
-    flash(_("%(count)d recurring payment(s) found.", count=len(found)), "info")
+    flash(
+        ngettext(
+            "%(num)d recurring payment found.", "%(num)d recurring payments found.", len(found)
+        ),
+        "info",
+    )
     return redirect(url_for("banking.bills"))
 
 

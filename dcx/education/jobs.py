@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -198,11 +198,12 @@ def weekly_digest(now: datetime) -> int:
     rows = []
     for user_id, course_lines in lines.items():
         with in_locale(locales[user_id]):
-            title = _(
-                "Your week in class: %(chapters)s chapters read, %(tests)s tests taken",
-                chapters=read.get(user_id, 0),
-                tests=taken.get(user_id, 0),
+            # Two counts, two plural forms: each is worded on its own, then set in the frame.
+            chapters = ngettext(
+                "%(num)d chapter read", "%(num)d chapters read", read.get(user_id, 0)
             )
+            tests = ngettext("%(num)d test taken", "%(num)d tests taken", taken.get(user_id, 0))
+            title = _("Your week in class: %(chapters)s, %(tests)s", chapters=chapters, tests=tests)
         rows.append(
             {
                 "user_id": user_id,

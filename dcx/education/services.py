@@ -1169,12 +1169,13 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     for course in courses:
         progress = course_progress(user_id, course)
         weak = [s.name for s in suggestions(user_id, course)]
-        line = gettext(
-            "%(course)s: %(percent)s%% done, %(passed)s/%(total)s modules passed",
+        line = ngettext(
+            "%(course)s: %(percent)s%% done, %(passed)s/%(num)d module passed",
+            "%(course)s: %(percent)s%% done, %(passed)s/%(num)d modules passed",
+            progress.modules_total,
             course=course.code,
             percent=progress.percent,
             passed=progress.modules_passed,
-            total=progress.modules_total,
         )
         if weak:
             line += "; " + gettext("weak: %(topics)s", topics=", ".join(weak))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import case, func, or_, select
 
 from dcx.extensions import db
@@ -162,12 +163,18 @@ def weekly_summary(now: datetime) -> int:
     for uid in patients:
         count, sys_avg, dia_avg = readings.get(uid, (0, None, None))
         with in_locale(locales[uid]):
-            parts = [str(_l("%(n)s readings", n=count))]
+            parts = [ngettext("%(num)d reading", "%(num)d readings", count)]
             if sys_avg is not None:
                 parts.append(
                     str(_l("average BP %(s)s/%(d)s", s=round(sys_avg), d=round(dia_avg or 0)))
                 )
-            parts.append(str(_l("%(m)s active minutes", m=int(minutes.get(uid) or 0))))
+            parts.append(
+                ngettext(
+                    "%(num)d active minute",
+                    "%(num)d active minutes",
+                    int(minutes.get(uid) or 0),
+                )
+            )
             title = str(_l("Your health week"))
         rows.append(
             {

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
-from flask_babel import format_datetime, format_decimal, ngettext
+from flask_babel import LazyString, format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
@@ -242,6 +242,22 @@ def orders_for(user_id: int) -> list[Order]:
     )
 
 
+def _cafe_limit_text(limit: int) -> str:
+    """Why a café selection was refused: it must hold 1 to ``limit`` titles."""
+    return ngettext(
+        "Choose between 1 and %(num)d book.", "Choose between 1 and %(num)d books.", limit
+    )
+
+
+def _cafe_subject(count: int) -> str:
+    """The timeline subject of a café reservation of ``count`` titles."""
+    return ngettext(
+        "%(num)d book set aside at the café table",
+        "%(num)d books set aside at the café table",
+        count,
+    )
+
+
 def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reservation:
     """Set these titles aside at the café table for ``day`` (today up to two weeks ahead)."""
     ids = list(dict.fromkeys(int(b) for b in book_ids))
@@ -249,7 +265,9 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reserv
     if not today <= day <= today + timedelta(days=CAFE_DAYS_AHEAD):
         raise RetailError(_l("Choose a day from today up to two weeks ahead."))
     if not 1 <= len(ids) <= MAX_CAFE_TITLES:
-        raise RetailError(_l("Choose between 1 and %(n)s books.", n=MAX_CAFE_TITLES))
+        # LazyString, like _l: worded when read, in the reader's language; the text is a
+        # function of its own so the extractor sees the ngettext call (it skips lazy_ngettext).
+        raise RetailError(LazyString(_cafe_limit_text, MAX_CAFE_TITLES))
     books = list(db.session.execute(select(Book).where(Book.id.in_(ids))).scalars())
     if len(books) != len(ids):
         raise RetailError(_l("One of these books is not in the catalogue."))
@@ -264,7 +282,7 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reserv
         user_id,
         KEY,
         "cafe_reserved",
-        _l("%(n)s books set aside at the café table", n=len(ids)),
+        LazyString(_cafe_subject, len(ids)),  # record() words it in the customer's language
         ", ".join(b.title for b in books),
         {"reservation_id": reservation.id, "day": day.isoformat()},
         key=f"retail.reservation:{reservation.id}",

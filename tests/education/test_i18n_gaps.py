@@ -27,7 +27,6 @@ MESSAGES = [
     "Office hours with %(name)s",
     "About: %(topic)s",
     "Education",
-    "%(course)s: %(percent)s%% done, %(passed)s/%(total)s modules passed",
     "weak: %(topics)s",
     "Next office hours: %(when)s",
     "You earned %(percent)s%% of the points on %(topic)s.",
@@ -37,6 +36,10 @@ MESSAGES = [
 PLURALS = [
     ("failed %(test)s %(num)d time", "failed %(test)s %(num)d times"),
     ("inactive for %(num)d day", "inactive for %(num)d days"),
+    (
+        "%(course)s: %(percent)s%% done, %(passed)s/%(num)d module passed",
+        "%(course)s: %(percent)s%% done, %(passed)s/%(num)d modules passed",
+    ),
 ]
 
 

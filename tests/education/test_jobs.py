@@ -64,7 +64,7 @@ def test_weekly_digest_once_per_week(world):
     assert jobs.weekly_digest(clock.now()) == 2
     assert jobs.weekly_digest(clock.now()) == 0
     digest = messages("education.digest", world.student.id)[0]
-    assert "1 chapters read, 1 tests taken" in digest.title
+    assert "1 chapter read, 1 test taken" in digest.title
     assert "TST100" in digest.body and "Beta topic" in digest.body
     clock.advance(timedelta(days=7))
     assert jobs.weekly_digest(clock.now()) == 2

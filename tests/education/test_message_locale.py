@@ -34,7 +34,7 @@ def test_weekly_digest_is_spanish_for_a_spanish_student_and_english_for_another(
     assert jobs.weekly_digest(clock.now()) == 2
 
     (es,) = _messages("education.digest", world.student.id)
-    assert es.title == "Tu semana en clase — capítulos leídos: 1; exámenes hechos: 1"
+    assert es.title == "Tu semana en clase: 1 capítulo leído, 1 examen hecho"
     assert "TST100:" in es.body and "completado" in es.body and "conviene repasar" in es.body
     (en,) = _messages("education.digest", world.other.id)
     assert en.title == "Your week in class: 0 chapters read, 0 tests taken"

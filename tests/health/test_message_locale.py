@@ -58,7 +58,7 @@ def test_weekly_summary_is_romanian_for_a_romanian_patient(app, patient, clinici
     jobs.weekly_summary(clock.now() + timedelta(minutes=1))
     db.session.commit()
     ro = _message("health.weekly_summary", romanian.id)
-    assert ro.title == "Săptămâna ta de sănătate" and "1 măsurători" in ro.body
+    assert ro.title == "Săptămâna ta de sănătate" and "1 măsurătoare," in ro.body
     assert _message("health.weekly_summary", english.id).title == "Your health week"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dcx.extensions import db
 from dcx.platform import clock
@@ -37,7 +38,15 @@ def run(job_id: str):
     if result is None:
         abort(404)
     if result.status == "succeeded":
-        flash(_("%(job)s ran: %(count)d done.", job=job_id, count=result.count), "success")
+        flash(
+            ngettext(
+                "%(job)s ran: %(num)d item done.",
+                "%(job)s ran: %(num)d items done.",
+                result.count,
+                job=job_id,
+            ),
+            "success",
+        )
     else:
         flash(_("%(job)s failed; its error is in the run log.", job=job_id), "danger")
     return redirect(url_for("jobs.index"))
@@ -57,10 +66,11 @@ def move_clock():
     db.session.commit()
     ran = runner.run_due_jobs()
     flash(
-        _(
-            "The showcase clock now reads %(now)s; %(n)d jobs ran.",
+        ngettext(
+            "The showcase clock now reads %(now)s; %(num)d job ran.",
+            "The showcase clock now reads %(now)s; %(num)d jobs ran.",
+            len(ran),
             now=clock.now().strftime("%Y-%m-%d %H:%M"),
-            n=len(ran),
         ),
         "info",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -72,7 +73,9 @@ def read_all():
         return redirect(url_for("notify.index"), 303)
     count = services.mark_all_read(current_user.id)
     db.session.commit()
-    flash(_("%(count)d messages marked read.", count=count), "success")
+    flash(
+        ngettext("%(num)d message marked read.", "%(num)d messages marked read.", count), "success"
+    )
     return redirect(url_for("notify.index"), 303)
 
 

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from dcx.extensions import db
@@ -64,7 +65,7 @@ def back():
 def run_due():
     """Run every job that is due on the showcase clock now."""
     runs = run_due_jobs()
-    flash(_("%(n)d due jobs ran.", n=len(runs)), "info")
+    flash(ngettext("%(num)d due job ran.", "%(num)d due jobs ran.", len(runs)), "info")
     return _back()
 
 
