@@ -154,7 +154,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_context(app: Flask) -> None:
     """Brand, verticals, languages, navigation and the filters every template uses."""
-    from dcx.platform import clock
+    from dcx.platform import brand, clock
     from dcx.verticals import registry
 
     filters.register(app)
@@ -166,9 +166,7 @@ def register_template_context(app: Flask) -> None:
             for provider in app.extensions["dcx_user_nav"]:
                 user_nav.extend(provider(current_user))
         return {
-            "brand": app.extensions["dcx_brand_provider"]()
-            if "dcx_brand_provider" in app.extensions
-            else {"name": app.config["DCX_BRAND"], "colour": "#1f4e79"},
+            "brand": brand.current(),
             "verticals": list(registry()),
             "languages": LANGUAGE_LABELS,
             "current_locale": _select_locale() if request else "en",

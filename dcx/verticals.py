@@ -67,6 +67,9 @@ class CalendarEntry:
     location: str = ""
     description: str = ""
     url: str = ""
+    # For invitations: who sends it and who is invited, each as (name, email).
+    organizer: tuple[str, str] | None = None
+    attendees: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

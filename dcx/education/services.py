@@ -17,7 +17,6 @@ from typing import Any
 from flask import abort
 from flask_babel import LazyString, format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import func, select
 
 from dcx.education.models import (
@@ -38,9 +37,10 @@ from dcx.education.models import (
     Question,
 )
 from dcx.extensions import db
-from dcx.platform import clock
+from dcx.platform import brand, clock
 from dcx.platform.accounts.models import User
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
+from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
 from dcx.verticals import CalendarEntry
 
@@ -919,32 +919,20 @@ def slot_location(slot: OfficeHourSlot) -> str:
 def invitation_ics(slot: OfficeHourSlot, attendees: list[User], uid: str) -> bytes:
     """An iCalendar invitation (METHOD:REQUEST) for one slot, organised by its professor."""
     professor = db.session.get(User, slot.professor_id)
-    cal = Calendar()
-    cal.add("prodid", "-//DCX Showcase//Education office hours//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", clock.now())
-    event.add("dtstart", slot.starts_at)
-    event.add("dtend", slot.starts_at + timedelta(minutes=slot.minutes))
     title = gettext("Office hours with %(name)s", name=professor.name)
     if slot.course is not None:
         title += f" ({slot.course.code})"
-    event.add("summary", title)
-    event.add("location", vText(slot_location(slot)))
-    if slot.video_link:
-        event.add("url", slot.video_link)
-    organizer = vCalAddress(f"mailto:{professor.email}")
-    organizer.params["cn"] = vText(professor.name)
-    event.add("organizer", organizer)
-    for person in attendees:
-        attendee = vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = vText(person.name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee)
-    cal.add_component(event)
-    return cal.to_ical()
+    entry = CalendarEntry(
+        uid=uid,
+        title=title,
+        starts_at=slot.starts_at,
+        ends_at=slot.starts_at + timedelta(minutes=slot.minutes),
+        location=slot_location(slot),
+        url=slot.video_link or "",
+        organizer=(professor.name, professor.email),
+        attendees=tuple((person.name, person.email) for person in attendees),
+    )
+    return ics_file([("education", entry)], title, brand.name(), method="REQUEST")
 
 
 def booking_ics(booking: Booking) -> bytes:

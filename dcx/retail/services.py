@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from dcx.extensions import db
-from dcx.platform import clock
+from dcx.platform import brand, clock
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
@@ -893,7 +893,7 @@ def event_ics(event: Event) -> bytes:
         description=event.description,
         url=event.link if event.kind == "virtual" and event.link else "",
     )
-    return ics_file([("retail", entry)], event.title, "DCX Showcase")
+    return ics_file([("retail", entry)], event.title, brand.name())
 
 
 def calendar(user_id: int) -> list[CalendarEntry]:

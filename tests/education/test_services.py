@@ -310,6 +310,10 @@ def test_the_invitation_is_a_valid_calendar_event_and_feeds_the_calendar(world):
     assert "Prof Plum" in str(event["summary"])
     assert "Room 1" in str(event["location"])
     assert "student@example.com" in str(event["attendee"])
+    assert str(cal["method"]) == "REQUEST"  # an invitation calendar apps offer to accept
+    assert str(event["organizer"]) == f"mailto:{t.professor.email}"
+    assert event["organizer"].params["cn"] == "Prof Plum"
+    assert event["attendee"].params["role"] == "REQ-PARTICIPANT"
     entries = services.calendar_entries(t.student.id)
     assert [(e.uid, e.starts_at) for e in entries] == [(str(event["uid"]), t.slot.starts_at)]
     assert "Beta topic" in entries[0].description

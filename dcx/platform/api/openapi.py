@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 
+from dcx.platform import brand
 from dcx.platform.api.services import documented_routes
 
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
@@ -94,7 +95,7 @@ def build_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": f"{current_app.config['DCX_BRAND']} ingest API",
+            "title": f"{brand.name()} ingest API",
             "version": "1",
             "description": "Devices (cars, street sensors, crews, wearables) send readings here. "
             "Each device authenticates with its own bearer token, shown once when it is connected.",

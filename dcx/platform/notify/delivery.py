@@ -24,6 +24,7 @@ from flask import Flask, current_app
 from sqlalchemy import and_, bindparam, select, update
 
 from dcx.extensions import db
+from dcx.platform import brand
 from dcx.platform.accounts.models import User
 from dcx.platform.notify.models import Delivery, Message, QuietHours
 from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
@@ -53,12 +54,6 @@ PUSH_LENGTH = 180
 BATCH = 200
 
 
-def brand_name() -> str:
-    """The showcase's brand, which signs SMS and push messages."""
-    brand = current_app.extensions.get("dcx_brand") or {}
-    return brand.get("name") or current_app.config.get("DCX_BRAND", "DCX Showcase")
-
-
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -66,7 +61,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def render_sms(message: Outgoing | Message) -> str:
     """The SMS text: brand, title and as much of the body as fits in one SMS."""
-    text = f"{brand_name()}: {message.title}"
+    text = f"{brand.name()}: {message.title}"
     if message.body:
         text = f"{text}. {message.body}"
     return _shorten(text, SMS_LENGTH)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
+from dcx.platform.brand import DEFAULT_COLOUR
 from dcx.platform.showcase.loader import ShowcaseError, read_showcase
 from dcx.platform.showcase.models import ShowcaseState
 
@@ -135,4 +136,4 @@ def brand() -> dict[str, str]:
     loaded = state()
     if loaded is not None:
         return {"name": loaded.brand_name, "colour": loaded.brand_colour}
-    return {"name": current_app.config["DCX_BRAND"], "colour": "#1f4e79"}
+    return {"name": current_app.config["DCX_BRAND"], "colour": DEFAULT_COLOUR}

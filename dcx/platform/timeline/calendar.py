@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as IcsEvent
 
 from dcx.extensions import db
@@ -46,11 +46,28 @@ def entries_for(user_id: int) -> list[tuple[str, CalendarEntry]]:
     return sorted(found, key=lambda pair: pair[1].starts_at)
 
 
-def ics_file(entries: Iterable[tuple[str, CalendarEntry]], calendar_name: str, brand: str) -> bytes:
-    """An RFC 5545 file of ``(vertical key, entry)`` pairs: a feed, or one invitation."""
+def _address(name: str, email: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name)
+    return address
+
+
+def ics_file(
+    entries: Iterable[tuple[str, CalendarEntry]],
+    calendar_name: str,
+    brand: str,
+    method: str | None = None,
+) -> bytes:
+    """An RFC 5545 file of ``(vertical key, entry)`` pairs: a feed, or one invitation.
+
+    ``method="REQUEST"`` makes it an invitation (RFC 5546) that mail and calendar apps offer
+    to accept; the entries' organizer and attendees are written as such.
+    """
     cal = Calendar()
     cal.add("prodid", f"-//{brand}//DCX Showcase//EN")
     cal.add("version", "2.0")
+    if method:
+        cal.add("method", method)
     cal.add("x-wr-calname", calendar_name)
     stamp = clock.now()
     for vertical, entry in entries:
@@ -66,6 +83,12 @@ def ics_file(entries: Iterable[tuple[str, CalendarEntry]], calendar_name: str, b
             event.add("description", entry.description)
         if entry.url:
             event.add("url", entry.url)
+        if entry.organizer:
+            event.add("organizer", _address(*entry.organizer))
+        for name, email in entry.attendees:
+            attendee = _address(name, email)
+            attendee.params["role"] = vText("REQ-PARTICIPANT")
+            event.add("attendee", attendee)
         event.add("categories", [vertical])
         cal.add_component(event)
     return cal.to_ical()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from dcx.extensions import db
+from dcx.platform import brand
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
 from dcx.platform.notify.models import Message
@@ -63,9 +64,8 @@ def feed(user_id: int, secret: str):
     user = calendar.user_for_feed(user_id, secret)
     if user is None:
         abort(404)
-    brand = current_app.config["DCX_BRAND"]
     return Response(
-        calendar.build_ics(user, brand),
+        calendar.build_ics(user, brand.name()),
         mimetype="text/calendar",
         headers={"Content-Disposition": "inline; filename=dcx-calendar.ics"},
     )
