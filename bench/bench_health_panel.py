@@ -112,7 +112,14 @@ def build(first: int, last: int, now: datetime, next_medication_id: int) -> int:
     """Add patients ``first``..``last`` (user ids) with two months of history; next med id."""
     from dcx.extensions import db
     from dcx.health import services
-    from dcx.health.models import CareTeamMember, Dose, Exercise, Goal, Medication, Observation
+    from dcx.health.models import (
+        HealthCareTeamMember,
+        HealthDose,
+        HealthExercise,
+        HealthGoal,
+        HealthMedication,
+        HealthObservation,
+    )
     from dcx.platform.accounts.models import User
 
     rng = random.Random(first)
@@ -242,12 +249,12 @@ def build(first: int, last: int, now: datetime, next_medication_id: int) -> int:
             )
     for model, rows in (
         (User, users),
-        (CareTeamMember, team),
-        (Goal, goals),
-        (Medication, meds),
-        (Observation, readings),
-        (Dose, doses),
-        (Exercise, exercise),
+        (HealthCareTeamMember, team),
+        (HealthGoal, goals),
+        (HealthMedication, meds),
+        (HealthObservation, readings),
+        (HealthDose, doses),
+        (HealthExercise, exercise),
     ):
         if rows:
             db.session.execute(insert(model), rows)
@@ -290,7 +297,7 @@ def main() -> None:
     from dcx import create_app
     from dcx.extensions import db
     from dcx.health import services
-    from dcx.health.models import Observation
+    from dcx.health.models import HealthObservation
     from dcx.platform import clock
     from dcx.platform.accounts.models import User
 
@@ -330,7 +337,7 @@ def main() -> None:
                 built = size
                 db.session.execute(text("ANALYZE"))
                 readings = db.session.execute(
-                    select(func.count()).select_from(Observation)
+                    select(func.count()).select_from(HealthObservation)
                 ).scalar()
                 new_s, new_q, new_rows = measure(services.panel, args.repeat)
                 old_s, old_q, old_rows = measure(panel_per_patient, args.repeat)

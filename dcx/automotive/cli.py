@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import services
-from dcx.automotive.models import Vehicle
+from dcx.automotive.models import AutomotiveVehicle
 from dcx.extensions import db
 
 automotive_group = AppGroup("automotive", help="Connected-car tools for the automotive story.")
@@ -42,7 +42,7 @@ def simulate_command(
 ) -> None:
     """Drive a car: readings go through the same service as the telematics API."""
     vehicle = db.session.execute(
-        select(Vehicle).where(Vehicle.vin == services.normalise_vin(vin))
+        select(AutomotiveVehicle).where(AutomotiveVehicle.vin == services.normalise_vin(vin))
     ).scalar_one_or_none()
     if vehicle is None:
         raise click.ClickException(f"no vehicle with VIN {vin}")

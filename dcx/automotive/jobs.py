@@ -15,7 +15,12 @@ from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import services
-from dcx.automotive.models import Bill, Loan, TroubleCode, Vehicle
+from dcx.automotive.models import (
+    AutomotiveBill,
+    AutomotiveLoan,
+    AutomotiveTroubleCode,
+    AutomotiveVehicle,
+)
 from dcx.extensions import db
 from dcx.filters import number
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
@@ -26,7 +31,7 @@ def service_reminders(now: datetime) -> int:
 
     Each reminder is written in its owner's language, read for every owner in one query.
     """
-    vehicles = list(db.session.execute(select(Vehicle)).scalars())
+    vehicles = list(db.session.execute(select(AutomotiveVehicle)).scalars())
     due_now = [
         status
         for status in services.fleet_status(vehicles, now.date())
@@ -68,9 +73,11 @@ def service_reminders(now: datetime) -> int:
 def critical_codes(now: datetime) -> int:
     """Tell owners about confirmed codes that mean they should act now, in their language."""
     rows = db.session.execute(
-        select(TroubleCode, Vehicle)
-        .join(Vehicle, Vehicle.id == TroubleCode.vehicle_id)
-        .where(TroubleCode.cleared_at.is_(None), TroubleCode.status == "confirmed")
+        select(AutomotiveTroubleCode, AutomotiveVehicle)
+        .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveTroubleCode.vehicle_id)
+        .where(
+            AutomotiveTroubleCode.cleared_at.is_(None), AutomotiveTroubleCode.status == "confirmed"
+        )
     ).all()
     critical = [
         (code, vehicle) for code, vehicle in rows if dtc.explain(code.code).severity == "critical"
@@ -109,16 +116,16 @@ def recall_matches(now: datetime) -> int:
 def bills_due(now: datetime) -> int:
     """Issue instalment bills that fell due and remind owners three days before each."""
     today = now.date()
-    loans = list(db.session.execute(select(Loan)).scalars())
+    loans = list(db.session.execute(select(AutomotiveLoan)).scalars())
     owners = recipient_locales(loan.user_id for loan in loans)  # bills are titled in theirs
     for loan in loans:
         services.issue_instalments(loan, today + timedelta(days=3), owners[loan.user_id])
     bills = list(
         db.session.execute(
-            select(Bill).where(
-                Bill.paid_at.is_(None),
-                Bill.due_on >= today,
-                Bill.due_on <= today + timedelta(days=3),
+            select(AutomotiveBill).where(
+                AutomotiveBill.paid_at.is_(None),
+                AutomotiveBill.due_on >= today,
+                AutomotiveBill.due_on <= today + timedelta(days=3),
             )
         ).scalars()
     )

@@ -27,7 +27,7 @@ COVERAGE_STATUSES = ("notified", "booked", "remedied")
 BILL_KINDS = ("instalment", "service")
 
 
-class Vehicle(db.Model):
+class AutomotiveVehicle(db.Model):
     """A customer's car, identified by its VIN; its telematics token is stored hashed."""
 
     __tablename__ = "automotive_vehicle"
@@ -64,7 +64,7 @@ class Vehicle(db.Model):
         return self.token_hash is not None
 
 
-class Reading(db.Model):
+class AutomotiveReading(db.Model):
     """One telemetry reading a car sent: odometer, energy, battery, oil, tyres, location."""
 
     __tablename__ = "automotive_reading"
@@ -93,7 +93,7 @@ class Reading(db.Model):
         return [self.tyre_fl_kpa, self.tyre_fr_kpa, self.tyre_rl_kpa, self.tyre_rr_kpa]
 
 
-class TroubleCode(db.Model):
+class AutomotiveTroubleCode(db.Model):
     """A J2012 code a car reported; active until cleared. Pending codes may become confirmed."""
 
     __tablename__ = "automotive_trouble_code"
@@ -110,10 +110,10 @@ class TroubleCode(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    vehicle: Mapped[Vehicle] = relationship()
+    vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class Recall(db.Model):
+class AutomotiveRecall(db.Model):
     """A maker's recall campaign: which cars, what is wrong, what happens and the remedy."""
 
     __tablename__ = "automotive_recall"
@@ -132,7 +132,7 @@ class Recall(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class RecallCoverage(db.Model):
+class AutomotiveRecallCoverage(db.Model):
     """One affected vehicle of a recall: notified, then booked, then remedied."""
 
     __tablename__ = "automotive_recall_coverage"
@@ -147,11 +147,11 @@ class RecallCoverage(db.Model):
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     remedied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    recall: Mapped[Recall] = relationship()
-    vehicle: Mapped[Vehicle] = relationship()
+    recall: Mapped[AutomotiveRecall] = relationship()
+    vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class Appointment(db.Model):
+class AutomotiveAppointment(db.Model):
     """A service visit booked at a dealer, with the reason it was booked for."""
 
     __tablename__ = "automotive_appointment"
@@ -173,10 +173,10 @@ class Appointment(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="booked")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    vehicle: Mapped[Vehicle] = relationship()
+    vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class Loan(db.Model):
+class AutomotiveLoan(db.Model):
     """A car loan or lease: principal, yearly rate in basis points, term and first due date."""
 
     __tablename__ = "automotive_loan"
@@ -195,10 +195,10 @@ class Loan(db.Model):
     term_months: Mapped[int] = mapped_column(Integer)
     first_due_on: Mapped[date] = mapped_column(Date)
 
-    vehicle: Mapped[Vehicle] = relationship()
+    vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class Bill(db.Model):
+class AutomotiveBill(db.Model):
     """Money owed: a loan instalment or a service invoice; paid when ``paid_at`` is set."""
 
     __tablename__ = "automotive_bill"

@@ -16,7 +16,14 @@ from sqlalchemy import func, insert, select
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import services
-from dcx.automotive.models import Appointment, Bill, Loan, Reading, TroubleCode, Vehicle
+from dcx.automotive.models import (
+    AutomotiveAppointment,
+    AutomotiveBill,
+    AutomotiveLoan,
+    AutomotiveReading,
+    AutomotiveTroubleCode,
+    AutomotiveVehicle,
+)
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.verticals import SeedContext
@@ -40,10 +47,12 @@ def load(ctx: SeedContext) -> None:
     db.session.flush()
 
 
-def _vehicle(ctx: SeedContext, spec: dict[str, Any]) -> Vehicle:
+def _vehicle(ctx: SeedContext, spec: dict[str, Any]) -> AutomotiveVehicle:
     owner = ctx.user(spec["owner"])
     vin = services.normalise_vin(spec["vin"])
-    vehicle = db.session.execute(select(Vehicle).where(Vehicle.vin == vin)).scalar_one_or_none()
+    vehicle = db.session.execute(
+        select(AutomotiveVehicle).where(AutomotiveVehicle.vin == vin)
+    ).scalar_one_or_none()
     today = clock.today()
     if vehicle is None:
         vehicle = services.add_vehicle(
@@ -59,7 +68,7 @@ def _vehicle(ctx: SeedContext, spec: dict[str, Any]) -> Vehicle:
             last_service_km=int(spec.get("last_service_km", 0)),
         )
     has_history = db.session.execute(
-        select(func.count()).where(Reading.vehicle_id == vehicle.id)
+        select(func.count()).where(AutomotiveReading.vehicle_id == vehicle.id)
     ).scalar_one()
     if not has_history:
         services.ingest_readings(vehicle, _history(ctx, spec))
@@ -139,17 +148,17 @@ def _recall(spec: dict[str, Any]) -> None:
     services.publish_recall(**fields)
 
 
-def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: Vehicle) -> None:
+def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle) -> None:
     owner = ctx.user(spec["owner"])
     loan = db.session.execute(
-        select(Loan).where(Loan.reference == spec["reference"])
+        select(AutomotiveLoan).where(AutomotiveLoan.reference == spec["reference"])
     ).scalar_one_or_none()
     if loan is not None:
         return
     today = clock.today()
     due = int(spec.get("instalments_due", 1))
     latest_due = today - timedelta(days=int(spec.get("latest_due_days_ago", 0)))
-    loan = Loan(
+    loan = AutomotiveLoan(
         user_id=owner.id,
         vehicle_id=vehicle.id,
         reference=spec["reference"],
@@ -166,18 +175,23 @@ def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: Vehicle) -> None:
     services.issue_instalments(loan, latest_due)
     paid = due - int(spec.get("unpaid", 0))
     bills = db.session.execute(
-        select(Bill).where(Bill.loan_id == loan.id).order_by(Bill.due_on).limit(paid)
+        select(AutomotiveBill)
+        .where(AutomotiveBill.loan_id == loan.id)
+        .order_by(AutomotiveBill.due_on)
+        .limit(paid)
     ).scalars()
     for bill in bills:
         bill.paid_at = datetime.combine(bill.due_on, time(9), tzinfo=UTC)
 
 
-def _bill(ctx: SeedContext, spec: dict[str, Any], vehicle: Vehicle | None) -> None:
-    if db.session.execute(select(Bill.id).where(Bill.reference == spec["reference"])).first():
+def _bill(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle | None) -> None:
+    if db.session.execute(
+        select(AutomotiveBill.id).where(AutomotiveBill.reference == spec["reference"])
+    ).first():
         return
     due_on = clock.today() - timedelta(days=int(spec.get("due_days_ago", 0)))
     db.session.add(
-        Bill(
+        AutomotiveBill(
             user_id=ctx.user(spec["owner"]).id,
             vehicle_id=vehicle.id if vehicle else None,
             reference=spec["reference"],
@@ -230,7 +244,9 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
         return
     ids = [c.id for c in customers]
     owners = set(
-        db.session.execute(select(Vehicle.user_id).where(Vehicle.user_id.in_(ids))).scalars()
+        db.session.execute(
+            select(AutomotiveVehicle.user_id).where(AutomotiveVehicle.user_id.in_(ids))
+        ).scalars()
     )
     todo = [c for c in customers if c.id not in owners]
     if not todo:
@@ -238,14 +254,14 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     today = clock.today()
     now = clock.now()
 
-    plans: list[tuple[Vehicle, dict[str, Any]]] = []
+    plans: list[tuple[AutomotiveVehicle, dict[str, Any]]] = []
     for customer in todo:
         for index in range(1 if rng.random() < 0.75 else 2):
             make, model, base_year, fuel = rng.choice(catalogue)
             daily = rng.uniform(15, 60)
             service_days_ago = rng.randint(20, 420)
             end_km = rng.randint(8000, 95000)
-            vehicle = Vehicle(
+            vehicle = AutomotiveVehicle(
                 user_id=customer.id,
                 vin=scale_vin(customer.id, index),
                 make=make,
@@ -278,7 +294,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     readings: list[dict[str, Any]] = []
     codes: list[dict[str, Any]] = []
     bills: list[dict[str, Any]] = []
-    booked: list[tuple[Vehicle, str]] = []
+    booked: list[tuple[AutomotiveVehicle, str]] = []
     for vehicle, plan in plans:
         readings.extend(_scale_readings(rng, vehicle, plan, today, now))
         if plan["code"]:
@@ -313,23 +329,23 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                 "paid_at": paid_at,
             }
         )
-    db.session.execute(insert(Reading), readings)
+    db.session.execute(insert(AutomotiveReading), readings)
     if codes:
-        db.session.execute(insert(TroubleCode), codes)
+        db.session.execute(insert(AutomotiveTroubleCode), codes)
     if booked:
         db.session.add_all(_scale_appointments(rng, booked, today))
 
     first_cars = {}
     for vehicle, _ in plans:
         first_cars.setdefault(vehicle.user_id, vehicle)
-    loans: list[tuple[Loan, int, int]] = []
+    loans: list[tuple[AutomotiveLoan, int, int]] = []
     for user_id, vehicle in first_cars.items():
         if rng.random() >= 0.4:
             continue
         term = rng.choice((36, 48, 60))
         due = rng.randint(1, min(term, 30))
         latest_due = today - timedelta(days=rng.randint(0, 27))
-        loan = Loan(
+        loan = AutomotiveLoan(
             user_id=user_id,
             vehicle_id=vehicle.id,
             reference=f"SC-LN-{vehicle.vin}",
@@ -364,13 +380,13 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                     ),
                 }
             )
-    db.session.execute(insert(Bill), bills)
+    db.session.execute(insert(AutomotiveBill), bills)
     services.match_recalls()
     db.session.flush()
 
 
 def _scale_readings(
-    rng: Any, vehicle: Vehicle, plan: dict[str, Any], today: Any, now: datetime
+    rng: Any, vehicle: AutomotiveVehicle, plan: dict[str, Any], today: Any, now: datetime
 ) -> list[dict[str, Any]]:
     """One reading a day at 18:00 UTC for the last two months, ending today."""
     days = SCALE_HISTORY_DAYS
@@ -417,8 +433,8 @@ def _scale_readings(
 
 
 def _scale_appointments(
-    rng: Any, booked: list[tuple[Vehicle, str]], today: Any
-) -> list[Appointment]:
+    rng: Any, booked: list[tuple[AutomotiveVehicle, str]], today: Any
+) -> list[AutomotiveAppointment]:
     """A visit at a dealer for each car, in a slot no other booked visit holds."""
     slots = {dealer: services.available_slots(dealer, today) for dealer in services.DEALERS}
     appointments = []
@@ -428,7 +444,7 @@ def _scale_appointments(
             continue
         starts_at = slots[dealer].pop(rng.randrange(min(8, len(slots[dealer]))))
         appointments.append(
-            Appointment(
+            AutomotiveAppointment(
                 user_id=vehicle.user_id,
                 vehicle_id=vehicle.id,
                 dealer=dealer,

@@ -24,14 +24,14 @@ from sqlalchemy.orm import joinedload
 
 from dcx.automotive import codes as dtc
 from dcx.automotive.models import (
-    Appointment,
-    Bill,
-    Loan,
-    Reading,
-    Recall,
-    RecallCoverage,
-    TroubleCode,
-    Vehicle,
+    AutomotiveAppointment,
+    AutomotiveBill,
+    AutomotiveLoan,
+    AutomotiveReading,
+    AutomotiveRecall,
+    AutomotiveRecallCoverage,
+    AutomotiveTroubleCode,
+    AutomotiveVehicle,
 )
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
@@ -86,11 +86,13 @@ def is_valid_vin(vin: str) -> bool:
     return bool(VIN_FORMAT.match(normalise_vin(vin)))
 
 
-def vehicles_of(user_id: int) -> list[Vehicle]:
+def vehicles_of(user_id: int) -> list[AutomotiveVehicle]:
     """The customer's vehicles, oldest first."""
     return list(
         db.session.execute(
-            select(Vehicle).where(Vehicle.user_id == user_id).order_by(Vehicle.id)
+            select(AutomotiveVehicle)
+            .where(AutomotiveVehicle.user_id == user_id)
+            .order_by(AutomotiveVehicle.id)
         ).scalars()
     )
 
@@ -106,14 +108,14 @@ def add_vehicle(
     fuel_type: str = "petrol",
     last_service_on: date | None = None,
     last_service_km: int = 0,
-) -> Vehicle:
+) -> AutomotiveVehicle:
     """Register a car for its owner; ValueError if the VIN is malformed or already taken."""
     vin = normalise_vin(vin)
     if not is_valid_vin(vin):
         raise ValueError("invalid VIN")
-    if db.session.execute(select(Vehicle.id).where(Vehicle.vin == vin)).first():
+    if db.session.execute(select(AutomotiveVehicle.id).where(AutomotiveVehicle.vin == vin)).first():
         raise ValueError("VIN already registered")
-    vehicle = Vehicle(
+    vehicle = AutomotiveVehicle(
         user_id=user_id,
         vin=vin,
         make=make.strip(),
@@ -138,7 +140,7 @@ def add_vehicle(
     return vehicle
 
 
-def connect_vehicle(vehicle: Vehicle) -> str:
+def connect_vehicle(vehicle: AutomotiveVehicle) -> str:
     """Issue a new telematics token (replacing any old one); returns it, to show once."""
     token, token_hash = new_token("car")
     vehicle.token_hash = token_hash
@@ -148,19 +150,19 @@ def connect_vehicle(vehicle: Vehicle) -> str:
     return token
 
 
-def revoke_token(vehicle: Vehicle) -> None:
+def revoke_token(vehicle: AutomotiveVehicle) -> None:
     """Stop accepting the car's token at once."""
     vehicle.token_hash = None
     vehicle.token_revoked_at = clock.now()
     db.session.flush()
 
 
-def vehicle_for_token(token: str | None) -> Vehicle | None:
+def vehicle_for_token(token: str | None) -> AutomotiveVehicle | None:
     """The vehicle whose active token this is, or None."""
     if not token:
         return None
     return db.session.execute(
-        select(Vehicle).where(Vehicle.token_hash == hash_token(token))
+        select(AutomotiveVehicle).where(AutomotiveVehicle.token_hash == hash_token(token))
     ).scalar_one_or_none()
 
 
@@ -188,7 +190,9 @@ def _parse_time(value: Any) -> datetime:
     return moment.astimezone(UTC)
 
 
-def ingest_readings(vehicle: Vehicle, readings: Sequence[Mapping[str, Any]]) -> IngestResult:
+def ingest_readings(
+    vehicle: AutomotiveVehicle, readings: Sequence[Mapping[str, Any]]
+) -> IngestResult:
     """Store a batch of readings and update the car's trouble codes.
 
     Readings are keyed by (vehicle, time), so a car that resends a batch adds nothing twice.
@@ -224,7 +228,7 @@ def ingest_readings(vehicle: Vehicle, readings: Sequence[Mapping[str, Any]]) -> 
         events.append((recorded_at, item))
     before = _reading_count(vehicle.id)
     for start in range(0, len(rows), 500):
-        db.session.execute(insert_ignoring_duplicates(Reading), rows[start : start + 500])
+        db.session.execute(insert_ignoring_duplicates(AutomotiveReading), rows[start : start + 500])
     result.accepted = _reading_count(vehicle.id) - before
     result.duplicates = len(rows) - result.accepted
     events.sort(key=lambda pair: pair[0])
@@ -236,12 +240,12 @@ def ingest_readings(vehicle: Vehicle, readings: Sequence[Mapping[str, Any]]) -> 
 
 def _reading_count(vehicle_id: int) -> int:
     return db.session.execute(
-        select(func.count()).where(Reading.vehicle_id == vehicle_id)
+        select(func.count()).where(AutomotiveReading.vehicle_id == vehicle_id)
     ).scalar_one()
 
 
 def _apply_codes(
-    vehicle: Vehicle, seen_at: datetime, item: Mapping[str, Any], result: IngestResult
+    vehicle: AutomotiveVehicle, seen_at: datetime, item: Mapping[str, Any], result: IngestResult
 ) -> None:
     reported = item.get("codes") or []
     cleared = {dtc.normalise(c) for c in item.get("cleared_codes") or []}
@@ -250,8 +254,9 @@ def _apply_codes(
     active = {
         row.code: row
         for row in db.session.execute(
-            select(TroubleCode).where(
-                TroubleCode.vehicle_id == vehicle.id, TroubleCode.cleared_at.is_(None)
+            select(AutomotiveTroubleCode).where(
+                AutomotiveTroubleCode.vehicle_id == vehicle.id,
+                AutomotiveTroubleCode.cleared_at.is_(None),
             )
         ).scalars()
     }
@@ -260,7 +265,7 @@ def _apply_codes(
         status = entry.get("status", "confirmed")
         row = active.get(code)
         if row is None:
-            row = TroubleCode(
+            row = AutomotiveTroubleCode(
                 vehicle_id=vehicle.id,
                 code=code,
                 status=status,
@@ -318,7 +323,7 @@ def simulate_drive(
     The drive ends now (or starts at ``start``). The same service the API calls does the
     storing, so the dashboard moves exactly as it does for a real car. ``fault`` (a J2012 code) is reported, pending, in the last reading.
     """
-    vehicle = db.session.get(Vehicle, vehicle_id)
+    vehicle = db.session.get(AutomotiveVehicle, vehicle_id)
     if vehicle is None:
         raise ValueError(f"no vehicle {vehicle_id}")
     last = latest_readings([vehicle_id]).get(vehicle_id)
@@ -369,20 +374,23 @@ def simulate_drive(
 # --- fleet status (constant number of queries for any number of cars) ---------------------
 
 
-def latest_readings(vehicle_ids: Sequence[int]) -> dict[int, Reading]:
+def latest_readings(vehicle_ids: Sequence[int]) -> dict[int, AutomotiveReading]:
     """Each vehicle's most recent reading, in one grouped query."""
     if not vehicle_ids:
         return {}
     newest = (
-        select(Reading.vehicle_id, func.max(Reading.recorded_at).label("at"))
-        .where(Reading.vehicle_id.in_(vehicle_ids))
-        .group_by(Reading.vehicle_id)
+        select(AutomotiveReading.vehicle_id, func.max(AutomotiveReading.recorded_at).label("at"))
+        .where(AutomotiveReading.vehicle_id.in_(vehicle_ids))
+        .group_by(AutomotiveReading.vehicle_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(Reading).join(
+        select(AutomotiveReading).join(
             newest,
-            and_(Reading.vehicle_id == newest.c.vehicle_id, Reading.recorded_at == newest.c.at),
+            and_(
+                AutomotiveReading.vehicle_id == newest.c.vehicle_id,
+                AutomotiveReading.recorded_at == newest.c.at,
+            ),
         )
     ).scalars()
     return {r.vehicle_id: r for r in rows}
@@ -395,14 +403,16 @@ def daily_distances(vehicle_ids: Sequence[int], days: int = 30) -> dict[int, flo
     since = clock.now() - timedelta(days=days)
     rows = db.session.execute(
         select(
-            Reading.vehicle_id,
-            func.min(Reading.odometer_km),
-            func.max(Reading.odometer_km),
-            func.min(Reading.recorded_at),
-            func.max(Reading.recorded_at),
+            AutomotiveReading.vehicle_id,
+            func.min(AutomotiveReading.odometer_km),
+            func.max(AutomotiveReading.odometer_km),
+            func.min(AutomotiveReading.recorded_at),
+            func.max(AutomotiveReading.recorded_at),
         )
-        .where(Reading.vehicle_id.in_(vehicle_ids), Reading.recorded_at >= since)
-        .group_by(Reading.vehicle_id)
+        .where(
+            AutomotiveReading.vehicle_id.in_(vehicle_ids), AutomotiveReading.recorded_at >= since
+        )
+        .group_by(AutomotiveReading.vehicle_id)
     ).all()
     result = {}
     for vehicle_id, low, high, first, last in rows:
@@ -414,29 +424,35 @@ def daily_distances(vehicle_ids: Sequence[int], days: int = 30) -> dict[int, flo
     return result
 
 
-def active_codes(vehicle_ids: Sequence[int]) -> dict[int, list[TroubleCode]]:
+def active_codes(vehicle_ids: Sequence[int]) -> dict[int, list[AutomotiveTroubleCode]]:
     """Each vehicle's uncleared trouble codes, confirmed first, in one query."""
-    found: dict[int, list[TroubleCode]] = defaultdict(list)
+    found: dict[int, list[AutomotiveTroubleCode]] = defaultdict(list)
     if vehicle_ids:
         rows = db.session.execute(
-            select(TroubleCode)
-            .where(TroubleCode.vehicle_id.in_(vehicle_ids), TroubleCode.cleared_at.is_(None))
-            .order_by(TroubleCode.status, TroubleCode.first_seen_at.desc())
+            select(AutomotiveTroubleCode)
+            .where(
+                AutomotiveTroubleCode.vehicle_id.in_(vehicle_ids),
+                AutomotiveTroubleCode.cleared_at.is_(None),
+            )
+            .order_by(AutomotiveTroubleCode.status, AutomotiveTroubleCode.first_seen_at.desc())
         ).scalars()
         for row in rows:
             found[row.vehicle_id].append(row)
     return found
 
 
-def open_recalls(vehicle_ids: Sequence[int]) -> dict[int, list[RecallCoverage]]:
+def open_recalls(vehicle_ids: Sequence[int]) -> dict[int, list[AutomotiveRecallCoverage]]:
     """Each vehicle's recalls not yet remedied, with the campaign, in one query."""
-    found: dict[int, list[RecallCoverage]] = defaultdict(list)
+    found: dict[int, list[AutomotiveRecallCoverage]] = defaultdict(list)
     if vehicle_ids:
         rows = db.session.execute(
-            select(RecallCoverage, Recall)
-            .join(Recall, Recall.id == RecallCoverage.recall_id)
-            .where(RecallCoverage.vehicle_id.in_(vehicle_ids), RecallCoverage.status != "remedied")
-            .order_by(Recall.published_at.desc())
+            select(AutomotiveRecallCoverage, AutomotiveRecall)
+            .join(AutomotiveRecall, AutomotiveRecall.id == AutomotiveRecallCoverage.recall_id)
+            .where(
+                AutomotiveRecallCoverage.vehicle_id.in_(vehicle_ids),
+                AutomotiveRecallCoverage.status != "remedied",
+            )
+            .order_by(AutomotiveRecall.published_at.desc())
         ).all()
         for coverage, _recall in rows:
             found[coverage.vehicle_id].append(coverage)
@@ -461,7 +477,9 @@ class ServiceDue:
         return str(URGENCY_LABELS[self.urgency])
 
 
-def service_due(vehicle: Vehicle, odometer_km: int | None, daily_km: float | None, today: date):
+def service_due(
+    vehicle: AutomotiveVehicle, odometer_km: int | None, daily_km: float | None, today: date
+):
     """Predict the next service from the interval, the odometer and the average daily distance.
 
     Time: last service date plus the interval. Distance: the km left divided by the car's
@@ -490,10 +508,10 @@ def service_due(vehicle: Vehicle, odometer_km: int | None, daily_km: float | Non
 class VehicleStatus:
     """Everything the dashboard shows about one car."""
 
-    vehicle: Vehicle
-    reading: Reading | None
-    codes: list[TroubleCode]
-    recalls: list[RecallCoverage]
+    vehicle: AutomotiveVehicle
+    reading: AutomotiveReading | None
+    codes: list[AutomotiveTroubleCode]
+    recalls: list[AutomotiveRecallCoverage]
     due: ServiceDue
     health: str
     reasons: list[str]
@@ -505,9 +523,9 @@ class VehicleStatus:
 
 
 def assess_health(
-    reading: Reading | None,
-    codes: Iterable[TroubleCode],
-    recalls: Iterable[RecallCoverage],
+    reading: AutomotiveReading | None,
+    codes: Iterable[AutomotiveTroubleCode],
+    recalls: Iterable[AutomotiveRecallCoverage],
     due: ServiceDue,
 ) -> tuple[str, list[str]]:
     """Good, attention or act now, with the reasons, from the latest state of a car."""
@@ -538,7 +556,9 @@ def assess_health(
     return ("attention", attention) if attention else ("good", [])
 
 
-def fleet_status(vehicles: Sequence[Vehicle], today: date | None = None) -> list[VehicleStatus]:
+def fleet_status(
+    vehicles: Sequence[AutomotiveVehicle], today: date | None = None
+) -> list[VehicleStatus]:
     """The status of many cars in a fixed number of queries (no query per car)."""
     today = today or clock.today()
     ids = [v.id for v in vehicles]
@@ -561,19 +581,21 @@ def fleet_status(vehicles: Sequence[Vehicle], today: date | None = None) -> list
     return result
 
 
-def reading_history(vehicle_id: int, days: int = 90) -> list[Reading]:
+def reading_history(vehicle_id: int, days: int = 90) -> list[AutomotiveReading]:
     """One reading per day (the day's last) over the last ``days`` days, oldest first."""
     since = clock.now() - timedelta(days=days)
-    day = func.date(Reading.recorded_at)
+    day = func.date(AutomotiveReading.recorded_at)
     newest = (
-        select(func.max(Reading.id).label("id"))
-        .where(Reading.vehicle_id == vehicle_id, Reading.recorded_at >= since)
+        select(func.max(AutomotiveReading.id).label("id"))
+        .where(AutomotiveReading.vehicle_id == vehicle_id, AutomotiveReading.recorded_at >= since)
         .group_by(day)
         .subquery()
     )
     return list(
         db.session.execute(
-            select(Reading).join(newest, newest.c.id == Reading.id).order_by(Reading.recorded_at)
+            select(AutomotiveReading)
+            .join(newest, newest.c.id == AutomotiveReading.id)
+            .order_by(AutomotiveReading.recorded_at)
         ).scalars()
     )
 
@@ -592,10 +614,10 @@ def available_slots(dealer: str, today: date, days: int = 10) -> list[datetime]:
         candidates.extend(datetime.combine(day, time(hour), tzinfo=UTC) for hour in SLOT_HOURS)
     taken = set(
         db.session.execute(
-            select(Appointment.starts_at).where(
-                Appointment.dealer == dealer,
-                Appointment.status == "booked",
-                Appointment.starts_at >= candidates[0],
+            select(AutomotiveAppointment.starts_at).where(
+                AutomotiveAppointment.dealer == dealer,
+                AutomotiveAppointment.status == "booked",
+                AutomotiveAppointment.starts_at >= candidates[0],
             )
         ).scalars()
     )
@@ -603,13 +625,13 @@ def available_slots(dealer: str, today: date, days: int = 10) -> list[datetime]:
 
 
 def book_appointment(
-    vehicle: Vehicle,
+    vehicle: AutomotiveVehicle,
     dealer: str,
     starts_at: datetime,
     reason: str,
     code: str = "",
     recall_id: int | None = None,
-) -> Appointment:
+) -> AutomotiveAppointment:
     """Book a service visit; ValueError if the dealer or slot is not available."""
     if dealer not in DEALERS:
         raise ValueError("unknown dealer")
@@ -618,7 +640,7 @@ def book_appointment(
     code = dtc.normalise(code)
     if code and not dtc.is_valid(code):
         code = ""
-    appointment = Appointment(
+    appointment = AutomotiveAppointment(
         user_id=vehicle.user_id,
         vehicle_id=vehicle.id,
         dealer=dealer,
@@ -630,8 +652,9 @@ def book_appointment(
     db.session.add(appointment)
     if recall_id is not None:
         coverage = db.session.execute(
-            select(RecallCoverage).where(
-                RecallCoverage.recall_id == recall_id, RecallCoverage.vehicle_id == vehicle.id
+            select(AutomotiveRecallCoverage).where(
+                AutomotiveRecallCoverage.recall_id == recall_id,
+                AutomotiveRecallCoverage.vehicle_id == vehicle.id,
             )
         ).scalar_one_or_none()
         if coverage is not None and coverage.status == "notified":
@@ -655,7 +678,7 @@ def book_appointment(
     return appointment
 
 
-def complete_appointment(appointment: Appointment) -> None:
+def complete_appointment(appointment: AutomotiveAppointment) -> None:
     """The dealer finished the visit: what it was for is done.
 
     A recall visit remedies the recall; a visit about a code clears that code; a scheduled
@@ -668,9 +691,9 @@ def complete_appointment(appointment: Appointment) -> None:
     now = clock.now()
     if appointment.recall_id is not None:
         coverage = db.session.execute(
-            select(RecallCoverage).where(
-                RecallCoverage.recall_id == appointment.recall_id,
-                RecallCoverage.vehicle_id == vehicle.id,
+            select(AutomotiveRecallCoverage).where(
+                AutomotiveRecallCoverage.recall_id == appointment.recall_id,
+                AutomotiveRecallCoverage.vehicle_id == vehicle.id,
             )
         ).scalar_one_or_none()
         if coverage is not None:
@@ -696,31 +719,31 @@ def complete_appointment(appointment: Appointment) -> None:
     )
 
 
-def booked_appointments() -> list[Appointment]:
+def booked_appointments() -> list[AutomotiveAppointment]:
     """Every booked visit at the dealers, soonest first (the service advisor's list)."""
     return list(
         db.session.execute(
-            select(Appointment)
-            .options(joinedload(Appointment.vehicle))
-            .where(Appointment.status == "booked")
-            .order_by(Appointment.starts_at)
+            select(AutomotiveAppointment)
+            .options(joinedload(AutomotiveAppointment.vehicle))
+            .where(AutomotiveAppointment.status == "booked")
+            .order_by(AutomotiveAppointment.starts_at)
             .limit(200)
         ).scalars()
     )
 
 
-def upcoming_appointments(user_id: int) -> list[Appointment]:
+def upcoming_appointments(user_id: int) -> list[AutomotiveAppointment]:
     """The customer's booked visits from today on, soonest first."""
     start = datetime.combine(clock.today(), time(0), tzinfo=UTC)
     return list(
         db.session.execute(
-            select(Appointment)
+            select(AutomotiveAppointment)
             .where(
-                Appointment.user_id == user_id,
-                Appointment.status == "booked",
-                Appointment.starts_at >= start,
+                AutomotiveAppointment.user_id == user_id,
+                AutomotiveAppointment.status == "booked",
+                AutomotiveAppointment.starts_at >= start,
             )
-            .order_by(Appointment.starts_at)
+            .order_by(AutomotiveAppointment.starts_at)
         ).scalars()
     )
 
@@ -728,10 +751,10 @@ def upcoming_appointments(user_id: int) -> list[Appointment]:
 def calendar_entries(user_id: int) -> list[CalendarEntry]:
     """Booked service visits for the customer's calendar feed (the ``calendar`` hook)."""
     rows = db.session.execute(
-        select(Appointment, Vehicle)
-        .join(Vehicle, Vehicle.id == Appointment.vehicle_id)
-        .where(Appointment.user_id == user_id, Appointment.status == "booked")
-        .order_by(Appointment.starts_at)
+        select(AutomotiveAppointment, AutomotiveVehicle)
+        .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveAppointment.vehicle_id)
+        .where(AutomotiveAppointment.user_id == user_id, AutomotiveAppointment.status == "booked")
+        .order_by(AutomotiveAppointment.starts_at)
     ).all()
     return [
         CalendarEntry(
@@ -749,13 +772,15 @@ def calendar_entries(user_id: int) -> list[CalendarEntry]:
 # --- recalls -------------------------------------------------------------------------------
 
 
-def publish_recall(**fields: Any) -> Recall:
+def publish_recall(**fields: Any) -> AutomotiveRecall:
     """Publish (or find, by campaign number) a maker's recall and notify affected owners."""
     recall = db.session.execute(
-        select(Recall).where(Recall.campaign_number == fields["campaign_number"])
+        select(AutomotiveRecall).where(
+            AutomotiveRecall.campaign_number == fields["campaign_number"]
+        )
     ).scalar_one_or_none()
     if recall is None:
-        recall = Recall(**fields)
+        recall = AutomotiveRecall(**fields)
         db.session.add(recall)
         db.session.flush()
     match_recalls()
@@ -770,35 +795,40 @@ def match_recalls() -> int:
     """
     missing = (
         select(
-            Recall.id,
-            Vehicle.id,
-            Vehicle.user_id,
-            Recall.campaign_number,
-            Recall.component,
-            Recall.do_not_drive,
-            Vehicle.make,
-            Vehicle.model,
+            AutomotiveRecall.id,
+            AutomotiveVehicle.id,
+            AutomotiveVehicle.user_id,
+            AutomotiveRecall.campaign_number,
+            AutomotiveRecall.component,
+            AutomotiveRecall.do_not_drive,
+            AutomotiveVehicle.make,
+            AutomotiveVehicle.model,
         )
         .join(
-            Vehicle,
+            AutomotiveVehicle,
             and_(
-                func.lower(Vehicle.make) == func.lower(Recall.make),
-                func.lower(Vehicle.model) == func.lower(Recall.model),
-                Vehicle.year.between(Recall.year_from, Recall.year_to),
+                func.lower(AutomotiveVehicle.make) == func.lower(AutomotiveRecall.make),
+                func.lower(AutomotiveVehicle.model) == func.lower(AutomotiveRecall.model),
+                AutomotiveVehicle.year.between(
+                    AutomotiveRecall.year_from, AutomotiveRecall.year_to
+                ),
             ),
         )
         .outerjoin(
-            RecallCoverage,
-            and_(RecallCoverage.recall_id == Recall.id, RecallCoverage.vehicle_id == Vehicle.id),
+            AutomotiveRecallCoverage,
+            and_(
+                AutomotiveRecallCoverage.recall_id == AutomotiveRecall.id,
+                AutomotiveRecallCoverage.vehicle_id == AutomotiveVehicle.id,
+            ),
         )
-        .where(RecallCoverage.id.is_(None))
+        .where(AutomotiveRecallCoverage.id.is_(None))
     )
     rows = db.session.execute(missing).all()
     if not rows:
         return 0
     now = clock.now()
     db.session.execute(
-        insert_ignoring_duplicates(RecallCoverage),
+        insert_ignoring_duplicates(AutomotiveRecallCoverage),
         [
             {"recall_id": r[0], "vehicle_id": r[1], "status": "notified", "notified_at": now}
             for r in rows
@@ -850,20 +880,24 @@ def match_recalls() -> int:
     return len(rows)
 
 
-def recalls_of(user_id: int) -> list[tuple[RecallCoverage, Recall, Vehicle]]:
+def recalls_of(
+    user_id: int,
+) -> list[tuple[AutomotiveRecallCoverage, AutomotiveRecall, AutomotiveVehicle]]:
     """Every recall covering the customer's vehicles, open ones first."""
     return list(
         db.session.execute(
-            select(RecallCoverage, Recall, Vehicle)
-            .join(Recall, Recall.id == RecallCoverage.recall_id)
-            .join(Vehicle, Vehicle.id == RecallCoverage.vehicle_id)
-            .where(Vehicle.user_id == user_id)
-            .order_by(RecallCoverage.status == "remedied", Recall.published_at.desc())
+            select(AutomotiveRecallCoverage, AutomotiveRecall, AutomotiveVehicle)
+            .join(AutomotiveRecall, AutomotiveRecall.id == AutomotiveRecallCoverage.recall_id)
+            .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveRecallCoverage.vehicle_id)
+            .where(AutomotiveVehicle.user_id == user_id)
+            .order_by(
+                AutomotiveRecallCoverage.status == "remedied", AutomotiveRecall.published_at.desc()
+            )
         ).all()
     )
 
 
-def mark_remedied(coverage: RecallCoverage) -> None:
+def mark_remedied(coverage: AutomotiveRecallCoverage) -> None:
     """The dealer did the recall repair on this vehicle."""
     coverage.status = "remedied"
     coverage.remedied_at = clock.now()
@@ -873,10 +907,16 @@ def mark_remedied(coverage: RecallCoverage) -> None:
 def recall_coverage_summary() -> list[dict[str, Any]]:
     """Per campaign: how many vehicles are notified, booked and remedied (one query)."""
     rows = db.session.execute(
-        select(Recall, RecallCoverage.status, func.count(RecallCoverage.id))
-        .outerjoin(RecallCoverage, RecallCoverage.recall_id == Recall.id)
-        .group_by(Recall.id, RecallCoverage.status)
-        .order_by(Recall.published_at.desc())
+        select(
+            AutomotiveRecall,
+            AutomotiveRecallCoverage.status,
+            func.count(AutomotiveRecallCoverage.id),
+        )
+        .outerjoin(
+            AutomotiveRecallCoverage, AutomotiveRecallCoverage.recall_id == AutomotiveRecall.id
+        )
+        .group_by(AutomotiveRecall.id, AutomotiveRecallCoverage.status)
+        .order_by(AutomotiveRecall.published_at.desc())
     ).all()
     summary: dict[int, dict[str, Any]] = {}
     for recall, status, count in rows:
@@ -919,7 +959,7 @@ class ScheduleRow:
     balance: int
 
 
-def amortisation(loan: Loan) -> list[ScheduleRow]:
+def amortisation(loan: AutomotiveLoan) -> list[ScheduleRow]:
     """The full repayment schedule; the last instalment absorbs the rounding."""
     rate = loan.rate_bp / 10000 / 12
     payment = monthly_payment(loan.principal_minor, loan.rate_bp, loan.term_months)
@@ -942,12 +982,12 @@ def amortisation(loan: Loan) -> list[ScheduleRow]:
     return rows
 
 
-def instalment_reference(loan: Loan, number: int) -> str:
+def instalment_reference(loan: AutomotiveLoan, number: int) -> str:
     """The natural key of a loan's n-th instalment bill."""
     return f"{loan.reference}-{number:03d}"
 
 
-def issue_instalments(loan: Loan, through: date, locale: str | None = None) -> int:
+def issue_instalments(loan: AutomotiveLoan, through: date, locale: str | None = None) -> int:
     """Create the instalment bills due up to ``through`` that do not exist yet.
 
     A bill's title is stored text, written in the owner's ``locale`` (looked up when not
@@ -978,9 +1018,13 @@ def issue_instalments(loan: Loan, through: date, locale: str | None = None) -> i
         ]
     if not rows:
         return 0
-    before = db.session.execute(select(func.count()).where(Bill.loan_id == loan.id)).scalar_one()
-    db.session.execute(insert_ignoring_duplicates(Bill), rows)
-    after = db.session.execute(select(func.count()).where(Bill.loan_id == loan.id)).scalar_one()
+    before = db.session.execute(
+        select(func.count()).where(AutomotiveBill.loan_id == loan.id)
+    ).scalar_one()
+    db.session.execute(insert_ignoring_duplicates(AutomotiveBill), rows)
+    after = db.session.execute(
+        select(func.count()).where(AutomotiveBill.loan_id == loan.id)
+    ).scalar_one()
     return after - before
 
 
@@ -995,11 +1039,13 @@ class LoanPosition:
     payoff: int
 
 
-def loan_position(loan: Loan, today: date) -> LoanPosition:
+def loan_position(loan: AutomotiveLoan, today: date) -> LoanPosition:
     """Balance after the instalments paid; the payoff adds the interest accrued since the last."""
     schedule = amortisation(loan)
     paid = db.session.execute(
-        select(func.count()).where(Bill.loan_id == loan.id, Bill.paid_at.is_not(None))
+        select(func.count()).where(
+            AutomotiveBill.loan_id == loan.id, AutomotiveBill.paid_at.is_not(None)
+        )
     ).scalar_one()
     balance = schedule[paid - 1].balance if paid else loan.principal_minor
     next_row = schedule[paid] if paid < len(schedule) else None
@@ -1019,28 +1065,33 @@ def loan_position(loan: Loan, today: date) -> LoanPosition:
     )
 
 
-def loans_of(user_id: int) -> list[Loan]:
+def loans_of(user_id: int) -> list[AutomotiveLoan]:
     """The customer's loans and leases."""
     return list(
-        db.session.execute(select(Loan).where(Loan.user_id == user_id).order_by(Loan.id)).scalars()
+        db.session.execute(
+            select(AutomotiveLoan)
+            .where(AutomotiveLoan.user_id == user_id)
+            .order_by(AutomotiveLoan.id)
+        ).scalars()
     )
 
 
-def bills_of(user_id: int, unpaid_only: bool = False) -> list[Bill]:
+def bills_of(user_id: int, unpaid_only: bool = False) -> list[AutomotiveBill]:
     """The customer's bills, unpaid and most urgent first."""
-    stmt = select(Bill).where(Bill.user_id == user_id)
+    stmt = select(AutomotiveBill).where(AutomotiveBill.user_id == user_id)
     if unpaid_only:
-        stmt = stmt.where(Bill.paid_at.is_(None))
+        stmt = stmt.where(AutomotiveBill.paid_at.is_(None))
     return list(
         db.session.execute(
             stmt.order_by(
-                Bill.paid_at.is_not(None), Bill.due_on.desc() if not unpaid_only else Bill.due_on
+                AutomotiveBill.paid_at.is_not(None),
+                AutomotiveBill.due_on.desc() if not unpaid_only else AutomotiveBill.due_on,
             )
         ).scalars()
     )
 
 
-def pay_bill(bill: Bill) -> bool:
+def pay_bill(bill: AutomotiveBill) -> bool:
     """Record the payment of a bill; False if it was already paid."""
     if bill.paid_at is not None:
         return False
@@ -1084,14 +1135,14 @@ def obligations_many(
     found: dict[int, list[Obligation]] = {user_id: [] for user_id in ids}
     for first in range(0, len(ids), OBLIGATIONS_BATCH):
         rows = db.session.execute(
-            select(Bill)
+            select(AutomotiveBill)
             .where(
-                Bill.user_id.in_(ids[first : first + OBLIGATIONS_BATCH]),
-                Bill.paid_at.is_(None),
-                Bill.due_on >= start,
-                Bill.due_on <= end,
+                AutomotiveBill.user_id.in_(ids[first : first + OBLIGATIONS_BATCH]),
+                AutomotiveBill.paid_at.is_(None),
+                AutomotiveBill.due_on >= start,
+                AutomotiveBill.due_on <= end,
             )
-            .order_by(Bill.user_id, Bill.due_on, Bill.id)
+            .order_by(AutomotiveBill.user_id, AutomotiveBill.due_on, AutomotiveBill.id)
         ).scalars()
         for bill in rows:
             found[bill.user_id].append(
@@ -1113,7 +1164,9 @@ def obligations_many(
 def vehicles_needing_service(today: date | None = None) -> list[VehicleStatus]:
     """Every vehicle with an active code, an open recall or service due within two weeks."""
     today = today or clock.today()
-    vehicles = list(db.session.execute(select(Vehicle).order_by(Vehicle.id)).scalars())
+    vehicles = list(
+        db.session.execute(select(AutomotiveVehicle).order_by(AutomotiveVehicle.id)).scalars()
+    )
     return [
         s
         for s in fleet_status(vehicles, today)

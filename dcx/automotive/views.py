@@ -14,7 +14,13 @@ from wtforms.fields.choices import SelectChoice
 from dcx.automotive import codes as dtc
 from dcx.automotive import labels, services
 from dcx.automotive.forms import BookingForm, RecallForm, VehicleForm
-from dcx.automotive.models import Appointment, Bill, Loan, RecallCoverage, Vehicle
+from dcx.automotive.models import (
+    AutomotiveAppointment,
+    AutomotiveBill,
+    AutomotiveLoan,
+    AutomotiveRecallCoverage,
+    AutomotiveVehicle,
+)
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
@@ -157,7 +163,7 @@ def _history_charts(vehicle_id: int):
 @login_required
 def vehicle(vehicle_id: int):
     """One car: health, trouble codes explained, service due, recalls, charts, connection."""
-    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    car = owned_or_404(AutomotiveVehicle, vehicle_id, current_user.id)
     status = services.fleet_status([car])[0]
     appointments = [
         a for a in services.upcoming_appointments(current_user.id) if a.vehicle_id == car.id
@@ -177,7 +183,7 @@ def vehicle(vehicle_id: int):
 @login_required
 def connect(vehicle_id: int):
     """Issue the car's telematics token and show it once."""
-    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    car = owned_or_404(AutomotiveVehicle, vehicle_id, current_user.id)
     token = services.connect_vehicle(car)
     db.session.commit()
     return render_template("automotive/token.html", car=car, token=token)
@@ -187,14 +193,14 @@ def connect(vehicle_id: int):
 @login_required
 def revoke(vehicle_id: int):
     """Stop accepting the car's token."""
-    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    car = owned_or_404(AutomotiveVehicle, vehicle_id, current_user.id)
     services.revoke_token(car)
     db.session.commit()
     flash(_("The car's token is revoked; it can no longer send data."), "info")
     return redirect(url_for("automotive.vehicle", vehicle_id=car.id))
 
 
-def _prefilled_reason(car: Vehicle) -> tuple[str, str, int | None]:
+def _prefilled_reason(car: AutomotiveVehicle) -> tuple[str, str, int | None]:
     """The reason, code and recall a booking link carries (?code=, ?recall=, ?reason=service)."""
     code = dtc.normalise(request.args.get("code", ""))[:5]
     if code and dtc.is_valid(code):
@@ -203,8 +209,9 @@ def _prefilled_reason(car: Vehicle) -> tuple[str, str, int | None]:
     recall_id = request.args.get("recall", type=int)
     if recall_id:
         coverage = db.session.execute(
-            select(RecallCoverage).where(
-                RecallCoverage.recall_id == recall_id, RecallCoverage.vehicle_id == car.id
+            select(AutomotiveRecallCoverage).where(
+                AutomotiveRecallCoverage.recall_id == recall_id,
+                AutomotiveRecallCoverage.vehicle_id == car.id,
             )
         ).scalar_one_or_none()
         if coverage is None:
@@ -228,7 +235,7 @@ def _prefilled_reason(car: Vehicle) -> tuple[str, str, int | None]:
 @login_required
 def book(vehicle_id: int):
     """Book a service visit, the reason prefilled from the reminder, code or recall."""
-    car = owned_or_404(Vehicle, vehicle_id, current_user.id)
+    car = owned_or_404(AutomotiveVehicle, vehicle_id, current_user.id)
     reason, code, recall_id = _prefilled_reason(car)
     form = BookingForm()
     if request.method == "GET":
@@ -291,7 +298,7 @@ def financing():
 @login_required
 def loan(loan_id: int):
     """One loan: its amortisation table and payoff figure."""
-    row = owned_or_404(Loan, loan_id, current_user.id)
+    row = owned_or_404(AutomotiveLoan, loan_id, current_user.id)
     today = clock.today()
     return render_template(
         "automotive/loan.html",
@@ -306,7 +313,7 @@ def loan(loan_id: int):
 @login_required
 def pay(bill_id: int):
     """Record the payment of one bill."""
-    bill = owned_or_404(Bill, bill_id, current_user.id)
+    bill = owned_or_404(AutomotiveBill, bill_id, current_user.id)
     if services.pay_bill(bill):
         db.session.commit()
         flash(_("Paid %(title)s.", title=bill.title), "success")
@@ -347,7 +354,7 @@ def staff():
 def complete(appointment_id: int):
     """The advisor marks a visit done: recall remedied, code cleared or service restarted."""
     _staff_only()
-    appointment = db.session.get(Appointment, appointment_id)
+    appointment = db.session.get(AutomotiveAppointment, appointment_id)
     if appointment is None:
         abort(404)
     services.complete_appointment(appointment)

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from dcx.education.models import Question
+from dcx.education.models import EducationQuestion
 
 
 class ActionForm(FlaskForm):
@@ -74,12 +74,12 @@ class _MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def field_name(question: Question) -> str:
+def field_name(question: EducationQuestion) -> str:
     """The form field name of a question."""
     return f"q{question.id}"
 
 
-def test_form(questions: list[Question], formdata=None) -> FlaskForm:
+def test_form(questions: list[EducationQuestion], formdata=None) -> FlaskForm:
     """A form with one field per question: radios, checkboxes or a number box.
 
     Numeric answers are text boxes parsed by :func:`responses_from`, so a comma decimal or a
@@ -105,7 +105,7 @@ def test_form(questions: list[Question], formdata=None) -> FlaskForm:
     return _TestForm(formdata=formdata) if formdata is not None else _TestForm()
 
 
-def responses_from(form: FlaskForm, questions: list[Question]) -> dict[int, list] | None:
+def responses_from(form: FlaskForm, questions: list[EducationQuestion]) -> dict[int, list] | None:
     """The answers as the scorer takes them; None (with field errors set) when a number is bad."""
     responses: dict[int, list] = {}
     ok = True

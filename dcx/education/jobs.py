@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 
 from dcx.education import services
 from dcx.education.models import (
-    Attempt,
-    Booking,
-    ChapterProgress,
-    Enrollment,
-    OfficeHourSlot,
+    EducationAttempt,
+    EducationBooking,
+    EducationChapterProgress,
+    EducationEnrollment,
+    EducationOfficeHourSlot,
 )
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
@@ -54,12 +54,12 @@ def meeting_reminders(now: datetime) -> int:
     """
     horizon = datetime.combine(now.date() + timedelta(days=2), time(0), tzinfo=UTC)
     bookings = db.session.execute(
-        select(Booking, OfficeHourSlot)
-        .join(OfficeHourSlot, OfficeHourSlot.id == Booking.slot_id)
+        select(EducationBooking, EducationOfficeHourSlot)
+        .join(EducationOfficeHourSlot, EducationOfficeHourSlot.id == EducationBooking.slot_id)
         .where(
-            Booking.cancelled_at.is_(None),
-            OfficeHourSlot.starts_at > now,
-            OfficeHourSlot.starts_at < horizon,
+            EducationBooking.cancelled_at.is_(None),
+            EducationOfficeHourSlot.starts_at > now,
+            EducationOfficeHourSlot.starts_at < horizon,
         )
     ).all()
     if not bookings:
@@ -128,7 +128,9 @@ def inactivity_nudges(now: datetime) -> int:
     comes back and goes quiet again is nudged again, and never twice for the same spell.
     """
     quiet = db.session.execute(
-        select(Enrollment).where(Enrollment.last_active_at <= now - services.INACTIVE_AFTER)
+        select(EducationEnrollment).where(
+            EducationEnrollment.last_active_at <= now - services.INACTIVE_AFTER
+        )
     ).scalars()
     quiet = list(quiet)
     locales = recipient_locales(enrollment.user_id for enrollment in quiet)
@@ -162,19 +164,21 @@ def weekly_digest(now: datetime) -> int:
     since = now - timedelta(days=7)
     read = dict(
         db.session.execute(
-            select(ChapterProgress.user_id, func.count(ChapterProgress.id))
-            .where(ChapterProgress.read_at > since)
-            .group_by(ChapterProgress.user_id)
+            select(EducationChapterProgress.user_id, func.count(EducationChapterProgress.id))
+            .where(EducationChapterProgress.read_at > since)
+            .group_by(EducationChapterProgress.user_id)
         ).all()
     )
     taken = dict(
         db.session.execute(
-            select(Attempt.user_id, func.count(Attempt.id))
-            .where(Attempt.submitted_at > since)
-            .group_by(Attempt.user_id)
+            select(EducationAttempt.user_id, func.count(EducationAttempt.id))
+            .where(EducationAttempt.submitted_at > since)
+            .group_by(EducationAttempt.user_id)
         ).all()
     )
-    enrollments = list(db.session.execute(select(Enrollment).order_by(Enrollment.id)).scalars())
+    enrollments = list(
+        db.session.execute(select(EducationEnrollment).order_by(EducationEnrollment.id)).scalars()
+    )
     locales = recipient_locales(enrollment.user_id for enrollment in enrollments)
     lines: dict[int, list[str]] = defaultdict(list)
     for enrollment in enrollments:

@@ -26,7 +26,7 @@ SCORING_RULES = ("highest", "last")
 QUESTION_KINDS = ("single", "multiple", "numeric")
 
 
-class Course(db.Model):
+class EducationCourse(db.Model):
     """A university course taught by one professor, scored by its rule (highest or last)."""
 
     __tablename__ = "education_course"
@@ -38,15 +38,15 @@ class Course(db.Model):
     professor_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     scoring_rule: Mapped[str] = mapped_column(String(10), default="highest")
 
-    modules: Mapped[list[Module]] = relationship(
-        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+    modules: Mapped[list[EducationModule]] = relationship(
+        back_populates="course", order_by="EducationModule.position", cascade="all, delete-orphan"
     )
-    topics: Mapped[list[CourseTopic]] = relationship(
-        back_populates="course", order_by="CourseTopic.name", cascade="all, delete-orphan"
+    topics: Mapped[list[EducationCourseTopic]] = relationship(
+        back_populates="course", order_by="EducationCourseTopic.name", cascade="all, delete-orphan"
     )
 
 
-class CourseTopic(db.Model):
+class EducationCourseTopic(db.Model):
     """A topic of a course that questions, sections and exercises are tagged with."""
 
     __tablename__ = "education_topic"
@@ -57,10 +57,10 @@ class CourseTopic(db.Model):
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
 
-    course: Mapped[Course] = relationship(back_populates="topics")
+    course: Mapped[EducationCourse] = relationship(back_populates="topics")
 
 
-class Enrollment(db.Model):
+class EducationEnrollment(db.Model):
     """A student taking a course; ``last_active_at`` feeds the inactivity nudge."""
 
     __tablename__ = "education_enrollment"
@@ -74,10 +74,10 @@ class Enrollment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    course: Mapped[Course] = relationship()
+    course: Mapped[EducationCourse] = relationship()
 
 
-class Module(db.Model):
+class EducationModule(db.Model):
     """One module of a course, in order; it ends with a test."""
 
     __tablename__ = "education_module"
@@ -89,16 +89,16 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(String(160))
     summary: Mapped[str] = mapped_column(Text, default="")
 
-    course: Mapped[Course] = relationship(back_populates="modules")
-    chapters: Mapped[list[Chapter]] = relationship(
-        back_populates="module", order_by="Chapter.position", cascade="all, delete-orphan"
+    course: Mapped[EducationCourse] = relationship(back_populates="modules")
+    chapters: Mapped[list[EducationChapter]] = relationship(
+        back_populates="module", order_by="EducationChapter.position", cascade="all, delete-orphan"
     )
-    test: Mapped[ModuleTest | None] = relationship(
+    test: Mapped[EducationModuleTest | None] = relationship(
         back_populates="module", uselist=False, cascade="all, delete-orphan"
     )
 
 
-class Chapter(db.Model):
+class EducationChapter(db.Model):
     """A textbook chapter of a module: a page of sections."""
 
     __tablename__ = "education_chapter"
@@ -110,13 +110,15 @@ class Chapter(db.Model):
     title: Mapped[str] = mapped_column(String(160))
     reading_minutes: Mapped[int] = mapped_column(Integer, default=10)
 
-    module: Mapped[Module] = relationship(back_populates="chapters")
-    sections: Mapped[list[ChapterSection]] = relationship(
-        back_populates="chapter", order_by="ChapterSection.position", cascade="all, delete-orphan"
+    module: Mapped[EducationModule] = relationship(back_populates="chapters")
+    sections: Mapped[list[EducationChapterSection]] = relationship(
+        back_populates="chapter",
+        order_by="EducationChapterSection.position",
+        cascade="all, delete-orphan",
     )
 
 
-class ChapterSection(db.Model):
+class EducationChapterSection(db.Model):
     """A headed section of a chapter, tagged with a topic, with an optional figure.
 
     ``figure`` is data, drawn by the template: ``{"caption", "bars": [[label, value], ...]}``
@@ -134,7 +136,7 @@ class ChapterSection(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     figure: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
-    chapter: Mapped[Chapter] = relationship(back_populates="sections")
+    chapter: Mapped[EducationChapter] = relationship(back_populates="sections")
 
     @property
     def anchor(self) -> str:
@@ -147,7 +149,7 @@ class ChapterSection(db.Model):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
 
-class ChapterProgress(db.Model):
+class EducationChapterProgress(db.Model):
     """A student has read a chapter (progress is saved per chapter)."""
 
     __tablename__ = "education_chapter_progress"
@@ -159,7 +161,7 @@ class ChapterProgress(db.Model):
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class Exercise(db.Model):
+class EducationExercise(db.Model):
     """An extra practice exercise tagged with a topic, suggested when that topic is weak."""
 
     __tablename__ = "education_exercise"
@@ -173,7 +175,7 @@ class Exercise(db.Model):
     hint: Mapped[str] = mapped_column(Text, default="")
 
 
-class ModuleTest(db.Model):
+class EducationModuleTest(db.Model):
     """The end-of-module test: time limit where set, attempts allowed, pass mark."""
 
     __tablename__ = "education_test"
@@ -187,13 +189,13 @@ class ModuleTest(db.Model):
     attempts_allowed: Mapped[int] = mapped_column(Integer, default=3)
     pass_mark_percent: Mapped[int] = mapped_column(Integer, default=60)
 
-    module: Mapped[Module] = relationship(back_populates="test")
-    questions: Mapped[list[Question]] = relationship(
-        back_populates="test", order_by="Question.position", cascade="all, delete-orphan"
+    module: Mapped[EducationModule] = relationship(back_populates="test")
+    questions: Mapped[list[EducationQuestion]] = relationship(
+        back_populates="test", order_by="EducationQuestion.position", cascade="all, delete-orphan"
     )
 
 
-class Question(db.Model):
+class EducationQuestion(db.Model):
     """A test question tagged with topics: single choice, multiple choice or numeric.
 
     ``correct`` holds the indices of the right choices (choice kinds) or ``[value]`` (numeric,
@@ -215,10 +217,10 @@ class Question(db.Model):
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     explanation: Mapped[str] = mapped_column(Text, default="")
 
-    test: Mapped[ModuleTest] = relationship(back_populates="questions")
+    test: Mapped[EducationModuleTest] = relationship(back_populates="questions")
 
 
-class Attempt(db.Model):
+class EducationAttempt(db.Model):
     """One attempt of a student at a test; scored when submitted."""
 
     __tablename__ = "education_attempt"
@@ -238,8 +240,8 @@ class Attempt(db.Model):
     points: Mapped[float] = mapped_column(Float, default=0.0)
     max_points: Mapped[float] = mapped_column(Float, default=0.0)
 
-    test: Mapped[ModuleTest] = relationship()
-    answers: Mapped[list[Answer]] = relationship(
+    test: Mapped[EducationModuleTest] = relationship()
+    answers: Mapped[list[EducationAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"
     )
 
@@ -249,7 +251,7 @@ class Attempt(db.Model):
         return round(100 * self.points / self.max_points, 1) if self.max_points else 0.0
 
 
-class Answer(db.Model):
+class EducationAnswer(db.Model):
     """A student's response to one question in one attempt, marked right or wrong."""
 
     __tablename__ = "education_answer"
@@ -264,11 +266,11 @@ class Answer(db.Model):
     correct: Mapped[bool] = mapped_column(Boolean, default=False)
     points: Mapped[float] = mapped_column(Float, default=0.0)
 
-    attempt: Mapped[Attempt] = relationship(back_populates="answers")
-    question: Mapped[Question] = relationship()
+    attempt: Mapped[EducationAttempt] = relationship(back_populates="answers")
+    question: Mapped[EducationQuestion] = relationship()
 
 
-class Conversation(db.Model):
+class EducationConversation(db.Model):
     """A one-to-one thread between a student and a professor, about a course or general.
 
     Each side's last read message id gives the unread counts; ``student_seen_at`` (updated while
@@ -293,13 +295,15 @@ class Conversation(db.Model):
     student_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    course: Mapped[Course | None] = relationship()
-    messages: Mapped[list[ChatMessage]] = relationship(
-        back_populates="conversation", order_by="ChatMessage.id", cascade="all, delete-orphan"
+    course: Mapped[EducationCourse | None] = relationship()
+    messages: Mapped[list[EducationChatMessage]] = relationship(
+        back_populates="conversation",
+        order_by="EducationChatMessage.id",
+        cascade="all, delete-orphan",
     )
 
 
-class ChatMessage(db.Model):
+class EducationChatMessage(db.Model):
     """One message in a conversation."""
 
     __tablename__ = "education_message"
@@ -312,10 +316,10 @@ class ChatMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+    conversation: Mapped[EducationConversation] = relationship(back_populates="messages")
 
 
-class OfficeHourSlot(db.Model):
+class EducationOfficeHourSlot(db.Model):
     """An office-hour slot a professor publishes: time, length, place or link, capacity."""
 
     __tablename__ = "education_slot"
@@ -335,13 +339,13 @@ class OfficeHourSlot(db.Model):
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     closes_hours_before: Mapped[int] = mapped_column(Integer, default=12)
 
-    course: Mapped[Course | None] = relationship()
-    bookings: Mapped[list[Booking]] = relationship(
+    course: Mapped[EducationCourse | None] = relationship()
+    bookings: Mapped[list[EducationBooking]] = relationship(
         back_populates="slot", cascade="all, delete-orphan"
     )
 
 
-class Booking(db.Model):
+class EducationBooking(db.Model):
     """A student's booking of an office-hour slot, optionally about a topic."""
 
     __tablename__ = "education_booking"
@@ -357,4 +361,4 @@ class Booking(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    slot: Mapped[OfficeHourSlot] = relationship(back_populates="bookings")
+    slot: Mapped[EducationOfficeHourSlot] = relationship(back_populates="bookings")

@@ -14,21 +14,21 @@ from sqlalchemy import select
 
 from dcx.education import services
 from dcx.education.models import (
-    Answer,
-    Attempt,
-    Booking,
-    Chapter,
-    ChapterProgress,
-    ChapterSection,
-    ChatMessage,
-    Course,
-    CourseTopic,
-    Enrollment,
-    Exercise,
-    Module,
-    ModuleTest,
-    OfficeHourSlot,
-    Question,
+    EducationAnswer,
+    EducationAttempt,
+    EducationBooking,
+    EducationChapter,
+    EducationChapterProgress,
+    EducationChapterSection,
+    EducationChatMessage,
+    EducationCourse,
+    EducationCourseTopic,
+    EducationEnrollment,
+    EducationExercise,
+    EducationModule,
+    EducationModuleTest,
+    EducationOfficeHourSlot,
+    EducationQuestion,
 )
 from dcx.extensions import db
 from dcx.platform import clock
@@ -49,10 +49,10 @@ def _day(days: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime.combine(clock.today() + timedelta(days=days), time(hour, minute), tzinfo=UTC)
 
 
-def seed_course(data: dict[str, Any], professor_id: int) -> Course:
+def seed_course(data: dict[str, Any], professor_id: int) -> EducationCourse:
     """Get or create one course with its topics, modules, chapters, tests and exercises."""
     course = _get_or_create(
-        Course,
+        EducationCourse,
         {
             "title": data["title"],
             "summary": data.get("summary", ""),
@@ -62,31 +62,31 @@ def seed_course(data: dict[str, Any], professor_id: int) -> Course:
         code=data["code"],
     )
     for key, name in data.get("topics", {}).items():
-        _get_or_create(CourseTopic, {"name": name}, course_id=course.id, key=key)
+        _get_or_create(EducationCourseTopic, {"name": name}, course_id=course.id, key=key)
     for ex in data.get("exercises", []):
         _get_or_create(
-            Exercise,
+            EducationExercise,
             {"topic": ex["topic"], "prompt": ex["prompt"], "hint": ex.get("hint", "")},
             course_id=course.id,
             title=ex["title"],
         )
     for m_pos, m in enumerate(data.get("modules", []), start=1):
         module = _get_or_create(
-            Module,
+            EducationModule,
             {"title": m["title"], "summary": m.get("summary", "")},
             course_id=course.id,
             position=m_pos,
         )
         for c_pos, ch in enumerate(m.get("chapters", []), start=1):
             chapter = _get_or_create(
-                Chapter,
+                EducationChapter,
                 {"title": ch["title"], "reading_minutes": ch.get("minutes", 10)},
                 module_id=module.id,
                 position=c_pos,
             )
             for s_pos, sec in enumerate(ch.get("sections", []), start=1):
                 _get_or_create(
-                    ChapterSection,
+                    EducationChapterSection,
                     {
                         "heading": sec["heading"],
                         "topic": sec.get("topic", ""),
@@ -99,7 +99,7 @@ def seed_course(data: dict[str, Any], professor_id: int) -> Course:
         t = m.get("test")
         if t:
             test = _get_or_create(
-                ModuleTest,
+                EducationModuleTest,
                 {
                     "title": t["title"],
                     "time_limit_minutes": t.get("time_limit_minutes"),
@@ -110,7 +110,7 @@ def seed_course(data: dict[str, Any], professor_id: int) -> Course:
             )
             for q_pos, q in enumerate(t.get("questions", []), start=1):
                 _get_or_create(
-                    Question,
+                    EducationQuestion,
                     {
                         "kind": q["kind"],
                         "prompt": q["prompt"],
@@ -131,7 +131,7 @@ def seed_course(data: dict[str, Any], professor_id: int) -> Course:
     return course
 
 
-def answer_for(question: Question, right: bool) -> list[Any]:
+def answer_for(question: EducationQuestion, right: bool) -> list[Any]:
     """A response that is right, or plausibly wrong, for a seeded attempt."""
     if question.kind == "numeric":
         value = float(question.correct[0])
@@ -143,12 +143,16 @@ def answer_for(question: Question, right: bool) -> list[Any]:
     return [wrong[0]] if wrong else []
 
 
-def seed_attempt(user_id: int, test: ModuleTest, spec: dict[str, Any]) -> Attempt | None:
+def seed_attempt(
+    user_id: int, test: EducationModuleTest, spec: dict[str, Any]
+) -> EducationAttempt | None:
     """Get or create an attempt whose answers miss the questions of ``wrong_topics``."""
     number = spec.get("number", 1)
     exists = db.session.execute(
-        select(Attempt).where(
-            Attempt.user_id == user_id, Attempt.test_id == test.id, Attempt.number == number
+        select(EducationAttempt).where(
+            EducationAttempt.user_id == user_id,
+            EducationAttempt.test_id == test.id,
+            EducationAttempt.number == number,
         )
     ).scalar_one_or_none()
     if exists is not None:
@@ -156,7 +160,7 @@ def seed_attempt(user_id: int, test: ModuleTest, spec: dict[str, Any]) -> Attemp
     wrong_topics = set(spec.get("wrong_topics", []))
     wrong_all = spec.get("all_wrong", False)
     when = _day(-spec.get("days_ago", 1), 10)
-    attempt = Attempt(user_id=user_id, test_id=test.id, number=number, started_at=when)
+    attempt = EducationAttempt(user_id=user_id, test_id=test.id, number=number, started_at=when)
     db.session.add(attempt)
     db.session.flush()
     responses = {
@@ -171,19 +175,20 @@ def seed_attempt(user_id: int, test: ModuleTest, spec: dict[str, Any]) -> Attemp
 def seed(ctx: SeedContext) -> None:
     """The education part of a showcase: courses, enrolments, attempts, chat and slots."""
     data = ctx.data or {}
-    courses: dict[str, Course] = {}
+    courses: dict[str, EducationCourse] = {}
     for c in data.get("courses", []):
         courses[c["code"]] = seed_course(c, ctx.user(c["professor"]).id)
     for e in data.get("enrollments", []):
         student = ctx.user(e["student"])
         course = courses[e["course"]]
         enrollment = db.session.execute(
-            select(Enrollment).where(
-                Enrollment.user_id == student.id, Enrollment.course_id == course.id
+            select(EducationEnrollment).where(
+                EducationEnrollment.user_id == student.id,
+                EducationEnrollment.course_id == course.id,
             )
         ).scalar_one_or_none()
         if enrollment is None:
-            enrollment = Enrollment(
+            enrollment = EducationEnrollment(
                 user_id=student.id,
                 course_id=course.id,
                 enrolled_at=_day(-30, 9),
@@ -194,7 +199,7 @@ def seed(ctx: SeedContext) -> None:
         for module_pos, chapter_pos in e.get("read", []):
             chapter = course.modules[module_pos - 1].chapters[chapter_pos - 1]
             _get_or_create(
-                ChapterProgress,
+                EducationChapterProgress,
                 {"read_at": _day(-e.get("last_active_days_ago", 1) - 1, 20)},
                 user_id=student.id,
                 chapter_id=chapter.id,
@@ -208,7 +213,7 @@ def seed(ctx: SeedContext) -> None:
         professor = ctx.user(s["professor"])
         course = courses.get(s.get("course", ""))
         slot = _get_or_create(
-            OfficeHourSlot,
+            EducationOfficeHourSlot,
             {
                 "course_id": course.id if course else None,
                 "minutes": s.get("minutes", 30),
@@ -222,7 +227,7 @@ def seed(ctx: SeedContext) -> None:
         )
         for b in s.get("bookings", []):
             _get_or_create(
-                Booking,
+                EducationBooking,
                 {"topic": b.get("topic", ""), "note": b.get("note", "")},
                 slot_id=slot.id,
                 user_id=ctx.user(b["student"]).id,
@@ -238,7 +243,7 @@ def seed(ctx: SeedContext) -> None:
             continue
         for offset, (who, body) in enumerate(conv.get("messages", [])):
             sender = student if who == "student" else professor
-            message = ChatMessage(
+            message = EducationChatMessage(
                 conversation_id=conversation.id,
                 sender_id=sender.id,
                 body=body,
@@ -257,7 +262,9 @@ def seed(ctx: SeedContext) -> None:
 # --- synthetic customers (`flask dcx seed --scale N`) ---------------------------------------
 
 
-def _scale_plan(course: Course) -> list[tuple[Module, list[int], ModuleTest | None, list]]:
+def _scale_plan(
+    course: EducationCourse,
+) -> list[tuple[EducationModule, list[int], EducationModuleTest | None, list]]:
     """The course's modules as plain data, loaded once per batch: chapters, test, questions."""
     return [
         (
@@ -281,12 +288,16 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     """
     if not customers:
         return
-    courses = list(db.session.execute(select(Course).order_by(Course.code)).scalars())
+    courses = list(
+        db.session.execute(select(EducationCourse).order_by(EducationCourse.code)).scalars()
+    )
     if not courses:
         return
     ids = [customer.id for customer in customers]
     done = set(
-        db.session.execute(select(Enrollment.user_id).where(Enrollment.user_id.in_(ids))).scalars()
+        db.session.execute(
+            select(EducationEnrollment.user_id).where(EducationEnrollment.user_id.in_(ids))
+        ).scalars()
     )
     plans = {course.id: _scale_plan(course) for course in courses}
     topic_keys = {course.id: [t.key for t in course.topics] for course in courses}
@@ -300,7 +311,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     db.session.add_all(rows)
 
 
-def _scale_course(rng, user_id: int, course: Course, plan, topic_keys) -> list[Any]:
+def _scale_course(rng, user_id: int, course: EducationCourse, plan, topic_keys) -> list[Any]:
     """One customer's enrolment in one course, with chapters read and test attempts."""
     enrolled_days_ago = rng.randint(21, 120)
     # Most students were active this week; some went quiet (the inactivity nudge finds them).
@@ -326,7 +337,7 @@ def _scale_course(rng, user_id: int, course: Course, plan, topic_keys) -> list[A
             read = rng.randint(0, len(chapter_ids))
         for chapter_id in chapter_ids[:read]:
             rows.append(
-                ChapterProgress(
+                EducationChapterProgress(
                     user_id=user_id,
                     chapter_id=chapter_id,
                     read_at=_day(-step(), rng.randint(8, 22), rng.randint(0, 59)),
@@ -350,7 +361,7 @@ def _scale_course(rng, user_id: int, course: Course, plan, topic_keys) -> list[A
         if not passed or last_module:
             break
     rows.append(
-        Enrollment(
+        EducationEnrollment(
             user_id=user_id,
             course_id=course.id,
             enrolled_at=_day(-enrolled_days_ago, 9, rng.randint(0, 59)),
@@ -363,13 +374,13 @@ def _scale_course(rng, user_id: int, course: Course, plan, topic_keys) -> list[A
 def _scale_attempt(
     rng,
     user_id: int,
-    test: ModuleTest,
-    questions: list[Question],
+    test: EducationModuleTest,
+    questions: list[EducationQuestion],
     number: int,
     started: datetime,
     weak: set[str],
     ability: float,
-) -> Attempt:
+) -> EducationAttempt:
     """A submitted attempt graded by the real rules; weak topics are answered worse."""
     answers = []
     points = possible = 0.0
@@ -378,13 +389,15 @@ def _scale_attempt(
         response = answer_for(question, rng.random() < chance)
         right, earned = services.grade(question, response)
         answers.append(
-            Answer(question_id=question.id, response=response, correct=right, points=earned)
+            EducationAnswer(
+                question_id=question.id, response=response, correct=right, points=earned
+            )
         )
         points += earned
         possible += question.points
     limit = test.time_limit_minutes
     taken = rng.randint(5, limit - 1) if limit and limit > 6 else rng.randint(8, 30)
-    return Attempt(
+    return EducationAttempt(
         user_id=user_id,
         test_id=test.id,
         number=number,

@@ -20,21 +20,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dcx.education.models import (
-    Answer,
-    Attempt,
-    Booking,
-    Chapter,
-    ChapterProgress,
-    ChapterSection,
-    ChatMessage,
-    Conversation,
-    Course,
-    Enrollment,
-    Exercise,
-    Module,
-    ModuleTest,
-    OfficeHourSlot,
-    Question,
+    EducationAnswer,
+    EducationAttempt,
+    EducationBooking,
+    EducationChapter,
+    EducationChapterProgress,
+    EducationChapterSection,
+    EducationChatMessage,
+    EducationConversation,
+    EducationCourse,
+    EducationEnrollment,
+    EducationExercise,
+    EducationModule,
+    EducationModuleTest,
+    EducationOfficeHourSlot,
+    EducationQuestion,
 )
 from dcx.extensions import db
 from dcx.platform import brand, clock
@@ -71,25 +71,27 @@ class EducationError(ValueError):
 # --- courses, enrolment and progress -------------------------------------------------------
 
 
-def student_courses(user_id: int) -> list[Course]:
+def student_courses(user_id: int) -> list[EducationCourse]:
     """The courses the student is enrolled in, by code."""
     stmt = (
-        select(Course)
-        .join(Enrollment, Enrollment.course_id == Course.id)
-        .where(Enrollment.user_id == user_id)
-        .order_by(Course.code)
+        select(EducationCourse)
+        .join(EducationEnrollment, EducationEnrollment.course_id == EducationCourse.id)
+        .where(EducationEnrollment.user_id == user_id)
+        .order_by(EducationCourse.code)
     )
     return list(db.session.execute(stmt).scalars())
 
 
-def enrollment_for(user_id: int, course_id: int) -> Enrollment | None:
+def enrollment_for(user_id: int, course_id: int) -> EducationEnrollment | None:
     """The student's enrolment in the course, or None."""
     return db.session.execute(
-        select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
+        select(EducationEnrollment).where(
+            EducationEnrollment.user_id == user_id, EducationEnrollment.course_id == course_id
+        )
     ).scalar_one_or_none()
 
 
-def enrolled_course_or_404(user_id: int, course_id: Any) -> Course:
+def enrolled_course_or_404(user_id: int, course_id: Any) -> EducationCourse:
     """The course if the student is enrolled in it; any other id answers 404."""
     try:
         pk = int(course_id)
@@ -97,15 +99,15 @@ def enrolled_course_or_404(user_id: int, course_id: Any) -> Course:
         abort(404)
     if enrollment_for(user_id, pk) is None:
         abort(404)
-    return db.session.get(Course, pk)
+    return db.session.get(EducationCourse, pk)
 
 
-def enroll(user_id: int, course: Course) -> Enrollment:
+def enroll(user_id: int, course: EducationCourse) -> EducationEnrollment:
     """Enrol the student in the course (once)."""
     existing = enrollment_for(user_id, course.id)
     if existing:
         return existing
-    enrollment = Enrollment(user_id=user_id, course_id=course.id)
+    enrollment = EducationEnrollment(user_id=user_id, course_id=course.id)
     db.session.add(enrollment)
     db.session.flush()
     return enrollment
@@ -119,42 +121,43 @@ def touch(user_id: int, course_id: int) -> None:
         db.session.flush()
 
 
-def read_chapter_ids(user_id: int, course: Course) -> set[int]:
+def read_chapter_ids(user_id: int, course: EducationCourse) -> set[int]:
     """Ids of the course's chapters the student has read."""
     stmt = (
-        select(ChapterProgress.chapter_id)
-        .join(Chapter, Chapter.id == ChapterProgress.chapter_id)
-        .join(Module, Module.id == Chapter.module_id)
-        .where(ChapterProgress.user_id == user_id, Module.course_id == course.id)
+        select(EducationChapterProgress.chapter_id)
+        .join(EducationChapter, EducationChapter.id == EducationChapterProgress.chapter_id)
+        .join(EducationModule, EducationModule.id == EducationChapter.module_id)
+        .where(EducationChapterProgress.user_id == user_id, EducationModule.course_id == course.id)
     )
     return set(db.session.execute(stmt).scalars())
 
 
-def mark_chapter_read(user_id: int, chapter: Chapter) -> bool:
+def mark_chapter_read(user_id: int, chapter: EducationChapter) -> bool:
     """Save that the student read the chapter; False if it was already saved."""
     exists = db.session.execute(
-        select(ChapterProgress.id).where(
-            ChapterProgress.user_id == user_id, ChapterProgress.chapter_id == chapter.id
+        select(EducationChapterProgress.id).where(
+            EducationChapterProgress.user_id == user_id,
+            EducationChapterProgress.chapter_id == chapter.id,
         )
     ).first()
     touch(user_id, chapter.module.course_id)
     if exists:
         return False
-    db.session.add(ChapterProgress(user_id=user_id, chapter_id=chapter.id))
+    db.session.add(EducationChapterProgress(user_id=user_id, chapter_id=chapter.id))
     db.session.flush()
     return True
 
 
-def submitted_attempts(user_id: int, test: ModuleTest) -> list[Attempt]:
+def submitted_attempts(user_id: int, test: EducationModuleTest) -> list[EducationAttempt]:
     """The student's submitted attempts at a test, oldest first."""
     stmt = (
-        select(Attempt)
+        select(EducationAttempt)
         .where(
-            Attempt.user_id == user_id,
-            Attempt.test_id == test.id,
-            Attempt.submitted_at.is_not(None),
+            EducationAttempt.user_id == user_id,
+            EducationAttempt.test_id == test.id,
+            EducationAttempt.submitted_at.is_not(None),
         )
-        .order_by(Attempt.number)
+        .order_by(EducationAttempt.number)
     )
     return list(db.session.execute(stmt).scalars())
 
@@ -166,12 +169,12 @@ def score_by_rule(percents: list[float], rule: str) -> float | None:
     return max(percents) if rule == "highest" else percents[-1]
 
 
-def module_score(user_id: int, test: ModuleTest, rule: str) -> float | None:
+def module_score(user_id: int, test: EducationModuleTest, rule: str) -> float | None:
     """The student's counting score on a test (percent), or None before any attempt."""
     return score_by_rule([a.percent for a in submitted_attempts(user_id, test)], rule)
 
 
-def passed_modules(course: Course, user_ids: list[int]) -> dict[int, set[int]]:
+def passed_modules(course: EducationCourse, user_ids: list[int]) -> dict[int, set[int]]:
     """Per student, the ids of the course's modules whose test score reaches the pass mark.
 
     One query for the whole class: every submitted attempt, scored by the course's rule.
@@ -183,13 +186,18 @@ def passed_modules(course: Course, user_ids: list[int]) -> dict[int, set[int]]:
     if not tests or not user_ids:
         return result
     rows = db.session.execute(
-        select(Attempt.user_id, Attempt.test_id, Attempt.points, Attempt.max_points)
-        .where(
-            Attempt.test_id.in_(tests),
-            Attempt.user_id.in_(user_ids),
-            Attempt.submitted_at.is_not(None),
+        select(
+            EducationAttempt.user_id,
+            EducationAttempt.test_id,
+            EducationAttempt.points,
+            EducationAttempt.max_points,
         )
-        .order_by(Attempt.number)
+        .where(
+            EducationAttempt.test_id.in_(tests),
+            EducationAttempt.user_id.in_(user_ids),
+            EducationAttempt.submitted_at.is_not(None),
+        )
+        .order_by(EducationAttempt.number)
     ).all()
     percents: dict[tuple[int, int], list[float]] = defaultdict(list)
     for user_id, test_id, points, max_points in rows:
@@ -204,12 +212,14 @@ def passed_modules(course: Course, user_ids: list[int]) -> dict[int, set[int]]:
     return result
 
 
-def module_passed(user_id: int, module: Module) -> bool:
+def module_passed(user_id: int, module: EducationModule) -> bool:
     """True when the module's test score reaches its pass mark (a module without test: True)."""
     return module.id in passed_modules(module.course, [user_id])[user_id]
 
 
-def unlocked_module_ids(user_id: int, course: Course, passed: set[int] | None = None) -> set[int]:
+def unlocked_module_ids(
+    user_id: int, course: EducationCourse, passed: set[int] | None = None
+) -> set[int]:
     """The modules open to the student: the first, then each after a passed one."""
     if passed is None:
         passed = passed_modules(course, [user_id])[user_id]
@@ -221,7 +231,7 @@ def unlocked_module_ids(user_id: int, course: Course, passed: set[int] | None = 
     return unlocked
 
 
-def module_unlocked(user_id: int, module: Module) -> bool:
+def module_unlocked(user_id: int, module: EducationModule) -> bool:
     """Whether the student may open the module's chapters and test."""
     return module.id in unlocked_module_ids(user_id, module.course)
 
@@ -245,7 +255,7 @@ class CourseProgress:
 
 def course_progress(
     user_id: int,
-    course: Course,
+    course: EducationCourse,
     passed: set[int] | None = None,
     read: set[int] | None = None,
 ) -> CourseProgress:
@@ -264,7 +274,7 @@ def course_progress(
     )
 
 
-def next_step(user_id: int, course: Course) -> tuple[Any, str] | None:
+def next_step(user_id: int, course: EducationCourse) -> tuple[Any, str] | None:
     """The student's suggested next step in the course: (label, url), or None when done.
 
     The label is a lazy translation, rendered in the reader's language where it is shown.
@@ -298,7 +308,7 @@ def next_step(user_id: int, course: Course) -> tuple[Any, str] | None:
 # --- tests and scoring ---------------------------------------------------------------------
 
 
-def grade(question: Question, response: list[Any]) -> tuple[bool, float]:
+def grade(question: EducationQuestion, response: list[Any]) -> tuple[bool, float]:
     """Mark one response: (right?, points earned).
 
     Single choice: the one right index. Multiple choice: exactly the set of right indices
@@ -326,25 +336,27 @@ def grade(question: Question, response: list[Any]) -> tuple[bool, float]:
     return right, float(question.points) if right else 0.0
 
 
-def attempts_used(user_id: int, test: ModuleTest) -> int:
+def attempts_used(user_id: int, test: EducationModuleTest) -> int:
     """How many attempts the student has started (submitted or open)."""
     return db.session.execute(
-        select(func.count(Attempt.id)).where(Attempt.user_id == user_id, Attempt.test_id == test.id)
+        select(func.count(EducationAttempt.id)).where(
+            EducationAttempt.user_id == user_id, EducationAttempt.test_id == test.id
+        )
     ).scalar_one()
 
 
-def open_attempt(user_id: int, test: ModuleTest) -> Attempt | None:
+def open_attempt(user_id: int, test: EducationModuleTest) -> EducationAttempt | None:
     """The student's unsubmitted attempt at the test, if any."""
     return db.session.execute(
-        select(Attempt).where(
-            Attempt.user_id == user_id,
-            Attempt.test_id == test.id,
-            Attempt.submitted_at.is_(None),
+        select(EducationAttempt).where(
+            EducationAttempt.user_id == user_id,
+            EducationAttempt.test_id == test.id,
+            EducationAttempt.submitted_at.is_(None),
         )
     ).scalar_one_or_none()
 
 
-def start_attempt(user_id: int, test: ModuleTest) -> Attempt:
+def start_attempt(user_id: int, test: EducationModuleTest) -> EducationAttempt:
     """Start (or resume) an attempt; EducationError when no attempt is left or it is locked."""
     if not module_unlocked(user_id, test.module):
         raise EducationError(_l("This module is still locked: pass the previous module first."))
@@ -358,7 +370,7 @@ def start_attempt(user_id: int, test: ModuleTest) -> Attempt:
     if used >= test.attempts_allowed:
         raise EducationError(_l("You have used every attempt allowed for this test."))
     now = clock.now()
-    attempt = Attempt(
+    attempt = EducationAttempt(
         user_id=user_id,
         test_id=test.id,
         number=used + 1,
@@ -373,14 +385,14 @@ def start_attempt(user_id: int, test: ModuleTest) -> Attempt:
     return attempt
 
 
-def expired(attempt: Attempt, now: datetime | None = None) -> bool:
+def expired(attempt: EducationAttempt, now: datetime | None = None) -> bool:
     """True when the attempt's time limit (plus a little slack) has passed."""
     if attempt.deadline_at is None:
         return False
     return (now or clock.now()) > attempt.deadline_at + GRACE
 
 
-def submit_attempt(attempt: Attempt, responses: dict[int, list[Any]]) -> Attempt:
+def submit_attempt(attempt: EducationAttempt, responses: dict[int, list[Any]]) -> EducationAttempt:
     """Grade and close an attempt; after the time limit every answer scores zero.
 
     Records the result on the timeline and, when it passes the module, the next unlock.
@@ -401,7 +413,9 @@ def submit_attempt(attempt: Attempt, responses: dict[int, list[Any]]) -> Attempt
         possible += question.points
         points += earned
         attempt.answers.append(
-            Answer(question_id=question.id, response=list(response), correct=right, points=earned)
+            EducationAnswer(
+                question_id=question.id, response=list(response), correct=right, points=earned
+            )
         )
     attempt.points = points
     attempt.max_points = possible
@@ -422,7 +436,7 @@ def submit_attempt(attempt: Attempt, responses: dict[int, list[Any]]) -> Attempt
     )
     now_unlocked = unlocked_module_ids(attempt.user_id, module.course) - was_unlocked
     for module_id in now_unlocked:
-        unlocked = db.session.get(Module, module_id)
+        unlocked = db.session.get(EducationModule, module_id)
         record(
             attempt.user_id,
             "education",
@@ -438,11 +452,11 @@ def submit_attempt(attempt: Attempt, responses: dict[int, list[Any]]) -> Attempt
     return attempt
 
 
-def student_attempt_or_404(user_id: int, attempt_id: Any) -> Attempt:
+def student_attempt_or_404(user_id: int, attempt_id: Any) -> EducationAttempt:
     """One of the student's own attempts; another student's id answers 404."""
     from dcx.database import owned_or_404
 
-    return owned_or_404(Attempt, attempt_id, user_id)
+    return owned_or_404(EducationAttempt, attempt_id, user_id)
 
 
 # --- topic mastery and suggestions ---------------------------------------------------------
@@ -489,28 +503,28 @@ class TopicMastery:
         return self.possible > 0 and self.ratio < WEAK_BELOW
 
 
-def _answer_rows(course: Course, user_ids: list[int] | None = None):
+def _answer_rows(course: EducationCourse, user_ids: list[int] | None = None):
     """Every graded answer of the course's tests: (user_id, answer, question, attempt)."""
     stmt = (
-        select(Attempt.user_id, Answer, Question, Attempt)
-        .join(Attempt, Attempt.id == Answer.attempt_id)
-        .join(Question, Question.id == Answer.question_id)
-        .join(ModuleTest, ModuleTest.id == Attempt.test_id)
-        .join(Module, Module.id == ModuleTest.module_id)
-        .where(Module.course_id == course.id, Attempt.submitted_at.is_not(None))
-        .order_by(Attempt.submitted_at, Question.position)
+        select(EducationAttempt.user_id, EducationAnswer, EducationQuestion, EducationAttempt)
+        .join(EducationAttempt, EducationAttempt.id == EducationAnswer.attempt_id)
+        .join(EducationQuestion, EducationQuestion.id == EducationAnswer.question_id)
+        .join(EducationModuleTest, EducationModuleTest.id == EducationAttempt.test_id)
+        .join(EducationModule, EducationModule.id == EducationModuleTest.module_id)
+        .where(EducationModule.course_id == course.id, EducationAttempt.submitted_at.is_not(None))
+        .order_by(EducationAttempt.submitted_at, EducationQuestion.position)
     )
     if user_ids is not None:
-        stmt = stmt.where(Attempt.user_id.in_(user_ids))
+        stmt = stmt.where(EducationAttempt.user_id.in_(user_ids))
     return db.session.execute(stmt).all()
 
 
-def topic_names(course: Course) -> dict[str, str]:
+def topic_names(course: EducationCourse) -> dict[str, str]:
     """The course's topic keys and names."""
     return {t.key: t.name for t in course.topics}
 
 
-def topic_mastery(user_id: int, course: Course) -> list[TopicMastery]:
+def topic_mastery(user_id: int, course: EducationCourse) -> list[TopicMastery]:
     """Per topic of the course: points earned over points possible across every attempt."""
     names = topic_names(course)
     table = {key: TopicMastery(key, name) for key, name in names.items()}
@@ -539,8 +553,8 @@ class Suggestion:
     key: str
     name: str
     mastery: TopicMastery
-    sections: list[ChapterSection] = field(default_factory=list)
-    exercises: list[Exercise] = field(default_factory=list)
+    sections: list[EducationChapterSection] = field(default_factory=list)
+    exercises: list[EducationExercise] = field(default_factory=list)
     missed: list[MissedQuestion] = field(default_factory=list)
 
     @property
@@ -561,7 +575,7 @@ class Suggestion:
         return f"{earned} {gettext('Questions missed')}: {named}."
 
 
-def suggestions(user_id: int, course: Course) -> list[Suggestion]:
+def suggestions(user_id: int, course: EducationCourse) -> list[Suggestion]:
     """For each weak topic: its chapter sections and exercises, and the questions missed.
 
     A question missed in several attempts is named once (with its latest attempt); a question
@@ -581,16 +595,18 @@ def suggestions(user_id: int, course: Course) -> list[Suggestion]:
             question.topics,
         )
     sections = db.session.execute(
-        select(ChapterSection)
-        .join(Chapter, Chapter.id == ChapterSection.chapter_id)
-        .join(Module, Module.id == Chapter.module_id)
-        .where(Module.course_id == course.id, ChapterSection.topic.in_(weak))
-        .order_by(Module.position, Chapter.position, ChapterSection.position)
+        select(EducationChapterSection)
+        .join(EducationChapter, EducationChapter.id == EducationChapterSection.chapter_id)
+        .join(EducationModule, EducationModule.id == EducationChapter.module_id)
+        .where(EducationModule.course_id == course.id, EducationChapterSection.topic.in_(weak))
+        .order_by(
+            EducationModule.position, EducationChapter.position, EducationChapterSection.position
+        )
     ).scalars()
     exercises = db.session.execute(
-        select(Exercise)
-        .where(Exercise.course_id == course.id, Exercise.topic.in_(weak))
-        .order_by(Exercise.title)
+        select(EducationExercise)
+        .where(EducationExercise.course_id == course.id, EducationExercise.topic.in_(weak))
+        .order_by(EducationExercise.title)
     ).scalars()
     result = {key: Suggestion(key, m.name, m) for key, m in weak.items()}
     for section in sections:
@@ -614,19 +630,21 @@ def _short(text: str, limit: int = 90) -> str:
 # --- chat ----------------------------------------------------------------------------------
 
 
-def professors_for(user_id: int) -> list[tuple[User, Course]]:
+def professors_for(user_id: int) -> list[tuple[User, EducationCourse]]:
     """The professors of the student's courses, with the course."""
     stmt = (
-        select(User, Course)
-        .join(Course, Course.professor_id == User.id)
-        .join(Enrollment, Enrollment.course_id == Course.id)
-        .where(Enrollment.user_id == user_id)
-        .order_by(Course.code)
+        select(User, EducationCourse)
+        .join(EducationCourse, EducationCourse.professor_id == User.id)
+        .join(EducationEnrollment, EducationEnrollment.course_id == EducationCourse.id)
+        .where(EducationEnrollment.user_id == user_id)
+        .order_by(EducationCourse.code)
     )
     return [(u, c) for u, c in db.session.execute(stmt).all()]
 
 
-def open_conversation(student_id: int, professor_id: int, course_id: int | None) -> Conversation:
+def open_conversation(
+    student_id: int, professor_id: int, course_id: int | None
+) -> EducationConversation:
     """Get or create the thread between a student and a professor (per course or direct).
 
     EducationError unless the professor teaches one of the student's courses (and, for a
@@ -635,16 +653,16 @@ def open_conversation(student_id: int, professor_id: int, course_id: int | None)
     taught = {c.id for u, c in professors_for(student_id) if u.id == professor_id}
     if not taught or (course_id is not None and course_id not in taught):
         raise EducationError(_l("You can message only the professors of your courses."))
-    stmt = select(Conversation).where(
-        Conversation.student_id == student_id,
-        Conversation.professor_id == professor_id,
-        Conversation.course_id.is_(None)
+    stmt = select(EducationConversation).where(
+        EducationConversation.student_id == student_id,
+        EducationConversation.professor_id == professor_id,
+        EducationConversation.course_id.is_(None)
         if course_id is None
-        else Conversation.course_id == course_id,
+        else EducationConversation.course_id == course_id,
     )
     conversation = db.session.execute(stmt).scalar_one_or_none()
     if conversation is None:
-        conversation = Conversation(
+        conversation = EducationConversation(
             student_id=student_id, professor_id=professor_id, course_id=course_id
         )
         db.session.add(conversation)
@@ -652,23 +670,23 @@ def open_conversation(student_id: int, professor_id: int, course_id: int | None)
     return conversation
 
 
-def student_conversation_or_404(user_id: int, conversation_id: Any) -> Conversation:
+def student_conversation_or_404(user_id: int, conversation_id: Any) -> EducationConversation:
     """One of the student's own threads; any other id answers 404."""
     from dcx.database import owned_or_404
 
-    return owned_or_404(Conversation, conversation_id, user_id, owner_attr="student_id")
+    return owned_or_404(EducationConversation, conversation_id, user_id, owner_attr="student_id")
 
 
-def professor_conversation_or_404(user: User, conversation_id: Any) -> Conversation:
+def professor_conversation_or_404(user: User, conversation_id: Any) -> EducationConversation:
     """A thread of this professor (admins: any); any other id answers 404."""
     from dcx.database import owned_or_404
 
     if user.is_admin:
-        row = db.session.get(Conversation, _int_or_404(conversation_id))
+        row = db.session.get(EducationConversation, _int_or_404(conversation_id))
         if row is None:
             abort(404)
         return row
-    return owned_or_404(Conversation, conversation_id, user.id, owner_attr="professor_id")
+    return owned_or_404(EducationConversation, conversation_id, user.id, owner_attr="professor_id")
 
 
 def _int_or_404(value: Any) -> int:
@@ -678,17 +696,21 @@ def _int_or_404(value: Any) -> int:
         abort(404)
 
 
-def is_student_side(conversation: Conversation, user_id: int) -> bool:
+def is_student_side(conversation: EducationConversation, user_id: int) -> bool:
     """True when ``user_id`` is the student of the thread."""
     return conversation.student_id == user_id
 
 
-def send_message(conversation: Conversation, sender_id: int, body: str) -> ChatMessage:
+def send_message(
+    conversation: EducationConversation, sender_id: int, body: str
+) -> EducationChatMessage:
     """Post a message; a professor's reply notifies the student when they are away."""
     body = body.strip()
     if not body:
         raise EducationError(_l("Write a message first."))
-    message = ChatMessage(conversation_id=conversation.id, sender_id=sender_id, body=body[:4000])
+    message = EducationChatMessage(
+        conversation_id=conversation.id, sender_id=sender_id, body=body[:4000]
+    )
     db.session.add(message)
     conversation.updated_at = clock.now()
     db.session.flush()
@@ -717,17 +739,20 @@ def send_message(conversation: Conversation, sender_id: int, body: str) -> ChatM
 
 
 def messages_after(
-    conversation: Conversation, viewer_id: int, after_id: int = 0
-) -> list[ChatMessage]:
+    conversation: EducationConversation, viewer_id: int, after_id: int = 0
+) -> list[EducationChatMessage]:
     """The thread's messages newer than ``after_id``; marks them read for the viewer.
 
     When the viewer is the student this also notes that they are present (not away).
     """
     rows = list(
         db.session.execute(
-            select(ChatMessage)
-            .where(ChatMessage.conversation_id == conversation.id, ChatMessage.id > after_id)
-            .order_by(ChatMessage.id)
+            select(EducationChatMessage)
+            .where(
+                EducationChatMessage.conversation_id == conversation.id,
+                EducationChatMessage.id > after_id,
+            )
+            .order_by(EducationChatMessage.id)
         ).scalars()
     )
     last = rows[-1].id if rows else 0
@@ -740,7 +765,7 @@ def messages_after(
     return rows
 
 
-def unread_counts(conversations: list[Conversation], viewer_id: int) -> dict[int, int]:
+def unread_counts(conversations: list[EducationConversation], viewer_id: int) -> dict[int, int]:
     """Unread messages per thread for the viewer (messages from the other side, not yet read)."""
     if not conversations:
         return {}
@@ -752,38 +777,40 @@ def unread_counts(conversations: list[Conversation], viewer_id: int) -> dict[int
             else conversation.professor_last_read_id
         )
         counts[conversation.id] = db.session.execute(
-            select(func.count(ChatMessage.id)).where(
-                ChatMessage.conversation_id == conversation.id,
-                ChatMessage.id > last_read,
-                ChatMessage.sender_id != viewer_id,
+            select(func.count(EducationChatMessage.id)).where(
+                EducationChatMessage.conversation_id == conversation.id,
+                EducationChatMessage.id > last_read,
+                EducationChatMessage.sender_id != viewer_id,
             )
         ).scalar_one()
     return counts
 
 
-def student_conversations(user_id: int) -> list[Conversation]:
+def student_conversations(user_id: int) -> list[EducationConversation]:
     """The student's threads, most recent first."""
     return list(
         db.session.execute(
-            select(Conversation)
-            .where(Conversation.student_id == user_id)
-            .order_by(Conversation.updated_at.desc())
+            select(EducationConversation)
+            .where(EducationConversation.student_id == user_id)
+            .order_by(EducationConversation.updated_at.desc())
         ).scalars()
     )
 
 
-def professor_conversations(professor_id: int) -> list[Conversation]:
+def professor_conversations(professor_id: int) -> list[EducationConversation]:
     """The professor's threads, most recent first."""
     return list(
         db.session.execute(
-            select(Conversation)
-            .where(Conversation.professor_id == professor_id)
-            .order_by(Conversation.updated_at.desc())
+            select(EducationConversation)
+            .where(EducationConversation.professor_id == professor_id)
+            .order_by(EducationConversation.updated_at.desc())
         ).scalars()
     )
 
 
-def message_json(message: ChatMessage, names: dict[int, str], viewer_id: int) -> dict[str, Any]:
+def message_json(
+    message: EducationChatMessage, names: dict[int, str], viewer_id: int
+) -> dict[str, Any]:
     """A message as the polling endpoint returns it."""
     return {
         "id": message.id,
@@ -808,48 +835,52 @@ def _booking_summary(starts_at: datetime, topic: str) -> str:
     return f"{when} · {topic}" if topic else when
 
 
-def closes_at(slot: OfficeHourSlot) -> datetime:
+def closes_at(slot: EducationOfficeHourSlot) -> datetime:
     """When booking the slot closes."""
     return slot.starts_at - timedelta(hours=slot.closes_hours_before)
 
 
-def active_bookings(slot: OfficeHourSlot) -> list[Booking]:
+def active_bookings(slot: EducationOfficeHourSlot) -> list[EducationBooking]:
     """The slot's bookings that are not cancelled."""
     return [b for b in slot.bookings if b.cancelled_at is None]
 
 
-def bookable_slots(user_id: int) -> list[OfficeHourSlot]:
+def bookable_slots(user_id: int) -> list[EducationOfficeHourSlot]:
     """Future slots of the professors of the student's courses, soonest first."""
     professor_ids = {u.id for u, _ in professors_for(user_id)}
     if not professor_ids:
         return []
     return list(
         db.session.execute(
-            select(OfficeHourSlot)
+            select(EducationOfficeHourSlot)
             .where(
-                OfficeHourSlot.professor_id.in_(professor_ids),
-                OfficeHourSlot.starts_at > clock.now(),
+                EducationOfficeHourSlot.professor_id.in_(professor_ids),
+                EducationOfficeHourSlot.starts_at > clock.now(),
             )
-            .order_by(OfficeHourSlot.starts_at)
+            .order_by(EducationOfficeHourSlot.starts_at)
         ).scalars()
     )
 
 
-def book_slot(user_id: int, slot: OfficeHourSlot, topic: str = "", note: str = "") -> Booking:
+def book_slot(
+    user_id: int, slot: EducationOfficeHourSlot, topic: str = "", note: str = ""
+) -> EducationBooking:
     """Book a place in a slot; EducationError when closed, full, booked or not your professor."""
     if slot.professor_id not in {u.id for u, _ in professors_for(user_id)}:
         raise EducationError(_l("You can book only the professors of your courses."))
     if clock.now() >= closes_at(slot):
         raise EducationError(_l("Booking for this slot has closed."))
     booking = db.session.execute(
-        select(Booking).where(Booking.slot_id == slot.id, Booking.user_id == user_id)
+        select(EducationBooking).where(
+            EducationBooking.slot_id == slot.id, EducationBooking.user_id == user_id
+        )
     ).scalar_one_or_none()
     if booking is not None and booking.cancelled_at is None:
         raise EducationError(_l("You have already booked this slot."))
     if len(active_bookings(slot)) >= slot.capacity:
         raise EducationError(_l("This slot is full."))
     if booking is None:
-        booking = Booking(slot_id=slot.id, user_id=user_id)
+        booking = EducationBooking(slot_id=slot.id, user_id=user_id)
         db.session.add(booking)
         slot.bookings.append(booking)
     booking.topic = topic[:120]
@@ -889,7 +920,7 @@ def book_slot(user_id: int, slot: OfficeHourSlot, topic: str = "", note: str = "
     return booking
 
 
-def cancel_booking(booking: Booking) -> None:
+def cancel_booking(booking: EducationBooking) -> None:
     """Cancel a booking (freeing the place)."""
     if booking.cancelled_at is not None:
         raise EducationError(_l("This booking is already cancelled."))
@@ -899,24 +930,24 @@ def cancel_booking(booking: Booking) -> None:
     db.session.flush()
 
 
-def student_bookings(user_id: int) -> list[Booking]:
+def student_bookings(user_id: int) -> list[EducationBooking]:
     """The student's bookings that are not cancelled, soonest first."""
     return list(
         db.session.execute(
-            select(Booking)
-            .join(OfficeHourSlot, OfficeHourSlot.id == Booking.slot_id)
-            .where(Booking.user_id == user_id, Booking.cancelled_at.is_(None))
-            .order_by(OfficeHourSlot.starts_at)
+            select(EducationBooking)
+            .join(EducationOfficeHourSlot, EducationOfficeHourSlot.id == EducationBooking.slot_id)
+            .where(EducationBooking.user_id == user_id, EducationBooking.cancelled_at.is_(None))
+            .order_by(EducationOfficeHourSlot.starts_at)
         ).scalars()
     )
 
 
-def slot_location(slot: OfficeHourSlot) -> str:
+def slot_location(slot: EducationOfficeHourSlot) -> str:
     """Where the meeting happens: the place, the video link, or both."""
     return " · ".join(p for p in (slot.place, slot.video_link) if p)
 
 
-def invitation_ics(slot: OfficeHourSlot, attendees: list[User], uid: str) -> bytes:
+def invitation_ics(slot: EducationOfficeHourSlot, attendees: list[User], uid: str) -> bytes:
     """An iCalendar invitation (METHOD:REQUEST) for one slot, organised by its professor."""
     professor = db.session.get(User, slot.professor_id)
     title = gettext("Office hours with %(name)s", name=professor.name)
@@ -935,13 +966,13 @@ def invitation_ics(slot: OfficeHourSlot, attendees: list[User], uid: str) -> byt
     return ics_file([("education", entry)], title, brand.name(), method="REQUEST")
 
 
-def booking_ics(booking: Booking) -> bytes:
+def booking_ics(booking: EducationBooking) -> bytes:
     """The student's invitation for their booking."""
     student = db.session.get(User, booking.user_id)
     return invitation_ics(booking.slot, [student], f"education-booking-{booking.id}@dcx")
 
 
-def slot_ics(slot: OfficeHourSlot) -> bytes:
+def slot_ics(slot: EducationOfficeHourSlot) -> bytes:
     """The professor's invitation for a slot, with everyone who booked."""
     people = [db.session.get(User, b.user_id) for b in active_bookings(slot)]
     return invitation_ics(slot, people, f"education-slot-{slot.id}@dcx")
@@ -975,41 +1006,41 @@ def calendar_entries(user_id: int) -> list[CalendarEntry]:
 # --- professor side ------------------------------------------------------------------------
 
 
-def professor_courses(user: User) -> list[Course]:
+def professor_courses(user: User) -> list[EducationCourse]:
     """The courses a professor teaches (admins: every course)."""
-    stmt = select(Course).order_by(Course.code)
+    stmt = select(EducationCourse).order_by(EducationCourse.code)
     if not user.is_admin:
-        stmt = stmt.where(Course.professor_id == user.id)
+        stmt = stmt.where(EducationCourse.professor_id == user.id)
     return list(db.session.execute(stmt).scalars())
 
 
-def professor_course_or_404(user: User, course_id: Any) -> Course:
+def professor_course_or_404(user: User, course_id: Any) -> EducationCourse:
     """A course this professor teaches; any other id answers 404."""
-    course = db.session.get(Course, _int_or_404(course_id))
+    course = db.session.get(EducationCourse, _int_or_404(course_id))
     if course is None or (not user.is_admin and course.professor_id != user.id):
         abort(404)
     return course
 
 
-def professor_slots(user: User) -> list[OfficeHourSlot]:
+def professor_slots(user: User) -> list[EducationOfficeHourSlot]:
     """The professor's slots from a day ago on, soonest first."""
     return list(
         db.session.execute(
-            select(OfficeHourSlot)
+            select(EducationOfficeHourSlot)
             .where(
-                OfficeHourSlot.professor_id == user.id,
-                OfficeHourSlot.starts_at > clock.now() - timedelta(days=1),
+                EducationOfficeHourSlot.professor_id == user.id,
+                EducationOfficeHourSlot.starts_at > clock.now() - timedelta(days=1),
             )
-            .order_by(OfficeHourSlot.starts_at)
+            .order_by(EducationOfficeHourSlot.starts_at)
         ).scalars()
     )
 
 
-def professor_slot_or_404(user: User, slot_id: Any) -> OfficeHourSlot:
+def professor_slot_or_404(user: User, slot_id: Any) -> EducationOfficeHourSlot:
     """One of the professor's own slots; any other id answers 404."""
     from dcx.database import owned_or_404
 
-    return owned_or_404(OfficeHourSlot, slot_id, user.id, owner_attr="professor_id")
+    return owned_or_404(EducationOfficeHourSlot, slot_id, user.id, owner_attr="professor_id")
 
 
 def publish_slot(
@@ -1021,20 +1052,21 @@ def publish_slot(
     capacity: int,
     closes_hours_before: int,
     course_id: int | None = None,
-) -> OfficeHourSlot:
+) -> EducationOfficeHourSlot:
     """Publish an office-hour slot; EducationError if it is in the past or overlaps a time."""
     if starts_at <= clock.now():
         raise EducationError(_l("A slot must start in the future."))
     if not place and not video_link:
         raise EducationError(_l("Give a place or a video link."))
     clash = db.session.execute(
-        select(OfficeHourSlot.id).where(
-            OfficeHourSlot.professor_id == professor.id, OfficeHourSlot.starts_at == starts_at
+        select(EducationOfficeHourSlot.id).where(
+            EducationOfficeHourSlot.professor_id == professor.id,
+            EducationOfficeHourSlot.starts_at == starts_at,
         )
     ).first()
     if clash:
         raise EducationError(_l("You already have a slot at that time."))
-    slot = OfficeHourSlot(
+    slot = EducationOfficeHourSlot(
         professor_id=professor.id,
         course_id=course_id,
         starts_at=starts_at,
@@ -1054,22 +1086,22 @@ class StudentRow:
     """One student of a class, as the professor sees them."""
 
     user: User
-    enrollment: Enrollment
+    enrollment: EducationEnrollment
     progress: CourseProgress
     mastery: dict[str, TopicMastery]
     stuck_reasons: list[str]  # in the locale of the page that asked (gettext at build time)
 
 
-def class_overview(course: Course) -> tuple[list[StudentRow], list[TopicMastery]]:
+def class_overview(course: EducationCourse) -> tuple[list[StudentRow], list[TopicMastery]]:
     """Each enrolled student's progress and topic mastery, and the class totals per topic.
 
     The class row is the heat map's summary: points earned over possible across everyone.
     """
     names = topic_names(course)
     enrolled = db.session.execute(
-        select(Enrollment, User)
-        .join(User, User.id == Enrollment.user_id)
-        .where(Enrollment.course_id == course.id)
+        select(EducationEnrollment, User)
+        .join(User, User.id == EducationEnrollment.user_id)
+        .where(EducationEnrollment.course_id == course.id)
         .order_by(User.name)
     ).all()
     per_student: dict[int, dict[str, TopicMastery]] = defaultdict(dict)
@@ -1081,8 +1113,13 @@ def class_overview(course: Course) -> tuple[list[StudentRow], list[TopicMastery]
             entry.possible += question.points
     pass_marks = {m.test.id: m.test.pass_mark_percent for m in course.modules if m.test}
     attempts = db.session.execute(
-        select(Attempt.user_id, Attempt.test_id, Attempt.points, Attempt.max_points).where(
-            Attempt.test_id.in_(pass_marks), Attempt.submitted_at.is_not(None)
+        select(
+            EducationAttempt.user_id,
+            EducationAttempt.test_id,
+            EducationAttempt.points,
+            EducationAttempt.max_points,
+        ).where(
+            EducationAttempt.test_id.in_(pass_marks), EducationAttempt.submitted_at.is_not(None)
         )
     ).all()
     for user_id, test_id, points, max_points in attempts:
@@ -1093,10 +1130,12 @@ def class_overview(course: Course) -> tuple[list[StudentRow], list[TopicMastery]
     passed = passed_modules(course, user_ids)
     read: dict[int, set[int]] = defaultdict(set)
     for user_id, chapter_id in db.session.execute(
-        select(ChapterProgress.user_id, ChapterProgress.chapter_id)
-        .join(Chapter, Chapter.id == ChapterProgress.chapter_id)
-        .join(Module, Module.id == Chapter.module_id)
-        .where(Module.course_id == course.id, ChapterProgress.user_id.in_(user_ids))
+        select(EducationChapterProgress.user_id, EducationChapterProgress.chapter_id)
+        .join(EducationChapter, EducationChapter.id == EducationChapterProgress.chapter_id)
+        .join(EducationModule, EducationModule.id == EducationChapter.module_id)
+        .where(
+            EducationModule.course_id == course.id, EducationChapterProgress.user_id.in_(user_ids)
+        )
     ).all():
         read[user_id].add(chapter_id)
     now = clock.now()

@@ -28,7 +28,12 @@ from wtforms.fields.choices import SelectChoice
 
 from dcx.database import owned_or_404
 from dcx.education import forms, labels, services
-from dcx.education.models import Booking, Chapter, ModuleTest, OfficeHourSlot
+from dcx.education.models import (
+    EducationBooking,
+    EducationChapter,
+    EducationModuleTest,
+    EducationOfficeHourSlot,
+)
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
@@ -59,18 +64,18 @@ def professor_required(view):
     return wrapped
 
 
-def _chapter_or_404(chapter_id) -> Chapter:
+def _chapter_or_404(chapter_id) -> EducationChapter:
     """A chapter of a course the student is enrolled in."""
-    chapter = db.session.get(Chapter, _int(chapter_id))
+    chapter = db.session.get(EducationChapter, _int(chapter_id))
     if chapter is None:
         abort(404)
     services.enrolled_course_or_404(current_user.id, chapter.module.course_id)
     return chapter
 
 
-def _test_or_404(test_id) -> ModuleTest:
+def _test_or_404(test_id) -> EducationModuleTest:
     """A test of a course the student is enrolled in."""
-    test = db.session.get(ModuleTest, _int(test_id))
+    test = db.session.get(EducationModuleTest, _int(test_id))
     if test is None:
         abort(404)
     services.enrolled_course_or_404(current_user.id, test.module.course_id)
@@ -432,7 +437,7 @@ def office_hours():
 @login_required
 def book(slot_id):
     """Book a slot."""
-    slot = db.session.get(OfficeHourSlot, _int(slot_id))
+    slot = db.session.get(EducationOfficeHourSlot, _int(slot_id))
     if slot is None or slot.professor_id not in {
         u.id for u, _c in services.professors_for(current_user.id)
     }:
@@ -458,7 +463,7 @@ def book(slot_id):
 @login_required
 def cancel(booking_id):
     """Cancel one of the student's bookings."""
-    booking = owned_or_404(Booking, booking_id, current_user.id)
+    booking = owned_or_404(EducationBooking, booking_id, current_user.id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -475,7 +480,7 @@ def cancel(booking_id):
 @login_required
 def booking_ics(booking_id):
     """The booking's calendar invitation."""
-    booking = owned_or_404(Booking, booking_id, current_user.id)
+    booking = owned_or_404(EducationBooking, booking_id, current_user.id)
     if booking.cancelled_at is not None:
         abort(404)
     return Response(

@@ -14,7 +14,13 @@ from sqlalchemy import case, func, or_, select
 
 from dcx.extensions import db
 from dcx.health import services
-from dcx.health.models import CareTeamMember, Dose, Exercise, Medication, Observation
+from dcx.health.models import (
+    HealthCareTeamMember,
+    HealthDose,
+    HealthExercise,
+    HealthMedication,
+    HealthObservation,
+)
 from dcx.platform.accounts.models import User
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
@@ -23,15 +29,17 @@ def _open_slots(now: datetime, start: datetime, end: datetime):
     """(medication, slot) pairs in ``(start, end]`` with no dose recorded yet."""
     meds = list(
         db.session.execute(
-            select(Medication).where(Medication.active.is_(True), Medication.start_on <= end.date())
+            select(HealthMedication).where(
+                HealthMedication.active.is_(True), HealthMedication.start_on <= end.date()
+            )
         ).scalars()
     )
     if not meds:
         return []
     recorded = set(
         db.session.execute(
-            select(Dose.medication_id, Dose.scheduled_at).where(
-                Dose.scheduled_at > start, Dose.scheduled_at <= end
+            select(HealthDose.medication_id, HealthDose.scheduled_at).where(
+                HealthDose.scheduled_at > start, HealthDose.scheduled_at <= end
             )
         ).all()
     )
@@ -94,13 +102,19 @@ def missed_dose_follow_up(now: datetime) -> int:
 def crisis_alerts(now: datetime) -> int:
     """Catch-up: alert each care-team clinician of crisis readings of the last two days, once."""
     rows = db.session.execute(
-        select(Observation.id, Observation.value, Observation.value2, User.name, CareTeamMember)
-        .join(CareTeamMember, CareTeamMember.patient_id == Observation.patient_id)
-        .join(User, User.id == Observation.patient_id)
+        select(
+            HealthObservation.id,
+            HealthObservation.value,
+            HealthObservation.value2,
+            User.name,
+            HealthCareTeamMember,
+        )
+        .join(HealthCareTeamMember, HealthCareTeamMember.patient_id == HealthObservation.patient_id)
+        .join(User, User.id == HealthObservation.patient_id)
         .where(
-            Observation.kind == "bp",
-            Observation.observed_at >= now - timedelta(days=2),
-            or_(Observation.value > 180, Observation.value2 > 120),
+            HealthObservation.kind == "bp",
+            HealthObservation.observed_at >= now - timedelta(days=2),
+            or_(HealthObservation.value > 180, HealthObservation.value2 > 120),
         )
     ).all()
     locales = recipient_locales(member.clinician_id for *_reading, member in rows)
@@ -129,32 +143,33 @@ def weekly_summary(now: datetime) -> int:
         uid: (count, sys_avg, dia_avg)
         for uid, count, sys_avg, dia_avg in db.session.execute(
             select(
-                Observation.patient_id,
-                func.count(Observation.id),
-                func.avg(Observation.value).filter(Observation.kind == "bp"),
-                func.avg(Observation.value2).filter(Observation.kind == "bp"),
+                HealthObservation.patient_id,
+                func.count(HealthObservation.id),
+                func.avg(HealthObservation.value).filter(HealthObservation.kind == "bp"),
+                func.avg(HealthObservation.value2).filter(HealthObservation.kind == "bp"),
             )
-            .where(Observation.observed_at > start, Observation.observed_at <= now)
-            .group_by(Observation.patient_id)
+            .where(HealthObservation.observed_at > start, HealthObservation.observed_at <= now)
+            .group_by(HealthObservation.patient_id)
         ).all()
     }
     minutes = dict(
         db.session.execute(
             select(
-                Exercise.patient_id,
+                HealthExercise.patient_id,
                 func.sum(
-                    Exercise.minutes
+                    HealthExercise.minutes
                     * case(
-                        (Exercise.intensity == "vigorous", 2),
-                        (Exercise.intensity == "moderate", 1),
+                        (HealthExercise.intensity == "vigorous", 2),
+                        (HealthExercise.intensity == "moderate", 1),
                         else_=0,
                     )
                 ),
             )
             .where(
-                Exercise.performed_on > today - timedelta(days=7), Exercise.performed_on <= today
+                HealthExercise.performed_on > today - timedelta(days=7),
+                HealthExercise.performed_on <= today,
             )
-            .group_by(Exercise.patient_id)
+            .group_by(HealthExercise.patient_id)
         ).all()
     )
     patients = sorted(set(readings) | set(minutes))

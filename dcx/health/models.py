@@ -25,7 +25,7 @@ from dcx.platform import clock
 _USER_FK = "account_user.id"
 
 
-class CareTeamMember(db.Model):
+class HealthCareTeamMember(db.Model):
     """A clinician on a patient's care team: the only staff who see the patient's record."""
 
     __tablename__ = "health_care_team"
@@ -37,7 +37,7 @@ class CareTeamMember(db.Model):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class PatientProfile(db.Model):
+class HealthPatientProfile(db.Model):
     """A patient's settings: height (for BMI), plans, community name and device token."""
 
     __tablename__ = "health_profile"
@@ -51,7 +51,7 @@ class PatientProfile(db.Model):
     device_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
 
-class Visit(db.Model):
+class HealthVisit(db.Model):
     """A consultation where the clinician and the patient agree goals and treatment."""
 
     __tablename__ = "health_visit"
@@ -64,7 +64,7 @@ class Visit(db.Model):
     next_visit_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
-class Goal(db.Model):
+class HealthGoal(db.Model):
     """A wellness goal: a measure, where it started, its target and when it is due."""
 
     __tablename__ = "health_goal"
@@ -81,12 +81,12 @@ class Goal(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    check_ins: Mapped[list[GoalCheckIn]] = relationship(
-        back_populates="goal", cascade="all, delete-orphan", order_by="GoalCheckIn.id.desc()"
+    check_ins: Mapped[list[HealthGoalCheckIn]] = relationship(
+        back_populates="goal", cascade="all, delete-orphan", order_by="HealthGoalCheckIn.id.desc()"
     )
 
 
-class GoalCheckIn(db.Model):
+class HealthGoalCheckIn(db.Model):
     """The patient's note on how a goal is going, which the care team reads."""
 
     __tablename__ = "health_goal_checkin"
@@ -98,10 +98,10 @@ class GoalCheckIn(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    goal: Mapped[Goal] = relationship(back_populates="check_ins")
+    goal: Mapped[HealthGoal] = relationship(back_populates="check_ins")
 
 
-class Observation(db.Model):
+class HealthObservation(db.Model):
     """One vital-sign reading with its LOINC code and unit.
 
     Blood pressure keeps the systolic value in ``value``/``code`` and the diastolic one in the
@@ -127,7 +127,7 @@ class Observation(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
-class Medication(db.Model):
+class HealthMedication(db.Model):
     """A prescribed medicine with the times of day it is taken."""
 
     __tablename__ = "health_medication"
@@ -153,7 +153,7 @@ class Medication(db.Model):
         return sorted(t.strip() for t in self.times.split(",") if t.strip())
 
 
-class Dose(db.Model):
+class HealthDose(db.Model):
     """What happened to one scheduled dose: taken, taken late or skipped."""
 
     __tablename__ = "health_dose"
@@ -169,7 +169,7 @@ class Dose(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class Meal(db.Model):
+class HealthMeal(db.Model):
     """A meal the patient ate, made of items from the food table."""
 
     __tablename__ = "health_meal"
@@ -179,12 +179,12 @@ class Meal(db.Model):
     eaten_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
 
-    items: Mapped[list[MealItem]] = relationship(
-        back_populates="meal", cascade="all, delete-orphan", order_by="MealItem.id"
+    items: Mapped[list[HealthMealItem]] = relationship(
+        back_populates="meal", cascade="all, delete-orphan", order_by="HealthMealItem.id"
     )
 
 
-class MealItem(db.Model):
+class HealthMealItem(db.Model):
     """A portion of one food; nutrients are copied from the food table when logged."""
 
     __tablename__ = "health_meal_item"
@@ -199,10 +199,10 @@ class MealItem(db.Model):
     fat_g: Mapped[float] = mapped_column(Float)
     sodium_mg: Mapped[float] = mapped_column(Float, default=0)
 
-    meal: Mapped[Meal] = relationship(back_populates="items")
+    meal: Mapped[HealthMeal] = relationship(back_populates="items")
 
 
-class Exercise(db.Model):
+class HealthExercise(db.Model):
     """An activity: how long and how hard."""
 
     __tablename__ = "health_exercise"
@@ -215,7 +215,7 @@ class Exercise(db.Model):
     intensity: Mapped[str] = mapped_column(String(12))
 
 
-class ModuleProgress(db.Model):
+class HealthModuleProgress(db.Model):
     """How far a patient is in one learning module, and whether a clinician assigned it."""
 
     __tablename__ = "health_module_progress"
@@ -233,7 +233,7 @@ class ModuleProgress(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class Group(db.Model):
+class HealthGroup(db.Model):
     """A community group of people working on the same kind of goal."""
 
     __tablename__ = "health_group"
@@ -245,7 +245,7 @@ class Group(db.Model):
     measure: Mapped[str] = mapped_column(String(32), default="")
 
 
-class Post(db.Model):
+class HealthPost(db.Model):
     """A community post or, with ``parent_id``, a reply. Hidden posts are shown to no one."""
 
     __tablename__ = "health_post"
@@ -263,7 +263,7 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class Cheer(db.Model):
+class HealthCheer(db.Model):
     """One member cheering a post (once per member)."""
 
     __tablename__ = "health_cheer"
@@ -274,7 +274,7 @@ class Cheer(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
 
 
-class PostReport(db.Model):
+class HealthPostReport(db.Model):
     """A member reporting a post to the moderators (once per member)."""
 
     __tablename__ = "health_post_report"

@@ -15,16 +15,16 @@ from dcx.extensions import db
 from dcx.health import services
 from dcx.health.learning import MODULES
 from dcx.health.models import (
-    CareTeamMember,
-    Dose,
-    Exercise,
-    Goal,
-    Medication,
-    ModuleProgress,
-    Observation,
-    PatientProfile,
-    Post,
-    Visit,
+    HealthCareTeamMember,
+    HealthDose,
+    HealthExercise,
+    HealthGoal,
+    HealthMedication,
+    HealthModuleProgress,
+    HealthObservation,
+    HealthPatientProfile,
+    HealthPost,
+    HealthVisit,
 )
 from dcx.platform import clock
 from dcx.verticals import SeedContext
@@ -41,11 +41,13 @@ def seed(ctx: SeedContext) -> None:
         if group is None:
             continue
         exists = db.session.execute(
-            select(Post.id).where(Post.author_id == author.id, Post.body == spec["body"])
+            select(HealthPost.id).where(
+                HealthPost.author_id == author.id, HealthPost.body == spec["body"]
+            )
         ).first()
         if not exists:
             db.session.add(
-                Post(
+                HealthPost(
                     group_id=group.id,
                     author_id=author.id,
                     body=spec["body"],
@@ -76,10 +78,12 @@ def _seed_patient(ctx: SeedContext, spec) -> None:
     first_day = today - timedelta(days=days)
 
     visit = db.session.execute(
-        select(Visit).where(Visit.patient_id == patient.id, Visit.clinician_id == clinician.id)
+        select(HealthVisit).where(
+            HealthVisit.patient_id == patient.id, HealthVisit.clinician_id == clinician.id
+        )
     ).scalar_one_or_none()
     if visit is None:
-        visit = Visit(
+        visit = HealthVisit(
             patient_id=patient.id,
             clinician_id=clinician.id,
             occurred_at=datetime.combine(first_day, time(10), tzinfo=UTC),
@@ -91,11 +95,13 @@ def _seed_patient(ctx: SeedContext, spec) -> None:
 
     for g in spec.get("goals", []):
         exists = db.session.execute(
-            select(Goal.id).where(Goal.patient_id == patient.id, Goal.measure == g["measure"])
+            select(HealthGoal.id).where(
+                HealthGoal.patient_id == patient.id, HealthGoal.measure == g["measure"]
+            )
         ).first()
         if not exists:
             db.session.add(
-                Goal(
+                HealthGoal(
                     patient_id=patient.id,
                     visit_id=visit.id,
                     measure=g["measure"],
@@ -109,12 +115,12 @@ def _seed_patient(ctx: SeedContext, spec) -> None:
     meds = []
     for m in spec.get("medications", []):
         med = db.session.execute(
-            select(Medication).where(
-                Medication.patient_id == patient.id, Medication.name == m["name"]
+            select(HealthMedication).where(
+                HealthMedication.patient_id == patient.id, HealthMedication.name == m["name"]
             )
         ).scalar_one_or_none()
         if med is None:
-            med = Medication(
+            med = HealthMedication(
                 patient_id=patient.id,
                 prescribed_by=clinician.id,
                 visit_id=visit.id,
@@ -138,8 +144,9 @@ def _seed_patient(ctx: SeedContext, spec) -> None:
 def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int, meds) -> None:
     known = set(
         db.session.execute(
-            select(Observation.external_id).where(
-                Observation.patient_id == patient_id, Observation.external_id.like("seed:%")
+            select(HealthObservation.external_id).where(
+                HealthObservation.patient_id == patient_id,
+                HealthObservation.external_id.like("seed:%"),
             )
         ).scalars()
     )
@@ -152,7 +159,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
         noise = ctx.random.uniform(-3, 3)
         if bp_start and bp_end and f"seed:bp:{day}" not in known:
             db.session.add(
-                Observation(
+                HealthObservation(
                     patient_id=patient_id,
                     kind="bp",
                     code="8480-6",
@@ -165,7 +172,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
                 )
             )
             db.session.add(
-                Observation(
+                HealthObservation(
                     patient_id=patient_id,
                     kind="heart_rate",
                     code="8867-4",
@@ -177,7 +184,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
             )
         if w_start and w_end and i % 3 == 0 and f"seed:weight:{day}" not in known:
             db.session.add(
-                Observation(
+                HealthObservation(
                     patient_id=patient_id,
                     kind="weight",
                     code="29463-7",
@@ -190,7 +197,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
     for med in meds:
         recorded = set(
             db.session.execute(
-                select(Dose.scheduled_at).where(Dose.medication_id == med.id)
+                select(HealthDose.scheduled_at).where(HealthDose.medication_id == med.id)
             ).scalars()
         )
         for i in range(days):
@@ -199,7 +206,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
                 if slot in recorded or roll > 0.9:
                     continue  # about one dose in ten is never marked
                 db.session.add(
-                    Dose(
+                    HealthDose(
                         medication_id=med.id,
                         patient_id=patient_id,
                         scheduled_at=slot,
@@ -209,7 +216,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
                 )
     existing_ex = set(
         db.session.execute(
-            select(Exercise.performed_on).where(Exercise.patient_id == patient_id)
+            select(HealthExercise.performed_on).where(HealthExercise.patient_id == patient_id)
         ).scalars()
     )
     for ex in spec.get("exercise", []):
@@ -218,7 +225,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
             if day in existing_ex:
                 continue
             db.session.add(
-                Exercise(
+                HealthExercise(
                     patient_id=patient_id,
                     performed_on=day,
                     activity=ex["activity"],
@@ -265,21 +272,23 @@ def scale(ctx: SeedContext, customers: list) -> None:
     if not clinicians or not ids:
         return
     seen = set(
-        db.session.execute(select(Visit.patient_id).where(Visit.patient_id.in_(ids))).scalars()
+        db.session.execute(
+            select(HealthVisit.patient_id).where(HealthVisit.patient_id.in_(ids))
+        ).scalars()
     )
     patients = [c for c in customers if c.id not in seen]
     if not patients:
         return
     profiles = set(
         db.session.execute(
-            select(PatientProfile.user_id).where(PatientProfile.user_id.in_(ids))
+            select(HealthPatientProfile.user_id).where(HealthPatientProfile.user_id.in_(ids))
         ).scalars()
     )
     teams = {
         (row.patient_id, row.clinician_id)
         for row in db.session.execute(
-            select(CareTeamMember.patient_id, CareTeamMember.clinician_id).where(
-                CareTeamMember.patient_id.in_(ids)
+            select(HealthCareTeamMember.patient_id, HealthCareTeamMember.clinician_id).where(
+                HealthCareTeamMember.patient_id.in_(ids)
             )
         )
     }
@@ -299,7 +308,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
         plans.append(plan)
         if patient.id not in profiles:
             db.session.add(
-                PatientProfile(
+                HealthPatientProfile(
                     user_id=patient.id,
                     height_cm=float(rnd.randint(150, 195)),
                     calorie_plan=rnd.choice((1800, 2000, 2200, 2500)),
@@ -308,8 +317,8 @@ def scale(ctx: SeedContext, customers: list) -> None:
                 )
             )
         if (patient.id, clinician.id) not in teams:
-            db.session.add(CareTeamMember(patient_id=patient.id, clinician_id=clinician.id))
-        plan["visit"] = Visit(
+            db.session.add(HealthCareTeamMember(patient_id=patient.id, clinician_id=clinician.id))
+        plan["visit"] = HealthVisit(
             patient_id=patient.id,
             clinician_id=clinician.id,
             occurred_at=datetime.combine(plan["first_day"], time(rnd.randint(9, 16)), tzinfo=UTC),
@@ -342,11 +351,11 @@ def scale(ctx: SeedContext, customers: list) -> None:
                     }
                 )
     for model, rows in (
-        (Goal, goals),
-        (ModuleProgress, modules),
-        (Observation, observations),
-        (Exercise, exercises),
-        (Dose, doses),
+        (HealthGoal, goals),
+        (HealthModuleProgress, modules),
+        (HealthObservation, observations),
+        (HealthExercise, exercises),
+        (HealthDose, doses),
     ):
         if rows:
             db.session.execute(insert(model), rows)
@@ -422,7 +431,7 @@ def _scale_plan(rnd, today, plan, goals, meds, modules, observations, exercises)
     if medicine is not None:
         name, dose, times = medicine
         meds.append(
-            Medication(
+            HealthMedication(
                 patient_id=patient_id,
                 prescribed_by=plan["clinician"].id,
                 visit_id=visit.id,

@@ -23,22 +23,22 @@ from sqlalchemy.exc import IntegrityError
 from dcx.extensions import db
 from dcx.health.learning import MODULES, Module
 from dcx.health.models import (
-    CareTeamMember,
-    Cheer,
-    Dose,
-    Exercise,
-    Goal,
-    GoalCheckIn,
-    Group,
-    Meal,
-    MealItem,
-    Medication,
-    ModuleProgress,
-    Observation,
-    PatientProfile,
-    Post,
-    PostReport,
-    Visit,
+    HealthCareTeamMember,
+    HealthCheer,
+    HealthDose,
+    HealthExercise,
+    HealthGoal,
+    HealthGoalCheckIn,
+    HealthGroup,
+    HealthMeal,
+    HealthMealItem,
+    HealthMedication,
+    HealthModuleProgress,
+    HealthObservation,
+    HealthPatientProfile,
+    HealthPost,
+    HealthPostReport,
+    HealthVisit,
 )
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
@@ -189,7 +189,7 @@ def out_of_range(kind: str, value: float, value2: float | None = None) -> LazySt
     return None
 
 
-def is_crisis(obs: Observation) -> bool:
+def is_crisis(obs: HealthObservation) -> bool:
     """True for a blood pressure reading in the crisis band."""
     return obs.kind == "bp" and classify_blood_pressure(obs.value, obs.value2 or 0) == "crisis"
 
@@ -216,13 +216,13 @@ def log_observation(
     observed_at: datetime | None = None,
     source: str = "manual",
     external_id: str | None = None,
-) -> Observation:
+) -> HealthObservation:
     """Store a reading with its LOINC code and unit; a crisis alerts the care team at once."""
     spec = VITALS.get(kind)
     if spec is None:
         raise HealthError(_l("Unknown kind of reading."))
     _check_plausible(kind, value, value2)
-    obs = Observation(
+    obs = HealthObservation(
         patient_id=patient_id,
         kind=kind,
         code=spec.code,
@@ -242,7 +242,7 @@ def log_observation(
     return obs
 
 
-def alert_care_team(obs: Observation) -> int:
+def alert_care_team(obs: HealthObservation) -> int:
     """Tell every clinician of the patient's care team about a crisis reading, once each."""
     sent = 0
     patient = db.session.get(User, obs.patient_id)
@@ -283,16 +283,18 @@ def alert_care_team(obs: Observation) -> int:
 
 def recent_observations(
     patient_id: int, kind: str | None = None, days: int = 30
-) -> list[Observation]:
+) -> list[HealthObservation]:
     """The patient's readings of the last ``days`` days, oldest first."""
-    stmt = select(Observation).where(
-        Observation.patient_id == patient_id,
-        Observation.observed_at >= clock.now() - timedelta(days=days),
+    stmt = select(HealthObservation).where(
+        HealthObservation.patient_id == patient_id,
+        HealthObservation.observed_at >= clock.now() - timedelta(days=days),
     )
     if kind:
-        stmt = stmt.where(Observation.kind == kind)
+        stmt = stmt.where(HealthObservation.kind == kind)
     return list(
-        db.session.execute(stmt.order_by(Observation.observed_at, Observation.id)).scalars()
+        db.session.execute(
+            stmt.order_by(HealthObservation.observed_at, HealthObservation.id)
+        ).scalars()
     )
 
 
@@ -302,22 +304,24 @@ def _newest_of_each_kind(patient_ids: list[int], kinds: Iterable[str] | None = N
     rank = (
         func.row_number()
         .over(
-            partition_by=(Observation.patient_id, Observation.kind),
-            order_by=(Observation.observed_at.desc(), Observation.id.desc()),
+            partition_by=(HealthObservation.patient_id, HealthObservation.kind),
+            order_by=(HealthObservation.observed_at.desc(), HealthObservation.id.desc()),
         )
         .label("rank")
     )
-    ranked = select(Observation.id, rank).where(Observation.patient_id.in_(patient_ids))
+    ranked = select(HealthObservation.id, rank).where(HealthObservation.patient_id.in_(patient_ids))
     if kinds is not None:
-        ranked = ranked.where(Observation.kind.in_(list(kinds)))
+        ranked = ranked.where(HealthObservation.kind.in_(list(kinds)))
     ranked = ranked.subquery()
     return select(ranked.c.id).where(ranked.c.rank == 1).subquery()
 
 
-def latest_by_kind(patient_id: int) -> dict[str, Observation]:
+def latest_by_kind(patient_id: int) -> dict[str, HealthObservation]:
     """The newest reading of each kind, by when it was taken."""
     newest = _newest_of_each_kind([patient_id])
-    rows = db.session.execute(select(Observation).join(newest, newest.c.id == Observation.id))
+    rows = db.session.execute(
+        select(HealthObservation).join(newest, newest.c.id == HealthObservation.id)
+    )
     return {o.kind: o for o in rows.scalars()}
 
 
@@ -345,17 +349,17 @@ def recent_readings_many(patient_ids: Iterable[int], days: int = 30) -> dict[int
         return found
     rows = db.session.execute(
         select(
-            Observation.patient_id,
-            Observation.kind,
-            Observation.value,
-            Observation.value2,
-            Observation.observed_at,
+            HealthObservation.patient_id,
+            HealthObservation.kind,
+            HealthObservation.value,
+            HealthObservation.value2,
+            HealthObservation.observed_at,
         )
         .where(
-            Observation.patient_id.in_(ids),
-            Observation.observed_at >= clock.now() - timedelta(days=days),
+            HealthObservation.patient_id.in_(ids),
+            HealthObservation.observed_at >= clock.now() - timedelta(days=days),
         )
-        .order_by(Observation.observed_at, Observation.id)
+        .order_by(HealthObservation.observed_at, HealthObservation.id)
     )
     for row in rows:
         found[row.patient_id].append(row)
@@ -364,17 +368,19 @@ def recent_readings_many(patient_ids: Iterable[int], days: int = 30) -> dict[int
 
 def latest_by_kind_many(
     patient_ids: Iterable[int], kinds: Iterable[str] | None = None
-) -> dict[int, dict[str, Observation]]:
+) -> dict[int, dict[str, HealthObservation]]:
     """:func:`latest_by_kind` for many patients in one query, optionally for some kinds only.
 
     Every patient id is a key; a patient with no reading maps to an empty dict.
     """
     ids = _unique_ids(patient_ids)
-    found: dict[int, dict[str, Observation]] = {pid: {} for pid in ids}
+    found: dict[int, dict[str, HealthObservation]] = {pid: {} for pid in ids}
     if not ids:
         return found
     newest = _newest_of_each_kind(ids, kinds)
-    rows = db.session.execute(select(Observation).join(newest, newest.c.id == Observation.id))
+    rows = db.session.execute(
+        select(HealthObservation).join(newest, newest.c.id == HealthObservation.id)
+    )
     for obs in rows.scalars():
         found[obs.patient_id][obs.kind] = obs
     return found
@@ -383,13 +389,13 @@ def latest_by_kind_many(
 # --- profile, care team --------------------------------------------------------------------
 
 
-def profile_for(user_id: int) -> PatientProfile:
+def profile_for(user_id: int) -> HealthPatientProfile:
     """The patient's profile, created with defaults on first use."""
     profile = db.session.execute(
-        select(PatientProfile).where(PatientProfile.user_id == user_id)
+        select(HealthPatientProfile).where(HealthPatientProfile.user_id == user_id)
     ).scalar_one_or_none()
     if profile is None:
-        profile = PatientProfile(user_id=user_id, calorie_plan=2000, weekly_minutes_goal=150)
+        profile = HealthPatientProfile(user_id=user_id, calorie_plan=2000, weekly_minutes_goal=150)
         db.session.add(profile)
         db.session.flush()
     return profile
@@ -399,24 +405,27 @@ def care_team_ids(patient_id: int) -> list[int]:
     """The ids of the clinicians on the patient's care team."""
     return list(
         db.session.execute(
-            select(CareTeamMember.clinician_id).where(CareTeamMember.patient_id == patient_id)
+            select(HealthCareTeamMember.clinician_id).where(
+                HealthCareTeamMember.patient_id == patient_id
+            )
         ).scalars()
     )
 
 
-def add_to_care_team(patient_id: int, clinician_id: int) -> CareTeamMember:
+def add_to_care_team(patient_id: int, clinician_id: int) -> HealthCareTeamMember:
     """Put a health clinician on the patient's care team (idempotent)."""
     clinician = db.session.get(User, clinician_id)
     if clinician is None or not (clinician.role == "staff" and clinician.department == KEY):
         raise HealthError(_l("Only health clinicians can join a care team."))
     existing = db.session.execute(
-        select(CareTeamMember).where(
-            CareTeamMember.patient_id == patient_id, CareTeamMember.clinician_id == clinician_id
+        select(HealthCareTeamMember).where(
+            HealthCareTeamMember.patient_id == patient_id,
+            HealthCareTeamMember.clinician_id == clinician_id,
         )
     ).scalar_one_or_none()
     if existing:
         return existing
-    member = CareTeamMember(patient_id=patient_id, clinician_id=clinician_id)
+    member = HealthCareTeamMember(patient_id=patient_id, clinician_id=clinician_id)
     db.session.add(member)
     db.session.flush()
     return member
@@ -425,8 +434,9 @@ def add_to_care_team(patient_id: int, clinician_id: int) -> CareTeamMember:
 def remove_from_care_team(patient_id: int, clinician_id: int) -> None:
     """Take a clinician off the patient's care team."""
     member = db.session.execute(
-        select(CareTeamMember).where(
-            CareTeamMember.patient_id == patient_id, CareTeamMember.clinician_id == clinician_id
+        select(HealthCareTeamMember).where(
+            HealthCareTeamMember.patient_id == patient_id,
+            HealthCareTeamMember.clinician_id == clinician_id,
         )
     ).scalar_one_or_none()
     if member:
@@ -451,8 +461,8 @@ def patient_for_clinician_or_404(clinician_id: int, patient_id: Any) -> User:
         abort(404)
     row = db.session.execute(
         select(User)
-        .join(CareTeamMember, CareTeamMember.patient_id == User.id)
-        .where(User.id == pid, CareTeamMember.clinician_id == clinician_id)
+        .join(HealthCareTeamMember, HealthCareTeamMember.patient_id == User.id)
+        .where(User.id == pid, HealthCareTeamMember.clinician_id == clinician_id)
     ).scalar_one_or_none()
     if row is None:
         abort(404)
@@ -464,8 +474,8 @@ def patients_of(clinician_id: int) -> list[User]:
     return list(
         db.session.execute(
             select(User)
-            .join(CareTeamMember, CareTeamMember.patient_id == User.id)
-            .where(CareTeamMember.clinician_id == clinician_id)
+            .join(HealthCareTeamMember, HealthCareTeamMember.patient_id == User.id)
+            .where(HealthCareTeamMember.clinician_id == clinician_id)
             .order_by(User.name)
         ).scalars()
     )
@@ -587,38 +597,43 @@ def measure_values_many(
     if not readings:
         return found
     columns = (
-        Observation.patient_id,
-        Observation.kind,
-        Observation.value,
-        Observation.value2,
-        Observation.observed_at,
-        Observation.id,
+        HealthObservation.patient_id,
+        HealthObservation.kind,
+        HealthObservation.value,
+        HealthObservation.value2,
+        HealthObservation.observed_at,
+        HealthObservation.id,
     )
     where = (
-        Observation.patient_id.in_(sorted({pid for pid, _ in readings})),
-        Observation.kind.in_(sorted({_MEASURE_KIND.get(m, m) for _, m in readings})),
-        Observation.observed_at >= clock.now() - timedelta(days=days),
+        HealthObservation.patient_id.in_(sorted({pid for pid, _ in readings})),
+        HealthObservation.kind.in_(sorted({_MEASURE_KIND.get(m, m) for _, m in readings})),
+        HealthObservation.observed_at >= clock.now() - timedelta(days=days),
     )
     if last is None:
-        stmt = select(*columns).where(*where).order_by(Observation.observed_at, Observation.id)
+        stmt = (
+            select(*columns)
+            .where(*where)
+            .order_by(HealthObservation.observed_at, HealthObservation.id)
+        )
     else:
         # The newest ``last`` of each patient's kind, and (for the diastolic measure, which
         # skips readings without a second value) the newest ``last`` that have a second value.
-        newest_first = (Observation.observed_at.desc(), Observation.id.desc())
+        newest_first = (HealthObservation.observed_at.desc(), HealthObservation.id.desc())
         ranked = (
             select(
                 *columns,
                 func.row_number()
                 .over(
-                    partition_by=(Observation.patient_id, Observation.kind), order_by=newest_first
+                    partition_by=(HealthObservation.patient_id, HealthObservation.kind),
+                    order_by=newest_first,
                 )
                 .label("rank"),
                 func.row_number()
                 .over(
                     partition_by=(
-                        Observation.patient_id,
-                        Observation.kind,
-                        Observation.value2.is_(None),
+                        HealthObservation.patient_id,
+                        HealthObservation.kind,
+                        HealthObservation.value2.is_(None),
                     ),
                     order_by=newest_first,
                 )
@@ -654,7 +669,7 @@ def measure_values_many(
 class GoalView:
     """A goal with its current value, progress and direction, ready to show."""
 
-    goal: Goal
+    goal: HealthGoal
     measure: Measure
     current: float | None
     progress: float
@@ -662,7 +677,7 @@ class GoalView:
     values: list[tuple[datetime, float]] = field(default_factory=list)
 
 
-def goal_view(goal: Goal) -> GoalView:
+def goal_view(goal: HealthGoal) -> GoalView:
     """Compute a goal's progress and trend from the patient's readings."""
     values = measure_values(goal.patient_id, goal.measure, days=30)
     current = current_value(goal.patient_id, goal.measure)
@@ -676,7 +691,7 @@ def goal_view(goal: Goal) -> GoalView:
     )
 
 
-def wrong_way_many(goals: Sequence[Goal]) -> list[bool]:
+def wrong_way_many(goals: Sequence[HealthGoal]) -> list[bool]:
     """``[goal_view(g).wrong_way for g in goals]`` in at most two queries, whoever the owners.
 
     A trend looks at a goal's last six values of the month, so only those are read.
@@ -689,29 +704,29 @@ def wrong_way_many(goals: Sequence[Goal]) -> list[bool]:
     ]
 
 
-def goals_of(patient_id: int, statuses: Iterable[str] = GOAL_STATUSES) -> list[Goal]:
+def goals_of(patient_id: int, statuses: Iterable[str] = GOAL_STATUSES) -> list[HealthGoal]:
     """The patient's goals, newest first."""
     return list(
         db.session.execute(
-            select(Goal)
-            .where(Goal.patient_id == patient_id, Goal.status.in_(list(statuses)))
-            .order_by(Goal.id.desc())
+            select(HealthGoal)
+            .where(HealthGoal.patient_id == patient_id, HealthGoal.status.in_(list(statuses)))
+            .order_by(HealthGoal.id.desc())
         ).scalars()
     )
 
 
 def goals_of_many(
     patient_ids: Iterable[int], statuses: Iterable[str] = GOAL_STATUSES
-) -> dict[int, list[Goal]]:
+) -> dict[int, list[HealthGoal]]:
     """:func:`goals_of` for many patients in one query: id -> goals, newest first."""
     ids = _unique_ids(patient_ids)
-    found: dict[int, list[Goal]] = {pid: [] for pid in ids}
+    found: dict[int, list[HealthGoal]] = {pid: [] for pid in ids}
     if not ids:
         return found
     rows = db.session.execute(
-        select(Goal)
-        .where(Goal.patient_id.in_(ids), Goal.status.in_(list(statuses)))
-        .order_by(Goal.id.desc())
+        select(HealthGoal)
+        .where(HealthGoal.patient_id.in_(ids), HealthGoal.status.in_(list(statuses)))
+        .order_by(HealthGoal.id.desc())
     ).scalars()
     for goal in rows:
         found[goal.patient_id].append(goal)
@@ -726,7 +741,7 @@ def set_goal(
     status: str = "active",
     visit_id: int | None = None,
     baseline: float | None = None,
-) -> Goal:
+) -> HealthGoal:
     """Agree a goal; its baseline is the current value unless given."""
     if measure not in MEASURES:
         raise HealthError(_l("Unknown measure."))
@@ -738,7 +753,7 @@ def set_goal(
         raise HealthError(
             _l("There is no reading yet for this measure: enter today's value as baseline.")
         )
-    goal = Goal(
+    goal = HealthGoal(
         patient_id=patient_id,
         visit_id=visit_id,
         measure=measure,
@@ -762,7 +777,7 @@ def set_goal(
     return goal
 
 
-def set_goal_status(goal: Goal, status: str) -> Goal:
+def set_goal_status(goal: HealthGoal, status: str) -> HealthGoal:
     """Change a goal's status (clinician), recording an achievement on the timeline."""
     if status not in GOAL_STATUSES:
         raise HealthError(_l("Unknown goal status."))
@@ -773,7 +788,7 @@ def set_goal_status(goal: Goal, status: str) -> Goal:
     return goal
 
 
-def _record_achieved(goal: Goal) -> None:
+def _record_achieved(goal: HealthGoal) -> None:
     record(
         goal.patient_id,
         KEY,
@@ -786,11 +801,11 @@ def _record_achieved(goal: Goal) -> None:
     )
 
 
-def accept_goal(patient_id: int, goal_id: Any) -> Goal:
+def accept_goal(patient_id: int, goal_id: Any) -> HealthGoal:
     """The patient agrees to a goal the clinician proposed: it becomes active."""
     from dcx.database import owned_or_404
 
-    goal = owned_or_404(Goal, goal_id, patient_id, owner_attr="patient_id")
+    goal = owned_or_404(HealthGoal, goal_id, patient_id, owner_attr="patient_id")
     if goal.status != "proposed":
         raise HealthError(_l("Only a proposed goal can be accepted."))
     goal.status = "active"
@@ -798,7 +813,7 @@ def accept_goal(patient_id: int, goal_id: Any) -> Goal:
     return goal
 
 
-def refresh_goals(patient_id: int) -> list[Goal]:
+def refresh_goals(patient_id: int) -> list[HealthGoal]:
     """Mark active goals achieved when the current value reaches the target."""
     reached = []
     for goal in goals_of(patient_id, ("active",)):
@@ -810,12 +825,14 @@ def refresh_goals(patient_id: int) -> list[Goal]:
     return reached
 
 
-def check_in(patient_id: int, goal_id: Any, feeling: str, note: str) -> GoalCheckIn:
+def check_in(patient_id: int, goal_id: Any, feeling: str, note: str) -> HealthGoalCheckIn:
     """The patient's check-in on one of their goals."""
     from dcx.database import owned_or_404
 
-    goal = owned_or_404(Goal, goal_id, patient_id, owner_attr="patient_id")
-    item = GoalCheckIn(goal_id=goal.id, patient_id=patient_id, feeling=feeling, note=note.strip())
+    goal = owned_or_404(HealthGoal, goal_id, patient_id, owner_attr="patient_id")
+    item = HealthGoalCheckIn(
+        goal_id=goal.id, patient_id=patient_id, feeling=feeling, note=note.strip()
+    )
     db.session.add(item)
     db.session.flush()
     return item
@@ -875,9 +892,9 @@ def prescribe(
     start_on: date | None = None,
     review_on: date | None = None,
     visit_id: int | None = None,
-) -> Medication:
+) -> HealthMedication:
     """Add a medication with its times of day (UTC on the demo clock)."""
-    med = Medication(
+    med = HealthMedication(
         patient_id=patient_id,
         prescribed_by=clinician_id,
         visit_id=visit_id,
@@ -903,38 +920,38 @@ def prescribe(
     return med
 
 
-def medications_of(patient_id: int, active_only: bool = True) -> list[Medication]:
+def medications_of(patient_id: int, active_only: bool = True) -> list[HealthMedication]:
     """The patient's medications."""
-    stmt = select(Medication).where(Medication.patient_id == patient_id)
+    stmt = select(HealthMedication).where(HealthMedication.patient_id == patient_id)
     if active_only:
-        stmt = stmt.where(Medication.active.is_(True))
-    return list(db.session.execute(stmt.order_by(Medication.name)).scalars())
+        stmt = stmt.where(HealthMedication.active.is_(True))
+    return list(db.session.execute(stmt.order_by(HealthMedication.name)).scalars())
 
 
 def medications_of_many(
     patient_ids: Iterable[int], active_only: bool = True
-) -> dict[int, list[Medication]]:
+) -> dict[int, list[HealthMedication]]:
     """:func:`medications_of` for many patients in one query: id -> medications by name."""
     ids = _unique_ids(patient_ids)
-    found: dict[int, list[Medication]] = {pid: [] for pid in ids}
+    found: dict[int, list[HealthMedication]] = {pid: [] for pid in ids}
     if not ids:
         return found
-    stmt = select(Medication).where(Medication.patient_id.in_(ids))
+    stmt = select(HealthMedication).where(HealthMedication.patient_id.in_(ids))
     if active_only:
-        stmt = stmt.where(Medication.active.is_(True))
-    for med in db.session.execute(stmt.order_by(Medication.name)).scalars():
+        stmt = stmt.where(HealthMedication.active.is_(True))
+    for med in db.session.execute(stmt.order_by(HealthMedication.name)).scalars():
         found[med.patient_id].append(med)
     return found
 
 
-def slots_on(med: Medication, day: date) -> list[datetime]:
+def slots_on(med: HealthMedication, day: date) -> list[datetime]:
     """The scheduled dose times of ``med`` on ``day`` (none before it starts)."""
     if day < med.start_on:
         return []
     return [datetime.combine(day, time.fromisoformat(t), tzinfo=UTC) for t in med.time_list]
 
 
-def slots_between(med: Medication, start: datetime, end: datetime) -> list[datetime]:
+def slots_between(med: HealthMedication, start: datetime, end: datetime) -> list[datetime]:
     """The scheduled dose times of ``med`` in ``(start, end]``."""
     found = []
     day = start.date()
@@ -946,11 +963,13 @@ def slots_between(med: Medication, start: datetime, end: datetime) -> list[datet
 
 def doses_between(
     patient_id: int, start: datetime, end: datetime
-) -> dict[tuple[int, datetime], Dose]:
+) -> dict[tuple[int, datetime], HealthDose]:
     """The recorded doses in ``[start, end]`` by (medication id, scheduled time)."""
     rows = db.session.execute(
-        select(Dose).where(
-            Dose.patient_id == patient_id, Dose.scheduled_at >= start, Dose.scheduled_at <= end
+        select(HealthDose).where(
+            HealthDose.patient_id == patient_id,
+            HealthDose.scheduled_at >= start,
+            HealthDose.scheduled_at <= end,
         )
     ).scalars()
     return {(d.medication_id, d.scheduled_at): d for d in rows}
@@ -964,21 +983,23 @@ def _dose_rows_many(
     doses for each of its patients."""
     return list(
         db.session.execute(
-            select(Dose.patient_id, Dose.medication_id, Dose.scheduled_at).where(
-                Dose.patient_id.in_(patient_ids),
-                Dose.scheduled_at >= start,
-                Dose.scheduled_at <= end,
+            select(HealthDose.patient_id, HealthDose.medication_id, HealthDose.scheduled_at).where(
+                HealthDose.patient_id.in_(patient_ids),
+                HealthDose.scheduled_at >= start,
+                HealthDose.scheduled_at <= end,
                 which,
             )
         )
     )
 
 
-def record_dose(patient_id: int, medication_id: Any, scheduled_at: datetime, taken: bool) -> Dose:
+def record_dose(
+    patient_id: int, medication_id: Any, scheduled_at: datetime, taken: bool
+) -> HealthDose:
     """Record a scheduled dose as taken (or taken late, past an hour) or skipped."""
     from dcx.database import owned_or_404
 
-    med = owned_or_404(Medication, medication_id, patient_id, owner_attr="patient_id")
+    med = owned_or_404(HealthMedication, medication_id, patient_id, owner_attr="patient_id")
     now = clock.now()
     if scheduled_at not in slots_on(med, scheduled_at.date()):
         raise HealthError(_l("That is not one of this medicine's dose times."))
@@ -988,10 +1009,12 @@ def record_dose(patient_id: int, medication_id: Any, scheduled_at: datetime, tak
     if taken:
         status = "late" if now > scheduled_at + LATE_AFTER else "taken"
     dose = db.session.execute(
-        select(Dose).where(Dose.medication_id == med.id, Dose.scheduled_at == scheduled_at)
+        select(HealthDose).where(
+            HealthDose.medication_id == med.id, HealthDose.scheduled_at == scheduled_at
+        )
     ).scalar_one_or_none()
     if dose is None:
-        dose = Dose(medication_id=med.id, patient_id=patient_id, scheduled_at=scheduled_at)
+        dose = HealthDose(medication_id=med.id, patient_id=patient_id, scheduled_at=scheduled_at)
         db.session.add(dose)
     dose.status = status
     dose.recorded_at = now
@@ -1043,7 +1066,7 @@ def adherence_many(patient_ids: Iterable[int], days: int = 30) -> dict[int, floa
                 due[pid][slot.date()] += 1
     taken: dict[int, dict[date, int]] = {pid: defaultdict(int) for pid in ids}
     # as in adherence(): doses taken, on time or late, and due by now
-    for dose in _dose_rows_many(ids, start, now, Dose.status.in_(("taken", "late"))):
+    for dose in _dose_rows_many(ids, start, now, HealthDose.status.in_(("taken", "late"))):
         taken[dose.patient_id][dose.scheduled_at.date()] += 1
     return {pid: proportion_of_days_covered(due[pid], taken[pid]) for pid in ids}
 
@@ -1052,7 +1075,7 @@ def adherence_many(patient_ids: Iterable[int], days: int = 30) -> dict[int, floa
 class DoseSlot:
     """One scheduled dose and what happened to it."""
 
-    medication: Medication
+    medication: HealthMedication
     scheduled_at: datetime
     status: str | None
     missed: bool
@@ -1099,7 +1122,7 @@ def missed_doses_many(patient_ids: Iterable[int], days: int = 7) -> dict[int, in
     # a skipped dose counts as missed, like one never recorded: only the others are read
     recorded = {
         (d.patient_id, d.medication_id, d.scheduled_at)
-        for d in _dose_rows_many(ids, start, now, Dose.status != "skipped")
+        for d in _dose_rows_many(ids, start, now, HealthDose.status != "skipped")
     }
     missed = dict.fromkeys(ids, 0)
     for pid, meds in medications_of_many(ids).items():
@@ -1148,21 +1171,23 @@ def foods() -> dict[str, Food]:
         }
 
 
-def log_meal(patient_id: int, eaten_on: date, kind: str, items: Sequence[tuple[str, int]]) -> Meal:
+def log_meal(
+    patient_id: int, eaten_on: date, kind: str, items: Sequence[tuple[str, int]]
+) -> HealthMeal:
     """Log a meal of (food code, grams) items; nutrients are worked out from the table."""
     if kind not in MEAL_KINDS:
         raise HealthError(_l("Unknown meal."))
     table = foods()
     if not items:
         raise HealthError(_l("Add at least one food."))
-    meal = Meal(patient_id=patient_id, eaten_on=eaten_on, kind=kind)
+    meal = HealthMeal(patient_id=patient_id, eaten_on=eaten_on, kind=kind)
     for code, grams in items:
         food = table.get(code)
         if food is None or not 1 <= grams <= 2000:
             raise HealthError(_l("Choose a food from the list and a portion of 1 to 2000 g."))
         factor = grams / 100
         meal.items.append(
-            MealItem(
+            HealthMealItem(
                 food_code=code,
                 grams=grams,
                 kcal=round(food.kcal * factor, 1),
@@ -1177,13 +1202,13 @@ def log_meal(patient_id: int, eaten_on: date, kind: str, items: Sequence[tuple[s
     return meal
 
 
-def meals_on(patient_id: int, day: date) -> list[Meal]:
+def meals_on(patient_id: int, day: date) -> list[HealthMeal]:
     """The patient's meals of one day."""
     return list(
         db.session.execute(
-            select(Meal)
-            .where(Meal.patient_id == patient_id, Meal.eaten_on == day)
-            .order_by(Meal.id)
+            select(HealthMeal)
+            .where(HealthMeal.patient_id == patient_id, HealthMeal.eaten_on == day)
+            .order_by(HealthMeal.id)
         ).scalars()
     )
 
@@ -1192,14 +1217,14 @@ def daily_totals(patient_id: int, day: date) -> dict[str, float]:
     """The day's energy and nutrients (one query)."""
     row = db.session.execute(
         select(
-            func.coalesce(func.sum(MealItem.kcal), 0),
-            func.coalesce(func.sum(MealItem.protein_g), 0),
-            func.coalesce(func.sum(MealItem.carbs_g), 0),
-            func.coalesce(func.sum(MealItem.fat_g), 0),
-            func.coalesce(func.sum(MealItem.sodium_mg), 0),
+            func.coalesce(func.sum(HealthMealItem.kcal), 0),
+            func.coalesce(func.sum(HealthMealItem.protein_g), 0),
+            func.coalesce(func.sum(HealthMealItem.carbs_g), 0),
+            func.coalesce(func.sum(HealthMealItem.fat_g), 0),
+            func.coalesce(func.sum(HealthMealItem.sodium_mg), 0),
         )
-        .join(Meal, Meal.id == MealItem.meal_id)
-        .where(Meal.patient_id == patient_id, Meal.eaten_on == day)
+        .join(HealthMeal, HealthMeal.id == HealthMealItem.meal_id)
+        .where(HealthMeal.patient_id == patient_id, HealthMeal.eaten_on == day)
     ).one()
     return dict(
         zip(("kcal", "protein_g", "carbs_g", "fat_g", "sodium_mg"), map(float, row), strict=True)
@@ -1223,11 +1248,11 @@ INTENSITY_WEIGHT = {"light": 0, "moderate": 1, "vigorous": 2}
 
 def log_exercise(
     patient_id: int, performed_on: date, activity: str, minutes: int, intensity: str
-) -> Exercise:
+) -> HealthExercise:
     """Log an activity."""
     if intensity not in INTENSITIES or not 1 <= minutes <= 600:
         raise HealthError(_l("Minutes from 1 to 600 and a known intensity, please."))
-    item = Exercise(
+    item = HealthExercise(
         patient_id=patient_id,
         performed_on=performed_on,
         activity=activity.strip()[:60],
@@ -1246,13 +1271,13 @@ def weekly_minutes(patient_id: int, ending_on: date) -> int:
     Light activity is good for you but does not count toward the 150-minute guideline.
     """
     rows = db.session.execute(
-        select(Exercise.intensity, func.sum(Exercise.minutes))
+        select(HealthExercise.intensity, func.sum(HealthExercise.minutes))
         .where(
-            Exercise.patient_id == patient_id,
-            Exercise.performed_on > ending_on - timedelta(days=7),
-            Exercise.performed_on <= ending_on,
+            HealthExercise.patient_id == patient_id,
+            HealthExercise.performed_on > ending_on - timedelta(days=7),
+            HealthExercise.performed_on <= ending_on,
         )
-        .group_by(Exercise.intensity)
+        .group_by(HealthExercise.intensity)
     ).all()
     return int(sum(INTENSITY_WEIGHT.get(i, 0) * (m or 0) for i, m in rows))
 
@@ -1266,17 +1291,19 @@ def weekly_minutes_many(
     if ids and ends:
         rows = db.session.execute(
             select(
-                Exercise.patient_id,
-                Exercise.performed_on,
-                Exercise.intensity,
-                func.sum(Exercise.minutes),
+                HealthExercise.patient_id,
+                HealthExercise.performed_on,
+                HealthExercise.intensity,
+                func.sum(HealthExercise.minutes),
             )
             .where(
-                Exercise.patient_id.in_(ids),
-                Exercise.performed_on > ends[0] - timedelta(days=7),
-                Exercise.performed_on <= ends[-1],
+                HealthExercise.patient_id.in_(ids),
+                HealthExercise.performed_on > ends[0] - timedelta(days=7),
+                HealthExercise.performed_on <= ends[-1],
             )
-            .group_by(Exercise.patient_id, Exercise.performed_on, Exercise.intensity)
+            .group_by(
+                HealthExercise.patient_id, HealthExercise.performed_on, HealthExercise.intensity
+            )
         )
         for pid, day, intensity, minutes in rows:
             daily[pid][day] += INTENSITY_WEIGHT.get(intensity, 0) * (minutes or 0)
@@ -1291,16 +1318,16 @@ def weekly_minutes_many(
     }
 
 
-def exercises_of(patient_id: int, days: int = 28) -> list[Exercise]:
+def exercises_of(patient_id: int, days: int = 28) -> list[HealthExercise]:
     """The patient's recent activities, newest first."""
     return list(
         db.session.execute(
-            select(Exercise)
+            select(HealthExercise)
             .where(
-                Exercise.patient_id == patient_id,
-                Exercise.performed_on > clock.today() - timedelta(days=days),
+                HealthExercise.patient_id == patient_id,
+                HealthExercise.performed_on > clock.today() - timedelta(days=days),
             )
-            .order_by(Exercise.performed_on.desc(), Exercise.id.desc())
+            .order_by(HealthExercise.performed_on.desc(), HealthExercise.id.desc())
         ).scalars()
     )
 
@@ -1308,18 +1335,18 @@ def exercises_of(patient_id: int, days: int = 28) -> list[Exercise]:
 # --- learning ------------------------------------------------------------------------------
 
 
-def progress_of(patient_id: int) -> dict[str, ModuleProgress]:
+def progress_of(patient_id: int) -> dict[str, HealthModuleProgress]:
     """The patient's progress rows by module slug."""
     rows = db.session.execute(
-        select(ModuleProgress).where(ModuleProgress.patient_id == patient_id)
+        select(HealthModuleProgress).where(HealthModuleProgress.patient_id == patient_id)
     ).scalars()
     return {p.module: p for p in rows}
 
 
-def _progress_row(patient_id: int, slug: str) -> ModuleProgress:
+def _progress_row(patient_id: int, slug: str) -> HealthModuleProgress:
     row = progress_of(patient_id).get(slug)
     if row is None:
-        row = ModuleProgress(patient_id=patient_id, module=slug, pages_seen=0)
+        row = HealthModuleProgress(patient_id=patient_id, module=slug, pages_seen=0)
         db.session.add(row)
         db.session.flush()
     return row
@@ -1333,7 +1360,7 @@ def module_or_404(slug: str) -> Module:
     return module
 
 
-def assign_module(patient_id: int, slug: str, clinician_id: int | None) -> ModuleProgress:
+def assign_module(patient_id: int, slug: str, clinician_id: int | None) -> HealthModuleProgress:
     """Assign a module to the patient (keeps any progress already made)."""
     if slug not in MODULES:
         raise HealthError(_l("Unknown module."))
@@ -1343,7 +1370,7 @@ def assign_module(patient_id: int, slug: str, clinician_id: int | None) -> Modul
     return row
 
 
-def see_page(patient_id: int, slug: str, page: int) -> ModuleProgress:
+def see_page(patient_id: int, slug: str, page: int) -> HealthModuleProgress:
     """Note that the patient has read up to ``page`` (1-based)."""
     row = _progress_row(patient_id, slug)
     row.pages_seen = max(row.pages_seen or 0, min(page, len(MODULES[slug].pages)))
@@ -1399,15 +1426,15 @@ def suggested_modules(patient_id: int) -> list[str]:
 # --- community -------------------------------------------------------------------------------
 
 
-def ensure_groups(groups: Iterable[Mapping[str, str]]) -> list[Group]:
+def ensure_groups(groups: Iterable[Mapping[str, str]]) -> list[HealthGroup]:
     """Get or create community groups by slug."""
     found = []
     for spec in groups:
         group = db.session.execute(
-            select(Group).where(Group.slug == spec["slug"])
+            select(HealthGroup).where(HealthGroup.slug == spec["slug"])
         ).scalar_one_or_none()
         if group is None:
-            group = Group(
+            group = HealthGroup(
                 slug=spec["slug"],
                 name=spec["name"],
                 description=spec.get("description", ""),
@@ -1419,40 +1446,42 @@ def ensure_groups(groups: Iterable[Mapping[str, str]]) -> list[Group]:
     return found
 
 
-def groups() -> list[Group]:
+def groups() -> list[HealthGroup]:
     """Every community group."""
-    return list(db.session.execute(select(Group).order_by(Group.name)).scalars())
+    return list(db.session.execute(select(HealthGroup).order_by(HealthGroup.name)).scalars())
 
 
-def group_or_404(slug: str) -> Group:
+def group_or_404(slug: str) -> HealthGroup:
     """The group with this slug, or 404."""
-    group = db.session.execute(select(Group).where(Group.slug == slug)).scalar_one_or_none()
+    group = db.session.execute(
+        select(HealthGroup).where(HealthGroup.slug == slug)
+    ).scalar_one_or_none()
     if group is None:
         abort(404)
     return group
 
 
-def visible_post_or_404(post_id: Any) -> Post:
+def visible_post_or_404(post_id: Any) -> HealthPost:
     """A post that is not hidden, or 404."""
     try:
         pid = int(post_id)
     except (TypeError, ValueError):
         abort(404)
-    post = db.session.get(Post, pid)
+    post = db.session.get(HealthPost, pid)
     if post is None or post.hidden:
         abort(404)
     return post
 
 
-def set_display_name(user_id: int, name: str) -> PatientProfile:
+def set_display_name(user_id: int, name: str) -> HealthPatientProfile:
     """Choose the name shown in the community (never the account name unless typed)."""
     name = " ".join(name.split())
     if not 2 <= len(name) <= 40:
         raise HealthError(_l("A display name has 2 to 40 characters."))
     taken = db.session.execute(
-        select(PatientProfile.id).where(
-            func.lower(PatientProfile.display_name) == name.lower(),
-            PatientProfile.user_id != user_id,
+        select(HealthPatientProfile.id).where(
+            func.lower(HealthPatientProfile.display_name) == name.lower(),
+            HealthPatientProfile.user_id != user_id,
         )
     ).first()
     if taken:
@@ -1464,15 +1493,19 @@ def set_display_name(user_id: int, name: str) -> PatientProfile:
 
 
 def create_post(
-    user_id: int, group: Group, body: str, milestone: bool = False, parent: Post | None = None
-) -> Post:
+    user_id: int,
+    group: HealthGroup,
+    body: str,
+    milestone: bool = False,
+    parent: HealthPost | None = None,
+) -> HealthPost:
     """Post in a group (or reply); needs a display name first."""
     if not profile_for(user_id).display_name:
         raise HealthError(_l("Choose a display name before posting."))
     body = body.strip()
     if not 1 <= len(body) <= 2000:
         raise HealthError(_l("Write between 1 and 2000 characters."))
-    post = Post(
+    post = HealthPost(
         group_id=group.id,
         author_id=user_id,
         parent_id=parent.id if parent else None,
@@ -1496,16 +1529,16 @@ def create_post(
     return post
 
 
-def cheer(user_id: int, post: Post) -> bool:
+def cheer(user_id: int, post: HealthPost) -> bool:
     """Cheer a post once; False if already cheered or it is one's own."""
     if post.author_id == user_id:
         return False
     try:
         with db.session.begin_nested():
-            db.session.add(Cheer(post_id=post.id, user_id=user_id))
+            db.session.add(HealthCheer(post_id=post.id, user_id=user_id))
     except IntegrityError:
         return False
-    group = db.session.get(Group, post.group_id)
+    group = db.session.get(HealthGroup, post.group_id)
     with in_locale(recipient_locales([post.author_id])[post.author_id]):
         title = str(_l("Someone cheered your post"))
     notify(
@@ -1519,22 +1552,24 @@ def cheer(user_id: int, post: Post) -> bool:
     return True
 
 
-def report_post(user_id: int, post: Post, reason: str) -> bool:
+def report_post(user_id: int, post: HealthPost, reason: str) -> bool:
     """Report a post to the moderators once; False if already reported by this member."""
     try:
         with db.session.begin_nested():
-            db.session.add(PostReport(post_id=post.id, reporter_id=user_id, reason=reason[:200]))
+            db.session.add(
+                HealthPostReport(post_id=post.id, reporter_id=user_id, reason=reason[:200])
+            )
     except IntegrityError:
         return False
     return True
 
 
-def hide_post(post_id: Any) -> Post:
+def hide_post(post_id: Any) -> HealthPost:
     """A moderator hides a post (and resolves its reports)."""
     post = visible_post_or_404(post_id)
     post.hidden = True
     for report in db.session.execute(
-        select(PostReport).where(PostReport.post_id == post.id)
+        select(HealthPostReport).where(HealthPostReport.post_id == post.id)
     ).scalars():
         report.resolved = True
     db.session.flush()
@@ -1545,7 +1580,7 @@ def dismiss_reports(post_id: Any) -> None:
     """A moderator keeps a reported post: its reports are resolved."""
     post = visible_post_or_404(post_id)
     for report in db.session.execute(
-        select(PostReport).where(PostReport.post_id == post.id)
+        select(HealthPostReport).where(HealthPostReport.post_id == post.id)
     ).scalars():
         report.resolved = True
     db.session.flush()
@@ -1555,35 +1590,35 @@ def dismiss_reports(post_id: Any) -> None:
 class Thread:
     """A post with its author's display name, cheers and replies, ready to show."""
 
-    post: Post
+    post: HealthPost
     author: str
     cheers: int
     cheered: bool
     replies: list[Thread] = field(default_factory=list)
 
 
-def threads(group: Group, viewer_id: int) -> list[Thread]:
+def threads(group: HealthGroup, viewer_id: int) -> list[Thread]:
     """The group's visible posts, newest first, with replies oldest first (three queries)."""
     posts = list(
         db.session.execute(
-            select(Post)
-            .where(Post.group_id == group.id, Post.hidden.is_(False))
-            .order_by(Post.created_at.desc(), Post.id.desc())
+            select(HealthPost)
+            .where(HealthPost.group_id == group.id, HealthPost.hidden.is_(False))
+            .order_by(HealthPost.created_at.desc(), HealthPost.id.desc())
             .limit(200)
         ).scalars()
     )
     ids = [p.id for p in posts]
     names = dict(
         db.session.execute(
-            select(PatientProfile.user_id, PatientProfile.display_name).where(
-                PatientProfile.user_id.in_({p.author_id for p in posts})
+            select(HealthPatientProfile.user_id, HealthPatientProfile.display_name).where(
+                HealthPatientProfile.user_id.in_({p.author_id for p in posts})
             )
         ).all()
     )
     counts: dict[int, int] = defaultdict(int)
     mine: set[int] = set()
     for post_id, uid in db.session.execute(
-        select(Cheer.post_id, Cheer.user_id).where(Cheer.post_id.in_(ids))
+        select(HealthCheer.post_id, HealthCheer.user_id).where(HealthCheer.post_id.in_(ids))
     ).all():
         counts[post_id] += 1
         if uid == viewer_id:
@@ -1601,19 +1636,19 @@ def threads(group: Group, viewer_id: int) -> list[Thread]:
     return tops
 
 
-def open_reports() -> list[tuple[Post, int, Group]]:
+def open_reports() -> list[tuple[HealthPost, int, HealthGroup]]:
     """Reported posts still visible and unresolved: (post, how many reports, its group).
 
     The group comes whole so the moderation page can name it (its seeded, translated name)
     and link to it (its slug).
     """
     rows = db.session.execute(
-        select(Post, func.count(PostReport.id), Group)
-        .join(PostReport, PostReport.post_id == Post.id)
-        .join(Group, Group.id == Post.group_id)
-        .where(PostReport.resolved.is_(False), Post.hidden.is_(False))
-        .group_by(Post.id, Group.id)
-        .order_by(func.count(PostReport.id).desc(), Post.id)
+        select(HealthPost, func.count(HealthPostReport.id), HealthGroup)
+        .join(HealthPostReport, HealthPostReport.post_id == HealthPost.id)
+        .join(HealthGroup, HealthGroup.id == HealthPost.group_id)
+        .where(HealthPostReport.resolved.is_(False), HealthPost.hidden.is_(False))
+        .group_by(HealthPost.id, HealthGroup.id)
+        .order_by(func.count(HealthPostReport.id).desc(), HealthPost.id)
     ).all()
     return [(p, n, group) for p, n, group in rows]
 
@@ -1626,9 +1661,9 @@ def record_visit(
     patient_id: int,
     notes: str = "",
     next_visit_on: date | None = None,
-) -> Visit:
+) -> HealthVisit:
     """Record a consultation; goals, medications and modules agreed are attached by the caller."""
-    visit = Visit(
+    visit = HealthVisit(
         patient_id=patient_id,
         clinician_id=clinician_id,
         notes=notes.strip(),
@@ -1649,11 +1684,13 @@ def record_visit(
     return visit
 
 
-def visits_of(patient_id: int) -> list[Visit]:
+def visits_of(patient_id: int) -> list[HealthVisit]:
     """The patient's visits, newest first."""
     return list(
         db.session.execute(
-            select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.occurred_at.desc())
+            select(HealthVisit)
+            .where(HealthVisit.patient_id == patient_id)
+            .order_by(HealthVisit.occurred_at.desc())
         ).scalars()
     )
 
@@ -1728,13 +1765,13 @@ def panel(clinician_id: int) -> list[PanelRow]:
     return sorted(rows, key=lambda r: (-r.need, r.patient.name))
 
 
-def check_ins_for(patient_id: int, limit: int = 20) -> list[GoalCheckIn]:
+def check_ins_for(patient_id: int, limit: int = 20) -> list[HealthGoalCheckIn]:
     """The patient's latest goal check-ins (the care team reads them)."""
     return list(
         db.session.execute(
-            select(GoalCheckIn)
-            .where(GoalCheckIn.patient_id == patient_id)
-            .order_by(GoalCheckIn.id.desc())
+            select(HealthGoalCheckIn)
+            .where(HealthGoalCheckIn.patient_id == patient_id)
+            .order_by(HealthGoalCheckIn.id.desc())
             .limit(limit)
         ).scalars()
     )
@@ -1766,7 +1803,9 @@ def patient_for_token(raw: str | None) -> int | None:
     if not raw:
         return None
     return db.session.execute(
-        select(PatientProfile.user_id).where(PatientProfile.device_token_hash == hash_token(raw))
+        select(HealthPatientProfile.user_id).where(
+            HealthPatientProfile.device_token_hash == hash_token(raw)
+        )
     ).scalar_one_or_none()
 
 
@@ -1777,8 +1816,9 @@ def ingest(patient_id: int, readings: Sequence[Mapping[str, Any]]) -> dict[str, 
         external_id = item.get("id")
         if external_id:
             exists = db.session.execute(
-                select(Observation.id).where(
-                    Observation.patient_id == patient_id, Observation.external_id == external_id
+                select(HealthObservation.id).where(
+                    HealthObservation.patient_id == patient_id,
+                    HealthObservation.external_id == external_id,
                 )
             ).first()
             if exists:
@@ -1818,9 +1858,9 @@ def _quantity(value: float, unit: str) -> dict[str, Any]:
 def fhir_bundle(patient_id: int) -> dict[str, Any]:
     """The patient's readings as a FHIR R4 collection Bundle of vital-signs Observations."""
     rows = db.session.execute(
-        select(Observation)
-        .where(Observation.patient_id == patient_id)
-        .order_by(Observation.observed_at, Observation.id)
+        select(HealthObservation)
+        .where(HealthObservation.patient_id == patient_id)
+        .order_by(HealthObservation.observed_at, HealthObservation.id)
     ).scalars()
     profile = profile_for(patient_id)
     entries = []
@@ -1888,9 +1928,9 @@ def observations_csv(patient_id: int) -> str:
     writer = csv.writer(out)
     writer.writerow(["observed_at", "kind", "loinc", "value", "unit", "source"])
     rows = db.session.execute(
-        select(Observation)
-        .where(Observation.patient_id == patient_id)
-        .order_by(Observation.observed_at, Observation.id)
+        select(HealthObservation)
+        .where(HealthObservation.patient_id == patient_id)
+        .order_by(HealthObservation.observed_at, HealthObservation.id)
     ).scalars()
     for obs in rows:
         writer.writerow(
@@ -1951,10 +1991,10 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
         return None
     has_record = (
         db.session.execute(
-            select(CareTeamMember.id).where(CareTeamMember.patient_id == user_id)
+            select(HealthCareTeamMember.id).where(HealthCareTeamMember.patient_id == user_id)
         ).first()
         or db.session.execute(
-            select(Observation.id).where(Observation.patient_id == user_id)
+            select(HealthObservation.id).where(HealthObservation.patient_id == user_id)
         ).first()
     )
     if not has_record:

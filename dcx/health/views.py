@@ -478,7 +478,7 @@ def group(slug: str):
 
 def _post_and_group(post_id: int):
     post = services.visible_post_or_404(post_id)
-    grp = db.session.get(services.Group, post.group_id)
+    grp = db.session.get(services.HealthGroup, post.group_id)
     return post, grp
 
 
@@ -725,7 +725,7 @@ def staff_goal_status(patient_id: int, goal_id: int):
     from dcx.database import owned_or_404
 
     patient = services.patient_for_clinician_or_404(current_user.id, patient_id)
-    goal = owned_or_404(services.Goal, goal_id, patient.id, owner_attr="patient_id")
+    goal = owned_or_404(services.HealthGoal, goal_id, patient.id, owner_attr="patient_id")
     form = forms.GoalStatusForm()
     if not form.validate_on_submit():
         abort(400)

@@ -16,26 +16,26 @@ from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.retail import services
-from dcx.retail.models import Book, Event, RecommendationSent, Rsvp
+from dcx.retail.models import RetailBook, RetailEvent, RetailRecommendationSent, RetailRsvp
 
 
 def event_reminders(now: datetime) -> int:
     """Remind everyone going to an event that starts within the next day (once each)."""
     rows = db.session.execute(
         select(
-            Rsvp.user_id,
-            Event.id,
-            Event.title,
-            Event.starts_at,
-            Event.kind,
-            Event.link,
-            Event.address,
+            RetailRsvp.user_id,
+            RetailEvent.id,
+            RetailEvent.title,
+            RetailEvent.starts_at,
+            RetailEvent.kind,
+            RetailEvent.link,
+            RetailEvent.address,
         )
-        .join(Event, Event.id == Rsvp.event_id)
+        .join(RetailEvent, RetailEvent.id == RetailRsvp.event_id)
         .where(
-            Rsvp.status == "going",
-            Event.starts_at > now,
-            Event.starts_at <= now + timedelta(days=1),
+            RetailRsvp.status == "going",
+            RetailEvent.starts_at > now,
+            RetailEvent.starts_at <= now + timedelta(days=1),
         )
     ).all()
     locales = recipient_locales(row[0] for row in rows)
@@ -79,11 +79,13 @@ def new_for_you(now: datetime) -> int:
     ]
     for start in range(0, len(values), 500):
         db.session.execute(
-            insert_ignoring_duplicates(RecommendationSent), values[start : start + 500]
+            insert_ignoring_duplicates(RetailRecommendationSent), values[start : start + 500]
         )
     titles = dict(
         db.session.execute(
-            select(Book.id, Book.title).where(Book.id.in_({p["book_id"] for p in picks}))
+            select(RetailBook.id, RetailBook.title).where(
+                RetailBook.id.in_({p["book_id"] for p in picks})
+            )
         ).all()
     )
     by_user: dict[int, list[str]] = {}

@@ -26,7 +26,7 @@ SHELVES = ("want", "reading", "read")
 RSVP_STATUSES = ("going", "interested", "not_going", "waitlisted")
 
 
-class Book(db.Model):
+class RetailBook(db.Model):
     """A title in the catalogue, known by its ISBN-13.
 
     ``authors`` and ``subjects`` are kept as ``;``-wrapped lists (``;Fiction;Mystery;``) so a
@@ -64,7 +64,7 @@ class Book(db.Model):
         return ", ".join(self.author_list)
 
 
-class Order(db.Model):
+class RetailOrder(db.Model):
     """A purchase by a customer: placed online, or kept from a café reservation."""
 
     __tablename__ = "retail_order"
@@ -77,17 +77,17 @@ class Order(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    lines: Mapped[list[OrderLine]] = relationship(
-        "dcx.retail.models.OrderLine",
+    lines: Mapped[list[RetailOrderLine]] = relationship(
+        "dcx.retail.models.RetailOrderLine",
         back_populates="order",
         cascade="all, delete-orphan",
-        order_by=lambda: OrderLine.id,
+        order_by=lambda: RetailOrderLine.id,
     )
 
     __table_args__ = (Index("ix_retail_order_user_placed", "user_id", "placed_at"),)
 
 
-class OrderLine(db.Model):
+class RetailOrderLine(db.Model):
     """One title in an order, at the price paid."""
 
     __tablename__ = "retail_order_line"
@@ -99,11 +99,13 @@ class OrderLine(db.Model):
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     price_minor: Mapped[int] = mapped_column(Integer)
 
-    order: Mapped[Order] = relationship("dcx.retail.models.Order", back_populates="lines")
-    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+    order: Mapped[RetailOrder] = relationship(
+        "dcx.retail.models.RetailOrder", back_populates="lines"
+    )
+    book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class Reservation(db.Model):
+class RetailReservation(db.Model):
     """Titles set aside at the café table for one day, to browse before choosing."""
 
     __tablename__ = "retail_reservation"
@@ -115,11 +117,11 @@ class Reservation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user = relationship("dcx.platform.accounts.models.User")
-    items: Mapped[list[ReservationItem]] = relationship(
-        "dcx.retail.models.ReservationItem",
+    items: Mapped[list[RetailReservationItem]] = relationship(
+        "dcx.retail.models.RetailReservationItem",
         back_populates="reservation",
         cascade="all, delete-orphan",
-        order_by=lambda: ReservationItem.id,
+        order_by=lambda: RetailReservationItem.id,
     )
 
     @property
@@ -128,7 +130,7 @@ class Reservation(db.Model):
         return any(item.outcome == "pending" for item in self.items)
 
 
-class ReservationItem(db.Model):
+class RetailReservationItem(db.Model):
     """One title at the café table: pending, then kept (bought) or returned to the shelf."""
 
     __tablename__ = "retail_reservation_item"
@@ -141,13 +143,13 @@ class ReservationItem(db.Model):
     book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"))
     outcome: Mapped[str] = mapped_column(String(12), default="pending")
 
-    reservation: Mapped[Reservation] = relationship(
-        "dcx.retail.models.Reservation", back_populates="items"
+    reservation: Mapped[RetailReservation] = relationship(
+        "dcx.retail.models.RetailReservation", back_populates="items"
     )
-    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+    book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class ShelfEntry(db.Model):
+class RetailShelfEntry(db.Model):
     """A book on one of the customer's shelves: want to read, reading or read."""
 
     __tablename__ = "retail_shelf_entry"
@@ -160,10 +162,10 @@ class ShelfEntry(db.Model):
     finished_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+    book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class ReadingGoal(db.Model):
+class RetailReadingGoal(db.Model):
     """How many books the customer means to read in one year."""
 
     __tablename__ = "retail_reading_goal"
@@ -175,7 +177,7 @@ class ReadingGoal(db.Model):
     target: Mapped[int] = mapped_column(Integer)
 
 
-class Review(db.Model):
+class RetailReview(db.Model):
     """A customer's review of a book: one per book per customer, rated in half stars."""
 
     __tablename__ = "retail_review"
@@ -192,7 +194,7 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    book: Mapped[Book] = relationship("dcx.retail.models.Book")
+    book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
     author = relationship("dcx.platform.accounts.models.User")
 
     @property
@@ -201,7 +203,7 @@ class Review(db.Model):
         return self.half_stars / 2
 
 
-class HelpfulVote(db.Model):
+class RetailHelpfulVote(db.Model):
     """A customer found a review helpful (once per review)."""
 
     __tablename__ = "retail_helpful_vote"
@@ -212,7 +214,7 @@ class HelpfulVote(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
 
 
-class Group(db.Model):
+class RetailGroup(db.Model):
     """A discussion group (book club) with a current book and a reading schedule."""
 
     __tablename__ = "retail_group"
@@ -223,15 +225,15 @@ class Group(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     current_book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
 
-    current_book: Mapped[Book | None] = relationship("dcx.retail.models.Book")
-    schedule: Mapped[list[ScheduleItem]] = relationship(
-        "dcx.retail.models.ScheduleItem",
+    current_book: Mapped[RetailBook | None] = relationship("dcx.retail.models.RetailBook")
+    schedule: Mapped[list[RetailScheduleItem]] = relationship(
+        "dcx.retail.models.RetailScheduleItem",
         cascade="all, delete-orphan",
-        order_by=lambda: ScheduleItem.due_on,
+        order_by=lambda: RetailScheduleItem.due_on,
     )
 
 
-class ScheduleItem(db.Model):
+class RetailScheduleItem(db.Model):
     """One step of a group's reading schedule: read this far by this date."""
 
     __tablename__ = "retail_schedule_item"
@@ -243,7 +245,7 @@ class ScheduleItem(db.Model):
     reading: Mapped[str] = mapped_column(String(200))
 
 
-class Membership(db.Model):
+class RetailMembership(db.Model):
     """A customer belongs to a group."""
 
     __tablename__ = "retail_membership"
@@ -255,7 +257,7 @@ class Membership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class Thread(db.Model):
+class RetailThread(db.Model):
     """A conversation in a group."""
 
     __tablename__ = "retail_thread"
@@ -267,16 +269,16 @@ class Thread(db.Model):
     title: Mapped[str] = mapped_column(String(160))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    group: Mapped[Group] = relationship("dcx.retail.models.Group")
-    posts: Mapped[list[Post]] = relationship(
-        "dcx.retail.models.Post",
+    group: Mapped[RetailGroup] = relationship("dcx.retail.models.RetailGroup")
+    posts: Mapped[list[RetailPost]] = relationship(
+        "dcx.retail.models.RetailPost",
         back_populates="thread",
         cascade="all, delete-orphan",
-        order_by=lambda: Post.id,
+        order_by=lambda: RetailPost.id,
     )
 
 
-class Post(db.Model):
+class RetailPost(db.Model):
     """A message in a thread: its opening post or a reply."""
 
     __tablename__ = "retail_post"
@@ -290,11 +292,13 @@ class Post(db.Model):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    thread: Mapped[Thread] = relationship("dcx.retail.models.Thread", back_populates="posts")
+    thread: Mapped[RetailThread] = relationship(
+        "dcx.retail.models.RetailThread", back_populates="posts"
+    )
     author = relationship("dcx.platform.accounts.models.User")
 
 
-class ContentReport(db.Model):
+class RetailContentReport(db.Model):
     """A customer reported a review or a post; staff hide it or dismiss the report."""
 
     __tablename__ = "retail_content_report"
@@ -315,11 +319,11 @@ class ContentReport(db.Model):
     resolution: Mapped[str] = mapped_column(String(12), default="")  # "", hidden, dismissed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    review: Mapped[Review | None] = relationship("dcx.retail.models.Review")
-    post: Mapped[Post | None] = relationship("dcx.retail.models.Post")
+    review: Mapped[RetailReview | None] = relationship("dcx.retail.models.RetailReview")
+    post: Mapped[RetailPost | None] = relationship("dcx.retail.models.RetailPost")
 
 
-class Event(db.Model):
+class RetailEvent(db.Model):
     """A virtual (link) or in-store (address) event with limited seats."""
 
     __tablename__ = "retail_event"
@@ -336,7 +340,7 @@ class Event(db.Model):
     capacity: Mapped[int] = mapped_column(Integer)
     book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
 
-    book: Mapped[Book | None] = relationship("dcx.retail.models.Book")
+    book: Mapped[RetailBook | None] = relationship("dcx.retail.models.RetailBook")
 
     @property
     def where(self) -> str:
@@ -344,7 +348,7 @@ class Event(db.Model):
         return self.link if self.kind == "virtual" else self.address
 
 
-class Rsvp(db.Model):
+class RetailRsvp(db.Model):
     """A customer's answer to an event; ``waitlisted`` waits for a freed seat, in order."""
 
     __tablename__ = "retail_rsvp"
@@ -361,11 +365,11 @@ class Rsvp(db.Model):
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    event: Mapped[Event] = relationship("dcx.retail.models.Event")
+    event: Mapped[RetailEvent] = relationship("dcx.retail.models.RetailEvent")
     user = relationship("dcx.platform.accounts.models.User")
 
 
-class RecommendationSent(db.Model):
+class RetailRecommendationSent(db.Model):
     """A title recommended to a customer in a monthly "new for you" message."""
 
     __tablename__ = "retail_recommendation_sent"

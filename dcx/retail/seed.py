@@ -23,23 +23,23 @@ from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import hash_password
 from dcx.retail import services
 from dcx.retail.models import (
-    Book,
-    ContentReport,
-    Event,
-    Group,
-    Membership,
-    Order,
-    OrderLine,
-    Post,
-    ReadingGoal,
-    RecommendationSent,
-    Reservation,
-    ReservationItem,
-    Review,
-    Rsvp,
-    ScheduleItem,
-    ShelfEntry,
-    Thread,
+    RetailBook,
+    RetailContentReport,
+    RetailEvent,
+    RetailGroup,
+    RetailMembership,
+    RetailOrder,
+    RetailOrderLine,
+    RetailPost,
+    RetailReadingGoal,
+    RetailRecommendationSent,
+    RetailReservation,
+    RetailReservationItem,
+    RetailReview,
+    RetailRsvp,
+    RetailScheduleItem,
+    RetailShelfEntry,
+    RetailThread,
 )
 from dcx.retail.services import isbn13_check_digit, wrap_list
 from dcx.verticals import SeedContext
@@ -147,12 +147,14 @@ def seed(ctx: SeedContext) -> None:
 
     # --- catalogue
     plans, by_subject = _plan_books(data, rng)
-    existing = set(db.session.execute(select(Book.isbn)).scalars())
-    db.session.add_all(Book(**p) for p in plans if p["isbn"] not in existing)
+    existing = set(db.session.execute(select(RetailBook.isbn)).scalars())
+    db.session.add_all(RetailBook(**p) for p in plans if p["isbn"] not in existing)
     db.session.flush()
     book_rows = {
         isbn: (bid, price)
-        for isbn, bid, price in db.session.execute(select(Book.isbn, Book.id, Book.price_minor))
+        for isbn, bid, price in db.session.execute(
+            select(RetailBook.isbn, RetailBook.id, RetailBook.price_minor)
+        )
     }
     book_ids = [book_rows[p["isbn"]][0] for p in plans]
     prices = {book_rows[p["isbn"]][0]: book_rows[p["isbn"]][1] for p in plans}
@@ -208,11 +210,11 @@ def seed(ctx: SeedContext) -> None:
             now - timedelta(days=33),
         )
     )
-    refs = set(db.session.execute(select(Order.reference)).scalars())
+    refs = set(db.session.execute(select(RetailOrder.reference)).scalars())
     for reference, uid, books, when in order_plans:
         if reference in refs:
             continue
-        order = Order(
+        order = RetailOrder(
             user_id=uid,
             reference=reference,
             source="online",
@@ -220,7 +222,7 @@ def seed(ctx: SeedContext) -> None:
             total_minor=sum(prices[b] for b in books),
             placed_at=when,
         )
-        order.lines = [OrderLine(book_id=b, quantity=1, price_minor=prices[b]) for b in books]
+        order.lines = [RetailOrderLine(book_id=b, quantity=1, price_minor=prices[b]) for b in books]
         db.session.add(order)
     db.session.flush()
 
@@ -236,12 +238,14 @@ def seed(ctx: SeedContext) -> None:
                     str(rng.choice(REVIEW_BODIES if half >= 6 else LOW_BODIES)),
                     when,
                 )
-    have = {tuple(r) for r in db.session.execute(select(Review.user_id, Review.book_id))}
+    have = {
+        tuple(r) for r in db.session.execute(select(RetailReview.user_id, RetailReview.book_id))
+    }
     for (uid, b), (half, title, body, when) in review_plans.items():
         if (uid, b) not in have:
             stamp = when + timedelta(days=10)
             db.session.add(
-                Review(
+                RetailReview(
                     user_id=uid,
                     book_id=b,
                     half_stars=half,
@@ -263,13 +267,13 @@ def seed(ctx: SeedContext) -> None:
     ]
     shelved = set(
         db.session.execute(
-            select(ShelfEntry.book_id).where(ShelfEntry.user_id == alex.id)
+            select(RetailShelfEntry.book_id).where(RetailShelfEntry.user_id == alex.id)
         ).scalars()
     )
     for k, (b, shelf) in enumerate(shelf_plan):
         if b not in shelved:
             db.session.add(
-                ShelfEntry(
+                RetailShelfEntry(
                     user_id=alex.id,
                     book_id=b,
                     shelf=shelf,
@@ -278,10 +282,14 @@ def seed(ctx: SeedContext) -> None:
             )
     year = now.year
     if not db.session.execute(
-        select(ReadingGoal.id).where(ReadingGoal.user_id == alex.id, ReadingGoal.year == year)
+        select(RetailReadingGoal.id).where(
+            RetailReadingGoal.user_id == alex.id, RetailReadingGoal.year == year
+        )
     ).first():
         db.session.add(
-            ReadingGoal(user_id=alex.id, year=year, target=data.get("alex", {}).get("goal", 24))
+            RetailReadingGoal(
+                user_id=alex.id, year=year, target=data.get("alex", {}).get("goal", 24)
+            )
         )
 
     _seed_groups(data, rng, pools, readers, maria.id, now)
@@ -292,12 +300,12 @@ def seed(ctx: SeedContext) -> None:
 
 
 def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
-    groups = {g.slug: g for g in db.session.execute(select(Group)).scalars()}
+    groups = {g.slug: g for g in db.session.execute(select(RetailGroup)).scalars()}
     for spec in data.get("groups", []):
         members = [maria_id, *rng.sample(readers, 10)]
         group = groups.get(spec["slug"])
         if group is None:
-            group = Group(
+            group = RetailGroup(
                 slug=spec["slug"],
                 name=spec["name"],
                 description=spec["description"],
@@ -307,26 +315,28 @@ def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
             db.session.flush()
             start = now.date() - timedelta(days=7)
             group.schedule = [
-                ScheduleItem(
+                RetailScheduleItem(
                     due_on=start + timedelta(days=7 * w),
                     reading=f"Chapters {w * 5 + 1}-{w * 5 + 5}",
                 )
                 for w in range(4)
             ]
-            db.session.add_all(Membership(group_id=group.id, user_id=u) for u in members)
+            db.session.add_all(RetailMembership(group_id=group.id, user_id=u) for u in members)
             db.session.flush()
         titles = set(
-            db.session.execute(select(Thread.title).where(Thread.group_id == group.id)).scalars()
+            db.session.execute(
+                select(RetailThread.title).where(RetailThread.group_id == group.id)
+            ).scalars()
         )
         for t, thread_spec in enumerate(spec.get("threads", [])):
             if thread_spec["title"] in titles:
                 continue
             opened = now - timedelta(days=6 - t)
-            thread = Thread(
+            thread = RetailThread(
                 group_id=group.id, user_id=members[1], title=thread_spec["title"], created_at=opened
             )
             thread.posts = [
-                Post(
+                RetailPost(
                     user_id=members[(p + 1) % len(members)],
                     body=body,
                     created_at=opened + timedelta(hours=p * 5),
@@ -338,7 +348,7 @@ def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
 
 
 def _seed_events(data, rng, pools, readers, now) -> None:
-    events = {e.slug: e for e in db.session.execute(select(Event)).scalars()}
+    events = {e.slug: e for e in db.session.execute(select(RetailEvent)).scalars()}
     address = f"{data['store']['name']}, {data['store']['address']}"
     for spec in data.get("events", []):
         day = now.date() + timedelta(days=spec["days"])
@@ -348,7 +358,7 @@ def _seed_events(data, rng, pools, readers, now) -> None:
         event = events.get(spec["slug"])
         if event is not None:
             continue
-        event = Event(
+        event = RetailEvent(
             slug=spec["slug"],
             title=spec["title"],
             description=spec["description"],
@@ -367,7 +377,7 @@ def _seed_events(data, rng, pools, readers, now) -> None:
             if k >= spec["going"]:
                 status = "waitlisted" if k < spec["going"] + waiting else "interested"
             db.session.add(
-                Rsvp(
+                RetailRsvp(
                     event_id=event.id,
                     user_id=uid,
                     status=status,
@@ -386,30 +396,33 @@ def _seed_cafe_and_reports(rng, readers, pools, subjects, now) -> None:
         day = now.date() + timedelta(days=k % 4)
         books = sorted({_pick(rng, pools[subjects[k % len(subjects)]]) for _ in range(2)})
         plans.append((uid, day, books))
-    have = {tuple(r) for r in db.session.execute(select(Reservation.user_id, Reservation.day))}
+    have = {
+        tuple(r)
+        for r in db.session.execute(select(RetailReservation.user_id, RetailReservation.day))
+    }
     for uid, day, books in plans:
         if (uid, day) not in have:
-            reservation = Reservation(user_id=uid, day=day)
-            reservation.items = [ReservationItem(book_id=b) for b in books]
+            reservation = RetailReservation(user_id=uid, day=day)
+            reservation.items = [RetailReservationItem(book_id=b) for b in books]
             db.session.add(reservation)
     # One reported review waits for the bookseller.
     reporter = readers[-1]
     review = db.session.execute(
-        select(Review)
-        .where(Review.half_stars <= 4, Review.user_id != reporter)
-        .order_by(Review.id)
+        select(RetailReview)
+        .where(RetailReview.half_stars <= 4, RetailReview.user_id != reporter)
+        .order_by(RetailReview.id)
         .limit(1)
     ).scalar_one_or_none()
     if (
         review is not None
         and not db.session.execute(
-            select(ContentReport.id).where(
-                ContentReport.user_id == reporter, ContentReport.review_id == review.id
+            select(RetailContentReport.id).where(
+                RetailContentReport.user_id == reporter, RetailContentReport.review_id == review.id
             )
         ).first()
     ):
         db.session.add(
-            ContentReport(
+            RetailContentReport(
                 user_id=reporter, review_id=review.id, reason=gettext("Spoils the ending.")
             )
         )
@@ -430,7 +443,7 @@ def _seed_last_months_picks(now) -> None:
     ]
     for start in range(0, len(values), 500):
         db.session.execute(
-            insert_ignoring_duplicates(RecommendationSent), values[start : start + 500]
+            insert_ignoring_duplicates(RetailRecommendationSent), values[start : start + 500]
         )
 
 
@@ -447,7 +460,7 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
     now = clock.now()
     pools: dict[str, list[tuple[int, int]]] = {}
     for book_id, price, subjects in db.session.execute(
-        select(Book.id, Book.price_minor, Book.subjects).order_by(Book.id)
+        select(RetailBook.id, RetailBook.price_minor, RetailBook.subjects).order_by(RetailBook.id)
     ):
         main = subjects.strip(";").split(";")[0] if subjects else ""
         pools.setdefault(main or "General", []).append((book_id, price))
@@ -457,7 +470,9 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
     currency = ctx.data.get("store", {}).get("currency", "EUR")
     ids = [c.id for c in customers]
     have_orders = set(
-        db.session.execute(select(Order.user_id).where(Order.user_id.in_(ids))).scalars()
+        db.session.execute(
+            select(RetailOrder.user_id).where(RetailOrder.user_id.in_(ids))
+        ).scalars()
     )
 
     rows: list[Any] = []
@@ -475,7 +490,7 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
                 book_id, price = pool[_pick(rng, list(range(len(pool))))]
                 lines[book_id] = price
             bought.update(dict.fromkeys(lines, when))
-            order = Order(
+            order = RetailOrder(
                 user_id=customer.id,
                 reference=f"SCALE-{customer.id}-{k}",
                 source=rng.choices(["online", "in_store"], weights=[3, 2])[0],
@@ -484,7 +499,7 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
                 placed_at=when,
             )
             order.lines = [
-                OrderLine(book_id=b, quantity=1, price_minor=p) for b, p in lines.items()
+                RetailOrderLine(book_id=b, quantity=1, price_minor=p) for b, p in lines.items()
             ]
             rows.append(order)
         for book_id, when in bought.items():
@@ -492,7 +507,7 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
                 half = rng.choices([10, 9, 8, 7, 6, 5, 4, 3], weights=[5, 6, 8, 6, 4, 2, 1, 1])[0]
                 stamp = min(now, when + timedelta(days=rng.randrange(3, 30)))
                 rows.append(
-                    Review(
+                    RetailReview(
                         user_id=customer.id,
                         book_id=book_id,
                         half_stars=half,
@@ -507,7 +522,7 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
         for n, (book_id, when) in enumerate(shelved[:4]):
             reading = n == 0 and rng.random() < 0.5
             rows.append(
-                ShelfEntry(
+                RetailShelfEntry(
                     user_id=customer.id,
                     book_id=book_id,
                     shelf="reading" if reading else "read",
@@ -520,10 +535,12 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
         want_pool = pools[rng.choice(tastes)]
         wanted = want_pool[rng.randrange(max(1, len(want_pool) // 2))][0]
         if wanted not in bought:
-            rows.append(ShelfEntry(user_id=customer.id, book_id=wanted, shelf="want"))
+            rows.append(RetailShelfEntry(user_id=customer.id, book_id=wanted, shelf="want"))
         if rng.random() < 0.4:
             rows.append(
-                ReadingGoal(user_id=customer.id, year=now.year, target=rng.choice([6, 12, 20, 30]))
+                RetailReadingGoal(
+                    user_id=customer.id, year=now.year, target=rng.choice([6, 12, 20, 30])
+                )
             )
     db.session.add_all(rows)
     db.session.flush()

@@ -27,23 +27,23 @@ from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
 from dcx.retail.models import (
     SHELVES,
-    Book,
-    ContentReport,
-    Event,
-    Group,
-    HelpfulVote,
-    Membership,
-    Order,
-    OrderLine,
-    Post,
-    ReadingGoal,
-    RecommendationSent,
-    Reservation,
-    ReservationItem,
-    Review,
-    Rsvp,
-    ShelfEntry,
-    Thread,
+    RetailBook,
+    RetailContentReport,
+    RetailEvent,
+    RetailGroup,
+    RetailHelpfulVote,
+    RetailMembership,
+    RetailOrder,
+    RetailOrderLine,
+    RetailPost,
+    RetailReadingGoal,
+    RetailRecommendationSent,
+    RetailReservation,
+    RetailReservationItem,
+    RetailReview,
+    RetailRsvp,
+    RetailShelfEntry,
+    RetailThread,
 )
 from dcx.verticals import CalendarEntry
 
@@ -100,16 +100,16 @@ def add_book(
     stock: int = 0,
     description: str = "",
     published_on: date | None = None,
-) -> Book:
+) -> RetailBook:
     """Add a title to the catalogue; refuses an invalid or already-listed ISBN-13."""
     if not isbn13_is_valid(isbn):
         raise RetailError(_l("%(isbn)s is not a valid ISBN-13.", isbn=isbn))
     digits = normalise_isbn(isbn)
-    if db.session.execute(select(Book.id).where(Book.isbn == digits)).first():
+    if db.session.execute(select(RetailBook.id).where(RetailBook.isbn == digits)).first():
         raise RetailError(_l("This ISBN is already in the catalogue."))
     if price_minor < 0 or stock < 0:
         raise RetailError(_l("Price and stock cannot be negative."))
-    book = Book(
+    book = RetailBook(
         isbn=digits,
         title=title.strip(),
         authors=wrap_list(authors),
@@ -127,29 +127,33 @@ def add_book(
 
 def search_books(q: str = "", subject: str = "", author: str = ""):
     """A select of books matching the words of ``q`` and, if given, one subject and one author."""
-    stmt = select(Book)
+    stmt = select(RetailBook)
     for word in q.split()[:6]:
         pattern = f"%{word}%"
         stmt = stmt.where(
-            or_(Book.title.ilike(pattern), Book.authors.ilike(pattern), Book.isbn == word)
+            or_(
+                RetailBook.title.ilike(pattern),
+                RetailBook.authors.ilike(pattern),
+                RetailBook.isbn == word,
+            )
         )
     if subject:
-        stmt = stmt.where(Book.subjects.like(f"%;{subject};%"))
+        stmt = stmt.where(RetailBook.subjects.like(f"%;{subject};%"))
     if author:
-        stmt = stmt.where(Book.authors.like(f"%;{author};%"))
-    return stmt.order_by(Book.title, Book.id)
+        stmt = stmt.where(RetailBook.authors.like(f"%;{author};%"))
+    return stmt.order_by(RetailBook.title, RetailBook.id)
 
 
 def all_subjects() -> list[str]:
     """Every subject in the catalogue, sorted."""
-    rows = db.session.execute(select(Book.subjects).distinct()).scalars()
+    rows = db.session.execute(select(RetailBook.subjects).distinct()).scalars()
     return sorted({s for row in rows for s in row.split(";") if s})
 
 
-def get_book(book_id) -> Book | None:
+def get_book(book_id) -> RetailBook | None:
     """One book by id, or None for a missing or malformed id."""
     try:
-        return db.session.get(Book, int(book_id))
+        return db.session.get(RetailBook, int(book_id))
     except (TypeError, ValueError):
         return None
 
@@ -169,18 +173,21 @@ def place_order(
     reference: str | None = None,
     placed_at: datetime | None = None,
     take_stock: bool = True,
-) -> Order:
+) -> RetailOrder:
     """Buy these titles (one copy each); refuses an empty order and a title out of stock."""
     ids = list(dict.fromkeys(int(b) for b in book_ids))
     if not ids:
         raise RetailError(_l("Choose at least one book."))
-    books = {b.id: b for b in db.session.execute(select(Book).where(Book.id.in_(ids))).scalars()}
+    books = {
+        b.id: b
+        for b in db.session.execute(select(RetailBook).where(RetailBook.id.in_(ids))).scalars()
+    }
     if len(books) != len(ids):
         raise RetailError(_l("One of these books is not in the catalogue."))
     currencies = {b.currency for b in books.values()}
     if len(currencies) != 1:
         raise RetailError(_l("One order holds books priced in one currency."))
-    order = Order(
+    order = RetailOrder(
         user_id=user_id,
         reference=reference or _new_reference("ORD"),
         source=source,
@@ -206,12 +213,12 @@ def place_order(
     return order
 
 
-def _add_line(order: Order, book: Book, take_stock: bool) -> None:
+def _add_line(order: RetailOrder, book: RetailBook, take_stock: bool) -> None:
     if take_stock:
         if book.stock < 1:
             raise RetailError(_l("%(title)s is out of stock.", title=book.title))
         book.stock -= 1
-    order.lines.append(OrderLine(book_id=book.id, quantity=1, price_minor=book.price_minor))
+    order.lines.append(RetailOrderLine(book_id=book.id, quantity=1, price_minor=book.price_minor))
     order.total_minor += book.price_minor
 
 
@@ -225,19 +232,22 @@ def owned_book_ids(user_id: int) -> set[int]:
     """The books the customer has bought."""
     return set(
         db.session.execute(
-            select(OrderLine.book_id).join(Order).where(Order.user_id == user_id).distinct()
+            select(RetailOrderLine.book_id)
+            .join(RetailOrder)
+            .where(RetailOrder.user_id == user_id)
+            .distinct()
         ).scalars()
     )
 
 
-def orders_for(user_id: int) -> list[Order]:
+def orders_for(user_id: int) -> list[RetailOrder]:
     """The customer's orders, newest first, with their lines and books."""
     return list(
         db.session.execute(
-            select(Order)
-            .where(Order.user_id == user_id)
-            .options(selectinload(Order.lines).selectinload(OrderLine.book))
-            .order_by(Order.placed_at.desc(), Order.id.desc())
+            select(RetailOrder)
+            .where(RetailOrder.user_id == user_id)
+            .options(selectinload(RetailOrder.lines).selectinload(RetailOrderLine.book))
+            .order_by(RetailOrder.placed_at.desc(), RetailOrder.id.desc())
         ).scalars()
     )
 
@@ -258,7 +268,7 @@ def _cafe_subject(count: int) -> str:
     )
 
 
-def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reservation:
+def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> RetailReservation:
     """Set these titles aside at the café table for ``day`` (today up to two weeks ahead)."""
     ids = list(dict.fromkeys(int(b) for b in book_ids))
     today = clock.today()
@@ -268,14 +278,14 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reserv
         # LazyString, like _l: worded when read, in the reader's language; the text is a
         # function of its own so the extractor sees the ngettext call (it skips lazy_ngettext).
         raise RetailError(LazyString(_cafe_limit_text, MAX_CAFE_TITLES))
-    books = list(db.session.execute(select(Book).where(Book.id.in_(ids))).scalars())
+    books = list(db.session.execute(select(RetailBook).where(RetailBook.id.in_(ids))).scalars())
     if len(books) != len(ids):
         raise RetailError(_l("One of these books is not in the catalogue."))
     for book in books:
         if book.stock < 1:
             raise RetailError(_l("%(title)s is out of stock.", title=book.title))
-    reservation = Reservation(user_id=user_id, day=day)
-    reservation.items = [ReservationItem(book_id=i) for i in ids]
+    reservation = RetailReservation(user_id=user_id, day=day)
+    reservation.items = [RetailReservationItem(book_id=i) for i in ids]
     db.session.add(reservation)
     db.session.flush()
     record(
@@ -290,7 +300,7 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Reserv
     return reservation
 
 
-def decide_reservation_item(reservation: Reservation, item_id: int, outcome: str) -> None:
+def decide_reservation_item(reservation: RetailReservation, item_id: int, outcome: str) -> None:
     """Keep (buy) or return one title of a café reservation; kept titles share one order."""
     if outcome not in ("kept", "returned"):
         raise RetailError(_l("Keep or return the book."))
@@ -310,35 +320,35 @@ def decide_reservation_item(reservation: Reservation, item_id: int, outcome: str
             )
             reservation.order_id = order.id
         else:
-            order = db.session.get(Order, reservation.order_id)
+            order = db.session.get(RetailOrder, reservation.order_id)
             _add_line(order, item.book, take_stock=True)
     db.session.flush()
 
 
-def reservations_for(user_id: int) -> list[Reservation]:
+def reservations_for(user_id: int) -> list[RetailReservation]:
     """The customer's café reservations, soonest day first."""
     return list(
         db.session.execute(
-            select(Reservation)
-            .where(Reservation.user_id == user_id)
-            .options(selectinload(Reservation.items).selectinload(ReservationItem.book))
-            .order_by(Reservation.day.desc(), Reservation.id.desc())
+            select(RetailReservation)
+            .where(RetailReservation.user_id == user_id)
+            .options(selectinload(RetailReservation.items).selectinload(RetailReservationItem.book))
+            .order_by(RetailReservation.day.desc(), RetailReservation.id.desc())
         ).scalars()
     )
 
 
-def cafe_table_by_day(start: date, days: int = 7) -> dict[date, list[Reservation]]:
+def cafe_table_by_day(start: date, days: int = 7) -> dict[date, list[RetailReservation]]:
     """Staff: the reservations of each day from ``start``, with their titles."""
     rows = db.session.execute(
-        select(Reservation)
-        .where(Reservation.day >= start, Reservation.day < start + timedelta(days=days))
+        select(RetailReservation)
+        .where(RetailReservation.day >= start, RetailReservation.day < start + timedelta(days=days))
         .options(
-            selectinload(Reservation.items).selectinload(ReservationItem.book),
-            selectinload(Reservation.user),
+            selectinload(RetailReservation.items).selectinload(RetailReservationItem.book),
+            selectinload(RetailReservation.user),
         )
-        .order_by(Reservation.day, Reservation.id)
+        .order_by(RetailReservation.day, RetailReservation.id)
     ).scalars()
-    by_day: dict[date, list[Reservation]] = defaultdict(list)
+    by_day: dict[date, list[RetailReservation]] = defaultdict(list)
     for r in rows:
         by_day[r.day].append(r)
     return dict(by_day)
@@ -347,10 +357,12 @@ def cafe_table_by_day(start: date, days: int = 7) -> dict[date, list[Reservation
 # --- shelves and the reading goal -------------------------------------------------------------
 
 
-def shelve(user_id: int, book_id: int, shelf: str) -> ShelfEntry | None:
+def shelve(user_id: int, book_id: int, shelf: str) -> RetailShelfEntry | None:
     """Put the book on a shelf (want, reading, read); an empty shelf takes it off."""
     entry = db.session.execute(
-        select(ShelfEntry).where(ShelfEntry.user_id == user_id, ShelfEntry.book_id == book_id)
+        select(RetailShelfEntry).where(
+            RetailShelfEntry.user_id == user_id, RetailShelfEntry.book_id == book_id
+        )
     ).scalar_one_or_none()
     if not shelf:
         if entry is not None:
@@ -360,7 +372,7 @@ def shelve(user_id: int, book_id: int, shelf: str) -> ShelfEntry | None:
     if shelf not in SHELVES:
         raise RetailError(_l("Unknown shelf."))
     if entry is None:
-        entry = ShelfEntry(user_id=user_id, book_id=book_id, shelf=shelf)
+        entry = RetailShelfEntry(user_id=user_id, book_id=book_id, shelf=shelf)
         db.session.add(entry)
     entry.shelf = shelf
     entry.finished_on = clock.today() if shelf == "read" else None
@@ -369,14 +381,14 @@ def shelve(user_id: int, book_id: int, shelf: str) -> ShelfEntry | None:
     return entry
 
 
-def shelves_for(user_id: int) -> dict[str, list[ShelfEntry]]:
+def shelves_for(user_id: int) -> dict[str, list[RetailShelfEntry]]:
     """The customer's three shelves."""
-    result: dict[str, list[ShelfEntry]] = {s: [] for s in SHELVES}
+    result: dict[str, list[RetailShelfEntry]] = {s: [] for s in SHELVES}
     rows = db.session.execute(
-        select(ShelfEntry)
-        .where(ShelfEntry.user_id == user_id)
-        .options(selectinload(ShelfEntry.book))
-        .order_by(ShelfEntry.updated_at.desc())
+        select(RetailShelfEntry)
+        .where(RetailShelfEntry.user_id == user_id)
+        .options(selectinload(RetailShelfEntry.book))
+        .order_by(RetailShelfEntry.updated_at.desc())
     ).scalars()
     for entry in rows:
         result[entry.shelf].append(entry)
@@ -399,15 +411,17 @@ class GoalProgress:
         return min(100, round(100 * self.read / self.target))
 
 
-def set_goal(user_id: int, year: int, target: int) -> ReadingGoal:
+def set_goal(user_id: int, year: int, target: int) -> RetailReadingGoal:
     """Set (or change) the number of books to read in ``year``."""
     if not 1 <= target <= 500:
         raise RetailError(_l("A goal is between 1 and 500 books."))
     goal = db.session.execute(
-        select(ReadingGoal).where(ReadingGoal.user_id == user_id, ReadingGoal.year == year)
+        select(RetailReadingGoal).where(
+            RetailReadingGoal.user_id == user_id, RetailReadingGoal.year == year
+        )
     ).scalar_one_or_none()
     if goal is None:
-        goal = ReadingGoal(user_id=user_id, year=year, target=target)
+        goal = RetailReadingGoal(user_id=user_id, year=year, target=target)
         db.session.add(goal)
     goal.target = target
     db.session.flush()
@@ -417,14 +431,16 @@ def set_goal(user_id: int, year: int, target: int) -> ReadingGoal:
 def goal_progress(user_id: int, year: int) -> GoalProgress:
     """The year's goal and the books finished that year."""
     target = db.session.execute(
-        select(ReadingGoal.target).where(ReadingGoal.user_id == user_id, ReadingGoal.year == year)
+        select(RetailReadingGoal.target).where(
+            RetailReadingGoal.user_id == user_id, RetailReadingGoal.year == year
+        )
     ).scalar_one_or_none()
     read = db.session.execute(
-        select(func.count(ShelfEntry.id)).where(
-            ShelfEntry.user_id == user_id,
-            ShelfEntry.shelf == "read",
-            ShelfEntry.finished_on >= date(year, 1, 1),
-            ShelfEntry.finished_on <= date(year, 12, 31),
+        select(func.count(RetailShelfEntry.id)).where(
+            RetailShelfEntry.user_id == user_id,
+            RetailShelfEntry.shelf == "read",
+            RetailShelfEntry.finished_on >= date(year, 1, 1),
+            RetailShelfEntry.finished_on <= date(year, 12, 31),
         )
     ).scalar_one()
     return GoalProgress(year=year, target=target, read=read)
@@ -439,18 +455,20 @@ def save_review(
     half_stars: int,
     title: str,
     body: str,
-    review: Review | None = None,
-) -> Review:
+    review: RetailReview | None = None,
+) -> RetailReview:
     """Write the customer's review of a book, or edit the one they wrote (one per book)."""
     if not 1 <= half_stars <= 10:
         raise RetailError(_l("A rating is from half a star to five stars."))
     if review is None:
         review = db.session.execute(
-            select(Review).where(Review.user_id == user_id, Review.book_id == book_id)
+            select(RetailReview).where(
+                RetailReview.user_id == user_id, RetailReview.book_id == book_id
+            )
         ).scalar_one_or_none()
     created = review is None
     if review is None:
-        review = Review(user_id=user_id, book_id=book_id)
+        review = RetailReview(user_id=user_id, book_id=book_id)
         db.session.add(review)
     review.half_stars = half_stars
     review.title = title.strip()
@@ -458,7 +476,7 @@ def save_review(
     review.updated_at = clock.now()
     db.session.flush()
     if created:
-        book = db.session.get(Book, book_id)
+        book = db.session.get(RetailBook, book_id)
         record(
             user_id,
             KEY,
@@ -493,9 +511,9 @@ def format_rating(stars: float | None) -> str:
 def rating_summary(book_id: int) -> RatingSummary:
     """The visible reviews' count, average (stars, 2 decimals) and distribution (1..10)."""
     rows = db.session.execute(
-        select(Review.half_stars, func.count(Review.id))
-        .where(Review.book_id == book_id, Review.hidden.is_(False))
-        .group_by(Review.half_stars)
+        select(RetailReview.half_stars, func.count(RetailReview.id))
+        .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
+        .group_by(RetailReview.half_stars)
     ).all()
     distribution = {h: 0 for h in range(1, 11)}
     for half, n in rows:
@@ -506,50 +524,52 @@ def rating_summary(book_id: int) -> RatingSummary:
     return RatingSummary(count=count, average=average, distribution=distribution)
 
 
-def reviews_of(book_id: int) -> list[tuple[Review, int]]:
+def reviews_of(book_id: int) -> list[tuple[RetailReview, int]]:
     """The book's visible reviews with their helpful votes, most helpful first."""
     votes = (
-        select(HelpfulVote.review_id, func.count(HelpfulVote.id).label("n"))
-        .group_by(HelpfulVote.review_id)
+        select(RetailHelpfulVote.review_id, func.count(RetailHelpfulVote.id).label("n"))
+        .group_by(RetailHelpfulVote.review_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(Review, func.coalesce(votes.c.n, 0))
-        .outerjoin(votes, votes.c.review_id == Review.id)
-        .where(Review.book_id == book_id, Review.hidden.is_(False))
-        .options(selectinload(Review.author))
-        .order_by(func.coalesce(votes.c.n, 0).desc(), Review.updated_at.desc())
+        select(RetailReview, func.coalesce(votes.c.n, 0))
+        .outerjoin(votes, votes.c.review_id == RetailReview.id)
+        .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
+        .options(selectinload(RetailReview.author))
+        .order_by(func.coalesce(votes.c.n, 0).desc(), RetailReview.updated_at.desc())
     ).all()
     return [(r, n) for r, n in rows]
 
 
-def vote_helpful(review: Review, user_id: int) -> bool:
+def vote_helpful(review: RetailReview, user_id: int) -> bool:
     """Count the customer's helpful vote once; False if they had voted already."""
     if review.user_id == user_id:
         raise RetailError(_l("You cannot vote for your own review."))
     exists = db.session.execute(
-        select(HelpfulVote.id).where(
-            HelpfulVote.review_id == review.id, HelpfulVote.user_id == user_id
+        select(RetailHelpfulVote.id).where(
+            RetailHelpfulVote.review_id == review.id, RetailHelpfulVote.user_id == user_id
         )
     ).first()
     if exists:
         return False
-    db.session.add(HelpfulVote(review_id=review.id, user_id=user_id))
+    db.session.add(RetailHelpfulVote(review_id=review.id, user_id=user_id))
     db.session.flush()
     return True
 
 
 def report_content(
-    user_id: int, reason: str, review: Review | None = None, post: Post | None = None
-) -> ContentReport | None:
+    user_id: int, reason: str, review: RetailReview | None = None, post: RetailPost | None = None
+) -> RetailContentReport | None:
     """Report a review or a post to the staff; a second report by the same customer is ignored."""
-    stmt = select(ContentReport).where(ContentReport.user_id == user_id)
+    stmt = select(RetailContentReport).where(RetailContentReport.user_id == user_id)
     stmt = stmt.where(
-        ContentReport.review_id == review.id if review else ContentReport.post_id == post.id
+        RetailContentReport.review_id == review.id
+        if review
+        else RetailContentReport.post_id == post.id
     )
     if db.session.execute(stmt).first():
         return None
-    report = ContentReport(
+    report = RetailContentReport(
         user_id=user_id,
         review_id=review.id if review else None,
         post_id=post.id if post else None,
@@ -560,32 +580,32 @@ def report_content(
     return report
 
 
-def open_reports() -> list[ContentReport]:
+def open_reports() -> list[RetailContentReport]:
     """Staff: reports not yet resolved, oldest first."""
     return list(
         db.session.execute(
-            select(ContentReport)
-            .where(ContentReport.resolution == "")
+            select(RetailContentReport)
+            .where(RetailContentReport.resolution == "")
             .options(
-                selectinload(ContentReport.review).selectinload(Review.book),
-                selectinload(ContentReport.post).selectinload(Post.thread),
+                selectinload(RetailContentReport.review).selectinload(RetailReview.book),
+                selectinload(RetailContentReport.post).selectinload(RetailPost.thread),
             )
-            .order_by(ContentReport.created_at, ContentReport.id)
+            .order_by(RetailContentReport.created_at, RetailContentReport.id)
         ).scalars()
     )
 
 
-def moderate(report: ContentReport, action: str) -> int:
+def moderate(report: RetailContentReport, action: str) -> int:
     """Hide the reported content or dismiss the report; resolves every open report on it."""
     if action not in ("hidden", "dismissed"):
         raise RetailError(_l("Hide or dismiss."))
     if action == "hidden":
         (report.review or report.post).hidden = True
-    same = select(ContentReport).where(ContentReport.resolution == "")
+    same = select(RetailContentReport).where(RetailContentReport.resolution == "")
     same = same.where(
-        ContentReport.review_id == report.review_id
+        RetailContentReport.review_id == report.review_id
         if report.review_id
-        else ContentReport.post_id == report.post_id
+        else RetailContentReport.post_id == report.post_id
     )
     resolved = 0
     for other in db.session.execute(same).scalars():
@@ -595,14 +615,14 @@ def moderate(report: ContentReport, action: str) -> int:
     return resolved
 
 
-def top_reviewed(limit: int = 5) -> list[tuple[Book, int, float]]:
+def top_reviewed(limit: int = 5) -> list[tuple[RetailBook, int, float]]:
     """Staff: the books with the most visible reviews, with count and average stars."""
     rows = db.session.execute(
-        select(Book, func.count(Review.id), func.avg(Review.half_stars))
-        .join(Review, Review.book_id == Book.id)
-        .where(Review.hidden.is_(False))
-        .group_by(Book.id)
-        .order_by(func.count(Review.id).desc(), Book.title)
+        select(RetailBook, func.count(RetailReview.id), func.avg(RetailReview.half_stars))
+        .join(RetailReview, RetailReview.book_id == RetailBook.id)
+        .where(RetailReview.hidden.is_(False))
+        .group_by(RetailBook.id)
+        .order_by(func.count(RetailReview.id).desc(), RetailBook.title)
         .limit(limit)
     ).all()
     return [(b, n, round(float(avg) / 2, 2)) for b, n, avg in rows]
@@ -615,19 +635,19 @@ def is_member(group_id: int, user_id: int) -> bool:
     """True when the customer belongs to the group."""
     return (
         db.session.execute(
-            select(Membership.id).where(
-                Membership.group_id == group_id, Membership.user_id == user_id
+            select(RetailMembership.id).where(
+                RetailMembership.group_id == group_id, RetailMembership.user_id == user_id
             )
         ).first()
         is not None
     )
 
 
-def join_group(group: Group, user_id: int) -> bool:
+def join_group(group: RetailGroup, user_id: int) -> bool:
     """Join the group; False if already a member."""
     if is_member(group.id, user_id):
         return False
-    db.session.add(Membership(group_id=group.id, user_id=user_id))
+    db.session.add(RetailMembership(group_id=group.id, user_id=user_id))
     db.session.flush()
     record(
         user_id,
@@ -639,71 +659,79 @@ def join_group(group: Group, user_id: int) -> bool:
     return True
 
 
-def leave_group(group: Group, user_id: int) -> None:
+def leave_group(group: RetailGroup, user_id: int) -> None:
     """Leave the group."""
     membership = db.session.execute(
-        select(Membership).where(Membership.group_id == group.id, Membership.user_id == user_id)
+        select(RetailMembership).where(
+            RetailMembership.group_id == group.id, RetailMembership.user_id == user_id
+        )
     ).scalar_one_or_none()
     if membership is not None:
         db.session.delete(membership)
         db.session.flush()
 
 
-def groups_with_counts(user_id: int | None) -> list[tuple[Group, int, bool]]:
+def groups_with_counts(user_id: int | None) -> list[tuple[RetailGroup, int, bool]]:
     """Every group with its member count and whether this customer is one."""
     counts = dict(
         db.session.execute(
-            select(Membership.group_id, func.count(Membership.id)).group_by(Membership.group_id)
+            select(RetailMembership.group_id, func.count(RetailMembership.id)).group_by(
+                RetailMembership.group_id
+            )
         ).all()
     )
     mine = (
         set(
             db.session.execute(
-                select(Membership.group_id).where(Membership.user_id == user_id)
+                select(RetailMembership.group_id).where(RetailMembership.user_id == user_id)
             ).scalars()
         )
         if user_id
         else set()
     )
     groups = db.session.execute(
-        select(Group).options(selectinload(Group.current_book)).order_by(Group.name)
+        select(RetailGroup)
+        .options(selectinload(RetailGroup.current_book))
+        .order_by(RetailGroup.name)
     ).scalars()
     return [(g, counts.get(g.id, 0), g.id in mine) for g in groups]
 
 
-def start_thread(group: Group, user_id: int, title: str, body: str) -> Thread:
+def start_thread(group: RetailGroup, user_id: int, title: str, body: str) -> RetailThread:
     """Open a conversation in a group the customer belongs to."""
     if not is_member(group.id, user_id):
         raise RetailError(_l("Join the group to start a thread."))
     if db.session.execute(
-        select(Thread.id).where(Thread.group_id == group.id, Thread.title == title.strip())
+        select(RetailThread.id).where(
+            RetailThread.group_id == group.id, RetailThread.title == title.strip()
+        )
     ).first():
         raise RetailError(_l("This group already has a thread with that title."))
-    thread = Thread(group_id=group.id, user_id=user_id, title=title.strip())
-    thread.posts = [Post(user_id=user_id, body=body.strip())]
+    thread = RetailThread(group_id=group.id, user_id=user_id, title=title.strip())
+    thread.posts = [RetailPost(user_id=user_id, body=body.strip())]
     db.session.add(thread)
     db.session.flush()
     return thread
 
 
-def reply(thread: Thread, user_id: int, body: str) -> Post:
+def reply(thread: RetailThread, user_id: int, body: str) -> RetailPost:
     """Reply in a thread of a group the customer belongs to."""
     if not is_member(thread.group_id, user_id):
         raise RetailError(_l("Join the group to reply."))
-    post = Post(thread_id=thread.id, user_id=user_id, body=body.strip())
+    post = RetailPost(thread_id=thread.id, user_id=user_id, body=body.strip())
     db.session.add(post)
     db.session.flush()
     return post
 
 
-def threads_of(group_id: int) -> list[tuple[Thread, int]]:
+def threads_of(group_id: int) -> list[tuple[RetailThread, int]]:
     """The group's threads, most recently active first, with their post counts."""
     rows = db.session.execute(
-        select(Thread, func.count(Post.id), func.max(Post.created_at))
-        .join(Post, Post.thread_id == Thread.id)
-        .where(Thread.group_id == group_id)
-        .group_by(Thread.id)
-        .order_by(func.max(Post.created_at).desc())
+        select(RetailThread, func.count(RetailPost.id), func.max(RetailPost.created_at))
+        .join(RetailPost, RetailPost.thread_id == RetailThread.id)
+        .where(RetailThread.group_id == group_id)
+        .group_by(RetailThread.id)
+        .order_by(func.max(RetailPost.created_at).desc())
     ).all()
     return [(t, n) for t, n, _last in rows]
 
@@ -714,18 +742,20 @@ def threads_of(group_id: int) -> list[tuple[Thread, int]]:
 def seats_taken(event_id: int) -> int:
     """How many customers are going."""
     return db.session.execute(
-        select(func.count(Rsvp.id)).where(Rsvp.event_id == event_id, Rsvp.status == "going")
+        select(func.count(RetailRsvp.id)).where(
+            RetailRsvp.event_id == event_id, RetailRsvp.status == "going"
+        )
     ).scalar_one()
 
 
-def rsvp_for(event_id: int, user_id: int) -> Rsvp | None:
+def rsvp_for(event_id: int, user_id: int) -> RetailRsvp | None:
     """The customer's answer to the event, or None."""
     return db.session.execute(
-        select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id)
+        select(RetailRsvp).where(RetailRsvp.event_id == event_id, RetailRsvp.user_id == user_id)
     ).scalar_one_or_none()
 
 
-def answer_event(event: Event, user_id: int, answer: str) -> Rsvp:
+def answer_event(event: RetailEvent, user_id: int, answer: str) -> RetailRsvp:
     """RSVP going / interested / not going; "going" to a full event joins the waitlist.
 
     When someone who was going answers otherwise, their seat goes at once to the first
@@ -737,7 +767,7 @@ def answer_event(event: Event, user_id: int, answer: str) -> Rsvp:
     if event.starts_at <= now:
         raise RetailError(_l("This event has already started."))
     # Lock the event row (PostgreSQL) so two answers cannot both take the last seat.
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    db.session.execute(select(RetailEvent.id).where(RetailEvent.id == event.id).with_for_update())
     rsvp = rsvp_for(event.id, user_id)
     previous = rsvp.status if rsvp else None
     if answer == "going" and previous in ("going", "waitlisted"):
@@ -745,7 +775,7 @@ def answer_event(event: Event, user_id: int, answer: str) -> Rsvp:
     # Counted before this answer is added, so it never takes its own seat.
     full = seats_taken(event.id) >= event.capacity
     if rsvp is None:
-        rsvp = Rsvp(event_id=event.id, user_id=user_id, status=answer)
+        rsvp = RetailRsvp(event_id=event.id, user_id=user_id, status=answer)
         db.session.add(rsvp)
     if answer == "going" and full:
         rsvp.status = "waitlisted"
@@ -762,17 +792,17 @@ def answer_event(event: Event, user_id: int, answer: str) -> Rsvp:
     return rsvp
 
 
-def promote_from_waitlist(event: Event) -> list[Rsvp]:
+def promote_from_waitlist(event: RetailEvent) -> list[RetailRsvp]:
     """Give every free seat to the first customers on the waitlist and tell each at once."""
-    promoted: list[Rsvp] = []
+    promoted: list[RetailRsvp] = []
     free = event.capacity - seats_taken(event.id)
     if free <= 0:
         return promoted
     queue = list(
         db.session.execute(
-            select(Rsvp)
-            .where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted")
-            .order_by(Rsvp.waitlisted_at, Rsvp.id)
+            select(RetailRsvp)
+            .where(RetailRsvp.event_id == event.id, RetailRsvp.status == "waitlisted")
+            .order_by(RetailRsvp.waitlisted_at, RetailRsvp.id)
             .limit(free)
         ).scalars()
     )
@@ -802,11 +832,11 @@ def promote_from_waitlist(event: Event) -> list[Rsvp]:
     return promoted
 
 
-def _event_link(event: Event) -> str:
+def _event_link(event: RetailEvent) -> str:
     return url_for("retail.event", event_id=event.id) if _has_request() else ""
 
 
-def _seat_confirmed(event: Event, rsvp: Rsvp, promoted: bool) -> None:
+def _seat_confirmed(event: RetailEvent, rsvp: RetailRsvp, promoted: bool) -> None:
     record(
         rsvp.user_id,
         KEY,
@@ -826,63 +856,69 @@ def rsvp_counts(event_ids: Iterable[int]) -> dict[int, Counter]:
     if not ids:
         return result
     rows = db.session.execute(
-        select(Rsvp.event_id, Rsvp.status, func.count(Rsvp.id))
-        .where(Rsvp.event_id.in_(ids))
-        .group_by(Rsvp.event_id, Rsvp.status)
+        select(RetailRsvp.event_id, RetailRsvp.status, func.count(RetailRsvp.id))
+        .where(RetailRsvp.event_id.in_(ids))
+        .group_by(RetailRsvp.event_id, RetailRsvp.status)
     ).all()
     for event_id, status, n in rows:
         result[event_id][status] = n
     return result
 
 
-def upcoming_events(now: datetime, limit: int = 50) -> list[Event]:
+def upcoming_events(now: datetime, limit: int = 50) -> list[RetailEvent]:
     """Events that have not ended, soonest first."""
     return list(
         db.session.execute(
-            select(Event).where(Event.ends_at > now).order_by(Event.starts_at).limit(limit)
+            select(RetailEvent)
+            .where(RetailEvent.ends_at > now)
+            .order_by(RetailEvent.starts_at)
+            .limit(limit)
         ).scalars()
     )
 
 
-def past_events(now: datetime, limit: int = 10) -> list[Event]:
+def past_events(now: datetime, limit: int = 10) -> list[RetailEvent]:
     """Events that have ended, latest first."""
     return list(
         db.session.execute(
-            select(Event).where(Event.ends_at <= now).order_by(Event.starts_at.desc()).limit(limit)
+            select(RetailEvent)
+            .where(RetailEvent.ends_at <= now)
+            .order_by(RetailEvent.starts_at.desc())
+            .limit(limit)
         ).scalars()
     )
 
 
-def waitlist(event_id: int) -> list[Rsvp]:
+def waitlist(event_id: int) -> list[RetailRsvp]:
     """The event's waitlist in order."""
     return list(
         db.session.execute(
-            select(Rsvp)
-            .where(Rsvp.event_id == event_id, Rsvp.status == "waitlisted")
-            .options(selectinload(Rsvp.user))
-            .order_by(Rsvp.waitlisted_at, Rsvp.id)
+            select(RetailRsvp)
+            .where(RetailRsvp.event_id == event_id, RetailRsvp.status == "waitlisted")
+            .options(selectinload(RetailRsvp.user))
+            .order_by(RetailRsvp.waitlisted_at, RetailRsvp.id)
         ).scalars()
     )
 
 
-def waitlists(event_ids: Iterable[int]) -> dict[int, list[Rsvp]]:
+def waitlists(event_ids: Iterable[int]) -> dict[int, list[RetailRsvp]]:
     """Staff: each event's waitlist in order, for many events in one query."""
     ids = list(event_ids)
-    result: dict[int, list[Rsvp]] = {i: [] for i in ids}
+    result: dict[int, list[RetailRsvp]] = {i: [] for i in ids}
     if not ids:
         return result
     rows = db.session.execute(
-        select(Rsvp)
-        .where(Rsvp.event_id.in_(ids), Rsvp.status == "waitlisted")
-        .options(selectinload(Rsvp.user))
-        .order_by(Rsvp.waitlisted_at, Rsvp.id)
+        select(RetailRsvp)
+        .where(RetailRsvp.event_id.in_(ids), RetailRsvp.status == "waitlisted")
+        .options(selectinload(RetailRsvp.user))
+        .order_by(RetailRsvp.waitlisted_at, RetailRsvp.id)
     ).scalars()
     for rsvp in rows:
         result[rsvp.event_id].append(rsvp)
     return result
 
 
-def event_ics(event: Event) -> bytes:
+def event_ics(event: RetailEvent) -> bytes:
     """The event as an iCalendar file (one VEVENT), built by the platform's calendar."""
     entry = CalendarEntry(
         uid=f"retail-event-{event.id}@dcx.example",
@@ -909,18 +945,20 @@ def calendar(user_id: int) -> list[CalendarEntry]:
             description=e.description,
         )
         for e, status in db.session.execute(
-            select(Event, Rsvp.status)
-            .join(Rsvp, Rsvp.event_id == Event.id)
+            select(RetailEvent, RetailRsvp.status)
+            .join(RetailRsvp, RetailRsvp.event_id == RetailEvent.id)
             .where(
-                Rsvp.user_id == user_id,
-                Rsvp.status.in_(("going", "waitlisted")),
-                Event.ends_at > now,
+                RetailRsvp.user_id == user_id,
+                RetailRsvp.status.in_(("going", "waitlisted")),
+                RetailEvent.ends_at > now,
             )
-            .order_by(Event.starts_at)
+            .order_by(RetailEvent.starts_at)
         ).all()
     ]
     for r in db.session.execute(
-        select(Reservation).where(Reservation.user_id == user_id, Reservation.day >= now.date())
+        select(RetailReservation).where(
+            RetailReservation.user_id == user_id, RetailReservation.day >= now.date()
+        )
     ).scalars():
         start = datetime.combine(r.day, time(10), tzinfo=UTC)
         entries.append(
@@ -942,17 +980,17 @@ def calendar(user_id: int) -> list[CalendarEntry]:
 class Recommendation:
     """A title suggested to a customer, with the reason shown beside it."""
 
-    book: Book
+    book: RetailBook
     score: float
     reason: str
-    because: Book | None = None
+    because: RetailBook | None = None
 
 
 def _purchases():
     """Distinct (customer, book) pairs: each book's vector of buyers."""
     return (
-        select(Order.user_id.label("user_id"), OrderLine.book_id.label("book_id"))
-        .join(OrderLine, OrderLine.order_id == Order.id)
+        select(RetailOrder.user_id.label("user_id"), RetailOrderLine.book_id.label("book_id"))
+        .join(RetailOrderLine, RetailOrderLine.order_id == RetailOrder.id)
         .distinct()
         .subquery()
     )
@@ -1041,11 +1079,14 @@ def recommend(user_id: int, limit: int = 6, exclude: Iterable[int] = ()) -> list
     return result
 
 
-def _books_by_id(ids: Iterable[int]) -> dict[int, Book]:
+def _books_by_id(ids: Iterable[int]) -> dict[int, RetailBook]:
     ids = list(ids)
     if not ids:
         return {}
-    return {b.id: b for b in db.session.execute(select(Book).where(Book.id.in_(ids))).scalars()}
+    return {
+        b.id: b
+        for b in db.session.execute(select(RetailBook).where(RetailBook.id.in_(ids))).scalars()
+    }
 
 
 def _fallback(user_id: int, exclude: set[int], limit: int) -> list[Recommendation]:
@@ -1053,7 +1094,7 @@ def _fallback(user_id: int, exclude: set[int], limit: int) -> list[Recommendatio
     else the shop's best sellers; each with its reason."""
     liked_ids = set(
         db.session.execute(
-            select(ShelfEntry.book_id).where(ShelfEntry.user_id == user_id)
+            select(RetailShelfEntry.book_id).where(RetailShelfEntry.user_id == user_id)
         ).scalars()
     ) | owned_book_ids(user_id)
     subjects: Counter = Counter()
@@ -1062,24 +1103,24 @@ def _fallback(user_id: int, exclude: set[int], limit: int) -> list[Recommendatio
         subjects.update(book.subject_list)
         authors.update(book.author_list)
     popularity = (
-        select(OrderLine.book_id, func.count(OrderLine.id).label("n"))
-        .group_by(OrderLine.book_id)
+        select(RetailOrderLine.book_id, func.count(RetailOrderLine.id).label("n"))
+        .group_by(RetailOrderLine.book_id)
         .subquery()
     )
     base = (
-        select(Book)
-        .outerjoin(popularity, popularity.c.book_id == Book.id)
-        .where(Book.stock > 0)
-        .order_by(func.coalesce(popularity.c.n, 0).desc(), Book.id)
+        select(RetailBook)
+        .outerjoin(popularity, popularity.c.book_id == RetailBook.id)
+        .where(RetailBook.stock > 0)
+        .order_by(func.coalesce(popularity.c.n, 0).desc(), RetailBook.id)
     )
     if exclude:
-        base = base.where(Book.id.not_in(exclude))
+        base = base.where(RetailBook.id.not_in(exclude))
     top_authors = [a for a, _n in authors.most_common(3)]
     top_subjects = [s for s, _n in subjects.most_common(3)]
     result: list[Recommendation] = []
     if top_authors or top_subjects:
-        conditions = [Book.authors.like(f"%;{a};%") for a in top_authors] + [
-            Book.subjects.like(f"%;{s};%") for s in top_subjects
+        conditions = [RetailBook.authors.like(f"%;{a};%") for a in top_authors] + [
+            RetailBook.subjects.like(f"%;{s};%") for s in top_subjects
         ]
         for book in db.session.execute(base.where(or_(*conditions)).limit(limit)).scalars():
             author = next((a for a in top_authors if a in book.author_list), None)
@@ -1091,7 +1132,7 @@ def _fallback(user_id: int, exclude: set[int], limit: int) -> list[Recommendatio
             result.append(Recommendation(book=book, score=0.0, reason=reason))
     if len(result) < limit:
         taken = exclude | {r.book.id for r in result}
-        stmt = base.where(Book.id.not_in(taken)) if taken else base
+        stmt = base.where(RetailBook.id.not_in(taken)) if taken else base
         for book in db.session.execute(stmt.limit(limit - len(result))).scalars():
             result.append(
                 Recommendation(book=book, score=0.0, reason=_("Popular with readers at the shop"))
@@ -1099,13 +1140,13 @@ def _fallback(user_id: int, exclude: set[int], limit: int) -> list[Recommendatio
     return result
 
 
-def most_recommended(limit: int = 5) -> list[tuple[Book, int]]:
+def most_recommended(limit: int = 5) -> list[tuple[RetailBook, int]]:
     """Staff: the titles most often recommended in "new for you" messages."""
     rows = db.session.execute(
-        select(Book, func.count(RecommendationSent.id))
-        .join(RecommendationSent, RecommendationSent.book_id == Book.id)
-        .group_by(Book.id)
-        .order_by(func.count(RecommendationSent.id).desc(), Book.title)
+        select(RetailBook, func.count(RetailRecommendationSent.id))
+        .join(RetailRecommendationSent, RetailRecommendationSent.book_id == RetailBook.id)
+        .group_by(RetailBook.id)
+        .order_by(func.count(RetailRecommendationSent.id).desc(), RetailBook.title)
         .limit(limit)
     ).all()
     return [(b, n) for b, n in rows]
@@ -1118,8 +1159,8 @@ def monthly_picks(period: str, per_customer: int = 3) -> list[dict]:
     customer is ranked in memory; titles recommended in an earlier month are skipped.
     """
     owned_rows = db.session.execute(
-        select(Order.user_id, OrderLine.book_id)
-        .join(OrderLine, OrderLine.order_id == Order.id)
+        select(RetailOrder.user_id, RetailOrderLine.book_id)
+        .join(RetailOrderLine, RetailOrderLine.order_id == RetailOrder.id)
         .distinct()
     ).all()
     owned: dict[int, set[int]] = defaultdict(set)
@@ -1127,7 +1168,11 @@ def monthly_picks(period: str, per_customer: int = 3) -> list[dict]:
         owned[user_id].add(book_id)
     already_sent: dict[int, set[int]] = defaultdict(set)
     for user_id, book_id, sent_period in db.session.execute(
-        select(RecommendationSent.user_id, RecommendationSent.book_id, RecommendationSent.period)
+        select(
+            RetailRecommendationSent.user_id,
+            RetailRecommendationSent.book_id,
+            RetailRecommendationSent.period,
+        )
     ).all():
         if sent_period != period:
             already_sent[user_id].add(book_id)
@@ -1149,15 +1194,15 @@ def summary_card(user_id: int) -> dict | None:
     Written now, in the language of the staff member looking at it, with plural forms.
     """
     orders = db.session.execute(
-        select(func.count(Order.id), func.coalesce(func.sum(Order.total_minor), 0)).where(
-            Order.user_id == user_id
-        )
+        select(
+            func.count(RetailOrder.id), func.coalesce(func.sum(RetailOrder.total_minor), 0)
+        ).where(RetailOrder.user_id == user_id)
     ).one()
     reviews = db.session.execute(
-        select(func.count(Review.id)).where(Review.user_id == user_id)
+        select(func.count(RetailReview.id)).where(RetailReview.user_id == user_id)
     ).scalar_one()
     groups = db.session.execute(
-        select(func.count(Membership.id)).where(Membership.user_id == user_id)
+        select(func.count(RetailMembership.id)).where(RetailMembership.user_id == user_id)
     ).scalar_one()
     if not orders[0] and not reviews and not groups:
         return None

@@ -39,15 +39,15 @@ from dcx.retail.forms import (
     ThreadForm,
 )
 from dcx.retail.models import (
-    ContentReport,
-    Event,
-    Group,
-    Order,
-    Post,
-    Reservation,
-    Review,
-    ShelfEntry,
-    Thread,
+    RetailContentReport,
+    RetailEvent,
+    RetailGroup,
+    RetailOrder,
+    RetailPost,
+    RetailReservation,
+    RetailReview,
+    RetailShelfEntry,
+    RetailThread,
 )
 from dcx.retail.services import RetailError
 
@@ -116,7 +116,7 @@ def books():
 @bp.route("/books/<int:book_id>")
 def book(book_id: int):
     """One book: details, ratings chart, reviews and what the customer can do with it."""
-    book = _get_or_404(services.Book, book_id)
+    book = _get_or_404(services.RetailBook, book_id)
     summary = services.rating_summary(book.id)
     chart = charts.bar_chart(
         _("Reviews per rating"),
@@ -130,11 +130,13 @@ def book(book_id: int):
     mine = shelf = None
     if current_user.is_authenticated:
         mine = db.session.execute(
-            select(Review).where(Review.book_id == book.id, Review.user_id == current_user.id)
+            select(RetailReview).where(
+                RetailReview.book_id == book.id, RetailReview.user_id == current_user.id
+            )
         ).scalar_one_or_none()
         shelf = db.session.execute(
-            select(ShelfEntry).where(
-                ShelfEntry.book_id == book.id, ShelfEntry.user_id == current_user.id
+            select(RetailShelfEntry).where(
+                RetailShelfEntry.book_id == book.id, RetailShelfEntry.user_id == current_user.id
             )
         ).scalar_one_or_none()
     shelf_form = ShelfForm(shelf=shelf.shelf if shelf else "want")
@@ -153,7 +155,7 @@ def book(book_id: int):
 @bp.route("/books/<int:book_id>/cover.svg")
 def cover(book_id: int):
     """The generated cover of a book without one."""
-    book = _get_or_404(services.Book, book_id)
+    book = _get_or_404(services.RetailBook, book_id)
     svg = cover_svg(book.title, book.author_list[0] if book.author_list else "")
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=86400"
@@ -164,7 +166,7 @@ def cover(book_id: int):
 @login_required
 def buy(book_id: int):
     """Place an order for one copy of the book."""
-    book = _get_or_404(services.Book, book_id)
+    book = _get_or_404(services.RetailBook, book_id)
     try:
         order = services.place_order(current_user.id, [book.id])
     except RetailError as exc:
@@ -179,7 +181,7 @@ def buy(book_id: int):
 @login_required
 def shelve(book_id: int):
     """Put the book on a shelf."""
-    book = _get_or_404(services.Book, book_id)
+    book = _get_or_404(services.RetailBook, book_id)
     form = ShelfForm()
     if not form.validate_on_submit():
         abort(400)
@@ -203,7 +205,7 @@ def orders():
 @login_required
 def order(order_id):
     """One of the customer's orders."""
-    order = owned_or_404(Order, order_id, current_user.id)
+    order = owned_or_404(RetailOrder, order_id, current_user.id)
     return render_template("retail/order.html", order=order)
 
 
@@ -258,7 +260,7 @@ def reservations():
 @login_required
 def reservation(reservation_id):
     """One café reservation: keep or return each title."""
-    reservation = owned_or_404(Reservation, reservation_id, current_user.id)
+    reservation = owned_or_404(RetailReservation, reservation_id, current_user.id)
     return render_template("retail/reservation.html", reservation=reservation)
 
 
@@ -266,7 +268,7 @@ def reservation(reservation_id):
 @login_required
 def decide(reservation_id, item_id: int, outcome: str):
     """Keep (buy) or return one title of a café reservation."""
-    reservation = owned_or_404(Reservation, reservation_id, current_user.id)
+    reservation = owned_or_404(RetailReservation, reservation_id, current_user.id)
     if outcome not in ("kept", "returned"):
         abort(404)
     try:
@@ -318,9 +320,11 @@ def _review_page(form, book, review, status=200):
 @login_required
 def write_review(book_id: int):
     """Write a review of the book (or go to editing the one already written)."""
-    book = _get_or_404(services.Book, book_id)
+    book = _get_or_404(services.RetailBook, book_id)
     existing = db.session.execute(
-        select(Review).where(Review.book_id == book.id, Review.user_id == current_user.id)
+        select(RetailReview).where(
+            RetailReview.book_id == book.id, RetailReview.user_id == current_user.id
+        )
     ).scalar_one_or_none()
     if existing is not None:
         return redirect(url_for(".edit_review", review_id=existing.id))
@@ -341,7 +345,7 @@ def write_review(book_id: int):
 @login_required
 def edit_review(review_id):
     """Edit the customer's own review; another customer's answers 404."""
-    review = owned_or_404(Review, review_id, current_user.id)
+    review = owned_or_404(RetailReview, review_id, current_user.id)
     form = ReviewForm(obj=None if request.method == "POST" else review)
     if request.method == "GET":
         form.half_stars.data = str(review.half_stars)
@@ -366,7 +370,7 @@ def edit_review(review_id):
 @login_required
 def helpful(review_id: int):
     """Mark a review as helpful."""
-    review = _get_or_404(Review, review_id)
+    review = _get_or_404(RetailReview, review_id)
     if review.hidden:
         abort(404)
     try:
@@ -383,7 +387,7 @@ def helpful(review_id: int):
 @login_required
 def report_review(review_id: int):
     """Report a review to the staff."""
-    review = _get_or_404(Review, review_id)
+    review = _get_or_404(RetailReview, review_id)
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -407,7 +411,7 @@ def groups():
 @login_required
 def group(group_id: int):
     """A group: its current book, reading schedule and threads; members start threads."""
-    group = _get_or_404(Group, group_id)
+    group = _get_or_404(RetailGroup, group_id)
     member = services.is_member(group.id, current_user.id)
     form = ThreadForm()
     status = 200
@@ -437,7 +441,7 @@ def group(group_id: int):
 @login_required
 def join(group_id: int):
     """Join a group."""
-    group = _get_or_404(Group, group_id)
+    group = _get_or_404(RetailGroup, group_id)
     services.join_group(group, current_user.id)
     db.session.commit()
     flash(_("Welcome to %(name)s.", name=group.name), "success")
@@ -448,7 +452,7 @@ def join(group_id: int):
 @login_required
 def leave(group_id: int):
     """Leave a group."""
-    group = _get_or_404(Group, group_id)
+    group = _get_or_404(RetailGroup, group_id)
     services.leave_group(group, current_user.id)
     db.session.commit()
     flash(_("You left %(name)s.", name=group.name), "info")
@@ -459,7 +463,7 @@ def leave(group_id: int):
 @login_required
 def thread(thread_id: int):
     """A thread and its replies; members reply."""
-    thread = _get_or_404(Thread, thread_id)
+    thread = _get_or_404(RetailThread, thread_id)
     member = services.is_member(thread.group_id, current_user.id)
     form = ReplyForm()
     status = 200
@@ -476,10 +480,10 @@ def thread(thread_id: int):
         else:
             status = 400
     posts = db.session.execute(
-        select(Post)
-        .where(Post.thread_id == thread.id, Post.hidden.is_(False))
-        .options(selectinload(Post.author))
-        .order_by(Post.id)
+        select(RetailPost)
+        .where(RetailPost.thread_id == thread.id, RetailPost.hidden.is_(False))
+        .options(selectinload(RetailPost.author))
+        .order_by(RetailPost.id)
     ).scalars()
     return render_template(
         "retail/thread.html", thread=thread, posts=list(posts), member=member, form=form
@@ -490,7 +494,7 @@ def thread(thread_id: int):
 @login_required
 def report_post(post_id: int):
     """Report a post to the staff."""
-    post = _get_or_404(Post, post_id)
+    post = _get_or_404(RetailPost, post_id)
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -520,7 +524,7 @@ def events():
 @login_required
 def event(event_id: int):
     """One event: where, when, seats left; RSVP (a full event puts you on the waitlist)."""
-    event = _get_or_404(Event, event_id)
+    event = _get_or_404(RetailEvent, event_id)
     rsvp = services.rsvp_for(event.id, current_user.id)
     form = RsvpForm(answer=rsvp.status if rsvp and rsvp.status != "waitlisted" else "going")
     status = 200
@@ -557,7 +561,7 @@ def event(event_id: int):
 @bp.route("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
     """The event as a calendar file."""
-    event = _get_or_404(Event, event_id)
+    event = _get_or_404(RetailEvent, event_id)
     return Response(
         services.event_ics(event),
         mimetype="text/calendar",
@@ -597,7 +601,7 @@ def staff():
 def moderate(report_id: int, action: str):
     """Hide reported content or dismiss the report."""
     _require_bookseller()
-    report = _get_or_404(ContentReport, report_id)
+    report = _get_or_404(RetailContentReport, report_id)
     if action not in ("hidden", "dismissed"):
         abort(404)
     services.moderate(report, action)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from dcx.automotive import services
-from dcx.automotive.models import Loan
+from dcx.automotive.models import AutomotiveLoan
 from dcx.extensions import db
 from dcx.platform import clock
 
@@ -56,7 +56,7 @@ def make_loan(
     first_due_on=None,
 ):
     """A loan whose first instalment is due ``first_due_on`` (committed)."""
-    loan = Loan(
+    loan = AutomotiveLoan(
         user_id=user.id,
         vehicle_id=vehicle.id,
         reference=reference,

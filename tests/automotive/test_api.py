@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from dcx.automotive import services
 from dcx.automotive.api import MAX_BYTES
-from dcx.automotive.models import Reading, TroubleCode
+from dcx.automotive.models import AutomotiveReading, AutomotiveTroubleCode
 from dcx.extensions import db
 from tests.automotive.conftest import make_vehicle
 from tests.conftest import make_user
@@ -50,9 +50,13 @@ def test_a_car_posts_a_batch_with_a_new_code(client, car_token):
     assert r.status_code == 201, r.json
     assert r.json["accepted"] == 2 and r.json["new_codes"] == ["P0300"]
     assert r.json["vehicle"] == car.vin
-    rows = db.session.execute(select(Reading).order_by(Reading.recorded_at)).scalars().all()
+    rows = (
+        db.session.execute(select(AutomotiveReading).order_by(AutomotiveReading.recorded_at))
+        .scalars()
+        .all()
+    )
     assert [x.odometer_km for x in rows] == [1200, 1250] and rows[0].tyre_rl_kpa == 229
-    assert db.session.execute(select(TroubleCode.code)).scalars().all() == ["P0300"]
+    assert db.session.execute(select(AutomotiveTroubleCode.code)).scalars().all() == ["P0300"]
     again = _post(client, token, body)
     assert again.json["accepted"] == 0 and again.json["duplicates"] == 2
 
@@ -61,7 +65,7 @@ def test_a_car_posts_a_batch_with_a_new_code(client, car_token):
 def test_missing_or_wrong_token_answers_401(client, car_token, token):
     r = _post(client, token, {"readings": [{"odometer_km": 1}]})
     assert r.status_code == 401 and r.json["error"]
-    assert db.session.query(Reading).count() == 0
+    assert db.session.query(AutomotiveReading).count() == 0
 
 
 def test_a_revoked_token_answers_401_and_a_new_one_works(client, car_token):
@@ -110,7 +114,7 @@ def test_a_reading_from_the_future_is_refused(client, car_token):
         client, token, {"readings": [{"odometer_km": 5, "recorded_at": "2999-01-01T00:00:00Z"}]}
     )
     assert r.status_code == 400 and "future" in r.json["error"]
-    assert db.session.query(Reading).count() == 0
+    assert db.session.query(AutomotiveReading).count() == 0
 
 
 def test_only_the_hash_of_the_token_is_stored(app, car_token):

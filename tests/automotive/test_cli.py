@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from dcx.automotive.cli import automotive_group
-from dcx.automotive.models import Reading, TroubleCode
+from dcx.automotive.models import AutomotiveReading, AutomotiveTroubleCode
 from dcx.extensions import db
 from tests.automotive.conftest import VIN_GOLF, make_vehicle
 from tests.conftest import make_user
@@ -27,8 +27,8 @@ def test_simulate_drives_the_car_and_reports_the_fault(app, runner):
     )
     assert result.exit_code == 0, result.output
     assert "6 readings stored, reported P0171" in result.output
-    assert db.session.execute(select(func.count()).select_from(Reading)).scalar_one() == 6
-    assert db.session.execute(select(TroubleCode.code)).scalars().all() == ["P0171"]
+    assert db.session.execute(select(func.count()).select_from(AutomotiveReading)).scalar_one() == 6
+    assert db.session.execute(select(AutomotiveTroubleCode.code)).scalars().all() == ["P0171"]
 
 
 def test_simulate_refuses_unknown_cars_and_bad_codes(app, runner):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import jobs, services
-from dcx.automotive.models import Bill
+from dcx.automotive.models import AutomotiveBill
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
@@ -128,7 +128,10 @@ def test_instalments_the_job_issues_are_titled_in_each_owners_language(app):
     assert jobs.bills_due(clock.now()) == 2
     db.session.commit()
 
-    titles = {bill.user_id: bill.title for bill in db.session.execute(select(Bill)).scalars().all()}
+    titles = {
+        bill.user_id: bill.title
+        for bill in db.session.execute(select(AutomotiveBill)).scalars().all()
+    }
     assert titles == {
         spanish.id: es("DCX Motor Finance instalment 1 of 48"),
         english.id: "DCX Motor Finance instalment 1 of 48",
@@ -140,7 +143,9 @@ def test_instalments_the_job_issues_are_titled_in_each_owners_language(app):
         day = format_date(soon)
     assert reminder.title == es(f"Payment due on {day}: {titles[spanish.id]}")
 
-    bill = db.session.execute(select(Bill).where(Bill.user_id == spanish.id)).scalar_one()
+    bill = db.session.execute(
+        select(AutomotiveBill).where(AutomotiveBill.user_id == spanish.id)
+    ).scalar_one()
     services.pay_bill(bill)  # paid from the English admin, say
     assert _events(spanish.id, "bill_paid")[0].subject == es(f"Paid: {bill.title}")
 
@@ -149,7 +154,7 @@ def test_issuing_instalments_looks_up_the_owners_language_when_not_told(app):
     owner = _owner("es@example.com", "es")
     loan = make_loan(owner, make_vehicle(owner), first_due_on=clock.today())
     assert services.issue_instalments(loan, clock.today()) == 1
-    title = db.session.execute(select(Bill.title)).scalar_one()
+    title = db.session.execute(select(AutomotiveBill.title)).scalar_one()
     assert title == es("DCX Motor Finance instalment 1 of 48")
 
 
@@ -171,7 +176,9 @@ def test_the_staff_card_speaks_the_staff_members_language_with_plurals(app, staf
     assert es("Vehicles") in body
     assert "overdue bill(s)" not in body
 
-    bills = db.session.execute(select(Bill).order_by(Bill.due_on)).scalars().all()
+    bills = (
+        db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on)).scalars().all()
+    )
     services.pay_bill(bills[0])
     db.session.commit()
     assert services.summary_card(owner.id)["lines"][-1] == "1 overdue bill"

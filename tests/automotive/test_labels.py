@@ -14,7 +14,7 @@ from flask_babel import LazyString, get_locale
 from sqlalchemy import select
 
 from dcx.automotive import labels, services
-from dcx.automotive.models import COVERAGE_STATUSES, RecallCoverage
+from dcx.automotive.models import COVERAGE_STATUSES, AutomotiveRecallCoverage
 from dcx.extensions import db
 from dcx.platform import clock
 from tests.automotive.conftest import daily_readings, make_vehicle
@@ -54,9 +54,9 @@ def covered_car(app, customer):
         db.session.flush()
         coverage = (
             db.session.execute(
-                select(RecallCoverage)
-                .where(RecallCoverage.vehicle_id == car.id)
-                .order_by(RecallCoverage.id.desc())
+                select(AutomotiveRecallCoverage)
+                .where(AutomotiveRecallCoverage.vehicle_id == car.id)
+                .order_by(AutomotiveRecallCoverage.id.desc())
             )
             .scalars()
             .first()

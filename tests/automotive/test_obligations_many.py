@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from dcx.automotive import services
-from dcx.automotive.models import Bill
+from dcx.automotive.models import AutomotiveBill
 from dcx.extensions import db
 from dcx.verticals import registry
 from tests.automotive.conftest import VIN_RAV4, make_loan, make_vehicle
@@ -21,9 +21,9 @@ from tests.conftest import make_user
 FIRST_DUE = date(2026, 9, 20)
 
 
-def _invoice(user, vehicle, reference: str, due_on: date, amount_minor: int) -> Bill:
+def _invoice(user, vehicle, reference: str, due_on: date, amount_minor: int) -> AutomotiveBill:
     """A service invoice bill (not an instalment), unpaid."""
-    bill = Bill(
+    bill = AutomotiveBill(
         user_id=user.id,
         vehicle_id=vehicle.id,
         reference=reference,
@@ -46,7 +46,9 @@ def owners(app) -> dict[str, int]:
     loan = make_loan(loaned, golf, reference="LN-MANY-1", first_due_on=FIRST_DUE)
     services.issue_instalments(loan, date(2027, 1, 31))  # 20 Sep .. 20 Jan: five
     paid = db.session.execute(
-        select(Bill).where(Bill.loan_id == loan.id, Bill.due_on == date(2026, 10, 20))
+        select(AutomotiveBill).where(
+            AutomotiveBill.loan_id == loan.id, AutomotiveBill.due_on == date(2026, 10, 20)
+        )
     ).scalar_one()
     paid.paid_at = datetime(2026, 10, 19, 9, tzinfo=UTC)
 

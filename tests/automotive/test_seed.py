@@ -5,7 +5,15 @@ import random
 from sqlalchemy import func, select
 
 from dcx.automotive import seed, services
-from dcx.automotive.models import Bill, Loan, Reading, Recall, RecallCoverage, TroubleCode, Vehicle
+from dcx.automotive.models import (
+    AutomotiveBill,
+    AutomotiveLoan,
+    AutomotiveReading,
+    AutomotiveRecall,
+    AutomotiveRecallCoverage,
+    AutomotiveTroubleCode,
+    AutomotiveVehicle,
+)
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
@@ -13,7 +21,16 @@ from dcx.platform.showcase import texts
 from dcx.platform.showcase.loader import SEEDS_DIR, seed_personas
 from dcx.verticals import SeedContext
 
-MODELS = (Vehicle, Reading, TroubleCode, Recall, RecallCoverage, Loan, Bill, Message)
+MODELS = (
+    AutomotiveVehicle,
+    AutomotiveReading,
+    AutomotiveTroubleCode,
+    AutomotiveRecall,
+    AutomotiveRecallCoverage,
+    AutomotiveLoan,
+    AutomotiveBill,
+    Message,
+)
 
 
 def _seed_once(app):
@@ -43,7 +60,7 @@ def test_seed_tells_the_story_and_twice_changes_nothing(app):
     alex = users["alex"]
     cars = services.vehicles_of(alex.id)
     assert len({c.make for c in cars}) == 2
-    assert first["Reading"] > 250  # months of telemetry
+    assert first["AutomotiveReading"] > 250  # months of telemetry
     golf = next(c for c in cars if c.make == "Volkswagen")
     codes = services.active_codes([golf.id])[golf.id]
     assert [(c.code, c.status) for c in codes] == [("P0562", "confirmed")]
@@ -70,7 +87,9 @@ def test_scale_gives_each_synthetic_customer_cars_with_history_once(app):
     assert _counts() == first
 
     owners = {}
-    for car in db.session.execute(select(Vehicle).where(Vehicle.vin.like("DCXS%"))).scalars():
+    for car in db.session.execute(
+        select(AutomotiveVehicle).where(AutomotiveVehicle.vin.like("DCXS%"))
+    ).scalars():
         owners.setdefault(car.user_id, []).append(car)
     assert len(owners) == 12 and all(1 <= len(cars) <= 2 for cars in owners.values())
     today = clock.today()
@@ -83,15 +102,17 @@ def test_scale_gives_each_synthetic_customer_cars_with_history_once(app):
             assert km == sorted(km) and km[-1] > km[0]
             invoices = [b for b in services.bills_of(car.user_id) if b.vehicle_id == car.id]
             assert any(b.kind == "service" and b.paid_at for b in invoices)
-    for loan in db.session.execute(select(Loan).where(Loan.reference.like("SC-LN-%"))).scalars():
+    for loan in db.session.execute(
+        select(AutomotiveLoan).where(AutomotiveLoan.reference.like("SC-LN-%"))
+    ).scalars():
         position = services.loan_position(loan, today)
         issued = db.session.execute(
-            select(func.count()).where(Bill.loan_id == loan.id)
+            select(func.count()).where(AutomotiveBill.loan_id == loan.id)
         ).scalar_one()
         assert issued >= 1 and position.paid_count >= issued - 1
     # the showcase's recall reached the synthetic RAV4s of the affected years
     rav4s = [
         c for cars in owners.values() for c in cars if c.model == "RAV4" and 2021 <= c.year <= 2023
     ]
-    covered = set(db.session.execute(select(RecallCoverage.vehicle_id)).scalars())
+    covered = set(db.session.execute(select(AutomotiveRecallCoverage.vehicle_id)).scalars())
     assert all(c.id in covered for c in rav4s)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import services
-from dcx.automotive.models import Bill, Reading, RecallCoverage
+from dcx.automotive.models import AutomotiveBill, AutomotiveReading, AutomotiveRecallCoverage
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
@@ -80,7 +80,7 @@ def test_ingest_stores_readings_once_and_tracks_codes(app):
     assert [(c.code, c.status) for c in codes] == [("P0171", "confirmed")]
     services.ingest_readings(car, [{"odometer_km": 1040, "cleared_codes": ["P0171"]}])
     assert services.active_codes([car.id])[car.id] == []
-    assert db.session.query(Reading).count() == 3
+    assert db.session.query(AutomotiveReading).count() == 3
 
 
 def test_readings_from_the_future_are_refused(app):
@@ -168,7 +168,7 @@ def test_a_recall_covers_only_matching_cars_and_notifies_each_owner_once(app):
     make_vehicle(maria, vin="JTMW1RFV8PD099999", make="Toyota", model="RAV4", year=2019)
     recall = _recall()
     db.session.commit()
-    coverages = db.session.execute(select(RecallCoverage)).scalars().all()
+    coverages = db.session.execute(select(AutomotiveRecallCoverage)).scalars().all()
     assert [(c.vehicle_id, c.status) for c in coverages] == [(rav4.id, "notified")]
     assert services.match_recalls() == 0  # idempotent
     messages = (
@@ -207,7 +207,9 @@ def test_loan_position_and_payoff_follow_the_payments(app):
     loan = make_loan(user, car, first_due_on=services.add_months(today, -2))
     assert services.issue_instalments(loan, today) == 3
     assert services.issue_instalments(loan, today) == 0
-    bills = db.session.execute(select(Bill).order_by(Bill.due_on)).scalars().all()
+    bills = (
+        db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on)).scalars().all()
+    )
     for bill in bills[:2]:
         assert services.pay_bill(bill)
     assert not services.pay_bill(bills[0])
@@ -224,7 +226,9 @@ def test_obligations_list_unpaid_bills_in_the_window(app):
     today = clock.today()
     loan = make_loan(user, car, first_due_on=services.add_months(today, -1))
     services.issue_instalments(loan, services.add_months(today, 1))
-    first = db.session.execute(select(Bill).order_by(Bill.due_on)).scalars().first()
+    first = (
+        db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on)).scalars().first()
+    )
     services.pay_bill(first)
     found = services.obligations(user.id, today - timedelta(days=40), today + timedelta(days=40))
     assert len(found) == 2

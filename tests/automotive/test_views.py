@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from dcx.automotive import services
-from dcx.automotive.models import Appointment, Bill, Vehicle
+from dcx.automotive.models import AutomotiveAppointment, AutomotiveBill, AutomotiveVehicle
 from dcx.extensions import db
 from dcx.platform import clock
 from tests.automotive.conftest import VIN_GOLF, VIN_RAV4, daily_readings, make_loan, make_vehicle
@@ -32,7 +32,9 @@ def other_customers_things(app):
         remedy="r",
     )
     db.session.commit()
-    bill = db.session.execute(select(Bill).where(Bill.loan_id == loan.id)).scalar_one()
+    bill = db.session.execute(
+        select(AutomotiveBill).where(AutomotiveBill.loan_id == loan.id)
+    ).scalar_one()
     return car, loan, bill
 
 
@@ -81,7 +83,7 @@ def test_add_vehicle_validates_the_vin_and_keeps_what_was_typed(client, customer
         },
     )
     assert r.status_code == 302
-    car = db.session.execute(select(Vehicle)).scalar_one()
+    car = db.session.execute(select(AutomotiveVehicle)).scalar_one()
     assert car.vin == VIN_GOLF and car.user_id == customer.id
     r = client.post(
         "/automotive/vehicles/new",
@@ -118,7 +120,7 @@ def test_booking_from_a_code_prefills_the_reason_and_books(client, customer):
         data={"dealer": services.DEALERS[0], "slot": slot.isoformat(), "reason": "Misfire check"},
     )
     assert r.status_code == 302
-    appointment = db.session.execute(select(Appointment)).scalar_one()
+    appointment = db.session.execute(select(AutomotiveAppointment)).scalar_one()
     assert appointment.code == "P0300" and appointment.starts_at == slot
     calendar = client.get("/calendar").get_data(as_text=True)  # the platform's calendar page
     assert "Car service: Volkswagen Golf" in calendar
@@ -138,7 +140,7 @@ def test_paying_a_bill_records_it(client, customer):
     loan = make_loan(customer, car, first_due_on=clock.today() - timedelta(days=5))
     services.issue_instalments(loan, clock.today())
     db.session.commit()
-    bill = db.session.execute(select(Bill)).scalar_one()
+    bill = db.session.execute(select(AutomotiveBill)).scalar_one()
     page = client.get("/automotive/financing").get_data(as_text=True)
     assert 'data-status="overdue"' in page
     client.post(f"/automotive/bills/{bill.id}/pay")
@@ -169,11 +171,11 @@ def test_another_customers_ids_answer_404_everywhere(client, customer, other_cus
 
 def test_booking_a_recall_not_covering_my_car_answers_404(client, customer, other_customers_things):
     mine = make_vehicle(customer)
-    recall_id = db.session.execute(select(Appointment.id)).first()  # none booked yet
+    recall_id = db.session.execute(select(AutomotiveAppointment.id)).first()  # none booked yet
     assert recall_id is None
-    from dcx.automotive.models import Recall
+    from dcx.automotive.models import AutomotiveRecall
 
-    recall = db.session.execute(select(Recall)).scalar_one()
+    recall = db.session.execute(select(AutomotiveRecall)).scalar_one()
     assert client.get(f"/automotive/vehicles/{mine.id}/book?recall={recall.id}").status_code == 404
 
 

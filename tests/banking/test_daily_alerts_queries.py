@@ -31,10 +31,10 @@ PROFILES = 6
 def _car_loan(user_id: int, index: int) -> None:
     """A car loan with the automotive vertical: one paid, one overdue and one coming instalment."""
     from dcx.automotive import services as cars
-    from dcx.automotive.models import Bill, Loan
+    from dcx.automotive.models import AutomotiveBill, AutomotiveLoan
 
     vehicle = cars.add_vehicle(user_id, f"WVWZZZCDZPW{index:06d}", "Volkswagen", "Golf", 2023)
-    loan = Loan(
+    loan = AutomotiveLoan(
         user_id=user_id,
         vehicle_id=vehicle.id,
         reference=f"LN-STS-{index}",
@@ -49,7 +49,9 @@ def _car_loan(user_id: int, index: int) -> None:
     db.session.flush()
     cars.issue_instalments(loan, date(2026, 12, 31))  # 20 Sep, Oct, Nov and Dec
     first = db.session.execute(
-        select(Bill).where(Bill.loan_id == loan.id).order_by(Bill.due_on)
+        select(AutomotiveBill)
+        .where(AutomotiveBill.loan_id == loan.id)
+        .order_by(AutomotiveBill.due_on)
     ).scalar()
     first.paid_at = datetime(2026, 9, 20, 9, tzinfo=UTC)
     if index // PROFILES % 2:  # every other car customer

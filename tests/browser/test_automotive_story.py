@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def _seed_owner(live_db):
     """Alex with a connected Golf, an open recall and a loan whose latest instalment is late."""
     from dcx.automotive import services
-    from dcx.automotive.models import Bill
+    from dcx.automotive.models import AutomotiveBill
     from dcx.platform import clock
     from tests.automotive.conftest import daily_readings, make_loan, make_vehicle
 
@@ -40,7 +40,11 @@ def _seed_owner(live_db):
         )
         loan = make_loan(alex, car, first_due_on=clock.today() - timedelta(days=40))
         services.issue_instalments(loan, clock.today())
-        first = db.session.execute(select(Bill).order_by(Bill.due_on)).scalars().first()
+        first = (
+            db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on))
+            .scalars()
+            .first()
+        )
         services.pay_bill(first)
         token = services.connect_vehicle(car)
         db.session.commit()

@@ -24,14 +24,16 @@ def test_student_reads_tests_gets_suggestions_chats_and_books(
     page: Page, browser: Browser, live_server, live_db, tmp_path
 ):
     from dcx.education import services
-    from dcx.education.models import Course
+    from dcx.education.models import EducationCourse
     from dcx.platform.showcase.loader import seed_showcase
     from dcx.verticals import registry
 
     with live_db() as db:
         seed_showcase(registry())
         student = make_user("bea@example.com", "Bea Browser")
-        course = db.session.execute(select(Course).where(Course.code == "STAT101")).scalar_one()
+        course = db.session.execute(
+            select(EducationCourse).where(EducationCourse.code == "STAT101")
+        ).scalar_one()
         services.enroll(student.id, course)
         db.session.commit()
         course_id, student_id = course.id, student.id
@@ -132,17 +134,23 @@ def test_student_reads_tests_gets_suggestions_chats_and_books(
 
 
 def test_every_education_page_fits_a_phone(page: Page, browser: Browser, live_server, live_db):
-    from dcx.education.models import Attempt, Conversation, Course
+    from dcx.education.models import EducationAttempt, EducationConversation, EducationCourse
     from dcx.platform.showcase.loader import seed_showcase
     from dcx.verticals import registry
 
     with live_db() as db:
         seed_showcase(registry())
         db.session.commit()
-        stat = db.session.execute(select(Course).where(Course.code == "STAT101")).scalar_one()
+        stat = db.session.execute(
+            select(EducationCourse).where(EducationCourse.code == "STAT101")
+        ).scalar_one()
         course_id, chapter_id = stat.id, stat.modules[0].chapters[1].id
-        attempt_id = db.session.execute(select(Attempt.id).order_by(Attempt.id)).scalars().first()
-        conversation_id = db.session.execute(select(Conversation.id)).scalars().first()
+        attempt_id = (
+            db.session.execute(select(EducationAttempt.id).order_by(EducationAttempt.id))
+            .scalars()
+            .first()
+        )
+        conversation_id = db.session.execute(select(EducationConversation.id)).scalars().first()
 
     def fits(p: Page, paths: list[str]) -> None:
         for path in paths:

@@ -14,7 +14,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
 from dcx.retail import services
-from dcx.retail.models import Event, Group, Reservation, Review
+from dcx.retail.models import RetailEvent, RetailGroup, RetailReservation, RetailReview
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def _seed_story(live_db) -> dict:
         services.place_order(buyer.id, [alpha.id, beta.id, gamma.id])
         services.place_order(bea.id, [alpha.id, beta.id])
         services.place_order(alex.id, [alpha.id])
-        group = Group(slug="circle", name="The Mystery Circle", description="Whodunits.")
+        group = RetailGroup(slug="circle", name="The Mystery Circle", description="Whodunits.")
         db.session.add(group)
         db.session.flush()
         services.join_group(group, bea.id)
@@ -49,7 +49,7 @@ def _seed_story(live_db) -> dict:
             group, bea.id, "Who did it?", "I suspected the harbour master."
         )
         starts = clock.now().replace(microsecond=0) + timedelta(days=5)
-        event = Event(
+        event = RetailEvent(
             slug="author-talk",
             title="Author talk at the shop",
             kind="in_store",
@@ -92,7 +92,7 @@ def test_alex_reads_with_the_bookstore(
     expect(page.locator(".alert-success")).to_contain_text("café table")
     expect(page.locator("#retail-reservation li")).to_have_count(2)
     with live_db():
-        reservation = db.session.execute(select(Reservation)).scalar_one()
+        reservation = db.session.execute(select(RetailReservation)).scalar_one()
         assert reservation.day == day
         assert sorted(i.book.title for i in reservation.items) == ["Beta Lantern", "Gamma Alibi"]
 
@@ -106,7 +106,7 @@ def test_alex_reads_with_the_bookstore(
     expect(page.locator("#retail-reviews")).to_contain_text("A harbour full of secrets")
     expect(page.locator("#retail-rating")).to_contain_text("4.5")
     with live_db():
-        assert db.session.execute(select(Review.half_stars)).scalar_one() == 9
+        assert db.session.execute(select(RetailReview.half_stars)).scalar_one() == 9
 
     # Join the book club and reply in its thread.
     page.goto(f"{base}/retail/groups")

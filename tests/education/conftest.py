@@ -9,15 +9,15 @@ import pytest
 
 from dcx.education import services
 from dcx.education.models import (
-    Chapter,
-    ChapterSection,
-    Course,
-    CourseTopic,
-    Exercise,
-    Module,
-    ModuleTest,
-    OfficeHourSlot,
-    Question,
+    EducationChapter,
+    EducationChapterSection,
+    EducationCourse,
+    EducationCourseTopic,
+    EducationExercise,
+    EducationModule,
+    EducationModuleTest,
+    EducationOfficeHourSlot,
+    EducationQuestion,
 )
 from dcx.extensions import db
 from dcx.platform import clock
@@ -26,31 +26,37 @@ from tests.conftest import make_user
 
 def build_course(professor, code: str = "TST100", rule: str = "highest", time_limit=None):
     """Two modules; module 1 has a chapter (sections on topics a and b) and a 4-question test."""
-    course = Course(code=code, title=f"Course {code}", professor_id=professor.id, scoring_rule=rule)
+    course = EducationCourse(
+        code=code, title=f"Course {code}", professor_id=professor.id, scoring_rule=rule
+    )
     db.session.add(course)
     db.session.flush()
     db.session.add_all(
         [
-            CourseTopic(course_id=course.id, key="alpha", name="Alpha topic"),
-            CourseTopic(course_id=course.id, key="beta", name="Beta topic"),
-            Exercise(course_id=course.id, topic="beta", title="Beta drill", prompt="Do beta."),
-            Exercise(course_id=course.id, topic="alpha", title="Alpha drill", prompt="Do alpha."),
+            EducationCourseTopic(course_id=course.id, key="alpha", name="Alpha topic"),
+            EducationCourseTopic(course_id=course.id, key="beta", name="Beta topic"),
+            EducationExercise(
+                course_id=course.id, topic="beta", title="Beta drill", prompt="Do beta."
+            ),
+            EducationExercise(
+                course_id=course.id, topic="alpha", title="Alpha drill", prompt="Do alpha."
+            ),
         ]
     )
-    m1 = Module(course_id=course.id, position=1, title="First module")
-    m2 = Module(course_id=course.id, position=2, title="Second module")
+    m1 = EducationModule(course_id=course.id, position=1, title="First module")
+    m2 = EducationModule(course_id=course.id, position=2, title="Second module")
     db.session.add_all([m1, m2])
     db.session.flush()
-    ch = Chapter(module_id=m1.id, position=1, title="Alpha and beta")
-    ch2 = Chapter(module_id=m2.id, position=1, title="Later chapter")
+    ch = EducationChapter(module_id=m1.id, position=1, title="Alpha and beta")
+    ch2 = EducationChapter(module_id=m2.id, position=1, title="Later chapter")
     db.session.add_all([ch, ch2])
     db.session.flush()
     db.session.add_all(
         [
-            ChapterSection(
+            EducationChapterSection(
                 chapter_id=ch.id, position=1, heading="About alpha", topic="alpha", body="A.\n\nB."
             ),
-            ChapterSection(
+            EducationChapterSection(
                 chapter_id=ch.id,
                 position=2,
                 heading="About beta",
@@ -58,23 +64,25 @@ def build_course(professor, code: str = "TST100", rule: str = "highest", time_li
                 body="Beta text.",
                 figure={"caption": "Beta bars", "bars": [["x", 2], ["y", 4]]},
             ),
-            ChapterSection(
+            EducationChapterSection(
                 chapter_id=ch2.id, position=1, heading="Later", topic="alpha", body="L."
             ),
         ]
     )
-    t1 = ModuleTest(
+    t1 = EducationModuleTest(
         module_id=m1.id,
         title="Test one",
         attempts_allowed=3,
         pass_mark_percent=60,
         time_limit_minutes=time_limit,
     )
-    t2 = ModuleTest(module_id=m2.id, title="Test two", attempts_allowed=2, pass_mark_percent=50)
+    t2 = EducationModuleTest(
+        module_id=m2.id, title="Test two", attempts_allowed=2, pass_mark_percent=50
+    )
     db.session.add_all([t1, t2])
     db.session.flush()
     questions = [
-        Question(
+        EducationQuestion(
             test_id=t1.id,
             position=1,
             kind="single",
@@ -84,7 +92,7 @@ def build_course(professor, code: str = "TST100", rule: str = "highest", time_li
             topics=["alpha"],
             explanation="Because yes.",
         ),
-        Question(
+        EducationQuestion(
             test_id=t1.id,
             position=2,
             kind="multiple",
@@ -93,7 +101,7 @@ def build_course(professor, code: str = "TST100", rule: str = "highest", time_li
             correct=[0, 2],
             topics=["alpha"],
         ),
-        Question(
+        EducationQuestion(
             test_id=t1.id,
             position=3,
             kind="numeric",
@@ -103,7 +111,7 @@ def build_course(professor, code: str = "TST100", rule: str = "highest", time_li
             points=2,
             topics=["beta"],
         ),
-        Question(
+        EducationQuestion(
             test_id=t1.id,
             position=4,
             kind="single",
@@ -112,7 +120,7 @@ def build_course(professor, code: str = "TST100", rule: str = "highest", time_li
             correct=[0],
             topics=["alpha", "beta"],
         ),
-        Question(
+        EducationQuestion(
             test_id=t2.id,
             position=1,
             kind="single",
@@ -150,7 +158,7 @@ def world(app):
     t = build_course(professor)
     services.enroll(student.id, t.course)
     services.enroll(other.id, t.course)
-    slot = OfficeHourSlot(
+    slot = EducationOfficeHourSlot(
         professor_id=professor.id,
         course_id=t.course.id,
         starts_at=clock.now().replace(microsecond=0) + timedelta(days=2),

@@ -7,7 +7,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from dcx.education import services
-from dcx.education.models import Question
+from dcx.education.models import EducationQuestion
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
@@ -15,7 +15,7 @@ from tests.education.conftest import build_course, miss_beta, right_answers
 
 
 def q(kind, correct, choices=("a", "b", "c"), tolerance=0.0, points=1):
-    return Question(
+    return EducationQuestion(
         kind=kind,
         prompt="?",
         choices=list(choices),

@@ -6,7 +6,12 @@ import pytest
 from icalendar import Calendar
 
 from dcx.education import services
-from dcx.education.models import Attempt, Booking, ChatMessage, OfficeHourSlot
+from dcx.education.models import (
+    EducationAttempt,
+    EducationBooking,
+    EducationChatMessage,
+    EducationOfficeHourSlot,
+)
 from dcx.extensions import db
 from tests.conftest import AuthActions
 from tests.education.conftest import build_course, miss_beta
@@ -63,7 +68,7 @@ def test_a_bad_number_rerenders_the_test_with_400_and_keeps_the_input(app, world
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "Enter a number" in body and 'value="two and a half"' in body
-    assert db.session.get(Attempt, int(attempt_url.rsplit("/", 1)[1])).submitted_at is None
+    assert db.session.get(EducationAttempt, int(attempt_url.rsplit("/", 1)[1])).submitted_at is None
 
 
 def test_mastery_page_names_the_reason_and_offers_office_hours(app, world):
@@ -111,7 +116,7 @@ def test_book_download_ics_and_cancel(app, world):
     page = c.get("/education/office-hours?topic=Beta+topic").get_data(as_text=True)
     assert "Room 1" in page and 'value="Beta topic"' in page
     c.post(f"/education/office-hours/{world.slot.id}/book", data={"topic": "Beta topic"})
-    booking = db.session.execute(db.select(Booking)).scalar_one()
+    booking = db.session.execute(db.select(EducationBooking)).scalar_one()
     ics = c.get(f"/education/bookings/{booking.id}.ics")
     assert ics.mimetype == "text/calendar"
     event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
@@ -144,7 +149,7 @@ def test_another_students_attempts_messages_and_bookings_answer_404(app, world):
     ]:
         assert getattr(c, method)(url).status_code == 404, url
     assert "private" not in c.get("/education/messages").get_data(as_text=True)
-    assert db.session.get(Booking, booking.id).cancelled_at is None
+    assert db.session.get(EducationBooking, booking.id).cancelled_at is None
 
 
 def test_a_course_the_student_is_not_enrolled_in_answers_404(app, world):
@@ -152,7 +157,7 @@ def test_a_course_the_student_is_not_enrolled_in_answers_404(app, world):
 
     other_prof = make_user("prof2@example.com", role="staff", department="education")
     elsewhere = build_course(other_prof, code="OTH200")
-    slot = OfficeHourSlot(
+    slot = EducationOfficeHourSlot(
         professor_id=other_prof.id,
         starts_at=world.slot.starts_at,
         place="Far away",
@@ -211,7 +216,7 @@ def test_a_professor_sees_only_their_own_courses_threads_and_slots(app, world):
         c.post(f"/education/staff/messages/{conversation.id}", data={"body": "x"}).status_code
         == 404
     )
-    assert db.session.execute(db.select(ChatMessage)).first() is None
+    assert db.session.execute(db.select(EducationChatMessage)).first() is None
 
 
 @pytest.mark.parametrize(
@@ -251,7 +256,7 @@ def test_professor_publishes_a_slot_and_sees_who_booked(app, world):
     )
     assert ok.status_code == 302
     slot = db.session.execute(
-        db.select(OfficeHourSlot).where(OfficeHourSlot.place == "Room 9")
+        db.select(EducationOfficeHourSlot).where(EducationOfficeHourSlot.place == "Room 9")
     ).scalar_one()
     assert (slot.starts_at, slot.minutes, slot.capacity) == (starts, 45, 2)
     services.book_slot(world.student.id, world.slot, "Alpha topic")

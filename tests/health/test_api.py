@@ -4,7 +4,7 @@ import json
 
 from dcx.extensions import db
 from dcx.health import services
-from dcx.health.models import Observation
+from dcx.health.models import HealthObservation
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
 
@@ -38,7 +38,7 @@ def test_device_posts_readings_once(app, client, patient):
     assert r.status_code == 201 and r.get_json() == {"accepted": 3, "duplicates": 0}
     r = _post(client, body, token)
     assert r.get_json() == {"accepted": 0, "duplicates": 3}
-    rows = db.session.query(Observation).filter_by(patient_id=patient.id).all()
+    rows = db.session.query(HealthObservation).filter_by(patient_id=patient.id).all()
     assert sorted(o.code for o in rows) == ["59408-5", "8480-6", "8867-4"]
     assert all(o.source == "device" for o in rows)
     # only the hash is stored
@@ -72,7 +72,7 @@ def test_schema_and_value_errors_are_400(app, client, patient):
     assert _post(client, None, token, raw="{not json").status_code == 400
     r = _post(client, {"readings": [{"type": "spo2", "value": 150, "observed_at": at}]}, token)
     assert r.status_code == 400
-    assert db.session.query(Observation).count() == 0
+    assert db.session.query(HealthObservation).count() == 0
 
 
 def test_too_large_body_is_413(app, client, patient):

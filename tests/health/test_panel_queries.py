@@ -9,7 +9,13 @@ import pytest
 
 from dcx.extensions import db
 from dcx.health import services
-from dcx.health.models import Dose, Exercise, Goal, Medication, Observation
+from dcx.health.models import (
+    HealthDose,
+    HealthExercise,
+    HealthGoal,
+    HealthMedication,
+    HealthObservation,
+)
 from dcx.platform import clock
 from tests.conftest import make_user
 
@@ -78,7 +84,7 @@ def comparable(rows: list[services.PanelRow]) -> list[tuple]:
 def _reading(patient_id: int, kind: str, value: float, at: datetime, value2=None) -> None:
     spec = services.VITALS[kind]
     db.session.add(
-        Observation(
+        HealthObservation(
             patient_id=patient_id,
             kind=kind,
             code=spec.code,
@@ -93,7 +99,7 @@ def _reading(patient_id: int, kind: str, value: float, at: datetime, value2=None
 
 def _goal(patient_id: int, measure: str, baseline: float, target: float, status="active"):
     db.session.add(
-        Goal(
+        HealthGoal(
             patient_id=patient_id,
             measure=measure,
             baseline=baseline,
@@ -104,8 +110,8 @@ def _goal(patient_id: int, measure: str, baseline: float, target: float, status=
     )
 
 
-def _medication(patient_id: int, name: str, times: str, active=True) -> Medication:
-    med = Medication(
+def _medication(patient_id: int, name: str, times: str, active=True) -> HealthMedication:
+    med = HealthMedication(
         patient_id=patient_id,
         name=name,
         dose="1 tablet",
@@ -118,7 +124,7 @@ def _medication(patient_id: int, name: str, times: str, active=True) -> Medicati
     return med
 
 
-def _doses(med: Medication, status_of) -> None:
+def _doses(med: HealthMedication, status_of) -> None:
     """Record the medicine's last 40 days of doses; ``status_of(n)`` says what happened to
     the n-th (None: never marked)."""
     now = clock.now()
@@ -126,7 +132,7 @@ def _doses(med: Medication, status_of) -> None:
         status = status_of(n)
         if status:
             db.session.add(
-                Dose(
+                HealthDose(
                     medication_id=med.id,
                     patient_id=med.patient_id,
                     scheduled_at=slot,
@@ -138,7 +144,7 @@ def _doses(med: Medication, status_of) -> None:
 
 def _exercise(patient_id: int, days_ago: int, minutes: int, intensity: str) -> None:
     db.session.add(
-        Exercise(
+        HealthExercise(
             patient_id=patient_id,
             performed_on=clock.today() - timedelta(days=days_ago),
             activity="Walk",

@@ -7,17 +7,17 @@ from dcx.health import models, services
 from dcx.platform.showcase.loader import seed_showcase
 
 TABLES = [
-    models.CareTeamMember,
-    models.PatientProfile,
-    models.Visit,
-    models.Goal,
-    models.Observation,
-    models.Medication,
-    models.Dose,
-    models.Exercise,
-    models.ModuleProgress,
-    models.Group,
-    models.Post,
+    models.HealthCareTeamMember,
+    models.HealthPatientProfile,
+    models.HealthVisit,
+    models.HealthGoal,
+    models.HealthObservation,
+    models.HealthMedication,
+    models.HealthDose,
+    models.HealthExercise,
+    models.HealthModuleProgress,
+    models.HealthGroup,
+    models.HealthPost,
 ]
 
 

@@ -6,7 +6,14 @@ import pytest
 
 from dcx.extensions import db
 from dcx.health import services
-from dcx.health.models import Dose, Exercise, GoalCheckIn, Meal, Observation, Post
+from dcx.health.models import (
+    HealthDose,
+    HealthExercise,
+    HealthGoalCheckIn,
+    HealthMeal,
+    HealthObservation,
+    HealthPost,
+)
 from dcx.platform import clock
 from tests.conftest import make_user
 from tests.health.conftest import login
@@ -64,7 +71,7 @@ def test_logging_a_reading_classifies_it(app, patient, patient_client):
     )
     body = r.get_data(as_text=True)
     assert "Elevated" in body and "128/78" in body
-    obs = db.session.query(Observation).one()
+    obs = db.session.query(HealthObservation).one()
     assert (obs.value, obs.value2, obs.code, obs.code2) == (128, 78, "8480-6", "8462-4")
 
 
@@ -78,7 +85,7 @@ def test_bad_reading_is_400_and_keeps_what_was_typed(app, patient, patient_clien
         "/health/vitals", data={"kind": "bp", "systolic": "abc", "diastolic": "80"}
     )
     assert r.status_code == 400
-    assert db.session.query(Observation).count() == 0
+    assert db.session.query(HealthObservation).count() == 0
 
 
 def test_meal_and_exercise_forms(app, patient, patient_client):
@@ -88,7 +95,7 @@ def test_meal_and_exercise_forms(app, patient, patient_client):
         follow_redirects=True,
     )
     assert r.status_code == 200 and "Lentils (cooked)" in r.get_data(as_text=True)
-    assert db.session.query(Meal).count() == 1
+    assert db.session.query(HealthMeal).count() == 1
     r = patient_client.post(
         "/health/exercise",
         data={"activity": "Walk", "minutes": "45", "intensity": "moderate"},
@@ -101,7 +108,7 @@ def test_meal_and_exercise_forms(app, patient, patient_client):
         ).status_code
         == 400
     )
-    assert db.session.query(Exercise).count() == 1
+    assert db.session.query(HealthExercise).count() == 1
 
 
 def test_dose_buttons_and_adherence(app, record, patient, patient_client):
@@ -112,7 +119,7 @@ def test_dose_buttons_and_adherence(app, record, patient, patient_client):
         follow_redirects=True,
     )
     assert r.status_code == 200
-    assert db.session.query(Dose).one().status in ("taken", "late")
+    assert db.session.query(HealthDose).one().status in ("taken", "late")
 
 
 def test_check_in_reaches_the_clinician(app, record, patient_client, clinician_client, patient):
@@ -120,7 +127,7 @@ def test_check_in_reaches_the_clinician(app, record, patient_client, clinician_c
         f"/health/goals/{record['goal'].id}/check-in",
         data={"feeling": "hard", "note": "Salt is everywhere"},
     )
-    assert db.session.query(GoalCheckIn).count() == 1
+    assert db.session.query(HealthGoalCheckIn).count() == 1
     body = clinician_client.get(f"/health/staff/patients/{patient.id}").get_data(as_text=True)
     assert "Salt is everywhere" in body
 
@@ -286,7 +293,7 @@ def test_cheer_reply_report_and_moderation(app, patient, patient_client, clinici
         as_text=True
     )
     clinician_client.post(f"/health/staff/posts/{post.id}/hide")
-    assert db.session.get(Post, post.id).hidden
+    assert db.session.get(HealthPost, post.id).hidden
     assert "150 minutes this week!" not in member.get("/health/community/move-more").get_data(
         as_text=True
     )

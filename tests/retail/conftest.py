@@ -10,7 +10,7 @@ import pytest
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.retail import services
-from dcx.retail.models import Event
+from dcx.retail.models import RetailEvent
 from tests.conftest import make_user
 
 _isbn_counter = count(1)
@@ -49,7 +49,7 @@ def event_factory(app):
 
     def _make(capacity=2, days=3, kind="in_store", slug=None):
         starts = clock.now().replace(microsecond=0) + timedelta(days=days)
-        event = Event(
+        event = RetailEvent(
             slug=slug or f"event-{capacity}-{days}-{kind}",
             title="Author talk",
             description="An evening with an author.",

@@ -10,7 +10,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
 from dcx.retail import jobs, services
-from dcx.retail.models import RecommendationSent
+from dcx.retail.models import RetailRecommendationSent
 
 
 def _messages(topic):
@@ -68,7 +68,7 @@ def test_monthly_picks_are_sent_once_a_month_and_counted_for_staff(
     assert len(messages) == 4
     alex_message = next(m for m in messages if m.user_id == alex.id)
     assert alex_message.body == "Beta"
-    assert db.session.execute(select(func.count(RecommendationSent.id))).scalar_one() == 4
+    assert db.session.execute(select(func.count(RetailRecommendationSent.id))).scalar_one() == 4
     assert services.most_recommended()[0][0].title == "Beta"
 
     # Next month, titles already suggested are not suggested again.

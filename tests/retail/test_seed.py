@@ -31,7 +31,8 @@ def test_seed_twice_changes_nothing_and_tells_the_story(app):
 
     assert first["retail_book"] == 300
     assert all(
-        services.isbn13_is_valid(i) for i in db.session.execute(select(models.Book.isbn)).scalars()
+        services.isbn13_is_valid(i)
+        for i in db.session.execute(select(models.RetailBook.isbn)).scalars()
     )
     assert first["retail_order"] > 200 and first["retail_review"] > 100
     assert first["retail_group"] == 3 and first["retail_thread"] >= 4
@@ -40,7 +41,7 @@ def test_seed_twice_changes_nothing_and_tells_the_story(app):
     assert len(recs) == 6
     assert all(r.reason.startswith("Because you bought") for r in recs)
     full = db.session.execute(
-        select(models.Event).where(models.Event.slug == "author-talk-crooked-harbour")
+        select(models.RetailEvent).where(models.RetailEvent.slug == "author-talk-crooked-harbour")
     ).scalar_one()
     assert services.seats_taken(full.id) == full.capacity
     assert len(services.waitlist(full.id)) == 2
@@ -54,18 +55,21 @@ def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app)
     registry = app.extensions["dcx_verticals"]
     seed_showcase(registry, "default", only=("retail",))
     db.session.commit()
-    books = db.session.execute(select(func.count()).select_from(models.Book)).scalar_one()
+    books = db.session.execute(select(func.count()).select_from(models.RetailBook)).scalar_one()
     retail = [v for v in registry if v.key == "retail"]
     assert scale_showcase(retail, "default", 5, batch=2) == 5
     assert scale_showcase(retail, "default", 5, batch=2) == 0
     # The catalogue is reused, never duplicated.
-    assert db.session.execute(select(func.count()).select_from(models.Book)).scalar_one() == books
+    assert (
+        db.session.execute(select(func.count()).select_from(models.RetailBook)).scalar_one()
+        == books
+    )
     ids = db.session.execute(
         select(User.id).where(User.email.like("%@scale.dcx.example"))
     ).scalars()
     for uid in ids:
         orders = (
-            db.session.execute(select(models.Order).where(models.Order.user_id == uid))
+            db.session.execute(select(models.RetailOrder).where(models.RetailOrder.user_id == uid))
             .scalars()
             .all()
         )
@@ -78,14 +82,14 @@ def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app)
         bought = {line.book_id for order in orders for line in order.lines}
         read = set(
             db.session.execute(
-                select(models.ShelfEntry.book_id).where(
-                    models.ShelfEntry.user_id == uid, models.ShelfEntry.shelf != "want"
+                select(models.RetailShelfEntry.book_id).where(
+                    models.RetailShelfEntry.user_id == uid, models.RetailShelfEntry.shelf != "want"
                 )
             ).scalars()
         )
         assert read and read <= bought
         reviewed = db.session.execute(
-            select(models.Review.book_id).where(models.Review.user_id == uid)
+            select(models.RetailReview.book_id).where(models.RetailReview.user_id == uid)
         ).scalars()
         assert set(reviewed) <= bought
         # Recommendations work from the synthetic history.

@@ -11,7 +11,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
 from dcx.retail import services
-from dcx.retail.models import Order, Rsvp
+from dcx.retail.models import RetailOrder, RetailRsvp
 from dcx.retail.services import RetailError
 
 
@@ -162,7 +162,7 @@ def test_cafe_reservation_keep_and_return(app, book_factory, customer_factory):
     services.decide_reservation_item(reservation, items[give_back.id], "returned")
     db.session.commit()
     assert not reservation.open
-    order = db.session.get(Order, reservation.order_id)
+    order = db.session.get(RetailOrder, reservation.order_id)
     assert order.source == "cafe" and order.total_minor == 1000
     assert [line.book_id for line in order.lines] == [keep.id]
     assert keep.stock == 4 and give_back.stock == 5
@@ -260,9 +260,9 @@ def test_moderation_hides_reported_review_from_the_average(app, book_factory, cu
 
 
 def test_only_members_start_threads_and_reply(app, customer_factory):
-    from dcx.retail.models import Group
+    from dcx.retail.models import RetailGroup
 
-    group = Group(slug="club", name="Club")
+    group = RetailGroup(slug="club", name="Club")
     db.session.add(group)
     bo, cy = customer_factory("bo"), customer_factory("cy")
     with pytest.raises(RetailError):
@@ -294,7 +294,7 @@ def test_full_event_waitlists_and_a_freed_seat_goes_to_the_first_in_line(
 
     services.answer_event(event, a.id, "not_going")
     db.session.commit()
-    statuses = dict(db.session.execute(select(Rsvp.user_id, Rsvp.status)).all())
+    statuses = dict(db.session.execute(select(RetailRsvp.user_id, RetailRsvp.status)).all())
     assert statuses == {a.id: "not_going", b.id: "going", c.id: "going", d.id: "waitlisted"}
     message = db.session.execute(select(Message).where(Message.user_id == c.id)).scalar_one()
     assert message.topic == "retail.waitlist_promoted"

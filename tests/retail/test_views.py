@@ -11,7 +11,14 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.drafts import services as drafts
 from dcx.retail import services
-from dcx.retail.models import Group, Order, Reservation, Review, Rsvp, Thread
+from dcx.retail.models import (
+    RetailGroup,
+    RetailOrder,
+    RetailReservation,
+    RetailReview,
+    RetailRsvp,
+    RetailThread,
+)
 from tests.conftest import AuthActions, make_user
 
 
@@ -63,7 +70,9 @@ def test_book_page_shows_average_and_chart(client, book_factory, users):
 def test_buy_then_see_the_order_but_not_another_customers(client, customer, book_factory, other):
     book = book_factory("Mine", price=1200)
     response = client.post(f"/retail/books/{book.id}/buy")
-    order = db.session.execute(select(Order).where(Order.user_id == customer.id)).scalar_one()
+    order = db.session.execute(
+        select(RetailOrder).where(RetailOrder.user_id == customer.id)
+    ).scalar_one()
     assert response.headers["Location"].endswith(f"/retail/orders/{order.id}")
     assert "Mine" in client.get(f"/retail/orders/{order.id}").get_data(as_text=True)
     other_client, _ = other
@@ -85,7 +94,7 @@ def test_reserve_two_for_the_cafe_keep_one_return_one(client, customer, book_fac
     response = client.post(
         "/retail/recommendations", data={"book_ids": [books[1].id, books[2].id], "day": day}
     )
-    reservation = db.session.execute(select(Reservation)).scalar_one()
+    reservation = db.session.execute(select(RetailReservation)).scalar_one()
     assert response.status_code == 302 and len(reservation.items) == 2
     assert drafts.load(customer.id, "retail.cafe") is None  # submitted: the draft is gone
 
@@ -94,7 +103,7 @@ def test_reserve_two_for_the_cafe_keep_one_return_one(client, customer, book_fac
     client.post(f"/retail/reservations/{reservation.id}/items/{second.id}/returned")
     db.session.refresh(reservation)
     assert [i.outcome for i in reservation.items] == ["kept", "returned"]
-    cafe_order = db.session.get(Order, reservation.order_id)
+    cafe_order = db.session.get(RetailOrder, reservation.order_id)
     assert cafe_order.total_minor == books[1].price_minor
 
     other_client, _ = other
@@ -119,7 +128,7 @@ def test_cafe_form_bad_input_is_a_400_with_the_form_kept(client, customer, book_
     body = response.get_data(as_text=True)
     assert "two weeks" in body and too_late in body
     assert client.post("/retail/recommendations", data={"day": "nonsense"}).status_code == 400
-    assert db.session.execute(select(func.count(Reservation.id))).scalar_one() == 0
+    assert db.session.execute(select(func.count(RetailReservation.id))).scalar_one() == 0
 
 
 def test_another_customers_draft_answers_404(client, customer, other):
@@ -138,7 +147,7 @@ def test_write_and_edit_a_review_but_not_another_customers(client, customer, boo
         f"/retail/books/{book.id}/review",
         data={"half_stars": "9", "title": "Lovely", "body": "Read it twice."},
     )
-    review = db.session.execute(select(Review)).scalar_one()
+    review = db.session.execute(select(RetailReview)).scalar_one()
     assert review.half_stars == 9
     # a second "write" goes to editing the same review
     again = client.get(f"/retail/books/{book.id}/review")
@@ -164,7 +173,7 @@ def test_write_and_edit_a_review_but_not_another_customers(client, customer, boo
 
 
 def test_join_a_group_and_reply(client, customer, other):
-    group = Group(slug="club", name="The Club")
+    group = RetailGroup(slug="club", name="The Club")
     db.session.add(group)
     db.session.flush()
     _, other_user = other
@@ -179,7 +188,7 @@ def test_join_a_group_and_reply(client, customer, other):
     assert "Loved it." in body
     assert client.post(f"/retail/threads/{thread.id}", data={"body": ""}).status_code == 400
     client.post(f"/retail/groups/{group.id}", data={"title": "Chapter two", "body": "Go"})
-    assert db.session.execute(select(func.count(Thread.id))).scalar_one() == 2
+    assert db.session.execute(select(func.count(RetailThread.id))).scalar_one() == 2
 
 
 def test_rsvp_waitlist_and_promotion_through_the_pages(client, customer, other, event_factory):
@@ -195,7 +204,7 @@ def test_rsvp_waitlist_and_promotion_through_the_pages(client, customer, other, 
     assert client.post(f"/retail/events/{event.id}", data={"answer": "maybe"}).status_code == 400
     ics = client.get(f"/retail/events/{event.id}.ics")
     assert ics.mimetype == "text/calendar" and b"BEGIN:VEVENT" in ics.data
-    assert db.session.execute(select(func.count(Rsvp.id))).scalar_one() == 2
+    assert db.session.execute(select(func.count(RetailRsvp.id))).scalar_one() == 2
 
 
 def test_staff_view_is_for_booksellers_only(client, customer, staff_client, event_factory):

@@ -9,9 +9,9 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from dcx.automotive.models import Recall
+from dcx.automotive.models import AutomotiveRecall
 from dcx.banking.models import BankingAccount
-from dcx.education.models import Course
+from dcx.education.models import EducationCourse
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import find_user
@@ -109,12 +109,12 @@ def test_a_showcase_seeded_in_spanish_has_spanish_content_people_and_pages(app, 
     seed_showcase(app.extensions["dcx_verticals"], "default", language="es")
     db.session.commit()
     spanish = texts.load_catalogue(DEFAULT, "es")
-    recall = db.session.execute(select(Recall)).scalars().first()
+    recall = db.session.execute(select(AutomotiveRecall)).scalars().first()
     assert (
         recall.summary
         == spanish["The rear centre seat belt buckle may not latch fully after repeated use."]
     )
-    titles = set(db.session.execute(select(Course.title)).scalars())
+    titles = set(db.session.execute(select(EducationCourse.title)).scalars())
     assert spanish["Introduction to Statistics"] in titles
     # a text the seed code marks (not the file) comes out in Spanish too
     with force_locale("es"):
