@@ -4,6 +4,7 @@ and the citizen who reported it hear about the fix at once."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -221,3 +222,42 @@ def test_government_pages_fit_a_phone(page: Page, live_server, live_db):
             select(GovernmentRepair.reporter_id).where(GovernmentRepair.category == "pavement")
         ).scalar_one()
         assert load(maria, "government.repair_report") is None
+
+
+def test_a_waiting_repair_is_dragged_onto_a_crews_day(page: Page, live_server, live_db):
+    from dcx.government import services
+
+    with live_db() as db:
+        city = build_city()
+        repair = services.report_repair(
+            city.citizen.id, "streetlight", services.streets()[0], "by the bus stop", "Dark"
+        )
+        db.session.commit()
+        repair_id = repair.id
+        crew_id = db.session.execute(select(GovernmentCrew.id).filter_by(code="CREW-B")).scalar()
+    day = clock.today() + timedelta(days=1)
+    if day.weekday() == 0:  # tomorrow is next week's Monday: stay on this week's plan
+        day = clock.today()
+    _sign_in(page, live_server, "city@example.com")
+    page.goto(f"{live_server}/government/staff/planner")
+
+    cell = page.locator(f'#week-plan td[data-crew="{crew_id}"][data-day="{day.isoformat()}"]')
+    page.locator(f'[data-waiting="{repair_id}"]').drag_to(cell)
+    form = page.locator("#schedule-form")
+    expect(form.get_by_label("Repair", exact=True)).to_have_value(str(repair_id))
+    expect(form.get_by_label("Crew", exact=True)).to_have_value(str(crew_id))
+    expect(form.get_by_label("Day", exact=True)).to_have_value(day.isoformat())
+    expect(page.get_by_label("Start hour (0-23, UTC)")).to_be_focused()
+    expect(page.locator("#drop-status")).to_contain_text(f"#{repair_id}")
+    expect(cell).to_have_class(re.compile("dcx-picked"))
+
+    page.get_by_label("Start hour (0-23, UTC)").fill("22")  # late: clear of seeded orders
+    page.get_by_label("Duration (hours)").fill("1")
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"Repair #{repair_id} scheduled")
+    scheduled = page.locator(
+        f'#week-plan td[data-crew="{crew_id}"][data-day="{day.isoformat()}"] '
+        f'[data-repair="{repair_id}"]'
+    )
+    expect(scheduled).to_contain_text("22:00")
+    expect(page.locator(f'[data-waiting="{repair_id}"]')).to_have_count(0)
