@@ -106,6 +106,18 @@ def _template_exists(name: str) -> bool:
     return True
 
 
+def _congestion_context(department: str | None) -> dict:
+    """The open congestion this staff member sees, and a key that changes when it does (the
+    live feed sends the list again only then, so a screen reader hears each change once)."""
+    incidents = [
+        i
+        for i in services.visible_incidents(department, include_all=current_user.is_admin)
+        if i.status == "open"
+    ]
+    key = ";".join(f"{i.id}:{i.severity}:{i.travel_time_index or ''}" for i in incidents)
+    return {"incidents": incidents, "congestion_key": key, "levels": services.LEVEL_LABELS}
+
+
 def _map_context() -> dict:
     now = clock.now()
     return {
@@ -147,7 +159,6 @@ def staff():
     labels, series = services.traffic_series(now)
     tti_labels, tti_series = services.index_series(now)
     department = _department()
-    incidents = services.visible_incidents(department, include_all=current_user.is_admin)
     traffic_chart = charts.line_chart(_("Vehicles per hour"), labels, series)
     index_chart = charts.line_chart(
         _("Travel-time index"),
@@ -158,23 +169,25 @@ def staff():
     return render_template(
         "government/staff.html",
         department=department,
-        incidents=[i for i in incidents if i.status == "open"],
         traffic_chart=traffic_chart,
         index_chart=index_chart,
-        **_map_context(),
+        **{**_map_context(), **_congestion_context(department)},
     )
 
 
 @bp.route("/staff/live.json")
 @staff_only
 def live():
-    """What the dashboard's polling script redraws: sensors, segments, crews."""
+    """What the dashboard's polling script redraws: sensors, segments, crews, congestion."""
     now = clock.now()
+    congestion = _congestion_context(_department())
     return jsonify(
         at=now.isoformat(),
         sensors=services.sensor_overview(now),
         segments=services.segment_overview(),
         crews=services.crew_overview(),
+        congestion_key=congestion["congestion_key"],
+        congestion_html=render_template("government/_congestion.html", **congestion),
     )
 
 

@@ -70,6 +70,11 @@ def test_congestion_to_published_fix(page: Page, browser: Browser, live_server, 
             select(GovernmentRepair.id).where(GovernmentRepair.reporter_id == citizen_id)
         ).scalar_one()
 
+    # The officer has the dashboard open: no congestion yet.
+    _sign_in(page, live_server, "city@example.com")
+    page.goto(f"{live_server}/government/staff")
+    expect(page.locator("#congestion")).to_contain_text("No congestion right now.")
+
     # Sensors post observations through the API; Harbour Road takes 1.6x its free-flow time.
     api = page.request
     for code, vehicles, travel in [
@@ -92,9 +97,7 @@ def test_congestion_to_published_fix(page: Page, browser: Browser, live_server, 
     )
     assert wrong.status == 401
 
-    # The officer sees the congestion on the dashboard and on the map.
-    _sign_in(page, live_server, "city@example.com")
-    page.goto(f"{live_server}/government/staff")
+    # The congestion arrives on the open dashboard and on the map, without a reload.
     expect(page.locator("#congestion-list")).to_contain_text("Congestion on Harbour Road")
     expect(page.locator("#congestion-list")).to_contain_text("Severe congestion")
     expect(page.locator('[data-sensor-row] [data-field="vehicles"]').first).to_have_text("240")

@@ -90,6 +90,25 @@ def test_dashboard_shows_live_counts_congestion_map_and_charts(city, login_as, q
     assert {s["code"] for s in live["sensors"]} == {"S1", "S2", "S3", "S4"}
     assert all(s["online"] for s in live["sensors"])
     assert next(s for s in live["segments"] if s["name"] == "Harbour Road")["level"] == "severe"
+    # the congestion list travels with the feed, with a key that changes only when it does
+    assert "Congestion on Harbour Road" in live["congestion_html"]
+    assert f'data-key="{live["congestion_key"]}"' in body
+    again = officer.get("/government/staff/live.json").get_json()
+    assert again["congestion_key"] == live["congestion_key"]
+
+
+def test_the_live_feed_says_when_congestion_clears(city, login_as):
+    officer = login_as(city.officer)
+    quiet = officer.get("/government/staff/live.json").get_json()
+    assert "No congestion right now." in quiet["congestion_html"]
+    services.simulate(
+        clock.now(), __import__("random").Random(1), hours=3, incident_segment="Harbour Road"
+    )
+    db.session.commit()
+    busy = officer.get("/government/staff/live.json").get_json()
+    assert busy["congestion_key"] != quiet["congestion_key"]
+    assert "Congestion on Harbour Road" in busy["congestion_html"]
+    assert "<script" not in busy["congestion_html"]
 
 
 # --- incidents and departments --------------------------------------------------------------
