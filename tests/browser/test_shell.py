@@ -13,6 +13,9 @@ pytestmark = pytest.mark.browser
 
 def _open_menu(page: Page, phone: bool) -> None:
     """On a phone, open the collapsed menu and wait until its animation has finished."""
+    # Bootstrap's script runs at the end of the page: a click before the page has loaded
+    # opens nothing (seen once in CI on a loaded machine, right after signing in).
+    page.wait_for_load_state("load")
     if phone:
         page.get_by_role("button", name="Menu").click()
         expect(page.locator("#dcx-nav.collapse.show")).to_be_visible()
