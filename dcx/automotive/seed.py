@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, insert, select
 
 from dcx.automotive import codes as dtc
@@ -26,6 +27,7 @@ from dcx.automotive.models import (
 )
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
 
@@ -232,8 +234,10 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     code, a few with a visit booked for it), its last service invoice; some customers
     finance a car, with the instalments due so far (mostly paid). Models come from the
     showcase's own cars, recalls already published are matched to the new cars once per
-    batch. Customers who already own a car are skipped, so a rerun adds nothing. Rows are
-    built in Python and inserted in bulk; a batch makes a fixed handful of queries.
+    batch. The timeline tells it as the app would have: each car added, each code reported,
+    each visit booked, each bill paid since the car was added. Customers who already own a
+    car are skipped, so a rerun adds nothing. Rows are built in Python and inserted in bulk;
+    a batch makes a fixed handful of queries.
     """
     rng = ctx.random
     catalogue = [
@@ -330,10 +334,9 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
             }
         )
     db.session.execute(insert(AutomotiveReading), readings)
-    if codes:
-        db.session.execute(insert(AutomotiveTroubleCode), codes)
-    if booked:
-        db.session.add_all(_scale_appointments(rng, booked, today))
+    code_ids = _inserted_ids(AutomotiveTroubleCode, codes, "vehicle_id", "code")
+    appointments = _scale_appointments(rng, booked, today) if booked else []
+    db.session.add_all(appointments)
 
     first_cars = {}
     for vehicle, _ in plans:
@@ -380,9 +383,113 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                     ),
                 }
             )
-    db.session.execute(insert(AutomotiveBill), bills)
+    bill_ids = _inserted_ids(AutomotiveBill, bills, "reference")
     services.match_recalls()
     db.session.flush()
+    events = [_added_event(vehicle) for vehicle, _ in plans]
+    cars = {vehicle.id: vehicle for vehicle, _ in plans}
+    events += [
+        _code_event(cars[c["vehicle_id"]], c, code_ids[(c["vehicle_id"], c["code"])]) for c in codes
+    ]
+    events += [_booked_event(cars[a.vehicle_id], a) for a in appointments]
+    # A payment is on the timeline if it was made in the app: after the car was added to it.
+    events += [
+        _paid_event(bill, bill_ids[(bill["reference"],)], min(now, bill["paid_at"]))
+        for bill in bills
+        if bill["paid_at"] is not None and bill["paid_at"] >= cars[bill["vehicle_id"]].created_at
+    ]
+    record_bulk(events)
+
+
+def _inserted_ids(model: Any, rows: list[dict[str, Any]], *natural_key: str) -> dict[tuple, int]:
+    """Insert ``rows`` in bulk; the new ids by each row's natural key (a tuple of its values).
+
+    Matched by key, not by position: RETURNING in the rows' order would make SQLAlchemy send
+    one INSERT per row on SQLite, which has no guaranteed RETURNING order.
+    """
+    if not rows:
+        return {}
+    columns = [getattr(model, name) for name in natural_key]
+    returned = db.session.execute(insert(model).returning(model.id, *columns), rows)
+    return {tuple(key): row_id for row_id, *key in returned}
+
+
+# The timeline entries of a synthetic car's history: the texts, links and keys the services
+# record for the same events (add_vehicle, ingest_readings, book_appointment, pay_bill).
+
+
+def _added_event(vehicle: AutomotiveVehicle) -> dict[str, Any]:
+    return {
+        "user_id": vehicle.user_id,
+        "vertical": services.KEY,
+        "kind": "vehicle_added",
+        "subject": _l("%(name)s added", name=vehicle.name),
+        "link": services.link("automotive.vehicle", vehicle_id=vehicle.id),
+        "key": f"automotive.vehicle:{vehicle.id}",
+        "occurred_at": vehicle.created_at,
+    }
+
+
+def _code_title(code: str) -> str:
+    return dtc.explain(code).title
+
+
+def _code_advice(code: str) -> str:
+    return dtc.explain(code).drive_advice
+
+
+def _code_event(vehicle: AutomotiveVehicle, row: dict[str, Any], code_id: int) -> dict[str, Any]:
+    code = row["code"]
+    return {
+        "user_id": vehicle.user_id,
+        "vertical": services.KEY,
+        "kind": "code_reported",
+        "subject": _l(
+            "%(car)s: %(code)s %(title)s",
+            car=vehicle.name,
+            code=code,
+            title=LazyString(_code_title, code),
+        ),
+        "summary": LazyString(_code_advice, code),
+        "data": {"code": code, "severity": dtc.explain(code).severity, "status": row["status"]},
+        "link": services.link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
+        "key": f"automotive.code:{code_id}",
+        "occurred_at": row["first_seen_at"],
+    }
+
+
+def _slot_summary(dealer: str, starts_at: datetime, reason: str) -> str:
+    # Slots are UTC and say so; the date is written in the owner's language.
+    when = format_datetime(starts_at, services.SLOT_FORMAT, rebase=False)
+    return f"{dealer} · {when} UTC · {reason}"
+
+
+def _booked_event(vehicle: AutomotiveVehicle, appointment: AutomotiveAppointment) -> dict[str, Any]:
+    return {
+        "user_id": appointment.user_id,
+        "vertical": services.KEY,
+        "kind": "service_booked",
+        "subject": _l("Service booked for %(name)s", name=vehicle.name),
+        "summary": LazyString(
+            _slot_summary, appointment.dealer, appointment.starts_at, appointment.reason
+        ),
+        "link": services.link("automotive.vehicle", vehicle_id=vehicle.id),
+        "key": f"automotive.appointment:{appointment.id}",
+        "occurred_at": appointment.created_at,
+    }
+
+
+def _paid_event(bill: dict[str, Any], bill_id: int, paid_at: datetime) -> dict[str, Any]:
+    return {
+        "user_id": bill["user_id"],
+        "vertical": services.KEY,
+        "kind": "bill_paid",
+        "subject": _l("Paid: %(title)s", title=bill["title"]),
+        "data": {"amount_minor": bill["amount_minor"], "currency": bill["currency"]},
+        "link": services.link("automotive.financing"),
+        "key": f"automotive.bill_paid:{bill_id}",
+        "occurred_at": paid_at,
+    }
 
 
 def _scale_readings(

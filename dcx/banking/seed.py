@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
+from dcx import filters
 from dcx.banking import services
 from dcx.banking.models import (
     BankingAccount,
@@ -26,6 +28,7 @@ from dcx.banking.models import (
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
 
@@ -285,8 +288,9 @@ def scale(ctx: SeedContext, customers: list) -> None:
     """Give each synthetic customer of the batch accounts, months of transactions, goals, bills.
 
     Each customer is a variation (by ``ctx.random``) of one of the showcase's customers.
-    Customers who already have a banking account are skipped, so a second run adds nothing.
-    Two flushes for accounts and goals, then bulk inserts; no query per customer.
+    Their timeline shows the savings account opened and each goal set, as the app records
+    them. Customers who already have a banking account are skipped, so a second run adds
+    nothing. Two flushes for accounts and goals, then bulk inserts; no query per customer.
     """
     templates = ctx.data.get("customers", [])
     if not customers or not templates:
@@ -391,3 +395,45 @@ def scale(ctx: SeedContext, customers: list) -> None:
             for g in goal_rows
         ]
     )
+    opened = [savings for *_, savings in plans if savings is not None]
+    record_bulk([_opened_event(a, product) for a in opened] + [_goal_event(g) for g in goal_rows])
+
+
+# The timeline entries of a synthetic customer's savings: the texts, links and keys the
+# services record for the same events (open_savings_account, create_goal). Opening the
+# account comes first on its day, then the goals set that day.
+OPENED_AT, GOAL_SET_AT = time(9), time(9, 10)
+
+
+def _opened_event(account: BankingAccount, product: services.Product) -> dict[str, Any]:
+    return {
+        "user_id": account.user_id,
+        "vertical": services.KEY,
+        "kind": "account_opened",
+        "subject": product.label,
+        "summary": _l(
+            "Account %(number)s at %(apy)s %% APY",
+            number=account.number,
+            apy=LazyString(filters.number, services.percent(product.apy), 2),
+        ),
+        "link": f"/banking/accounts/{account.id}",
+        "key": f"banking.account_opened:{account.id}",
+        "occurred_at": datetime.combine(account.opened_on, OPENED_AT, tzinfo=UTC),
+    }
+
+
+def _goal_event(goal: BankingGoal) -> dict[str, Any]:
+    return {
+        "user_id": goal.user_id,
+        "vertical": services.KEY,
+        "kind": "goal_created",
+        "subject": goal.name,
+        "summary": _l(
+            "Target %(amount)s by %(day)s",
+            amount=LazyString(filters.money, goal.target_minor, goal.currency),
+            day=LazyString(format_date, goal.target_date),
+        ),
+        "link": "/banking/goals",
+        "key": f"banking.goal_created:{goal.id}",
+        "occurred_at": datetime.combine(goal.started_on, GOAL_SET_AT, tzinfo=UTC),
+    }

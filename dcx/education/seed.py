@@ -7,9 +7,11 @@ to the demo clock's day, so the showcase always looks current.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.education import services
@@ -32,6 +34,7 @@ from dcx.education.models import (
 )
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
 
@@ -283,8 +286,10 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     Every customer is enrolled in a random subset of the courses, reads chapters module by
     module, and takes each unlocked module's test (answers graded by the real rules, with a
     weaker topic or two answered worse), retrying after a fail until they pass or run out of
-    attempts, so progress, mastery, suggestions and "stuck" all have data. Customers who are
-    already enrolled anywhere are skipped, so running it again adds nothing.
+    attempts, so progress, mastery, suggestions and "stuck" all have data. Their timeline
+    shows each test submitted and each module it unlocked, as the app records them.
+    Customers who are already enrolled anywhere are skipped, so running it again adds
+    nothing.
     """
     if not customers:
         return
@@ -309,6 +314,77 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
         for course in rng.sample(courses, rng.randint(1, len(courses))):
             rows.extend(_scale_course(rng, customer.id, course, plans[course.id], topic_keys))
     db.session.add_all(rows)
+    db.session.flush()  # attempt ids, for the timeline's links and keys
+    attempts = [row for row in rows if isinstance(row, EducationAttempt)]
+    record_bulk(_scale_events(courses, attempts))
+
+
+def _scale_events(
+    courses: list[EducationCourse], attempts: list[EducationAttempt]
+) -> list[dict[str, Any]]:
+    """The timeline of the attempts, as ``submit_attempt`` records it: each test submitted,
+    then each module its score unlocked (replaying the course's scoring rule in order)."""
+    of_test = {
+        module.test.id: (course, module)
+        for course in courses
+        for module in course.modules
+        if module.test is not None
+    }
+    by_student: dict[tuple[int, int], list[EducationAttempt]] = defaultdict(list)
+    for attempt in attempts:
+        by_student[(attempt.user_id, of_test[attempt.test_id][0].id)].append(attempt)
+    now = clock.now()
+    events: list[dict[str, Any]] = []
+    for (user_id, _), taken in by_student.items():
+        course = of_test[taken[0].test_id][0]
+        passed = {m.id for m in course.modules if m.test is None}
+        percents: dict[int, list[float]] = defaultdict(list)
+        unlocked = services.unlocked_module_ids(user_id, course, passed)
+        for attempt in sorted(taken, key=lambda a: a.submitted_at):
+            module = of_test[attempt.test_id][1]
+            test = module.test
+            at = min(now, attempt.submitted_at)
+            events.append(
+                {
+                    "user_id": user_id,
+                    "vertical": "education",
+                    "kind": "test_submitted",
+                    "subject": f"{test.title}: {attempt.percent:g}%",
+                    "summary": _l(
+                        "Attempt %(number)s of %(total)s",
+                        number=attempt.number,
+                        total=test.attempts_allowed,
+                    ),
+                    "data": {"test_id": test.id, "percent": attempt.percent},
+                    "link": f"/education/attempts/{attempt.id}",
+                    "key": f"education.attempt:{attempt.id}",
+                    "occurred_at": at,
+                }
+            )
+            percents[test.id].append(attempt.percent)
+            score = services.score_by_rule(percents[test.id], course.scoring_rule)
+            if score is not None and score >= test.pass_mark_percent:
+                passed.add(module.id)
+            now_unlocked = services.unlocked_module_ids(user_id, course, passed)
+            for opened in course.modules:
+                if opened.id in now_unlocked - unlocked:
+                    events.append(
+                        {
+                            "user_id": user_id,
+                            "vertical": "education",
+                            "kind": "module_unlocked",
+                            "subject": _l(
+                                "%(course)s: %(module)s unlocked",
+                                course=course.code,
+                                module=opened.title,
+                            ),
+                            "link": f"/education/courses/{course.id}",
+                            "key": f"education.unlocked:{opened.id}",
+                            "occurred_at": at,
+                        }
+                    )
+            unlocked = now_unlocked
+    return events
 
 
 def _scale_course(rng, user_id: int, course: EducationCourse, plan, topic_keys) -> list[Any]:

@@ -8,12 +8,14 @@ history is generated only for sensors that have none.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.government import services
+from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentAreaFollow,
     GovernmentCrew,
@@ -27,7 +29,7 @@ from dcx.government.models import (
 )
 from dcx.platform import clock
 from dcx.platform.accounts import services as accounts
-from dcx.platform.timeline.models import Event
+from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
 
@@ -153,7 +155,9 @@ SCALE_OUTCOMES = (
     ("closed", 5),
     ("unable_to_fix", 1),
 )
-SCALE_STATUS_KINDS = {"acknowledged", "closed"}  # the steps the platform puts on the timeline
+# The steps services.transition puts on the reporter's timeline as a status change (it
+# also records a reopen, which synthetic reports never have).
+SCALE_STATUS_KINDS = {"acknowledged", "scheduled", "closed"}
 
 
 def scale(ctx: SeedContext, customers: list) -> None:
@@ -201,17 +205,16 @@ def scale(ctx: SeedContext, customers: list) -> None:
             event_key, kind, subject = _scale_timeline(repair, event)
             if kind:
                 events.append(
-                    Event(
-                        user_id=repair.reporter_id,
-                        vertical="government",
-                        kind=kind,
-                        subject=subject[:200],
-                        summary=repair.location,
-                        data={},
-                        link=link,
-                        key=event_key,
-                        occurred_at=event.at,
-                    )
+                    {
+                        "user_id": repair.reporter_id,
+                        "vertical": "government",
+                        "kind": kind,
+                        "subject": subject,
+                        "summary": repair.location,
+                        "link": link,
+                        "key": event_key,
+                        "occurred_at": event.at,
+                    }
                 )
         if repair.fixed_at is not None:
             district = services.district_of(repair.x, repair.y)
@@ -228,7 +231,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
                 )
             )
     db.session.add_all(updates)
-    db.session.add_all(events)
+    record_bulk(events)
     db.session.flush()
 
 
@@ -287,25 +290,30 @@ def _scale_repair(rnd, now, reporter_id: int, street, statuses, weights) -> Gove
     )
 
 
-def _scale_timeline(repair: GovernmentRepair, event) -> tuple[str, str, str]:
-    """The timeline entry the platform records for a status event: (key, kind, subject)."""
+def _scale_timeline(repair: GovernmentRepair, event) -> tuple[str, str, Any]:
+    """The timeline entry the platform records for a status event: (key, kind, subject).
+
+    The subjects are the services' lazy texts (report_repair, publish_fix, transition), so
+    each citizen reads them in their own language.
+    """
     if event.to_status == "reported":
+        category = CATEGORY_LABELS.get(repair.category, repair.category)
         return (
             f"government.report_submitted:{repair.id}",
             "report_submitted",
-            f"Report #{repair.id}: {repair.category}",
+            _l("Report #%(number)s: %(category)s", number=repair.id, category=category),
         )
     if event.to_status == "fixed":
         return (
             f"government.repair_fixed:{repair.id}:1",
             "repair_fixed",
-            f"Report #{repair.id} fixed",
+            _l("Report #%(number)s fixed", number=repair.id),
         )
     if event.to_status in SCALE_STATUS_KINDS:
-        label = services.STATUS_LABELS[event.to_status]
+        status = services.STATUS_LABELS[event.to_status]
         return (
             f"government.repair_status:{event.id}",
             "repair_status",
-            f"Report #{repair.id}: {label}",
+            _l("Report #%(number)s: %(status)s", number=repair.id, status=status),
         )
     return "", "", ""

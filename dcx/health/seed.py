@@ -7,6 +7,7 @@ by name, readings by a natural external id, doses by (medicine, time), posts by 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
@@ -27,6 +28,7 @@ from dcx.health.models import (
     HealthVisit,
 )
 from dcx.platform import clock
+from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
 
@@ -256,9 +258,11 @@ def scale(ctx: SeedContext, customers: list) -> None:
     """Give synthetic customers a care history like the personas', varied by ``ctx.random``.
 
     Each customer gets a profile, a clinician on the care team, a visit, goals, readings,
-    usually a medicine with its doses, exercise and learning modules. Customers who already
-    have a visit are skipped, so running it twice adds nothing. Rows are built in Python and
-    added in bulk: a few queries per batch, none per customer.
+    usually a medicine with its doses, exercise and learning modules. Their (private)
+    timeline shows the visit, the goals agreed, the medicine prescribed and the modules
+    completed, as the app records them. Customers who already have a visit are skipped, so
+    running it twice adds nothing. Rows are built in Python and added in bulk: a few queries
+    per batch, none per customer.
     """
     clinicians = sorted(
         (
@@ -350,8 +354,15 @@ def scale(ctx: SeedContext, customers: list) -> None:
                         "recorded_at": slot + timedelta(minutes=90 if late else rnd.randint(0, 20)),
                     }
                 )
+    goal_ids = {}
+    if goals:
+        # by (patient, measure), a synthetic patient's natural key of a goal: RETURNING in the
+        # rows' order would make SQLAlchemy send one INSERT per row on SQLite
+        stmt = insert(HealthGoal).returning(
+            HealthGoal.id, HealthGoal.patient_id, HealthGoal.measure
+        )
+        goal_ids = {(p, m): i for i, p, m in db.session.execute(stmt, goals)}
     for model, rows in (
-        (HealthGoal, goals),
         (HealthModuleProgress, modules),
         (HealthObservation, observations),
         (HealthExercise, exercises),
@@ -360,6 +371,78 @@ def scale(ctx: SeedContext, customers: list) -> None:
         if rows:
             db.session.execute(insert(model), rows)
     db.session.flush()
+    visits = {p["visit"].id: p["visit"] for p in plans}
+    now = clock.now()
+    events = [_visit_event(visit) for visit in visits.values()]
+    events += [_goal_event(g, goal_ids[(g["patient_id"], g["measure"])]) for g in goals]
+    events += [_medication_event(med, visits[med.visit_id].occurred_at) for med in meds]
+    events += [_module_event(m, min(now, m["completed_at"])) for m in modules if m["completed_at"]]
+    record_bulk(events)
+
+
+# The timeline entries of a synthetic patient's care: the texts, links and keys the services
+# record for the same events (record_visit, set_goal, prescribe, submit_quiz). The registry
+# makes them private, as every health event is.
+
+
+def _visit_event(visit: HealthVisit) -> dict[str, Any]:
+    return {
+        "user_id": visit.patient_id,
+        "vertical": services.KEY,
+        "kind": "visit",
+        "subject": _l("Visit with your care team"),
+        "summary": visit.notes[:200],
+        "data": {"visit_id": visit.id},
+        "link": "/health/",
+        "key": f"health.visit:{visit.id}",
+        "occurred_at": visit.occurred_at,
+    }
+
+
+def _goal_event(goal: dict[str, Any], goal_id: int) -> dict[str, Any]:
+    measure = services.MEASURES[goal["measure"]]
+    return {
+        "user_id": goal["patient_id"],
+        "vertical": services.KEY,
+        "kind": "goal_set",
+        "subject": _l(
+            "New goal: %(m)s to %(t)s", m=measure.label, t=services.lazy_value(goal["target"])
+        ),
+        "data": {"goal_id": goal_id},
+        "link": "/health/goals",
+        "key": f"health.goal_set:{goal_id}",
+        "occurred_at": goal["created_at"],
+    }
+
+
+def _medication_event(med: HealthMedication, prescribed_at: datetime) -> dict[str, Any]:
+    return {
+        "user_id": med.patient_id,
+        "vertical": services.KEY,
+        "kind": "medication_prescribed",
+        "subject": _l("Medication: %(n)s", n=med.name),
+        "summary": _l("At %(t)s", t=", ".join(med.time_list)),
+        "data": {"medication_id": med.id},
+        "link": "/health/medications",
+        "key": f"health.medication:{med.id}",
+        "occurred_at": prescribed_at,
+    }
+
+
+def _module_event(progress: dict[str, Any], completed_at: datetime) -> dict[str, Any]:
+    slug = progress["module"]
+    module = MODULES[slug]
+    return {
+        "user_id": progress["patient_id"],
+        "vertical": services.KEY,
+        "kind": "module_completed",
+        "subject": _l("Completed: %(t)s", t=module.title),
+        "summary": _l("%(s)s of %(n)s right", s=progress["score"], n=len(module.quiz)),
+        "data": {"module": slug},
+        "link": f"/health/learn/{slug}",
+        "key": f"health.module:{slug}",
+        "occurred_at": completed_at,
+    }
 
 
 _VISIT_NOTES = {

@@ -21,6 +21,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import hash_password
+from dcx.platform.timeline.services import record_bulk
 from dcx.retail import services
 from dcx.retail.models import (
     RetailBook,
@@ -451,19 +452,24 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
     """Give each synthetic customer a bookshop history: orders, reviews, shelves and a goal.
 
     Uses the catalogue the seed created (looked up once per batch, never duplicated); a
-    customer who already has an order is skipped, so running it twice adds nothing. Rows are
-    built in Python and added in bulk: a handful of queries per batch, none per customer.
+    customer who already has an order is skipped, so running it twice adds nothing. Their
+    timeline shows each order placed and each review written, as the app records them. Rows
+    are built in Python and added in bulk: a handful of queries per batch, none per customer.
     """
     if not customers:
         return
     rng = ctx.random
     now = clock.now()
     pools: dict[str, list[tuple[int, int]]] = {}
-    for book_id, price, subjects in db.session.execute(
-        select(RetailBook.id, RetailBook.price_minor, RetailBook.subjects).order_by(RetailBook.id)
+    titles: dict[int, str] = {}
+    for book_id, price, subjects, title in db.session.execute(
+        select(
+            RetailBook.id, RetailBook.price_minor, RetailBook.subjects, RetailBook.title
+        ).order_by(RetailBook.id)
     ):
         main = subjects.strip(";").split(";")[0] if subjects else ""
         pools.setdefault(main or "General", []).append((book_id, price))
+        titles[book_id] = title
     if not pools:
         return  # no catalogue yet: the seed makes it
     subjects = sorted(pools)
@@ -544,3 +550,37 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
             )
     db.session.add_all(rows)
     db.session.flush()
+    record_bulk(
+        [_order_event(row, titles) for row in rows if isinstance(row, RetailOrder)]
+        + [_review_event(row, titles) for row in rows if isinstance(row, RetailReview)]
+    )
+
+
+# The timeline entries of a synthetic reader's history: the texts and keys the services record
+# for the same events (place_order, save_review; with no request, no link).
+
+
+def _order_event(order: RetailOrder, titles: dict[int, str]) -> dict[str, Any]:
+    return {
+        "user_id": order.user_id,
+        "vertical": services.KEY,
+        "kind": "order_placed",
+        "subject": _l("Order %(ref)s placed", ref=order.reference),
+        "summary": ", ".join(titles[line.book_id] for line in order.lines),
+        "data": {"order_id": order.id, "total_minor": order.total_minor},
+        "key": f"retail.order:{order.id}",
+        "occurred_at": order.placed_at,
+    }
+
+
+def _review_event(review: RetailReview, titles: dict[int, str]) -> dict[str, Any]:
+    return {
+        "user_id": review.user_id,
+        "vertical": services.KEY,
+        "kind": "review_written",
+        "subject": _l("You reviewed %(title)s", title=titles[review.book_id]),
+        "summary": review.title,
+        "data": {"review_id": review.id, "stars": review.stars},
+        "key": f"retail.review:{review.id}",
+        "occurred_at": review.created_at,
+    }

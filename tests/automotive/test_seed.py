@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from dcx.automotive import seed, services
 from dcx.automotive.models import (
+    AutomotiveAppointment,
     AutomotiveBill,
     AutomotiveLoan,
     AutomotiveReading,
@@ -19,6 +20,7 @@ from dcx.platform import clock
 from dcx.platform.notify.models import Message
 from dcx.platform.showcase import texts
 from dcx.platform.showcase.loader import SEEDS_DIR, seed_personas
+from dcx.platform.timeline.models import Event
 from dcx.verticals import SeedContext
 
 MODELS = (
@@ -116,3 +118,46 @@ def test_scale_gives_each_synthetic_customer_cars_with_history_once(app):
     ]
     covered = set(db.session.execute(select(AutomotiveRecallCoverage.vehicle_id)).scalars())
     assert all(c.id in covered for c in rav4s)
+    _assert_the_timeline_tells_the_cars_history(owners)
+
+
+def _assert_the_timeline_tells_the_cars_history(owners: dict[int, list]) -> None:
+    """Each synthetic car added, code reported, visit booked and bill paid since the car was
+    added is one timeline event, with the key the services use and when it happened."""
+    cars = {car.id: car for cars in owners.values() for car in cars}
+    expected = {
+        (car.user_id, f"automotive.vehicle:{car.id}", car.created_at) for car in cars.values()
+    }
+    for code in db.session.execute(
+        select(AutomotiveTroubleCode).where(AutomotiveTroubleCode.vehicle_id.in_(cars))
+    ).scalars():
+        owner = cars[code.vehicle_id].user_id
+        expected.add((owner, f"automotive.code:{code.id}", code.first_seen_at))
+    for visit in db.session.execute(
+        select(AutomotiveAppointment).where(AutomotiveAppointment.vehicle_id.in_(cars))
+    ).scalars():
+        expected.add((visit.user_id, f"automotive.appointment:{visit.id}", visit.created_at))
+    for bill in db.session.execute(
+        select(AutomotiveBill).where(AutomotiveBill.vehicle_id.in_(cars))
+    ).scalars():
+        if bill.paid_at and bill.paid_at >= cars[bill.vehicle_id].created_at:
+            expected.add((bill.user_id, f"automotive.bill_paid:{bill.id}", bill.paid_at))
+    stored = (
+        db.session.execute(
+            select(Event).where(Event.user_id.in_(owners), Event.kind != "recall_notice")
+        )
+        .scalars()
+        .all()
+    )
+    assert {(e.user_id, e.key) for e in stored} == {(user, key) for user, key, _ in expected}
+    happened = {key: at for _, key, at in expected}
+    now = clock.now()
+    for e in stored:
+        # an instalment due later today is on the timeline as of the scale run, not ahead
+        at = happened[e.key]
+        assert e.occurred_at == at or (e.occurred_at < at and e.occurred_at <= now), e.key
+    assert len(stored) == len(expected)
+    assert {e.kind for e in stored} >= {"vehicle_added", "bill_paid"}
+    added = next(e for e in stored if e.kind == "vehicle_added")
+    assert added.subject == f"{cars[int(added.key.split(':')[1])].name} added"
+    assert added.link == f"/automotive/vehicles/{added.key.split(':')[1]}"

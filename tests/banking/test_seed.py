@@ -17,6 +17,7 @@ from dcx.banking.models import (
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.showcase.loader import read_showcase
+from dcx.platform.timeline.models import Event
 from dcx.verticals import SeedContext
 from tests.conftest import make_user
 
@@ -109,6 +110,52 @@ def test_scale_gives_each_synthetic_customer_a_plausible_history_once(app):
             assert goal.account is not None and goal.account.kind == "savings"
             assert 0 < goal.saved_minor < goal.target_minor
     assert len(incomes) > 1  # varied, not five copies of one persona
+    _assert_the_timeline_shows_their_savings(ids)
     first = _counts()
+    events = db.session.execute(select(func.count(Event.id))).scalar()
     assert scale_showcase(registry, "default", 5, batch=3) == 0
     assert _counts() == first
+    assert db.session.execute(select(func.count(Event.id))).scalar() == events
+
+
+def _assert_the_timeline_shows_their_savings(ids: list[int]) -> None:
+    """The savings account opened and each goal set are on the customer's timeline, as
+    ``open_savings_account`` and ``create_goal`` write them; a customer without a goal (and so
+    without a savings account) has no banking event."""
+    from flask_babel import format_date
+
+    from dcx.filters import money
+
+    goals = 0
+    for user_id in ids:
+        savings = db.session.execute(
+            select(BankingAccount).where(
+                BankingAccount.user_id == user_id, BankingAccount.kind == "savings"
+            )
+        ).scalar_one_or_none()
+        expected = {}
+        if savings is not None:
+            expected[f"banking.account_opened:{savings.id}"] = (
+                "account_opened",
+                "Easy Access Saver",
+                f"Account {savings.number} at 3.04 % APY",
+                savings.opened_on,
+            )
+        for goal in db.session.execute(
+            select(BankingGoal).where(BankingGoal.user_id == user_id)
+        ).scalars():
+            goals += 1
+            expected[f"banking.goal_created:{goal.id}"] = (
+                "goal_created",
+                goal.name,
+                f"Target {money(goal.target_minor, goal.currency)} by "
+                f"{format_date(goal.target_date)}",
+                goal.started_on,
+            )
+        events = db.session.execute(
+            select(Event).where(Event.user_id == user_id, Event.vertical == "banking")
+        ).scalars()
+        assert {
+            e.key: (e.kind, e.subject, e.summary, e.occurred_at.date()) for e in events
+        } == expected
+    assert goals  # somebody saves towards something

@@ -18,6 +18,7 @@ from dcx.education.models import (
 from dcx.extensions import db
 from dcx.platform.accounts.services import find_user
 from dcx.platform.showcase.loader import seed_showcase
+from dcx.platform.timeline.models import Event
 from dcx.verticals import registry
 
 MODELS = (
@@ -90,8 +91,17 @@ def test_scale_gives_each_synthetic_student_a_coherent_course_history(app):
     for student in students:
         courses = services.student_courses(student.id)
         assert courses, student.email  # every synthetic student is enrolled somewhere
+        timeline = {}  # what submit_attempt would have recorded: key -> (kind, subject, when)
         for course in courses:
             unlocked = services.unlocked_module_ids(student.id, course)
+            untested = {m.id for m in course.modules if m.test is None}
+            at_first = services.unlocked_module_ids(student.id, course, untested)
+            for module in course.modules:
+                if module.id in unlocked - at_first:
+                    timeline[f"education.unlocked:{module.id}"] = (
+                        "module_unlocked",
+                        f"{course.code}: {module.title} unlocked",
+                    )
             for module in course.modules:
                 attempts = services.submitted_attempts(student.id, module.test)
                 # Tests are only taken on unlocked modules, within the attempts allowed,
@@ -103,7 +113,17 @@ def test_scale_gives_each_synthetic_student_a_coherent_course_history(app):
                     assert len(attempt.answers) == len(module.test.questions)
                     assert attempt.points == sum(a.points for a in attempt.answers)
                     assert attempt.submitted_at > attempt.started_at
+                    timeline[f"education.attempt:{attempt.id}"] = (
+                        "test_submitted",
+                        f"{module.test.title}: {attempt.percent:g}%",
+                    )
+        events = db.session.execute(select(Event).where(Event.user_id == student.id)).scalars()
+        assert {e.key: (e.kind, e.subject) for e in events} == timeline
     assert tested >= 12  # most students have taken at least one test
+    events = db.session.execute(select(func.count(Event.id))).scalar()
+    assert events > tested  # the tests, and the modules they unlocked
+    scale_showcase(only, "default", 12, batch=5)
+    assert db.session.execute(select(func.count(Event.id))).scalar() == events
     # Somebody struggled somewhere: the class views have weak topics to show.
     assert any(
         services.suggestions(s.id, c) for s in students for c in services.student_courses(s.id)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from dcx.extensions import db
 from dcx.government import seed, services
+from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentCrew,
     GovernmentDepartmentMember,
@@ -112,6 +113,23 @@ def test_scale_gives_each_citizen_reports_with_their_history_once(app):
         select(func.count(Event.id)).where(Event.kind == "report_submitted")
     )
     assert submitted == len(repairs)
+    # each citizen's timeline holds what report_repair, transition and publish_fix record
+    expected = {}
+    for r in repairs:
+        category = str(CATEGORY_LABELS[r.category])
+        expected[f"government.report_submitted:{r.id}"] = (f"Report #{r.id}: {category}", r)
+        for e in r.events:
+            if e.to_status == "fixed":
+                expected[f"government.repair_fixed:{r.id}:1"] = (f"Report #{r.id} fixed", r)
+            elif e.to_status in {"acknowledged", "scheduled", "closed"}:
+                status = str(services.STATUS_LABELS[e.to_status])
+                expected[f"government.repair_status:{e.id}"] = (f"Report #{r.id}: {status}", r)
+    events = db.session.execute(select(Event)).scalars().all()
+    assert {e.key: (e.subject, e.summary, e.link, e.user_id) for e in events} == {
+        key: (subject, r.location, f"/government/reports/{r.id}", r.reporter_id)
+        for key, (subject, r) in expected.items()
+    }
+    assert all(not e.private for e in events)
     counts = (
         len(repairs),
         db.session.scalar(select(func.count(GovernmentRepairEvent.id))),

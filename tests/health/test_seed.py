@@ -4,7 +4,9 @@ from sqlalchemy import func, select
 
 from dcx.extensions import db
 from dcx.health import models, services
+from dcx.platform import clock
 from dcx.platform.showcase.loader import seed_showcase
+from dcx.platform.timeline.models import Event
 
 TABLES = [
     models.HealthCareTeamMember,
@@ -81,6 +83,45 @@ def test_scale_gives_each_synthetic_customer_a_care_history(app):
             pdc = services.adherence(user.id)
             assert pdc is not None and 0.5 < pdc <= 1
     assert services.panel(doc.id)  # the synthetic patients reach the clinician's panel
+    _assert_the_private_timeline_tells_their_care([u.id for u in synthetic])
     before = _counts()
+    events = db.session.execute(select(func.count(Event.id))).scalar()
     scale_showcase([registry.get("health")], "default", 5, batch=3)
     assert _counts() == before
+    assert db.session.execute(select(func.count(Event.id))).scalar() == events
+
+
+def _assert_the_private_timeline_tells_their_care(ids: list[int]) -> None:
+    """The visit, each goal agreed, each medicine prescribed and each module completed is one
+    private event, as record_visit, set_goal, prescribe and submit_quiz write it."""
+    from dcx.health.learning import MODULES
+
+    for patient_id in ids:
+        visit = services.visits_of(patient_id)[0]
+        expected = {f"health.visit:{visit.id}": ("Visit with your care team", visit.occurred_at)}
+        for goal in services.goals_of(patient_id):
+            label = services.MEASURES[goal.measure].label
+            expected[f"health.goal_set:{goal.id}"] = (
+                f"New goal: {label} to {services.format_value(goal.target)}",
+                goal.created_at,
+            )
+        for med in services.medications_of(patient_id):
+            expected[f"health.medication:{med.id}"] = (f"Medication: {med.name}", visit.occurred_at)
+        for done in db.session.execute(
+            select(models.HealthModuleProgress).where(
+                models.HealthModuleProgress.patient_id == patient_id,
+                models.HealthModuleProgress.completed_at.is_not(None),
+            )
+        ).scalars():
+            title = MODULES[done.module].title
+            expected[f"health.module:{done.module}"] = (f"Completed: {title}", done.completed_at)
+        events = db.session.execute(select(Event).where(Event.user_id == patient_id)).scalars()
+        stored = {e.key: (e.subject, e.occurred_at) for e in events if e.private}
+        assert {k: s for k, (s, _) in stored.items()} == {k: s for k, (s, _) in expected.items()}
+        for key, (_, at) in stored.items():
+            happened = expected[key][1]
+            # a module finished later today is on the timeline as of the scale run, not ahead
+            assert at == happened or (at < happened and at <= clock.now()), key
+        assert db.session.execute(
+            select(func.count(Event.id)).where(Event.user_id == patient_id)
+        ).scalar() == len(stored)  # every one of them private

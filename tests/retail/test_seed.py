@@ -8,6 +8,7 @@ from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import find_user
 from dcx.platform.showcase.loader import seed_showcase
+from dcx.platform.timeline.models import Event
 from dcx.retail import models, services
 
 
@@ -58,7 +59,9 @@ def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app)
     books = db.session.execute(select(func.count()).select_from(models.RetailBook)).scalar_one()
     retail = [v for v in registry if v.key == "retail"]
     assert scale_showcase(retail, "default", 5, batch=2) == 5
+    events = db.session.execute(select(func.count(Event.id))).scalar_one()
     assert scale_showcase(retail, "default", 5, batch=2) == 0
+    assert db.session.execute(select(func.count(Event.id))).scalar_one() == events
     # The catalogue is reused, never duplicated.
     assert (
         db.session.execute(select(func.count()).select_from(models.RetailBook)).scalar_one()
@@ -88,9 +91,27 @@ def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app)
             ).scalars()
         )
         assert read and read <= bought
-        reviewed = db.session.execute(
-            select(models.RetailReview.book_id).where(models.RetailReview.user_id == uid)
-        ).scalars()
-        assert set(reviewed) <= bought
+        reviews = (
+            db.session.execute(
+                select(models.RetailReview).where(models.RetailReview.user_id == uid)
+            )
+            .scalars()
+            .all()
+        )
+        assert {r.book_id for r in reviews} <= bought
+        # Their timeline: each order placed and each review written, as the services say it.
+        expected = {
+            f"retail.order:{o.id}": (
+                f"Order {o.reference} placed",
+                ", ".join(line.book.title for line in o.lines),
+                o.placed_at,
+            )
+            for o in orders
+        } | {
+            f"retail.review:{r.id}": (f"You reviewed {r.book.title}", r.title, r.created_at)
+            for r in reviews
+        }
+        timeline = db.session.execute(select(Event).where(Event.user_id == uid)).scalars()
+        assert {e.key: (e.subject, e.summary, e.occurred_at) for e in timeline} == expected
         # Recommendations work from the synthetic history.
         assert services.recommend(uid, limit=3)

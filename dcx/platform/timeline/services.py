@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
+from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.services import in_locale, recipient_locales
@@ -59,6 +61,114 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+# Rows per statement of :func:`record_bulk`: its IN lists (owners, keys) stay far below the
+# bound parameters a statement may carry (32,766 in SQLite, 65,535 in PostgreSQL).
+RECORD_BULK_CHUNK = 5_000
+
+
+def record_bulk(rows: Iterable[Mapping[str, Any]]) -> int:
+    """Append many events at once, each as :func:`record` would; returns how many it wrote.
+
+    Each row holds :func:`record`'s arguments by name: ``user_id`` (an id or a user),
+    ``vertical``, ``kind`` and ``subject``, and optionally ``summary``, ``data``, ``link``,
+    ``key`` and ``occurred_at``. A row whose ``key`` the customer already has, or that
+    repeats an earlier row's (customer, key), is skipped; texts are cut to the columns'
+    sizes; a ``private_timeline`` vertical's events are private; a ``lazy_gettext`` subject
+    or summary is written in its owner's language (all owners' languages read in one query).
+
+    Set-based, for seeds and jobs: one query for the keys already recorded and one insert
+    per :data:`RECORD_BULK_CHUNK` rows (plus one for the owners' languages when a text is
+    lazy), however many customers. The caller commits.
+    """
+    pending = [_event_values(row) for row in rows]
+    written = 0
+    now: datetime | None = None
+    for start in range(0, len(pending), RECORD_BULK_CHUNK):
+        # Earlier chunks are in the table by now, so the check sees their keys too.
+        chunk = _new_events(pending[start : start + RECORD_BULK_CHUNK])
+        if not chunk:
+            continue
+        _render_in_owners_language(chunk)
+        if any(values["occurred_at"] is None for values in chunk):
+            now = now or clock.now()  # the call's events without a time share one instant
+        for values in chunk:
+            values["subject"] = values["subject"][:200]
+            values["occurred_at"] = values["occurred_at"] or now
+        # ON CONFLICT DO NOTHING: an event another transaction recorded since the check above
+        # is skipped by the unique (user, key), not an error that loses the whole batch.
+        db.session.execute(insert_ignoring_duplicates(Event), chunk)
+        written += len(chunk)
+    return written
+
+
+def _event_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One row of :func:`record_bulk` as the columns :func:`record` would store."""
+    user = row["user_id"]
+    vertical = row["vertical"]
+    spec = registry().get(vertical)
+    return {
+        "user_id": user if isinstance(user, int) else user.id,
+        "vertical": vertical,
+        "kind": row["kind"],
+        "subject": row["subject"],
+        "summary": row.get("summary", ""),
+        "data": dict(row.get("data") or {}),
+        "link": (row.get("link") or "")[:500],
+        "private": bool(spec and spec.private_timeline),
+        "key": row.get("key"),
+        "occurred_at": row.get("occurred_at"),
+    }
+
+
+def _new_events(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of ``chunk`` whose (customer, key) is neither recorded nor earlier in it.
+
+    One query: owners and keys are matched as two IN lists, and the pairs compared here (an
+    owner may hold another's key string).
+    """
+    keyed = {(values["user_id"], values["key"]) for values in chunk if values["key"] is not None}
+    seen: set[tuple[int, str]] = set()
+    if keyed:
+        found = db.session.execute(
+            select(Event.user_id, Event.key).where(
+                Event.user_id.in_({user_id for user_id, _ in keyed}),
+                Event.key.in_({key for _, key in keyed}),
+            )
+        )
+        seen.update((user_id, key) for user_id, key in found)
+    fresh = []
+    for values in chunk:
+        pair = (values["user_id"], values["key"])
+        if values["key"] is not None:
+            if pair in seen:
+                continue
+            seen.add(pair)
+        fresh.append(values)
+    return fresh
+
+
+def _render_in_owners_language(chunk: list[dict[str, Any]]) -> None:
+    """Turn lazy subjects and summaries into text, each in its owner's language, in place."""
+    lazy = [
+        values
+        for values in chunk
+        if isinstance(values["subject"], LazyString) or isinstance(values["summary"], LazyString)
+    ]
+    if not lazy:
+        return
+    locales = recipient_locales(values["user_id"] for values in lazy)
+    by_locale: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for values in lazy:
+        by_locale[locales[values["user_id"]]].append(values)
+    for locale, group in by_locale.items():
+        with in_locale(locale):
+            for values in group:
+                values["subject"], values["summary"] = (
+                    str(values["subject"]),
+                    str(values["summary"]),
+                )
 
 
 def timeline(
