@@ -360,6 +360,34 @@ def fresh_catalogues(app):
     get_domain().cache.clear()
 
 
+def insert_customers(n: int, locale: str = "") -> list[int]:
+    """``n`` customers inserted set-based (a hundred commits would only slow a test), their
+    ids in order."""
+    from sqlalchemy import insert
+
+    from dcx.platform import clock
+    from dcx.platform.accounts.models import User
+
+    now = clock.now()
+    rows = [
+        {
+            "email": f"bulk{i}@example.com",
+            "name": f"Bulk {i}",
+            "password_hash": "x",
+            "role": "customer",
+            "department": "",
+            "phone": "",
+            "locale": locale,
+            "health_consent": False,
+            "created_at": now,
+        }
+        for i in range(n)
+    ]
+    ids = db.session.execute(insert(User).returning(User.id), rows).scalars().all()
+    db.session.commit()
+    return sorted(ids)
+
+
 def speaking(user, locale: str):
     """``user`` with ``locale`` as their language, committed."""
     user.locale = locale

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform import clock
@@ -20,7 +20,7 @@ from dcx.platform.accounts.models import User
 from dcx.platform.timeline import services
 from dcx.platform.timeline.models import Event
 from dcx.platform.timeline.services import record, record_bulk
-from tests.conftest import make_user, marked, marked_catalogue, speaking
+from tests.conftest import insert_customers, make_user, marked, marked_catalogue, speaking
 
 SUBJECT = "Report #%(number)s fixed"
 SUMMARY = "Your care team was alerted."
@@ -37,28 +37,6 @@ def app_config(tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_catalogues(fresh_catalogues):
     """Each test starts and ends with Flask-Babel's shared catalogue cache empty."""
-
-
-def _customers(n: int, locale: str = "") -> list[int]:
-    """``n`` customers inserted set-based (a hundred commits would only slow the test)."""
-    now = clock.now()
-    rows = [
-        {
-            "email": f"bulk{i}@example.com",
-            "name": f"Bulk {i}",
-            "password_hash": "x",
-            "role": "customer",
-            "department": "",
-            "phone": "",
-            "locale": locale,
-            "health_consent": False,
-            "created_at": now,
-        }
-        for i in range(n)
-    ]
-    ids = db.session.execute(insert(User).returning(User.id), rows).scalars().all()
-    db.session.commit()
-    return sorted(ids)
 
 
 def _stored(user_id: int) -> list[dict]:
@@ -111,7 +89,7 @@ def _story() -> list[dict]:
 
 
 def test_record_bulk_stores_the_same_rows_as_record_one_by_one(app):
-    one_by_one, in_bulk = _customers(2)
+    one_by_one, in_bulk = insert_customers(2)
     for row in _story():
         record(one_by_one, **row)
     owner = db.session.get(User, in_bulk)  # a user, like record's first argument, or an id
@@ -125,7 +103,7 @@ def test_record_bulk_stores_the_same_rows_as_record_one_by_one(app):
 
 
 def test_an_event_without_a_time_happens_now(app):
-    (customer,) = _customers(1)
+    (customer,) = insert_customers(1)
     before = clock.now()
     record_bulk([{"user_id": customer, "vertical": "banking", "kind": "k", "subject": "s"}])
     event = db.session.execute(select(Event).where(Event.user_id == customer)).scalar_one()
@@ -146,7 +124,7 @@ def _joined(user_id: int, subject: str, key: str | None) -> dict:
 @pytest.mark.parametrize("chunk", [5_000, 2], ids=["one chunk", "chunks of two"])
 def test_keys_already_recorded_or_repeated_in_the_batch_are_skipped(app, monkeypatch, chunk):
     monkeypatch.setattr(services, "RECORD_BULK_CHUNK", chunk)  # a repeat across chunks too
-    alice, bob = _customers(2)
+    alice, bob = insert_customers(2)
     record(alice, "retail", "group_joined", "First join", key="retail.group:1")
     rows = [
         _joined(alice, "Again", "retail.group:1"),  # alice has it already
@@ -166,7 +144,7 @@ def test_keys_already_recorded_or_repeated_in_the_batch_are_skipped(app, monkeyp
 
 
 def test_a_private_verticals_events_are_private(app):
-    (customer,) = _customers(1)
+    (customer,) = insert_customers(1)
     rows = [
         {"user_id": customer, "vertical": key, "kind": "k", "subject": key, "key": key}
         for key in ("health", "banking", "not-loaded")
@@ -212,7 +190,7 @@ def test_lazy_texts_are_written_in_each_owners_language(app):
 
 @pytest.mark.parametrize("lazy", [False, True], ids=["plain", "lazy"])
 def test_record_bulk_runs_the_same_queries_for_ten_or_a_hundred_events(app, query_counter, lazy):
-    customers = _customers(110)
+    customers = insert_customers(110)
     clock.now()  # the demo clock's offset is read once per app context: read it now
 
     def rows(owners: list[int]) -> list[dict]:
