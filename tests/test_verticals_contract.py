@@ -225,5 +225,7 @@ def test_scaling_is_deterministic_for_a_seed(app):
     synthetic = {email for email, *_ in timelines[0] if email.endswith("@scale.dcx.example")}
     assert len(synthetic) == 8
     for vertical in registry:
+        if vertical.scale is None:  # a vertical without the hook scales nobody (a new one)
+            continue
         owners = {e for e, v, *_ in timelines[0] if v == vertical.key and e in synthetic}
         assert owners == synthetic or (vertical.key in QUIET_FOR_SOME and owners), vertical.key
