@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in :func:`dcx.create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -28,6 +30,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base of every model. ``db.Model`` is made at run time, so a type checker cannot see it
+# as a class: to it, models derive from the declarative base they really extend.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 FUEL_TYPES = ("petrol", "diesel", "hybrid", "electric")
@@ -27,7 +27,7 @@ COVERAGE_STATUSES = ("notified", "booked", "remedied")
 BILL_KINDS = ("instalment", "service")
 
 
-class AutomotiveVehicle(db.Model):
+class AutomotiveVehicle(Model):
     """A customer's car, identified by its VIN; its telematics token is stored hashed."""
 
     __tablename__ = "automotive_vehicle"
@@ -64,7 +64,7 @@ class AutomotiveVehicle(db.Model):
         return self.token_hash is not None
 
 
-class AutomotiveReading(db.Model):
+class AutomotiveReading(Model):
     """One telemetry reading a car sent: odometer, energy, battery, oil, tyres, location."""
 
     __tablename__ = "automotive_reading"
@@ -93,7 +93,7 @@ class AutomotiveReading(db.Model):
         return [self.tyre_fl_kpa, self.tyre_fr_kpa, self.tyre_rl_kpa, self.tyre_rr_kpa]
 
 
-class AutomotiveTroubleCode(db.Model):
+class AutomotiveTroubleCode(Model):
     """A J2012 code a car reported; active until cleared. Pending codes may become confirmed."""
 
     __tablename__ = "automotive_trouble_code"
@@ -113,7 +113,7 @@ class AutomotiveTroubleCode(db.Model):
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveRecall(db.Model):
+class AutomotiveRecall(Model):
     """A maker's recall campaign: which cars, what is wrong, what happens and the remedy."""
 
     __tablename__ = "automotive_recall"
@@ -132,7 +132,7 @@ class AutomotiveRecall(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class AutomotiveRecallCoverage(db.Model):
+class AutomotiveRecallCoverage(Model):
     """One affected vehicle of a recall: notified, then booked, then remedied."""
 
     __tablename__ = "automotive_recall_coverage"
@@ -151,7 +151,7 @@ class AutomotiveRecallCoverage(db.Model):
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveAppointment(db.Model):
+class AutomotiveAppointment(Model):
     """A service visit booked at a dealer, with the reason it was booked for."""
 
     __tablename__ = "automotive_appointment"
@@ -176,7 +176,7 @@ class AutomotiveAppointment(db.Model):
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveLoan(db.Model):
+class AutomotiveLoan(Model):
     """A car loan or lease: principal, yearly rate in basis points, term and first due date."""
 
     __tablename__ = "automotive_loan"
@@ -198,7 +198,7 @@ class AutomotiveLoan(db.Model):
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveBill(db.Model):
+class AutomotiveBill(Model):
     """Money owed: a loan instalment or a service invoice; paid when ``paid_at`` is set."""
 
     __tablename__ = "automotive_bill"

@@ -16,14 +16,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 ACCOUNT_KINDS = ("current", "savings")
 TRANSACTION_STATUSES = ("booked", "pending")
 
 
-class BankingAccount(db.Model):
+class BankingAccount(Model):
     """A customer's current or savings account; its balance is the sum of its transactions.
 
     Savings accounts carry the nominal rate (basis points) and how often interest compounds,
@@ -53,7 +53,7 @@ class BankingAccount(db.Model):
     )
 
 
-class BankingTransaction(db.Model):
+class BankingTransaction(Model):
     """One movement on an account: negative amounts are debits, positive are credits.
 
     ``user_id`` is copied from the account so reports aggregate per customer without a join.
@@ -89,7 +89,7 @@ class BankingTransaction(db.Model):
         return self.amount_minor < 0
 
 
-class BankingGoal(db.Model):
+class BankingGoal(Model):
     """A savings goal: a target amount by a date, saved in a linked savings account."""
 
     __tablename__ = "banking_goal"
@@ -114,7 +114,7 @@ class BankingGoal(db.Model):
     account: Mapped[BankingAccount | None] = relationship()
 
 
-class BankingGoalMovement(db.Model):
+class BankingGoalMovement(Model):
     """Money put into (positive) or taken out of (negative) a goal on a date."""
 
     __tablename__ = "banking_goal_movement"
@@ -127,7 +127,7 @@ class BankingGoalMovement(db.Model):
     moved_on: Mapped[date] = mapped_column(Date)
 
 
-class BankingBill(db.Model):
+class BankingBill(Model):
     """A recurring payment the customer expects: detected from history or added by hand."""
 
     __tablename__ = "banking_bill"

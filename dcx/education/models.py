@@ -19,14 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 SCORING_RULES = ("highest", "last")
 QUESTION_KINDS = ("single", "multiple", "numeric")
 
 
-class EducationCourse(db.Model):
+class EducationCourse(Model):
     """A university course taught by one professor, scored by its rule (highest or last)."""
 
     __tablename__ = "education_course"
@@ -46,7 +46,7 @@ class EducationCourse(db.Model):
     )
 
 
-class EducationCourseTopic(db.Model):
+class EducationCourseTopic(Model):
     """A topic of a course that questions, sections and exercises are tagged with."""
 
     __tablename__ = "education_topic"
@@ -60,7 +60,7 @@ class EducationCourseTopic(db.Model):
     course: Mapped[EducationCourse] = relationship(back_populates="topics")
 
 
-class EducationEnrollment(db.Model):
+class EducationEnrollment(Model):
     """A student taking a course; ``last_active_at`` feeds the inactivity nudge."""
 
     __tablename__ = "education_enrollment"
@@ -77,7 +77,7 @@ class EducationEnrollment(db.Model):
     course: Mapped[EducationCourse] = relationship()
 
 
-class EducationModule(db.Model):
+class EducationModule(Model):
     """One module of a course, in order; it ends with a test."""
 
     __tablename__ = "education_module"
@@ -98,7 +98,7 @@ class EducationModule(db.Model):
     )
 
 
-class EducationChapter(db.Model):
+class EducationChapter(Model):
     """A textbook chapter of a module: a page of sections."""
 
     __tablename__ = "education_chapter"
@@ -118,7 +118,7 @@ class EducationChapter(db.Model):
     )
 
 
-class EducationChapterSection(db.Model):
+class EducationChapterSection(Model):
     """A headed section of a chapter, tagged with a topic, with an optional figure.
 
     ``figure`` is data, drawn by the template: ``{"caption", "bars": [[label, value], ...]}``
@@ -149,7 +149,7 @@ class EducationChapterSection(db.Model):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
 
-class EducationChapterProgress(db.Model):
+class EducationChapterProgress(Model):
     """A student has read a chapter (progress is saved per chapter)."""
 
     __tablename__ = "education_chapter_progress"
@@ -161,7 +161,7 @@ class EducationChapterProgress(db.Model):
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class EducationExercise(db.Model):
+class EducationExercise(Model):
     """An extra practice exercise tagged with a topic, suggested when that topic is weak."""
 
     __tablename__ = "education_exercise"
@@ -175,7 +175,7 @@ class EducationExercise(db.Model):
     hint: Mapped[str] = mapped_column(Text, default="")
 
 
-class EducationModuleTest(db.Model):
+class EducationModuleTest(Model):
     """The end-of-module test: time limit where set, attempts allowed, pass mark."""
 
     __tablename__ = "education_test"
@@ -195,7 +195,7 @@ class EducationModuleTest(db.Model):
     )
 
 
-class EducationQuestion(db.Model):
+class EducationQuestion(Model):
     """A test question tagged with topics: single choice, multiple choice or numeric.
 
     ``correct`` holds the indices of the right choices (choice kinds) or ``[value]`` (numeric,
@@ -220,7 +220,7 @@ class EducationQuestion(db.Model):
     test: Mapped[EducationModuleTest] = relationship(back_populates="questions")
 
 
-class EducationAttempt(db.Model):
+class EducationAttempt(Model):
     """One attempt of a student at a test; scored when submitted."""
 
     __tablename__ = "education_attempt"
@@ -251,7 +251,7 @@ class EducationAttempt(db.Model):
         return round(100 * self.points / self.max_points, 1) if self.max_points else 0.0
 
 
-class EducationAnswer(db.Model):
+class EducationAnswer(Model):
     """A student's response to one question in one attempt, marked right or wrong."""
 
     __tablename__ = "education_answer"
@@ -270,7 +270,7 @@ class EducationAnswer(db.Model):
     question: Mapped[EducationQuestion] = relationship()
 
 
-class EducationConversation(db.Model):
+class EducationConversation(Model):
     """A one-to-one thread between a student and a professor, about a course or general.
 
     Each side's last read message id gives the unread counts; ``student_seen_at`` (updated while
@@ -303,7 +303,7 @@ class EducationConversation(db.Model):
     )
 
 
-class EducationChatMessage(db.Model):
+class EducationChatMessage(Model):
     """One message in a conversation."""
 
     __tablename__ = "education_message"
@@ -319,7 +319,7 @@ class EducationChatMessage(db.Model):
     conversation: Mapped[EducationConversation] = relationship(back_populates="messages")
 
 
-class EducationOfficeHourSlot(db.Model):
+class EducationOfficeHourSlot(Model):
     """An office-hour slot a professor publishes: time, length, place or link, capacity."""
 
     __tablename__ = "education_slot"
@@ -345,7 +345,7 @@ class EducationOfficeHourSlot(db.Model):
     )
 
 
-class EducationBooking(db.Model):
+class EducationBooking(Model):
     """A student's booking of an office-hour slot, optionally about a topic."""
 
     __tablename__ = "education_booking"

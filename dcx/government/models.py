@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 DEPARTMENTS = ("transport", "public_works", "police", "communications")
@@ -30,7 +30,7 @@ REPAIR_CATEGORIES = ("streetlight", "pothole", "traffic_signal", "sign", "paveme
 CREW_STATUSES = ("idle", "dispatched", "en_route", "on_site", "done")
 
 
-class GovernmentDepartmentMember(db.Model):
+class GovernmentDepartmentMember(Model):
     """Which city department a government staff member works in."""
 
     __tablename__ = "government_department_member"
@@ -42,7 +42,7 @@ class GovernmentDepartmentMember(db.Model):
     department: Mapped[str] = mapped_column(String(32))
 
 
-class GovernmentStreet(db.Model):
+class GovernmentStreet(Model):
     """A straight street segment of the city, drawn on the schematic map."""
 
     __tablename__ = "government_street"
@@ -55,7 +55,7 @@ class GovernmentStreet(db.Model):
     y2: Mapped[float] = mapped_column(Float)
 
 
-class GovernmentSensor(db.Model):
+class GovernmentSensor(Model):
     """A Bluetooth counter on a street; its token is stored only as a hash."""
 
     __tablename__ = "government_sensor"
@@ -70,7 +70,7 @@ class GovernmentSensor(db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class GovernmentSegment(db.Model):
+class GovernmentSegment(Model):
     """The stretch of road between two sensors, with its free-flow travel time."""
 
     __tablename__ = "government_segment"
@@ -86,7 +86,7 @@ class GovernmentSegment(db.Model):
     to_sensor: Mapped[GovernmentSensor] = relationship(foreign_keys=[to_sensor_id])
 
 
-class GovernmentObservation(db.Model):
+class GovernmentObservation(Model):
     """Counts one sensor made in one interval."""
 
     __tablename__ = "government_observation"
@@ -105,7 +105,7 @@ class GovernmentObservation(db.Model):
     unique_devices: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class GovernmentTravelTime(db.Model):
+class GovernmentTravelTime(Model):
     """The measured travel time along a segment in one interval, and its travel-time index."""
 
     __tablename__ = "government_travel_time"
@@ -119,7 +119,7 @@ class GovernmentTravelTime(db.Model):
     travel_time_index: Mapped[float] = mapped_column(Float)
 
 
-class GovernmentDeviceSighting(db.Model):
+class GovernmentDeviceSighting(Model):
     """A device seen by a sensor on a day, kept only as a hash salted with that day's salt.
 
     The salt is derived from the secret key and the date and never stored, so yesterday's
@@ -135,7 +135,7 @@ class GovernmentDeviceSighting(db.Model):
     device_hash: Mapped[str] = mapped_column(String(64))
 
 
-class GovernmentIncident(db.Model):
+class GovernmentIncident(Model):
     """Congestion (or another problem) with its cause, location and severity."""
 
     __tablename__ = "government_incident"
@@ -160,7 +160,7 @@ class GovernmentIncident(db.Model):
     )
 
 
-class GovernmentIncidentShare(db.Model):
+class GovernmentIncidentShare(Model):
     """An incident shared with one department, and whether that department acknowledged it."""
 
     __tablename__ = "government_incident_share"
@@ -183,7 +183,7 @@ class GovernmentIncidentShare(db.Model):
     incident: Mapped[GovernmentIncident] = relationship(back_populates="shares")
 
 
-class GovernmentIncidentComment(db.Model):
+class GovernmentIncidentComment(Model):
     """A department's comment on an incident."""
 
     __tablename__ = "government_incident_comment"
@@ -200,7 +200,7 @@ class GovernmentIncidentComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentHandoff(db.Model):
+class GovernmentHandoff(Model):
     """A follow-on task one department hands to another about an incident."""
 
     __tablename__ = "government_handoff"
@@ -219,7 +219,7 @@ class GovernmentHandoff(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentRepair(db.Model):
+class GovernmentRepair(Model):
     """A repair request, from an incident or a citizen's report, moving through its workflow."""
 
     __tablename__ = "government_repair"
@@ -253,7 +253,7 @@ class GovernmentRepair(db.Model):
     )
 
 
-class GovernmentRepairEvent(db.Model):
+class GovernmentRepairEvent(Model):
     """One step of a repair's workflow: from which status to which, by whom, why."""
 
     __tablename__ = "government_repair_event"
@@ -273,7 +273,7 @@ class GovernmentRepairEvent(db.Model):
     repair: Mapped[GovernmentRepair] = relationship(back_populates="events")
 
 
-class GovernmentCrew(db.Model):
+class GovernmentCrew(Model):
     """A repair crew with its device token (hashed), last position and status."""
 
     __tablename__ = "government_crew"
@@ -290,7 +290,7 @@ class GovernmentCrew(db.Model):
     last_position_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class GovernmentWorkOrder(db.Model):
+class GovernmentWorkOrder(Model):
     """A repair booked for a crew in a time slot."""
 
     __tablename__ = "government_work_order"
@@ -309,7 +309,7 @@ class GovernmentWorkOrder(db.Model):
     crew: Mapped[GovernmentCrew] = relationship()
 
 
-class GovernmentCrewPosition(db.Model):
+class GovernmentCrewPosition(Model):
     """A position a crew reported, kept so the map can draw its trail."""
 
     __tablename__ = "government_crew_position"
@@ -323,7 +323,7 @@ class GovernmentCrewPosition(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentAreaFollow(db.Model):
+class GovernmentAreaFollow(Model):
     """A citizen following a district: told when something there is fixed."""
 
     __tablename__ = "government_area_follow"
@@ -334,7 +334,7 @@ class GovernmentAreaFollow(db.Model):
     district: Mapped[str] = mapped_column(String(32))
 
 
-class GovernmentPublicUpdate(db.Model):
+class GovernmentPublicUpdate(Model):
     """A public announcement (the status page and the Atom feed are built from these)."""
 
     __tablename__ = "government_public_update"
@@ -349,7 +349,7 @@ class GovernmentPublicUpdate(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentSocialPost(db.Model):
+class GovernmentSocialPost(Model):
     """The post rendered for one social network, and what happened when it was sent."""
 
     __tablename__ = "government_social_post"

@@ -19,13 +19,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 _USER_FK = "account_user.id"
 
 
-class HealthCareTeamMember(db.Model):
+class HealthCareTeamMember(Model):
     """A clinician on a patient's care team: the only staff who see the patient's record."""
 
     __tablename__ = "health_care_team"
@@ -37,7 +37,7 @@ class HealthCareTeamMember(db.Model):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthPatientProfile(db.Model):
+class HealthPatientProfile(Model):
     """A patient's settings: height (for BMI), plans, community name and device token."""
 
     __tablename__ = "health_profile"
@@ -51,7 +51,7 @@ class HealthPatientProfile(db.Model):
     device_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
 
-class HealthVisit(db.Model):
+class HealthVisit(Model):
     """A consultation where the clinician and the patient agree goals and treatment."""
 
     __tablename__ = "health_visit"
@@ -64,7 +64,7 @@ class HealthVisit(db.Model):
     next_visit_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
-class HealthGoal(db.Model):
+class HealthGoal(Model):
     """A wellness goal: a measure, where it started, its target and when it is due."""
 
     __tablename__ = "health_goal"
@@ -86,7 +86,7 @@ class HealthGoal(db.Model):
     )
 
 
-class HealthGoalCheckIn(db.Model):
+class HealthGoalCheckIn(Model):
     """The patient's note on how a goal is going, which the care team reads."""
 
     __tablename__ = "health_goal_checkin"
@@ -101,7 +101,7 @@ class HealthGoalCheckIn(db.Model):
     goal: Mapped[HealthGoal] = relationship(back_populates="check_ins")
 
 
-class HealthObservation(db.Model):
+class HealthObservation(Model):
     """One vital-sign reading with its LOINC code and unit.
 
     Blood pressure keeps the systolic value in ``value``/``code`` and the diastolic one in the
@@ -127,7 +127,7 @@ class HealthObservation(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
-class HealthMedication(db.Model):
+class HealthMedication(Model):
     """A prescribed medicine with the times of day it is taken."""
 
     __tablename__ = "health_medication"
@@ -153,7 +153,7 @@ class HealthMedication(db.Model):
         return sorted(t.strip() for t in self.times.split(",") if t.strip())
 
 
-class HealthDose(db.Model):
+class HealthDose(Model):
     """What happened to one scheduled dose: taken, taken late or skipped."""
 
     __tablename__ = "health_dose"
@@ -169,7 +169,7 @@ class HealthDose(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthMeal(db.Model):
+class HealthMeal(Model):
     """A meal the patient ate, made of items from the food table."""
 
     __tablename__ = "health_meal"
@@ -184,7 +184,7 @@ class HealthMeal(db.Model):
     )
 
 
-class HealthMealItem(db.Model):
+class HealthMealItem(Model):
     """A portion of one food; nutrients are copied from the food table when logged."""
 
     __tablename__ = "health_meal_item"
@@ -202,7 +202,7 @@ class HealthMealItem(db.Model):
     meal: Mapped[HealthMeal] = relationship(back_populates="items")
 
 
-class HealthExercise(db.Model):
+class HealthExercise(Model):
     """An activity: how long and how hard."""
 
     __tablename__ = "health_exercise"
@@ -215,7 +215,7 @@ class HealthExercise(db.Model):
     intensity: Mapped[str] = mapped_column(String(12))
 
 
-class HealthModuleProgress(db.Model):
+class HealthModuleProgress(Model):
     """How far a patient is in one learning module, and whether a clinician assigned it."""
 
     __tablename__ = "health_module_progress"
@@ -233,7 +233,7 @@ class HealthModuleProgress(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthGroup(db.Model):
+class HealthGroup(Model):
     """A community group of people working on the same kind of goal."""
 
     __tablename__ = "health_group"
@@ -245,7 +245,7 @@ class HealthGroup(db.Model):
     measure: Mapped[str] = mapped_column(String(32), default="")
 
 
-class HealthPost(db.Model):
+class HealthPost(Model):
     """A community post or, with ``parent_id``, a reply. Hidden posts are shown to no one."""
 
     __tablename__ = "health_post"
@@ -263,7 +263,7 @@ class HealthPost(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthCheer(db.Model):
+class HealthCheer(Model):
     """One member cheering a post (once per member)."""
 
     __tablename__ = "health_cheer"
@@ -274,7 +274,7 @@ class HealthCheer(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
 
 
-class HealthPostReport(db.Model):
+class HealthPostReport(Model):
     """A member reporting a post to the moderators (once per member)."""
 
     __tablename__ = "health_post_report"

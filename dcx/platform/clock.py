@@ -14,10 +14,10 @@ from flask import g, has_app_context
 from sqlalchemy import Integer, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.extensions import db
+from dcx.extensions import Model, db
 
 
-class ClockOffset(db.Model):
+class ClockOffset(Model):
     """The single row holding how far the showcase's clock is ahead of real time."""
 
     __tablename__ = "clock_offset"

@@ -19,14 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 SHELVES = ("want", "reading", "read")
 RSVP_STATUSES = ("going", "interested", "not_going", "waitlisted")
 
 
-class RetailBook(db.Model):
+class RetailBook(Model):
     """A title in the catalogue, known by its ISBN-13.
 
     ``authors`` and ``subjects`` are kept as ``;``-wrapped lists (``;Fiction;Mystery;``) so a
@@ -64,7 +64,7 @@ class RetailBook(db.Model):
         return ", ".join(self.author_list)
 
 
-class RetailOrder(db.Model):
+class RetailOrder(Model):
     """A purchase by a customer: placed online, or kept from a café reservation."""
 
     __tablename__ = "retail_order"
@@ -87,7 +87,7 @@ class RetailOrder(db.Model):
     __table_args__ = (Index("ix_retail_order_user_placed", "user_id", "placed_at"),)
 
 
-class RetailOrderLine(db.Model):
+class RetailOrderLine(Model):
     """One title in an order, at the price paid."""
 
     __tablename__ = "retail_order_line"
@@ -105,7 +105,7 @@ class RetailOrderLine(db.Model):
     book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class RetailReservation(db.Model):
+class RetailReservation(Model):
     """Titles set aside at the café table for one day, to browse before choosing."""
 
     __tablename__ = "retail_reservation"
@@ -130,7 +130,7 @@ class RetailReservation(db.Model):
         return any(item.outcome == "pending" for item in self.items)
 
 
-class RetailReservationItem(db.Model):
+class RetailReservationItem(Model):
     """One title at the café table: pending, then kept (bought) or returned to the shelf."""
 
     __tablename__ = "retail_reservation_item"
@@ -149,7 +149,7 @@ class RetailReservationItem(db.Model):
     book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class RetailShelfEntry(db.Model):
+class RetailShelfEntry(Model):
     """A book on one of the customer's shelves: want to read, reading or read."""
 
     __tablename__ = "retail_shelf_entry"
@@ -165,7 +165,7 @@ class RetailShelfEntry(db.Model):
     book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class RetailReadingGoal(db.Model):
+class RetailReadingGoal(Model):
     """How many books the customer means to read in one year."""
 
     __tablename__ = "retail_reading_goal"
@@ -177,7 +177,7 @@ class RetailReadingGoal(db.Model):
     target: Mapped[int] = mapped_column(Integer)
 
 
-class RetailReview(db.Model):
+class RetailReview(Model):
     """A customer's review of a book: one per book per customer, rated in half stars."""
 
     __tablename__ = "retail_review"
@@ -203,7 +203,7 @@ class RetailReview(db.Model):
         return self.half_stars / 2
 
 
-class RetailHelpfulVote(db.Model):
+class RetailHelpfulVote(Model):
     """A customer found a review helpful (once per review)."""
 
     __tablename__ = "retail_helpful_vote"
@@ -214,7 +214,7 @@ class RetailHelpfulVote(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
 
 
-class RetailGroup(db.Model):
+class RetailGroup(Model):
     """A discussion group (book club) with a current book and a reading schedule."""
 
     __tablename__ = "retail_group"
@@ -233,7 +233,7 @@ class RetailGroup(db.Model):
     )
 
 
-class RetailScheduleItem(db.Model):
+class RetailScheduleItem(Model):
     """One step of a group's reading schedule: read this far by this date."""
 
     __tablename__ = "retail_schedule_item"
@@ -245,7 +245,7 @@ class RetailScheduleItem(db.Model):
     reading: Mapped[str] = mapped_column(String(200))
 
 
-class RetailMembership(db.Model):
+class RetailMembership(Model):
     """A customer belongs to a group."""
 
     __tablename__ = "retail_membership"
@@ -257,7 +257,7 @@ class RetailMembership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class RetailThread(db.Model):
+class RetailThread(Model):
     """A conversation in a group."""
 
     __tablename__ = "retail_thread"
@@ -278,7 +278,7 @@ class RetailThread(db.Model):
     )
 
 
-class RetailPost(db.Model):
+class RetailPost(Model):
     """A message in a thread: its opening post or a reply."""
 
     __tablename__ = "retail_post"
@@ -298,7 +298,7 @@ class RetailPost(db.Model):
     author = relationship("dcx.platform.accounts.models.User")
 
 
-class RetailContentReport(db.Model):
+class RetailContentReport(Model):
     """A customer reported a review or a post; staff hide it or dismiss the report."""
 
     __tablename__ = "retail_content_report"
@@ -323,7 +323,7 @@ class RetailContentReport(db.Model):
     post: Mapped[RetailPost | None] = relationship("dcx.retail.models.RetailPost")
 
 
-class RetailEvent(db.Model):
+class RetailEvent(Model):
     """A virtual (link) or in-store (address) event with limited seats."""
 
     __tablename__ = "retail_event"
@@ -348,7 +348,7 @@ class RetailEvent(db.Model):
         return self.link if self.kind == "virtual" else self.address
 
 
-class RetailRsvp(db.Model):
+class RetailRsvp(Model):
     """A customer's answer to an event; ``waitlisted`` waits for a freed seat, in order."""
 
     __tablename__ = "retail_rsvp"
@@ -369,7 +369,7 @@ class RetailRsvp(db.Model):
     user = relationship("dcx.platform.accounts.models.User")
 
 
-class RetailRecommendationSent(db.Model):
+class RetailRecommendationSent(Model):
     """A title recommended to a customer in a monthly "new for you" message."""
 
     __tablename__ = "retail_recommendation_sent"

@@ -9,13 +9,13 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 ROLES = ("customer", "staff", "admin")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with one account across every industry: customer, staff or admin."""
 
     __tablename__ = "account_user"
@@ -58,7 +58,7 @@ class User(UserMixin, db.Model):
         return self.role == "admin" or (self.role == "staff" and self.department == vertical)
 
 
-class AccountSession(db.Model):
+class AccountSession(Model):
     """One signed-in device. Signing out deletes it, so a replayed cookie finds nothing."""
 
     __tablename__ = "account_session"
@@ -72,7 +72,7 @@ class AccountSession(db.Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class SignInFailure(db.Model):
+class SignInFailure(Model):
     """A failed sign-in, counted per account and per address to slow down guessing."""
 
     __tablename__ = "account_signin_failure"

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class AssessmentRun(db.Model):
+class AssessmentRun(Model):
     """One completed questionnaire: the answers (1-5 by question id) and what they scored.
 
     ``user_id`` is empty for an anonymous visitor; such a run is reachable only from the

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class Draft(db.Model):
+class Draft(Model):
     """What a customer has typed so far into one resumable form, and where it was typed."""
 
     __tablename__ = "draft_form"

@@ -8,11 +8,11 @@ from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """A run of one job for one scheduled time. The unique key is the claim: a second
     scheduler inserting the same (job, scheduled time) fails and skips the run."""
 

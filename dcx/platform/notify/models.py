@@ -8,14 +8,14 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 CHANNELS = ("inbox", "email", "sms", "push")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 
-class Message(db.Model):
+class Message(Model):
     """One message in a customer's inbox. ``key`` makes a job's message once-only."""
 
     __tablename__ = "notify_message"
@@ -39,7 +39,7 @@ class Message(db.Model):
     )
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """An outbox row: one message to send on one channel, with its attempts and last error."""
 
     __tablename__ = "notify_delivery"
@@ -67,7 +67,7 @@ class Delivery(db.Model):
     message: Mapped[Message] = relationship(back_populates="deliveries")
 
 
-class Preference(db.Model):
+class Preference(Model):
     """The channels a customer chose for one topic (besides the inbox, which is always on)."""
 
     __tablename__ = "notify_preference"
@@ -79,7 +79,7 @@ class Preference(db.Model):
     channels: Mapped[str] = mapped_column(String(64), default="")
 
 
-class QuietHours(db.Model):
+class QuietHours(Model):
     """A customer's quiet hours: SMS and push wait until they end (email and inbox do not).
 
     Minutes after local midnight in the customer's time zone; a start after the end wraps

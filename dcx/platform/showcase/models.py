@@ -8,11 +8,11 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class ShowcaseState(db.Model):
+class ShowcaseState(Model):
     """The single row naming the loaded showcase, its brand and the language it was seeded in."""
 
     __tablename__ = "showcase_state"

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dcx.database import UTCDateTime
-from dcx.extensions import db
+from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class Event(db.Model):
+class Event(Model):
     """Something that happened to a customer in one vertical (a goal reached, a repair done)."""
 
     __tablename__ = "timeline_event"
