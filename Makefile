@@ -22,9 +22,10 @@ demo: install  ## seed the showcase on SQLite and serve it at http://127.0.0.1:5
 test: install lint  ## the whole suite: lint, unit, views, browser (headless Chromium)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (lint and format) and the type checker
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
