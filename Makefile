@@ -5,12 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: demo test lint format install translations bench clean
+# the suite runs on every core (pytest-xdist); PYTEST_ARGS adds or overrides options
+WORKERS ?= auto
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+.PHONY: demo test lint format install lock translations bench clean
+
+# Exactly the versions in requirements.lock (hashes checked), then the project itself.
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -19,8 +24,14 @@ install: $(STAMP)
 demo: install  ## seed the showcase on SQLite and serve it at http://127.0.0.1:5000/
 	$(BIN)/flask dcx demo
 
-test: install lint  ## the whole suite: lint, unit, views, browser (headless Chromium)
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: install lint  ## the whole suite in parallel: lint, unit, views, browser (headless Chromium), coverage
+	scripts/preflight
+	$(BIN)/pytest -n $(WORKERS) --cov=dcx --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+lock:  ## refresh requirements.lock after changing a range in pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev --extra redis --generate-hashes --universal --python-version 3.11 -o requirements.lock
 
 lint: $(STAMP)  ## ruff (lint and format) and the type checker
 	$(BIN)/ruff check .
