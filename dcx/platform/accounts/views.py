@@ -19,9 +19,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from dcx.extensions import db, login_manager
+from dcx.extensions import db, login_manager, real_app
 from dcx.platform.accounts import services
 from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
+from dcx.platform.accounts.models import User
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -58,9 +59,9 @@ def _next_or_home():
 signing_in = Namespace().signal("dcx-signing-in")
 
 
-def sign_in(user) -> None:
+def sign_in(user: User) -> None:
     """Renew the session and sign ``user`` in on this device."""
-    signing_in.send(current_app._get_current_object(), user=user)
+    signing_in.send(real_app(), user=user)
     session.clear()  # no fixation: a fresh session for every sign-in
     services.open_session(user, request.user_agent.string or "")
     login_user(user)
