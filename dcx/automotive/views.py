@@ -9,7 +9,6 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import labels, services
@@ -25,6 +24,7 @@ from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
+from dcx.platform.forms import SelectChoice
 
 bp = Blueprint("automotive", __name__, template_folder="templates")
 

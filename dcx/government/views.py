@@ -22,7 +22,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
@@ -40,6 +39,7 @@ from dcx.government.models import (
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts.services import discard
+from dcx.platform.forms import SelectChoice
 
 bp = Blueprint("government", __name__, template_folder="templates")
 

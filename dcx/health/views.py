@@ -13,13 +13,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from dcx.extensions import db
 from dcx.health import forms, labels, services
 from dcx.health.learning import MODULES
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
+from dcx.platform.forms import SelectChoice, add_error
 
 bp = Blueprint("health", __name__, template_folder="templates")
 
@@ -142,7 +142,7 @@ def vitals():
                 form.diastolic.data,
             )
         except services.HealthError as exc:
-            (form.systolic if form.kind.data == "bp" else form.value).errors.append(str(exc))
+            add_error(form.systolic if form.kind.data == "bp" else form.value, str(exc))
             status = 400
         else:
             db.session.commit()
@@ -199,7 +199,7 @@ def food():
         try:
             services.log_meal(uid, clock.today(), form.kind.data, form.items())
         except services.HealthError as exc:
-            form.food1.errors.append(str(exc))
+            add_error(form.food1, str(exc))
             status = 400
         else:
             db.session.commit()
@@ -433,7 +433,7 @@ def display_name():
         try:
             services.set_display_name(current_user.id, form.display_name.data)
         except services.HealthError as exc:
-            form.display_name.errors.append(str(exc))
+            add_error(form.display_name, str(exc))
         else:
             db.session.commit()
             flash(_("Your community name is saved."), "success")
@@ -455,7 +455,7 @@ def group(slug: str):
         try:
             post = services.create_post(current_user.id, grp, form.body.data, form.milestone.data)
         except services.HealthError as exc:
-            form.body.errors.append(str(exc))
+            add_error(form.body, str(exc))
             status = 400
         else:
             db.session.commit()
@@ -697,7 +697,7 @@ def staff_visit(patient_id: int):
                 )
         except services.HealthError as exc:
             db.session.rollback()
-            form.goal_baseline.errors.append(str(exc))
+            add_error(form.goal_baseline, str(exc))
             return _bad("health/staff_visit.html", form=form, patient=patient)
         if form.med_name.data:
             services.prescribe(
