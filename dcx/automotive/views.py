@@ -24,7 +24,7 @@ from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
-from dcx.platform.forms import SelectChoice
+from dcx.platform.forms import SelectChoice, validated
 
 bp = Blueprint("automotive", __name__, template_folder="templates")
 
@@ -256,7 +256,12 @@ def book(vehicle_id: int):
         starts_at = datetime.fromisoformat(form.slot.data).astimezone(UTC)
         try:
             services.book_appointment(
-                car, form.dealer.data, starts_at, form.reason.data, code=code, recall_id=recall_id
+                car,
+                form.dealer.data,
+                starts_at,
+                validated(form.reason.data),
+                code=code,
+                recall_id=recall_id,
             )
         except ValueError:
             form.slot.errors = [_("That slot has just been taken; please pick another.")]

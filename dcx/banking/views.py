@@ -30,7 +30,7 @@ from dcx.platform import charts, clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts.services import discard
-from dcx.platform.forms import SelectChoice, add_error
+from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.platform.notify.services import notify
 
 bp = Blueprint("banking", __name__, template_folder="templates")
@@ -443,8 +443,8 @@ def staff_customer(user_id: int):
         notify(
             customer,
             "banking.advisor_note",
-            form.title.data.strip(),
-            form.body.data.strip(),
+            validated(form.title.data).strip(),
+            validated(form.body.data).strip(),
             link=url_for("banking.goals"),
         )
         db.session.commit()

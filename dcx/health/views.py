@@ -19,7 +19,7 @@ from dcx.health import forms, labels, services
 from dcx.health.learning import MODULES
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
-from dcx.platform.forms import SelectChoice, add_error
+from dcx.platform.forms import SelectChoice, add_error, validated
 
 bp = Blueprint("health", __name__, template_folder="templates")
 
@@ -98,7 +98,7 @@ def _trend_chart(uid: int, measure: str, title: str):
         if not rows:
             return None
         days = [_day(o.observed_at) for o in rows]
-        series = {
+        series: dict[str, list[float | None]] = {
             _("Systolic"): [o.value for o in rows],
             _("Diastolic"): [o.value2 for o in rows],
         }
@@ -453,7 +453,9 @@ def group(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            post = services.create_post(current_user.id, grp, form.body.data, form.milestone.data)
+            post = services.create_post(
+                current_user.id, grp, validated(form.body.data), form.milestone.data
+            )
         except services.HealthError as exc:
             add_error(form.body, str(exc))
             status = 400
@@ -491,7 +493,7 @@ def reply(post_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.create_post(current_user.id, grp, form.body.data, parent=post)
+        services.create_post(current_user.id, grp, validated(form.body.data), parent=post)
     except services.HealthError as exc:
         flash(str(exc), "warning")
     else:
@@ -689,8 +691,8 @@ def staff_visit(patient_id: int):
                 services.set_goal(
                     patient.id,
                     form.goal_measure.data,
-                    form.goal_target.data,
-                    form.goal_due_on.data,
+                    validated(form.goal_target.data),
+                    validated(form.goal_due_on.data),
                     form.goal_status.data,
                     visit_id=visit.id,
                     baseline=form.goal_baseline.data,
@@ -705,7 +707,7 @@ def staff_visit(patient_id: int):
                 current_user.id,
                 form.med_name.data,
                 form.med_dose.data or "",
-                form.med_times.data,
+                validated(form.med_times.data),
                 review_on=form.med_review_on.data,
                 visit_id=visit.id,
             )

@@ -1,4 +1,4 @@
-"""Form pieces every vertical shares: the option type of select fields and adding an error.
+"""Form pieces every vertical shares: the select option type, adding an error, required data.
 
 Forms import :class:`SelectChoice` from here, not from WTForms: WTForms 3.3 declares options
 as ``SelectChoice``, but its stubs (types-WTForms 3.2) do not know that class yet and type
@@ -8,11 +8,13 @@ To the type checker a ``SelectChoice`` is therefore such a pair; at run time it 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from wtforms import Field
 
-__all__ = ["SelectChoice", "add_error"]
+__all__ = ["SelectChoice", "add_error", "validated"]
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
 
@@ -41,3 +43,13 @@ else:
 def add_error(field: Field, message: str) -> None:
     """Show ``message`` on ``field``, after the errors validation already gave it."""
     field.errors = [*field.errors, message]
+
+
+def validated(data: T | None) -> T:
+    """A field's data that validation made sure of (``DataRequired``, or the form's own check).
+
+    The stubs type every field's data as optional; past validation such a field has a value.
+    """
+    if data is None:
+        raise ValueError("a required field has no data: was the form validated?")
+    return data

@@ -24,7 +24,7 @@ from dcx.extensions import db
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts import services as drafts
-from dcx.platform.forms import SelectChoice, add_error
+from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.retail import services
 from dcx.retail.covers import cover_svg
 from dcx.retail.forms import (
@@ -333,7 +333,11 @@ def write_review(book_id: int):
         if not form.validate_on_submit():
             return _review_page(form, book, None, 400)
         services.save_review(
-            current_user.id, book.id, int(form.half_stars.data), form.title.data, form.body.data
+            current_user.id,
+            book.id,
+            int(form.half_stars.data),
+            validated(form.title.data),
+            form.body.data or "",
         )
         db.session.commit()
         flash(_("Thank you for your review."), "success")
@@ -419,7 +423,7 @@ def group(group_id: int):
         if form.validate_on_submit():
             try:
                 thread = services.start_thread(
-                    group, current_user.id, form.title.data, form.body.data
+                    group, current_user.id, validated(form.title.data), validated(form.body.data)
                 )
             except RetailError as exc:
                 add_error(form.title, str(exc))
@@ -470,7 +474,7 @@ def thread(thread_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                services.reply(thread, current_user.id, form.body.data)
+                services.reply(thread, current_user.id, validated(form.body.data))
             except RetailError as exc:
                 add_error(form.body, str(exc))
                 status = 403
