@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from dcx.extensions import db
+from dcx.extensions import db, real_app
 
 dcx_group = AppGroup("dcx", help="Run, seed and present the DCX Showcase.")
 
@@ -152,10 +152,10 @@ def demo_command(host: str, port: int, showcase: str, language: str | None) -> N
     _seed(showcase, language or loaded)
     starter = current_app.extensions.get("dcx_demo_starters", [])
     for start in starter:
-        start(current_app._get_current_object())
+        start(real_app())
     click.echo(f"DCX Showcase is running at http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    run_simple(host, port, real_app(), threaded=True, use_reloader=False)
 
 
 @dcx_group.command("scheduler")
@@ -165,7 +165,7 @@ def scheduler_command(tick: int) -> None:
     from dcx.platform.jobs.scheduler import run_forever
 
     click.echo(f"Scheduler ticking every {tick}s; due jobs run once each (Ctrl+C to stop).")
-    run_forever(current_app._get_current_object(), tick)
+    run_forever(real_app(), tick)
 
 
 clock_group = AppGroup("clock", help="Read and move the showcase's demo clock.")
@@ -230,9 +230,13 @@ def jobs_run(job_id: str | None) -> None:
     """Run JOB_ID now, or without an id every job that is due."""
     from dcx.platform.jobs.runner import run_due_jobs, run_now
 
-    runs = [run_now(job_id)] if job_id else run_due_jobs()
-    if job_id and runs[0] is None:
-        raise click.ClickException(f"no job {job_id!r}")
+    if job_id:
+        run = run_now(job_id)
+        if run is None:
+            raise click.ClickException(f"no job {job_id!r}")
+        runs = [run]
+    else:
+        runs = run_due_jobs()
     for run in runs:
         click.echo(
             f"{run.job_id}: {run.status} ({run.count}){' ' + run.error[-200:] if run.error else ''}"

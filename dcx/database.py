@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort
-from sqlalchemy import DateTime, select
+from sqlalchemy import CursorResult, DateTime, Insert, Result, select
 from sqlalchemy.types import TypeDecorator
 
 from dcx.extensions import db
@@ -41,16 +41,27 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def insert_ignoring_duplicates(model: Any):
+def insert_ignoring_duplicates(model: Any) -> Insert:
     """An INSERT that silently skips rows violating a unique key (ON CONFLICT DO NOTHING).
 
     Works on SQLite and PostgreSQL; it is how jobs and seeds stay idempotent.
     """
     if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(model).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model).on_conflict_do_nothing()
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through ``db.session.execute`` matched.
+
+    The session types its results as plain ``Result``; for DML they are cursor results,
+    which carry the count.
+    """
+    return cast(CursorResult[Any], result).rowcount
 
 
 def owned_or_404(model: type[T], ident: Any, user_id: int, owner_attr: str = "user_id") -> T:

@@ -1,7 +1,8 @@
 """Flask extensions, created unbound here and bound to an app in :func:`dcx.create_app`."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -12,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.local import LocalProxy
 
 
 class Base(DeclarativeBase):
@@ -43,3 +45,9 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def real_app() -> Flask:
+    """The application behind ``current_app``, for code that outlives the app context
+    (servers, threads) or must tell apps apart (signal senders)."""
+    return cast(LocalProxy[Flask], current_app)._get_current_object()

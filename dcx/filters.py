@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
@@ -27,7 +28,7 @@ def as_datetime(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else "—"
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
+def number(value: Decimal | float | int | None, digits: int = 0) -> str:
     """A number with the locale's separators."""
     if value is None:
         return "—"

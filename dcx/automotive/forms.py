@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from dcx.automotive.models import FUEL_TYPES
 from dcx.automotive.services import DEALERS, is_valid_vin, normalise_vin
+from dcx.platform.forms import SelectChoice
 
 FUEL_LABELS = {
     "petrol": _l("Petrol"),

@@ -338,7 +338,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     appointments = _scale_appointments(rng, booked, today) if booked else []
     db.session.add_all(appointments)
 
-    first_cars = {}
+    first_cars: dict[int, AutomotiveVehicle] = {}
     for vehicle, _ in plans:
         first_cars.setdefault(vehicle.user_id, vehicle)
     loans: list[tuple[AutomotiveLoan, int, int]] = []

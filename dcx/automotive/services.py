@@ -605,7 +605,7 @@ def reading_history(vehicle_id: int, days: int = 90) -> list[AutomotiveReading]:
 
 def available_slots(dealer: str, today: date, days: int = 10) -> list[datetime]:
     """Free slots at ``dealer`` on the next working days (the day after ``today`` onwards)."""
-    candidates = []
+    candidates: list[datetime] = []
     day = today
     while len(candidates) < days * len(SLOT_HOURS):
         day += timedelta(days=1)

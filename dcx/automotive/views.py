@@ -9,7 +9,6 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import labels, services
@@ -25,6 +24,7 @@ from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
+from dcx.platform.forms import SelectChoice, validated
 
 bp = Blueprint("automotive", __name__, template_folder="templates")
 
@@ -256,7 +256,12 @@ def book(vehicle_id: int):
         starts_at = datetime.fromisoformat(form.slot.data).astimezone(UTC)
         try:
             services.book_appointment(
-                car, form.dealer.data, starts_at, form.reason.data, code=code, recall_id=recall_id
+                car,
+                form.dealer.data,
+                starts_at,
+                validated(form.reason.data),
+                code=code,
+                recall_id=recall_id,
             )
         except ValueError:
             form.slot.errors = [_("That slot has just been taken; please pick another.")]

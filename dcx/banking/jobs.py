@@ -111,7 +111,7 @@ def _send_new(topic: str, rows: list[dict[str, Any]]) -> int:
     ``notify_bulk`` would skip the others by the unique key anyway; reading them first (one
     query per 500 rows) keeps the job's count of new alerts what ``notify`` used to report.
     """
-    sent: set[tuple[int, str]] = set()
+    sent: set[tuple[int, str | None]] = set()
     for first in range(0, len(rows), 500):
         pairs = [(row["user_id"], row["key"]) for row in rows[first : first + 500]]
         found = db.session.execute(

@@ -367,25 +367,26 @@ def scale(ctx: SeedContext, customers: list) -> None:
     }
     for user, spec, goals, current, savings in plans:
         rows.extend(history_rows(current, spec, today, ctx.random))
-        for g in goals:
-            ref = f"seed-goal-{_slug(g['name'])}"
-            rows.append(_row(savings, g["started"], g["saved"], transfer, ref))
-            rows.append(_row(current, g["started"], -g["saved"], transfer, ref))
-            goal_rows.append(
-                BankingGoal(
-                    user_id=user.id,
-                    account_id=savings.id,
-                    name=g["name"],
-                    target_minor=g["target"],
-                    saved_minor=g["saved"],
-                    currency=services.CURRENCY,
-                    target_date=g["due"],
-                    started_on=g["started"],
+        if savings is not None:  # opened exactly for the customers with goals
+            for g in goals:
+                ref = f"seed-goal-{_slug(g['name'])}"
+                rows.append(_row(savings, g["started"], g["saved"], transfer, ref))
+                rows.append(_row(current, g["started"], -g["saved"], transfer, ref))
+                goal_rows.append(
+                    BankingGoal(
+                        user_id=user.id,
+                        account_id=savings.id,
+                        name=g["name"],
+                        target_minor=g["target"],
+                        saved_minor=g["saved"],
+                        currency=services.CURRENCY,
+                        target_date=g["due"],
+                        started_on=g["started"],
+                    )
                 )
-            )
         bills.extend(_detected_bills(user.id, spec, today))
     db.session.execute(insert_ignoring_duplicates(BankingTransaction), rows)
-    db.session.add_all(goal_rows + bills)
+    db.session.add_all([*goal_rows, *bills])
     db.session.flush()
     db.session.add_all(
         [

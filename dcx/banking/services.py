@@ -710,7 +710,8 @@ def detect_bills(user_id: int, today: date) -> list[BankingBill]:
 
 def bill_dates(bill: BankingBill, start: date, end: date) -> list[date]:
     """The bill's monthly due dates in [start, end), rolled forward from its next date."""
-    dates, k = [], 0
+    dates: list[date] = []
+    k = 0
     while True:
         day = add_months(bill.next_due_on, k)
         if day >= end:

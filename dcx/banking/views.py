@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
-from wtforms.fields.choices import SelectChoice
 
 from dcx.banking import labels, services
 from dcx.banking.forms import (
@@ -31,6 +30,7 @@ from dcx.platform import charts, clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts.services import discard
+from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.platform.notify.services import notify
 
 bp = Blueprint("banking", __name__, template_folder="templates")
@@ -139,7 +139,7 @@ def open_savings():
             account = services.open_savings_account(current_user.id, application, clock.today())
         except services.BankingError as exc:
             db.session.rollback()
-            getattr(form, exc.field, form.full_name).errors.append(str(exc))
+            add_error(getattr(form, exc.field, form.full_name), str(exc))
         else:
             discard(current_user.id, SAVINGS_DRAFT)
             db.session.commit()
@@ -233,7 +233,7 @@ def goals():
             )
         except services.BankingError as exc:
             db.session.rollback()
-            getattr(form, exc.field, form.name).errors.append(str(exc))
+            add_error(getattr(form, exc.field, form.name), str(exc))
         else:
             db.session.commit()
             flash(_("Goal set. We will tell you each month how it is going."), "success")
@@ -258,7 +258,7 @@ def goal_money(goal_id: int):
             reached = services.move_goal_money(goal, amount, clock.today())
         except services.BankingError as exc:
             db.session.rollback()
-            form.amount.errors.append(str(exc))
+            add_error(form.amount, str(exc))
         else:
             db.session.commit()
             if reached:
@@ -292,7 +292,7 @@ def bills():
             )
         except services.BankingError as exc:
             db.session.rollback()
-            getattr(form, exc.field, form.name).errors.append(str(exc))
+            add_error(getattr(form, exc.field, form.name), str(exc))
         else:
             db.session.commit()
             flash(_("Bill added."), "success")
@@ -443,8 +443,8 @@ def staff_customer(user_id: int):
         notify(
             customer,
             "banking.advisor_note",
-            form.title.data.strip(),
-            form.body.data.strip(),
+            validated(form.title.data).strip(),
+            validated(form.body.data).strip(),
             link=url_for("banking.goals"),
         )
         db.session.commit()

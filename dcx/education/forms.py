@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateTimeLocalField,
+    Field,
     IntegerField,
     RadioField,
     SelectField,
@@ -14,10 +16,10 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from dcx.education.models import EducationQuestion
+from dcx.platform.forms import SelectChoice, add_error
 
 
 class ActionForm(FlaskForm):
@@ -79,7 +81,9 @@ def field_name(question: EducationQuestion) -> str:
     return f"q{question.id}"
 
 
-def test_form(questions: list[EducationQuestion], formdata=None) -> FlaskForm:
+def test_form(
+    questions: list[EducationQuestion], formdata: MultiDict[str, str] | None = None
+) -> FlaskForm:
     """A form with one field per question: radios, checkboxes or a number box.
 
     Numeric answers are text boxes parsed by :func:`responses_from`, so a comma decimal or a
@@ -91,6 +95,7 @@ def test_form(questions: list[EducationQuestion], formdata=None) -> FlaskForm:
 
     for q in questions:
         choices = [SelectChoice(str(i), text) for i, text in enumerate(q.choices)]
+        field: Field
         if q.kind == "single":
             field = RadioField(
                 q.prompt, choices=choices, validate_choice=False, validators=[Optional()]
@@ -124,7 +129,7 @@ def responses_from(form: FlaskForm, questions: list[EducationQuestion]) -> dict[
             try:
                 value = float(text)
             except ValueError:
-                field.errors = [*field.errors, str(_l("Enter a number, e.g. 3.5"))]
+                add_error(field, str(_l("Enter a number, e.g. 3.5")))
                 ok = False
                 continue
             responses[q.id] = [value]

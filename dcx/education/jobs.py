@@ -127,12 +127,13 @@ def inactivity_nudges(now: datetime) -> int:
     One nudge per quiet spell: the key carries the day of the last activity, so a student who
     comes back and goes quiet again is nudged again, and never twice for the same spell.
     """
-    quiet = db.session.execute(
-        select(EducationEnrollment).where(
-            EducationEnrollment.last_active_at <= now - services.INACTIVE_AFTER
-        )
-    ).scalars()
-    quiet = list(quiet)
+    quiet = list(
+        db.session.execute(
+            select(EducationEnrollment).where(
+                EducationEnrollment.last_active_at <= now - services.INACTIVE_AFTER
+            )
+        ).scalars()
+    )
     locales = recipient_locales(enrollment.user_id for enrollment in quiet)
     rows = []
     for enrollment in quiet:

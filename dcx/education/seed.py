@@ -214,11 +214,11 @@ def seed(ctx: SeedContext) -> None:
         enrollment.last_active_at = _day(-e.get("last_active_days_ago", 1), 18)
     for s in data.get("slots", []):
         professor = ctx.user(s["professor"])
-        course = courses.get(s.get("course", ""))
+        slot_course = courses.get(s.get("course", ""))
         slot = _get_or_create(
             EducationOfficeHourSlot,
             {
-                "course_id": course.id if course else None,
+                "course_id": slot_course.id if slot_course else None,
                 "minutes": s.get("minutes", 30),
                 "place": s.get("place", ""),
                 "video_link": s.get("video_link", ""),
@@ -238,9 +238,9 @@ def seed(ctx: SeedContext) -> None:
     for conv in data.get("conversations", []):
         student = ctx.user(conv["student"])
         professor = ctx.user(conv["professor"])
-        course = courses.get(conv.get("course", ""))
+        conv_course = courses.get(conv.get("course", ""))
         conversation = services.open_conversation(
-            student.id, professor.id, course.id if course else None
+            student.id, professor.id, conv_course.id if conv_course else None
         )
         if conversation.messages:
             continue
@@ -325,7 +325,7 @@ def _scale_events(
     """The timeline of the attempts, as ``submit_attempt`` records it: each test submitted,
     then each module its score unlocked (replaying the course's scoring rule in order)."""
     of_test = {
-        module.test.id: (course, module)
+        module.test.id: (course, module, module.test)
         for course in courses
         for module in course.modules
         if module.test is not None
@@ -340,10 +340,9 @@ def _scale_events(
         passed = {m.id for m in course.modules if m.test is None}
         percents: dict[int, list[float]] = defaultdict(list)
         unlocked = services.unlocked_module_ids(user_id, course, passed)
-        for attempt in sorted(taken, key=lambda a: a.submitted_at):
-            module = of_test[attempt.test_id][1]
-            test = module.test
-            at = min(now, attempt.submitted_at)
+        for attempt in sorted(taken, key=_submitted_at):
+            _course, module, test = of_test[attempt.test_id]
+            at = min(now, _submitted_at(attempt))
             events.append(
                 {
                     "user_id": user_id,
@@ -385,6 +384,13 @@ def _scale_events(
                     )
             unlocked = now_unlocked
     return events
+
+
+def _submitted_at(attempt: EducationAttempt) -> datetime:
+    """When a scaled attempt was submitted (every one of them is)."""
+    if attempt.submitted_at is None:
+        raise ValueError(f"attempt {attempt.id} was never submitted")
+    return attempt.submitted_at
 
 
 def _scale_course(rng, user_id: int, course: EducationCourse, plan, topic_keys) -> list[Any]:

@@ -99,7 +99,7 @@ def enrolled_course_or_404(user_id: int, course_id: Any) -> EducationCourse:
         abort(404)
     if enrollment_for(user_id, pk) is None:
         abort(404)
-    return db.session.get(EducationCourse, pk)
+    return db.get_or_404(EducationCourse, pk)
 
 
 def enroll(user_id: int, course: EducationCourse) -> EducationEnrollment:
@@ -180,7 +180,7 @@ def passed_modules(course: EducationCourse, user_ids: list[int]) -> dict[int, se
     One query for the whole class: every submitted attempt, scored by the course's rule.
     Modules without a test count as passed.
     """
-    tests = {m.test.id: m for m in course.modules if m.test is not None}
+    tests = {m.test.id: (m.id, m.test) for m in course.modules if m.test is not None}
     untested = {m.id for m in course.modules if m.test is None}
     result: dict[int, set[int]] = {uid: set(untested) for uid in user_ids}
     if not tests or not user_ids:
@@ -205,10 +205,10 @@ def passed_modules(course: EducationCourse, user_ids: list[int]) -> dict[int, se
             round(100 * points / max_points, 1) if max_points else 0.0
         )
     for (user_id, test_id), values in percents.items():
-        module = tests[test_id]
+        module_id, test = tests[test_id]
         score = score_by_rule(values, course.scoring_rule)
-        if score is not None and score >= module.test.pass_mark_percent:
-            result[user_id].add(module.id)
+        if score is not None and score >= test.pass_mark_percent:
+            result[user_id].add(module_id)
     return result
 
 
@@ -436,7 +436,7 @@ def submit_attempt(attempt: EducationAttempt, responses: dict[int, list[Any]]) -
     )
     now_unlocked = unlocked_module_ids(attempt.user_id, module.course) - was_unlocked
     for module_id in now_unlocked:
-        unlocked = db.session.get(EducationModule, module_id)
+        unlocked = db.session.get_one(EducationModule, module_id)
         record(
             attempt.user_id,
             "education",
@@ -722,7 +722,7 @@ def send_message(
         conversation.professor_last_read_id = message.id
         seen = conversation.student_seen_at
         if seen is None or clock.now() - seen > AWAY_AFTER:
-            sender = db.session.get(User, sender_id)
+            sender = db.session.get_one(User, sender_id)
             student = conversation.student_id
             with in_locale(recipient_locales([student])[student]):
                 title = str(_l("%(name)s replied", name=sender.name))
@@ -888,8 +888,8 @@ def book_slot(
     booking.cancelled_at = None
     booking.created_at = clock.now()
     db.session.flush()
-    professor = db.session.get(User, slot.professor_id)
-    student = db.session.get(User, user_id)
+    professor = db.session.get_one(User, slot.professor_id)
+    student = db.session.get_one(User, user_id)
     record(
         user_id,
         "education",
@@ -949,7 +949,7 @@ def slot_location(slot: EducationOfficeHourSlot) -> str:
 
 def invitation_ics(slot: EducationOfficeHourSlot, attendees: list[User], uid: str) -> bytes:
     """An iCalendar invitation (METHOD:REQUEST) for one slot, organised by its professor."""
-    professor = db.session.get(User, slot.professor_id)
+    professor = db.session.get_one(User, slot.professor_id)
     title = gettext("Office hours with %(name)s", name=professor.name)
     if slot.course is not None:
         title += f" ({slot.course.code})"
@@ -968,13 +968,13 @@ def invitation_ics(slot: EducationOfficeHourSlot, attendees: list[User], uid: st
 
 def booking_ics(booking: EducationBooking) -> bytes:
     """The student's invitation for their booking."""
-    student = db.session.get(User, booking.user_id)
+    student = db.session.get_one(User, booking.user_id)
     return invitation_ics(booking.slot, [student], f"education-booking-{booking.id}@dcx")
 
 
 def slot_ics(slot: EducationOfficeHourSlot) -> bytes:
     """The professor's invitation for a slot, with everyone who booked."""
-    people = [db.session.get(User, b.user_id) for b in active_bookings(slot)]
+    people = [db.session.get_one(User, b.user_id) for b in active_bookings(slot)]
     return invitation_ics(slot, people, f"education-slot-{slot.id}@dcx")
 
 
@@ -987,7 +987,7 @@ def calendar_entries(user_id: int) -> list[CalendarEntry]:
     entries = []
     for booking in student_bookings(user_id):
         slot = booking.slot
-        professor = db.session.get(User, slot.professor_id)
+        professor = db.session.get_one(User, slot.professor_id)
         entries.append(
             CalendarEntry(
                 uid=f"education-booking-{booking.id}@dcx",

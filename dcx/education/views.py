@@ -24,7 +24,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from dcx.database import owned_or_404
 from dcx.education import forms, labels, services
@@ -37,6 +36,7 @@ from dcx.education.models import (
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
+from dcx.platform.forms import SelectChoice
 
 bp = Blueprint("education", __name__, template_folder="templates")
 
@@ -290,7 +290,7 @@ def mastery(course_id):
 # --- chat ----------------------------------------------------------------------------------
 
 
-def _conversation_targets(user_id: int) -> list[tuple[str, str]]:
+def _conversation_targets(user_id: int) -> list[SelectChoice]:
     """Choices for a new thread: each course's professor, and each professor one-to-one."""
     choices = []
     seen = set()

@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from dcx.government.models import REPAIR_CATEGORIES
+from dcx.platform.forms import SelectChoice
 
 CATEGORY_LABELS = {
     "streetlight": _l("Streetlight"),

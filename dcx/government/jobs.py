@@ -22,18 +22,22 @@ def fix_reminders(now: datetime) -> int:
 
     Each reminder is written in its reporter's language, read for all of them in one query.
     """
-    rows = db.session.execute(
-        select(
-            GovernmentRepair.id,
-            GovernmentRepair.reporter_id,
-            GovernmentRepair.location,
-            GovernmentRepair.fixed_at,
-        ).where(
-            GovernmentRepair.status == "fixed",
-            GovernmentRepair.reporter_id.is_not(None),
-            GovernmentRepair.fixed_at <= now - REMIND_AFTER,
+    rows = [
+        (repair_id, reporter_id, location, fixed_at)
+        for repair_id, reporter_id, location, fixed_at in db.session.execute(
+            select(
+                GovernmentRepair.id,
+                GovernmentRepair.reporter_id,
+                GovernmentRepair.location,
+                GovernmentRepair.fixed_at,
+            ).where(
+                GovernmentRepair.status == "fixed",
+                GovernmentRepair.reporter_id.is_not(None),
+                GovernmentRepair.fixed_at <= now - REMIND_AFTER,
+            )
         )
-    ).all()
+        if reporter_id is not None  # as the query asks; this says so to the type checker
+    ]
     locales = recipient_locales(reporter_id for _id, reporter_id, _loc, _at in rows)
     messages = []
     for repair_id, reporter_id, location, fixed_at in rows:

@@ -7,7 +7,7 @@ history is generated only for sensors that have none.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -256,9 +256,14 @@ def _scale_repair(rnd, now, reporter_id: int, street, statuses, weights) -> Gove
         "unable_to_fix": ("reported", "acknowledged", "unable_to_fix"),
     }[outcome]
     # ``fixed`` must stay under 14 days old, so its steps are hours apart; others days apart.
-    at, fixed_at, events, previous = created, None, [], ""
+    at = created
+    fixed_at: datetime | None = None
+    events: list[GovernmentRepairEvent] = []
+    previous = ""
     for step in path:
         if step == "closed":
+            if fixed_at is None:  # every path to "closed" goes through "fixed"
+                raise ValueError(f"path {path} closes a report that was never fixed")
             at = fixed_at + timedelta(days=14, hours=2)
         elif step != "reported":
             at += (

@@ -1061,7 +1061,8 @@ def crew_overview() -> list[dict[str, Any]]:
     result = []
     for crew in crews:
         target = targets.get(crew.id)
-        moving = target is not None and crew.status in {"dispatched", "en_route"}
+        moving = crew.status in {"dispatched", "en_route"}
+        eta = eta_seconds(crew, target[1], target[2]) if target is not None and moving else None
         result.append(
             {
                 "id": crew.id,
@@ -1071,7 +1072,7 @@ def crew_overview() -> list[dict[str, Any]]:
                 "y": crew.y,
                 "status": crew.status,
                 "target": {"x": target[1], "y": target[2], "repair": target[0]} if target else None,
-                "eta_seconds": eta_seconds(crew, target[1], target[2]) if moving else None,
+                "eta_seconds": eta,
             }
         )
     return result

@@ -22,7 +22,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
@@ -40,6 +39,7 @@ from dcx.government.models import (
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts.services import discard
+from dcx.platform.forms import SelectChoice, validated
 
 bp = Blueprint("government", __name__, template_folder="templates")
 
@@ -284,7 +284,7 @@ def describe_incident(incident_id: int):
     form = forms.DescribeIncidentForm()
     if not form.validate_on_submit():
         return _incident_page(incident, 400, describe_form=form)
-    services.describe_incident(incident, form.cause.data)
+    services.describe_incident(incident, validated(form.cause.data))
     db.session.commit()
     flash(_("Cause recorded."), "success")
     return redirect(url_for(".incident", incident_id=incident.id))
@@ -328,7 +328,7 @@ def comment_incident(incident_id: int):
     if not form.validate_on_submit():
         return _incident_page(incident, 400, comment_form=form)
     services.comment_on_incident(
-        incident, _department() or "admin", current_user.id, form.body.data
+        incident, _department() or "admin", current_user.id, validated(form.body.data)
     )
     db.session.commit()
     return redirect(url_for(".incident", incident_id=incident.id, _anchor="comments"))
@@ -346,7 +346,7 @@ def handoff_incident(incident_id: int):
             form.to_department.errors = [_("Choose another department.")]
         return _incident_page(incident, 400, handoff_form=form)
     services.hand_off(
-        incident, department, form.to_department.data, form.task.data, current_user.id
+        incident, department, form.to_department.data, validated(form.task.data), current_user.id
     )
     db.session.commit()
     flash(_("Task handed off."), "success")
@@ -387,7 +387,7 @@ def repair_from_incident(incident_id: int):
             form.category.data,
             form.description.data or "",
             current_user.id,
-            form.location.data,
+            validated(form.location.data),
         )
     db.session.commit()
     flash(_("Repair #%(id)s created.", id=repair.id), "success")

@@ -13,11 +13,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from dcx.health import services
 from dcx.health.learning import MODULES
+from dcx.platform.forms import SelectChoice, add_error
 
 FEELINGS = (
     SelectChoice("good", _l("Going well")),
@@ -55,11 +55,11 @@ class ReadingForm(FlaskForm):
             ok = True
             for f in (self.systolic, self.diastolic):
                 if f.data is None:
-                    f.errors.append(_l("Needed for blood pressure."))
+                    add_error(f, _l("Needed for blood pressure."))
                     ok = False
             return ok
         if self.value.data is None:
-            self.value.errors.append(_l("Enter the value."))
+            add_error(self.value, _l("Enter the value."))
             return False
         return True
 
@@ -205,16 +205,16 @@ class VisitForm(FlaskForm):
         if self.goal_measure.data:
             for f in (self.goal_target, self.goal_due_on):
                 if f.data is None:
-                    f.errors.append(_l("Needed for the goal."))
+                    add_error(f, _l("Needed for the goal."))
                     ok = False
         if self.med_name.data and not self.med_times.data:
-            self.med_times.errors.append(_l("Needed for the medication."))
+            add_error(self.med_times, _l("Needed for the medication."))
             ok = False
         if self.med_times.data:
             try:
                 services.parse_times(self.med_times.data)
             except services.HealthError as exc:
-                self.med_times.errors.append(str(exc))
+                add_error(self.med_times, str(exc))
                 ok = False
         return ok
 

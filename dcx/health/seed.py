@@ -332,7 +332,11 @@ def scale(ctx: SeedContext, customers: list) -> None:
     db.session.add_all(p["visit"] for p in plans)
     db.session.flush()  # visit ids, for goals and prescriptions
 
-    goals, meds, modules, observations, exercises = [], [], [], [], []
+    meds: list[HealthMedication] = []
+    goals: list[dict[str, Any]] = []
+    modules: list[dict[str, Any]] = []
+    observations: list[dict[str, Any]] = []
+    exercises: list[dict[str, Any]] = []
     for plan in plans:
         _scale_plan(rnd, today, plan, goals, meds, modules, observations, exercises)
     db.session.add_all(meds)

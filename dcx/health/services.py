@@ -17,7 +17,7 @@ from typing import Any
 from flask import abort
 from flask_babel import LazyString, format_datetime, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
@@ -245,7 +245,7 @@ def log_observation(
 def alert_care_team(obs: HealthObservation) -> int:
     """Tell every clinician of the patient's care team about a crisis reading, once each."""
     sent = 0
-    patient = db.session.get(User, obs.patient_id)
+    patient = db.session.get_one(User, obs.patient_id)
     team = care_team_ids(obs.patient_id)
     locales = recipient_locales(team)
     for clinician_id in team:
@@ -298,7 +298,7 @@ def recent_observations(
     )
 
 
-def _newest_of_each_kind(patient_ids: list[int], kinds: Iterable[str] | None = None):
+def _newest_of_each_kind(patient_ids: list[int], kinds: Iterable[str] | None = None) -> Subquery:
     """The id of each patient's newest reading of each kind: newest by when it was taken (a
     wearable's backlog or a reading typed in late arrives after newer ones), ties by id."""
     rank = (
@@ -309,10 +309,12 @@ def _newest_of_each_kind(patient_ids: list[int], kinds: Iterable[str] | None = N
         )
         .label("rank")
     )
-    ranked = select(HealthObservation.id, rank).where(HealthObservation.patient_id.in_(patient_ids))
+    ranking = select(HealthObservation.id, rank).where(
+        HealthObservation.patient_id.in_(patient_ids)
+    )
     if kinds is not None:
-        ranked = ranked.where(HealthObservation.kind.in_(list(kinds)))
-    ranked = ranked.subquery()
+        ranking = ranking.where(HealthObservation.kind.in_(list(kinds)))
+    ranked = ranking.subquery()
     return select(ranked.c.id).where(ranked.c.rank == 1).subquery()
 
 
@@ -953,7 +955,7 @@ def slots_on(med: HealthMedication, day: date) -> list[datetime]:
 
 def slots_between(med: HealthMedication, start: datetime, end: datetime) -> list[datetime]:
     """The scheduled dose times of ``med`` in ``(start, end]``."""
-    found = []
+    found: list[datetime] = []
     day = start.date()
     while day <= end.date():
         found.extend(s for s in slots_on(med, day) if start < s <= end)
@@ -1538,7 +1540,7 @@ def cheer(user_id: int, post: HealthPost) -> bool:
             db.session.add(HealthCheer(post_id=post.id, user_id=user_id))
     except IntegrityError:
         return False
-    group = db.session.get(HealthGroup, post.group_id)
+    group = db.session.get_one(HealthGroup, post.group_id)
     with in_locale(recipient_locales([post.author_id])[post.author_id]):
         title = str(_l("Someone cheered your post"))
     notify(

@@ -13,13 +13,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from dcx.extensions import db
 from dcx.health import forms, labels, services
 from dcx.health.learning import MODULES
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
+from dcx.platform.forms import SelectChoice, add_error, validated
 
 bp = Blueprint("health", __name__, template_folder="templates")
 
@@ -98,7 +98,7 @@ def _trend_chart(uid: int, measure: str, title: str):
         if not rows:
             return None
         days = [_day(o.observed_at) for o in rows]
-        series = {
+        series: dict[str, list[float | None]] = {
             _("Systolic"): [o.value for o in rows],
             _("Diastolic"): [o.value2 for o in rows],
         }
@@ -142,7 +142,7 @@ def vitals():
                 form.diastolic.data,
             )
         except services.HealthError as exc:
-            (form.systolic if form.kind.data == "bp" else form.value).errors.append(str(exc))
+            add_error(form.systolic if form.kind.data == "bp" else form.value, str(exc))
             status = 400
         else:
             db.session.commit()
@@ -199,7 +199,7 @@ def food():
         try:
             services.log_meal(uid, clock.today(), form.kind.data, form.items())
         except services.HealthError as exc:
-            form.food1.errors.append(str(exc))
+            add_error(form.food1, str(exc))
             status = 400
         else:
             db.session.commit()
@@ -433,7 +433,7 @@ def display_name():
         try:
             services.set_display_name(current_user.id, form.display_name.data)
         except services.HealthError as exc:
-            form.display_name.errors.append(str(exc))
+            add_error(form.display_name, str(exc))
         else:
             db.session.commit()
             flash(_("Your community name is saved."), "success")
@@ -453,9 +453,11 @@ def group(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            post = services.create_post(current_user.id, grp, form.body.data, form.milestone.data)
+            post = services.create_post(
+                current_user.id, grp, validated(form.body.data), form.milestone.data
+            )
         except services.HealthError as exc:
-            form.body.errors.append(str(exc))
+            add_error(form.body, str(exc))
             status = 400
         else:
             db.session.commit()
@@ -491,7 +493,7 @@ def reply(post_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.create_post(current_user.id, grp, form.body.data, parent=post)
+        services.create_post(current_user.id, grp, validated(form.body.data), parent=post)
     except services.HealthError as exc:
         flash(str(exc), "warning")
     else:
@@ -689,15 +691,15 @@ def staff_visit(patient_id: int):
                 services.set_goal(
                     patient.id,
                     form.goal_measure.data,
-                    form.goal_target.data,
-                    form.goal_due_on.data,
+                    validated(form.goal_target.data),
+                    validated(form.goal_due_on.data),
                     form.goal_status.data,
                     visit_id=visit.id,
                     baseline=form.goal_baseline.data,
                 )
         except services.HealthError as exc:
             db.session.rollback()
-            form.goal_baseline.errors.append(str(exc))
+            add_error(form.goal_baseline, str(exc))
             return _bad("health/staff_visit.html", form=form, patient=patient)
         if form.med_name.data:
             services.prescribe(
@@ -705,7 +707,7 @@ def staff_visit(patient_id: int):
                 current_user.id,
                 form.med_name.data,
                 form.med_dose.data or "",
-                form.med_times.data,
+                validated(form.med_times.data),
                 review_on=form.med_review_on.data,
                 visit_id=visit.id,
             )

@@ -117,7 +117,10 @@ def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], height: int 
     chart = pygal.StackedBar(x_label_rotation=30, show_legend=True)
     _config(chart, title, height)
     chart.x_labels = [label for label, _ in steps] + ["="]
-    base, rises, falls, running = [], [], [], 0.0
+    base: list[float] = []
+    rises: list[float | None] = []
+    falls: list[float | None] = []
+    running = 0.0
     for i, (_, amount) in enumerate(steps):
         if i == 0:
             base.append(0)

@@ -14,6 +14,7 @@ from flask import g, has_app_context
 from sqlalchemy import Integer, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dcx.database import rows_changed
 from dcx.extensions import Model, db
 
 
@@ -63,7 +64,7 @@ def _store(seconds: int) -> None:
     result = db.session.execute(
         update(ClockOffset).where(ClockOffset.id == 1).values(seconds=seconds)
     )
-    if result.rowcount == 0:
+    if rows_changed(result) == 0:
         db.session.add(ClockOffset(id=1, seconds=seconds))
     db.session.flush()
     g._dcx_clock_offset = timedelta(seconds=seconds)

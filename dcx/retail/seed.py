@@ -193,12 +193,12 @@ def seed(ctx: SeedContext) -> None:
     for n, uid in enumerate(readers, start=1):
         tastes[uid] = rng.sample(subjects, rng.choice([1, 2]))
         for k in range(rng.randint(3, 6)):
-            books = set()
+            picked: set[int] = set()
             for _b in range(rng.randint(1, 3)):
                 subject = rng.choice(tastes[uid]) if rng.random() < 0.8 else rng.choice(subjects)
-                books.add(_pick(rng, pools[subject]))
+                picked.add(_pick(rng, pools[subject]))
             when = now - timedelta(days=rng.randrange(3, 400), hours=rng.randrange(0, 10))
-            order_plans.append((f"SEED-R{n:03d}-{k}", uid, sorted(books), when))
+            order_plans.append((f"SEED-R{n:03d}-{k}", uid, sorted(picked), when))
     likes = data.get("alex", {}).get("likes", subjects[:2])
     for k, subject in enumerate([*likes, *likes]):
         books = sorted({pools[subject][k % 3], _pick(rng, pools[subject])})
@@ -462,12 +462,12 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
     now = clock.now()
     pools: dict[str, list[tuple[int, int]]] = {}
     titles: dict[int, str] = {}
-    for book_id, price, subjects, title in db.session.execute(
+    for book_id, price, book_subjects, title in db.session.execute(
         select(
             RetailBook.id, RetailBook.price_minor, RetailBook.subjects, RetailBook.title
         ).order_by(RetailBook.id)
     ):
-        main = subjects.strip(";").split(";")[0] if subjects else ""
+        main = book_subjects.strip(";").split(";")[0] if book_subjects else ""
         pools.setdefault(main or "General", []).append((book_id, price))
         titles[book_id] = title
     if not pools:

@@ -320,7 +320,7 @@ def decide_reservation_item(reservation: RetailReservation, item_id: int, outcom
             )
             reservation.order_id = order.id
         else:
-            order = db.session.get(RetailOrder, reservation.order_id)
+            order = db.session.get_one(RetailOrder, reservation.order_id)
             _add_line(order, item.book, take_stock=True)
     db.session.flush()
 
@@ -476,7 +476,7 @@ def save_review(
     review.updated_at = clock.now()
     db.session.flush()
     if created:
-        book = db.session.get(RetailBook, book_id)
+        book = db.session.get_one(RetailBook, book_id)
         record(
             user_id,
             KEY,
@@ -561,12 +561,13 @@ def report_content(
     user_id: int, reason: str, review: RetailReview | None = None, post: RetailPost | None = None
 ) -> RetailContentReport | None:
     """Report a review or a post to the staff; a second report by the same customer is ignored."""
-    stmt = select(RetailContentReport).where(RetailContentReport.user_id == user_id)
-    stmt = stmt.where(
-        RetailContentReport.review_id == review.id
-        if review
-        else RetailContentReport.post_id == post.id
-    )
+    if review is not None:
+        reported = RetailContentReport.review_id == review.id
+    elif post is not None:
+        reported = RetailContentReport.post_id == post.id
+    else:
+        raise ValueError("report a review or a post")
+    stmt = select(RetailContentReport).where(RetailContentReport.user_id == user_id, reported)
     if db.session.execute(stmt).first():
         return None
     report = RetailContentReport(
@@ -600,7 +601,10 @@ def moderate(report: RetailContentReport, action: str) -> int:
     if action not in ("hidden", "dismissed"):
         raise RetailError(_l("Hide or dismiss."))
     if action == "hidden":
-        (report.review or report.post).hidden = True
+        content = report.review or report.post
+        if content is None:
+            raise LookupError(f"report {report.id} is about neither a review nor a post")
+        content.hidden = True
     same = select(RetailContentReport).where(RetailContentReport.resolution == "")
     same = same.where(
         RetailContentReport.review_id == report.review_id
@@ -770,7 +774,7 @@ def answer_event(event: RetailEvent, user_id: int, answer: str) -> RetailRsvp:
     db.session.execute(select(RetailEvent.id).where(RetailEvent.id == event.id).with_for_update())
     rsvp = rsvp_for(event.id, user_id)
     previous = rsvp.status if rsvp else None
-    if answer == "going" and previous in ("going", "waitlisted"):
+    if answer == "going" and rsvp is not None and previous in ("going", "waitlisted"):
         return rsvp
     # Counted before this answer is added, so it never takes its own seat.
     full = seats_taken(event.id) >= event.capacity

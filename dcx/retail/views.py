@@ -18,13 +18,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms.fields.choices import SelectChoice
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts import services as drafts
+from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.retail import services
 from dcx.retail.covers import cover_svg
 from dcx.retail.forms import (
@@ -237,7 +237,7 @@ def recommendations():
                     current_user.id, form.day.data, form.book_ids.data
                 )
             except RetailError as exc:
-                form.day.errors.append(str(exc))
+                add_error(form.day, str(exc))
             else:
                 drafts.discard(current_user.id, CAFE_DRAFT)
                 db.session.commit()
@@ -333,7 +333,11 @@ def write_review(book_id: int):
         if not form.validate_on_submit():
             return _review_page(form, book, None, 400)
         services.save_review(
-            current_user.id, book.id, int(form.half_stars.data), form.title.data, form.body.data
+            current_user.id,
+            book.id,
+            int(form.half_stars.data),
+            validated(form.title.data),
+            form.body.data or "",
         )
         db.session.commit()
         flash(_("Thank you for your review."), "success")
@@ -419,10 +423,10 @@ def group(group_id: int):
         if form.validate_on_submit():
             try:
                 thread = services.start_thread(
-                    group, current_user.id, form.title.data, form.body.data
+                    group, current_user.id, validated(form.title.data), validated(form.body.data)
                 )
             except RetailError as exc:
-                form.title.errors.append(str(exc))
+                add_error(form.title, str(exc))
             else:
                 db.session.commit()
                 return redirect(url_for(".thread", thread_id=thread.id))
@@ -470,9 +474,9 @@ def thread(thread_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                services.reply(thread, current_user.id, form.body.data)
+                services.reply(thread, current_user.id, validated(form.body.data))
             except RetailError as exc:
-                form.body.errors.append(str(exc))
+                add_error(form.body, str(exc))
                 status = 403
             else:
                 db.session.commit()
@@ -533,7 +537,7 @@ def event(event_id: int):
             try:
                 rsvp = services.answer_event(event, current_user.id, form.answer.data)
             except RetailError as exc:
-                form.answer.errors.append(str(exc))
+                add_error(form.answer, str(exc))
                 status = 400
             else:
                 db.session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
@@ -36,8 +37,9 @@ class User(UserMixin, Model):
     )
 
     # Set by sign-in and by the session loader: the raw token of the current session, which
-    # Flask-Login keeps in the signed cookie. Never stored; only its hash is.
-    session_token = None
+    # Flask-Login keeps in the signed cookie. Never stored; only its hash is. (Typed by a cast:
+    # an annotation on a declarative class would ask the ORM to map a column.)
+    session_token = cast("str | None", None)
 
     def get_id(self) -> str | None:
         """Flask-Login's identity: the current session's token, not the user id."""

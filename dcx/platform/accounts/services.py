@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
@@ -166,7 +167,7 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     return None
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Accept only a local path: no scheme, no host, no ``//`` or backslash tricks."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False

@@ -19,9 +19,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from dcx.extensions import db, login_manager
+from dcx.extensions import db, login_manager, real_app
 from dcx.platform.accounts import services
 from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
+from dcx.platform.accounts.models import User
+from dcx.platform.forms import add_error
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -58,9 +60,9 @@ def _next_or_home():
 signing_in = Namespace().signal("dcx-signing-in")
 
 
-def sign_in(user) -> None:
+def sign_in(user: User) -> None:
     """Renew the session and sign ``user`` in on this device."""
-    signing_in.send(current_app._get_current_object(), user=user)
+    signing_in.send(real_app(), user=user)
     session.clear()  # no fixation: a fresh session for every sign-in
     services.open_session(user, request.user_agent.string or "")
     login_user(user)
@@ -74,7 +76,7 @@ def signup():
         try:
             user = services.create_user(form.email.data, form.name.data, form.password.data)
         except services.AccountError as exc:
-            form.email.errors.append(str(exc))
+            add_error(form.email, str(exc))
         else:
             sign_in(user)
             db.session.commit()
@@ -97,7 +99,7 @@ def signin():
         user = services.authenticate(form.email.data, form.password.data, address)
         if user is None:
             db.session.commit()
-            form.password.errors.append(_("The email or the password is not right."))
+            add_error(form.password, _("The email or the password is not right."))
         else:
             sign_in(user)
             db.session.commit()
@@ -142,7 +144,7 @@ def password():
         try:
             services.change_password(current_user, form.current.data, form.new.data)
         except services.AccountError as exc:
-            form.current.errors.append(str(exc))
+            add_error(form.current, str(exc))
         else:
             sign_in(current_user._get_current_object())
             db.session.commit()

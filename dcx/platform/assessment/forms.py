@@ -8,11 +8,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from dcx.platform.assessment import services
 from dcx.platform.assessment.questions import SCALE, all_questions
+from dcx.platform.forms import SelectChoice
 
 
 class QuestionnaireForm(FlaskForm):

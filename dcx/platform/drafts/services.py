@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.services import is_safe_next
@@ -111,9 +112,10 @@ def _create(user_id: int, form_key: str) -> Draft:
         with db.session.begin_nested():
             db.session.add(draft)
     except IntegrityError:
-        draft = _row(user_id, form_key)
-        if draft is None:  # not a race on this draft: a real error (e.g. no such user)
+        existing = _row(user_id, form_key)
+        if existing is None:  # not a race on this draft: a real error (e.g. no such user)
             raise
+        return existing
     return draft
 
 
@@ -160,7 +162,7 @@ def discard(user_id: int, form_key: str) -> None:
 def expire(now: datetime) -> int:
     """Delete drafts untouched for 30 days; returns how many."""
     result = db.session.execute(delete(Draft).where(Draft.updated_at < now - DRAFT_LIFETIME))
-    return result.rowcount or 0
+    return rows_changed(result)
 
 
 class _ShowcaseClockSigner(TimestampSigner):

@@ -25,7 +25,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from dcx.extensions import db
+from dcx.extensions import db, login_manager
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.drafts import services
 from dcx.platform.site.views import render_error
@@ -155,7 +155,7 @@ def handoff(token: str):
             detail=_("Check that the whole link was copied, or scan the QR code again."),
         ), 400
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if current_user.id != user_id:
         abort(404)
     draft = services.load(user_id, form_key)

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.jobs.models import JobRun
@@ -99,7 +100,7 @@ def claim(job_id: str, scheduled_for: datetime, owner: str) -> JobRun | None:
         .values(owner=owner, started_at=now, error="re-claimed after the lease ran out")
     )
     db.session.commit()
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         return None
     return db.session.execute(
         select(JobRun).where(JobRun.job_id == job_id, JobRun.scheduled_for == scheduled_for)
@@ -114,12 +115,12 @@ def execute(spec: JobSpec, run: JobRun, now: datetime) -> JobRun:
         db.session.flush()
     except Exception:
         db.session.rollback()
-        run = db.session.get(JobRun, run_id)
+        run = db.session.get_one(JobRun, run_id)
         run.status = "failed"
         run.error = traceback.format_exc()[-4000:]
         current_app.logger.exception("job %s failed", spec.id)
     else:
-        run = db.session.get(JobRun, run_id)
+        run = db.session.get_one(JobRun, run_id)
         run.status = "succeeded"
         run.count = int(count or 0)
         run.error = ""

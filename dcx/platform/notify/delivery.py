@@ -19,10 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import cast
 
 from flask import Flask, current_app
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, select, update
 
+from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import brand
 from dcx.platform.accounts.models import User
@@ -190,12 +192,12 @@ def hold_for_quiet_hours(now: datetime) -> int:
             .where(Delivery.id == delivery_id, Delivery.status == "pending")
             .values(next_attempt_at=until)
         )
-        held += result.rowcount
+        held += rows_changed(result)
     db.session.commit()
     return held
 
 
-_OUTBOX = Delivery.__table__
+_OUTBOX = cast(Table, Delivery.__table__)  # declarative types it as any FromClause
 _DUE = and_(
     _OUTBOX.c.status.in_(("pending", "sending")),
     _OUTBOX.c.next_attempt_at <= bindparam("now", type_=_OUTBOX.c.next_attempt_at.type),
@@ -246,7 +248,7 @@ def claim(now: datetime, limit: int = BATCH) -> list[int]:
     until = now + lease()
     for delivery_id in candidates:
         result = db.session.execute(_CLAIM, {"row_id": delivery_id, "now": now, "until": until})
-        if result.rowcount == 1:
+        if rows_changed(result) == 1:
             won.append(delivery_id)
     db.session.commit()
     return won

@@ -29,7 +29,7 @@ from flask_babel import force_locale
 from sqlalchemy import and_, insert, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from dcx.database import insert_ignoring_duplicates
+from dcx.database import insert_ignoring_duplicates, rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
@@ -249,7 +249,7 @@ def mark_all_read(user_id: int) -> int:
         .values(read_at=clock.now())
     )
     db.session.flush()
-    return result.rowcount
+    return rows_changed(result)
 
 
 def phone_messages(user_id: int, limit: int = 50) -> list[tuple[Delivery, Message]]:

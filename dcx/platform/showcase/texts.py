@@ -101,7 +101,11 @@ def load_catalogue(folder: Path, language: str) -> dict[str, str]:
     return {
         message.id: message.string
         for message in catalogue
-        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+        if message.id
+        and isinstance(message.id, str)
+        and message.string
+        and isinstance(message.string, str)
+        and not message.fuzzy
     }
 
 

@@ -40,6 +40,8 @@ def _back(default: str = "site.home"):
 def view_as(persona: str):
     """Sign this browser in as a persona; the presenter bar stays, with a way back."""
     admin = presenting.presenter()
+    if admin is None:  # presenter_required lets only a presenter in
+        abort(403)
     user = presenting.persona_user(persona)
     if user is None:
         abort(404)

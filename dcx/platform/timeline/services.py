@@ -129,7 +129,7 @@ def _new_events(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
     owner may hold another's key string).
     """
     keyed = {(values["user_id"], values["key"]) for values in chunk if values["key"] is not None}
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, str | None]] = set()
     if keyed:
         found = db.session.execute(
             select(Event.user_id, Event.key).where(

@@ -1,0 +1,52 @@
+"""The shared form pieces: WTForms' own SelectChoice, adding an error, required data."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, SelectField, StringField
+from wtforms.fields import choices
+from wtforms.validators import DataRequired
+
+from dcx.platform.forms import SelectChoice, add_error, validated
+
+
+class _Form(Form):
+    name = StringField(validators=[DataRequired()])
+    colour = SelectField(choices=[SelectChoice("red", "Red"), SelectChoice("blue", "Blue")])
+
+
+def test_select_choice_is_the_wtforms_class_and_renders_its_label():
+    assert SelectChoice is choices.SelectChoice
+    form = _Form(MultiDict({"name": "Ana", "colour": "blue"}))
+    assert form.validate()
+    assert [
+        (value, label, selected) for value, label, selected, _kw in form.colour.iter_choices()
+    ] == [
+        ("red", "Red", False),
+        ("blue", "Blue", True),
+    ]
+
+
+def test_add_error_keeps_the_errors_validation_gave():
+    form = _Form(MultiDict({"colour": "red"}))
+    assert not form.validate()
+    before = list(form.name.errors)
+    add_error(form.name, "Taken.")
+    assert form.name.errors == [*before, "Taken."]
+    assert form.errors["name"] == [*before, "Taken."]
+
+
+def test_add_error_works_on_a_field_not_validated_yet():
+    form = _Form(MultiDict({"name": "Ana", "colour": "red"}))
+    add_error(form.name, "Taken.")
+    assert form.name.errors == ["Taken."]
+
+
+def test_validated_returns_data_and_refuses_none():
+    form = _Form(MultiDict({"name": "Ana", "colour": "red"}))
+    assert form.validate()
+    assert validated(form.name.data) == "Ana"
+    assert validated(0.0) == 0.0
+    with pytest.raises(ValueError, match="no data"):
+        validated(None)
