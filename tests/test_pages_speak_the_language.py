@@ -25,7 +25,7 @@ from tests.conftest import AuthActions
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
-WORDS = re.compile(r"[A-Za-z][A-Za-z'’]+")
+WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019]+")
 ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
 SKIP = ("/static/", "/api/", "/bootstrap/", "/account/signout")
 PAGES_PER_PERSONA = 80
@@ -46,7 +46,7 @@ def english_fragments(language: str) -> set[str]:
             continue
         for text in ids:
             for part in PLACEHOLDER.split(text):
-                part = " ".join(part.split()).strip(" .,:;!?()-–")
+                part = " ".join(part.split()).strip(" .,:;!?()-\u2013")
                 if len(WORDS.findall(part)) >= 3 and "<" not in part:
                     fragments.add(part)
     return fragments
