@@ -25,6 +25,10 @@ DRIVE_NOW = {
     "no": _l("No. Stop when it is safe and call for assistance."),
 }
 
+# The answer to "can I drive now?" follows from how serious a code is, and from nothing else:
+# a "critical" badge next to "yes, drive on" would contradict itself on the same card.
+DRIVE_FOR_SEVERITY = {"info": "yes", "warning": "soon", "critical": "no"}
+
 SYSTEMS = {
     "P": _l("engine and transmission (powertrain)"),
     "C": _l("chassis: brakes, steering and suspension"),
@@ -57,9 +61,13 @@ class CodeInfo:
     title: str
     explanation: str
     severity: str
-    drive: str
     generic: bool
     known: bool
+
+    @property
+    def drive(self) -> str:
+        """Whether the car can be driven ("yes", "soon" or "no"), as its severity says."""
+        return DRIVE_FOR_SEVERITY[self.severity]
 
     @property
     def drive_advice(self) -> str:
@@ -72,8 +80,8 @@ class CodeInfo:
         return str(SYSTEMS[self.code[0]])
 
 
-# code: (title, explanation, severity, drive)
-TABLE: dict[str, tuple[str, str, str, str]] = {
+# code: (title, explanation, severity); the driving advice follows from the severity.
+TABLE: dict[str, tuple[str, str, str]] = {
     "P0011": (
         _l("Camshaft timing too far advanced"),
         _l(
@@ -81,7 +89,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "or low oil, sometimes the timing adjuster. Check the oil level first."
         ),
         "warning",
-        "soon",
     ),
     "P0101": (
         _l("Air flow sensor reading out of range"),
@@ -90,7 +97,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "less precise. A dirty sensor or air leak is the usual cause."
         ),
         "warning",
-        "soon",
     ),
     "P0128": (
         _l("Engine takes too long to warm up"),
@@ -99,7 +105,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "Fuel use rises and the heater is weak, but it is not harmful in the short term."
         ),
         "info",
-        "yes",
     ),
     "P0171": (
         _l("Engine running lean (bank 1)"),
@@ -108,7 +113,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "pump or a dirty air flow sensor are typical causes."
         ),
         "warning",
-        "soon",
     ),
     "P0172": (
         _l("Engine running rich (bank 1)"),
@@ -117,7 +121,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "converter if left for long."
         ),
         "warning",
-        "soon",
     ),
     "P0217": (
         _l("Engine overheating"),
@@ -126,7 +129,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "within minutes."
         ),
         "critical",
-        "no",
     ),
     "P0300": (
         _l("Engine misfires on several cylinders"),
@@ -136,19 +138,16 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "flashes, stop."
         ),
         "critical",
-        "soon",
     ),
     "P0301": (
         _l("Cylinder 1 misfire"),
         _l("One cylinder is not firing reliably, most often a worn spark plug or ignition coil."),
         "warning",
-        "soon",
     ),
     "P0302": (
         _l("Cylinder 2 misfire"),
         _l("One cylinder is not firing reliably, most often a worn spark plug or ignition coil."),
         "warning",
-        "soon",
     ),
     "P0335": (
         _l("Crankshaft position sensor fault"),
@@ -157,7 +156,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "stall or refuse to restart."
         ),
         "critical",
-        "no",
     ),
     "P0420": (
         _l("Catalytic converter working below standard (bank 1)"),
@@ -165,8 +163,7 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "The exhaust cleaner is not removing as much pollution as it should. The car drives "
             "normally, but it may fail its emissions test."
         ),
-        "warning",
-        "yes",
+        "info",
     ),
     "P0442": (
         _l("Small leak in the fuel vapour system"),
@@ -175,7 +172,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "cap clicks shut; otherwise a hose or seal needs replacing."
         ),
         "info",
-        "yes",
     ),
     "P0455": (
         _l("Large leak in the fuel vapour system"),
@@ -184,13 +180,11 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "few drives if that was it."
         ),
         "info",
-        "yes",
     ),
     "P0507": (
         _l("Idle speed higher than expected"),
         _l("The engine idles faster than it should, usually from an air leak or dirty throttle."),
         "info",
-        "yes",
     ),
     "P0524": (
         _l("Engine oil pressure too low"),
@@ -199,7 +193,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "engine."
         ),
         "critical",
-        "no",
     ),
     "P0562": (
         _l("Electrical system voltage low"),
@@ -208,7 +201,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "not start next time; the battery is the usual suspect."
         ),
         "warning",
-        "soon",
     ),
     "P0563": (
         _l("Electrical system voltage high"),
@@ -217,7 +209,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "Usually the alternator's regulator."
         ),
         "warning",
-        "soon",
     ),
     "P0700": (
         _l("Transmission fault reported"),
@@ -226,7 +217,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "gearbox may hold one gear to protect itself."
         ),
         "warning",
-        "soon",
     ),
     "C0035": (
         _l("Left front wheel speed sensor fault"),
@@ -235,7 +225,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "so they may switch off. Normal braking still works."
         ),
         "warning",
-        "soon",
     ),
     "C0040": (
         _l("Right front wheel speed sensor fault"),
@@ -244,7 +233,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "so they may switch off. Normal braking still works."
         ),
         "warning",
-        "soon",
     ),
     "B0001": (
         _l("Driver front airbag circuit fault"),
@@ -252,8 +240,7 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "The driver's airbag may not deploy in a crash. The car drives normally, but you are "
             "less protected until it is repaired."
         ),
-        "critical",
-        "soon",
+        "warning",
     ),
     "B0020": (
         _l("Left side airbag circuit fault"),
@@ -261,8 +248,7 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "The left side airbag may not deploy in a crash. The car drives normally, but the "
             "occupant on that side is less protected until it is repaired."
         ),
-        "critical",
-        "soon",
+        "warning",
     ),
     "U0073": (
         _l("Control unit network is off"),
@@ -271,7 +257,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "features may stop working."
         ),
         "critical",
-        "no",
     ),
     "U0100": (
         _l("Lost communication with the engine computer"),
@@ -280,7 +265,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "wiring or a weak battery is often behind it."
         ),
         "critical",
-        "no",
     ),
     "U0121": (
         _l("Lost communication with the anti-lock brake unit"),
@@ -289,7 +273,6 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
             "ABS on slippery roads."
         ),
         "warning",
-        "soon",
     ),
 }
 
@@ -325,8 +308,8 @@ def explain(code: str) -> CodeInfo:
         raise ValueError(f"not a J2012 trouble code: {code!r}")
     generic = is_generic(code)
     if code in TABLE:
-        title, text, severity, drive = TABLE[code]
-        return CodeInfo(code, str(title), str(text), severity, drive, generic, True)
+        title, text, severity = TABLE[code]
+        return CodeInfo(code, str(title), str(text), severity, generic, True)
     area = POWERTRAIN_AREAS.get(code[2], "") if code[0] == "P" else ""
     system = SYSTEMS[code[0]]
     if generic:
@@ -340,5 +323,6 @@ def explain(code: str) -> CodeInfo:
         area=(", " + str(area)) if area else "",
         whose=_l("defined by SAE") if generic else _l("defined by the car's maker"),
     )
-    severity = "critical" if code[0] == "U" else "warning"
-    return CodeInfo(code, str(title), str(text), severity, "soon", generic, False)
+    # Not knowing the fault, the owner is told to have it read soon, never to stop the car
+    # on a guess (nor to drive on as if nothing were wrong).
+    return CodeInfo(code, str(title), str(text), "warning", generic, False)

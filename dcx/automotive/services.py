@@ -533,7 +533,8 @@ def assess_health(
     attention: list[str] = []
     for row in codes:
         info = dtc.explain(row.code)
-        if info.drive == "no" or (info.severity == "critical" and row.status == "confirmed"):
+        # The card tells the driver to stop for such a code, pending or confirmed: so does this.
+        if info.drive == "no":
             act_now.append(str(_l("%(code)s: %(title)s", code=row.code, title=info.title)))
         else:
             attention.append(str(_l("%(code)s: %(title)s", code=row.code, title=info.title)))

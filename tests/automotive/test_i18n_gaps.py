@@ -25,7 +25,8 @@ from dcx.platform.timeline.models import Event
 from tests.automotive.conftest import VIN_RAV4, make_loan, make_vehicle
 from tests.conftest import make_user, marked, marked_catalogue
 
-MISFIRE_TITLE, _TEXT, _SEVERITY, MISFIRE_DRIVE = dtc.TABLE["P0300"]
+MISFIRE_TITLE, _TEXT, MISFIRE_SEVERITY = dtc.TABLE["P0300"]
+MISFIRE_DRIVE = dtc.DRIVE_FOR_SEVERITY[MISFIRE_SEVERITY]
 MESSAGES = (
     "%(name)s added",
     "%(car)s: %(code)s %(title)s",

@@ -34,7 +34,7 @@ def test_known_code_is_explained_with_severity_and_driving_advice(app):
     assert info.code == "P0300" and info.known and info.generic
     assert info.severity == "critical"
     assert "misfire" in info.title.lower()
-    assert info.drive_advice.startswith("Yes, but gently")
+    assert info.drive_advice.startswith("No. Stop")
 
 
 @pytest.mark.parametrize("code", ["P1234", "B1A01", "U3000", "C2100"])
