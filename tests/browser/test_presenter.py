@@ -57,3 +57,32 @@ def test_present_a_branded_showcase_then_reset_it(page: Page, live_server, live_
     with live_db() as db:
         assert _monthly_messages(db, "noah@northwind.example") == before
         assert clock.offset().total_seconds() == 0  # the month that passed is undone too
+
+
+def test_reset_asks_first_and_a_no_keeps_the_showcase(page: Page, live_server, live_app, live_db):
+    with live_db() as db:
+        seed_showcase(live_app.extensions["dcx_verticals"], "northwind", only=("banking",))
+        db.session.commit()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/account/signin")
+    page.get_by_label("Email").fill("admin@northwind.example")
+    page.get_by_label("Password").fill("northwind-admin-2026")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator('button[data-clock="30d"]').click()
+    expect(page.locator(".alert-info")).to_contain_text("jobs ran")
+
+    asked: list[str] = []
+
+    def say_no(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", say_no)
+    page.locator("#reset-showcase").click()
+    page.wait_for_timeout(500)
+    assert asked == ["Delete everything and seed the showcase again?"], errors
+    assert not errors
+    expect(page.locator(".alert-success")).to_have_count(0)
+    with live_db():
+        assert clock.offset().days == 30  # nothing was reset
