@@ -10,25 +10,16 @@ translation for is a message that skipped gettext, or asked for it in the wrong 
 from __future__ import annotations
 
 import re
-from collections import deque
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
 
-from dcx.extensions import db
-from dcx.platform.showcase.loader import read_showcase, seed_showcase
-from dcx.verticals import registry
-from tests.conftest import AuthActions
+from tests.crawl import PageText, walk_as_every_persona
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019]+")
-ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
-SKIP = ("/static/", "/api/", "/bootstrap/", "/account/signout")
-PAGES_PER_PERSONA = 80
 
 
 def english_fragments(language: str) -> tuple[set[str], set[str]]:
@@ -63,86 +54,22 @@ def english_fragments(language: str) -> tuple[set[str], set[str]]:
     return long, short - said
 
 
-class _Text(HTMLParser):
-    """The visible text nodes of a page and the attributes a reader hears or sees."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.nodes: list[str] = []
-        self.links: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
-        values = dict(attrs)
-        if tag == "a" and values.get("href"):
-            self.links.append(values["href"])
-        for name in ATTRIBUTES:
-            if values.get(name):
-                self.nodes.append(" ".join(values[name].split()))
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._hidden:
-            self._hidden -= 1
-
-    def handle_data(self, data):
-        if not self._hidden and data.strip():
-            self.nodes.append(" ".join(data.split()))
-
-
-def _start_pages(app) -> list[str]:
-    return sorted(
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith(SKIP)
-    )
-
-
-def _walk(
-    client, start: list[str], fragments: tuple[set[str], set[str]]
-) -> tuple[int, list[tuple[str, str]]]:
-    long, short = fragments
-    seen, queue, found = set(start), deque(start), []
-    visited = 0
-    while queue and visited < PAGES_PER_PERSONA:
-        url = queue.popleft()
-        page = client.get(url)
-        if page.status_code != 200 or page.mimetype != "text/html":
-            continue
-        visited += 1
-        parser = _Text()
-        parser.feed(page.get_data(as_text=True))
-        for node in parser.nodes:
-            found.extend((url, fragment) for fragment in long if fragment in node)
-            if node.strip(" .,:;!?()-\u2013") in short:
-                found.append((url, node))
-        for href in parser.links:
-            target = urldefrag(href)[0]
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-                continue
-            if target.startswith(SKIP) or target in seen:
-                continue
-            seen.add(target)
-            queue.append(target)
-    return visited, found
-
-
 @pytest.mark.parametrize("language", ["es", "ro"])
 def test_no_page_a_persona_reaches_is_left_in_english(app, language):
-    seed_showcase(registry(), "default", language=language)
-    db.session.commit()
-    fragments = english_fragments(language)
-    assert len(fragments[0]) > 500 and len(fragments[1]) > 300, "hundreds of messages"
-    start = _start_pages(app)
+    long, short = english_fragments(language)
+    assert len(long) > 500 and len(short) > 300, "the catalogue translates hundreds of messages"
+
+    def english(url: str, html: str, text: PageText) -> list[str]:
+        found = []
+        for node in text.nodes:
+            found.extend(fragment for fragment in long if fragment in node)
+            if node.strip(" .,:;!?()-\u2013") in short:
+                found.append(node)
+        return found
+
     left: dict[str, set[str]] = {}
-    for persona in read_showcase("default", language=language)["personas"]:
-        client = app.test_client()
-        signed_in = AuthActions(client).login(persona["email"], persona["password"])
-        assert signed_in.status_code == 302, persona["email"]
-        visited, found = _walk(client, start, fragments)
-        assert visited > 10, (persona["email"], visited)
+    for email, visited, found in walk_as_every_persona(app, english, language):
+        assert visited > 10, (email, visited)
         for url, fragment in found:
-            left.setdefault(fragment, set()).add(f"{persona['email']} {url}")
+            left.setdefault(fragment, set()).add(f"{email} {url}")
     assert not left, "\n".join(f"{text!r} on {sorted(where)[:3]}" for text, where in left.items())

@@ -1,0 +1,99 @@
+"""Walk the pages a seeded persona reaches: from every GET page without arguments, following
+the links on each page, as the persona signed in through the real sign-in form."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+from dcx.extensions import db
+from dcx.platform.showcase.loader import read_showcase, seed_showcase
+from dcx.verticals import registry
+from tests.conftest import AuthActions
+
+ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
+SKIP = ("/static/", "/api/", "/bootstrap/", "/account/signout")
+PAGES_PER_PERSONA = 80
+
+
+class PageText(HTMLParser):
+    """The visible text nodes of a page and the attributes a reader hears or sees."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: list[str] = []
+        self.links: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"])
+        for name in ATTRIBUTES:
+            if values.get(name):
+                self.nodes.append(" ".join(values[name].split()))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.nodes.append(" ".join(data.split()))
+
+
+def start_pages(app) -> list[str]:
+    """Every GET page of the app that takes no argument."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith(SKIP)
+    )
+
+
+def walk(
+    client, start: list[str], check: Callable[[str, str, PageText], list[str]]
+) -> tuple[int, list[tuple[str, str]]]:
+    """Visit up to PAGES_PER_PERSONA HTML pages breadth first; ``check(url, html, text)`` says
+    what is wrong with each. Returns the pages visited and (url, finding) pairs."""
+    seen, queue, found = set(start), deque(start), []
+    visited = 0
+    while queue and visited < PAGES_PER_PERSONA:
+        url = queue.popleft()
+        page = client.get(url)
+        if page.status_code != 200 or page.mimetype != "text/html":
+            continue
+        visited += 1
+        html = page.get_data(as_text=True)
+        parser = PageText()
+        parser.feed(html)
+        found.extend((url, finding) for finding in check(url, html, parser))
+        for href in parser.links:
+            target = urldefrag(href)[0]
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+                continue
+            if target.startswith(SKIP) or target in seen:
+                continue
+            seen.add(target)
+            queue.append(target)
+    return visited, found
+
+
+def walk_as_every_persona(
+    app, check: Callable[[str, str, PageText], list[str]], language: str | None = None
+) -> Iterator[tuple[str, int, list[tuple[str, str]]]]:
+    """Seed the default showcase (in ``language``) and walk it as each of its personas."""
+    seed_showcase(registry(), "default", language=language)
+    db.session.commit()
+    start = start_pages(app)
+    for persona in read_showcase("default", language=language)["personas"]:
+        client = app.test_client()
+        signed_in = AuthActions(client).login(persona["email"], persona["password"])
+        assert signed_in.status_code == 302, persona["email"]
+        visited, found = walk(client, start, check)
+        yield persona["email"], visited, found
