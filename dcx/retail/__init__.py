@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.retail import jobs, seed, services, views
+from dcx.retail import jobs, recommender, seed, store_events, views
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -48,8 +48,8 @@ vertical = Vertical(
     staff_endpoint="retail.staff",
     seed=seed.seed,
     scale=seed.scale,
-    calendar=services.calendar,
-    summary_card=services.summary_card,
+    calendar=store_events.calendar,
+    summary_card=recommender.summary_card,
     tour=(
         TourStep(
             _l("Picks with a reason"),

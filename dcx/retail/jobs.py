@@ -15,7 +15,7 @@ from sqlalchemy import select
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
-from dcx.retail import services
+from dcx.retail import recommender
 from dcx.retail.models import RetailBook, RetailEvent, RetailRecommendationSent, RetailRsvp
 
 
@@ -64,7 +64,7 @@ def event_reminders(now: datetime) -> int:
 def new_for_you(now: datetime) -> int:
     """Send each customer with orders this month's recommended titles (once per month)."""
     period = f"{now:%Y-%m}"
-    picks = services.monthly_picks(period)
+    picks = recommender.monthly_picks(period)
     if not picks:
         return 0
     values = [

@@ -22,7 +22,7 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import hash_password
 from dcx.platform.timeline.services import record_bulk
-from dcx.retail import services
+from dcx.retail import recommender, services
 from dcx.retail.models import (
     RetailBook,
     RetailContentReport,
@@ -440,7 +440,7 @@ def _seed_last_months_picks(now) -> None:
             "period": last_month,
             "created_at": now,
         }
-        for p in services.monthly_picks(last_month)
+        for p in recommender.monthly_picks(last_month)
     ]
     for start in range(0, len(values), 500):
         db.session.execute(

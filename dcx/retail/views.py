@@ -22,10 +22,9 @@ from sqlalchemy.orm import selectinload
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
-from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts import services as drafts
 from dcx.platform.forms import SelectChoice, add_error, validated
-from dcx.retail import services
+from dcx.retail import reading_groups, recommender, reviews, services, store_events
 from dcx.retail.covers import cover_svg
 from dcx.retail.forms import (
     CafeReservationForm,
@@ -39,7 +38,6 @@ from dcx.retail.forms import (
     ThreadForm,
 )
 from dcx.retail.models import (
-    RetailContentReport,
     RetailEvent,
     RetailGroup,
     RetailOrder,
@@ -64,7 +62,7 @@ def _retail_rating(value: float | None) -> str:
     An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
     prefix; unlike a context variable it also reaches macros imported without context.
     """
-    return services.format_rating(value)
+    return reviews.format_rating(value)
 
 
 def _get_or_404(model, ident):
@@ -86,10 +84,10 @@ def index():
     now = clock.now()
     return render_template(
         "retail/index.html",
-        recommendations=services.recommend(uid, limit=4),
+        recommendations=recommender.recommend(uid, limit=4),
         progress=services.goal_progress(uid, now.year),
         reading=services.shelves_for(uid)["reading"][:4],
-        events=services.upcoming_events(now, limit=3),
+        events=store_events.upcoming_events(now, limit=3),
         reservations=[r for r in services.reservations_for(uid) if r.open][:3],
         orders=services.orders_for(uid)[:3],
     )
@@ -117,11 +115,11 @@ def books():
 def book(book_id: int):
     """One book: details, ratings chart, reviews and what the customer can do with it."""
     book = _get_or_404(services.RetailBook, book_id)
-    summary = services.rating_summary(book.id)
+    summary = reviews.rating_summary(book.id)
     chart = charts.bar_chart(
         _("Reviews per rating"),
         # Horizontal bars are drawn bottom-up: ascending puts five stars on top.
-        [services.format_rating(h / 2) for h in range(1, 11)],
+        [reviews.format_rating(h / 2) for h in range(1, 11)],
         {_("Reviews"): [summary.distribution[h] for h in range(1, 11)]},
         height=300,
         horizontal=True,
@@ -145,7 +143,7 @@ def book(book_id: int):
         book=book,
         summary=summary,
         chart=chart,
-        reviews=services.reviews_of(book.id),
+        reviews=reviews.reviews_of(book.id),
         mine=mine,
         shelf=shelf,
         shelf_form=shelf_form,
@@ -224,7 +222,7 @@ def _cafe_form(recs, data=None):
 @login_required
 def recommendations():
     """Picks from the customer's order history, each with its reason; reserve some for the café."""
-    recs = services.recommend(current_user.id, limit=8)
+    recs = recommender.recommend(current_user.id, limit=8)
     form = _cafe_form(recs)
     if request.method == "POST":
         # The checked titles must be among those offered now (or in stock in the catalogue).
@@ -332,7 +330,7 @@ def write_review(book_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             return _review_page(form, book, None, 400)
-        services.save_review(
+        reviews.save_review(
             current_user.id,
             book.id,
             int(form.half_stars.data),
@@ -356,7 +354,7 @@ def edit_review(review_id):
     if request.method == "POST":
         if not form.validate_on_submit():
             return _review_page(form, review.book, review, 400)
-        services.save_review(
+        reviews.save_review(
             current_user.id,
             review.book_id,
             int(form.half_stars.data),
@@ -378,7 +376,7 @@ def helpful(review_id: int):
     if review.hidden:
         abort(404)
     try:
-        services.vote_helpful(review, current_user.id)
+        reviews.vote_helpful(review, current_user.id)
     except RetailError as exc:
         flash(str(exc), "error")
     else:
@@ -395,7 +393,7 @@ def report_review(review_id: int):
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)
-    services.report_content(current_user.id, form.reason.data or "", review=review)
+    reviews.report_content(current_user.id, form.reason.data or "", review=review)
     db.session.commit()
     flash(_("Thank you: a bookseller will look at it."), "info")
     return redirect(url_for(".book", book_id=review.book_id))
@@ -408,7 +406,7 @@ def report_review(review_id: int):
 def groups():
     """Every discussion group."""
     uid = current_user.id if current_user.is_authenticated else None
-    return render_template("retail/groups.html", groups=services.groups_with_counts(uid))
+    return render_template("retail/groups.html", groups=reading_groups.groups_with_counts(uid))
 
 
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
@@ -416,13 +414,13 @@ def groups():
 def group(group_id: int):
     """A group: its current book, reading schedule and threads; members start threads."""
     group = _get_or_404(RetailGroup, group_id)
-    member = services.is_member(group.id, current_user.id)
+    member = reading_groups.is_member(group.id, current_user.id)
     form = ThreadForm()
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                thread = services.start_thread(
+                thread = reading_groups.start_thread(
                     group, current_user.id, validated(form.title.data), validated(form.body.data)
                 )
             except RetailError as exc:
@@ -435,7 +433,7 @@ def group(group_id: int):
         "retail/group.html",
         group=group,
         member=member,
-        threads=services.threads_of(group.id),
+        threads=reading_groups.threads_of(group.id),
         form=form,
         today=clock.today(),
     ), status
@@ -446,7 +444,7 @@ def group(group_id: int):
 def join(group_id: int):
     """Join a group."""
     group = _get_or_404(RetailGroup, group_id)
-    services.join_group(group, current_user.id)
+    reading_groups.join_group(group, current_user.id)
     db.session.commit()
     flash(_("Welcome to %(name)s.", name=group.name), "success")
     return redirect(url_for(".group", group_id=group.id))
@@ -457,7 +455,7 @@ def join(group_id: int):
 def leave(group_id: int):
     """Leave a group."""
     group = _get_or_404(RetailGroup, group_id)
-    services.leave_group(group, current_user.id)
+    reading_groups.leave_group(group, current_user.id)
     db.session.commit()
     flash(_("You left %(name)s.", name=group.name), "info")
     return redirect(url_for(".groups"))
@@ -468,13 +466,13 @@ def leave(group_id: int):
 def thread(thread_id: int):
     """A thread and its replies; members reply."""
     thread = _get_or_404(RetailThread, thread_id)
-    member = services.is_member(thread.group_id, current_user.id)
+    member = reading_groups.is_member(thread.group_id, current_user.id)
     form = ReplyForm()
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                services.reply(thread, current_user.id, validated(form.body.data))
+                reading_groups.reply(thread, current_user.id, validated(form.body.data))
             except RetailError as exc:
                 add_error(form.body, str(exc))
                 status = 403
@@ -502,7 +500,7 @@ def report_post(post_id: int):
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)
-    services.report_content(current_user.id, form.reason.data or "", post=post)
+    reviews.report_content(current_user.id, form.reason.data or "", post=post)
     db.session.commit()
     flash(_("Thank you: a bookseller will look at it."), "info")
     return redirect(url_for(".thread", thread_id=post.thread_id))
@@ -515,12 +513,12 @@ def report_post(post_id: int):
 def events():
     """Upcoming and recent events."""
     now = clock.now()
-    upcoming = services.upcoming_events(now)
+    upcoming = store_events.upcoming_events(now)
     return render_template(
         "retail/events.html",
         upcoming=upcoming,
-        past=services.past_events(now),
-        counts=services.rsvp_counts(e.id for e in upcoming),
+        past=store_events.past_events(now),
+        counts=store_events.rsvp_counts(e.id for e in upcoming),
     )
 
 
@@ -529,13 +527,13 @@ def events():
 def event(event_id: int):
     """One event: where, when, seats left; RSVP (a full event puts you on the waitlist)."""
     event = _get_or_404(RetailEvent, event_id)
-    rsvp = services.rsvp_for(event.id, current_user.id)
+    rsvp = store_events.rsvp_for(event.id, current_user.id)
     form = RsvpForm(answer=rsvp.status if rsvp and rsvp.status != "waitlisted" else "going")
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                rsvp = services.answer_event(event, current_user.id, form.answer.data)
+                rsvp = store_events.answer_event(event, current_user.id, form.answer.data)
             except RetailError as exc:
                 add_error(form.answer, str(exc))
                 status = 400
@@ -548,14 +546,14 @@ def event(event_id: int):
                 return redirect(url_for(".event", event_id=event.id))
         else:
             status = 400
-    queue = services.waitlist(event.id)
+    queue = store_events.waitlist(event.id)
     position = next((i + 1 for i, r in enumerate(queue) if r.user_id == current_user.id), None)
     return render_template(
         "retail/event.html",
         event=event,
         rsvp=rsvp,
         form=form,
-        taken=services.seats_taken(event.id),
+        taken=store_events.seats_taken(event.id),
         waitlist_length=len(queue),
         position=position,
         started=event.starts_at <= clock.now(),
@@ -567,48 +565,11 @@ def event_ics(event_id: int):
     """The event as a calendar file."""
     event = _get_or_404(RetailEvent, event_id)
     return Response(
-        services.event_ics(event),
+        store_events.event_ics(event),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
     )
 
 
-# --- staff -----------------------------------------------------------------------------------
-
-
-def _require_bookseller() -> None:
-    if not current_user.serves("retail"):
-        abort(403)
-
-
-@bp.route("/staff")
-@role_required("staff", "admin")
-def staff():
-    """The store view: events with RSVPs and waitlists, the café table, moderation, top titles."""
-    _require_bookseller()
-    now = clock.now()
-    upcoming = services.upcoming_events(now, limit=20)
-    return render_template(
-        "retail/staff.html",
-        events=upcoming,
-        counts=services.rsvp_counts(e.id for e in upcoming),
-        waitlists=services.waitlists(e.id for e in upcoming),
-        cafe=services.cafe_table_by_day(clock.today(), days=7),
-        reports=services.open_reports(),
-        top_reviewed=services.top_reviewed(),
-        most_recommended=services.most_recommended(),
-    )
-
-
-@bp.route("/staff/reports/<int:report_id>/<action>", methods=["POST"])
-@role_required("staff", "admin")
-def moderate(report_id: int, action: str):
-    """Hide reported content or dismiss the report."""
-    _require_bookseller()
-    report = _get_or_404(RetailContentReport, report_id)
-    if action not in ("hidden", "dismissed"):
-        abort(404)
-    services.moderate(report, action)
-    db.session.commit()
-    flash(_("Report resolved."), "success")
-    return redirect(url_for(".staff"))
+# The staff pages register themselves on this blueprint.
+from dcx.retail import staff_views  # noqa: E402, F401

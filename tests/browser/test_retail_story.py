@@ -13,7 +13,7 @@ from sqlalchemy import select
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
-from dcx.retail import services
+from dcx.retail import reading_groups, services, store_events
 from dcx.retail.models import RetailEvent, RetailGroup, RetailReservation, RetailReview
 from tests.conftest import PASSWORD, make_user
 
@@ -44,8 +44,8 @@ def _seed_story(live_db) -> dict:
         group = RetailGroup(slug="circle", name="The Mystery Circle", description="Whodunits.")
         db.session.add(group)
         db.session.flush()
-        services.join_group(group, bea.id)
-        thread = services.start_thread(
+        reading_groups.join_group(group, bea.id)
+        thread = reading_groups.start_thread(
             group, bea.id, "Who did it?", "I suspected the harbour master."
         )
         starts = clock.now().replace(microsecond=0) + timedelta(days=5)
@@ -61,7 +61,7 @@ def _seed_story(live_db) -> dict:
         )
         db.session.add(event)
         db.session.flush()
-        services.answer_event(event, bea.id, "going")
+        store_events.answer_event(event, bea.id, "going")
         db.session.commit()
         return {
             "alex": alex.id,

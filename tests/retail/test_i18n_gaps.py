@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform.timeline.models import Event as TimelineEvent
-from dcx.retail import services
+from dcx.retail import recommender, reviews, services, store_events
 from dcx.retail.forms import HALF_STARS
 from tests.conftest import AuthActions, make_user, marked, marked_catalogue
 
@@ -72,7 +72,7 @@ def test_errors_are_lazy_and_shown_in_the_visitors_language(app, book_factory):
 def test_ratings_are_written_with_the_visitors_decimal_sign(app, book_factory, users):
     book = book_factory("Signals")
     for name, half in (("a", 10), ("b", 7)):
-        services.save_review(users(f"{name}@example.com", name=name).id, book.id, half, "T", "B")
+        reviews.save_review(users(f"{name}@example.com", name=name).id, book.id, half, "T", "B")
     db.session.commit()
     _, client = signed_in(app, "ana@example.com")
     body = client.get(f"/retail/books/{book.id}").get_data(as_text=True)
@@ -104,7 +104,7 @@ def test_star_choices_follow_the_visitors_locale(app, book_factory):
 def test_staff_top_titles_show_averages_in_the_booksellers_locale(app, book_factory, users):
     book = book_factory("Signals")
     for name, half in (("a", 10), ("b", 7)):
-        services.save_review(users(f"{name}@example.com", name=name).id, book.id, half, "T", "B")
+        reviews.save_review(users(f"{name}@example.com", name=name).id, book.id, half, "T", "B")
     db.session.commit()
     _, client = signed_in(app, "seller@example.com", role="staff", department="retail")
     body = client.get("/retail/staff").get_data(as_text=True)
@@ -118,9 +118,9 @@ def test_a_seat_freed_by_someone_else_is_recorded_in_the_promoted_customers_lang
     event = event_factory(capacity=1)
     leaving = make_user(email="leaving@example.com", name="Leaving")  # reads English
     waiting, _ = signed_in(app, "waiting@example.com")
-    services.answer_event(event, leaving.id, "going")
-    assert services.answer_event(event, waiting.id, "going").status == "waitlisted"
-    services.answer_event(event, leaving.id, "not_going")
+    store_events.answer_event(event, leaving.id, "going")
+    assert store_events.answer_event(event, waiting.id, "going").status == "waitlisted"
+    store_events.answer_event(event, leaving.id, "not_going")
     db.session.commit()
     entries = db.session.execute(
         select(TimelineEvent.subject, TimelineEvent.summary).where(
@@ -134,21 +134,21 @@ def test_a_waitlisted_event_in_the_calendar_says_so_in_the_current_locale(app, e
     event = event_factory(capacity=1)
     first = make_user(email="first@example.com", name="First")
     second = make_user(email="second@example.com", name="Second")
-    services.answer_event(event, first.id, "going")
-    services.answer_event(event, second.id, "going")
+    store_events.answer_event(event, first.id, "going")
+    store_events.answer_event(event, second.id, "going")
     with force_locale("es"):
-        titles = [e.title for e in services.calendar(second.id)]
+        titles = [e.title for e in store_events.calendar(second.id)]
     assert titles == ["[es] Author talk (waitlist)"]
-    assert [e.title for e in services.calendar(second.id)] == ["Author talk (waitlist)"]
-    assert [e.title for e in services.calendar(first.id)] == ["Author talk"]
+    assert [e.title for e in store_events.calendar(second.id)] == ["Author talk (waitlist)"]
+    assert [e.title for e in store_events.calendar(first.id)] == ["Author talk"]
 
 
 def test_summary_card_counts_with_plural_forms(app, book_factory, customer_factory):
     bo = customer_factory("bo")
     first, second = book_factory("One"), book_factory("Two")
     services.place_order(bo.id, [first.id])
-    services.save_review(bo.id, first.id, 8, "Good", "")
-    assert services.summary_card(bo.id)["lines"][:2] == ["1 order", "1 review, 0 book clubs"]
+    reviews.save_review(bo.id, first.id, 8, "Good", "")
+    assert recommender.summary_card(bo.id)["lines"][:2] == ["1 order", "1 review, 0 book clubs"]
     services.place_order(bo.id, [second.id])
-    services.save_review(bo.id, second.id, 6, "Fine", "")
-    assert services.summary_card(bo.id)["lines"][:2] == ["2 orders", "2 reviews, 0 book clubs"]
+    reviews.save_review(bo.id, second.id, 6, "Fine", "")
+    assert recommender.summary_card(bo.id)["lines"][:2] == ["2 orders", "2 reviews, 0 book clubs"]

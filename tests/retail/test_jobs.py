@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
-from dcx.retail import jobs, services
+from dcx.retail import jobs, recommender, services, store_events
 from dcx.retail.models import RetailRecommendationSent
 
 
@@ -20,8 +20,8 @@ def _messages(topic):
 def test_event_reminders_go_the_day_before_once(app, event_factory, customer_factory):
     event = event_factory(capacity=5, days=3)
     going, maybe = customer_factory("going"), customer_factory("maybe")
-    services.answer_event(event, going.id, "going")
-    services.answer_event(event, maybe.id, "interested")
+    store_events.answer_event(event, going.id, "going")
+    store_events.answer_event(event, maybe.id, "interested")
     db.session.commit()
 
     assert jobs.event_reminders(clock.now()) == 0  # three days ahead: too early
@@ -39,7 +39,7 @@ def test_reminder_job_runs_through_the_platform_runner(app, event_factory, custo
     from dcx.platform.jobs.runner import run_due_jobs
 
     event = event_factory(capacity=5, days=2)
-    services.answer_event(event, customer_factory("bo").id, "going")
+    store_events.answer_event(event, customer_factory("bo").id, "going")
     db.session.commit()
     clock.advance(timedelta(days=1, hours=2))
     db.session.commit()
@@ -69,7 +69,7 @@ def test_monthly_picks_are_sent_once_a_month_and_counted_for_staff(
     alex_message = next(m for m in messages if m.user_id == alex.id)
     assert alex_message.body == "Beta"
     assert db.session.execute(select(func.count(RetailRecommendationSent.id))).scalar_one() == 4
-    assert services.most_recommended()[0][0].title == "Beta"
+    assert recommender.most_recommended()[0][0].title == "Beta"
 
     # Next month, titles already suggested are not suggested again.
     clock.advance(timedelta(days=32))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.retail import jobs, services
+from dcx.retail import jobs, store_events
 from tests.conftest import message_for, speaking
 
 _speaks = speaking
@@ -22,7 +22,7 @@ def test_event_reminder_is_spanish_for_a_spanish_customer_and_english_for_anothe
     spanish = _speaks(customer_factory("lucia"), "es")
     english = customer_factory("bo")
     for user in (spanish, english):
-        services.answer_event(event, user.id, "going")
+        store_events.answer_event(event, user.id, "going")
     db.session.commit()
     clock.advance(timedelta(days=2, hours=1))
     db.session.commit()
@@ -43,10 +43,10 @@ def test_a_seat_freed_by_one_customer_is_announced_to_the_next_in_their_language
     event = event_factory(capacity=1, days=3)
     leaving = customer_factory("bo")
     waiting = _speaks(customer_factory("ana"), "ro")
-    services.answer_event(event, leaving.id, "going")
-    services.answer_event(event, waiting.id, "going")  # full: on the waitlist
+    store_events.answer_event(event, leaving.id, "going")
+    store_events.answer_event(event, waiting.id, "going")  # full: on the waitlist
     db.session.commit()
-    services.answer_event(event, leaving.id, "not_going")
+    store_events.answer_event(event, leaving.id, "not_going")
     db.session.commit()
     promoted = _message("retail.waitlist_promoted", waiting.id)
     assert promoted.title == "Ai un loc: Author talk"

@@ -9,7 +9,7 @@ from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import find_user
 from dcx.platform.showcase.loader import seed_showcase
 from dcx.platform.timeline.models import Event
-from dcx.retail import models, services
+from dcx.retail import models, recommender, reviews, services, store_events
 
 
 def _counts():
@@ -38,16 +38,16 @@ def test_seed_twice_changes_nothing_and_tells_the_story(app):
     assert first["retail_order"] > 200 and first["retail_review"] > 100
     assert first["retail_group"] == 3 and first["retail_thread"] >= 4
     alex = find_user("alex@dcx.example")
-    recs = services.recommend(alex.id, limit=6)
+    recs = recommender.recommend(alex.id, limit=6)
     assert len(recs) == 6
     assert all(r.reason.startswith("Because you bought") for r in recs)
     full = db.session.execute(
         select(models.RetailEvent).where(models.RetailEvent.slug == "author-talk-crooked-harbour")
     ).scalar_one()
-    assert services.seats_taken(full.id) == full.capacity
-    assert len(services.waitlist(full.id)) == 2
-    assert services.open_reports()
-    assert services.most_recommended()  # last month's picks, for the store view
+    assert store_events.seats_taken(full.id) == full.capacity
+    assert len(store_events.waitlist(full.id)) == 2
+    assert reviews.open_reports()
+    assert recommender.most_recommended()  # last month's picks, for the store view
 
 
 def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app):
@@ -114,4 +114,4 @@ def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app)
         timeline = db.session.execute(select(Event).where(Event.user_id == uid)).scalars()
         assert {e.key: (e.subject, e.summary, e.occurred_at) for e in timeline} == expected
         # Recommendations work from the synthetic history.
-        assert services.recommend(uid, limit=3)
+        assert recommender.recommend(uid, limit=3)

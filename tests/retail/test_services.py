@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
-from dcx.retail import services
+from dcx.retail import reading_groups, recommender, reviews, services, store_events
 from dcx.retail.models import RetailOrder, RetailRsvp
 from dcx.retail.services import RetailError
 
@@ -68,7 +68,7 @@ def test_cosine_ranking_on_a_known_purchase_matrix():
     buyers = {ids[x]: len(u) for x, u in buyers_of.items()}
     # A customer who owns only A: cos(A,B)=2/sqrt(6)=.8165, cos(A,C)=1/sqrt(3)=.5774,
     # cos(A,D)=1/sqrt(6)=.4082; E was never bought with A.
-    ranked = services.rank_by_cosine({ids["A"]}, co, buyers)
+    ranked = recommender.rank_by_cosine({ids["A"]}, co, buyers)
     assert [(j, round(s, 4), because) for j, s, because in ranked] == [
         (ids["B"], 0.8165, ids["A"]),
         (ids["C"], 0.5774, ids["A"]),
@@ -76,7 +76,7 @@ def test_cosine_ranking_on_a_known_purchase_matrix():
     ]
     # Owning A and D: E joins through D (cos(D,E)=1/sqrt(2)=.7071), B still leads, and
     # owned books are never suggested.
-    ranked = services.rank_by_cosine({ids["A"], ids["D"]}, co, buyers)
+    ranked = recommender.rank_by_cosine({ids["A"], ids["D"]}, co, buyers)
     assert [j for j, _s, _b in ranked] == [ids["B"], ids["E"], ids["C"]]
     assert dict((j, b) for j, _s, b in ranked)[ids["E"]] == ids["D"]
 
@@ -91,13 +91,13 @@ def test_recommendations_come_from_co_purchases_with_reasons(app, book_factory, 
     services.place_order(u2.id, [a.id, b.id, c.id])
     services.place_order(alex.id, [a.id])
     db.session.commit()
-    recs = services.recommend(alex.id, limit=2)
+    recs = recommender.recommend(alex.id, limit=2)
     assert [r.book.title for r in recs] == ["Beta", "Gamma"]
     assert recs[0].reason == "Because you bought Alpha"
     assert recs[0].because.id == a.id
-    assert all(r.book.id != a.id for r in services.recommend(alex.id, limit=10))
+    assert all(r.book.id != a.id for r in recommender.recommend(alex.id, limit=10))
     # Asked for more than co-purchases give, the fallback fills in with its own reason.
-    more = services.recommend(alex.id, limit=3)
+    more = recommender.recommend(alex.id, limit=3)
     assert more[2].book.id == lonely.id
     assert more[2].reason == "More by Ann Author, whom you read"
 
@@ -113,7 +113,7 @@ def test_recommender_counts_co_purchases_in_a_constant_number_of_queries(
     services.place_order(alex.id, [books[0].id, books[5].id])
     db.session.commit()
     with query_counter() as q:
-        services.recommend(alex.id, limit=4)
+        recommender.recommend(alex.id, limit=4)
     assert q() <= 6
 
 
@@ -129,11 +129,11 @@ def test_new_customer_gets_subject_and_author_matches_then_best_sellers(
     newbie = customer_factory("newbie")
     services.shelve(newbie.id, liked.id, "want")
     db.session.commit()
-    recs = {r.book.id: r.reason for r in services.recommend(newbie.id, limit=4)}
+    recs = {r.book.id: r.reason for r in recommender.recommend(newbie.id, limit=4)}
     assert recs[same_author.id] == "More by Ines Novak, whom you read"
     assert recs[same_subject.id] == "Because you like Mystery"
     brand_new = customer_factory("brandnew")
-    first = services.recommend(brand_new.id, limit=1)[0]
+    first = recommender.recommend(brand_new.id, limit=1)[0]
     assert first.book.id == popular.id
     assert first.reason == "Popular with readers at the shop"
 
@@ -206,8 +206,8 @@ def test_reading_goal_progress(app, book_factory, customer_factory):
 def test_rating_average_and_distribution(app, book_factory, customer_factory):
     book = book_factory()
     for name, half in (("a", 10), ("b", 9), ("c", 4), ("d", 10)):
-        services.save_review(customer_factory(name).id, book.id, half, "t", "b")
-    summary = services.rating_summary(book.id)
+        reviews.save_review(customer_factory(name).id, book.id, half, "t", "b")
+    summary = reviews.rating_summary(book.id)
     assert summary.count == 4
     assert summary.average == 4.12  # (5 + 4.5 + 2 + 5) / 4 = 4.125, rounded half-even
     assert summary.distribution[10] == 2 and summary.distribution[9] == 1
@@ -216,25 +216,25 @@ def test_rating_average_and_distribution(app, book_factory, customer_factory):
 
 def test_one_review_per_customer_is_edited_not_duplicated(app, book_factory, customer_factory):
     book, bo = book_factory(), customer_factory("bo")
-    first = services.save_review(bo.id, book.id, 6, "Fine", "ok")
-    second = services.save_review(bo.id, book.id, 9, "Grew on me", "better")
+    first = reviews.save_review(bo.id, book.id, 6, "Fine", "ok")
+    second = reviews.save_review(bo.id, book.id, 9, "Grew on me", "better")
     assert first.id == second.id
-    summary = services.rating_summary(book.id)
+    summary = reviews.rating_summary(book.id)
     assert summary.count == 1 and summary.average == 4.5
     with pytest.raises(RetailError):
-        services.save_review(bo.id, book.id, 11, "x", "y")
+        reviews.save_review(bo.id, book.id, 11, "x", "y")
     with pytest.raises(RetailError):
-        services.save_review(bo.id, book.id, 0, "x", "y")
+        reviews.save_review(bo.id, book.id, 0, "x", "y")
 
 
 def test_helpful_votes_once_and_never_on_own_review(app, book_factory, customer_factory):
     book, bo, cy = book_factory(), customer_factory("bo"), customer_factory("cy")
-    review = services.save_review(bo.id, book.id, 8, "Good", "")
-    assert services.vote_helpful(review, cy.id) is True
-    assert services.vote_helpful(review, cy.id) is False
+    review = reviews.save_review(bo.id, book.id, 8, "Good", "")
+    assert reviews.vote_helpful(review, cy.id) is True
+    assert reviews.vote_helpful(review, cy.id) is False
     with pytest.raises(RetailError):
-        services.vote_helpful(review, bo.id)
-    assert services.reviews_of(book.id)[0][1] == 1
+        reviews.vote_helpful(review, bo.id)
+    assert reviews.reviews_of(book.id)[0][1] == 1
 
 
 def test_moderation_hides_reported_review_from_the_average(app, book_factory, customer_factory):
@@ -244,16 +244,16 @@ def test_moderation_hides_reported_review_from_the_average(app, book_factory, cu
         customer_factory("cy"),
         customer_factory("di"),
     )
-    rude = services.save_review(bo.id, book.id, 1, "Rude", "...")
-    services.save_review(cy.id, book.id, 10, "Lovely", "")
-    first = services.report_content(cy.id, "rude", review=rude)
-    services.report_content(di.id, "spam", review=rude)
-    assert services.report_content(cy.id, "again", review=rude) is None
-    assert len(services.open_reports()) == 2
-    assert services.moderate(first, "hidden") == 2
-    assert services.open_reports() == []
-    assert services.rating_summary(book.id).average == 5.0
-    assert services.top_reviewed()[0][1] == 1
+    rude = reviews.save_review(bo.id, book.id, 1, "Rude", "...")
+    reviews.save_review(cy.id, book.id, 10, "Lovely", "")
+    first = reviews.report_content(cy.id, "rude", review=rude)
+    reviews.report_content(di.id, "spam", review=rude)
+    assert reviews.report_content(cy.id, "again", review=rude) is None
+    assert len(reviews.open_reports()) == 2
+    assert reviews.moderate(first, "hidden") == 2
+    assert reviews.open_reports() == []
+    assert reviews.rating_summary(book.id).average == 5.0
+    assert reviews.top_reviewed()[0][1] == 1
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -266,15 +266,15 @@ def test_only_members_start_threads_and_reply(app, customer_factory):
     db.session.add(group)
     bo, cy = customer_factory("bo"), customer_factory("cy")
     with pytest.raises(RetailError):
-        services.start_thread(group, bo.id, "Hello", "First!")
-    assert services.join_group(group, bo.id) is True
-    assert services.join_group(group, bo.id) is False
-    thread = services.start_thread(group, bo.id, "Hello", "First!")
+        reading_groups.start_thread(group, bo.id, "Hello", "First!")
+    assert reading_groups.join_group(group, bo.id) is True
+    assert reading_groups.join_group(group, bo.id) is False
+    thread = reading_groups.start_thread(group, bo.id, "Hello", "First!")
     with pytest.raises(RetailError):
-        services.reply(thread, cy.id, "me too")
-    services.join_group(group, cy.id)
-    services.reply(thread, cy.id, "me too")
-    assert services.threads_of(group.id) == [(thread, 2)]
+        reading_groups.reply(thread, cy.id, "me too")
+    reading_groups.join_group(group, cy.id)
+    reading_groups.reply(thread, cy.id, "me too")
+    assert reading_groups.threads_of(group.id) == [(thread, 2)]
 
 
 # --- events and the waitlist -----------------------------------------------------------------
@@ -285,14 +285,14 @@ def test_full_event_waitlists_and_a_freed_seat_goes_to_the_first_in_line(
 ):
     event = event_factory(capacity=2)
     a, b, c, d = (customer_factory(n) for n in ("ann", "ben", "cat", "dan"))
-    assert services.answer_event(event, a.id, "going").status == "going"
-    assert services.answer_event(event, b.id, "going").status == "going"
-    assert services.answer_event(event, c.id, "going").status == "waitlisted"
+    assert store_events.answer_event(event, a.id, "going").status == "going"
+    assert store_events.answer_event(event, b.id, "going").status == "going"
+    assert store_events.answer_event(event, c.id, "going").status == "waitlisted"
     clock.advance(timedelta(minutes=1))
-    assert services.answer_event(event, d.id, "going").status == "waitlisted"
+    assert store_events.answer_event(event, d.id, "going").status == "waitlisted"
     db.session.commit()
 
-    services.answer_event(event, a.id, "not_going")
+    store_events.answer_event(event, a.id, "not_going")
     db.session.commit()
     statuses = dict(db.session.execute(select(RetailRsvp.user_id, RetailRsvp.status)).all())
     assert statuses == {a.id: "not_going", b.id: "going", c.id: "going", d.id: "waitlisted"}
@@ -300,20 +300,20 @@ def test_full_event_waitlists_and_a_freed_seat_goes_to_the_first_in_line(
     assert message.topic == "retail.waitlist_promoted"
     assert "A seat is yours" in message.title
     assert db.session.execute(select(Message).where(Message.user_id == d.id)).first() is None
-    assert services.seats_taken(event.id) == 2
+    assert store_events.seats_taken(event.id) == 2
 
     # Interested does not free a seat that was not taken; going twice keeps the place.
-    services.answer_event(event, d.id, "going")
-    assert services.rsvp_for(event.id, d.id).status == "waitlisted"
-    services.answer_event(event, b.id, "interested")
-    assert services.rsvp_for(event.id, d.id).status == "going"
+    store_events.answer_event(event, d.id, "going")
+    assert store_events.rsvp_for(event.id, d.id).status == "waitlisted"
+    store_events.answer_event(event, b.id, "interested")
+    assert store_events.rsvp_for(event.id, d.id).status == "going"
 
 
 def test_cannot_answer_a_started_event(app, event_factory, customer_factory):
     event = event_factory(days=1)
     clock.advance(timedelta(days=2))
     with pytest.raises(RetailError):
-        services.answer_event(event, customer_factory("bo").id, "going")
+        store_events.answer_event(event, customer_factory("bo").id, "going")
 
 
 def test_event_ics_and_calendar_entries(app, event_factory, customer_factory):
@@ -321,20 +321,20 @@ def test_event_ics_and_calendar_entries(app, event_factory, customer_factory):
 
     event = event_factory(kind="virtual")
     bo = customer_factory("bo")
-    services.answer_event(event, bo.id, "going")
-    cal = Calendar.from_ical(services.event_ics(event))
+    store_events.answer_event(event, bo.id, "going")
+    cal = Calendar.from_ical(store_events.event_ics(event))
     vevent = cal.walk("VEVENT")[0]
     assert str(vevent["SUMMARY"]) == "Author talk"
     assert vevent.decoded("DTSTART") == event.starts_at
     assert str(vevent["LOCATION"]) == "https://meet.example/talk"
-    entries = services.calendar(bo.id)
+    entries = store_events.calendar(bo.id)
     assert [e.title for e in entries] == ["Author talk"]
-    assert services.calendar(customer_factory("cy").id) == []
+    assert store_events.calendar(customer_factory("cy").id) == []
 
 
 def test_summary_card(app, book_factory, customer_factory):
     bo = customer_factory("bo")
-    assert services.summary_card(bo.id) is None
+    assert recommender.summary_card(bo.id) is None
     services.place_order(bo.id, [book_factory().id])
-    card = services.summary_card(bo.id)
+    card = recommender.summary_card(bo.id)
     assert card["title"] == "Bookstore" and card["lines"][0] == "1 order"

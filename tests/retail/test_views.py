@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.drafts import services as drafts
-from dcx.retail import services
+from dcx.retail import reading_groups, reviews, services
 from dcx.retail.models import (
     RetailGroup,
     RetailOrder,
@@ -57,7 +57,7 @@ def test_catalogue_search_paginates_and_rejects_oversized_input(client, book_fac
 def test_book_page_shows_average_and_chart(client, book_factory, users):
     book = book_factory("Signals")
     for name, half in (("a", 10), ("b", 7)):
-        services.save_review(users(f"{name}@example.com", name=name).id, book.id, half, "T", "B")
+        reviews.save_review(users(f"{name}@example.com", name=name).id, book.id, half, "T", "B")
     db.session.commit()
     body = client.get(f"/retail/books/{book.id}").get_data(as_text=True)
     assert "<strong>4.25</strong>" in body and "2 reviews" in body
@@ -168,8 +168,8 @@ def test_write_and_edit_a_review_but_not_another_customers(client, customer, boo
     )
     other_client.post(f"/retail/reviews/{review.id}/helpful")
     other_client.post(f"/retail/reviews/{review.id}/report", data={"reason": "spoilers"})
-    assert services.reviews_of(book.id)[0][1] == 1
-    assert len(services.open_reports()) == 1
+    assert reviews.reviews_of(book.id)[0][1] == 1
+    assert len(reviews.open_reports()) == 1
 
 
 def test_join_a_group_and_reply(client, customer, other):
@@ -177,8 +177,8 @@ def test_join_a_group_and_reply(client, customer, other):
     db.session.add(group)
     db.session.flush()
     _, other_user = other
-    services.join_group(group, other_user.id)
-    thread = services.start_thread(group, other_user.id, "Chapter one", "Thoughts?")
+    reading_groups.join_group(group, other_user.id)
+    thread = reading_groups.start_thread(group, other_user.id, "Chapter one", "Thoughts?")
     db.session.commit()
     refused = client.post(f"/retail/threads/{thread.id}", data={"body": "Hi"})
     assert refused.status_code == 403
@@ -220,8 +220,8 @@ def test_staff_view_is_for_booksellers_only(client, customer, staff_client, even
 def test_staff_moderation_hides_a_reported_review(client, customer, staff_client, book_factory):
     book = book_factory("Touchy")
     writer = make_user(email="w@example.com")
-    review = services.save_review(writer.id, book.id, 1, "Rude words", "...")
-    report = services.report_content(customer.id, "rude", review=review)
+    review = reviews.save_review(writer.id, book.id, 1, "Rude words", "...")
+    report = reviews.report_content(customer.id, "rude", review=review)
     db.session.commit()
     assert client.post(f"/retail/staff/reports/{report.id}/hidden").status_code == 403
     bookseller, _ = staff_client("retail")

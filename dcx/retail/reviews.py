@@ -1,0 +1,208 @@
+"""Reviews of books: one per customer and book, helpful votes, reports and moderation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.timeline.services import record
+from dcx.retail.models import (
+    RetailBook,
+    RetailContentReport,
+    RetailHelpfulVote,
+    RetailPost,
+    RetailReview,
+)
+from dcx.retail.services import KEY, RetailError
+
+# --- reviews ---------------------------------------------------------------------------------
+
+
+def save_review(
+    user_id: int,
+    book_id: int,
+    half_stars: int,
+    title: str,
+    body: str,
+    review: RetailReview | None = None,
+) -> RetailReview:
+    """Write the customer's review of a book, or edit the one they wrote (one per book)."""
+    if not 1 <= half_stars <= 10:
+        raise RetailError(_l("A rating is from half a star to five stars."))
+    if review is None:
+        review = db.session.execute(
+            select(RetailReview).where(
+                RetailReview.user_id == user_id, RetailReview.book_id == book_id
+            )
+        ).scalar_one_or_none()
+    created = review is None
+    if review is None:
+        review = RetailReview(user_id=user_id, book_id=book_id)
+        db.session.add(review)
+    review.half_stars = half_stars
+    review.title = title.strip()
+    review.body = (body or "").strip()
+    review.updated_at = clock.now()
+    db.session.flush()
+    if created:
+        book = db.session.get_one(RetailBook, book_id)
+        record(
+            user_id,
+            KEY,
+            "review_written",
+            _l("You reviewed %(title)s", title=book.title),
+            review.title,
+            {"review_id": review.id, "stars": review.stars},
+            key=f"retail.review:{review.id}",
+        )
+    return review
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """A book's ratings: how many, their average in stars and the count per half star."""
+
+    count: int
+    average: float | None
+    distribution: Mapping[int, int]
+
+
+def format_rating(stars: float | None) -> str:
+    """A rating in stars for people, in the current locale: "4.5" in English, "4,5" in Spanish.
+
+    Up to two decimals (an average), none when whole; "" for no rating at all.
+    """
+    if stars is None:
+        return ""
+    return format_decimal(stars, format="0.##")
+
+
+def rating_summary(book_id: int) -> RatingSummary:
+    """The visible reviews' count, average (stars, 2 decimals) and distribution (1..10)."""
+    rows = db.session.execute(
+        select(RetailReview.half_stars, func.count(RetailReview.id))
+        .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
+        .group_by(RetailReview.half_stars)
+    ).all()
+    distribution = {h: 0 for h in range(1, 11)}
+    for half, n in rows:
+        distribution[half] = n
+    count = sum(distribution.values())
+    total = sum(h * n for h, n in distribution.items())
+    average = round(total / count / 2, 2) if count else None
+    return RatingSummary(count=count, average=average, distribution=distribution)
+
+
+def reviews_of(book_id: int) -> list[tuple[RetailReview, int]]:
+    """The book's visible reviews with their helpful votes, most helpful first."""
+    votes = (
+        select(RetailHelpfulVote.review_id, func.count(RetailHelpfulVote.id).label("n"))
+        .group_by(RetailHelpfulVote.review_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(RetailReview, func.coalesce(votes.c.n, 0))
+        .outerjoin(votes, votes.c.review_id == RetailReview.id)
+        .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
+        .options(selectinload(RetailReview.author))
+        .order_by(func.coalesce(votes.c.n, 0).desc(), RetailReview.updated_at.desc())
+    ).all()
+    return [(r, n) for r, n in rows]
+
+
+def vote_helpful(review: RetailReview, user_id: int) -> bool:
+    """Count the customer's helpful vote once; False if they had voted already."""
+    if review.user_id == user_id:
+        raise RetailError(_l("You cannot vote for your own review."))
+    exists = db.session.execute(
+        select(RetailHelpfulVote.id).where(
+            RetailHelpfulVote.review_id == review.id, RetailHelpfulVote.user_id == user_id
+        )
+    ).first()
+    if exists:
+        return False
+    db.session.add(RetailHelpfulVote(review_id=review.id, user_id=user_id))
+    db.session.flush()
+    return True
+
+
+def report_content(
+    user_id: int, reason: str, review: RetailReview | None = None, post: RetailPost | None = None
+) -> RetailContentReport | None:
+    """Report a review or a post to the staff; a second report by the same customer is ignored."""
+    if review is not None:
+        reported = RetailContentReport.review_id == review.id
+    elif post is not None:
+        reported = RetailContentReport.post_id == post.id
+    else:
+        raise ValueError("report a review or a post")
+    stmt = select(RetailContentReport).where(RetailContentReport.user_id == user_id, reported)
+    if db.session.execute(stmt).first():
+        return None
+    report = RetailContentReport(
+        user_id=user_id,
+        review_id=review.id if review else None,
+        post_id=post.id if post else None,
+        reason=reason.strip()[:200],
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def open_reports() -> list[RetailContentReport]:
+    """Staff: reports not yet resolved, oldest first."""
+    return list(
+        db.session.execute(
+            select(RetailContentReport)
+            .where(RetailContentReport.resolution == "")
+            .options(
+                selectinload(RetailContentReport.review).selectinload(RetailReview.book),
+                selectinload(RetailContentReport.post).selectinload(RetailPost.thread),
+            )
+            .order_by(RetailContentReport.created_at, RetailContentReport.id)
+        ).scalars()
+    )
+
+
+def moderate(report: RetailContentReport, action: str) -> int:
+    """Hide the reported content or dismiss the report; resolves every open report on it."""
+    if action not in ("hidden", "dismissed"):
+        raise RetailError(_l("Hide or dismiss."))
+    if action == "hidden":
+        content = report.review or report.post
+        if content is None:
+            raise LookupError(f"report {report.id} is about neither a review nor a post")
+        content.hidden = True
+    same = select(RetailContentReport).where(RetailContentReport.resolution == "")
+    same = same.where(
+        RetailContentReport.review_id == report.review_id
+        if report.review_id
+        else RetailContentReport.post_id == report.post_id
+    )
+    resolved = 0
+    for other in db.session.execute(same).scalars():
+        other.resolution = action
+        resolved += 1
+    db.session.flush()
+    return resolved
+
+
+def top_reviewed(limit: int = 5) -> list[tuple[RetailBook, int, float]]:
+    """Staff: the books with the most visible reviews, with count and average stars."""
+    rows = db.session.execute(
+        select(RetailBook, func.count(RetailReview.id), func.avg(RetailReview.half_stars))
+        .join(RetailReview, RetailReview.book_id == RetailBook.id)
+        .where(RetailReview.hidden.is_(False))
+        .group_by(RetailBook.id)
+        .order_by(func.count(RetailReview.id).desc(), RetailBook.title)
+        .limit(limit)
+    ).all()
+    return [(b, n, round(float(avg) / 2, 2)) for b, n, avg in rows]
