@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.education import jobs, seed, services, views
+from dcx.education import customer_card, jobs, meetings, seed, views
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -99,6 +99,6 @@ vertical = Vertical(
             "[data-course]",
         ),
     ),
-    calendar=services.calendar_entries,
-    summary_card=services.summary_card,
+    calendar=meetings.calendar_entries,
+    summary_card=customer_card.summary_card,
 )

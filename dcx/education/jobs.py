@@ -14,7 +14,7 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from dcx.education import services
+from dcx.education import meetings, services
 from dcx.education.models import (
     EducationAttempt,
     EducationBooking,
@@ -88,11 +88,11 @@ def meeting_reminders(now: datetime) -> int:
             if booking.topic:
                 body = _(
                     "Where: %(place)s. About: %(topic)s",
-                    place=services.slot_location(slot),
+                    place=meetings.slot_location(slot),
                     topic=booking.topic,
                 )
             else:
-                body = _("Where: %(place)s", place=services.slot_location(slot))
+                body = _("Where: %(place)s", place=meetings.slot_location(slot))
         rows.append(
             {
                 "user_id": booking.user_id,

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from dcx.education import services
+from dcx.education import chat, module_tests, services
 from dcx.education.models import (
     EducationAnswer,
     EducationAttempt,
@@ -170,7 +170,7 @@ def seed_attempt(
         q.id: answer_for(q, not wrong_all and not (wrong_topics & set(q.topics)))
         for q in test.questions
     }
-    services.submit_attempt(attempt, responses)
+    module_tests.submit_attempt(attempt, responses)
     attempt.submitted_at = when + timedelta(minutes=14)
     return attempt
 
@@ -239,7 +239,7 @@ def seed(ctx: SeedContext) -> None:
         student = ctx.user(conv["student"])
         professor = ctx.user(conv["professor"])
         conv_course = courses.get(conv.get("course", ""))
-        conversation = services.open_conversation(
+        conversation = chat.open_conversation(
             student.id, professor.id, conv_course.id if conv_course else None
         )
         if conversation.messages:
@@ -469,7 +469,7 @@ def _scale_attempt(
     for question in questions:
         chance = ability * 0.35 if weak & set(question.topics) else ability
         response = answer_for(question, rng.random() < chance)
-        right, earned = services.grade(question, response)
+        right, earned = module_tests.grade(question, response)
         answers.append(
             EducationAnswer(
                 question_id=question.id, response=response, correct=right, points=earned

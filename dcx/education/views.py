@@ -8,7 +8,6 @@ threads and slots.
 
 from __future__ import annotations
 
-from datetime import UTC
 from functools import wraps
 
 from flask import (
@@ -26,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from dcx.database import owned_or_404
-from dcx.education import forms, labels, services
+from dcx.education import chat, forms, labels, meetings, module_tests, services
 from dcx.education.models import (
     EducationBooking,
     EducationChapter,
@@ -107,13 +106,13 @@ def index():
         }
         for c in courses
     ]
-    conversations = services.student_conversations(current_user.id)
-    unread = sum(services.unread_counts(conversations, current_user.id).values())
+    conversations = chat.student_conversations(current_user.id)
+    unread = sum(chat.unread_counts(conversations, current_user.id).values())
     return render_template(
         "education/index.html",
         courses=rows,
         unread=unread,
-        bookings=services.student_bookings(current_user.id),
+        bookings=meetings.student_bookings(current_user.id),
     )
 
 
@@ -194,8 +193,8 @@ def test(test_id):
         test=test,
         course=course,
         attempts=attempts,
-        used=services.attempts_used(current_user.id, test),
-        current=services.open_attempt(current_user.id, test),
+        used=module_tests.attempts_used(current_user.id, test),
+        current=module_tests.open_attempt(current_user.id, test),
         score=services.score_by_rule([a.percent for a in attempts], course.scoring_rule),
         unlocked=services.module_unlocked(current_user.id, test.module),
         form=forms.ActionForm(),
@@ -210,7 +209,7 @@ def test_start(test_id):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     try:
-        attempt = services.start_attempt(current_user.id, test)
+        attempt = module_tests.start_attempt(current_user.id, test)
     except services.EducationError as error:
         db.session.commit()
         flash(str(error), "warning")
@@ -223,10 +222,10 @@ def test_start(test_id):
 @login_required
 def attempt(attempt_id):
     """An attempt: the questions while open, the feedback with explanations once submitted."""
-    attempt = services.student_attempt_or_404(current_user.id, attempt_id)
+    attempt = module_tests.student_attempt_or_404(current_user.id, attempt_id)
     test = attempt.test
-    if attempt.submitted_at is None and request.method == "GET" and services.expired(attempt):
-        services.submit_attempt(attempt, {})
+    if attempt.submitted_at is None and request.method == "GET" and module_tests.expired(attempt):
+        module_tests.submit_attempt(attempt, {})
         db.session.commit()
     if attempt.submitted_at is not None:
         answers = {a.question_id: a for a in attempt.answers}
@@ -244,7 +243,7 @@ def attempt(attempt_id):
         if form.validate_on_submit():
             responses = forms.responses_from(form, test.questions)
             if responses is not None:
-                services.submit_attempt(attempt, responses)
+                module_tests.submit_attempt(attempt, responses)
                 db.session.commit()
                 return redirect(url_for(".attempt", attempt_id=attempt.id))
         status = 400
@@ -294,7 +293,7 @@ def _conversation_targets(user_id: int) -> list[SelectChoice]:
     """Choices for a new thread: each course's professor, and each professor one-to-one."""
     choices = []
     seen = set()
-    for professor, course in services.professors_for(user_id):
+    for professor, course in chat.professors_for(user_id):
         choices.append(
             SelectChoice(
                 f"{professor.id}:{course.id}", f"{professor.name} — {course.code} {course.title}"
@@ -318,18 +317,18 @@ def messages():
     if request.method == "POST":
         if form.validate_on_submit():
             professor_id, _sep, course_id = form.target.data.partition(":")
-            conversation = services.open_conversation(
+            conversation = chat.open_conversation(
                 current_user.id, int(professor_id), int(course_id) if course_id else None
             )
             db.session.commit()
             return redirect(url_for(".conversation", conversation_id=conversation.id))
         status = 400
-    conversations = services.student_conversations(current_user.id)
+    conversations = chat.student_conversations(current_user.id)
     return (
         render_template(
             "education/messages.html",
             conversations=conversations,
-            unread=services.unread_counts(conversations, current_user.id),
+            unread=chat.unread_counts(conversations, current_user.id),
             names=_names(conversations),
             form=form,
             staff=False,
@@ -349,14 +348,14 @@ def _names(conversations) -> dict[int, str]:
 
 def _render_conversation(conversation, form, staff: bool, status: int = 200):
     names = _names([conversation])
-    rows = services.messages_after(conversation, current_user.id)
+    rows = chat.messages_after(conversation, current_user.id)
     db.session.commit()
     endpoint = ".staff_conversation" if staff else ".conversation"
     return (
         render_template(
             "education/conversation.html",
             conversation=conversation,
-            messages=[services.message_json(m, names, current_user.id) for m in rows],
+            messages=[chat.message_json(m, names, current_user.id) for m in rows],
             other=names.get(conversation.student_id if staff else conversation.professor_id),
             form=form,
             staff=staff,
@@ -371,7 +370,7 @@ def _post_message(conversation, form, staff: bool):
     endpoint = ".staff_conversation" if staff else ".conversation"
     if form.validate_on_submit():
         try:
-            services.send_message(conversation, current_user.id, form.body.data)
+            chat.send_message(conversation, current_user.id, form.body.data)
         except services.EducationError as error:
             form.body.errors = [str(error)]
         else:
@@ -384,16 +383,16 @@ def _poll(conversation):
     after = request.args.get("after", "0")
     after_id = int(after) if after.isdigit() else 0
     names = _names([conversation])
-    rows = services.messages_after(conversation, current_user.id, after_id)
+    rows = chat.messages_after(conversation, current_user.id, after_id)
     db.session.commit()
-    return jsonify(messages=[services.message_json(m, names, current_user.id) for m in rows])
+    return jsonify(messages=[chat.message_json(m, names, current_user.id) for m in rows])
 
 
 @bp.route("/messages/<conversation_id>", methods=["GET", "POST"])
 @login_required
 def conversation(conversation_id):
     """A thread with a professor; new messages appear by polling."""
-    conversation = services.student_conversation_or_404(current_user.id, conversation_id)
+    conversation = chat.student_conversation_or_404(current_user.id, conversation_id)
     form = forms.MessageForm()
     if request.method == "POST":
         return _post_message(conversation, form, staff=False)
@@ -404,7 +403,7 @@ def conversation(conversation_id):
 @login_required
 def conversation_poll(conversation_id):
     """JSON: the thread's messages after ``?after=<id>`` (and marks them read)."""
-    return _poll(services.student_conversation_or_404(current_user.id, conversation_id))
+    return _poll(chat.student_conversation_or_404(current_user.id, conversation_id))
 
 
 # --- office hours --------------------------------------------------------------------------
@@ -415,8 +414,8 @@ def conversation_poll(conversation_id):
 def office_hours():
     """Bookable slots of the student's professors, and the student's bookings."""
     topic = request.args.get("topic", "")[:120]
-    slots = services.bookable_slots(current_user.id)
-    mine = services.student_bookings(current_user.id)
+    slots = meetings.bookable_slots(current_user.id)
+    mine = meetings.student_bookings(current_user.id)
     booked_slot_ids = {b.slot_id for b in mine}
     return render_template(
         "education/office_hours.html",
@@ -426,10 +425,10 @@ def office_hours():
         topic=topic,
         form=forms.BookingForm(topic=topic),
         action=forms.ActionForm(),
-        closes_at=services.closes_at,
-        active=services.active_bookings,
-        location=services.slot_location,
-        professors={u.id: u for u, _c in services.professors_for(current_user.id)},
+        closes_at=meetings.closes_at,
+        active=meetings.active_bookings,
+        location=meetings.slot_location,
+        professors={u.id: u for u, _c in chat.professors_for(current_user.id)},
     )
 
 
@@ -439,7 +438,7 @@ def book(slot_id):
     """Book a slot."""
     slot = db.session.get(EducationOfficeHourSlot, _int(slot_id))
     if slot is None or slot.professor_id not in {
-        u.id for u, _c in services.professors_for(current_user.id)
+        u.id for u, _c in chat.professors_for(current_user.id)
     }:
         abort(404)
     form = forms.BookingForm()
@@ -447,7 +446,7 @@ def book(slot_id):
         flash(_("Check the topic and note: they are too long."), "danger")
         return redirect(url_for(".office_hours")), 303
     try:
-        booking = services.book_slot(
+        booking = meetings.book_slot(
             current_user.id, slot, form.topic.data or "", form.note.data or ""
         )
     except services.EducationError as error:
@@ -467,7 +466,7 @@ def cancel(booking_id):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.cancel_booking(booking)
+        meetings.cancel_booking(booking)
     except services.EducationError as error:
         flash(str(error), "warning")
     else:
@@ -484,145 +483,11 @@ def booking_ics(booking_id):
     if booking.cancelled_at is not None:
         abort(404)
     return Response(
-        services.booking_ics(booking),
+        meetings.booking_ics(booking),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="office-hours-{booking.id}.ics"'},
     )
 
 
-# --- professor pages -----------------------------------------------------------------------
-
-
-@bp.route("/staff")
-@professor_required
-def staff():
-    """The professor's courses with stuck students, unread messages and the next slots."""
-    courses = services.professor_courses(current_user)
-    overview = []
-    for course in courses:
-        rows, _totals = services.class_overview(course)
-        overview.append(
-            {"course": course, "students": len(rows), "stuck": [r for r in rows if r.stuck_reasons]}
-        )
-    conversations = services.professor_conversations(current_user.id)
-    unread = services.unread_counts(conversations, current_user.id)
-    return render_template(
-        "education/staff/index.html",
-        overview=overview,
-        unread=sum(unread.values()),
-        slots=services.professor_slots(current_user)[:5],
-        active=services.active_bookings,
-    )
-
-
-@bp.route("/staff/courses/<course_id>")
-@professor_required
-def staff_course(course_id):
-    """The class view: progress, topic difficulty heat map and stuck students."""
-    course = services.professor_course_or_404(current_user, course_id)
-    rows, totals = services.class_overview(course)
-    return render_template(
-        "education/staff/course.html",
-        course=course,
-        rows=rows,
-        totals=totals,
-        colour=services.heat_colour,
-    )
-
-
-@bp.route("/staff/messages")
-@professor_required
-def staff_messages():
-    """The professor's threads with unread counts."""
-    conversations = services.professor_conversations(current_user.id)
-    return render_template(
-        "education/messages.html",
-        conversations=conversations,
-        unread=services.unread_counts(conversations, current_user.id),
-        names=_names(conversations),
-        form=None,
-        staff=True,
-    )
-
-
-@bp.route("/staff/messages/<conversation_id>", methods=["GET", "POST"])
-@professor_required
-def staff_conversation(conversation_id):
-    """A thread with a student; the professor replies here."""
-    conversation = services.professor_conversation_or_404(current_user, conversation_id)
-    form = forms.MessageForm()
-    if request.method == "POST":
-        return _post_message(conversation, form, staff=True)
-    return _render_conversation(conversation, form, staff=True)
-
-
-@bp.route("/staff/messages/<conversation_id>/poll")
-@professor_required
-def staff_conversation_poll(conversation_id):
-    """JSON: the thread's messages after ``?after=<id>``."""
-    return _poll(services.professor_conversation_or_404(current_user, conversation_id))
-
-
-@bp.route("/staff/slots", methods=["GET", "POST"])
-@professor_required
-def staff_slots():
-    """The professor's slots with who booked, and the form to publish one."""
-    form = forms.SlotForm()
-    courses = services.professor_courses(current_user)
-    form.course.choices = [SelectChoice("", _("Any of my courses"))] + [
-        SelectChoice(str(c.id), f"{c.code} {c.title}") for c in courses
-    ]
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            course_id = int(form.course.data) if form.course.data else None
-            if course_id is not None and course_id not in {c.id for c in courses}:
-                abort(404)
-            try:
-                services.publish_slot(
-                    current_user,
-                    form.starts_at.data.replace(tzinfo=UTC),
-                    form.minutes.data,
-                    (form.place.data or "").strip(),
-                    (form.video_link.data or "").strip(),
-                    form.capacity.data,
-                    form.closes_hours_before.data,
-                    course_id,
-                )
-            except services.EducationError as error:
-                form.starts_at.errors = [str(error)]
-            else:
-                db.session.commit()
-                flash(_("Slot published."), "success")
-                return redirect(url_for(".staff_slots"))
-        status = 400
-    return (
-        render_template(
-            "education/staff/slots.html",
-            form=form,
-            slots=services.professor_slots(current_user),
-            active=services.active_bookings,
-            location=services.slot_location,
-            names=_booker_names(current_user),
-        ),
-        status,
-    )
-
-
-def _booker_names(professor) -> dict[int, User]:
-    ids = {b.user_id for s in services.professor_slots(professor) for b in s.bookings}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()}
-
-
-@bp.route("/staff/slots/<slot_id>.ics")
-@professor_required
-def staff_slot_ics(slot_id):
-    """The professor's invitation for one slot, with everyone who booked."""
-    slot = services.professor_slot_or_404(current_user, slot_id)
-    return Response(
-        services.slot_ics(slot),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="office-hours-slot-{slot.id}.ics"'},
-    )
+# The professor pages register themselves on this blueprint.
+from dcx.education import staff_views  # noqa: E402, F401

@@ -23,7 +23,7 @@ def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None
 def test_student_reads_tests_gets_suggestions_chats_and_books(
     page: Page, browser: Browser, live_server, live_db, tmp_path
 ):
-    from dcx.education import services
+    from dcx.education import meetings, services
     from dcx.education.models import EducationCourse
     from dcx.platform.showcase.loader import seed_showcase
     from dcx.verticals import registry
@@ -128,7 +128,7 @@ def test_student_reads_tests_gets_suggestions_chats_and_books(
     assert "Prof. Elena Ionescu" in str(event["summary"])
     assert "bea@example.com" in str(event["attendee"])
     with live_db():
-        (entry,) = services.calendar_entries(student_id)
+        (entry,) = meetings.calendar_entries(student_id)
     assert event.decoded("dtstart") == entry.starts_at
     assert str(event["uid"]) == entry.uid
 

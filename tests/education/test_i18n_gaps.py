@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import select
 
-from dcx.education import services
+from dcx.education import meetings, module_tests, services, teaching
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.timeline.models import Event
@@ -67,7 +67,7 @@ def _signed_in(app, user, locale: str = "es"):
 
 def test_stuck_reasons_speak_the_professors_language(app, world):
     for _ in range(2):
-        services.submit_attempt(services.start_attempt(world.other.id, world.t1), {})
+        module_tests.submit_attempt(module_tests.start_attempt(world.other.id, world.t1), {})
     clock.advance(timedelta(days=8))
     db.session.commit()
     professor = _signed_in(app, world.professor)
@@ -83,16 +83,18 @@ def test_stuck_reasons_speak_the_professors_language(app, world):
 def test_one_failed_attempt_or_one_quiet_day_is_singular_in_english(app, world, monkeypatch):
     monkeypatch.setattr(services, "STUCK_AFTER_FAILED_ATTEMPTS", 1)
     monkeypatch.setattr(services, "INACTIVE_AFTER", timedelta(hours=12))
-    services.submit_attempt(services.start_attempt(world.other.id, world.t1), {})
+    module_tests.submit_attempt(module_tests.start_attempt(world.other.id, world.t1), {})
     clock.advance(timedelta(days=1, hours=1))
-    rows, _ = services.class_overview(world.course)
+    rows, _ = teaching.class_overview(world.course)
     reasons = {r.user.email: r.stuck_reasons for r in rows}["other@example.com"]
     assert reasons == ["failed Test one 1 time", "inactive for 1 day"]
 
 
 def test_staff_card_speaks_the_staff_members_language(app, world):
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), miss_beta(world))
-    services.book_slot(world.student.id, world.slot, "Beta topic")
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), miss_beta(world)
+    )
+    meetings.book_slot(world.student.id, world.slot, "Beta topic")
     db.session.commit()
     staff = _signed_in(app, world.professor)
 
@@ -110,7 +112,7 @@ def test_staff_card_speaks_the_staff_members_language(app, world):
 
 
 def test_booked_office_hours_appear_in_the_students_language(app, world):
-    services.book_slot(world.student.id, world.slot, "Beta topic")
+    meetings.book_slot(world.student.id, world.slot, "Beta topic")
     db.session.commit()
     student = _signed_in(app, world.student)
 
@@ -119,12 +121,12 @@ def test_booked_office_hours_appear_in_the_students_language(app, world):
     assert ">Office hours with" not in calendar
     home = student.get("/").get_data(as_text=True)
     assert "[es] Office hours with Prof Plum" in home
-    (entry,) = services.calendar_entries(world.student.id)  # outside a request: English
+    (entry,) = meetings.calendar_entries(world.student.id)  # outside a request: English
     assert (entry.title, entry.description) == ("Office hours with Prof Plum", "About: Beta topic")
 
 
 def test_the_invitation_is_written_in_the_students_language(app, world):
-    booking = services.book_slot(world.student.id, world.slot)
+    booking = meetings.book_slot(world.student.id, world.slot)
     db.session.commit()
     student = _signed_in(app, world.student)
     ics = student.get(f"/education/bookings/{booking.id}.ics").data
@@ -135,7 +137,7 @@ def test_the_invitation_is_written_in_the_students_language(app, world):
 def test_the_booking_on_the_timeline_is_dated_in_the_students_language(app, world):
     world.student.locale = "ro"
     db.session.commit()
-    services.book_slot(world.student.id, world.slot, "Beta topic")  # no request: English here
+    meetings.book_slot(world.student.id, world.slot, "Beta topic")  # no request: English here
     event = db.session.execute(
         select(Event).where(Event.user_id == world.student.id, Event.kind == "office_hours_booked")
     ).scalar_one()
@@ -147,7 +149,9 @@ def test_the_booking_on_the_timeline_is_dated_in_the_students_language(app, worl
 
 def test_a_suggestions_reason_is_in_the_current_language(app, world):
     only_q3_wrong = right_answers(world) | {world.q[2].id: [9]}
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), only_q3_wrong)
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), only_q3_wrong
+    )
     (beta,) = services.suggestions(world.student.id, world.course)
     assert beta.reason.startswith("You earned 33% of the points on Beta topic. Questions missed")
     with force_locale("es"):

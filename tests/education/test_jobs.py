@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from dcx.education import jobs, services
+from dcx.education import jobs, meetings, module_tests, services
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.jobs.runner import run_due_jobs
@@ -20,7 +20,7 @@ def messages(topic, user_id=None):
 
 
 def test_meeting_reminder_the_day_before_once_for_student_and_professor(world):
-    services.book_slot(world.student.id, world.slot, "Beta topic")
+    meetings.book_slot(world.student.id, world.slot, "Beta topic")
     db.session.commit()
     # the slot is two days ahead: too early
     assert jobs.meeting_reminders(clock.now()) == 0
@@ -34,8 +34,8 @@ def test_meeting_reminder_the_day_before_once_for_student_and_professor(world):
 
 
 def test_a_cancelled_booking_gets_no_reminder(world):
-    booking = services.book_slot(world.student.id, world.slot)
-    services.cancel_booking(booking)
+    booking = meetings.book_slot(world.student.id, world.slot)
+    meetings.cancel_booking(booking)
     clock.advance(timedelta(days=1))
     assert jobs.meeting_reminders(clock.now()) == 0
 
@@ -59,7 +59,9 @@ def test_inactive_students_are_nudged_once_with_a_next_step(world):
 
 def test_weekly_digest_once_per_week(world):
     services.mark_chapter_read(world.student.id, world.chapter)
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), miss_beta(world))
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), miss_beta(world)
+    )
     db.session.commit()
     assert jobs.weekly_digest(clock.now()) == 2
     assert jobs.weekly_digest(clock.now()) == 0
@@ -71,7 +73,7 @@ def test_weekly_digest_once_per_week(world):
 
 
 def test_the_platform_runner_runs_the_education_jobs_once(world):
-    services.book_slot(world.student.id, world.slot)
+    meetings.book_slot(world.student.id, world.slot)
     db.session.commit()
     clock.advance(timedelta(days=10))
     db.session.commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import LazyString, get_locale
 
-from dcx.education import labels, services
+from dcx.education import labels, module_tests, services
 from dcx.extensions import db
 from tests.conftest import AuthActions, marked, marked_catalogue
 from tests.education.conftest import miss_beta
@@ -33,7 +33,9 @@ def _fresh_catalogues(fresh_catalogues):
 def spanish_student(app, world):
     """The student, in Spanish and signed in, after a test that left beta weak."""
     world.student.locale = "es"
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), miss_beta(world))
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), miss_beta(world)
+    )
     db.session.commit()
     client = app.test_client()
     AuthActions(client).login(world.student.email)

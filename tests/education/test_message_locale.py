@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from dcx.education import jobs, services
+from dcx.education import chat, jobs, meetings, module_tests, services
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
@@ -29,7 +29,9 @@ def _messages(topic: str, user_id: int) -> list[Message]:
 def test_weekly_digest_is_spanish_for_a_spanish_student_and_english_for_another(world):
     _speaks(world.student, "es")
     services.mark_chapter_read(world.student.id, world.chapter)
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), miss_beta(world))
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), miss_beta(world)
+    )
     db.session.commit()
     assert jobs.weekly_digest(clock.now()) == 2
 
@@ -44,7 +46,7 @@ def test_weekly_digest_is_spanish_for_a_spanish_student_and_english_for_another(
 def test_meeting_reminder_speaks_to_student_and_professor_each_in_their_language(world):
     _speaks(world.student, "ro")
     _speaks(world.professor, "es")
-    services.book_slot(world.student.id, world.slot, "Beta topic")
+    meetings.book_slot(world.student.id, world.slot, "Beta topic")
     db.session.commit()
     clock.advance(timedelta(days=1))
     assert jobs.meeting_reminders(clock.now()) == 2
@@ -75,8 +77,8 @@ def test_inactivity_nudge_is_romanian_for_a_romanian_student(world):
 
 def test_a_professors_reply_reaches_the_student_in_the_students_language(world):
     _speaks(world.student, "es")
-    conversation = services.open_conversation(world.student.id, world.professor.id, world.course.id)
-    services.send_message(conversation, world.professor.id, "See you on Monday.")
+    conversation = chat.open_conversation(world.student.id, world.professor.id, world.course.id)
+    chat.send_message(conversation, world.professor.id, "See you on Monday.")
     db.session.commit()
     (reply,) = _messages("education.reply", world.student.id)
     assert reply.title == "Prof Plum te ha respondido"

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from dcx.education import services
+from dcx.education import services, teaching
 from dcx.education.models import (
     EducationAnswer,
     EducationAttempt,
@@ -70,8 +70,8 @@ def test_the_showcase_has_real_courses_and_maria_one_weak_topic(app):
     assert weak[0].sections and weak[0].missed
     assert services.module_unlocked(maria.id, stat.modules[1])
     professor = find_user("professor@dcx.example")
-    assert len(services.professor_slots(professor)) == 3
-    rows, _ = services.class_overview(stat)
+    assert len(teaching.professor_slots(professor)) == 3
+    rows, _ = teaching.class_overview(stat)
     assert any(r.stuck_reasons for r in rows)  # Alex failed twice and went quiet
 
 

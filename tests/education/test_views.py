@@ -5,7 +5,7 @@ import re
 import pytest
 from icalendar import Calendar
 
-from dcx.education import services
+from dcx.education import chat, meetings, module_tests, services
 from dcx.education.models import (
     EducationAttempt,
     EducationBooking,
@@ -33,7 +33,9 @@ def test_landing_page_for_anonymous_and_new_customer(client, customer):
 
 
 def test_dashboard_shows_courses_progress_and_weak_topic(app, world):
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), miss_beta(world))
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), miss_beta(world)
+    )
     db.session.commit()
     body = login(app, world.student).get("/education/").get_data(as_text=True)
     assert 'id="education-dashboard"' in body and 'id="education-capabilities"' in body
@@ -72,7 +74,9 @@ def test_a_bad_number_rerenders_the_test_with_400_and_keeps_the_input(app, world
 
 
 def test_mastery_page_names_the_reason_and_offers_office_hours(app, world):
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), miss_beta(world))
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), miss_beta(world)
+    )
     db.session.commit()
     body = (
         login(app, world.student)
@@ -131,10 +135,10 @@ def test_book_download_ics_and_cancel(app, world):
 
 
 def test_another_students_attempts_messages_and_bookings_answer_404(app, world):
-    attempt = services.start_attempt(world.other.id, world.t1)
-    conversation = services.open_conversation(world.other.id, world.professor.id, world.course.id)
-    services.send_message(conversation, world.other.id, "private")
-    booking = services.book_slot(world.other.id, world.slot)
+    attempt = module_tests.start_attempt(world.other.id, world.t1)
+    conversation = chat.open_conversation(world.other.id, world.professor.id, world.course.id)
+    chat.send_message(conversation, world.other.id, "private")
+    booking = meetings.book_slot(world.other.id, world.slot)
     db.session.commit()
     c = login(app, world.student)
     for method, url in [
@@ -185,8 +189,10 @@ def test_a_course_the_student_is_not_enrolled_in_answers_404(app, world):
 
 def test_professor_class_view_shows_progress_heat_map_and_stuck(app, world):
     for _ in range(2):
-        services.submit_attempt(services.start_attempt(world.other.id, world.t1), {})
-    services.submit_attempt(services.start_attempt(world.student.id, world.t1), miss_beta(world))
+        module_tests.submit_attempt(module_tests.start_attempt(world.other.id, world.t1), {})
+    module_tests.submit_attempt(
+        module_tests.start_attempt(world.student.id, world.t1), miss_beta(world)
+    )
     db.session.commit()
     c = login(app, world.professor)
     body = c.get(f"/education/staff/courses/{world.course.id}").get_data(as_text=True)
@@ -200,7 +206,7 @@ def test_a_professor_sees_only_their_own_courses_threads_and_slots(app, world):
     from tests.conftest import make_user
 
     rival = make_user("rival@example.com", "Rival Prof", role="staff", department="education")
-    conversation = services.open_conversation(world.student.id, world.professor.id, None)
+    conversation = chat.open_conversation(world.student.id, world.professor.id, None)
     db.session.commit()
     c = login(app, rival)
     assert c.get("/education/staff").status_code == 200
@@ -259,7 +265,7 @@ def test_professor_publishes_a_slot_and_sees_who_booked(app, world):
         db.select(EducationOfficeHourSlot).where(EducationOfficeHourSlot.place == "Room 9")
     ).scalar_one()
     assert (slot.starts_at, slot.minutes, slot.capacity) == (starts, 45, 2)
-    services.book_slot(world.student.id, world.slot, "Alpha topic")
+    meetings.book_slot(world.student.id, world.slot, "Alpha topic")
     db.session.commit()
     page = c.get("/education/staff/slots").get_data(as_text=True)
     assert "Stu Dent" in page and "Alpha topic" in page
@@ -275,7 +281,9 @@ def test_class_view_queries_do_not_grow_with_the_class(app, world, query_counter
             user = make_user(f"s{i}@example.com", f"Student {i}")
             services.enroll(user.id, world.course)
             services.mark_chapter_read(user.id, world.chapter)
-            services.submit_attempt(services.start_attempt(user.id, world.t1), miss_beta(world))
+            module_tests.submit_attempt(
+                module_tests.start_attempt(user.id, world.t1), miss_beta(world)
+            )
         db.session.commit()
 
     c = login(app, world.professor)
