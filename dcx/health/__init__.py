@@ -3,7 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from dcx.health import api, jobs, services, views
-from dcx.health.seed import scale, seed
+from dcx.health.seed import seed
+from dcx.health.seed_scale import scale
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
