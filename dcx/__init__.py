@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from werkzeug.routing import IntegerConverter
 
 from dcx import filters
 from dcx.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from dcx.verticals import register_verticals
+from dcx.verticals import migration_folders, register_verticals
 
 LANGUAGE_LABELS = (("en", "English"), ("es", "Español"), ("ro", "Română"))
 
@@ -109,6 +110,17 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+
+
+@migrate.configure
+def _version_locations(config: Any) -> Any:
+    """Alembic reads the platform's branch in migrations/versions and each loaded vertical's
+    branch in its own package."""
+    platform = str(Path(config.get_main_option("script_location")) / "versions")
+    folders = [platform, *migration_folders(current_app.config["DCX_VERTICALS"])]
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(folders))
+    return config
 
 
 PLATFORM_PACKAGES = (

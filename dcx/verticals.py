@@ -9,9 +9,11 @@ this registry; it never imports a vertical package by name.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
@@ -189,6 +191,22 @@ def register_verticals(app: Flask) -> VerticalRegistry:
             app.register_blueprint(vertical.api_blueprint, url_prefix=f"/api/v1/{vertical.key}")
     app.extensions["dcx_verticals"] = registry
     return registry
+
+
+def migration_folders(paths: Iterable[str]) -> list[str]:
+    """The Alembic branch folders the verticals at ``paths`` carry (``<package>/migrations``).
+
+    A vertical owns its tables, so its migrations live in its package, as a plugin's do: adding
+    or removing a vertical is one package and one line of ``DCX_VERTICALS``.
+    """
+    folders = []
+    for path in paths:
+        spec = importlib.util.find_spec(path)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            folder = Path(location) / "migrations"
+            if folder.is_dir():
+                folders.append(str(folder))
+    return folders
 
 
 def registry() -> VerticalRegistry:

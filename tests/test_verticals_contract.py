@@ -36,6 +36,27 @@ def test_vertical_tables_carry_its_prefix(app, key):
             assert mapper.local_table.name.startswith(f"{key}_"), mapper.class_
 
 
+@pytest.mark.parametrize("key", KEYS)
+def test_vertical_carries_its_own_migration_branch(app, key):
+    """Every revision labelled with the vertical's branch lives in its package, and Alembic
+    finds it there."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Config
+
+    config = app.extensions["migrate"].migrate.get_config()
+    assert isinstance(config, Config)
+    scripts = ScriptDirectory.from_config(config)
+    package = Path(app.extensions["dcx_verticals"].get(key).blueprint.root_path)
+    branch = [
+        s
+        for s in scripts.walk_revisions()
+        if key in (s.branch_labels or ()) or s.revision.startswith(f"{key}_")
+    ]
+    assert branch, f"no revision of the {key} branch was found"
+    for script in branch:
+        assert Path(script.path).parent == package / "migrations", script.path
+
+
 def test_a_package_without_a_vertical_is_refused():
     with pytest.raises(RuntimeError, match="no `vertical"):
         load_verticals(["dcx.platform"])

@@ -47,7 +47,7 @@ def test_plan_writes_every_part_of_the_contract():
         "dcx/insurance/jobs.py",
         "dcx/insurance/seed.py",
         "dcx/insurance/templates/insurance/index.html",
-        "migrations/versions/insurance_0001_initial.py",
+        "dcx/insurance/migrations/insurance_0001_initial.py",
         "seeds/default/insurance.yaml",
         "tests/insurance/test_services.py",
         "tests/insurance/test_views.py",
