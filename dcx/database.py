@@ -1,12 +1,14 @@
-"""Shared model pieces: UTC timestamps, the owner-scoped loader and small column helpers."""
+"""Shared model pieces: UTC timestamps, the id/owner/created-at mixins, the owner-scoped
+loader and small column helpers."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from flask import abort
-from sqlalchemy import CursorResult, DateTime, Insert, Result, select
+from sqlalchemy import CursorResult, DateTime, ForeignKey, Insert, Integer, Result, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from dcx.extensions import db
@@ -39,6 +41,42 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _now() -> datetime:
+    # the clock's own table is a model, so it is imported when a row is first written
+    from dcx.platform import clock
+
+    return clock.now()
+
+
+class IdMixin:
+    """An integer primary key named ``id``."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class OwnedMixin:
+    """The customer who owns the row: ``user_id``, deleted with the account.
+
+    Set ``__owner_indexed__ = True`` on a table read by owner alone; tables whose composite
+    indexes already lead with ``user_id`` need no second one.
+    """
+
+    __owner_indexed__: ClassVar[bool] = False
+
+    @declared_attr
+    def user_id(cls) -> Mapped[int]:
+        """The owner's foreign key."""
+        return mapped_column(
+            ForeignKey("account_user.id", ondelete="CASCADE"), index=cls.__owner_indexed__
+        )
+
+
+class CreatedAtMixin:
+    """When the row was written, by the showcase clock, in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 
 def insert_ignoring_duplicates(model: Any) -> Insert:

@@ -23,6 +23,7 @@ from dcx.automotive.models import (
 )
 from dcx.extensions import db
 from dcx.filters import number
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 
@@ -63,7 +64,7 @@ def service_reminders(now: datetime) -> int:
                 "user_id": vehicle.user_id,
                 "title": title,
                 "body": body,
-                "link": services.link("automotive.book", vehicle_id=vehicle.id, reason="service"),
+                "link": link("automotive.book", vehicle_id=vehicle.id, reason="service"),
                 "key": f"automotive.service:{vehicle.id}:{cycle}:{due.urgency}",
             }
         )
@@ -101,7 +102,7 @@ def critical_codes(now: datetime) -> int:
                 "user_id": vehicle.user_id,
                 "title": title,
                 "body": body,
-                "link": services.link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
+                "link": link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
                 "key": f"automotive.critical:{code.id}",
             }
         )
@@ -145,7 +146,7 @@ def bills_due(now: datetime) -> int:
                 "user_id": bill.user_id,
                 "title": title,
                 "body": "",
-                "link": services.link("automotive.financing", _anchor=f"bill-{bill.id}"),
+                "link": link("automotive.financing", _anchor=f"bill-{bill.id}"),
                 "key": f"automotive.bill_due:{bill.id}",
             }
         )

@@ -27,6 +27,7 @@ from dcx.automotive.models import (
 )
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
@@ -424,7 +425,7 @@ def _added_event(vehicle: AutomotiveVehicle) -> dict[str, Any]:
         "vertical": services.KEY,
         "kind": "vehicle_added",
         "subject": _l("%(name)s added", name=vehicle.name),
-        "link": services.link("automotive.vehicle", vehicle_id=vehicle.id),
+        "link": link("automotive.vehicle", vehicle_id=vehicle.id),
         "key": f"automotive.vehicle:{vehicle.id}",
         "occurred_at": vehicle.created_at,
     }
@@ -452,7 +453,7 @@ def _code_event(vehicle: AutomotiveVehicle, row: dict[str, Any], code_id: int) -
         ),
         "summary": LazyString(_code_advice, code),
         "data": {"code": code, "severity": dtc.explain(code).severity, "status": row["status"]},
-        "link": services.link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
+        "link": link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
         "key": f"automotive.code:{code_id}",
         "occurred_at": row["first_seen_at"],
     }
@@ -473,7 +474,7 @@ def _booked_event(vehicle: AutomotiveVehicle, appointment: AutomotiveAppointment
         "summary": LazyString(
             _slot_summary, appointment.dealer, appointment.starts_at, appointment.reason
         ),
-        "link": services.link("automotive.vehicle", vehicle_id=vehicle.id),
+        "link": link("automotive.vehicle", vehicle_id=vehicle.id),
         "key": f"automotive.appointment:{appointment.id}",
         "occurred_at": appointment.created_at,
     }
@@ -486,7 +487,7 @@ def _paid_event(bill: dict[str, Any], bill_id: int, paid_at: datetime) -> dict[s
         "kind": "bill_paid",
         "subject": _l("Paid: %(title)s", title=bill["title"]),
         "data": {"amount_minor": bill["amount_minor"], "currency": bill["currency"]},
-        "link": services.link("automotive.financing"),
+        "link": link("automotive.financing"),
         "key": f"automotive.bill_paid:{bill_id}",
         "occurred_at": paid_at,
     }

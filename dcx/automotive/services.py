@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -37,6 +36,7 @@ from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.platform.timeline.services import record
 from dcx.verticals import CalendarEntry, Obligation
@@ -62,15 +62,6 @@ LOW_BATTERY_V = 12.0
 LOW_TYRE_KPA = 200.0
 LOW_OIL_LIFE_PCT = 15.0
 DEFAULT_DAILY_KM = 35.0  # until a car has sent two weeks of readings
-
-
-def link(endpoint: str, **values: Any) -> str:
-    """A path to one of our pages, in a request or in a job, seed or command (no request)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    anchor = values.pop("_anchor", None)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return path + (f"#{anchor}" if anchor else "")
 
 
 # --- vehicles and tokens -------------------------------------------------------------------
