@@ -7,17 +7,15 @@ two schedulers) sends nothing twice.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from dcx.banking import services
 from dcx.banking.models import BankingAccount, BankingBill
 from dcx.extensions import db
 from dcx.filters import money
-from dcx.platform.notify.models import Message
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 BILL_NOTICE_DAYS = 3
@@ -42,8 +40,7 @@ def daily_alerts(now: datetime) -> int:
     ``services.safe_to_spend_many`` everyone's safe-to-spend (a fixed number of queries,
     other industries' bills included through their ``obligations_many`` hook; a vertical
     offering only the per-customer ``obligations`` hook still costs one call per customer),
-    one query per topic finds the alerts already sent, and ``notify_bulk`` writes the new
-    ones with their outbox rows. Each alert is written in its recipient's language. Returns
+    and ``notify_bulk`` writes the alerts not sent before, with their outbox rows. Each alert is written in its recipient's language. Returns
     how many new alerts it wrote.
     """
     today = now.date()
@@ -100,26 +97,6 @@ def daily_alerts(now: datetime) -> int:
                 "key": f"banking.low_sts:{period}",
             }
         )
-    return _send_new("banking.bill_due", due_rows) + _send_new(
+    return notify_bulk("banking.bill_due", due_rows) + notify_bulk(
         "banking.low_safe_to_spend", tight_rows
     )
-
-
-def _send_new(topic: str, rows: list[dict[str, Any]]) -> int:
-    """Send the rows whose (customer, key) has no message yet; returns how many that was.
-
-    ``notify_bulk`` would skip the others by the unique key anyway; reading them first (one
-    query per 500 rows) keeps the job's count of new alerts what ``notify`` used to report.
-    """
-    sent: set[tuple[int, str | None]] = set()
-    for first in range(0, len(rows), 500):
-        pairs = [(row["user_id"], row["key"]) for row in rows[first : first + 500]]
-        found = db.session.execute(
-            select(Message.user_id, Message.key).where(
-                tuple_(Message.user_id, Message.key).in_(pairs)
-            )
-        )
-        sent.update((user_id, key) for user_id, key in found)
-    new = [row for row in rows if (row["user_id"], row["key"]) not in sent]
-    notify_bulk(topic, new)
-    return len(new)

@@ -24,21 +24,7 @@ from dcx.education.models import (
 )
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
-from dcx.platform.notify.models import Message
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
-
-
-def _sent(topic: str) -> int:
-    return db.session.execute(
-        select(func.count(Message.id)).where(Message.topic == topic)
-    ).scalar_one()
-
-
-def _bulk(topic: str, rows: list[dict]) -> int:
-    """Send rows once each; the number of messages that were new."""
-    before = _sent(topic)
-    notify_bulk(topic, rows)
-    return _sent(topic) - before
 
 
 def _when(starts_at: datetime) -> str:
@@ -118,7 +104,7 @@ def meeting_reminders(now: datetime) -> int:
                 "key": f"education.reminder:slot:{slot.id}:{slot.starts_at:%Y%m%d%H%M}",
             }
         )
-    return _bulk("education.reminder", rows)
+    return notify_bulk("education.reminder", rows)
 
 
 def inactivity_nudges(now: datetime) -> int:
@@ -153,7 +139,7 @@ def inactivity_nudges(now: datetime) -> int:
                 "key": f"education.nudge:{enrollment.id}:{enrollment.last_active_at:%Y-%m-%d}",
             }
         )
-    return _bulk("education.nudge", rows)
+    return notify_bulk("education.nudge", rows)
 
 
 def weekly_digest(now: datetime) -> int:
@@ -218,4 +204,4 @@ def weekly_digest(now: datetime) -> int:
                 "key": f"education.digest:{year}-W{week:02d}",
             }
         )
-    return _bulk("education.digest", rows)
+    return notify_bulk("education.digest", rows)

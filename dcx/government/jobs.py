@@ -56,9 +56,7 @@ def fix_reminders(now: datetime) -> int:
                 "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
             }
         )
-    count = notify_bulk("government.fix_check", messages)
-    db.session.commit()
-    return count
+    return notify_bulk("government.fix_check", messages)
 
 
 def close_settled_fixes(now: datetime) -> int:
@@ -72,7 +70,6 @@ def close_settled_fixes(now: datetime) -> int:
     for repair in repairs:
         services.transition(repair, "closed", None, "closed: nobody reported a problem in 14 days")
         count += 1
-    db.session.commit()
     return count
 
 

@@ -57,8 +57,7 @@ def event_reminders(now: datetime) -> int:
                 "key": f"retail.event_reminder:{event_id}",
             }
         )
-    notify_bulk("retail.event_reminder", messages)
-    return len(messages)
+    return notify_bulk("retail.event_reminder", messages)
 
 
 def new_for_you(now: datetime) -> int:
@@ -105,5 +104,4 @@ def new_for_you(now: datetime) -> int:
                 "key": f"retail.new_for_you:{period}",
             }
         )
-    notify_bulk("retail.new_for_you", messages)
-    return len(messages)
+    return notify_bulk("retail.new_for_you", messages)

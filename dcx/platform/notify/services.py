@@ -136,8 +136,8 @@ def notify_bulk(topic: str, rows: Iterable[Mapping[str, Any]]) -> int:
     """Send many messages of one topic set-based; rows need ``user_id``, ``title``, ``key``.
 
     Rows whose (user, key) was already sent are skipped by the unique key, so a job that runs
-    twice, or two schedulers at once, never send a message twice. Returns how many rows were
-    offered (the new messages are what the outbox then holds).
+    twice, or two schedulers at once, never send a message twice: the INSERT returns the ids
+    it really wrote, and only those get deliveries. Returns how many messages were new.
     """
     now = clock.now()
     values = [
@@ -152,25 +152,17 @@ def notify_bulk(topic: str, rows: Iterable[Mapping[str, Any]]) -> int:
         }
         for r in rows
     ]
-    if not values:
-        return 0
+    inserted: list[int] = []
     for start in range(0, len(values), 500):
-        db.session.execute(insert_ignoring_duplicates(Message), values[start : start + 500])
+        written = db.session.execute(
+            insert_ignoring_duplicates(Message).returning(Message.id), values[start : start + 500]
+        )
+        inserted.extend(written.scalars())
     defaults = default_channels(topic)
     for channel in EXTERNAL_CHANNELS:
         chose_it = Preference.channels.contains(channel)
         wants = or_(and_(Preference.id.is_(None), literal(channel in defaults)), chose_it)
-        for start in range(0, len(values), 500):
-            chunk = values[start : start + 500]
-            # Only the messages this call inserted (its own created_at), for the offered
-            # customers and keys: a rerun, or another customer's older message under a
-            # shared key, gets no new outbox rows.
-            this_call = and_(
-                Message.topic == topic,
-                Message.created_at == now,
-                Message.user_id.in_({v["user_id"] for v in chunk}),
-                Message.key.in_({v["key"] for v in chunk}),
-            )
+        for start in range(0, len(inserted), 500):
             chosen = (
                 select(
                     Message.id,
@@ -186,10 +178,7 @@ def notify_bulk(topic: str, rows: Iterable[Mapping[str, Any]]) -> int:
                     Preference,
                     and_(Preference.user_id == Message.user_id, Preference.topic == Message.topic),
                 )
-                .outerjoin(
-                    Delivery, and_(Delivery.message_id == Message.id, Delivery.channel == channel)
-                )
-                .where(this_call, Delivery.id.is_(None), wants)
+                .where(Message.id.in_(inserted[start : start + 500]), wants)
             )
             db.session.execute(
                 insert(Delivery).from_select(
@@ -207,7 +196,7 @@ def notify_bulk(topic: str, rows: Iterable[Mapping[str, Any]]) -> int:
                 )
             )
     db.session.flush()
-    return len(values)
+    return len(inserted)
 
 
 def unread_count(user_id: int) -> int:
