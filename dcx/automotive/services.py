@@ -39,7 +39,6 @@ from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.platform.timeline.services import record
-from dcx.verticals import CalendarEntry, Obligation
 
 KEY = "automotive"
 VIN_FORMAT = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")  # I, O and Q are never used in a VIN
@@ -749,27 +748,6 @@ def upcoming_appointments(user_id: int) -> list[AutomotiveAppointment]:
     )
 
 
-def calendar_entries(user_id: int) -> list[CalendarEntry]:
-    """Booked service visits for the customer's calendar feed (the ``calendar`` hook)."""
-    rows = db.session.execute(
-        select(AutomotiveAppointment, AutomotiveVehicle)
-        .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveAppointment.vehicle_id)
-        .where(AutomotiveAppointment.user_id == user_id, AutomotiveAppointment.status == "booked")
-        .order_by(AutomotiveAppointment.starts_at)
-    ).all()
-    return [
-        CalendarEntry(
-            uid=f"automotive-appointment-{a.id}@dcx",
-            title=str(_l("Car service: %(name)s", name=v.name)),
-            starts_at=a.starts_at,
-            ends_at=a.starts_at + timedelta(hours=1),
-            location=a.dealer,
-            description=a.reason,
-        )
-        for a, v in rows
-    ]
-
-
 # --- recalls -------------------------------------------------------------------------------
 
 
@@ -1108,55 +1086,6 @@ def pay_bill(bill: AutomotiveBill) -> bool:
         key=f"automotive.bill_paid:{bill.id}",
     )
     return True
-
-
-# Customers per query of :func:`obligations_many`: the IN list stays far below the bound
-# parameters a statement may carry (32,766 in SQLite, 65,535 in PostgreSQL).
-OBLIGATIONS_BATCH = 5_000
-
-
-def obligations(user_id: int, start: date, end: date) -> list[Obligation]:
-    """Unpaid bills due between ``start`` and ``end`` (the ``obligations`` hook for banking).
-
-    One customer's answer of :func:`obligations_many`, so the two hooks cannot drift apart.
-    """
-    return obligations_many([user_id], start, end)[user_id]
-
-
-def obligations_many(
-    user_ids: Sequence[int], start: date, end: date
-) -> dict[int, list[Obligation]]:
-    """Every given customer's unpaid bills due between ``start`` and ``end``, by customer id.
-
-    The ``obligations_many`` hook: one query per ``OBLIGATIONS_BATCH`` customers, whatever
-    their number; every given id is a key, with an empty list when nothing is owed. Each list
-    is ordered by due date (then bill id), as :func:`obligations` answers it.
-    """
-    ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
-    found: dict[int, list[Obligation]] = {user_id: [] for user_id in ids}
-    for first in range(0, len(ids), OBLIGATIONS_BATCH):
-        rows = db.session.execute(
-            select(AutomotiveBill)
-            .where(
-                AutomotiveBill.user_id.in_(ids[first : first + OBLIGATIONS_BATCH]),
-                AutomotiveBill.paid_at.is_(None),
-                AutomotiveBill.due_on >= start,
-                AutomotiveBill.due_on <= end,
-            )
-            .order_by(AutomotiveBill.user_id, AutomotiveBill.due_on, AutomotiveBill.id)
-        ).scalars()
-        for bill in rows:
-            found[bill.user_id].append(
-                Obligation(
-                    vertical=KEY,
-                    title=bill.title,
-                    due_on=bill.due_on,
-                    amount_minor=bill.amount_minor,
-                    currency=bill.currency,
-                    link=link("automotive.financing", _anchor=f"bill-{bill.id}"),
-                )
-            )
-    return found
 
 
 # --- staff ---------------------------------------------------------------------------------
