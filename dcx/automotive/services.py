@@ -884,7 +884,8 @@ def mark_remedied(coverage: AutomotiveRecallCoverage) -> None:
 
 
 def recall_coverage_summary() -> list[dict[str, Any]]:
-    """Per campaign: how many vehicles are notified, booked and remedied (one query)."""
+    """Per campaign: how many vehicles are at each step, notified (waiting to book), booked
+    and remedied, and how many were told at all (``told``, the three together) (one query)."""
     rows = db.session.execute(
         select(
             AutomotiveRecall,
@@ -904,6 +905,8 @@ def recall_coverage_summary() -> list[dict[str, Any]]:
         )
         if status:
             entry[status] = count
+    for entry in summary.values():
+        entry["told"] = entry["notified"] + entry["booked"] + entry["remedied"]
     return list(summary.values())
 
 
