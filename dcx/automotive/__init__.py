@@ -52,6 +52,7 @@ vertical = Vertical(
         Topic("automotive.trouble_code", _l("Urgent car trouble codes"), ("push", "sms")),
         Topic("automotive.recall", _l("Recall notices"), ("email", "sms")),
         Topic("automotive.bill_due", _l("Car payments due"), ("email",)),
+        Topic("automotive.booking", _l("Service booking confirmations"), ("email",)),
     ),
     staff_endpoint="automotive.staff",
     seed=seed.load,

@@ -23,6 +23,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from dcx.automotive import codes as dtc
+from dcx.automotive.confirmations import confirm_booking
 from dcx.automotive.models import (
     AutomotiveAppointment,
     AutomotiveBill,
@@ -674,6 +675,9 @@ def book_appointment(
         ),
         link=link("automotive.vehicle", vehicle_id=vehicle.id),
         key=f"automotive.appointment:{appointment.id}",
+    )
+    confirm_booking(
+        appointment, vehicle, link("automotive.vehicle", vehicle_id=vehicle.id), SLOT_FORMAT
     )
     return appointment
 
