@@ -48,7 +48,11 @@ class Topic:
 
 @dataclass(frozen=True)
 class Obligation:
-    """A dated amount a customer owes, exposed by a vertical for others (banking) to count."""
+    """A dated amount a customer owes, exposed by a vertical for others (banking) to count.
+
+    ``payee`` is who is paid, as a bank statement names them (a lender, a school): banking
+    takes the vertical's dates for that payee instead of guessing them from past payments.
+    """
 
     vertical: str
     title: str
@@ -56,6 +60,7 @@ class Obligation:
     amount_minor: int
     currency: str
     link: str = ""
+    payee: str = ""
 
 
 @dataclass(frozen=True)

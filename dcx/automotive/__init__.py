@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.automotive import api, cli, jobs, seed, services, views
+from dcx.automotive import api, cli, jobs, obligations, seed, services, views
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -52,6 +52,7 @@ vertical = Vertical(
         Topic("automotive.trouble_code", _l("Urgent car trouble codes"), ("push", "sms")),
         Topic("automotive.recall", _l("Recall notices"), ("email", "sms")),
         Topic("automotive.bill_due", _l("Car payments due"), ("email",)),
+        Topic("automotive.booking", _l("Service booking confirmations"), ("email",)),
     ),
     staff_endpoint="automotive.staff",
     seed=seed.load,
@@ -117,8 +118,8 @@ vertical = Vertical(
         "service_done": _l("Visit completed"),
         "bill_paid": _l("Bill paid"),
     },
-    obligations=services.obligations,
-    obligations_many=services.obligations_many,
-    calendar=services.calendar_entries,
+    obligations=obligations.obligations,
+    obligations_many=obligations.obligations_many,
+    calendar=obligations.calendar_entries,
     summary_card=services.summary_card,
 )

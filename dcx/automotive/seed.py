@@ -7,7 +7,8 @@ changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import format_datetime, gettext
@@ -160,7 +161,7 @@ def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle) ->
         return
     today = clock.today()
     due = int(spec.get("instalments_due", 1))
-    latest_due = today - timedelta(days=int(spec.get("latest_due_days_ago", 0)))
+    latest_due = _latest_due(spec, today)
     loan = AutomotiveLoan(
         user_id=owner.id,
         vehicle_id=vehicle.id,
@@ -185,6 +186,21 @@ def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle) ->
     ).scalars()
     for bill in bills:
         bill.paid_at = datetime.combine(bill.due_on, time(9), tzinfo=UTC)
+
+
+def _latest_due(spec: dict[str, Any], today: date) -> date:
+    """The latest instalment's date: the last ``due_day`` of a month before today (the day
+    the bank sees the instalments paid), else ``latest_due_days_ago`` days ago."""
+    if "due_day" not in spec:
+        return today - timedelta(days=int(spec.get("latest_due_days_ago", 0)))
+    due_day = int(spec["due_day"])
+    month = today.replace(day=1)
+    while True:
+        last_day = calendar.monthrange(month.year, month.month)[1]
+        due = month.replace(day=min(due_day, last_day))
+        if due < today:
+            return due
+        month = services.add_months(month, -1)
 
 
 def _bill(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle | None) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from dcx.automotive import codes as dtc
+from dcx.automotive.confirmations import confirm_booking
 from dcx.automotive.models import (
     AutomotiveAppointment,
     AutomotiveBill,
@@ -39,7 +40,6 @@ from dcx.platform.api.services import hash_token, new_token
 from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.platform.timeline.services import record
-from dcx.verticals import CalendarEntry, Obligation
 
 KEY = "automotive"
 VIN_FORMAT = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")  # I, O and Q are never used in a VIN
@@ -667,6 +667,9 @@ def book_appointment(
         link=link("automotive.vehicle", vehicle_id=vehicle.id),
         key=f"automotive.appointment:{appointment.id}",
     )
+    confirm_booking(
+        appointment, vehicle, link("automotive.vehicle", vehicle_id=vehicle.id), SLOT_FORMAT
+    )
     return appointment
 
 
@@ -738,27 +741,6 @@ def upcoming_appointments(user_id: int) -> list[AutomotiveAppointment]:
             .order_by(AutomotiveAppointment.starts_at)
         ).scalars()
     )
-
-
-def calendar_entries(user_id: int) -> list[CalendarEntry]:
-    """Booked service visits for the customer's calendar feed (the ``calendar`` hook)."""
-    rows = db.session.execute(
-        select(AutomotiveAppointment, AutomotiveVehicle)
-        .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveAppointment.vehicle_id)
-        .where(AutomotiveAppointment.user_id == user_id, AutomotiveAppointment.status == "booked")
-        .order_by(AutomotiveAppointment.starts_at)
-    ).all()
-    return [
-        CalendarEntry(
-            uid=f"automotive-appointment-{a.id}@dcx",
-            title=str(_l("Car service: %(name)s", name=v.name)),
-            starts_at=a.starts_at,
-            ends_at=a.starts_at + timedelta(hours=1),
-            location=a.dealer,
-            description=a.reason,
-        )
-        for a, v in rows
-    ]
 
 
 # --- recalls -------------------------------------------------------------------------------
@@ -897,7 +879,8 @@ def mark_remedied(coverage: AutomotiveRecallCoverage) -> None:
 
 
 def recall_coverage_summary() -> list[dict[str, Any]]:
-    """Per campaign: how many vehicles are notified, booked and remedied (one query)."""
+    """Per campaign: how many vehicles are at each step, notified (waiting to book), booked
+    and remedied, and how many were told at all (``told``, the three together) (one query)."""
     rows = db.session.execute(
         select(
             AutomotiveRecall,
@@ -917,6 +900,8 @@ def recall_coverage_summary() -> list[dict[str, Any]]:
         )
         if status:
             entry[status] = count
+    for entry in summary.values():
+        entry["told"] = entry["notified"] + entry["booked"] + entry["remedied"]
     return list(summary.values())
 
 
@@ -1099,55 +1084,6 @@ def pay_bill(bill: AutomotiveBill) -> bool:
         key=f"automotive.bill_paid:{bill.id}",
     )
     return True
-
-
-# Customers per query of :func:`obligations_many`: the IN list stays far below the bound
-# parameters a statement may carry (32,766 in SQLite, 65,535 in PostgreSQL).
-OBLIGATIONS_BATCH = 5_000
-
-
-def obligations(user_id: int, start: date, end: date) -> list[Obligation]:
-    """Unpaid bills due between ``start`` and ``end`` (the ``obligations`` hook for banking).
-
-    One customer's answer of :func:`obligations_many`, so the two hooks cannot drift apart.
-    """
-    return obligations_many([user_id], start, end)[user_id]
-
-
-def obligations_many(
-    user_ids: Sequence[int], start: date, end: date
-) -> dict[int, list[Obligation]]:
-    """Every given customer's unpaid bills due between ``start`` and ``end``, by customer id.
-
-    The ``obligations_many`` hook: one query per ``OBLIGATIONS_BATCH`` customers, whatever
-    their number; every given id is a key, with an empty list when nothing is owed. Each list
-    is ordered by due date (then bill id), as :func:`obligations` answers it.
-    """
-    ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
-    found: dict[int, list[Obligation]] = {user_id: [] for user_id in ids}
-    for first in range(0, len(ids), OBLIGATIONS_BATCH):
-        rows = db.session.execute(
-            select(AutomotiveBill)
-            .where(
-                AutomotiveBill.user_id.in_(ids[first : first + OBLIGATIONS_BATCH]),
-                AutomotiveBill.paid_at.is_(None),
-                AutomotiveBill.due_on >= start,
-                AutomotiveBill.due_on <= end,
-            )
-            .order_by(AutomotiveBill.user_id, AutomotiveBill.due_on, AutomotiveBill.id)
-        ).scalars()
-        for bill in rows:
-            found[bill.user_id].append(
-                Obligation(
-                    vertical=KEY,
-                    title=bill.title,
-                    due_on=bill.due_on,
-                    amount_minor=bill.amount_minor,
-                    currency=bill.currency,
-                    link=link("automotive.financing", _anchor=f"bill-{bill.id}"),
-                )
-            )
-    return found
 
 
 # --- staff ---------------------------------------------------------------------------------

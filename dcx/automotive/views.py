@@ -173,6 +173,11 @@ def vehicle(vehicle_id: int):
         s=status,
         car=car,
         appointments=appointments,
+        remedied=[
+            coverage
+            for coverage, _recall, owned in services.recalls_of(current_user.id)
+            if owned.id == car.id and coverage.status == "remedied"
+        ],
         charts=_history_charts(car.id),
         explain=dtc.explain,
         token=None,

@@ -70,6 +70,26 @@ def _row(account, day, amount, item, reference, status="booked") -> dict[str, An
     }
 
 
+def _unpaid_days(spec: dict[str, Any], first: date, today: date) -> set[tuple[str, date]]:
+    """The payments a recurring item with ``unpaid: N`` did not make: its latest N due dates
+    before today, and today's (not paid yet). A lender that reports the same instalments
+    (automotive's ``unpaid``) tells the same story: the latest instalments are owed."""
+    skipped: set[tuple[str, date]] = set()
+    for item in spec.get("recurring", []):
+        if not item.get("unpaid"):
+            continue
+        days = []
+        month = first
+        while month <= today:
+            last_day = calendar.monthrange(month.year, month.month)[1]
+            days.append(month.replace(day=min(int(item["day"]), last_day)))
+            month = services.add_months(month, 1)
+        before = [day for day in days if day < today]
+        owed = before[-int(item["unpaid"]) :] + [day for day in days if day == today]
+        skipped.update((item["merchant"], day) for day in owed)
+    return skipped
+
+
 def history_rows(account, spec: dict[str, Any], today: date, rng) -> list[dict[str, Any]]:
     """Transactions for ``spec["months"]`` full months before this one, and this month so far."""
     first = services.add_months(services.month_start(today), -int(spec["months"]))
@@ -86,15 +106,13 @@ def history_rows(account, spec: dict[str, Any], today: date, rng) -> list[dict[s
             f"seed-{first:%Y-%m}-opening",
         )
     ]
+    unpaid = _unpaid_days(spec, first, today)
     month = first
     while month <= today:
         last_day = calendar.monthrange(month.year, month.month)[1]
         for item in spec.get("recurring", []):
             day = month.replace(day=min(int(item["day"]), last_day))
-            stop = services.add_months(
-                services.month_start(today), -int(item.get("until_months_ago", 0))
-            )
-            if day <= today and month <= stop:
+            if day <= today and (item["merchant"], day) not in unpaid:
                 rows.append(
                     _row(
                         account,
@@ -230,13 +248,13 @@ SCALE_GOALS = (
 def _vary(spec: dict[str, Any], rng) -> dict[str, Any]:
     """A customer like ``spec`` but their own: other income, rent, habits and history length.
 
-    Instalments that stop before this month (``until_months_ago``) belong to the persona's
-    story with the dealer, so synthetic customers don't get them.
+    Instalments left ``unpaid`` belong to the persona's story with the dealer, so synthetic
+    customers don't get them.
     """
     income = rng.uniform(0.7, 1.6)
     recurring = []
     for item in spec.get("recurring", []):
-        if item.get("until_months_ago"):
+        if item.get("unpaid"):
             continue
         essential = item["category"] in (services.INCOME, "Housing")
         if not essential and rng.random() < 0.3:

@@ -652,7 +652,8 @@ def detect_bills(user_id: int, today: date) -> list[BankingBill]:
     """Find recurring payments in the last four months and add the ones not yet known.
 
     A merchant paid in at least three different months with amounts within 10 % of each other
-    is a recurring bill; the next date is a month after the last payment.
+    is a recurring bill; the next date is a month after the last payment. A payee another
+    industry reports obligations for (a car lender) is left to that industry's dates.
     """
     since = add_months(today, -4)
     rows = db.session.execute(
@@ -680,10 +681,14 @@ def detect_bills(user_id: int, today: date) -> list[BankingBill]:
             select(BankingBill.merchant).where(BankingBill.user_id == user_id)
         )
     }
+    # A lender (or school) that reports its own dates is not a bill to guess from payments.
+    reported = _payees(other_obligations(user_id, since, add_months(today, 2)))
     found = []
     for merchant, payments in by_merchant.items():
         months = {(p.booked_on.year, p.booked_on.month) for p in payments}
         if len(months) < 3 or len(payments) > len(months) + 1 or merchant in known:
+            continue
+        if merchant.casefold() in reported:
             continue
         amounts = [-p.amount_minor for p in payments]
         if max(amounts) > min(amounts) * 1.1:
@@ -793,22 +798,34 @@ def dues_between(user_id: int, start: date, end: date) -> list[Due]:
     Another industry's bill that fell due before ``start`` and is still unpaid (it still
     reports it) is owed now, so it counts too, marked overdue.
     """
-    own = _own_dues(bills(user_id), start, end)
     found: list[Obligation] = []
     if end > start:
         found = other_obligations(
             user_id, start - timedelta(days=OVERDUE_DAYS), end - timedelta(days=1)
         )
-    return _with_obligations(own, found, start, end)
+    return _with_obligations(_own_dues(bills(user_id), start, end, found), found, start, end)
 
 
-def _own_dues(owned_bills: Iterable[BankingBill], start: date, end: date) -> list[Due]:
-    """The customer's banking bills as dated amounts in [start, end)."""
+def _own_dues(
+    owned_bills: Iterable[BankingBill], start: date, end: date, found: Iterable[Obligation] = ()
+) -> list[Due]:
+    """The customer's banking bills as dated amounts in [start, end).
+
+    A bill paid to a payee another industry reports (``found``) is that industry's: its dates
+    are the payee's, counted once from there, never guessed again here.
+    """
+    reported = _payees(found)
     return [
         Due(bill.name, day, bill.amount_minor, KEY)
         for bill in owned_bills
+        if bill.merchant.casefold() not in reported
         for day in bill_dates(bill, start, end)
     ]
+
+
+def _payees(found: Iterable[Obligation]) -> set[str]:
+    """Who the other industries' obligations are paid to, as bank statements name them."""
+    return {o.payee.casefold() for o in found if o.payee}
 
 
 def _with_obligations(
@@ -1065,7 +1082,10 @@ def _safe_to_spend_batch(ids: list[int], today: date) -> dict[int, SafeToSpend]:
         available, pending = money.get(user_id, (0, 0))
         payday, horizon = paydays[user_id], horizons[user_id]
         dues = _with_obligations(
-            _own_dues(bills_of[user_id], today, horizon), others.get(user_id, []), today, horizon
+            _own_dues(bills_of[user_id], today, horizon, others.get(user_id, [])),
+            others.get(user_id, []),
+            today,
+            horizon,
         )
         goals = _plan_goals(goals_of[user_id], moved, today)
         found[user_id] = _assemble_safe_to_spend(available, pending, payday, dues, goals, today)

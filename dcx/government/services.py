@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_datetime, get_locale, gettext, ngettext
+from flask_babel import format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -1267,30 +1267,6 @@ def public_updates(limit: int = 50) -> list[GovernmentPublicUpdate]:
     )
 
 
-def atom_feed(updates: list[GovernmentPublicUpdate], feed_url: str, page_url: str) -> bytes:
-    """The Atom feed of city updates, built with feedgen, in the current locale."""
-    from feedgen.feed import FeedGenerator
-
-    fg = FeedGenerator()
-    fg.id(feed_url)
-    fg.title(gettext("City updates"))
-    fg.subtitle(gettext("Repairs and traffic news from the city, as they happen."))
-    fg.author({"name": gettext("City of DCX")})
-    fg.link(href=page_url, rel="alternate")
-    fg.link(href=feed_url, rel="self")
-    fg.language(str(get_locale() or "en").replace("_", "-"))
-    fg.updated(updates[0].published_at if updates else clock.now())
-    for update in reversed(updates):
-        entry = fg.add_entry()
-        entry.id(f"{page_url}#update-{update.id}")
-        entry.title(update.title)
-        entry.summary(update.body)
-        entry.link(href=f"{page_url}#update-{update.id}")
-        entry.updated(update.published_at)
-        entry.published(update.published_at)
-    return fg.atom_str(pretty=True)
-
-
 def follow_area(user_id: int, district: str) -> bool:
     """Follow a district; False if already followed."""
     if district not in DISTRICTS:
@@ -1355,14 +1331,20 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
 
 
 def calendar(user_id: int) -> list[CalendarEntry]:
-    """When a crew is booked to repair something the citizen reported (their .ics feed).
+    """When a crew is booked to repair something the citizen reported (their .ics feed),
+    while the visit is still to happen and the repair still open.
 
     In the current locale: the visitor's on /calendar, the showcase's in the .ics feed.
     """
     rows = db.session.execute(
         select(GovernmentWorkOrder, GovernmentRepair)
         .join(GovernmentRepair, GovernmentRepair.id == GovernmentWorkOrder.repair_id)
-        .where(GovernmentRepair.reporter_id == user_id, GovernmentWorkOrder.status != "cancelled")
+        .where(
+            GovernmentRepair.reporter_id == user_id,
+            # only visits still to come: a repair fixed, closed or given up leaves the calendar
+            GovernmentWorkOrder.status == "scheduled",
+            GovernmentRepair.status.in_(OPEN_STATUSES),
+        )
     ).all()
     return [
         CalendarEntry(

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
-from dcx.government import forms, labels, services
+from dcx.government import forms, labels, repairs_public, services
 from dcx.government.models import (
     GovernmentCrew,
     GovernmentHandoff,
@@ -143,7 +143,7 @@ def index():
     return render_template(
         "government/index.html",
         reports=reports,
-        updates=services.public_updates(limit=3),
+        updates=repairs_public.public_entries(services.public_updates(limit=3)),
         statuses=services.STATUS_LABELS,
     )
 
@@ -696,7 +696,7 @@ def status():
     following = services.followed_areas(current_user.id) if current_user.is_authenticated else []
     return render_template(
         "government/status.html",
-        updates=services.public_updates(),
+        updates=repairs_public.public_entries(services.public_updates()),
         open_repairs=len(services.repairs(services.OPEN_STATUSES)),
         follow_form=form,
         following=following,
@@ -726,8 +726,8 @@ def still_broken(update_id: int):
 @bp.route("/updates.atom")
 def feed():
     """The Atom feed of city updates."""
-    body = services.atom_feed(
-        services.public_updates(),
+    body = repairs_public.atom_feed(
+        repairs_public.public_entries(services.public_updates()),
         feed_url=url_for(".feed", _external=True),
         page_url=url_for(".status", _external=True),
     )

@@ -56,6 +56,7 @@ vertical = Vertical(
         Topic("health.weekly_summary", _l("Weekly health summary"), ("email",)),
         Topic("health.crisis_alert", _l("Patient crisis alerts (care team)"), ("email", "sms")),
         Topic("health.community", _l("Community replies and cheers"), ()),
+        Topic("health.goal_proposed", _l("Goals proposed by your care team"), ("email",)),
     ),
     timeline_kinds={
         "visit": _l("Visit"),

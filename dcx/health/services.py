@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
+from dcx.health.goal_messages import tell_patient_of_proposal
 from dcx.health.learning import MODULES, Module
 from dcx.health.models import (
     HealthCareTeamMember,
@@ -776,6 +777,8 @@ def set_goal(
         "/health/goals",
         key=f"health.goal_set:{goal.id}",
     )
+    if status == "proposed":
+        tell_patient_of_proposal(goal)
     return goal
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from dcx.automotive import jobs, services
+from dcx.automotive import obligations as owed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.jobs.runner import run_due_jobs
@@ -90,7 +91,7 @@ def test_instalments_are_issued_and_reminded_three_days_ahead_once(app):
     jobs.bills_due(clock.now())
     sent = _messages("automotive.bill_due")
     assert len(sent) == 1 and "instalment 1 of 48" in sent[0].title
-    assert services.obligations(user.id, clock.today(), clock.today() + timedelta(days=5))
+    assert owed.obligations(user.id, clock.today(), clock.today() + timedelta(days=5))
 
 
 def test_the_platform_runner_runs_every_automotive_job_once(app):

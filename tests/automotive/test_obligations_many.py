@@ -1,4 +1,4 @@
-"""The batch ``obligations_many`` hook answers what ``obligations`` answers, in one query.
+"""The batch ``obligations_many`` hook answers what ``obligations`` answers, in two queries.
 
 Banking's daily alerts ask it once for every customer; it must give each customer exactly
 the unpaid bills the per-customer hook gives the pages, whatever the number of customers.
@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from dcx.automotive import obligations as owed
 from dcx.automotive import services
 from dcx.automotive.models import AutomotiveBill
 from dcx.extensions import db
@@ -78,49 +79,55 @@ WINDOWS = [
 @pytest.mark.parametrize("start,end", WINDOWS)
 def test_obligations_many_answers_what_obligations_answers_per_customer(app, owners, start, end):
     ids = [owners["loaned"], owners["mixed"], owners["carless"], 999_999]  # and no such customer
-    many = services.obligations_many([*ids, owners["mixed"]], start, end)  # repeated: one key
+    many = owed.obligations_many([*ids, owners["mixed"]], start, end)  # repeated: one key
     assert list(many) == ids
-    assert many == {user_id: services.obligations(user_id, start, end) for user_id in ids}
+    assert many == {user_id: owed.obligations(user_id, start, end) for user_id in ids}
 
 
 def test_obligations_many_lists_each_customers_unpaid_bills_by_due_date(app, owners):
-    many = services.obligations_many(list(owners.values()), date(2026, 8, 1), date(2027, 3, 1))
+    many = owed.obligations_many(list(owners.values()), date(2026, 8, 1), date(2027, 3, 1))
     loaned = many[owners["loaned"]]
     assert [o.due_on for o in loaned] == [
         date(2026, 9, 20),
         date(2026, 11, 20),  # 20 Oct was paid
         date(2026, 12, 20),
         date(2027, 1, 20),
+        date(2027, 2, 20),  # not issued yet: owed on the lender's schedule all the same
     ]
     assert all(o.vertical == "automotive" and o.currency == "EUR" for o in loaned)
     assert all(o.title.startswith("DCX Motor Finance instalment") for o in loaned)
-    assert len({o.link for o in loaned}) == 4
-    assert all(o.link.startswith("/automotive/financing#bill-") for o in loaned)
+    assert all(o.payee == "DCX Motor Finance" for o in loaned)
+    assert loaned[-1].title == "DCX Motor Finance instalment 6 of 48"
+    assert len({o.link for o in loaned}) == 5
+    assert all(o.link.startswith("/automotive/financing#bill-") for o in loaned[:4])
+    assert loaned[-1].link.startswith("/automotive/financing#loan-")
     mixed = many[owners["mixed"]]
     assert [(o.due_on, o.amount_minor) for o in mixed if "invoice" in o.title] == [
         (date(2026, 11, 20), 12_000),
         (date(2026, 11, 20), 4_500),
     ]  # the paid invoice of 21 Nov is not owed
     assert [o.due_on for o in mixed] == sorted(o.due_on for o in mixed)
-    assert len(mixed) == 4
+    assert [o.payee for o in mixed if "invoice" in o.title] == ["", ""]  # no lender to name
+    assert len(mixed) == 6  # 5 Nov, 5 Dec issued; 5 Jan, 5 Feb on the schedule; two invoices
     assert many[owners["carless"]] == []
-    window = services.obligations_many([owners["loaned"]], date(2026, 11, 20), date(2026, 12, 20))
+    window = owed.obligations_many([owners["loaned"]], date(2026, 11, 20), date(2026, 12, 20))
     assert [o.due_on for o in window[owners["loaned"]]] == [date(2026, 11, 20), date(2026, 12, 20)]
-    assert services.obligations_many([], date(2026, 8, 1), date(2027, 3, 1)) == {}
+    assert owed.obligations_many([], date(2026, 8, 1), date(2027, 3, 1)) == {}
 
 
-def test_obligations_many_runs_one_query_whatever_the_number_of_customers(
+def test_obligations_many_runs_two_queries_whatever_the_number_of_customers(
     app, owners, query_counter
 ):
     start, end = date(2026, 8, 1), date(2027, 3, 1)
+    owed.obligations_many([owners["loaned"]], start, end)  # the language, read once a context
     with query_counter() as one:
-        services.obligations_many([owners["loaned"]], start, end)
+        owed.obligations_many([owners["loaned"]], start, end)
     extra = [make_user(f"more{n}@example.com").id for n in range(6)]
     db.session.commit()
     with query_counter() as many:
-        answers = services.obligations_many([*owners.values(), *extra], start, end)
-    assert one() == many() == 1
-    assert len(answers) == 3 + 6 and sum(map(len, answers.values())) == 4 + 4
+        answers = owed.obligations_many([*owners.values(), *extra], start, end)
+    assert one() == many() == 2  # their bills, their loans
+    assert len(answers) == 3 + 6 and sum(map(len, answers.values())) == 5 + 6
 
 
 def test_obligations_many_gives_the_same_answers_in_small_batches(
@@ -128,14 +135,14 @@ def test_obligations_many_gives_the_same_answers_in_small_batches(
 ):
     ids = list(owners.values())
     start, end = date(2026, 8, 1), date(2027, 3, 1)
-    whole = services.obligations_many(ids, start, end)
-    monkeypatch.setattr(services, "OBLIGATIONS_BATCH", 2)
+    whole = owed.obligations_many(ids, start, end)
+    monkeypatch.setattr(owed, "OBLIGATIONS_BATCH", 2)
     with query_counter() as queries:
-        assert services.obligations_many(ids, start, end) == whole
-    assert queries() == 2  # three customers, two per query
+        assert owed.obligations_many(ids, start, end) == whole
+    assert queries() == 2 * 2  # three customers, two per round of two queries
 
 
 def test_the_vertical_offers_both_hooks(app):
     automotive = registry().get("automotive")
-    assert automotive.obligations is services.obligations
-    assert automotive.obligations_many is services.obligations_many
+    assert automotive.obligations is owed.obligations
+    assert automotive.obligations_many is owed.obligations_many

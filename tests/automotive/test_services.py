@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
+from dcx.automotive import obligations as owed
 from dcx.automotive import services
 from dcx.automotive.models import AutomotiveBill, AutomotiveReading, AutomotiveRecallCoverage
 from dcx.extensions import db
@@ -141,7 +142,9 @@ def test_booking_takes_a_free_slot_once_and_is_in_the_calendar(app):
     assert slot not in services.available_slots(services.DEALERS[0], clock.today())
     with pytest.raises(ValueError):
         services.book_appointment(car, services.DEALERS[0], slot, "again")
-    entries = services.calendar_entries(car.user_id)
+    entries = [
+        e for e in owed.calendar_entries(car.user_id) if e.uid.startswith("automotive-appointment")
+    ]
     assert len(entries) == 1 and entries[0].starts_at == slot
     assert entries[0].location == services.DEALERS[0] and "P0300" in entries[0].description
 
@@ -230,10 +233,10 @@ def test_obligations_list_unpaid_bills_in_the_window(app):
         db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on)).scalars().first()
     )
     services.pay_bill(first)
-    found = services.obligations(user.id, today - timedelta(days=40), today + timedelta(days=40))
+    found = owed.obligations(user.id, today - timedelta(days=40), today + timedelta(days=40))
     assert len(found) == 2
     assert all(o.vertical == "automotive" and o.amount_minor > 0 for o in found)
-    assert services.obligations(make_user("other@example.com").id, today, today) == []
+    assert owed.obligations(make_user("other@example.com").id, today, today) == []
 
 
 def test_summary_card_for_staff(app):

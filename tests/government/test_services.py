@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import repairs_public, services
 from dcx.government.models import (
     GovernmentDeviceSighting,
     GovernmentIncident,
@@ -427,7 +427,8 @@ def test_atom_feed_lists_updates(city):
     repair = _repair(city)
     repair.status = "in_progress"
     services.transition(repair, "fixed")
-    xml = services.atom_feed(services.public_updates(), "http://x/feed", "http://x/status")
+    entries = repairs_public.public_entries(services.public_updates())
+    xml = repairs_public.atom_feed(entries, "http://x/feed", "http://x/status")
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = ET.fromstring(xml).findall("a:entry", ns)  # noqa: S314
     assert [e.find("a:title", ns).text for e in entries] == [
