@@ -294,7 +294,7 @@ def seed(ctx: SeedContext) -> None:
         )
 
     _seed_groups(data, rng, pools, readers, maria.id, now)
-    _seed_events(data, rng, pools, readers, now)
+    _seed_events(data, rng, pools, readers, now, ctx.users)
     _seed_cafe_and_reports(rng, readers, pools, subjects, now)
     _seed_last_months_picks(now)
     db.session.flush()
@@ -348,7 +348,7 @@ def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
     db.session.flush()
 
 
-def _seed_events(data, rng, pools, readers, now) -> None:
+def _seed_events(data, rng, pools, readers, now, personas) -> None:
     events = {e.slug: e for e in db.session.execute(select(RetailEvent)).scalars()}
     address = f"{data['store']['name']}, {data['store']['address']}"
     for spec in data.get("events", []):
@@ -356,6 +356,10 @@ def _seed_events(data, rng, pools, readers, now) -> None:
         starts = datetime.combine(day, time(spec["hour"]), tzinfo=UTC)
         waiting, curious = spec.get("waitlisted", 0), spec.get("interested", 0)
         attendees = rng.sample(readers, spec["going"] + waiting + curious)
+        # A persona listed as a regular holds one of the seats, so a presenter can cancel it.
+        for k, key in enumerate(spec.get("regulars", [])[: spec["going"]]):
+            if key in personas:
+                attendees[k] = personas[key].id
         event = events.get(spec["slug"])
         if event is not None:
             continue

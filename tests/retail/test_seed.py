@@ -46,6 +46,8 @@ def test_seed_twice_changes_nothing_and_tells_the_story(app):
     ).scalar_one()
     assert store_events.seats_taken(full.id) == full.capacity
     assert len(store_events.waitlist(full.id)) == 2
+    maria = find_user("maria@dcx.example")  # a regular holds a seat she can give up
+    assert store_events.rsvp_for(full.id, maria.id).status == "going"
     assert reviews.open_reports()
     assert recommender.most_recommended()  # last month's picks, for the store view
 
