@@ -134,3 +134,49 @@ def test_the_presenter_shows_a_waitlist_promotion_by_clicking_alone(
     expect(page.locator("#retail-waitlist li")).to_have_count(0)
     with live_db():
         assert len(store_events.guest_list(talk.id)) == talk.capacity
+
+
+def test_the_presenter_shows_public_works_acknowledge_a_hand_off_by_clicking_alone(
+    page: Page, live_server, live_app, live_db
+):
+    with live_db() as db:
+        seed_showcase(live_app.extensions["dcx_verticals"], "default", only=("government",))
+        db.session.commit()
+
+    page.goto(f"{live_server}/account/signin")
+    page.get_by_label("Email").fill("admin@dcx.example")
+    page.get_by_label("Password").fill("showcase-admin-2026")
+    page.get_by_role("button", name="Sign in").click()
+
+    # Morgan in public works finds the task the traffic officer handed over
+    page.locator("#view-as").click()
+    page.locator('button[data-persona="public_works"]').click()
+    expect(page.locator("#user-menu")).to_contain_text("Morgan Works")
+    page.locator("#staff-workspace a").click()
+    page.locator("#nav-tasks").click()
+    task = page.locator("[data-task]").first
+    expect(task).to_contain_text("Replace the streetlight at the Mill Lane crossing")
+    expect(task).to_contain_text("From Transport")
+    task.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator(".alert-success")).to_contain_text("Acknowledged")
+    expect(task).to_have_attribute("data-status", "acknowledged")
+    task.get_by_role("button", name="Mark done").click()
+    expect(task).to_have_attribute("data-status", "done")
+
+    # the traffic officer sees both on the incident
+    page.locator("#view-as").click()
+    page.locator('button[data-persona="city_officer"]').click()
+    page.locator("#staff-workspace a").click()
+    page.locator("#nav-incidents, .nav-link:has-text('Incidents')").first.click()
+    page.get_by_role("link", name="Congestion on Harbour Road").click()
+    expect(page.locator('#shared-with [data-department="public_works"]')).to_contain_text(
+        "acknowledged"
+    )
+    expect(
+        page.locator('#shared-with [data-department="public_works"] .text-bg-success')
+    ).to_have_count(1)
+    expect(page.locator("[data-handoff]").first).to_contain_text("done")
+
+    # and the public page opens on a published fix
+    page.get_by_role("link", name="Public page").click()
+    expect(page.locator("article").first).to_contain_text("Fixed: streetlight at Bridge Avenue")
