@@ -91,21 +91,19 @@ def _plan_books(data: dict[str, Any], rng) -> tuple[list[dict], dict[str, list[i
     today = clock.today()
     for i in range(data["counts"]["books"]):
         subject = subjects[i % len(subjects)]
-        words = data["subjects"][subject]
+        phrases = data["subjects"][subject]
         title = ""
         for _attempt in range(8):
+            # Phrases, patterns and places are translated whole (``!t``), so a title reads
+            # naturally in the showcase's language instead of being glued from English words.
             pattern = rng.choice(data["patterns"])
-            nouns = rng.sample(words["nouns"], 2)
-            title = pattern.format(
-                adj=rng.choice(words["adjectives"]),
-                noun=nouns[0],
-                noun2=nouns[1],
-                place=rng.choice(data["places"]),
-            )
+            title = pattern.format(phrase=rng.choice(phrases), place=rng.choice(data["places"]))
             if title not in seen_titles:
                 break
         if title in seen_titles:
-            title = f"{title} (Book {i // len(subjects) + 1})"
+            title = gettext(
+                "%(title)s, volume %(number)s", title=title, number=i // len(subjects) + 1
+            )
         seen_titles.add(title)
         extra = [rng.choice(subjects)] if rng.random() < 0.2 else []
         author = rng.choice(by_subject_authors[subject])
