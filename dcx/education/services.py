@@ -75,6 +75,19 @@ def student_courses(user_id: int) -> list[EducationCourse]:
     return list(db.session.execute(stmt).scalars())
 
 
+def course_to_revisit(user_id: int) -> EducationCourse | None:
+    """The student's first course (by code) with a weak topic, else their first course.
+
+    The mastery page a student reaches without naming a course opens where the portal has
+    something to suggest, not a course whose tests they have not taken yet.
+    """
+    courses = student_courses(user_id)
+    for course in courses:
+        if any(m.weak for m in topic_mastery(user_id, course)):
+            return course
+    return courses[0] if courses else None
+
+
 def enrollment_for(user_id: int, course_id: int) -> EducationEnrollment | None:
     """The student's enrolment in the course, or None."""
     return db.session.execute(

@@ -265,11 +265,11 @@ def attempt(attempt_id):
 @bp.route("/mastery")
 @login_required
 def mastery_overview():
-    """Topic mastery of the student's first course (each course page links its own)."""
-    courses = services.student_courses(current_user.id)
-    if not courses:
+    """Topic mastery of the course where the student has a weak topic (else their first)."""
+    course = services.course_to_revisit(current_user.id)
+    if course is None:
         return redirect(url_for(".index"))
-    return redirect(url_for(".mastery", course_id=courses[0].id))
+    return redirect(url_for(".mastery", course_id=course.id))
 
 
 @bp.route("/courses/<course_id>/mastery")

@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.government import api, cli, jobs, seed, services, views
+from dcx.government import (
+    api,
+    cli,
+    handoff_views,  # noqa: F401  (its task pages register on views.bp)
+    jobs,
+    seed,
+    services,
+    views,
+)
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -78,6 +86,15 @@ vertical = Vertical(
             ),
             "government.incidents",
             "city_officer",
+        ),
+        TourStep(
+            _l("Public works on it"),
+            _l(
+                "%(public_works)s in public works finds the task handed over with the incident: one click acknowledges it, another marks it done, and transport sees both on the incident."
+            ),
+            "government.tasks",
+            "public_works",
+            "#department-tasks",
         ),
         TourStep(
             _l("Plan the repair"),

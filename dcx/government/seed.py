@@ -7,6 +7,7 @@ history is generated only for sensors that have none.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentAreaFollow,
     GovernmentCrew,
+    GovernmentIncident,
     GovernmentObservation,
     GovernmentPublicUpdate,
     GovernmentRepair,
@@ -50,6 +52,10 @@ def load(ctx: SeedContext) -> None:
     if "city_officer" in ctx.users:
         services.assign_department(
             ctx.user("city_officer").id, data.get("city_officer_department", "transport")
+        )
+    if "public_works" in ctx.users:
+        services.assign_department(
+            ctx.user("public_works").id, data.get("public_works_department", "public_works")
         )
     for person in data.get("staff", []):
         user = accounts.find_user(person["email"]) or accounts.create_user(
@@ -109,8 +115,41 @@ def load(ctx: SeedContext) -> None:
             )
         ).first()
         if not exists:
-            services.report_repair(user.id, r["category"], street, r["location"], r["description"])
+            repair = services.report_repair(
+                user.id, r["category"], street, r["location"], r["description"]
+            )
+            if r.get("status") == "fixed":
+                for step in ("acknowledged", "scheduled", "in_progress", "fixed"):
+                    services.transition(repair, step)
+    _seed_handoff(ctx, data)
     db.session.flush()
+
+
+def _seed_handoff(ctx: SeedContext, data: Mapping[str, Any]) -> None:
+    """The officer's congested road: its cause written down and a task handed to public works,
+    waiting for them to acknowledge it (once: an incident with a hand-off is left alone)."""
+    spec = data.get("handoff")
+    if not spec or "city_officer" not in ctx.users or not data.get("incident_segment"):
+        return
+    incident = db.session.execute(
+        select(GovernmentIncident)
+        .join(GovernmentSegment, GovernmentSegment.id == GovernmentIncident.segment_id)
+        .where(GovernmentSegment.name == data["incident_segment"])
+        .order_by(GovernmentIncident.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if incident is None or services.incident_handoffs(incident.id):
+        return
+    officer = ctx.user("city_officer")
+    if data.get("incident_cause"):
+        services.describe_incident(incident, data["incident_cause"])
+    services.hand_off(
+        incident,
+        services.department_of(officer.id) or incident.department,
+        spec["to"],
+        spec["task"],
+        officer.id,
+    )
 
 
 # What citizens report, and how they say it (the synthetic customers' reports vary over these).

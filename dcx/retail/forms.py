@@ -108,3 +108,7 @@ class RsvpForm(FlaskForm):
             SelectChoice("not_going", _l("Not going")),
         ],
     )
+
+
+class RemoveAttendeeForm(FlaskForm):
+    """Confirm taking a customer off an event's guest list (the form carries only its CSRF token)."""

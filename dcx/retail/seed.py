@@ -91,21 +91,19 @@ def _plan_books(data: dict[str, Any], rng) -> tuple[list[dict], dict[str, list[i
     today = clock.today()
     for i in range(data["counts"]["books"]):
         subject = subjects[i % len(subjects)]
-        words = data["subjects"][subject]
+        phrases = data["subjects"][subject]
         title = ""
         for _attempt in range(8):
+            # Phrases, patterns and places are translated whole (``!t``), so a title reads
+            # naturally in the showcase's language instead of being glued from English words.
             pattern = rng.choice(data["patterns"])
-            nouns = rng.sample(words["nouns"], 2)
-            title = pattern.format(
-                adj=rng.choice(words["adjectives"]),
-                noun=nouns[0],
-                noun2=nouns[1],
-                place=rng.choice(data["places"]),
-            )
+            title = pattern.format(phrase=rng.choice(phrases), place=rng.choice(data["places"]))
             if title not in seen_titles:
                 break
         if title in seen_titles:
-            title = f"{title} (Book {i // len(subjects) + 1})"
+            title = gettext(
+                "%(title)s, volume %(number)s", title=title, number=i // len(subjects) + 1
+            )
         seen_titles.add(title)
         extra = [rng.choice(subjects)] if rng.random() < 0.2 else []
         author = rng.choice(by_subject_authors[subject])
@@ -294,7 +292,7 @@ def seed(ctx: SeedContext) -> None:
         )
 
     _seed_groups(data, rng, pools, readers, maria.id, now)
-    _seed_events(data, rng, pools, readers, now)
+    _seed_events(data, rng, pools, readers, now, ctx.users)
     _seed_cafe_and_reports(rng, readers, pools, subjects, now)
     _seed_last_months_picks(now)
     db.session.flush()
@@ -348,7 +346,7 @@ def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
     db.session.flush()
 
 
-def _seed_events(data, rng, pools, readers, now) -> None:
+def _seed_events(data, rng, pools, readers, now, personas) -> None:
     events = {e.slug: e for e in db.session.execute(select(RetailEvent)).scalars()}
     address = f"{data['store']['name']}, {data['store']['address']}"
     for spec in data.get("events", []):
@@ -356,6 +354,10 @@ def _seed_events(data, rng, pools, readers, now) -> None:
         starts = datetime.combine(day, time(spec["hour"]), tzinfo=UTC)
         waiting, curious = spec.get("waitlisted", 0), spec.get("interested", 0)
         attendees = rng.sample(readers, spec["going"] + waiting + curious)
+        # A persona listed as a regular holds one of the seats, so a presenter can cancel it.
+        for k, key in enumerate(spec.get("regulars", [])[: spec["going"]]):
+            if key in personas:
+                attendees[k] = personas[key].id
         event = events.get(spec["slug"])
         if event is not None:
             continue

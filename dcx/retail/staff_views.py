@@ -7,18 +7,24 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.views import role_required
 from dcx.retail import recommender, reviews, services, store_events
+from dcx.retail.forms import RemoveAttendeeForm
 from dcx.retail.models import (
     RetailContentReport,
+    RetailEvent,
+    RetailRsvp,
 )
+from dcx.retail.services import RetailError
 from dcx.retail.views import _get_or_404, bp
 
 # --- staff -----------------------------------------------------------------------------------
@@ -60,3 +66,69 @@ def moderate(report_id: int, action: str):
     db.session.commit()
     flash(_("Report resolved."), "success")
     return redirect(url_for(".staff"))
+
+
+@bp.route("/staff/events/<int:event_id>")
+@role_required("staff", "admin")
+def staff_event(event_id: int):
+    """An event's guest list and waitlist, with a way to take a guest off the list."""
+    _require_bookseller()
+    event = _get_or_404(RetailEvent, event_id)
+    return render_template(
+        "retail/staff_event.html",
+        event=event,
+        guests=store_events.guest_list(event.id),
+        waitlist=store_events.waitlist(event.id),
+        started=event.starts_at <= clock.now(),
+    )
+
+
+def _guest_or_404(event: RetailEvent, rsvp_id: int) -> RetailRsvp:
+    rsvp = _get_or_404(RetailRsvp, rsvp_id)
+    if rsvp.event_id != event.id:
+        abort(404)
+    return rsvp
+
+
+@bp.route("/staff/events/<int:event_id>/guests/<int:rsvp_id>/remove", methods=["GET", "POST"])
+@role_required("staff", "admin")
+def remove_guest(event_id: int, rsvp_id: int):
+    """Confirm, then take a guest off the list: the first on the waitlist gets the seat."""
+    _require_bookseller()
+    event = _get_or_404(RetailEvent, event_id)
+    rsvp = _guest_or_404(event, rsvp_id)
+    form = RemoveAttendeeForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                promoted = store_events.remove_attendee(event, rsvp)
+            except RetailError as exc:
+                db.session.rollback()
+                flash(str(exc), "danger")
+                return redirect(url_for(".staff_event", event_id=event.id))
+            names = [r.user.name for r in promoted]
+            db.session.commit()
+            flash(_("%(name)s is off the guest list.", name=rsvp.user.name), "success")
+            if names:
+                flash(
+                    ngettext(
+                        "%(names)s moved up from the waitlist and was told.",
+                        "%(names)s moved up from the waitlist and were told.",
+                        len(names),
+                        names=", ".join(names),
+                    ),
+                    "info",
+                )
+            return redirect(url_for(".staff_event", event_id=event.id))
+        status = 400
+    if rsvp.status != "going":
+        return redirect(url_for(".staff_event", event_id=event.id))
+    queue = store_events.waitlist(event.id)
+    return render_template(
+        "retail/staff_remove.html",
+        event=event,
+        rsvp=rsvp,
+        form=form,
+        next_in_line=queue[0] if queue else None,
+    ), status

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from dcx.extensions import db
 from dcx.platform import brand, clock
+from dcx.platform.accounts.models import User
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
@@ -97,7 +98,7 @@ def promote_from_waitlist(event: RetailEvent) -> list[RetailRsvp]:
         ).scalars()
     )
     locales = recipient_locales(rsvp.user_id for rsvp in queue)
-    for rsvp in queue:
+    for position, rsvp in enumerate(queue, start=1):
         joined = rsvp.waitlisted_at
         rsvp.status = "going"
         rsvp.waitlisted_at = None
@@ -105,10 +106,18 @@ def promote_from_waitlist(event: RetailEvent) -> list[RetailRsvp]:
         promoted.append(rsvp)
         with in_locale(locales[rsvp.user_id]):
             title = _("A seat is yours: %(title)s", title=event.title)
-            body = _(
-                "A seat freed up and you were first on the waitlist. See you on %(when)s.",
-                when=format_datetime(event.starts_at, "dd MMM yyyy HH:mm") + " UTC",
-            )
+            when = format_datetime(event.starts_at, "dd MMM yyyy HH:mm") + " UTC"
+            if position == 1:
+                body = _(
+                    "A seat freed up and you were first on the waitlist. See you on %(when)s.",
+                    when=when,
+                )
+            else:
+                body = _(
+                    "A seat freed up and you were number %(position)s on the waitlist. See you on %(when)s.",
+                    position=position,
+                    when=when,
+                )
         notify(
             rsvp.user_id,
             "retail.waitlist_promoted",
@@ -120,6 +129,37 @@ def promote_from_waitlist(event: RetailEvent) -> list[RetailRsvp]:
         _seat_confirmed(event, rsvp, promoted=True)
     db.session.flush()
     return promoted
+
+
+def remove_attendee(event: RetailEvent, rsvp: RetailRsvp) -> list[RetailRsvp]:
+    """The bookseller takes a customer off the guest list; the seat goes at once to the first
+    on the waitlist (who is told). Answers the customers promoted.
+
+    Raises :class:`RetailError` for an answer that holds no seat at this event or an event
+    that has started.
+    """
+    if rsvp.event_id != event.id or rsvp.status != "going":
+        raise RetailError(_l("This customer holds no seat at this event."))
+    if event.starts_at <= clock.now():
+        raise RetailError(_l("This event has already started."))
+    db.session.execute(select(RetailEvent.id).where(RetailEvent.id == event.id).with_for_update())
+    rsvp.status = "not_going"
+    rsvp.updated_at = clock.now()
+    db.session.flush()
+    return promote_from_waitlist(event)
+
+
+def guest_list(event_id: int) -> list[RetailRsvp]:
+    """Staff: the customers going to the event, by name."""
+    return list(
+        db.session.execute(
+            select(RetailRsvp)
+            .join(RetailRsvp.user)
+            .where(RetailRsvp.event_id == event_id, RetailRsvp.status == "going")
+            .options(selectinload(RetailRsvp.user))
+            .order_by(User.name, RetailRsvp.id)
+        ).scalars()
+    )
 
 
 def _event_link(event: RetailEvent) -> str:

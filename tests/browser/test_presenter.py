@@ -86,3 +86,97 @@ def test_reset_asks_first_and_a_no_keeps_the_showcase(page: Page, live_server, l
     expect(page.locator(".alert-success")).to_have_count(0)
     with live_db():
         assert clock.offset().days == 30  # nothing was reset
+
+
+def test_the_presenter_shows_a_waitlist_promotion_by_clicking_alone(
+    page: Page, live_server, live_app, live_db
+):
+    from dcx.retail import store_events
+    from dcx.retail.models import RetailEvent
+
+    with live_db() as db:
+        seed_showcase(live_app.extensions["dcx_verticals"], "default", only=("retail",))
+        db.session.commit()
+        talk = db.session.execute(
+            select(RetailEvent).where(RetailEvent.slug == "author-talk-crooked-harbour")
+        ).scalar_one()
+        first, second = (r.user.name for r in store_events.waitlist(talk.id))
+        title = talk.title
+
+    page.goto(f"{live_server}/account/signin")
+    page.get_by_label("Email").fill("admin@dcx.example")
+    page.get_by_label("Password").fill("showcase-admin-2026")
+    page.get_by_role("button", name="Sign in").click()
+
+    # María, a regular, gives up her seat at the full author talk
+    page.locator("#view-as").click()
+    page.locator('button[data-persona="maria"]').click()
+    page.locator("#industry-switcher").click()
+    page.locator('#dcx-nav a[data-vertical="retail"]').click()
+    page.get_by_role("link", name=title).first.click()
+    expect(page.locator("#retail-rsvp-status")).to_contain_text("Going")
+    page.get_by_label("Your answer").select_option("not_going")
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.locator(".alert-success")).to_contain_text("Your answer is saved")
+
+    # the bookseller sees the first on the waitlist holding her seat, then frees another
+    page.locator("#view-as").click()
+    page.locator('button[data-persona="bookseller"]').click()
+    page.locator("#staff-workspace a").click()
+    page.locator('[data-guest-list="author-talk-crooked-harbour"]').click()
+    expect(page.locator("#retail-guests")).to_contain_text(first)
+    expect(page.locator("#retail-waitlist li")).to_have_text([second])
+    page.locator("#retail-guests a").first.click()
+    expect(page.locator("#retail-remove-question")).to_contain_text(second)
+    page.locator("#retail-remove-form button").click()
+    expect(page.locator(".alert-info")).to_contain_text(f"{second} moved up from the waitlist")
+    expect(page.locator("#retail-guests")).to_contain_text(second)
+    expect(page.locator("#retail-waitlist li")).to_have_count(0)
+    with live_db():
+        assert len(store_events.guest_list(talk.id)) == talk.capacity
+
+
+def test_the_presenter_shows_public_works_acknowledge_a_hand_off_by_clicking_alone(
+    page: Page, live_server, live_app, live_db
+):
+    with live_db() as db:
+        seed_showcase(live_app.extensions["dcx_verticals"], "default", only=("government",))
+        db.session.commit()
+
+    page.goto(f"{live_server}/account/signin")
+    page.get_by_label("Email").fill("admin@dcx.example")
+    page.get_by_label("Password").fill("showcase-admin-2026")
+    page.get_by_role("button", name="Sign in").click()
+
+    # Morgan in public works finds the task the traffic officer handed over
+    page.locator("#view-as").click()
+    page.locator('button[data-persona="public_works"]').click()
+    expect(page.locator("#user-menu")).to_contain_text("Morgan Works")
+    page.locator("#staff-workspace a").click()
+    page.locator("#nav-tasks").click()
+    task = page.locator("[data-task]").first
+    expect(task).to_contain_text("Replace the streetlight at the Mill Lane crossing")
+    expect(task).to_contain_text("From Transport")
+    task.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator(".alert-success")).to_contain_text("Acknowledged")
+    expect(task).to_have_attribute("data-status", "acknowledged")
+    task.get_by_role("button", name="Mark done").click()
+    expect(task).to_have_attribute("data-status", "done")
+
+    # the traffic officer sees both on the incident
+    page.locator("#view-as").click()
+    page.locator('button[data-persona="city_officer"]').click()
+    page.locator("#staff-workspace a").click()
+    page.locator("#nav-incidents, .nav-link:has-text('Incidents')").first.click()
+    page.get_by_role("link", name="Congestion on Harbour Road").click()
+    expect(page.locator('#shared-with [data-department="public_works"]')).to_contain_text(
+        "acknowledged"
+    )
+    expect(
+        page.locator('#shared-with [data-department="public_works"] .text-bg-success')
+    ).to_have_count(1)
+    expect(page.locator("[data-handoff]").first).to_contain_text("done")
+
+    # and the public page opens on a published fix
+    page.get_by_role("link", name="Public page").click()
+    expect(page.locator("article").first).to_contain_text("Fixed: streetlight at Bridge Avenue")

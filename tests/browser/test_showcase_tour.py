@@ -36,3 +36,28 @@ def test_the_retail_tour_is_walked_from_home_at_phone_width(
     page.locator("#tour-finish").click()
     expect(page.locator("#tour-panel")).to_have_count(0)
     expect(page).to_have_url(f"{live_server}/")
+
+
+def test_the_government_tour_shows_public_works_acknowledge_and_ends_on_a_published_fix(
+    page: Page, live_server, live_app, live_db
+):
+    with live_db() as db:
+        seed_showcase(live_app.extensions["dcx_verticals"], "default", only=("government",))
+        db.session.commit()
+    steps = live_app.extensions["dcx_verticals"].get("government").tour
+    cast = {"city_officer": "Jordan", "maria": "María", "public_works": "Morgan"}
+    page.goto(f"{live_server}/showcase/tours/government")
+    for number, step in enumerate(steps, start=1):
+        expect(page.locator("#tour-panel")).to_contain_text(f"Step {number} of {len(steps)}")
+        expect(page.locator("#tour-narration")).to_have_text(str(step.narration) % cast)
+        if step.selector:
+            expect(page.locator(step.selector)).to_have_class(re.compile("dcx-tour-target"))
+        if step.persona == "public_works":
+            expect(page.locator("#user-menu")).to_contain_text("Morgan Works")
+            task = page.locator("[data-task]").first
+            expect(task).to_contain_text("Replace the streetlight at the Mill Lane crossing")
+            task.get_by_role("button", name="Acknowledge").click()
+            expect(task).to_have_attribute("data-status", "acknowledged")
+        if number < len(steps):
+            page.locator("#tour-next").click()
+    expect(page.locator("article").first).to_contain_text("Fixed: streetlight at Bridge Avenue")

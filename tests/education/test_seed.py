@@ -128,3 +128,16 @@ def test_scale_gives_each_synthetic_student_a_coherent_course_history(app):
     assert any(
         services.suggestions(s.id, c) for s in students for c in services.student_courses(s.id)
     )
+
+
+def test_marias_mastery_page_opens_the_course_where_she_missed_questions(app):
+    from tests.conftest import AuthActions
+
+    seed_showcase(registry(), "default", only=("education",))
+    db.session.commit()
+    client = app.test_client()
+    AuthActions(client).login("maria@dcx.example", "showcase-maria-2026")
+    page = client.get("/education/mastery", follow_redirects=True).get_data(as_text=True)
+    assert "STAT101" in page
+    assert 'data-suggestion="spread"' in page and "Questions missed" in page
+    assert "No weak topics" not in page

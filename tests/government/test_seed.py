@@ -56,6 +56,9 @@ def test_seeding_twice_changes_nothing(app):
             "city@example.com", "Jordan", role="staff", department="government"
         ),
         "maria": make_user("maria@example.com", "María"),
+        "public_works": make_user(
+            "works@example.com", "Morgan", role="staff", department="government"
+        ),
     }
     for _ in range(2):
         seed.load(SeedContext("default", data, users, random.Random(5)))
@@ -65,9 +68,9 @@ def test_seeding_twice_changes_nothing(app):
     assert _counts() == first
     assert first["GovernmentSensor"] == 4 and first["GovernmentCrew"] == 2
     assert first["GovernmentObservation"] == 4 * 2 * 4
-    assert first["GovernmentRepair"] == 1
+    assert first["GovernmentRepair"] == 2  # the pothole still open, a streetlight fixed
     assert services.department_of(users["city_officer"].id) == "transport"
-    works = db.session.execute(select(User).filter_by(email="works@dcx.example")).scalar_one()
+    works = users["public_works"]
     assert works.serves("government") and services.department_of(works.id) == "public_works"
 
 
@@ -145,3 +148,19 @@ def test_scale_gives_each_citizen_reports_with_their_history_once(app):
         db.session.scalar(select(func.count(Event.id))),
     )
     assert again == counts
+
+
+def test_the_showcase_hands_public_works_a_task_and_has_a_fix_published(app):
+    from dcx.government import handoffs
+    from dcx.platform.accounts.services import find_user
+    from dcx.platform.showcase.loader import seed_showcase
+
+    seed_showcase(app.extensions["dcx_verticals"], "default", only=("government",))
+    db.session.commit()
+    works = find_user("works@dcx.example")
+    assert services.department_of(works.id) == "public_works"
+    (task,) = handoffs.tasks_for("public_works")
+    assert task.status == "open" and task.handoff.from_department == "transport"
+    assert task.incident.cause == "Broken streetlight at the Mill Lane crossing"
+    (update,) = services.public_updates()
+    assert update.title.startswith("Fixed: streetlight at Bridge Avenue")

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import func, select
 
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import find_user
+from dcx.platform.showcase import texts
 from dcx.platform.showcase.loader import seed_showcase
 from dcx.platform.timeline.models import Event
 from dcx.retail import models, recommender, reviews, services, store_events
+from dcx.retail.seed import _isbn
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "default"
 
 
 def _counts():
@@ -46,6 +53,8 @@ def test_seed_twice_changes_nothing_and_tells_the_story(app):
     ).scalar_one()
     assert store_events.seats_taken(full.id) == full.capacity
     assert len(store_events.waitlist(full.id)) == 2
+    maria = find_user("maria@dcx.example")  # a regular holds a seat she can give up
+    assert store_events.rsvp_for(full.id, maria.id).status == "going"
     assert reviews.open_reports()
     assert recommender.most_recommended()  # last month's picks, for the store view
 
@@ -115,3 +124,26 @@ def test_scale_gives_each_synthetic_customer_orders_from_the_catalogue_once(app)
         assert {e.key: (e.subject, e.summary, e.occurred_at) for e in timeline} == expected
         # Recommendations work from the synthetic history.
         assert recommender.recommend(uid, limit=3)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("es", ("El testigo silencioso", "Altas horas", " en Lisboa", ": historias de ")),
+        ("ro", ("Martorul tăcut", "Ore târzii", " la Lisabona", ": povești din ")),
+    ],
+)
+def test_a_showcase_in_spanish_or_romanian_names_its_books_in_that_language(
+    app, language, expected
+):
+    english = texts.load((SEEDS / "retail.yaml").read_text(encoding="utf-8"))
+    phrases = [p for subject in english["subjects"].values() for p in subject]
+    seed_showcase(app.extensions["dcx_verticals"], "default", only=("retail",), language=language)
+    db.session.commit()
+    books = dict(db.session.execute(select(models.RetailBook.isbn, models.RetailBook.title)).all())
+    assert set(books) == {_isbn(i) for i in range(300)}  # the natural key stays the ISBN
+    titles = " | ".join(books.values())
+    for english_phrase in phrases:
+        assert english_phrase not in titles, english_phrase
+    for words in expected:
+        assert words in titles, words

@@ -309,6 +309,52 @@ def test_full_event_waitlists_and_a_freed_seat_goes_to_the_first_in_line(
     assert store_events.rsvp_for(event.id, d.id).status == "going"
 
 
+def test_each_promoted_customer_is_told_their_true_place_on_the_waitlist(
+    app, event_factory, customer_factory
+):
+    event = event_factory(capacity=1)
+    a, b, c, d = (customer_factory(n) for n in ("ann", "ben", "cat", "dan"))
+    store_events.answer_event(event, a.id, "going")
+    for n, waiting in enumerate((b, c, d)):
+        clock.advance(timedelta(minutes=n + 1))
+        store_events.answer_event(event, waiting.id, "going")
+    event.capacity = 4  # the shop moves to a bigger room: three seats free at once
+    store_events.promote_from_waitlist(event)
+    db.session.commit()
+    bodies = {
+        m.user_id: m.body
+        for m in db.session.execute(
+            select(Message).where(Message.topic == "retail.waitlist_promoted")
+        ).scalars()
+    }
+    assert "you were first on the waitlist" in bodies[b.id]
+    assert "you were number 2 on the waitlist" in bodies[c.id]
+    assert "you were number 3 on the waitlist" in bodies[d.id]
+    assert "first" not in bodies[d.id]
+
+
+def test_the_bookseller_removes_a_guest_and_the_first_in_line_gets_the_seat(
+    app, event_factory, customer_factory
+):
+    event = event_factory(capacity=1)
+    a, b, c = (customer_factory(n) for n in ("ann", "ben", "cat"))
+    store_events.answer_event(event, a.id, "going")
+    store_events.answer_event(event, b.id, "going")
+    clock.advance(timedelta(minutes=1))
+    store_events.answer_event(event, c.id, "going")
+    guest = store_events.rsvp_for(event.id, a.id)
+    assert [r.user_id for r in store_events.guest_list(event.id)] == [a.id]
+
+    promoted = store_events.remove_attendee(event, guest)
+    db.session.commit()
+    assert [r.user_id for r in promoted] == [b.id]
+    assert store_events.rsvp_for(event.id, a.id).status == "not_going"
+    assert [r.user_id for r in store_events.guest_list(event.id)] == [b.id]
+    assert [r.user_id for r in store_events.waitlist(event.id)] == [c.id]
+    with pytest.raises(RetailError):  # no longer holds a seat
+        store_events.remove_attendee(event, guest)
+
+
 def test_cannot_answer_a_started_event(app, event_factory, customer_factory):
     event = event_factory(days=1)
     clock.advance(timedelta(days=2))

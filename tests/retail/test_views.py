@@ -217,6 +217,34 @@ def test_staff_view_is_for_booksellers_only(client, customer, staff_client, even
     assert "Author talk" in body and "0 / 3" in body
 
 
+def test_the_bookseller_confirms_then_removes_a_guest_and_the_waitlist_moves_up(
+    client, customer, other, staff_client, event_factory
+):
+    event = event_factory(capacity=1)
+    other_client, other_user = other
+    other_client.post(f"/retail/events/{event.id}", data={"answer": "going"})
+    client.post(f"/retail/events/{event.id}", data={"answer": "going"})  # waitlisted
+    guest = db.session.execute(
+        select(RetailRsvp).where(RetailRsvp.user_id == other_user.id)
+    ).scalar_one()
+    remove = f"/retail/staff/events/{event.id}/guests/{guest.id}/remove"
+    assert client.get(remove).status_code == 403
+    assert client.post(remove).status_code == 403
+    bookseller, _ = staff_client("retail")
+    assert "Guest list" in bookseller.get("/retail/staff").get_data(as_text=True)
+    question = bookseller.get(remove).get_data(as_text=True)
+    assert "Are you sure?" in question and customer.name in question  # who gets the seat
+    assert bookseller.get(remove).status_code == 200
+    db.session.refresh(guest)
+    assert guest.status == "going"  # asking changes nothing
+    bookseller.post(remove)
+    db.session.refresh(guest)
+    assert guest.status == "not_going"
+    page = client.get(f"/retail/events/{event.id}").get_data(as_text=True)
+    assert "Going: your seat is confirmed" in page
+    assert bookseller.get(f"/retail/staff/events/{event.id}/guests/999/remove").status_code == 404
+
+
 def test_staff_moderation_hides_a_reported_review(client, customer, staff_client, book_factory):
     book = book_factory("Touchy")
     writer = make_user(email="w@example.com")

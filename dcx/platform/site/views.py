@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.site.overview import overview_for
+from dcx.platform.site.workspaces import workspaces_for
 from dcx.verticals import registry
 
 bp = Blueprint("site", __name__, template_folder="templates")
@@ -25,11 +26,17 @@ bp = Blueprint("site", __name__, template_folder="templates")
 
 @bp.route("/")
 def home():
-    """The six stories as cards; for a signed-in customer, first what needs their attention."""
+    """The six stories as cards; for a signed-in customer, first what needs their attention;
+    for staff, first their workspace."""
     overview = None
     if current_user.is_authenticated and current_user.role == "customer":
         overview = overview_for(current_user.id)
-    return render_template("site/home.html", stories=list(registry()), overview=overview)
+    return render_template(
+        "site/home.html",
+        stories=list(registry()),
+        overview=overview,
+        workspaces=workspaces_for(current_user),
+    )
 
 
 @bp.route("/language/<code>")

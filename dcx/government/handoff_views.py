@@ -1,0 +1,50 @@
+"""The department's task list: follow-on tasks other departments handed to it, acknowledged
+and marked done in one click each (on the government blueprint)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from dcx.extensions import db
+from dcx.government import handoffs, services
+from dcx.government.models import GovernmentHandoff
+from dcx.government.views import _department, bp, staff_only
+
+
+@bp.route("/staff/tasks")
+@staff_only
+def tasks():
+    """Tasks handed to the staff member's department, those still to do first."""
+    department = _department()
+    return render_template(
+        "government/tasks.html",
+        department=department,
+        tasks=handoffs.tasks_for(department),
+        departments=services.DEPARTMENT_LABELS,
+    )
+
+
+@bp.post("/staff/tasks/<int:handoff_id>/acknowledge")
+@staff_only
+def acknowledge_task(handoff_id: int):
+    """The receiving department acknowledges a task handed to it."""
+    handoff = db.get_or_404(GovernmentHandoff, handoff_id)
+    if not handoffs.acknowledge_handoff(handoff, _department(), current_user.id):
+        abort(404)
+    db.session.commit()
+    flash(_("Acknowledged: %(task)s", task=handoff.task), "success")
+    return redirect(url_for(".tasks"))
+
+
+@bp.post("/staff/tasks/<int:handoff_id>/done")
+@staff_only
+def finish_task(handoff_id: int):
+    """The receiving department marks a task handed to it done."""
+    handoff = db.get_or_404(GovernmentHandoff, handoff_id)
+    if not handoffs.finish_handoff(handoff, _department(), current_user.id):
+        abort(404)
+    db.session.commit()
+    flash(_("Done: %(task)s", task=handoff.task), "success")
+    return redirect(url_for(".tasks"))
