@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from dcx import create_app
-    from dcx.automotive import jobs, services
+    from dcx.automotive import jobs, telemetry, vehicles
     from dcx.extensions import db
     from dcx.platform import clock
     from dcx.platform.accounts.services import create_user
@@ -57,7 +57,7 @@ def main() -> None:
         started = time.perf_counter()
         cars = []
         for n in range(args.cars):
-            car = services.add_vehicle(
+            car = vehicles.add_vehicle(
                 owner.id, vin=f"WVWZZZCDZPB{n:06d}", make="Volkswagen", model="Golf", year=2023
             )
             history = [
@@ -71,9 +71,9 @@ def main() -> None:
                 }
                 for d in range(args.days, 0, -1)
             ]
-            services.ingest_readings(car, history)
+            telemetry.ingest_readings(car, history)
             cars.append(car)
-        token = services.connect_vehicle(cars[0])
+        token = vehicles.connect_vehicle(cars[0])
         db.session.commit()
         print(
             f"built {args.cars} cars x {args.days} readings in {time.perf_counter() - started:.1f}s"

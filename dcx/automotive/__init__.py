@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.automotive import api, cli, jobs, obligations, seed, services, views
+from dcx.automotive import api, cli, jobs, obligations, seed, views, workspace
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -121,5 +121,5 @@ vertical = Vertical(
     obligations=obligations.obligations,
     obligations_many=obligations.obligations_many,
     calendar=obligations.calendar_entries,
-    summary_card=services.summary_card,
+    summary_card=workspace.summary_card,
 )

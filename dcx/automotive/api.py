@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g
 
-from dcx.automotive import services
+from dcx.automotive import telemetry as automotive_telemetry
+from dcx.automotive import vehicles
 from dcx.extensions import db
 from dcx.platform.api.services import api_error, bearer_token, ingest_route
 
@@ -89,7 +90,7 @@ RESPONSE_SCHEMA = {
 @bp.before_request
 def _authenticate():
     """Check the car's token before reading its body: a stranger's upload is never parsed."""
-    vehicle = services.vehicle_for_token(bearer_token())
+    vehicle = vehicles.vehicle_for_token(bearer_token())
     if vehicle is None:
         return api_error(401, "missing, wrong or revoked vehicle token")
     g.automotive_vehicle = vehicle
@@ -108,7 +109,7 @@ def telemetry(body):
     """Store the batch for the token's vehicle; resent readings are skipped."""
     vehicle = g.automotive_vehicle
     try:
-        result = services.ingest_readings(vehicle, body["readings"])
+        result = automotive_telemetry.ingest_readings(vehicle, body["readings"])
     except ValueError as error:
         db.session.rollback()
         return api_error(400, str(error))

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
-from dcx.automotive import services
+from dcx.automotive import telemetry, vehicles
 from dcx.automotive.models import AutomotiveVehicle
 from dcx.extensions import db
 
@@ -42,7 +42,7 @@ def simulate_command(
 ) -> None:
     """Drive a car: readings go through the same service as the telematics API."""
     vehicle = db.session.execute(
-        select(AutomotiveVehicle).where(AutomotiveVehicle.vin == services.normalise_vin(vin))
+        select(AutomotiveVehicle).where(AutomotiveVehicle.vin == vehicles.normalise_vin(vin))
     ).scalar_one_or_none()
     if vehicle is None:
         raise click.ClickException(f"no vehicle with VIN {vin}")
@@ -55,7 +55,7 @@ def simulate_command(
     accepted = 0
     for n, size in enumerate(batches):
         last_batch = n == len(batches) - 1
-        result = services.simulate_drive(
+        result = telemetry.simulate_drive(
             vehicle.id, size, rng, step=step, fault=fault if last_batch and fault else None
         )
         db.session.commit()

@@ -8,7 +8,8 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from dcx.automotive.models import FUEL_TYPES
-from dcx.automotive.services import DEALERS, is_valid_vin, normalise_vin
+from dcx.automotive.rules import DEALERS
+from dcx.automotive.vehicles import is_valid_vin, normalise_vin
 from dcx.platform.forms import SelectChoice
 
 FUEL_LABELS = {

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
-from dcx.automotive import services
+from dcx.automotive import financing, fleet_status, recalls
 from dcx.automotive.models import (
     AutomotiveBill,
     AutomotiveLoan,
@@ -35,7 +35,7 @@ def service_reminders(now: datetime) -> int:
     vehicles = list(db.session.execute(select(AutomotiveVehicle)).scalars())
     due_now = [
         status
-        for status in services.fleet_status(vehicles, now.date())
+        for status in fleet_status.fleet_status(vehicles, now.date())
         if status.due.urgency != "not_urgent"
     ]
     locales = recipient_locales(status.vehicle.user_id for status in due_now)
@@ -111,7 +111,7 @@ def critical_codes(now: datetime) -> int:
 
 def recall_matches(now: datetime) -> int:
     """Cover vehicles added since a recall was published and notify their owners."""
-    return services.match_recalls()
+    return recalls.match_recalls()
 
 
 def bills_due(now: datetime) -> int:
@@ -120,7 +120,7 @@ def bills_due(now: datetime) -> int:
     loans = list(db.session.execute(select(AutomotiveLoan)).scalars())
     owners = recipient_locales(loan.user_id for loan in loans)  # bills are titled in theirs
     for loan in loans:
-        services.issue_instalments(loan, today + timedelta(days=3), owners[loan.user_id])
+        financing.issue_instalments(loan, today + timedelta(days=3), owners[loan.user_id])
     bills = list(
         db.session.execute(
             select(AutomotiveBill).where(

@@ -16,24 +16,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from dcx.automotive.financing import add_months, amortisation, instalment_reference
+from dcx.automotive.fleet_status import fleet_status
 from dcx.automotive.models import (
     AutomotiveAppointment,
     AutomotiveBill,
     AutomotiveLoan,
     AutomotiveVehicle,
 )
-from dcx.automotive.services import (
-    KEY,
-    add_months,
-    amortisation,
-    fleet_status,
-    instalment_reference,
-    link,
-    vehicles_of,
-)
+from dcx.automotive.rules import KEY
+from dcx.automotive.vehicles import vehicles_of
 from dcx.extensions import db
 from dcx.filters import money, number
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.verticals import CalendarEntry, Obligation
 
 # Customers per round of queries of :func:`obligations_many`: the IN list stays far below the

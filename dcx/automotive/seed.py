@@ -16,8 +16,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import func, insert, select
 
+from dcx.automotive import appointments as automotive_appointments
 from dcx.automotive import codes as dtc
-from dcx.automotive import services
+from dcx.automotive import financing, recalls, rules, telemetry
+from dcx.automotive import vehicles as automotive_vehicles
 from dcx.automotive.models import (
     AutomotiveAppointment,
     AutomotiveBill,
@@ -53,13 +55,13 @@ def load(ctx: SeedContext) -> None:
 
 def _vehicle(ctx: SeedContext, spec: dict[str, Any]) -> AutomotiveVehicle:
     owner = ctx.user(spec["owner"])
-    vin = services.normalise_vin(spec["vin"])
+    vin = automotive_vehicles.normalise_vin(spec["vin"])
     vehicle = db.session.execute(
         select(AutomotiveVehicle).where(AutomotiveVehicle.vin == vin)
     ).scalar_one_or_none()
     today = clock.today()
     if vehicle is None:
-        vehicle = services.add_vehicle(
+        vehicle = automotive_vehicles.add_vehicle(
             owner.id,
             vin=vin,
             make=spec["make"],
@@ -75,7 +77,7 @@ def _vehicle(ctx: SeedContext, spec: dict[str, Any]) -> AutomotiveVehicle:
         select(func.count()).where(AutomotiveReading.vehicle_id == vehicle.id)
     ).scalar_one()
     if not has_history:
-        services.ingest_readings(vehicle, _history(ctx, spec))
+        telemetry.ingest_readings(vehicle, _history(ctx, spec))
     return vehicle
 
 
@@ -149,7 +151,7 @@ def _recall(spec: dict[str, Any]) -> None:
     }
     fields["do_not_drive"] = bool(spec.get("do_not_drive", False))
     fields["published_at"] = clock.now() - timedelta(days=int(spec.get("published_days_ago", 0)))
-    services.publish_recall(**fields)
+    recalls.publish_recall(**fields)
 
 
 def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle) -> None:
@@ -172,11 +174,11 @@ def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle) ->
         currency=spec.get("currency", "EUR"),
         rate_bp=round(float(spec["rate_pct"]) * 100),
         term_months=int(spec["term_months"]),
-        first_due_on=services.add_months(latest_due, -(due - 1)),
+        first_due_on=financing.add_months(latest_due, -(due - 1)),
     )
     db.session.add(loan)
     db.session.flush()
-    services.issue_instalments(loan, latest_due)
+    financing.issue_instalments(loan, latest_due)
     paid = due - int(spec.get("unpaid", 0))
     bills = db.session.execute(
         select(AutomotiveBill)
@@ -200,7 +202,7 @@ def _latest_due(spec: dict[str, Any], today: date) -> date:
         due = month.replace(day=min(due_day, last_day))
         if due < today:
             return due
-        month = services.add_months(month, -1)
+        month = financing.add_months(month, -1)
 
 
 def _bill(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle | None) -> None:
@@ -375,19 +377,19 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
             currency="EUR",
             rate_bp=rng.choice((390, 490, 590, 690, 790)),
             term_months=term,
-            first_due_on=services.add_months(latest_due, -(due - 1)),
+            first_due_on=financing.add_months(latest_due, -(due - 1)),
         )
         loans.append((loan, due, due - (1 if rng.random() < 0.15 else 0)))
     db.session.add_all([loan for loan, _, _ in loans])
     db.session.flush()
     for loan, due, paid in loans:
-        for row in services.amortisation(loan)[:due]:
+        for row in financing.amortisation(loan)[:due]:
             bills.append(
                 {
                     "user_id": loan.user_id,
                     "vehicle_id": loan.vehicle_id,
                     "loan_id": loan.id,
-                    "reference": services.instalment_reference(loan, row.number),
+                    "reference": financing.instalment_reference(loan, row.number),
                     "kind": "instalment",
                     "title": f"{loan.lender} instalment {row.number} of {loan.term_months}",
                     "amount_minor": row.payment,
@@ -401,7 +403,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                 }
             )
     bill_ids = _inserted_ids(AutomotiveBill, bills, "reference")
-    services.match_recalls()
+    recalls.match_recalls()
     db.session.flush()
     events = [_added_event(vehicle) for vehicle, _ in plans]
     cars = {vehicle.id: vehicle for vehicle, _ in plans}
@@ -438,7 +440,7 @@ def _inserted_ids(model: Any, rows: list[dict[str, Any]], *natural_key: str) -> 
 def _added_event(vehicle: AutomotiveVehicle) -> dict[str, Any]:
     return {
         "user_id": vehicle.user_id,
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "vehicle_added",
         "subject": _l("%(name)s added", name=vehicle.name),
         "link": link("automotive.vehicle", vehicle_id=vehicle.id),
@@ -459,7 +461,7 @@ def _code_event(vehicle: AutomotiveVehicle, row: dict[str, Any], code_id: int) -
     code = row["code"]
     return {
         "user_id": vehicle.user_id,
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "code_reported",
         "subject": _l(
             "%(car)s: %(code)s %(title)s",
@@ -477,14 +479,14 @@ def _code_event(vehicle: AutomotiveVehicle, row: dict[str, Any], code_id: int) -
 
 def _slot_summary(dealer: str, starts_at: datetime, reason: str) -> str:
     # Slots are UTC and say so; the date is written in the owner's language.
-    when = format_datetime(starts_at, services.SLOT_FORMAT, rebase=False)
+    when = format_datetime(starts_at, rules.SLOT_FORMAT, rebase=False)
     return f"{dealer} · {when} UTC · {reason}"
 
 
 def _booked_event(vehicle: AutomotiveVehicle, appointment: AutomotiveAppointment) -> dict[str, Any]:
     return {
         "user_id": appointment.user_id,
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "service_booked",
         "subject": _l("Service booked for %(name)s", name=vehicle.name),
         "summary": LazyString(
@@ -499,7 +501,7 @@ def _booked_event(vehicle: AutomotiveVehicle, appointment: AutomotiveAppointment
 def _paid_event(bill: dict[str, Any], bill_id: int, paid_at: datetime) -> dict[str, Any]:
     return {
         "user_id": bill["user_id"],
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "bill_paid",
         "subject": _l("Paid: %(title)s", title=bill["title"]),
         "data": {"amount_minor": bill["amount_minor"], "currency": bill["currency"]},
@@ -560,10 +562,12 @@ def _scale_appointments(
     rng: Any, booked: list[tuple[AutomotiveVehicle, str]], today: Any
 ) -> list[AutomotiveAppointment]:
     """A visit at a dealer for each car, in a slot no other booked visit holds."""
-    slots = {dealer: services.available_slots(dealer, today) for dealer in services.DEALERS}
+    slots = {
+        dealer: automotive_appointments.available_slots(dealer, today) for dealer in rules.DEALERS
+    }
     appointments = []
     for vehicle, code in booked:
-        dealer = rng.choice(services.DEALERS)
+        dealer = rng.choice(rules.DEALERS)
         if not slots[dealer]:
             continue
         starts_at = slots[dealer].pop(rng.randrange(min(8, len(slots[dealer]))))

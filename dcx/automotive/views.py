@@ -10,8 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from dcx.automotive import appointments as automotive_appointments
 from dcx.automotive import codes as dtc
-from dcx.automotive import labels, services
+from dcx.automotive import financing as automotive_financing
+from dcx.automotive import fleet_status, labels, rules, workspace
+from dcx.automotive import recalls as automotive_recalls
+from dcx.automotive import vehicles as automotive_vehicles
 from dcx.automotive.forms import BookingForm, RecallForm, VehicleForm
 from dcx.automotive.models import (
     AutomotiveAppointment,
@@ -49,12 +53,12 @@ def index():
     """The landing page; for a signed-in customer with cars, their dashboard."""
     statuses, appointments, bills, loans = [], [], [], []
     if current_user.is_authenticated:
-        vehicles = services.vehicles_of(current_user.id)
-        statuses = services.fleet_status(vehicles)
+        vehicles = automotive_vehicles.vehicles_of(current_user.id)
+        statuses = fleet_status.fleet_status(vehicles)
         if vehicles:
-            appointments = services.upcoming_appointments(current_user.id)
-            bills = services.bills_of(current_user.id, unpaid_only=True)
-            loans = services.loans_of(current_user.id)
+            appointments = automotive_appointments.upcoming_appointments(current_user.id)
+            bills = automotive_financing.bills_of(current_user.id, unpaid_only=True)
+            loans = automotive_financing.loans_of(current_user.id)
     return render_template(
         "automotive/index.html",
         statuses=statuses,
@@ -70,7 +74,7 @@ def index():
 @login_required
 def live():
     """The dashboard's polling feed: each car's latest odometer, health and codes."""
-    statuses = services.fleet_status(services.vehicles_of(current_user.id))
+    statuses = fleet_status.fleet_status(automotive_vehicles.vehicles_of(current_user.id))
     return {
         "vehicles": [
             {
@@ -92,7 +96,7 @@ def add_vehicle():
     form = VehicleForm()
     if form.validate_on_submit():
         try:
-            vehicle = services.add_vehicle(
+            vehicle = automotive_vehicles.add_vehicle(
                 current_user.id,
                 vin=form.vin.data,
                 make=form.make.data,
@@ -121,7 +125,7 @@ def add_vehicle():
 
 
 def _history_charts(vehicle_id: int):
-    history = services.reading_history(vehicle_id)
+    history = fleet_status.reading_history(vehicle_id)
     if len(history) < 2:
         return []
     # Day and month in the visitor's language ("3 mar"), not strftime's English "03 Mar".
@@ -138,7 +142,7 @@ def _history_charts(vehicle_id: int):
                 _("Battery (V)"),
                 days,
                 {_("Battery"): [r.battery_v for r in history]},
-                guides={_("Low"): services.LOW_BATTERY_V},
+                guides={_("Low"): rules.LOW_BATTERY_V},
             ),
             _("Resting battery voltage; below the dashed line the car may not start."),
         ),
@@ -152,7 +156,7 @@ def _history_charts(vehicle_id: int):
                     _("Rear left"): [r.tyre_rl_kpa for r in history],
                     _("Rear right"): [r.tyre_rr_kpa for r in history],
                 },
-                guides={_("Low"): services.LOW_TYRE_KPA},
+                guides={_("Low"): rules.LOW_TYRE_KPA},
             ),
             _("Tyre pressures; a tyre drifting away from the others may have a slow puncture."),
         ),
@@ -164,9 +168,11 @@ def _history_charts(vehicle_id: int):
 def vehicle(vehicle_id: int):
     """One car: health, trouble codes explained, service due, recalls, charts, connection."""
     car = owned_or_404(AutomotiveVehicle, vehicle_id, current_user.id)
-    status = services.fleet_status([car])[0]
+    status = fleet_status.fleet_status([car])[0]
     appointments = [
-        a for a in services.upcoming_appointments(current_user.id) if a.vehicle_id == car.id
+        a
+        for a in automotive_appointments.upcoming_appointments(current_user.id)
+        if a.vehicle_id == car.id
     ]
     return render_template(
         "automotive/vehicle.html",
@@ -175,7 +181,7 @@ def vehicle(vehicle_id: int):
         appointments=appointments,
         remedied=[
             coverage
-            for coverage, _recall, owned in services.recalls_of(current_user.id)
+            for coverage, _recall, owned in automotive_recalls.recalls_of(current_user.id)
             if owned.id == car.id and coverage.status == "remedied"
         ],
         charts=_history_charts(car.id),
@@ -189,7 +195,7 @@ def vehicle(vehicle_id: int):
 def connect(vehicle_id: int):
     """Issue the car's telematics token and show it once."""
     car = owned_or_404(AutomotiveVehicle, vehicle_id, current_user.id)
-    token = services.connect_vehicle(car)
+    token = automotive_vehicles.connect_vehicle(car)
     db.session.commit()
     return render_template("automotive/token.html", car=car, token=token)
 
@@ -199,7 +205,7 @@ def connect(vehicle_id: int):
 def revoke(vehicle_id: int):
     """Stop accepting the car's token."""
     car = owned_or_404(AutomotiveVehicle, vehicle_id, current_user.id)
-    services.revoke_token(car)
+    automotive_vehicles.revoke_token(car)
     db.session.commit()
     flash(_("The car's token is revoked; it can no longer send data."), "info")
     return redirect(url_for("automotive.vehicle", vehicle_id=car.id))
@@ -247,20 +253,20 @@ def book(vehicle_id: int):
         form.reason.data = reason
         form.dealer.data = (
             request.args.get("dealer")
-            if request.args.get("dealer") in services.DEALERS
-            else services.DEALERS[0]
+            if request.args.get("dealer") in rules.DEALERS
+            else rules.DEALERS[0]
         )
-    dealer = form.dealer.data if form.dealer.data in services.DEALERS else services.DEALERS[0]
-    slots = services.available_slots(dealer, clock.today())
+    dealer = form.dealer.data if form.dealer.data in rules.DEALERS else rules.DEALERS[0]
+    slots = automotive_appointments.available_slots(dealer, clock.today())
     form.slot.choices = [
         # Slots are UTC and say so: rebase=False keeps them from moving to another zone.
-        SelectChoice(s.isoformat(), format_datetime(s, services.SLOT_FORMAT, rebase=False) + " UTC")
+        SelectChoice(s.isoformat(), format_datetime(s, rules.SLOT_FORMAT, rebase=False) + " UTC")
         for s in slots
     ]
     if form.validate_on_submit():
         starts_at = datetime.fromisoformat(form.slot.data).astimezone(UTC)
         try:
-            services.book_appointment(
+            automotive_appointments.book_appointment(
                 car,
                 form.dealer.data,
                 starts_at,
@@ -285,7 +291,9 @@ def book(vehicle_id: int):
 @login_required
 def recalls():
     """Recalls covering the customer's cars, open first, with what to do."""
-    return render_template("automotive/recalls.html", rows=services.recalls_of(current_user.id))
+    return render_template(
+        "automotive/recalls.html", rows=automotive_recalls.recalls_of(current_user.id)
+    )
 
 
 @bp.route("/financing")
@@ -294,12 +302,13 @@ def financing():
     """Loans and leases with their position, and every bill with a pay action."""
     today = clock.today()
     loans = [
-        (loan, services.loan_position(loan, today)) for loan in services.loans_of(current_user.id)
+        (loan, automotive_financing.loan_position(loan, today))
+        for loan in automotive_financing.loans_of(current_user.id)
     ]
     return render_template(
         "automotive/financing.html",
         loans=loans,
-        bills=services.bills_of(current_user.id),
+        bills=automotive_financing.bills_of(current_user.id),
         today=today,
     )
 
@@ -313,8 +322,8 @@ def loan(loan_id: int):
     return render_template(
         "automotive/loan.html",
         loan=row,
-        position=services.loan_position(row, today),
-        schedule=services.amortisation(row),
+        position=automotive_financing.loan_position(row, today),
+        schedule=automotive_financing.amortisation(row),
         today=today,
     )
 
@@ -324,7 +333,7 @@ def loan(loan_id: int):
 def pay(bill_id: int):
     """Record the payment of one bill."""
     bill = owned_or_404(AutomotiveBill, bill_id, current_user.id)
-    if services.pay_bill(bill):
+    if automotive_financing.pay_bill(bill):
         db.session.commit()
         flash(_("Paid %(title)s.", title=bill.title), "success")
     else:
@@ -337,7 +346,7 @@ def pay(bill_id: int):
 def staff():
     """The service advisor's view: cars needing attention and recall coverage."""
     _staff_only()
-    statuses = services.vehicles_needing_service()
+    statuses = workspace.vehicles_needing_service()
     owners = {}
     if statuses:
         from dcx.platform.accounts.models import User
@@ -350,8 +359,8 @@ def staff():
         "automotive/staff.html",
         statuses=statuses,
         owners=owners,
-        coverage=services.recall_coverage_summary(),
-        appointments=services.booked_appointments(),
+        coverage=automotive_recalls.recall_coverage_summary(),
+        appointments=automotive_appointments.booked_appointments(),
         # The platform's customer-360 page, when the timeline package provides it.
         customer_360="timeline.customer_360"
         if "timeline.customer_360" in current_app.view_functions
@@ -367,7 +376,7 @@ def complete(appointment_id: int):
     appointment = db.session.get(AutomotiveAppointment, appointment_id)
     if appointment is None:
         abort(404)
-    services.complete_appointment(appointment)
+    automotive_appointments.complete_appointment(appointment)
     db.session.commit()
     flash(_("Visit for %(name)s completed.", name=appointment.vehicle.name), "success")
     return redirect(url_for("automotive.staff"))
@@ -394,7 +403,7 @@ def publish_recall():
                 "remedy",
             )
         }
-        services.publish_recall(**fields, do_not_drive=form.do_not_drive.data == "yes")
+        automotive_recalls.publish_recall(**fields, do_not_drive=form.do_not_drive.data == "yes")
         db.session.commit()
         flash(_("Recall %(number)s published.", number=form.campaign_number.data), "success")
         return redirect(url_for("automotive.staff"))

@@ -8,8 +8,8 @@ from dcx.government import (
     handoff_views,  # noqa: F401  (its task pages register on views.bp)
     jobs,
     seed,
-    services,
     views,
+    workspace,
 )
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
@@ -30,8 +30,8 @@ vertical = Vertical(
     staff_endpoint="government.staff",
     seed=seed.load,
     scale=seed.scale,
-    summary_card=services.summary_card,
-    calendar=services.calendar,
+    summary_card=workspace.summary_card,
+    calendar=workspace.calendar,
     jobs=(
         JobSpec(
             id="government.fix_reminders",

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import crews, districts, sensors
 from dcx.government.models import CREW_STATUSES, GovernmentCrew
 from dcx.platform.api.services import api_error, bearer_token, ingest_route
 
@@ -69,8 +69,8 @@ POSITION_SCHEMA = {
     "additionalProperties": False,
     "required": ["x", "y", "status"],
     "properties": {
-        "x": {"type": "number", "minimum": 0, "maximum": services.CITY_WIDTH},
-        "y": {"type": "number", "minimum": 0, "maximum": services.CITY_HEIGHT},
+        "x": {"type": "number", "minimum": 0, "maximum": districts.CITY_WIDTH},
+        "y": {"type": "number", "minimum": 0, "maximum": districts.CITY_HEIGHT},
         "status": {"enum": list(CREW_STATUSES)},
     },
 }
@@ -85,16 +85,16 @@ POSITION_SCHEMA = {
 )
 def observations(body):
     """Store a sensor's observations; congestion opens an incident."""
-    sensor = services.sensor_by_token(bearer_token())
+    sensor = sensors.sensor_by_token(bearer_token())
     if sensor is None:
         return api_error(401, "missing or wrong sensor token")
     sensor_id = sensor.id
     for attempt in (1, 2):
         try:
-            stored, travel, raised = services.ingest_observations(sensor, body["observations"])
+            stored, travel, raised = sensors.ingest_observations(sensor, body["observations"])
             db.session.commit()
             break
-        except services.IngestError as exc:
+        except sensors.IngestError as exc:
             db.session.rollback()
             return api_error(400, str(exc))
         except IntegrityError:
@@ -119,12 +119,12 @@ def crew_position(body, crew_id: int):
     token = bearer_token()
     # Ids beyond a 64-bit integer cannot exist (and would overflow the database driver).
     crew = db.session.get(GovernmentCrew, crew_id) if token and 0 < crew_id < 2**63 else None
-    if crew is None or not services.crew_token_matches(crew, token):
+    if crew is None or not crews.crew_token_matches(crew, token):
         # The same answer for an unknown crew and a wrong token: ids reveal nothing.
         return api_error(401, "missing or wrong crew token")
     x, y = float(body["x"]), float(body["y"])
     if not (math.isfinite(x) and math.isfinite(y)):
         return api_error(400, "x and y must be finite numbers")
-    result = services.report_position(crew, x, y, body["status"])
+    result = crews.report_position(crew, x, y, body["status"])
     db.session.commit()
     return jsonify(result), 200

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import simulation
 from dcx.platform import clock
 
 government_group = AppGroup("government", help="Government: sensors, crews and the city's traffic.")
@@ -41,7 +41,7 @@ def simulate_command(
     during a demo; stop it with Ctrl-C.
     """
     rng = random.Random(seed)
-    totals = services.simulate(
+    totals = simulation.simulate(
         clock.now(), rng, hours=hours, step_minutes=step, incident_segment=incident_segment or None
     )
     db.session.commit()
@@ -52,7 +52,7 @@ def simulate_command(
     done = 0
     while live > 0 or (ticks and done < ticks):
         time.sleep(live)
-        totals = services.simulate(
+        totals = simulation.simulate(
             clock.now(),
             rng,
             hours=step / 60,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from dcx.extensions import db
-from dcx.government import handoffs, services
+from dcx.government import districts, handoffs
 from dcx.government.models import GovernmentHandoff
 from dcx.government.views import _department, bp, staff_only
 
@@ -22,7 +22,7 @@ def tasks():
         "government/tasks.html",
         department=department,
         tasks=handoffs.tasks_for(department),
-        departments=services.DEPARTMENT_LABELS,
+        departments=districts.DEPARTMENT_LABELS,
     )
 
 

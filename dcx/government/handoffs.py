@@ -11,7 +11,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import incidents
 from dcx.government.models import GovernmentHandoff, GovernmentIncident
 
 
@@ -63,8 +63,8 @@ def acknowledge_handoff(handoff: GovernmentHandoff, department: str | None, user
     if incident is None:
         return False
     if not any(s.department == department for s in incident.shares):
-        services.share_incident(incident, department, handoff.created_by_id)
-    return services.acknowledge_incident(incident, department, user_id)
+        incidents.share_incident(incident, department, handoff.created_by_id)
+    return incidents.acknowledge_incident(incident, department, user_id)
 
 
 def finish_handoff(handoff: GovernmentHandoff, department: str | None, user_id: int) -> bool:
@@ -72,4 +72,4 @@ def finish_handoff(handoff: GovernmentHandoff, department: str | None, user_id: 
     False for any other department."""
     if not acknowledge_handoff(handoff, department, user_id):
         return False
-    return services.complete_handoff(handoff, department)
+    return incidents.complete_handoff(handoff, department)

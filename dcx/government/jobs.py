@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import photos
+from dcx.government import repairs as government_repairs
 from dcx.government.models import GovernmentRepair
 from dcx.platform import clock
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
@@ -68,11 +69,13 @@ def close_settled_fixes(now: datetime) -> int:
     ).scalars()
     count = 0
     for repair in repairs:
-        services.transition(repair, "closed", None, "closed: nobody reported a problem in 14 days")
+        government_repairs.transition(
+            repair, "closed", None, "closed: nobody reported a problem in 14 days"
+        )
         count += 1
     return count
 
 
 def sweep_photos(now: datetime) -> int:
     """Delete report photos no report names, an hour after they were written."""
-    return services.sweep_orphan_photos(clock.real_now() - services.ORPHAN_PHOTO_AGE)
+    return photos.sweep_orphan_photos(clock.real_now() - photos.ORPHAN_PHOTO_AGE)

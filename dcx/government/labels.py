@@ -13,17 +13,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from dcx.filters import stored_label
+from dcx.government.congestion import LEVEL_LABELS
+from dcx.government.districts import DEPARTMENT_LABELS, DISTRICTS
 from dcx.government.forms import CATEGORY_LABELS
-from dcx.government.services import (
-    DEPARTMENT_LABELS,
-    DISTRICTS,
-    LEVEL_LABELS,
-    NO_WEBHOOK,
-    NOTE_CONFIRMED,
-    NOTE_REOPENED,
-    NOTE_STILL_BROKEN,
-    STATUS_LABELS,
-)
+from dcx.government.public_updates import NO_WEBHOOK
+from dcx.government.repairs import NOTE_CONFIRMED, NOTE_REOPENED, NOTE_STILL_BROKEN, STATUS_LABELS
 
 # One label per models.CREW_STATUSES (tests/government/test_labels.py keeps them in step).
 # Lower case: the dashboard shows them as a running commentary ("en route"), as it always has.

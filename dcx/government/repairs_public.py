@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, func, select
 from dcx.extensions import db
 from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import GovernmentPublicUpdate, GovernmentRepair, GovernmentRepairEvent
-from dcx.government.services import OPEN_STATUSES, STATUS_LABELS
+from dcx.government.repairs import OPEN_STATUSES, STATUS_LABELS
 from dcx.platform import clock
 
 # A repair in these states stands behind its "Fixed" notice; any other state overrides it.

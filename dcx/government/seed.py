@@ -15,7 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import districts as government_districts
+from dcx.government import incidents, photos, public_updates, simulation, workspace
+from dcx.government import repairs as government_repairs
 from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentAreaFollow,
@@ -50,11 +52,11 @@ def load(ctx: SeedContext) -> None:
     if not data:
         return
     if "city_officer" in ctx.users:
-        services.assign_department(
+        government_districts.assign_department(
             ctx.user("city_officer").id, data.get("city_officer_department", "transport")
         )
     if "public_works" in ctx.users:
-        services.assign_department(
+        government_districts.assign_department(
             ctx.user("public_works").id, data.get("public_works_department", "public_works")
         )
     for person in data.get("staff", []):
@@ -65,7 +67,7 @@ def load(ctx: SeedContext) -> None:
             role="staff",
             department="government",
         )
-        services.assign_department(user.id, person["department"])
+        government_districts.assign_department(user.id, person["department"])
     for s in data.get("streets", []):
         _get_or_create(
             GovernmentStreet, {"name": s["name"]}, x1=s["x1"], y1=s["y1"], x2=s["x2"], y2=s["y2"]
@@ -98,13 +100,13 @@ def load(ctx: SeedContext) -> None:
         )
     has_history = db.session.execute(select(GovernmentObservation.id).limit(1)).first()
     if not has_history and data.get("history_hours"):
-        services.simulate(
+        simulation.simulate(
             clock.now(),
             ctx.random,
             hours=data["history_hours"],
             incident_segment=data.get("incident_segment"),
         )
-    streets = {s.name: s for s in services.streets()}
+    streets = {s.name: s for s in workspace.streets()}
     for r in data.get("citizen_reports", []):
         user = ctx.user(r["persona"])
         street = streets[r["street"]]
@@ -115,12 +117,12 @@ def load(ctx: SeedContext) -> None:
             )
         ).first()
         if not exists:
-            repair = services.report_repair(
+            repair = photos.report_repair(
                 user.id, r["category"], street, r["location"], r["description"]
             )
             if r.get("status") == "fixed":
                 for step in ("acknowledged", "scheduled", "in_progress", "fixed"):
-                    services.transition(repair, step)
+                    government_repairs.transition(repair, step)
     _seed_handoff(ctx, data)
     db.session.flush()
 
@@ -138,14 +140,14 @@ def _seed_handoff(ctx: SeedContext, data: Mapping[str, Any]) -> None:
         .order_by(GovernmentIncident.id)
         .limit(1)
     ).scalar_one_or_none()
-    if incident is None or services.incident_handoffs(incident.id):
+    if incident is None or incidents.incident_handoffs(incident.id):
         return
     officer = ctx.user("city_officer")
     if data.get("incident_cause"):
-        services.describe_incident(incident, data["incident_cause"])
-    services.hand_off(
+        incidents.describe_incident(incident, data["incident_cause"])
+    incidents.hand_off(
         incident,
-        services.department_of(officer.id) or incident.department,
+        government_districts.department_of(officer.id) or incident.department,
         spec["to"],
         spec["task"],
         officer.id,
@@ -223,7 +225,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
     )
     rnd, now = ctx.random, clock.now()
     statuses, weights = zip(*SCALE_OUTCOMES, strict=True)
-    districts = list(services.DISTRICTS)
+    districts = list(government_districts.DISTRICTS)
     repairs, follows = [], []
     for customer in customers:
         if customer.id in done:
@@ -256,8 +258,8 @@ def scale(ctx: SeedContext, customers: list) -> None:
                     }
                 )
         if repair.fixed_at is not None:
-            district = services.district_of(repair.x, repair.y)
-            title, body = services.fix_notice(
+            district = government_districts.district_of(repair.x, repair.y)
+            title, body = public_updates.fix_notice(
                 repair.category, repair.location, district, repair.fixed_at
             )
             updates.append(
@@ -354,7 +356,7 @@ def _scale_timeline(repair: GovernmentRepair, event) -> tuple[str, str, Any]:
             _l("Report #%(number)s fixed", number=repair.id),
         )
     if event.to_status in SCALE_STATUS_KINDS:
-        status = services.STATUS_LABELS[event.to_status]
+        status = government_repairs.STATUS_LABELS[event.to_status]
         return (
             f"government.repair_status:{event.id}",
             "repair_status",

@@ -25,7 +25,21 @@ from sqlalchemy import select
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
-from dcx.government import forms, labels, repairs_public, services
+from dcx.government import congestion as government_congestion
+from dcx.government import (
+    crews,
+    districts,
+    forms,
+    labels,
+    photos,
+    public_updates,
+    repairs,
+    repairs_public,
+    sensors,
+    workspace,
+)
+from dcx.government import incidents as government_incidents
+from dcx.government import planner as government_planner
 from dcx.government.models import (
     GovernmentCrew,
     GovernmentHandoff,
@@ -83,7 +97,7 @@ def staff_only(view):
 
 
 def _department() -> str | None:
-    return services.department_of(current_user.id)
+    return districts.department_of(current_user.id)
 
 
 def _incident_or_404(incident_id: int) -> GovernmentIncident:
@@ -93,7 +107,7 @@ def _incident_or_404(incident_id: int) -> GovernmentIncident:
         abort(404)
     if current_user.is_admin:
         return incident
-    if not services.incident_visible_to(incident, _department()):
+    if not government_incidents.incident_visible_to(incident, _department()):
         abort(404)
     return incident
 
@@ -111,23 +125,29 @@ def _congestion_context(department: str | None) -> dict:
     live feed sends the list again only then, so a screen reader hears each change once)."""
     incidents = [
         i
-        for i in services.visible_incidents(department, include_all=current_user.is_admin)
+        for i in government_incidents.visible_incidents(
+            department, include_all=current_user.is_admin
+        )
         if i.status == "open"
     ]
     key = ";".join(f"{i.id}:{i.severity}:{i.travel_time_index or ''}" for i in incidents)
-    return {"incidents": incidents, "congestion_key": key, "levels": services.LEVEL_LABELS}
+    return {
+        "incidents": incidents,
+        "congestion_key": key,
+        "levels": government_congestion.LEVEL_LABELS,
+    }
 
 
 def _map_context() -> dict:
     now = clock.now()
     return {
-        "streets": services.streets(),
-        "sensors": services.sensor_overview(now),
-        "segments": services.segment_overview(),
-        "crews": services.crew_overview(),
-        "trails": services.crew_trails(),
-        "city": (services.CITY_WIDTH, services.CITY_HEIGHT),
-        "levels": services.LEVEL_LABELS,
+        "streets": workspace.streets(),
+        "sensors": sensors.sensor_overview(now),
+        "segments": sensors.segment_overview(),
+        "crews": crews.crew_overview(),
+        "trails": crews.crew_trails(),
+        "city": (districts.CITY_WIDTH, districts.CITY_HEIGHT),
+        "levels": government_congestion.LEVEL_LABELS,
     }
 
 
@@ -139,12 +159,12 @@ def index():
     """The landing page: the story, and links to what this visitor can do."""
     reports = []
     if current_user.is_authenticated and not current_user.is_staff:
-        reports = services.citizen_reports(current_user.id)[:5]
+        reports = photos.citizen_reports(current_user.id)[:5]
     return render_template(
         "government/index.html",
         reports=reports,
-        updates=repairs_public.public_entries(services.public_updates(limit=3)),
-        statuses=services.STATUS_LABELS,
+        updates=repairs_public.public_entries(public_updates.public_updates(limit=3)),
+        statuses=repairs.STATUS_LABELS,
     )
 
 
@@ -156,8 +176,8 @@ def index():
 def staff():
     """The traffic dashboard: live counts, congestion, incidents, crews on the map."""
     now = clock.now()
-    labels, series = services.traffic_series(now)
-    tti_labels, tti_series = services.index_series(now)
+    labels, series = sensors.traffic_series(now)
+    tti_labels, tti_series = sensors.index_series(now)
     department = _department()
     traffic_chart = charts.line_chart(_("Vehicles per hour"), labels, series)
     index_chart = charts.line_chart(
@@ -183,9 +203,9 @@ def live():
     congestion = _congestion_context(_department())
     return jsonify(
         at=now.isoformat(),
-        sensors=services.sensor_overview(now),
-        segments=services.segment_overview(),
-        crews=services.crew_overview(),
+        sensors=sensors.sensor_overview(now),
+        segments=sensors.segment_overview(),
+        crews=crews.crew_overview(),
         congestion_key=congestion["congestion_key"],
         congestion_html=render_template("government/_congestion.html", **congestion),
     )
@@ -197,10 +217,10 @@ def issue_token(kind: str, ident: int):
     """Issue a new device token for a sensor or a crew; it is shown once."""
     if kind == "sensor":
         sensor = db.get_or_404(GovernmentSensor, ident)
-        token, name = services.issue_sensor_token(sensor), sensor.code
+        token, name = sensors.issue_sensor_token(sensor), sensor.code
     else:
         crew = db.get_or_404(GovernmentCrew, ident)
-        token, name = services.issue_crew_token(crew), crew.code
+        token, name = crews.issue_crew_token(crew), crew.code
     db.session.commit()
     flash(_("New token for %(name)s (shown once): %(token)s", name=name, token=token), "warning")
     return redirect(url_for(".devices"))
@@ -212,8 +232,8 @@ def devices():
     """Sensors and crews with their status; issue device tokens here."""
     return render_template(
         "government/devices.html",
-        sensors=services.sensor_overview(clock.now()),
-        crews=services.crew_overview(),
+        sensors=sensors.sensor_overview(clock.now()),
+        crews=crews.crew_overview(),
     )
 
 
@@ -228,14 +248,16 @@ def incidents():
     return render_template(
         "government/incidents.html",
         department=department,
-        incidents=services.visible_incidents(department, include_all=current_user.is_admin),
+        incidents=government_incidents.visible_incidents(
+            department, include_all=current_user.is_admin
+        ),
     )
 
 
 def _repair_form(**defaults) -> forms.RepairFromIncidentForm:
     form = forms.RepairFromIncidentForm(**defaults)
     form.citizen_report.choices = [SelectChoice(0, _("None: open a new repair"))] + [
-        _repair_choice(r) for r in services.unlinked_citizen_reports()
+        _repair_choice(r) for r in repairs.unlinked_citizen_reports()
     ]
     return form
 
@@ -246,8 +268,8 @@ def _incident_page(incident: GovernmentIncident, status: int = 200, **form_overr
         "incident": incident,
         "department": department,
         "my_share": next((s for s in incident.shares if s.department == department), None),
-        "comments": services.incident_comments(incident.id),
-        "handoffs": services.incident_handoffs(incident.id),
+        "comments": government_incidents.incident_comments(incident.id),
+        "handoffs": government_incidents.incident_handoffs(incident.id),
         "repairs": list(
             db.session.execute(
                 select(GovernmentRepair).where(GovernmentRepair.incident_id == incident.id)
@@ -261,9 +283,9 @@ def _incident_page(incident: GovernmentIncident, status: int = 200, **form_overr
             location=incident.segment.name if incident.segment else incident.title,
             category="streetlight",
         ),
-        "departments": services.DEPARTMENT_LABELS,
-        "levels": services.LEVEL_LABELS,
-        "statuses": services.STATUS_LABELS,
+        "departments": districts.DEPARTMENT_LABELS,
+        "levels": government_congestion.LEVEL_LABELS,
+        "statuses": repairs.STATUS_LABELS,
     }
     context.update(form_overrides)
     return render_template("government/incident.html", **context), status
@@ -284,7 +306,7 @@ def describe_incident(incident_id: int):
     form = forms.DescribeIncidentForm()
     if not form.validate_on_submit():
         return _incident_page(incident, 400, describe_form=form)
-    services.describe_incident(incident, validated(form.cause.data))
+    government_incidents.describe_incident(incident, validated(form.cause.data))
     db.session.commit()
     flash(_("Cause recorded."), "success")
     return redirect(url_for(".incident", incident_id=incident.id))
@@ -298,10 +320,10 @@ def share_incident(incident_id: int):
     form = forms.ShareForm()
     if not form.validate_on_submit():
         return _incident_page(incident, 400, share_form=form)
-    services.share_incident(incident, form.department.data, current_user.id)
+    government_incidents.share_incident(incident, form.department.data, current_user.id)
     db.session.commit()
     flash(
-        _("Shared with %(dept)s.", dept=services.DEPARTMENT_LABELS[form.department.data]),
+        _("Shared with %(dept)s.", dept=districts.DEPARTMENT_LABELS[form.department.data]),
         "success",
     )
     return redirect(url_for(".incident", incident_id=incident.id))
@@ -312,7 +334,9 @@ def share_incident(incident_id: int):
 def acknowledge_incident(incident_id: int):
     """The department acknowledges an incident shared with it."""
     incident = _incident_or_404(incident_id)
-    if not services.acknowledge_incident(incident, _department() or "", current_user.id):
+    if not government_incidents.acknowledge_incident(
+        incident, _department() or "", current_user.id
+    ):
         abort(400)
     db.session.commit()
     flash(_("Acknowledged."), "success")
@@ -327,7 +351,7 @@ def comment_incident(incident_id: int):
     form = forms.CommentForm()
     if not form.validate_on_submit():
         return _incident_page(incident, 400, comment_form=form)
-    services.comment_on_incident(
+    government_incidents.comment_on_incident(
         incident, _department() or "admin", current_user.id, validated(form.body.data)
     )
     db.session.commit()
@@ -345,7 +369,7 @@ def handoff_incident(incident_id: int):
         if form.to_department.data == department:
             form.to_department.errors = [_("Choose another department.")]
         return _incident_page(incident, 400, handoff_form=form)
-    services.hand_off(
+    government_incidents.hand_off(
         incident, department, form.to_department.data, validated(form.task.data), current_user.id
     )
     db.session.commit()
@@ -359,7 +383,7 @@ def complete_handoff(handoff_id: int):
     """The receiving department marks a follow-on task done."""
     handoff = db.get_or_404(GovernmentHandoff, handoff_id)
     incident = _incident_or_404(handoff.incident_id)
-    if not services.complete_handoff(handoff, _department()):
+    if not government_incidents.complete_handoff(handoff, _department()):
         abort(404)
     db.session.commit()
     flash(_("Task done."), "success")
@@ -377,12 +401,12 @@ def repair_from_incident(incident_id: int):
     if form.citizen_report.data:
         repair = db.get_or_404(GovernmentRepair, form.citizen_report.data)
         try:
-            services.link_report_to_incident(incident, repair, current_user.id)
-        except services.IllegalTransition:
+            repairs.link_report_to_incident(incident, repair, current_user.id)
+        except repairs.IllegalTransition:
             db.session.rollback()
             abort(400)
     else:
-        repair = services.repair_from_incident(
+        repair = repairs.repair_from_incident(
             incident,
             form.category.data,
             form.description.data or "",
@@ -402,7 +426,7 @@ def repair_from_incident(incident_id: int):
 def staff_repairs():
     """Every repair request with its status."""
     return render_template(
-        "government/repairs.html", repairs=services.repairs(), statuses=services.STATUS_LABELS
+        "government/repairs.html", repairs=photos.repairs(), statuses=repairs.STATUS_LABELS
     )
 
 
@@ -415,8 +439,8 @@ def staff_repair(repair_id: int):
         "government/repair.html",
         repair=repair,
         form=forms.StatusForm(),
-        next_statuses=sorted(services.TRANSITIONS[repair.status]),
-        statuses=services.STATUS_LABELS,
+        next_statuses=sorted(repairs.TRANSITIONS[repair.status]),
+        statuses=repairs.STATUS_LABELS,
     )
 
 
@@ -426,26 +450,26 @@ def repair_status(repair_id: int):
     """Move a repair along its workflow (illegal steps answer 400)."""
     repair = db.get_or_404(GovernmentRepair, repair_id)
     form = forms.StatusForm()
-    if not form.validate_on_submit() or form.to_status.data not in services.STATUS_LABELS:
+    if not form.validate_on_submit() or form.to_status.data not in repairs.STATUS_LABELS:
         abort(400)
     try:
-        services.transition(repair, form.to_status.data, current_user.id, form.note.data or "")
-    except services.IllegalTransition:
+        repairs.transition(repair, form.to_status.data, current_user.id, form.note.data or "")
+    except repairs.IllegalTransition:
         db.session.rollback()
         flash(_("That step is not allowed from the current status."), "error")
         return render_template(
             "government/repair.html",
             repair=repair,
             form=form,
-            next_statuses=sorted(services.TRANSITIONS[repair.status]),
-            statuses=services.STATUS_LABELS,
+            next_statuses=sorted(repairs.TRANSITIONS[repair.status]),
+            statuses=repairs.STATUS_LABELS,
         ), 400
     db.session.commit()
     flash(
         _(
             "Repair #%(id)s is now %(status)s.",
             id=repair.id,
-            status=services.STATUS_LABELS[repair.status],
+            status=repairs.STATUS_LABELS[repair.status],
         ),
         "success",
     )
@@ -461,9 +485,7 @@ def staff_photo(repair_id: int):
 
 def _schedule_form() -> forms.ScheduleForm:
     form = forms.ScheduleForm()
-    form.repair.choices = [
-        _repair_choice(r) for r in services.repairs(("reported", "acknowledged"))
-    ]
+    form.repair.choices = [_repair_choice(r) for r in photos.repairs(("reported", "acknowledged"))]
     form.crew.choices = [
         SelectChoice(c.id, c.name)
         for c in db.session.execute(select(GovernmentCrew).order_by(GovernmentCrew.code)).scalars()
@@ -472,7 +494,7 @@ def _schedule_form() -> forms.ScheduleForm:
 
 
 def _planner_page(form: forms.ScheduleForm, monday, status: int = 200):
-    plan = services.week_plan(monday)
+    plan = government_planner.week_plan(monday)
     return render_template(
         "government/planner.html",
         form=form,
@@ -480,7 +502,7 @@ def _planner_page(form: forms.ScheduleForm, monday, status: int = 200):
         monday=monday,
         previous=monday - timedelta(days=7),
         following=monday + timedelta(days=7),
-        statuses=services.STATUS_LABELS,
+        statuses=repairs.STATUS_LABELS,
     ), status
 
 
@@ -492,7 +514,7 @@ def planner():
         week = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
         week = clock.today()
-    monday = services.week_start(week)
+    monday = government_planner.week_start(week)
     form = _schedule_form()
     if request.method == "GET":
         form.repair.data = request.args.get("repair", type=int)
@@ -510,14 +532,14 @@ def planner():
     day = form.day.data
     starts = datetime(day.year, day.month, day.day, form.start_hour.data, tzinfo=UTC)
     try:
-        order = services.schedule_repair(
+        order = government_planner.schedule_repair(
             repair, crew, starts, starts + timedelta(hours=form.hours.data), current_user.id
         )
-    except (services.ScheduleConflict, services.IllegalTransition) as exc:
+    except (government_planner.ScheduleConflict, repairs.IllegalTransition) as exc:
         db.session.rollback()
         form = _schedule_form()
         form.crew.errors = [str(exc)]
-        return _planner_page(form, services.week_start(day), 400)
+        return _planner_page(form, government_planner.week_start(day), 400)
     db.session.commit()
     flash(_("Repair #%(id)s scheduled for %(crew)s.", id=repair.id, crew=crew.name), "success")
     return redirect(url_for(".planner", week=order.starts_at.date().isoformat()))
@@ -542,12 +564,12 @@ def social():
 
 def _report_form() -> forms.RepairReportForm:
     form = forms.RepairReportForm()
-    form.street.choices = [SelectChoice(s.id, s.name) for s in services.streets()]
+    form.street.choices = [SelectChoice(s.id, s.name) for s in workspace.streets()]
     return form
 
 
 def _send_photo(repair: GovernmentRepair):
-    path = services.photo_path(repair)
+    path = photos.photo_path(repair)
     if path is None:
         abort(404)
     return send_file(path, mimetype=repair.photo_type)
@@ -559,8 +581,8 @@ def reports():
     """The citizen's own reports."""
     return render_template(
         "government/reports.html",
-        reports=services.citizen_reports(current_user.id),
-        statuses=services.STATUS_LABELS,
+        reports=photos.citizen_reports(current_user.id),
+        statuses=repairs.STATUS_LABELS,
     )
 
 
@@ -581,9 +603,9 @@ def report():
         photo_file = photo_type = ""
         upload = form.photo.data
         if upload:
-            data = upload.read(services.MAX_PHOTO_BYTES + 1)
-            mime = services.photo_type(data)
-            if len(data) > services.MAX_PHOTO_BYTES or mime is None:
+            data = upload.read(photos.MAX_PHOTO_BYTES + 1)
+            mime = photos.photo_type(data)
+            if len(data) > photos.MAX_PHOTO_BYTES or mime is None:
                 form.photo.errors = [
                     _("The photo must be a JPEG, PNG or WebP image of at most 1 MB.")
                 ]
@@ -593,8 +615,8 @@ def report():
                     draft_key=REPORT_DRAFT,
                     qr=_template_exists("drafts/macros.html"),
                 ), 400
-            photo_file, photo_type = services.store_photo(data, mime), mime
-        repair = services.report_repair(
+            photo_file, photo_type = photos.store_photo(data, mime), mime
+        repair = photos.report_repair(
             current_user.id,
             form.category.data,
             street,
@@ -624,7 +646,7 @@ def citizen_report(repair_id: int):
         "government/citizen_report.html",
         repair=repair,
         reopen_form=forms.ReopenForm(),
-        statuses=services.STATUS_LABELS,
+        statuses=repairs.STATUS_LABELS,
     )
 
 
@@ -643,8 +665,8 @@ def confirm_fixed(repair_id: int):
     """The citizen confirms the repair: it is closed."""
     repair = owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
     try:
-        services.confirm_fixed(repair, current_user.id)
-    except services.IllegalTransition:
+        photos.confirm_fixed(repair, current_user.id)
+    except repairs.IllegalTransition:
         abort(400)
     db.session.commit()
     flash(_("Thank you for confirming."), "success")
@@ -660,8 +682,8 @@ def reopen_report(repair_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.reopen(repair, current_user.id, form.note.data or "")
-    except services.IllegalTransition:
+        photos.reopen(repair, current_user.id, form.note.data or "")
+    except repairs.IllegalTransition:
         abort(400)
     db.session.commit()
     flash(_("Reopened. The city will look at it again."), "warning")
@@ -673,13 +695,13 @@ def reopen_report(repair_id: int):
 def follow():
     """Follow a district to hear about fixes there."""
     form = forms.FollowForm()
-    form.district.choices = [SelectChoice(k, v) for k, v in services.DISTRICTS.items()]
+    form.district.choices = [SelectChoice(k, v) for k, v in districts.DISTRICTS.items()]
     if not form.validate_on_submit():
         abort(400)
-    services.follow_area(current_user.id, form.district.data)
+    public_updates.follow_area(current_user.id, form.district.data)
     db.session.commit()
     flash(
-        _("You will hear about fixes in %(d)s.", d=services.DISTRICTS[form.district.data]),
+        _("You will hear about fixes in %(d)s.", d=districts.DISTRICTS[form.district.data]),
         "success",
     )
     return redirect(url_for(".status"))
@@ -692,15 +714,17 @@ def follow():
 def status():
     """The public status page: what the city fixed, newest first. No sign-in needed."""
     form = forms.FollowForm()
-    form.district.choices = [SelectChoice(k, v) for k, v in services.DISTRICTS.items()]
-    following = services.followed_areas(current_user.id) if current_user.is_authenticated else []
+    form.district.choices = [SelectChoice(k, v) for k, v in districts.DISTRICTS.items()]
+    following = (
+        public_updates.followed_areas(current_user.id) if current_user.is_authenticated else []
+    )
     return render_template(
         "government/status.html",
-        updates=repairs_public.public_entries(services.public_updates()),
-        open_repairs=len(services.repairs(services.OPEN_STATUSES)),
+        updates=repairs_public.public_entries(public_updates.public_updates()),
+        open_repairs=len(photos.repairs(repairs.OPEN_STATUSES)),
         follow_form=form,
         following=following,
-        districts=services.DISTRICTS,
+        districts=districts.DISTRICTS,
     )
 
 
@@ -712,12 +736,12 @@ def still_broken(update_id: int):
     repair = db.session.get(GovernmentRepair, update.repair_id) if update.repair_id else None
     if repair is None:
         abort(404)
-    if not services.may_reopen(repair, current_user.id):
+    if not public_updates.may_reopen(repair, current_user.id):
         abort(403)
     if repair.status != "fixed":
         flash(_("This repair is already being looked at again."), "info")
         return redirect(url_for(".status"))
-    services.reopen(repair, current_user.id, services.NOTE_STILL_BROKEN)
+    photos.reopen(repair, current_user.id, repairs.NOTE_STILL_BROKEN)
     db.session.commit()
     flash(_("Thank you. The repair has been reopened."), "warning")
     return redirect(url_for(".status"))
@@ -727,7 +751,7 @@ def still_broken(update_id: int):
 def feed():
     """The Atom feed of city updates."""
     body = repairs_public.atom_feed(
-        repairs_public.public_entries(services.public_updates()),
+        repairs_public.public_entries(public_updates.public_updates()),
         feed_url=url_for(".feed", _external=True),
         page_url=url_for(".status", _external=True),
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from dcx.automotive import services
+from dcx.automotive import telemetry, vehicles
 from dcx.automotive.models import AutomotiveLoan
 from dcx.extensions import db
 from dcx.platform import clock
@@ -18,7 +18,7 @@ VIN_RAV4 = "JTMW1RFV8PD012345"
 
 def make_vehicle(user, vin=VIN_GOLF, make="Volkswagen", model="Golf", year=2023, **kwargs):
     """Register a car for ``user`` (committed)."""
-    vehicle = services.add_vehicle(user.id, vin=vin, make=make, model=model, year=year, **kwargs)
+    vehicle = vehicles.add_vehicle(user.id, vin=vin, make=make, model=model, year=year, **kwargs)
     db.session.commit()
     return vehicle
 
@@ -41,7 +41,7 @@ def daily_readings(vehicle, days, start_km=10000, daily_km=40, hour=12, **fields
                 **fields,
             }
         )
-    result = services.ingest_readings(vehicle, batch)
+    result = telemetry.ingest_readings(vehicle, batch)
     db.session.commit()
     return result
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from dcx.automotive import services
+from dcx.automotive import vehicles
 from dcx.automotive.api import MAX_BYTES
 from dcx.automotive.models import AutomotiveReading, AutomotiveTroubleCode
 from dcx.extensions import db
@@ -16,7 +16,7 @@ URL = "/api/v1/automotive/telemetry"
 @pytest.fixture
 def car_token(app):
     car = make_vehicle(make_user())
-    token = services.connect_vehicle(car)
+    token = vehicles.connect_vehicle(car)
     db.session.commit()
     return car, token
 
@@ -70,10 +70,10 @@ def test_missing_or_wrong_token_answers_401(client, car_token, token):
 
 def test_a_revoked_token_answers_401_and_a_new_one_works(client, car_token):
     car, token = car_token
-    services.revoke_token(car)
+    vehicles.revoke_token(car)
     db.session.commit()
     assert _post(client, token, {"readings": [{"odometer_km": 1}]}).status_code == 401
-    fresh = services.connect_vehicle(car)
+    fresh = vehicles.connect_vehicle(car)
     db.session.commit()
     assert _post(client, fresh, {"readings": [{"odometer_km": 1}]}).status_code == 201
     assert _post(client, token, {"readings": [{"odometer_km": 2}]}).status_code == 401
@@ -120,4 +120,4 @@ def test_a_reading_from_the_future_is_refused(client, car_token):
 def test_only_the_hash_of_the_token_is_stored(app, car_token):
     car, token = car_token
     assert token.startswith("car_") and car.token_hash != token and len(car.token_hash) == 64
-    assert services.vehicle_for_token(token).id == car.id
+    assert vehicles.vehicle_for_token(token).id == car.id

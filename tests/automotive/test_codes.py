@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
-from dcx.automotive import jobs, services
+from dcx.automotive import jobs, telemetry
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.delivery import render_sms
@@ -50,7 +50,7 @@ def test_a_misfire_tells_the_driver_to_stop(app):
 
 def test_the_dashboard_card_for_a_misfire_says_stop(client, customer):
     car = make_vehicle(customer)
-    services.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
+    telemetry.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
     db.session.commit()
     body = client.get("/automotive/").get_data(as_text=True)
     assert "Engine misfires on several cylinders" in body
@@ -62,7 +62,7 @@ def test_the_urgent_sms_for_a_misfire_says_stop(app):
     user = make_user()
     user.phone = "+34600000000"
     car = make_vehicle(user)
-    services.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
+    telemetry.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
     jobs.critical_codes(clock.now())
     db.session.commit()
     message = db.session.execute(

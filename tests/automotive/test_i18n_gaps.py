@@ -15,8 +15,8 @@ import pytest
 from flask_babel import force_locale, format_date, format_datetime
 from sqlalchemy import select
 
+from dcx.automotive import appointments, financing, jobs, recalls, rules, telemetry, workspace
 from dcx.automotive import codes as dtc
-from dcx.automotive import jobs, services
 from dcx.automotive.models import AutomotiveBill
 from dcx.extensions import db
 from dcx.platform import clock
@@ -78,25 +78,25 @@ def test_events_others_cause_are_written_in_the_owners_language(app):
     car = make_vehicle(owner)
     assert _events(owner.id, "vehicle_added")[0].subject == es("Volkswagen Golf added")
 
-    services.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
+    telemetry.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
     reported = _events(owner.id, "code_reported")[0]
     assert reported.subject == es(f"Volkswagen Golf: P0300 {es(str(MISFIRE_TITLE))}")
     assert reported.summary == es(str(dtc.DRIVE_NOW[MISFIRE_DRIVE]))
 
-    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
-    appointment = services.book_appointment(car, services.DEALERS[0], slot, "Ruido al frenar")
+    slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
+    appointment = appointments.book_appointment(car, rules.DEALERS[0], slot, "Ruido al frenar")
     booked = _events(owner.id, "service_booked")[0]
     assert booked.subject == es("Service booked for Volkswagen Golf")
     with force_locale("es"):
-        when = format_datetime(slot, services.SLOT_FORMAT, rebase=False)
-    assert booked.summary == f"{services.DEALERS[0]} · {when} UTC · Ruido al frenar"
+        when = format_datetime(slot, rules.SLOT_FORMAT, rebase=False)
+    assert booked.summary == f"{rules.DEALERS[0]} · {when} UTC · Ruido al frenar"
     assert f"{slot:%Y-%m-%d}" not in booked.summary
 
-    services.complete_appointment(appointment)  # the advisor, in English
+    appointments.complete_appointment(appointment)  # the advisor, in English
     done = _events(owner.id, "service_done")[0]
     assert done.subject == es("Visit completed for Volkswagen Golf")
 
-    services.publish_recall(
+    recalls.publish_recall(
         campaign_number="R-9",
         make="Volkswagen",
         model="Golf",
@@ -115,7 +115,7 @@ def test_events_others_cause_are_written_in_the_owners_language(app):
 def test_an_english_owner_still_reads_english(app):
     owner = _owner("en@example.com", "en")
     car = make_vehicle(owner)
-    services.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
+    telemetry.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0300"}]}])
     assert _events(owner.id, "vehicle_added")[0].subject == "Volkswagen Golf added"
     reported = _events(owner.id, "code_reported")[0]
     assert reported.subject == f"Volkswagen Golf: P0300 {MISFIRE_TITLE}"
@@ -147,14 +147,14 @@ def test_instalments_the_job_issues_are_titled_in_each_owners_language(app):
     bill = db.session.execute(
         select(AutomotiveBill).where(AutomotiveBill.user_id == spanish.id)
     ).scalar_one()
-    services.pay_bill(bill)  # paid from the English admin, say
+    financing.pay_bill(bill)  # paid from the English admin, say
     assert _events(spanish.id, "bill_paid")[0].subject == es(f"Paid: {bill.title}")
 
 
 def test_issuing_instalments_looks_up_the_owners_language_when_not_told(app):
     owner = _owner("es@example.com", "es")
     loan = make_loan(owner, make_vehicle(owner), first_due_on=clock.today())
-    assert services.issue_instalments(loan, clock.today()) == 1
+    assert financing.issue_instalments(loan, clock.today()) == 1
     title = db.session.execute(select(AutomotiveBill.title)).scalar_one()
     assert title == es("DCX Motor Finance instalment 1 of 48")
 
@@ -162,12 +162,12 @@ def test_issuing_instalments_looks_up_the_owners_language_when_not_told(app):
 def test_the_staff_card_speaks_the_staff_members_language_with_plurals(app, staff_client):
     owner = _owner("es@example.com", "es")
     loan = make_loan(
-        owner, make_vehicle(owner), first_due_on=services.add_months(clock.today(), -2)
+        owner, make_vehicle(owner), first_due_on=financing.add_months(clock.today(), -2)
     )
-    services.issue_instalments(loan, clock.today())
+    financing.issue_instalments(loan, clock.today())
     db.session.commit()
-    assert services.summary_card(owner.id)["lines"][-1] == "2 overdue bills"
-    assert services.summary_card(owner.id)["title"] == "Vehicles"
+    assert workspace.summary_card(owner.id)["lines"][-1] == "2 overdue bills"
+    assert workspace.summary_card(owner.id)["title"] == "Vehicles"
 
     client, staff = staff_client("automotive")
     staff.locale = "es"
@@ -180,6 +180,6 @@ def test_the_staff_card_speaks_the_staff_members_language_with_plurals(app, staf
     bills = (
         db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on)).scalars().all()
     )
-    services.pay_bill(bills[0])
+    financing.pay_bill(bills[0])
     db.session.commit()
-    assert services.summary_card(owner.id)["lines"][-1] == "1 overdue bill"
+    assert workspace.summary_card(owner.id)["lines"][-1] == "1 overdue bill"

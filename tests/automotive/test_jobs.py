@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from dcx.automotive import jobs, services
+from dcx.automotive import jobs, recalls, telemetry
 from dcx.automotive import obligations as owed
 from dcx.extensions import db
 from dcx.platform import clock
@@ -46,7 +46,7 @@ def test_service_reminder_arrives_once_when_it_becomes_due(app):
 def test_critical_codes_notify_once_and_minor_ones_do_not(app):
     user = make_user()
     car = make_vehicle(user)
-    services.ingest_readings(
+    telemetry.ingest_readings(
         car,
         [
             {
@@ -65,7 +65,7 @@ def test_critical_codes_notify_once_and_minor_ones_do_not(app):
 
 
 def test_recall_matches_cover_cars_added_after_the_recall(app):
-    services.publish_recall(
+    recalls.publish_recall(
         campaign_number="R-1",
         make="Toyota",
         model="RAV4",

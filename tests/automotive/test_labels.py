@@ -13,7 +13,7 @@ from babel.dates import format_date, format_datetime
 from flask_babel import LazyString, get_locale
 from sqlalchemy import select
 
-from dcx.automotive import labels, services
+from dcx.automotive import appointments, fleet_status, labels, recalls, rules
 from dcx.automotive.models import COVERAGE_STATUSES, AutomotiveRecallCoverage
 from dcx.extensions import db
 from dcx.platform import clock
@@ -40,7 +40,7 @@ def covered_car(app, customer):
     customer.locale = "es"
     car = make_vehicle(customer)
     for number, status in zip(("R-1", "R-2", "R-3"), COVERAGE_STATUSES, strict=True):
-        services.publish_recall(
+        recalls.publish_recall(
             campaign_number=number,
             make=car.make,
             model=car.model,
@@ -107,7 +107,7 @@ def test_labels_are_looked_up_when_the_page_renders(client, covered_car, monkeyp
 def test_history_charts_name_days_in_the_visitors_language(client, covered_car):
     daily_readings(covered_car, 20)
     body = client.get(f"/automotive/vehicles/{covered_car.id}").get_data(as_text=True)
-    history = services.reading_history(covered_car.id)
+    history = fleet_status.reading_history(covered_car.id)
     for reading in (history[0], history[-1]):
         assert format_date(reading.recorded_at, "d MMM", locale="es") in body
         assert reading.recorded_at.strftime("%d %b") not in body
@@ -115,7 +115,7 @@ def test_history_charts_name_days_in_the_visitors_language(client, covered_car):
 
 def test_booking_slots_name_days_in_the_visitors_language(client, covered_car):
     body = client.get(f"/automotive/vehicles/{covered_car.id}/book").get_data(as_text=True)
-    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
+    slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
     spoken = format_datetime(slot, "EEE d MMM y, HH:mm", tzinfo=slot.tzinfo, locale="es")
     assert f'value="{slot.isoformat()}">{spoken} UTC</option>' in body
     assert slot.strftime("%a %d %b %Y") not in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dcx.automotive import jobs, services
+from dcx.automotive import jobs, recalls
 from dcx.extensions import db
 from dcx.platform import clock
 from tests.automotive.conftest import VIN_GOLF, VIN_RAV4, daily_readings, make_vehicle
@@ -55,7 +55,7 @@ def test_a_recall_published_by_staff_reaches_a_romanian_owner_in_romanian(app):
     make_vehicle(romanian, vin=VIN_RAV4, make="Toyota", model="RAV4", year=2022)
     english = _owner("en@example.com", "")
     make_vehicle(english, vin=VIN_GOLF, make="Toyota", model="RAV4", year=2021)
-    services.publish_recall(
+    recalls.publish_recall(
         campaign_number="R-1",
         make="Toyota",
         model="RAV4",

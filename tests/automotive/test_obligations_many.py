@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from dcx.automotive import financing
 from dcx.automotive import obligations as owed
-from dcx.automotive import services
 from dcx.automotive.models import AutomotiveBill
 from dcx.extensions import db
 from dcx.verticals import registry
@@ -45,7 +45,7 @@ def owners(app) -> dict[str, int]:
     loaned = make_user("loan@example.com")
     golf = make_vehicle(loaned)
     loan = make_loan(loaned, golf, reference="LN-MANY-1", first_due_on=FIRST_DUE)
-    services.issue_instalments(loan, date(2027, 1, 31))  # 20 Sep .. 20 Jan: five
+    financing.issue_instalments(loan, date(2027, 1, 31))  # 20 Sep .. 20 Jan: five
     paid = db.session.execute(
         select(AutomotiveBill).where(
             AutomotiveBill.loan_id == loan.id, AutomotiveBill.due_on == date(2026, 10, 20)
@@ -56,7 +56,7 @@ def owners(app) -> dict[str, int]:
     mixed = make_user("mixed@example.com")
     rav4 = make_vehicle(mixed, vin=VIN_RAV4, make="Toyota", model="RAV4")
     other_loan = make_loan(mixed, rav4, reference="LN-MANY-2", first_due_on=date(2026, 11, 5))
-    services.issue_instalments(other_loan, date(2026, 12, 31))  # 5 Nov and 5 Dec
+    financing.issue_instalments(other_loan, date(2026, 12, 31))  # 5 Nov and 5 Dec
     _invoice(mixed, rav4, "INV-MANY-1", date(2026, 11, 20), 12_000)
     _invoice(mixed, rav4, "INV-MANY-2", date(2026, 11, 20), 4_500)  # same day: by bill id
     settled = _invoice(mixed, rav4, "INV-MANY-3", date(2026, 11, 21), 9_900)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import format_date
 from sqlalchemy import select
 
-from dcx.automotive import services
+from dcx.automotive import appointments, recalls, rules
 from dcx.automotive.models import AutomotiveAppointment, AutomotiveRecall
 from dcx.extensions import db
 from dcx.platform import clock
@@ -14,7 +14,7 @@ from tests.automotive.conftest import VIN_RAV4, make_vehicle
 
 def _rav4_under_recall(owner):
     car = make_vehicle(owner, vin=VIN_RAV4, make="Toyota", model="RAV4", year=2022)
-    services.publish_recall(
+    recalls.publish_recall(
         campaign_number="R-42",
         make="Toyota",
         model="RAV4",
@@ -30,10 +30,10 @@ def _rav4_under_recall(owner):
 
 
 def _book_and_repair(client, staff_client, car, recall):
-    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
+    slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
     r = client.post(
         f"/automotive/vehicles/{car.id}/book?recall={recall.id}",
-        data={"dealer": services.DEALERS[0], "slot": slot.isoformat(), "reason": "Recall R-42"},
+        data={"dealer": rules.DEALERS[0], "slot": slot.isoformat(), "reason": "Recall R-42"},
     )
     assert r.status_code == 302
     advisor, _ = staff_client("automotive")
@@ -72,10 +72,10 @@ def test_the_coverage_table_counts_each_car_at_its_step_and_says_so(client, cust
     assert told["Cars notified"] == "1" and told["Waiting to book"] == "1"
     assert told["Booked"] == "0" and told["Remedied"] == "0"
 
-    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
+    slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
     client.post(
         f"/automotive/vehicles/{car.id}/book?recall={recall.id}",
-        data={"dealer": services.DEALERS[0], "slot": slot.isoformat(), "reason": "Recall R-42"},
+        data={"dealer": rules.DEALERS[0], "slot": slot.isoformat(), "reason": "Recall R-42"},
     )
     booked = row()
     # The owner was told and booked: told stays 1, nobody waits, one booked.

@@ -4,7 +4,8 @@ import random
 
 from sqlalchemy import func, select
 
-from dcx.automotive import seed, services
+from dcx.automotive import financing, fleet_status, seed, vehicles
+from dcx.automotive import recalls as automotive_recalls
 from dcx.automotive.models import (
     AutomotiveAppointment,
     AutomotiveBill,
@@ -60,20 +61,20 @@ def test_seed_tells_the_story_and_twice_changes_nothing(app):
     assert _counts() == first
 
     alex = users["alex"]
-    cars = services.vehicles_of(alex.id)
+    cars = vehicles.vehicles_of(alex.id)
     assert len({c.make for c in cars}) == 2
     assert first["AutomotiveReading"] > 250  # months of telemetry
     golf = next(c for c in cars if c.make == "Volkswagen")
-    codes = services.active_codes([golf.id])[golf.id]
+    codes = fleet_status.active_codes([golf.id])[golf.id]
     assert [(c.code, c.status) for c in codes] == [("P0562", "confirmed")]
-    recalls = services.recalls_of(alex.id)
+    recalls = automotive_recalls.recalls_of(alex.id)
     assert len(recalls) == 1 and recalls[0][0].status == "notified"
     today = clock.today()
-    overdue = [b for b in services.bills_of(alex.id, unpaid_only=True) if b.due_on < today]
+    overdue = [b for b in financing.bills_of(alex.id, unpaid_only=True) if b.due_on < today]
     assert len(overdue) == 1 and overdue[0].kind == "instalment"
-    loan = services.loans_of(alex.id)[0]
-    assert services.loan_position(loan, today).paid_count == 9
-    statuses = {s.vehicle.make: s for s in services.fleet_status(cars)}
+    loan = financing.loans_of(alex.id)[0]
+    assert financing.loan_position(loan, today).paid_count == 9
+    statuses = {s.vehicle.make: s for s in fleet_status.fleet_status(cars)}
     assert statuses["Volkswagen"].health == "attention"
     assert statuses["Volkswagen"].reading.battery_v < 12.0
 
@@ -97,17 +98,17 @@ def test_scale_gives_each_synthetic_customer_cars_with_history_once(app):
     today = clock.today()
     for cars in owners.values():
         for car in cars:
-            history = services.reading_history(car.id, days=90)
+            history = fleet_status.reading_history(car.id, days=90)
             assert len(history) == seed.SCALE_HISTORY_DAYS + 1
             assert history[-1].recorded_at.date() == today
             km = [r.odometer_km for r in history]
             assert km == sorted(km) and km[-1] > km[0]
-            invoices = [b for b in services.bills_of(car.user_id) if b.vehicle_id == car.id]
+            invoices = [b for b in financing.bills_of(car.user_id) if b.vehicle_id == car.id]
             assert any(b.kind == "service" and b.paid_at for b in invoices)
     for loan in db.session.execute(
         select(AutomotiveLoan).where(AutomotiveLoan.reference.like("SC-LN-%"))
     ).scalars():
-        position = services.loan_position(loan, today)
+        position = financing.loan_position(loan, today)
         issued = db.session.execute(
             select(func.count()).where(AutomotiveBill.loan_id == loan.id)
         ).scalar_one()

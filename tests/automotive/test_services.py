@@ -5,9 +5,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from dcx.automotive import (
+    appointments,
+    financing,
+    fleet_status,
+    recalls,
+    rules,
+    telemetry,
+    vehicles,
+    workspace,
+)
 from dcx.automotive import codes as dtc
 from dcx.automotive import obligations as owed
-from dcx.automotive import services
 from dcx.automotive.models import AutomotiveBill, AutomotiveReading, AutomotiveRecallCoverage
 from dcx.extensions import db
 from dcx.platform import clock
@@ -27,7 +36,7 @@ from tests.conftest import make_user
     ],
 )
 def test_vin_format(vin, ok):
-    assert services.is_valid_vin(vin) is ok
+    assert vehicles.is_valid_vin(vin) is ok
 
 
 def test_known_code_is_explained_with_severity_and_driving_advice(app):
@@ -72,15 +81,15 @@ def test_ingest_stores_readings_once_and_tracks_codes(app):
         "odometer_km": 1030,
         "codes": [{"code": "P0171", "status": "confirmed"}],
     }
-    result = services.ingest_readings(car, [second, first])
+    result = telemetry.ingest_readings(car, [second, first])
     assert result.accepted == 2 and result.new_codes == ["P0171"]
     assert result.confirmed_codes == ["P0171"]
-    again = services.ingest_readings(car, [first, second])
+    again = telemetry.ingest_readings(car, [first, second])
     assert again.accepted == 0 and again.duplicates == 2 and again.new_codes == []
-    codes = services.active_codes([car.id])[car.id]
+    codes = fleet_status.active_codes([car.id])[car.id]
     assert [(c.code, c.status) for c in codes] == [("P0171", "confirmed")]
-    services.ingest_readings(car, [{"odometer_km": 1040, "cleared_codes": ["P0171"]}])
-    assert services.active_codes([car.id])[car.id] == []
+    telemetry.ingest_readings(car, [{"odometer_km": 1040, "cleared_codes": ["P0171"]}])
+    assert fleet_status.active_codes([car.id])[car.id] == []
     assert db.session.query(AutomotiveReading).count() == 3
 
 
@@ -88,65 +97,65 @@ def test_readings_from_the_future_are_refused(app):
     car = make_vehicle(make_user())
     later = (clock.now() + timedelta(days=1)).isoformat()
     with pytest.raises(ValueError, match="future"):
-        services.ingest_readings(car, [{"recorded_at": later, "odometer_km": 1}])
+        telemetry.ingest_readings(car, [{"recorded_at": later, "odometer_km": 1}])
 
 
 def test_simulated_drive_moves_the_odometer_and_reports_a_fault(app, rng):
     car = make_vehicle(make_user(), last_service_km=5000)
-    result = services.simulate_drive(car.id, 12, rng, fault="P0420")
+    result = telemetry.simulate_drive(car.id, 12, rng, fault="P0420")
     assert result.accepted == 12 and result.new_codes == ["P0420"]
-    latest = services.latest_readings([car.id])[car.id]
+    latest = fleet_status.latest_readings([car.id])[car.id]
     assert latest.odometer_km > 5000
     # driving again continues from the last reading, never into the future
-    services.simulate_drive(car.id, 5, rng)
-    assert services.latest_readings([car.id])[car.id].odometer_km >= latest.odometer_km
-    assert services.latest_readings([car.id])[car.id].recorded_at <= clock.now()
+    telemetry.simulate_drive(car.id, 5, rng)
+    assert fleet_status.latest_readings([car.id])[car.id].odometer_km >= latest.odometer_km
+    assert fleet_status.latest_readings([car.id])[car.id].recorded_at <= clock.now()
 
 
 def test_service_due_by_distance_or_time_whichever_first(app):
     car = make_vehicle(make_user(), last_service_on=date(2026, 1, 1), last_service_km=10000)
     today = date(2026, 3, 1)
     # 40 km a day, 15,000 km interval: distance would take months, time is due 2027-01-01
-    due = services.service_due(car, 12000, 40, today)
+    due = fleet_status.service_due(car, 12000, 40, today)
     assert due.by == "time" and due.due_on == date(2027, 1, 1) and due.urgency == "not_urgent"
     # driving 200 km a day, the 13,000 km left last 65 days: distance comes first
-    due = services.service_due(car, 12000, 200, today)
+    due = fleet_status.service_due(car, 12000, 200, today)
     assert due.by == "distance" and due.due_on == today + timedelta(days=65)
     assert due.urgency == "not_urgent"
-    assert services.service_due(car, 24000, 40, today).urgency == "due_soon"  # 1,000 km left
-    assert services.service_due(car, 24600, 40, today).urgency == "urgent"  # 400 km left
-    assert services.service_due(car, 25100, 40, today).urgency == "overdue"
-    assert services.service_due(car, 12000, 40, date(2026, 12, 20)).urgency == "urgent"
-    assert services.service_due(car, 12000, 40, date(2027, 1, 2)).urgency == "overdue"
+    assert fleet_status.service_due(car, 24000, 40, today).urgency == "due_soon"  # 1,000 km left
+    assert fleet_status.service_due(car, 24600, 40, today).urgency == "urgent"  # 400 km left
+    assert fleet_status.service_due(car, 25100, 40, today).urgency == "overdue"
+    assert fleet_status.service_due(car, 12000, 40, date(2026, 12, 20)).urgency == "urgent"
+    assert fleet_status.service_due(car, 12000, 40, date(2027, 1, 2)).urgency == "overdue"
 
 
 def test_average_daily_distance_comes_from_the_readings(app):
     car = make_vehicle(make_user())
     daily_readings(car, 30, daily_km=50)
-    assert services.daily_distances([car.id])[car.id] == pytest.approx(50, rel=0.05)
+    assert fleet_status.daily_distances([car.id])[car.id] == pytest.approx(50, rel=0.05)
 
 
 def test_health_says_act_now_for_a_do_not_drive_code(app):
     car = make_vehicle(make_user())
-    services.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0524"}]}])
-    status = services.fleet_status([car])[0]
+    telemetry.ingest_readings(car, [{"odometer_km": 100, "codes": [{"code": "P0524"}]}])
+    status = fleet_status.fleet_status([car])[0]
     assert status.health == "act_now"
     assert any("P0524" in r for r in status.reasons)
 
 
 def test_booking_takes_a_free_slot_once_and_is_in_the_calendar(app):
     car = make_vehicle(make_user())
-    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
-    services.book_appointment(car, services.DEALERS[0], slot, "Trouble code P0300", code="P0300")
+    slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
+    appointments.book_appointment(car, rules.DEALERS[0], slot, "Trouble code P0300", code="P0300")
     db.session.commit()
-    assert slot not in services.available_slots(services.DEALERS[0], clock.today())
+    assert slot not in appointments.available_slots(rules.DEALERS[0], clock.today())
     with pytest.raises(ValueError):
-        services.book_appointment(car, services.DEALERS[0], slot, "again")
+        appointments.book_appointment(car, rules.DEALERS[0], slot, "again")
     entries = [
         e for e in owed.calendar_entries(car.user_id) if e.uid.startswith("automotive-appointment")
     ]
     assert len(entries) == 1 and entries[0].starts_at == slot
-    assert entries[0].location == services.DEALERS[0] and "P0300" in entries[0].description
+    assert entries[0].location == rules.DEALERS[0] and "P0300" in entries[0].description
 
 
 def _recall(**overrides):
@@ -161,7 +170,7 @@ def _recall(**overrides):
         consequence="c",
         remedy="r",
     )
-    return services.publish_recall(**{**fields, **overrides})
+    return recalls.publish_recall(**{**fields, **overrides})
 
 
 def test_a_recall_covers_only_matching_cars_and_notifies_each_owner_once(app):
@@ -173,18 +182,18 @@ def test_a_recall_covers_only_matching_cars_and_notifies_each_owner_once(app):
     db.session.commit()
     coverages = db.session.execute(select(AutomotiveRecallCoverage)).scalars().all()
     assert [(c.vehicle_id, c.status) for c in coverages] == [(rav4.id, "notified")]
-    assert services.match_recalls() == 0  # idempotent
+    assert recalls.match_recalls() == 0  # idempotent
     messages = (
         db.session.execute(select(Message).where(Message.topic == "automotive.recall"))
         .scalars()
         .all()
     )
     assert [m.user_id for m in messages] == [alex.id]
-    slot = services.available_slots(services.DEALERS[1], clock.today())[0]
-    services.book_appointment(rav4, services.DEALERS[1], slot, "recall", recall_id=recall.id)
+    slot = appointments.available_slots(rules.DEALERS[1], clock.today())[0]
+    appointments.book_appointment(rav4, rules.DEALERS[1], slot, "recall", recall_id=recall.id)
     assert coverages[0].status == "booked"
-    services.mark_remedied(coverages[0])
-    summary = services.recall_coverage_summary()
+    recalls.mark_remedied(coverages[0])
+    summary = recalls.recall_coverage_summary()
     assert summary[0]["remedied"] == 1 and summary[0]["notified"] == 0
 
 
@@ -194,7 +203,7 @@ def test_amortisation_repays_the_principal_exactly(app):
     loan = make_loan(
         user, car, principal_minor=1_800_000, rate_bp=590, term=48, first_due_on=date(2026, 1, 31)
     )
-    schedule = services.amortisation(loan)
+    schedule = financing.amortisation(loan)
     assert len(schedule) == 48
     assert schedule[0].payment == 42_191  # 18,000 at 5.9% over 48 months: 421.91
     assert schedule[0].interest == 8_850
@@ -207,17 +216,17 @@ def test_loan_position_and_payoff_follow_the_payments(app):
     user = make_user()
     car = make_vehicle(user)
     today = clock.today()
-    loan = make_loan(user, car, first_due_on=services.add_months(today, -2))
-    assert services.issue_instalments(loan, today) == 3
-    assert services.issue_instalments(loan, today) == 0
+    loan = make_loan(user, car, first_due_on=financing.add_months(today, -2))
+    assert financing.issue_instalments(loan, today) == 3
+    assert financing.issue_instalments(loan, today) == 0
     bills = (
         db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on)).scalars().all()
     )
     for bill in bills[:2]:
-        assert services.pay_bill(bill)
-    assert not services.pay_bill(bills[0])
-    position = services.loan_position(loan, today)
-    schedule = services.amortisation(loan)
+        assert financing.pay_bill(bill)
+    assert not financing.pay_bill(bills[0])
+    position = financing.loan_position(loan, today)
+    schedule = financing.amortisation(loan)
     assert position.paid_count == 2 and position.balance == schedule[1].balance
     assert position.next_due_on == schedule[2].due_on
     assert position.balance < position.payoff < position.balance + schedule[2].interest + 1
@@ -227,12 +236,12 @@ def test_obligations_list_unpaid_bills_in_the_window(app):
     user = make_user()
     car = make_vehicle(user)
     today = clock.today()
-    loan = make_loan(user, car, first_due_on=services.add_months(today, -1))
-    services.issue_instalments(loan, services.add_months(today, 1))
+    loan = make_loan(user, car, first_due_on=financing.add_months(today, -1))
+    financing.issue_instalments(loan, financing.add_months(today, 1))
     first = (
         db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on)).scalars().first()
     )
-    services.pay_bill(first)
+    financing.pay_bill(first)
     found = owed.obligations(user.id, today - timedelta(days=40), today + timedelta(days=40))
     assert len(found) == 2
     assert all(o.vertical == "automotive" and o.amount_minor > 0 for o in found)
@@ -241,9 +250,9 @@ def test_obligations_list_unpaid_bills_in_the_window(app):
 
 def test_summary_card_for_staff(app):
     user = make_user()
-    assert services.summary_card(user.id) is None
+    assert workspace.summary_card(user.id) is None
     make_vehicle(user)
-    card = services.summary_card(user.id)
+    card = workspace.summary_card(user.id)
     assert card["lines"][0].startswith("Volkswagen Golf")
 
 
@@ -251,8 +260,8 @@ def test_reading_history_keeps_one_reading_a_day(app):
     car = make_vehicle(make_user())
     daily_readings(car, 10)
     late = (clock.now() - timedelta(seconds=5)).isoformat()
-    services.ingest_readings(car, [{"recorded_at": late, "odometer_km": 99999}])
-    history = services.reading_history(car.id)
+    telemetry.ingest_readings(car, [{"recorded_at": late, "odometer_km": 99999}])
+    history = fleet_status.reading_history(car.id)
     assert len(history) == 10
     assert history[-1].odometer_km == 99999
 
@@ -268,20 +277,20 @@ def test_completing_visits_remedies_clears_and_restarts_the_service(app):
         last_service_on=clock.today() - timedelta(days=360),
     )
     daily_readings(car, 10, start_km=20000, daily_km=10)
-    services.ingest_readings(car, [{"odometer_km": 20200, "codes": [{"code": "P0420"}]}])
+    telemetry.ingest_readings(car, [{"odometer_km": 20200, "codes": [{"code": "P0420"}]}])
     recall = _recall()
-    slots = services.available_slots(services.DEALERS[0], clock.today())
+    slots = appointments.available_slots(rules.DEALERS[0], clock.today())
     visits = [
-        services.book_appointment(
-            car, services.DEALERS[0], slots[0], "recall", recall_id=recall.id
+        appointments.book_appointment(
+            car, rules.DEALERS[0], slots[0], "recall", recall_id=recall.id
         ),
-        services.book_appointment(car, services.DEALERS[0], slots[1], "code", code="P0420"),
-        services.book_appointment(car, services.DEALERS[0], slots[2], "Scheduled service"),
+        appointments.book_appointment(car, rules.DEALERS[0], slots[1], "code", code="P0420"),
+        appointments.book_appointment(car, rules.DEALERS[0], slots[2], "Scheduled service"),
     ]
     for visit in visits:
-        services.complete_appointment(visit)
+        appointments.complete_appointment(visit)
     assert {v.status for v in visits} == {"done"}
-    assert services.open_recalls([car.id])[car.id] == []
-    assert services.active_codes([car.id])[car.id] == []
+    assert fleet_status.open_recalls([car.id])[car.id] == []
+    assert fleet_status.active_codes([car.id])[car.id] == []
     assert car.last_service_on == clock.today() and car.last_service_km == 20200
-    assert services.fleet_status([car])[0].due.urgency == "not_urgent"
+    assert fleet_status.fleet_status([car])[0].due.urgency == "not_urgent"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from dcx.automotive import services
+from dcx.automotive import appointments, financing, recalls, rules, telemetry, vehicles
 from dcx.automotive.models import AutomotiveAppointment, AutomotiveBill, AutomotiveVehicle
 from dcx.extensions import db
 from dcx.platform import clock
@@ -19,8 +19,8 @@ def other_customers_things(app):
     other = make_user("other@example.com", "Other Owner")
     car = make_vehicle(other, vin=VIN_RAV4, make="Toyota", model="RAV4", year=2022)
     loan = make_loan(other, car, reference="LN-OTHER", first_due_on=clock.today())
-    services.issue_instalments(loan, clock.today())
-    services.publish_recall(
+    financing.issue_instalments(loan, clock.today())
+    recalls.publish_recall(
         campaign_number="R-9",
         make="Toyota",
         model="RAV4",
@@ -48,7 +48,7 @@ def test_landing_page_for_a_visitor_and_a_new_customer(client, customer):
 def test_dashboard_shows_health_codes_explained_and_money(client, customer):
     car = make_vehicle(customer)
     daily_readings(car, 20, battery_v=11.6)
-    services.ingest_readings(car, [{"odometer_km": 99999, "codes": [{"code": "P0562"}]}])
+    telemetry.ingest_readings(car, [{"odometer_km": 99999, "codes": [{"code": "P0562"}]}])
     db.session.commit()
     body = client.get("/automotive/").get_data(as_text=True)
     assert 'id="automotive-dashboard"' in body
@@ -103,21 +103,21 @@ def test_connect_shows_the_token_once_and_revoke_stops_it(client, customer):
     body = client.post(f"/automotive/vehicles/{car.id}/connect").get_data(as_text=True)
     db.session.refresh(car)
     token = body.split('id="car-token" readonly value="')[1].split('"')[0]
-    assert services.vehicle_for_token(token).id == car.id
+    assert vehicles.vehicle_for_token(token).id == car.id
     assert token not in client.get(f"/automotive/vehicles/{car.id}").get_data(as_text=True)
     client.post(f"/automotive/vehicles/{car.id}/revoke")
     db.session.expire_all()
-    assert services.vehicle_for_token(token) is None
+    assert vehicles.vehicle_for_token(token) is None
 
 
 def test_booking_from_a_code_prefills_the_reason_and_books(client, customer):
     car = make_vehicle(customer)
     page = client.get(f"/automotive/vehicles/{car.id}/book?code=P0300").get_data(as_text=True)
     assert "Trouble code P0300: Engine misfires on several cylinders" in page
-    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
+    slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
     r = client.post(
         f"/automotive/vehicles/{car.id}/book?code=P0300",
-        data={"dealer": services.DEALERS[0], "slot": slot.isoformat(), "reason": "Misfire check"},
+        data={"dealer": rules.DEALERS[0], "slot": slot.isoformat(), "reason": "Misfire check"},
     )
     assert r.status_code == 302
     appointment = db.session.execute(select(AutomotiveAppointment)).scalar_one()
@@ -127,7 +127,7 @@ def test_booking_from_a_code_prefills_the_reason_and_books(client, customer):
     bad = client.post(
         f"/automotive/vehicles/{car.id}/book",
         data={
-            "dealer": services.DEALERS[0],
+            "dealer": rules.DEALERS[0],
             "slot": "2001-01-01T08:00:00+00:00",
             "reason": "x" * 50,
         },
@@ -138,7 +138,7 @@ def test_booking_from_a_code_prefills_the_reason_and_books(client, customer):
 def test_paying_a_bill_records_it(client, customer):
     car = make_vehicle(customer)
     loan = make_loan(customer, car, first_due_on=clock.today() - timedelta(days=5))
-    services.issue_instalments(loan, clock.today())
+    financing.issue_instalments(loan, clock.today())
     db.session.commit()
     bill = db.session.execute(select(AutomotiveBill)).scalar_one()
     page = client.get("/automotive/financing").get_data(as_text=True)
@@ -188,7 +188,7 @@ def test_staff_view_lists_cars_needing_attention_and_recall_coverage(
     app, staff_client, other_customers_things
 ):
     car, _loan, _bill = other_customers_things
-    services.ingest_readings(car, [{"odometer_km": 5, "codes": [{"code": "U0100"}]}])
+    telemetry.ingest_readings(car, [{"odometer_km": 5, "codes": [{"code": "U0100"}]}])
     db.session.commit()
     advisor, _ = staff_client("automotive")
     body = advisor.get("/automotive/staff").get_data(as_text=True)
@@ -249,14 +249,14 @@ def _fleet(user, cars, days, prefix):
     for n in range(cars):
         car = make_vehicle(user, vin=f"WVWZZZCDZP{prefix}{n:06d}")
         daily_readings(car, days, start_km=1000 * n)
-        services.ingest_readings(car, [{"odometer_km": 999999, "codes": [{"code": "P0420"}]}])
-        slot = services.available_slots(services.DEALERS[n % 3], clock.today())[0]
-        services.book_appointment(car, services.DEALERS[n % 3], slot, "check")
+        telemetry.ingest_readings(car, [{"odometer_km": 999999, "codes": [{"code": "P0420"}]}])
+        slot = appointments.available_slots(rules.DEALERS[n % 3], clock.today())[0]
+        appointments.book_appointment(car, rules.DEALERS[n % 3], slot, "check")
         loan = make_loan(
             user, car, reference=f"LN-{prefix}{n}", first_due_on=clock.today() - timedelta(days=40)
         )
-        services.issue_instalments(loan, clock.today())
-    services.publish_recall(
+        financing.issue_instalments(loan, clock.today())
+    recalls.publish_recall(
         campaign_number=f"R-{prefix}",
         make="Volkswagen",
         model="Golf",
@@ -293,7 +293,7 @@ def test_dashboard_query_count_does_not_grow_with_the_fleet(
 def test_live_feed_moves_with_the_car(client, customer, rng):
     car = make_vehicle(customer)
     assert client.get("/automotive/live.json").json["vehicles"][0]["odometer_km"] is None
-    services.simulate_drive(car.id, 3, rng, fault="P0128")
+    telemetry.simulate_drive(car.id, 3, rng, fault="P0128")
     db.session.commit()
     feed = client.get("/automotive/live.json").json["vehicles"]
     assert feed[0]["odometer_km"] > 0 and feed[0]["codes"] == ["P0128"]
@@ -304,8 +304,8 @@ def test_live_feed_moves_with_the_car(client, customer, rng):
 
 def test_advisor_marks_a_visit_done(app, staff_client, other_customers_things):
     car, _loan, _bill = other_customers_things
-    slot = services.available_slots(services.DEALERS[0], clock.today())[0]
-    visit = services.book_appointment(car, services.DEALERS[0], slot, "Scheduled service")
+    slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
+    visit = appointments.book_appointment(car, rules.DEALERS[0], slot, "Scheduled service")
     db.session.commit()
     advisor, _ = staff_client("automotive")
     assert f'data-appointment="{visit.id}"' in advisor.get("/automotive/staff").get_data(

@@ -30,10 +30,10 @@ PROFILES = 6
 
 def _car_loan(user_id: int, index: int) -> None:
     """A car loan with the automotive vertical: one paid, one overdue and one coming instalment."""
-    from dcx.automotive import services as cars
+    from dcx.automotive import financing, vehicles
     from dcx.automotive.models import AutomotiveBill, AutomotiveLoan
 
-    vehicle = cars.add_vehicle(user_id, f"WVWZZZCDZPW{index:06d}", "Volkswagen", "Golf", 2023)
+    vehicle = vehicles.add_vehicle(user_id, f"WVWZZZCDZPW{index:06d}", "Volkswagen", "Golf", 2023)
     loan = AutomotiveLoan(
         user_id=user_id,
         vehicle_id=vehicle.id,
@@ -47,7 +47,7 @@ def _car_loan(user_id: int, index: int) -> None:
     )
     db.session.add(loan)
     db.session.flush()
-    cars.issue_instalments(loan, date(2026, 12, 31))  # 20 Sep, Oct, Nov and Dec
+    financing.issue_instalments(loan, date(2026, 12, 31))  # 20 Sep, Oct, Nov and Dec
     first = db.session.execute(
         select(AutomotiveBill)
         .where(AutomotiveBill.loan_id == loan.id)

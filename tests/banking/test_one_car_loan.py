@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from dcx.automotive import services as cars
+from dcx.automotive import financing, vehicles
 from dcx.automotive.models import AutomotiveLoan
 from dcx.banking import services
 from dcx.banking.models import BankingTransaction
@@ -51,9 +51,9 @@ def test_the_seeded_car_loan_is_one_obligation_on_one_date_everywhere(app, days_
             )
         ).scalars()
     )
-    schedule = {row.due_on for row in cars.amortisation(loan)}
+    schedule = {row.due_on for row in financing.amortisation(loan)}
     assert paid_on and paid_on <= schedule
-    overdue = [b for b in cars.bills_of(alex.id, unpaid_only=True) if b.due_on < today]
+    overdue = [b for b in financing.bills_of(alex.id, unpaid_only=True) if b.due_on < today]
     assert len(overdue) == 1 and overdue[0].due_on not in paid_on
 
     # Safe to spend counts each instalment once, on the lender's date, the overdue one included.
@@ -73,7 +73,7 @@ def test_the_seeded_car_loan_is_one_obligation_on_one_date_everywhere(app, days_
     assert set(lender_days) <= schedule
     assert all(key == "automotive" for key, e in entries if LENDER in e.title)
     service_due = [e for key, e in entries if e.uid.startswith("automotive-service-due-")]
-    assert len(service_due) == len(cars.vehicles_of(alex.id)) == 2
+    assert len(service_due) == len(vehicles.vehicles_of(alex.id)) == 2
 
 
 def test_a_bill_banking_found_for_the_lender_gives_way_to_the_lenders_dates(app, current_account):
@@ -84,13 +84,13 @@ def test_a_bill_banking_found_for_the_lender_gives_way_to_the_lenders_dates(app,
     add_tx(account, date(2026, 10, 25), 300_000, "Employer", "Income", "Salary")
     car = make_vehicle(user)
     loan = make_loan(user, car, first_due_on=date(2026, 7, 24))
-    payment = cars.amortisation(loan)[0].payment
+    payment = financing.amortisation(loan)[0].payment
     for month in (7, 8, 9, 10):
         add_tx(account, date(2026, month, 11), -payment, LENDER, "Transport", "Car instalment")
         add_tx(account, date(2026, month, 15), -2_500, "PhoneCo", "Subscriptions", "Phone")
-    cars.issue_instalments(loan, date(2026, 10, 24))
-    for bill in cars.bills_of(user.id):
-        cars.pay_bill(bill)
+    financing.issue_instalments(loan, date(2026, 10, 24))
+    for bill in financing.bills_of(user.id):
+        financing.pay_bill(bill)
     db.session.commit()
 
     found = services.detect_bills(user.id, today)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def _seed_owner(live_db):
     """Alex with a connected Golf, an open recall and a loan whose latest instalment is late."""
-    from dcx.automotive import services
+    from dcx.automotive import financing, recalls, vehicles
     from dcx.automotive.models import AutomotiveBill
     from dcx.platform import clock
     from tests.automotive.conftest import daily_readings, make_loan, make_vehicle
@@ -27,7 +27,7 @@ def _seed_owner(live_db):
             last_service_km=9000,
         )
         daily_readings(car, 20, start_km=18000, daily_km=30)
-        services.publish_recall(
+        recalls.publish_recall(
             campaign_number="DCX-24V-017",
             make="Volkswagen",
             model="Golf",
@@ -39,14 +39,14 @@ def _seed_owner(live_db):
             remedy="The dealer replaces the buckle for free.",
         )
         loan = make_loan(alex, car, first_due_on=clock.today() - timedelta(days=40))
-        services.issue_instalments(loan, clock.today())
+        financing.issue_instalments(loan, clock.today())
         first = (
             db.session.execute(select(AutomotiveBill).order_by(AutomotiveBill.due_on))
             .scalars()
             .first()
         )
-        services.pay_bill(first)
-        token = services.connect_vehicle(car)
+        financing.pay_bill(first)
+        token = vehicles.connect_vehicle(car)
         db.session.commit()
         return token, car.id
 

@@ -228,12 +228,12 @@ def test_government_pages_fit_a_phone(page: Page, live_server, live_db):
 
 
 def test_a_waiting_repair_is_dragged_onto_a_crews_day(page: Page, live_server, live_db):
-    from dcx.government import services
+    from dcx.government import photos, workspace
 
     with live_db() as db:
         city = build_city()
-        repair = services.report_repair(
-            city.citizen.id, "streetlight", services.streets()[0], "by the bus stop", "Dark"
+        repair = photos.report_repair(
+            city.citizen.id, "streetlight", workspace.streets()[0], "by the bus stop", "Dark"
         )
         db.session.commit()
         repair_id = repair.id

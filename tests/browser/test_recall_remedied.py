@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 def _remedied_recall(live_db) -> None:
     """Alex's RAV4 under a recall, booked and repaired by the dealer; an advisor."""
-    from dcx.automotive import services
+    from dcx.automotive import appointments, recalls, rules
     from dcx.platform import clock
     from tests.automotive.conftest import VIN_RAV4, make_vehicle
 
@@ -18,7 +18,7 @@ def _remedied_recall(live_db) -> None:
         alex = make_user("alex@example.com", "Alex Morgan")
         make_user("advisor@example.com", "Dana Service", role="staff", department="automotive")
         car = make_vehicle(alex, vin=VIN_RAV4, make="Toyota", model="RAV4", year=2022)
-        recall = services.publish_recall(
+        recall = recalls.publish_recall(
             campaign_number="DCX-24V-017",
             make="Toyota",
             model="RAV4",
@@ -29,11 +29,11 @@ def _remedied_recall(live_db) -> None:
             consequence="The belt may not restrain.",
             remedy="The dealer replaces the buckle for free.",
         )
-        slot = services.available_slots(services.DEALERS[0], clock.today())[0]
-        visit = services.book_appointment(
-            car, services.DEALERS[0], slot, "Recall DCX-24V-017", recall_id=recall.id
+        slot = appointments.available_slots(rules.DEALERS[0], clock.today())[0]
+        visit = appointments.book_appointment(
+            car, rules.DEALERS[0], slot, "Recall DCX-24V-017", recall_id=recall.id
         )
-        services.complete_appointment(visit)
+        appointments.complete_appointment(visit)
         db.session.commit()
 
 

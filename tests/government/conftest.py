@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dcx.extensions import db
-from dcx.government import seed, services
+from dcx.government import crews, districts, seed, sensors
 from dcx.government.models import GovernmentCrew, GovernmentSegment, GovernmentSensor
 from dcx.platform.showcase import texts
 from dcx.verticals import SeedContext
@@ -65,14 +65,14 @@ def build_city() -> City:
             random=random.Random(1),
         )
     )
-    services.assign_department(works.id, "public_works")
-    services.assign_department(police.id, "police")
+    districts.assign_department(works.id, "public_works")
+    districts.assign_department(police.id, "police")
     sensor_tokens = {
-        s.code: services.issue_sensor_token(s)
+        s.code: sensors.issue_sensor_token(s)
         for s in db.session.execute(db.select(GovernmentSensor)).scalars()
     }
     crew_tokens = {
-        c.code: services.issue_crew_token(c)
+        c.code: crews.issue_crew_token(c)
         for c in db.session.execute(db.select(GovernmentCrew)).scalars()
     }
     db.session.commit()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import planner, sensors
 from dcx.government.models import (
     GovernmentCrewPosition,
     GovernmentDeviceSighting,
@@ -169,7 +169,7 @@ def test_crew_done_fixes_the_repair(client, city):
     db.session.add(repair)
     db.session.flush()
     crew = city.crew("CREW-A")
-    services.schedule_repair(repair, crew, clock.now(), clock.now() + timedelta(hours=1))
+    planner.schedule_repair(repair, crew, clock.now(), clock.now() + timedelta(hours=1))
     db.session.commit()
     url = f"/api/v1/government/crews/{crew.id}/position"
     headers = _auth(city.crew_tokens["CREW-A"])
@@ -186,7 +186,7 @@ def test_a_post_that_loses_a_race_for_the_same_interval_is_stored_not_a_500(
 ):
     from sqlalchemy.exc import IntegrityError
 
-    real = services.ingest_observations
+    real = sensors.ingest_observations
     calls = []
 
     def racing(sensor, observations):
@@ -195,7 +195,7 @@ def test_a_post_that_loses_a_race_for_the_same_interval_is_stored_not_a_500(
             raise IntegrityError("INSERT", {}, Exception("unique"))
         return real(sensor, observations)
 
-    monkeypatch.setattr(services, "ingest_observations", racing)
+    monkeypatch.setattr(sensors, "ingest_observations", racing)
     r = client.post(URL, json=_body(), headers=_auth(city.sensor_tokens["S1"]))
     assert r.status_code == 201 and len(calls) == 2
     assert db.session.scalar(select(func.count(GovernmentObservation.id))) == 1

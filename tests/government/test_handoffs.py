@@ -4,7 +4,7 @@ rules and through its task page; no other department may."""
 from __future__ import annotations
 
 from dcx.extensions import db
-from dcx.government import handoffs, services
+from dcx.government import handoffs, incidents
 from dcx.government.models import GovernmentIncident
 
 
@@ -14,7 +14,7 @@ def _handed_over(city) -> tuple[GovernmentIncident, object]:
     )
     db.session.add(incident)
     db.session.flush()
-    handoff = services.hand_off(
+    handoff = incidents.hand_off(
         incident, "transport", "public_works", "Replace the streetlight", city.officer.id
     )
     db.session.commit()

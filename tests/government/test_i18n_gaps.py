@@ -16,7 +16,17 @@ from flask_babel import LazyString, force_locale
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.government import labels, services
+from dcx.government import (
+    crews,
+    districts,
+    labels,
+    photos,
+    planner,
+    public_updates,
+    repairs,
+    sensors,
+    workspace,
+)
 from dcx.government.models import GovernmentIncident, GovernmentRepair, GovernmentSocialPost
 from dcx.platform import clock
 from tests.conftest import AuthActions, marked, marked_catalogue
@@ -64,7 +74,7 @@ def in_spanish(app, user):
 
 
 def _report(city, category: str = "pothole") -> GovernmentRepair:
-    repair = services.report_repair(city.citizen.id, category, services.streets()[0], "", "Hole")
+    repair = photos.report_repair(city.citizen.id, category, workspace.streets()[0], "", "Hole")
     db.session.commit()
     return repair
 
@@ -77,11 +87,11 @@ def _tomorrow(hour: int) -> datetime:
 def test_a_congestion_incident_is_titled_in_the_language_in_force(city):
     segment = city.segment("Harbour Road")
     with force_locale("es"):  # a job or the seed of a Spanish showcase
-        incident = services.detect_congestion(segment, 1.6)
+        incident = sensors.detect_congestion(segment, 1.6)
     assert incident.title == "[es] Congestion on Harbour Road"
     incident.status = "closed"
     db.session.flush()
-    english = services.detect_congestion(segment, 1.6)
+    english = sensors.detect_congestion(segment, 1.6)
     assert english.title == "Congestion on Harbour Road"
 
 
@@ -89,7 +99,7 @@ def test_planner_says_a_crew_is_booked_in_the_officers_language(app, city):
     officer = in_spanish(app, city.officer)
     crew = city.crew("CREW-A")
     first, second = _report(city, "streetlight"), _report(city, "pothole")
-    services.schedule_repair(first, crew, _tomorrow(9), _tomorrow(12))
+    planner.schedule_repair(first, crew, _tomorrow(9), _tomorrow(12))
     db.session.commit()
     form = {
         "repair": second.id,
@@ -106,14 +116,14 @@ def test_planner_says_a_crew_is_booked_in_the_officers_language(app, city):
 
 def test_workflow_errors_are_lazy_and_read_in_the_readers_language(city):
     repair = _report(city)
-    with pytest.raises(services.IllegalTransition) as refused:
-        services.transition(repair, "closed")
+    with pytest.raises(repairs.IllegalTransition) as refused:
+        repairs.transition(repair, "closed")
     assert isinstance(refused.value.args[0], LazyString)
     assert str(refused.value) == "a repair cannot go from Reported to Closed"
     with force_locale("es"):
         assert str(refused.value) == "[es] a repair cannot go from [es] Reported to [es] Closed"
-    with pytest.raises(services.ScheduleConflict) as backwards:
-        services.schedule_repair(repair, city.crew("CREW-A"), _tomorrow(10), _tomorrow(9))
+    with pytest.raises(planner.ScheduleConflict) as backwards:
+        planner.schedule_repair(repair, city.crew("CREW-A"), _tomorrow(10), _tomorrow(9))
     assert str(backwards.value) == "a work order must end after it starts"
     with force_locale("es"):
         assert str(backwards.value) == "[es] a work order must end after it starts"
@@ -125,14 +135,14 @@ def test_notes_the_workflow_writes_reach_staff_in_spanish(app, city):
     repair = _report(city)
     crew = city.crew("CREW-A")
     with force_locale("es"):  # the officer links it and the crew reports, in Spanish
-        services.link_report_to_incident(incident, repair, city.officer.id)
-        services.schedule_repair(repair, crew, clock.now(), clock.now() + timedelta(hours=2))
-        services.report_position(crew, repair.x, repair.y, "on_site")
-        services.report_position(crew, repair.x, repair.y, "done")
-    services.reopen(repair, city.citizen.id)  # stored as keys, shown through labels
+        repairs.link_report_to_incident(incident, repair, city.officer.id)
+        planner.schedule_repair(repair, crew, clock.now(), clock.now() + timedelta(hours=2))
+        crews.report_position(crew, repair.x, repair.y, "on_site")
+        crews.report_position(crew, repair.x, repair.y, "done")
+    photos.reopen(repair, city.citizen.id)  # stored as keys, shown through labels
     db.session.commit()
     notes = [e.note for e in repair.events]
-    assert services.NOTE_REOPENED in notes
+    assert repairs.NOTE_REOPENED in notes
     page = in_spanish(app, city.officer).get(f"/government/staff/repairs/{repair.id}")
     page = page.get_data(as_text=True)
     assert f"[es] linked to incident #{incident.id}" in page
@@ -143,25 +153,25 @@ def test_notes_the_workflow_writes_reach_staff_in_spanish(app, city):
 
 
 def test_confirmed_and_still_broken_notes_are_labelled(app, city):
-    for note in (services.NOTE_CONFIRMED, services.NOTE_REOPENED, services.NOTE_STILL_BROKEN):
+    for note in (repairs.NOTE_CONFIRMED, repairs.NOTE_REOPENED, repairs.NOTE_STILL_BROKEN):
         assert note in labels.REPAIR_NOTE_LABELS
         with force_locale("es"):
             assert labels.label("repair_note", note) == spanish(note)
     repair = _report(city)
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
-    services.follow_area(city.citizen.id, services.district_of(repair.x, repair.y))
+    repairs.transition(repair, "fixed")
+    public_updates.follow_area(city.citizen.id, districts.district_of(repair.x, repair.y))
     db.session.commit()
-    update = services.public_updates()[0]
+    update = public_updates.public_updates()[0]
     citizen = in_spanish(app, city.citizen)
     assert citizen.post(f"/government/status/{update.id}/still-broken").status_code == 302
-    assert repair.events[-1].note == services.NOTE_STILL_BROKEN
+    assert repair.events[-1].note == repairs.NOTE_STILL_BROKEN
 
 
 def test_social_outbox_says_why_a_post_was_not_sent_in_spanish(app, city):
     repair = _report(city)
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     db.session.commit()
     page = in_spanish(app, city.officer).get("/government/staff/social").get_data(as_text=True)
     assert page.count("· [es] no GOVERNMENT_SOCIAL_WEBHOOK configured") == 3
@@ -196,11 +206,11 @@ def test_staff_card_speaks_the_staff_members_language(app, city):
 
 def test_a_booked_repair_is_in_the_citizens_calendar_in_spanish(app, city):
     repair = _report(city, "traffic_signal")
-    services.schedule_repair(repair, city.crew("CREW-B"), _tomorrow(9), _tomorrow(11))
+    planner.schedule_repair(repair, city.crew("CREW-B"), _tomorrow(9), _tomorrow(11))
     db.session.commit()
     page = in_spanish(app, city.citizen).get("/calendar").get_data(as_text=True)
     assert "[es] City repair: [es] traffic signal" in page
-    (entry,) = services.calendar(city.citizen.id)  # outside a request: English
+    (entry,) = workspace.calendar(city.citizen.id)  # outside a request: English
     assert entry.title == "City repair: traffic signal"
     assert entry.description == (
         f"A crew is booked to repair what you reported (report #{repair.id})."
@@ -210,7 +220,7 @@ def test_a_booked_repair_is_in_the_citizens_calendar_in_spanish(app, city):
 def test_the_atom_feed_speaks_the_visitors_language(city, client):
     repair = _report(city)
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     db.session.commit()
     feed = client.get("/government/updates.atom", headers={"Accept-Language": "es"})
     root = ET.fromstring(feed.data)  # noqa: S314 - our own feed

@@ -7,16 +7,16 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from dcx.extensions import db
-from dcx.government import jobs, services
+from dcx.government import jobs, photos, repairs, workspace
 from dcx.government.models import GovernmentRepair
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
 
 
 def _fixed(city) -> GovernmentRepair:
-    repair = services.report_repair(city.citizen.id, "pothole", services.streets()[0], "", "Hole")
+    repair = photos.report_repair(city.citizen.id, "pothole", workspace.streets()[0], "", "Hole")
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     db.session.commit()
     return repair
 
@@ -37,7 +37,7 @@ def test_reminder_waits_three_days_and_is_sent_once(city):
     jobs.fix_reminders(later)
     jobs.fix_reminders(later + timedelta(hours=1))
     assert _reminders(city.citizen.id) == 1
-    services.confirm_fixed(db.session.get(GovernmentRepair, repair.id), city.citizen.id)
+    photos.confirm_fixed(db.session.get(GovernmentRepair, repair.id), city.citizen.id)
     db.session.commit()
     jobs.fix_reminders(later + timedelta(days=1))
     assert _reminders(city.citizen.id) == 1
@@ -59,14 +59,14 @@ def test_settled_fixes_close_after_fourteen_days_through_the_runner(city):
 def test_photos_no_report_names_are_swept_after_an_hour(city):
     import os
 
-    named = services.store_photo(b"\x89PNG\r\n\x1a\nnamed", "image/png")
-    services.report_repair(
-        city.citizen.id, "streetlight", services.streets()[0], "", "Dark", named, "image/png"
+    named = photos.store_photo(b"\x89PNG\r\n\x1a\nnamed", "image/png")
+    photos.report_repair(
+        city.citizen.id, "streetlight", workspace.streets()[0], "", "Dark", named, "image/png"
     )
     db.session.commit()
-    orphan = services.store_photo(b"\x89PNG\r\n\x1a\norphan", "image/png")  # its report failed
-    fresh = services.store_photo(b"\x89PNG\r\n\x1a\nfresh", "image/png")  # a report on its way
-    folder = services.photo_dir()
+    orphan = photos.store_photo(b"\x89PNG\r\n\x1a\norphan", "image/png")  # its report failed
+    fresh = photos.store_photo(b"\x89PNG\r\n\x1a\nfresh", "image/png")  # a report on its way
+    folder = photos.photo_dir()
     two_hours_ago = (clock.real_now() - timedelta(hours=2)).timestamp()
     for name in (named, orphan):
         os.utime(folder / name, (two_hours_ago, two_hours_ago))
@@ -75,4 +75,4 @@ def test_photos_no_report_names_are_swept_after_an_hour(city):
     assert sorted(p.name for p in folder.iterdir()) == sorted([named, fresh])
     assert jobs.sweep_photos(clock.now()) == 0
     repair = db.session.execute(select(GovernmentRepair)).scalars().first()
-    assert services.photo_path(repair) == folder / named
+    assert photos.photo_path(repair) == folder / named

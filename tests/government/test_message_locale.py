@@ -64,7 +64,7 @@ def test_fix_reminders_speak_each_reporters_language_in_one_run(app):
 
 
 def test_an_incident_shared_by_one_department_reaches_each_colleague_in_their_language(app):
-    from dcx.government import services
+    from dcx.government import districts, incidents
     from dcx.government.models import GovernmentIncident
     from dcx.platform.notify.services import in_locale
 
@@ -73,12 +73,12 @@ def test_an_incident_shared_by_one_department_reaches_each_colleague_in_their_la
     english = make_user("works-en@example.com", "Works", role="staff", department="government")
     spanish.locale = "es"
     for user in (spanish, english):
-        services.assign_department(user.id, "public_works")
+        districts.assign_department(user.id, "public_works")
     incident = GovernmentIncident(title="Harbour Road congested", x=1.0, y=1.0)
     db.session.add(incident)
     db.session.commit()
     with in_locale("ro"):  # the officer who shares reads the site in Romanian
-        services.share_incident(incident, "public_works", officer.id)
+        incidents.share_incident(incident, "public_works", officer.id)
     db.session.commit()
     shared = dict(
         db.session.execute(

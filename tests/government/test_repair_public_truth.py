@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import crews, photos, planner, repairs, workspace
 from dcx.government.models import GovernmentPublicUpdate, GovernmentRepair
 from dcx.platform import clock
 from tests.conftest import make_user
@@ -17,14 +17,14 @@ ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
 
 def _fixed_by_a_crew(city) -> GovernmentRepair:
-    repair = services.report_repair(
-        city.citizen.id, "streetlight", services.streets()[0], "", "Dark"
+    repair = photos.report_repair(
+        city.citizen.id, "streetlight", workspace.streets()[0], "", "Dark"
     )
     start = clock.now().replace(microsecond=0) + timedelta(hours=1)
     crew = city.crew("CREW-B")
-    services.schedule_repair(repair, crew, start, start + timedelta(hours=2))
-    services.report_position(crew, repair.x, repair.y, "on_site")
-    services.report_position(crew, repair.x, repair.y, "done")
+    planner.schedule_repair(repair, crew, start, start + timedelta(hours=2))
+    crews.report_position(crew, repair.x, repair.y, "on_site")
+    crews.report_position(crew, repair.x, repair.y, "done")
     db.session.commit()
     return repair
 
@@ -66,35 +66,35 @@ def test_still_broken_reopens_the_public_status_and_the_feed_entry(city, client,
 
     # Fixed again: the notice of the fix holds once more.
     repair = db.session.get(GovernmentRepair, repair.id)
-    services.transition(repair, "acknowledged")
-    services.transition(repair, "scheduled")
-    services.transition(repair, "in_progress")
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "acknowledged")
+    repairs.transition(repair, "scheduled")
+    repairs.transition(repair, "in_progress")
+    repairs.transition(repair, "fixed")
     db.session.commit()
     assert f"Fixed: streetlight at {repair.location}" in _card(client, update.id)
     assert _feed_entry(client).find("a:category", ATOM).get("term") == "fixed"
 
 
 def test_a_repair_leaves_the_reporters_calendar_once_fixed_or_closed(city):
-    repair = services.report_repair(city.citizen.id, "pothole", services.streets()[0], "", "Hole")
+    repair = photos.report_repair(city.citizen.id, "pothole", workspace.streets()[0], "", "Hole")
     start = datetime(2026, 12, 1, 9, tzinfo=UTC)
-    services.schedule_repair(repair, city.crew("CREW-B"), start, start + timedelta(hours=2))
+    planner.schedule_repair(repair, city.crew("CREW-B"), start, start + timedelta(hours=2))
     db.session.commit()
-    assert [e.starts_at for e in services.calendar(city.citizen.id)] == [start]
+    assert [e.starts_at for e in workspace.calendar(city.citizen.id)] == [start]
 
     # The office marks it fixed without the crew's device: the visit is no longer to come.
-    services.transition(repair, "in_progress")
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "in_progress")
+    repairs.transition(repair, "fixed")
     db.session.commit()
-    assert services.calendar(city.citizen.id) == []
-    services.confirm_fixed(repair, city.citizen.id)
+    assert workspace.calendar(city.citizen.id) == []
+    photos.confirm_fixed(repair, city.citizen.id)
     db.session.commit()
-    assert repair.status == "closed" and services.calendar(city.citizen.id) == []
+    assert repair.status == "closed" and workspace.calendar(city.citizen.id) == []
 
 
 def test_a_crew_visit_done_leaves_the_calendar(city):
     repair = _fixed_by_a_crew(city)  # the crew's device reported it done
     assert repair.status == "fixed"
-    assert services.calendar(city.citizen.id) == []
-    services.confirm_fixed(repair, city.citizen.id)
-    assert services.calendar(city.citizen.id) == []
+    assert workspace.calendar(city.citizen.id) == []
+    photos.confirm_fixed(repair, city.citizen.id)
+    assert workspace.calendar(city.citizen.id) == []

@@ -9,7 +9,8 @@ from itertools import pairwise
 from sqlalchemy import func, select
 
 from dcx.extensions import db
-from dcx.government import seed, services
+from dcx.government import districts, public_updates, seed
+from dcx.government import repairs as government_repairs
 from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentCrew,
@@ -69,9 +70,9 @@ def test_seeding_twice_changes_nothing(app):
     assert first["GovernmentSensor"] == 4 and first["GovernmentCrew"] == 2
     assert first["GovernmentObservation"] == 4 * 2 * 4
     assert first["GovernmentRepair"] == 2  # the pothole still open, a streetlight fixed
-    assert services.department_of(users["city_officer"].id) == "transport"
+    assert districts.department_of(users["city_officer"].id) == "transport"
     works = users["public_works"]
-    assert works.serves("government") and services.department_of(works.id) == "public_works"
+    assert works.serves("government") and districts.department_of(works.id) == "public_works"
 
 
 def test_empty_data_seeds_nothing(app):
@@ -104,7 +105,7 @@ def test_scale_gives_each_citizen_reports_with_their_history_once(app):
     for r in repairs:
         steps = [e.to_status for e in sorted(r.events, key=lambda e: (e.at, e.id))]
         assert steps[0] == "reported" and steps[-1] == r.status
-        assert all(services.can_transition(a, b) for a, b in pairwise(steps))
+        assert all(government_repairs.can_transition(a, b) for a, b in pairwise(steps))
         assert max(e.at for e in r.events) <= now
         assert (r.fixed_at is not None) == (r.status in {"fixed", "closed"})
         if r.status == "fixed":  # the close job would have closed older fixes
@@ -125,7 +126,7 @@ def test_scale_gives_each_citizen_reports_with_their_history_once(app):
             if e.to_status == "fixed":
                 expected[f"government.repair_fixed:{r.id}:1"] = (f"Report #{r.id} fixed", r)
             elif e.to_status in {"acknowledged", "scheduled", "closed"}:
-                status = str(services.STATUS_LABELS[e.to_status])
+                status = str(government_repairs.STATUS_LABELS[e.to_status])
                 expected[f"government.repair_status:{e.id}"] = (f"Report #{r.id}: {status}", r)
     events = db.session.execute(select(Event)).scalars().all()
     assert {e.key: (e.subject, e.summary, e.link, e.user_id) for e in events} == {
@@ -158,9 +159,9 @@ def test_the_showcase_hands_public_works_a_task_and_has_a_fix_published(app):
     seed_showcase(app.extensions["dcx_verticals"], "default", only=("government",))
     db.session.commit()
     works = find_user("works@dcx.example")
-    assert services.department_of(works.id) == "public_works"
+    assert districts.department_of(works.id) == "public_works"
     (task,) = handoffs.tasks_for("public_works")
     assert task.status == "open" and task.handoff.from_department == "transport"
     assert task.incident.cause == "Broken streetlight at the Mill Lane crossing"
-    (update,) = services.public_updates()
+    (update,) = public_updates.public_updates()
     assert update.title.startswith("Fixed: streetlight at Bridge Avenue")

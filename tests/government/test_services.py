@@ -9,7 +9,20 @@ import pytest
 from sqlalchemy import func, select
 
 from dcx.extensions import db
-from dcx.government import repairs_public, services
+from dcx.government import (
+    congestion,
+    crews,
+    districts,
+    photos,
+    planner,
+    public_updates,
+    repairs,
+    repairs_public,
+    sensors,
+    simulation,
+    workspace,
+)
+from dcx.government import incidents as government_incidents
 from dcx.government.models import (
     GovernmentDeviceSighting,
     GovernmentIncident,
@@ -36,9 +49,9 @@ def _obs(start: datetime, minutes: int = 15, **fields):
 
 
 def test_travel_time_index_is_actual_over_free_flow():
-    assert services.travel_time_index(180, 120) == pytest.approx(1.5)
+    assert congestion.travel_time_index(180, 120) == pytest.approx(1.5)
     with pytest.raises(ValueError):
-        services.travel_time_index(100, 0)
+        congestion.travel_time_index(100, 0)
 
 
 @pytest.mark.parametrize(
@@ -54,35 +67,35 @@ def test_travel_time_index_is_actual_over_free_flow():
     ],
 )
 def test_congestion_thresholds(index, level):
-    assert services.congestion_level(index) == level
+    assert congestion.congestion_level(index) == level
 
 
 def test_thresholds_live_in_one_place():
-    assert dict(services.CONGESTION_THRESHOLDS) == {"congested": 1.3, "severe": 1.5}
+    assert dict(congestion.CONGESTION_THRESHOLDS) == {"congested": 1.3, "severe": 1.5}
 
 
 def test_sensor_goes_offline_after_fifteen_silent_minutes(city):
     sensor = city.sensor("S1")
     now = clock.now()
-    assert not services.sensor_online(sensor, now)
+    assert not congestion.sensor_online(sensor, now)
     sensor.last_seen_at = now - timedelta(minutes=14)
-    assert services.sensor_online(sensor, now)
+    assert congestion.sensor_online(sensor, now)
     sensor.last_seen_at = now - timedelta(minutes=16)
-    assert not services.sensor_online(sensor, now)
+    assert not congestion.sensor_online(sensor, now)
 
 
 def test_slow_travel_time_opens_one_incident_and_raises_its_severity(city):
     sensor = city.sensor("S1")
     start = clock.now().replace(microsecond=0) - timedelta(minutes=30)
     # free flow 120 s: 160 s -> index 1.33 congested
-    services.ingest_observations(
+    sensors.ingest_observations(
         sensor, [_obs(start, vehicle_count=80, travel_times=[{"to": "S2", "seconds": 160}])]
     )
     incidents = list(db.session.execute(select(GovernmentIncident)).scalars())
     assert len(incidents) == 1
     assert incidents[0].severity == "congested"
     assert incidents[0].travel_time_index == pytest.approx(1.33, abs=0.01)
-    services.ingest_observations(
+    sensors.ingest_observations(
         sensor,
         [_obs(start + timedelta(minutes=15), travel_times=[{"to": "S2", "seconds": 200}])],
     )
@@ -93,7 +106,7 @@ def test_slow_travel_time_opens_one_incident_and_raises_its_severity(city):
 
 def test_free_flow_opens_no_incident(city):
     start = clock.now() - timedelta(minutes=15)
-    services.ingest_observations(
+    sensors.ingest_observations(
         city.sensor("S1"), [_obs(start, travel_times=[{"to": "S2", "seconds": 130}])]
     )
     assert db.session.scalar(select(func.count(GovernmentIncident.id))) == 0
@@ -105,8 +118,8 @@ def test_free_flow_opens_no_incident(city):
 def test_resending_an_interval_replaces_it(city):
     start = clock.now().replace(microsecond=0) - timedelta(minutes=15)
     sensor = city.sensor("S1")
-    services.ingest_observations(sensor, [_obs(start, vehicle_count=10)])
-    services.ingest_observations(sensor, [_obs(start, vehicle_count=12)])
+    sensors.ingest_observations(sensor, [_obs(start, vehicle_count=10)])
+    sensors.ingest_observations(sensor, [_obs(start, vehicle_count=12)])
     rows = list(db.session.execute(select(GovernmentObservation)).scalars())
     assert [r.vehicle_count for r in rows] == [12]
 
@@ -114,7 +127,7 @@ def test_resending_an_interval_replaces_it(city):
 def test_device_addresses_are_kept_only_as_daily_salted_hashes(city):
     start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     sensor = city.sensor("S1")
-    services.ingest_observations(
+    sensors.ingest_observations(
         sensor,
         [_obs(start, devices=["AA:BB:CC:DD:EE:01", "aa:bb:cc:dd:ee:01", "AA:BB:CC:DD:EE:02"])],
     )
@@ -122,35 +135,37 @@ def test_device_addresses_are_kept_only_as_daily_salted_hashes(city):
     assert len(hashes) == 2
     assert all("AA:BB" not in h.upper() and len(h) == 64 for h in hashes)
     assert db.session.scalar(select(GovernmentObservation.unique_devices)) == 2
-    day1 = services.device_hash("AA:BB:CC:DD:EE:01", start.date())
-    day2 = services.device_hash("AA:BB:CC:DD:EE:01", start.date() + timedelta(days=1))
+    day1 = sensors.device_hash("AA:BB:CC:DD:EE:01", start.date())
+    day2 = sensors.device_hash("AA:BB:CC:DD:EE:01", start.date() + timedelta(days=1))
     assert day1 in hashes and day1 != day2  # the salt rotates daily
 
 
 def test_unknown_sensor_pair_and_bad_interval_are_refused(city):
     start = clock.now()
-    with pytest.raises(services.IngestError):
-        services.ingest_observations(
+    with pytest.raises(sensors.IngestError):
+        sensors.ingest_observations(
             city.sensor("S1"), [_obs(start, travel_times=[{"to": "S4", "seconds": 100}])]
         )
-    with pytest.raises(services.IngestError):
-        services.ingest_observations(city.sensor("S1"), [_obs(start, minutes=-5)])
-    with pytest.raises(services.IngestError):
-        services.ingest_observations(
+    with pytest.raises(sensors.IngestError):
+        sensors.ingest_observations(city.sensor("S1"), [_obs(start, minutes=-5)])
+    with pytest.raises(sensors.IngestError):
+        sensors.ingest_observations(
             city.sensor("S1"), [{"interval_start": "yesterday", "interval_end": "today"}]
         )
 
 
 def test_simulation_makes_a_daily_rhythm_and_a_severe_incident(city):
     now = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
-    totals = services.simulate(now, random.Random(3), hours=12, incident_segment="Harbour Road")
+    totals = simulation.simulate(now, random.Random(3), hours=12, incident_segment="Harbour Road")
     assert totals["observations"] == 4 * 12 * 4
     assert (
-        services.rush_factor(now.replace(hour=8)) > 0.9 > services.rush_factor(now.replace(hour=3))
+        simulation.rush_factor(now.replace(hour=8))
+        > 0.9
+        > simulation.rush_factor(now.replace(hour=3))
     )
     incident = db.session.execute(select(GovernmentIncident)).scalars().one()
     assert incident.segment.name == "Harbour Road" and incident.severity == "severe"
-    again = services.simulate(now, random.Random(3), hours=12, incident_segment="Harbour Road")
+    again = simulation.simulate(now, random.Random(3), hours=12, incident_segment="Harbour Road")
     assert again["observations"] == totals["observations"]
     assert db.session.scalar(select(func.count(GovernmentObservation.id))) == 4 * 12 * 4
 
@@ -167,20 +182,20 @@ def _incident(city) -> GovernmentIncident:
 
 def test_a_department_sees_only_what_was_shared_with_it(city):
     incident = _incident(city)
-    assert services.visible_incidents("transport") == [incident]
-    assert services.visible_incidents("public_works") == []
-    services.share_incident(incident, "public_works", city.officer.id)
-    assert services.visible_incidents("public_works") == [incident]
-    assert services.visible_incidents("police") == []
-    assert services.visible_incidents(None) == []
-    assert services.incident_visible_to(incident, "public_works")
-    assert not services.incident_visible_to(incident, "police")
+    assert government_incidents.visible_incidents("transport") == [incident]
+    assert government_incidents.visible_incidents("public_works") == []
+    government_incidents.share_incident(incident, "public_works", city.officer.id)
+    assert government_incidents.visible_incidents("public_works") == [incident]
+    assert government_incidents.visible_incidents("police") == []
+    assert government_incidents.visible_incidents(None) == []
+    assert government_incidents.incident_visible_to(incident, "public_works")
+    assert not government_incidents.incident_visible_to(incident, "police")
 
 
 def test_sharing_tells_the_department_once(city):
     incident = _incident(city)
-    services.share_incident(incident, "public_works", city.officer.id)
-    services.share_incident(incident, "public_works", city.officer.id)
+    government_incidents.share_incident(incident, "public_works", city.officer.id)
+    government_incidents.share_incident(incident, "public_works", city.officer.id)
     titles = list(
         db.session.execute(select(Message.title).where(Message.user_id == city.works.id)).scalars()
     )
@@ -190,16 +205,18 @@ def test_sharing_tells_the_department_once(city):
 
 def test_acknowledge_comment_and_hand_off(city):
     incident = _incident(city)
-    assert not services.acknowledge_incident(incident, "public_works", city.works.id)
-    services.share_incident(incident, "public_works", city.officer.id)
-    assert services.acknowledge_incident(incident, "public_works", city.works.id)
+    assert not government_incidents.acknowledge_incident(incident, "public_works", city.works.id)
+    government_incidents.share_incident(incident, "public_works", city.officer.id)
+    assert government_incidents.acknowledge_incident(incident, "public_works", city.works.id)
     assert incident.shares[0].acknowledged_by_id == city.works.id
-    services.comment_on_incident(incident, "public_works", city.works.id, " On it. ")
-    assert [c.body for c in services.incident_comments(incident.id)] == ["On it."]
-    services.hand_off(incident, "public_works", "police", "Direct traffic", city.works.id)
-    assert services.visible_incidents("police") == [incident]
+    government_incidents.comment_on_incident(incident, "public_works", city.works.id, " On it. ")
+    assert [c.body for c in government_incidents.incident_comments(incident.id)] == ["On it."]
+    government_incidents.hand_off(
+        incident, "public_works", "police", "Direct traffic", city.works.id
+    )
+    assert government_incidents.visible_incidents("police") == [incident]
     with pytest.raises(ValueError):
-        services.hand_off(incident, "police", "police", "x", city.police.id)
+        government_incidents.hand_off(incident, "police", "police", "x", city.police.id)
 
 
 # --- repair workflow ------------------------------------------------------------------------
@@ -228,7 +245,7 @@ ILLEGAL = [
 
 @pytest.mark.parametrize("a,b", LEGAL)
 def test_legal_transitions(a, b):
-    assert services.can_transition(a, b)
+    assert repairs.can_transition(a, b)
 
 
 @pytest.mark.parametrize("a,b", ILLEGAL)
@@ -236,34 +253,34 @@ def test_illegal_transitions_are_refused(app, a, b):
     repair = GovernmentRepair(category="pothole", location="x", x=1, y=1, status=a)
     db.session.add(repair)
     db.session.flush()
-    with pytest.raises(services.IllegalTransition):
-        services.transition(repair, b)
+    with pytest.raises(repairs.IllegalTransition):
+        repairs.transition(repair, b)
     assert repair.status == a
 
 
 def test_every_status_has_a_rule_and_a_label():
-    assert set(services.TRANSITIONS) == set(services.REPAIR_STATUSES) == set(services.STATUS_LABELS)
-    for targets in services.TRANSITIONS.values():
-        assert targets <= set(services.REPAIR_STATUSES)
+    assert set(repairs.TRANSITIONS) == set(repairs.REPAIR_STATUSES) == set(repairs.STATUS_LABELS)
+    for targets in repairs.TRANSITIONS.values():
+        assert targets <= set(repairs.REPAIR_STATUSES)
 
 
 def _street(name="King Street"):
-    return next(s for s in services.streets() if s.name == name)
+    return next(s for s in workspace.streets() if s.name == name)
 
 
 def test_citizen_report_records_history_and_timeline(city):
-    repair = services.report_repair(
+    repair = photos.report_repair(
         city.citizen.id, "streetlight", _street(), "by the bakery", "The light is out."
     )
     assert repair.status == "reported"
     assert repair.location == "King Street — by the bakery"
     assert (repair.x, repair.y) == (1500, 600)
     assert [e.to_status for e in repair.events] == ["reported"]
-    assert services.citizen_reports(city.citizen.id) == [repair]
-    assert services.citizen_reports(city.officer.id) == []
-    card = services.summary_card(city.citizen.id)
+    assert photos.citizen_reports(city.citizen.id) == [repair]
+    assert photos.citizen_reports(city.officer.id) == []
+    card = workspace.summary_card(city.citizen.id)
     assert card["lines"][0] == "1 report, 1 open"  # one report, not "1 reports"
-    assert services.summary_card(city.officer.id) is None
+    assert workspace.summary_card(city.officer.id) is None
 
 
 # --- planner --------------------------------------------------------------------------------
@@ -280,7 +297,7 @@ def test_scheduling_books_the_crew_and_moves_the_workflow(city):
     repair = _repair(city)
     crew = city.crew("CREW-A")
     start = datetime(2026, 11, 24, 9, tzinfo=UTC)
-    order = services.schedule_repair(
+    order = planner.schedule_repair(
         repair, crew, start, start + timedelta(hours=2), city.officer.id
     )
     assert repair.status == "scheduled"
@@ -295,32 +312,30 @@ def test_scheduling_books_the_crew_and_moves_the_workflow(city):
 def test_a_crew_cannot_be_in_two_places_at_once(city, offset_hours, length, conflict):
     crew = city.crew("CREW-A")
     start = datetime(2026, 11, 24, 9, tzinfo=UTC)
-    services.schedule_repair(_repair(city), crew, start, start + timedelta(hours=2))
+    planner.schedule_repair(_repair(city), crew, start, start + timedelta(hours=2))
     other = _repair(city, "King Street")
     other_start = start + timedelta(hours=offset_hours)
     if conflict:
-        with pytest.raises(services.ScheduleConflict):
-            services.schedule_repair(
-                other, crew, other_start, other_start + timedelta(hours=length)
-            )
+        with pytest.raises(planner.ScheduleConflict):
+            planner.schedule_repair(other, crew, other_start, other_start + timedelta(hours=length))
         assert other.status == "reported"
     else:
-        services.schedule_repair(other, crew, other_start, other_start + timedelta(hours=length))
+        planner.schedule_repair(other, crew, other_start, other_start + timedelta(hours=length))
         assert other.status == "scheduled"
 
 
 def test_another_crew_may_take_the_same_slot(city):
     start = datetime(2026, 11, 24, 9, tzinfo=UTC)
-    services.schedule_repair(_repair(city), city.crew("CREW-A"), start, start + timedelta(hours=2))
-    services.schedule_repair(_repair(city), city.crew("CREW-B"), start, start + timedelta(hours=2))
+    planner.schedule_repair(_repair(city), city.crew("CREW-A"), start, start + timedelta(hours=2))
+    planner.schedule_repair(_repair(city), city.crew("CREW-B"), start, start + timedelta(hours=2))
     assert db.session.scalar(select(func.count(GovernmentWorkOrder.id))) == 2
 
 
 def test_week_plan_places_orders_by_crew_and_day(city):
     start = datetime(2026, 11, 25, 9, tzinfo=UTC)  # a Wednesday
     repair = _repair(city)
-    services.schedule_repair(repair, city.crew("CREW-B"), start, start + timedelta(hours=1))
-    plan = services.week_plan(services.week_start(start.date()))
+    planner.schedule_repair(repair, city.crew("CREW-B"), start, start + timedelta(hours=1))
+    plan = planner.week_plan(planner.week_start(start.date()))
     assert plan["days"][0].isoformat() == "2026-11-23"
     assert [r.id for _, r in plan["grid"][(city.crew("CREW-B").id, start.date())]] == [repair.id]
 
@@ -329,19 +344,19 @@ def test_week_plan_places_orders_by_crew_and_day(city):
 
 
 def test_crew_positions_drive_the_repair_to_fixed_and_publish_it(city):
-    repair = services.report_repair(
+    repair = photos.report_repair(
         city.citizen.id, "streetlight", _street("Harbour Road"), "near S1", "Dark at night."
     )
-    services.follow_area(city.police.id, services.district_of(repair.x, repair.y))
+    public_updates.follow_area(city.police.id, districts.district_of(repair.x, repair.y))
     crew = city.crew("CREW-A")
     now = clock.now()
-    services.schedule_repair(repair, crew, now, now + timedelta(hours=2))
-    first = services.report_position(crew, 600, 900, "en_route")
-    second = services.report_position(crew, 1200, 1400, "en_route")
+    planner.schedule_repair(repair, crew, now, now + timedelta(hours=2))
+    first = crews.report_position(crew, 600, 900, "en_route")
+    second = crews.report_position(crew, 1200, 1400, "en_route")
     assert first["eta_seconds"] > second["eta_seconds"] > 0
-    services.report_position(crew, 1500, 1500, "on_site")
+    crews.report_position(crew, 1500, 1500, "on_site")
     assert repair.status == "in_progress"
-    result = services.report_position(crew, 1500, 1500, "done")
+    result = crews.report_position(crew, 1500, 1500, "done")
     assert result["repair_status"] == "fixed" and repair.status == "fixed"
     update = db.session.execute(select(GovernmentPublicUpdate)).scalar_one()
     assert update.repair_id == repair.id and "Harbour Road" in update.title
@@ -361,7 +376,7 @@ def test_crew_positions_drive_the_repair_to_fixed_and_publish_it(city):
         )
     ).scalar_one()
     assert "Fixed in" in follower.title
-    trails = services.crew_trails()
+    trails = crews.crew_trails()
     assert trails[crew.id][0] == (600, 900)
 
 
@@ -369,11 +384,13 @@ def test_social_webhook_is_called_when_configured(city, app, monkeypatch):
     calls = []
     app.config["GOVERNMENT_SOCIAL_WEBHOOK"] = "https://hooks.example/social"
     monkeypatch.setattr(
-        services, "send_to_webhook", lambda url, payload: calls.append((url, payload)) or "HTTP 202"
+        public_updates,
+        "send_to_webhook",
+        lambda url, payload: calls.append((url, payload)) or "HTTP 202",
     )
     repair = _repair(city)
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     assert {c[1]["network"] for c in calls} == {"x", "mastodon", "facebook"}
     assert {p.status for p in db.session.execute(select(GovernmentSocialPost)).scalars()} == {
         "sent"
@@ -386,10 +403,10 @@ def test_a_failing_webhook_is_recorded_not_raised(city, app, monkeypatch):
     def boom(url, payload):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(services, "send_to_webhook", boom)
+    monkeypatch.setattr(public_updates, "send_to_webhook", boom)
     repair = _repair(city)
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     post = db.session.execute(select(GovernmentSocialPost)).scalars().first()
     assert post.status == "failed" and "connection refused" in post.outcome
 
@@ -397,19 +414,19 @@ def test_a_failing_webhook_is_recorded_not_raised(city, app, monkeypatch):
 def test_x_post_stays_within_280_characters_for_a_long_location(city):
     repair = _repair(city, location="A" * 160)
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     x = db.session.execute(select(GovernmentSocialPost).filter_by(network="x")).scalar_one()
     assert len(x.text) <= 280 and x.text.endswith("#update-1")
 
 
 def test_reopen_and_fix_again_asks_again(city):
-    repair = services.report_repair(city.citizen.id, "pothole", _street(), "", "Deep hole")
+    repair = photos.report_repair(city.citizen.id, "pothole", _street(), "", "Deep hole")
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
-    services.reopen(repair, city.citizen.id, "still there")
+    repairs.transition(repair, "fixed")
+    photos.reopen(repair, city.citizen.id, "still there")
     assert repair.status == "reported"
     for step in ("acknowledged", "scheduled", "in_progress", "fixed"):
-        services.transition(repair, step)
+        repairs.transition(repair, step)
     asks = db.session.scalar(
         select(func.count(Message.id)).where(
             Message.user_id == city.citizen.id, Message.topic == "government.fix_check"
@@ -417,7 +434,7 @@ def test_reopen_and_fix_again_asks_again(city):
     )
     assert asks == 2
     assert db.session.scalar(select(func.count(GovernmentPublicUpdate.id))) == 1
-    services.confirm_fixed(repair, city.citizen.id)
+    photos.confirm_fixed(repair, city.citizen.id)
     assert repair.status == "closed"
 
 
@@ -426,8 +443,8 @@ def test_atom_feed_lists_updates(city):
 
     repair = _repair(city)
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
-    entries = repairs_public.public_entries(services.public_updates())
+    repairs.transition(repair, "fixed")
+    entries = repairs_public.public_entries(public_updates.public_updates())
     xml = repairs_public.atom_feed(entries, "http://x/feed", "http://x/status")
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = ET.fromstring(xml).findall("a:entry", ns)  # noqa: S314

@@ -11,7 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from dcx.extensions import db
-from dcx.government import services
+from dcx.government import (
+    incidents,
+    photos,
+    planner,
+    public_updates,
+    repairs,
+    sensors,
+    simulation,
+    workspace,
+)
 from dcx.government.models import (
     GovernmentIncident,
     GovernmentIncidentComment,
@@ -36,7 +45,7 @@ def _incident() -> GovernmentIncident:
 
 
 def _street_id(name="Harbour Road") -> int:
-    return next(s.id for s in services.streets() if s.name == name)
+    return next(s.id for s in workspace.streets() if s.name == name)
 
 
 # --- landing and access ---------------------------------------------------------------------
@@ -73,7 +82,7 @@ def test_staff_pages_refuse_customers_and_other_departments(city, login_as, staf
 
 
 def test_dashboard_shows_live_counts_congestion_map_and_charts(city, login_as, query_counter):
-    services.simulate(
+    simulation.simulate(
         clock.now(), __import__("random").Random(1), hours=3, incident_segment="Harbour Road"
     )
     db.session.commit()
@@ -101,7 +110,7 @@ def test_the_live_feed_says_when_congestion_clears(city, login_as):
     officer = login_as(city.officer)
     quiet = officer.get("/government/staff/live.json").get_json()
     assert "No congestion right now." in quiet["congestion_html"]
-    services.simulate(
+    simulation.simulate(
         clock.now(), __import__("random").Random(1), hours=3, incident_segment="Harbour Road"
     )
     db.session.commit()
@@ -131,7 +140,7 @@ def test_a_department_sees_only_what_was_shared_with_it(city, login_as, suffix):
         as_text=True
     )
     assert "Congestion on Harbour Road" not in works.get("/government/staff").get_data(as_text=True)
-    services.share_incident(incident, "public_works", city.officer.id)
+    incidents.share_incident(incident, "public_works", city.officer.id)
     db.session.commit()
     assert works.get(f"/government/staff/incidents/{incident.id}").status_code == 200
     assert (
@@ -220,7 +229,7 @@ def test_planner_refuses_a_double_booking(city, login_as):
     db.session.add_all([first, second])
     db.session.commit()
     start = datetime.combine(clock.today() + timedelta(days=1), datetime.min.time(), UTC)
-    services.schedule_repair(first, crew, start + timedelta(hours=9), start + timedelta(hours=12))
+    planner.schedule_repair(first, crew, start + timedelta(hours=9), start + timedelta(hours=12))
     db.session.commit()
     form = {
         "repair": second.id,
@@ -263,7 +272,7 @@ def test_device_token_is_shown_once_and_stored_hashed(city, login_as):
     token = body.split("(shown once): ")[1].split("\n")[0].strip().split("<")[0].strip()
     assert token.startswith("gov-sensor_")
     db.session.expire_all()
-    assert services.sensor_by_token(token).id == sensor.id
+    assert sensors.sensor_by_token(token).id == sensor.id
     assert token not in (city.sensor("S1").token_hash or "")
     assert officer.post("/government/staff/crew/999/token").status_code == 404
 
@@ -352,8 +361,8 @@ def test_bad_report_keeps_what_was_typed(city, login_as):
 
 
 def test_a_citizen_sees_only_their_own_reports(city, login_as):
-    repair = services.report_repair(
-        city.citizen.id, "pothole", services.streets()[0], "", "Deep hole", "abc.png", "image/png"
+    repair = photos.report_repair(
+        city.citizen.id, "pothole", workspace.streets()[0], "", "Deep hole", "abc.png", "image/png"
     )
     repair.status = "fixed"
     db.session.commit()
@@ -370,9 +379,9 @@ def test_a_citizen_sees_only_their_own_reports(city, login_as):
 
 
 def test_citizen_reopens_or_confirms_a_fix(city, login_as):
-    repair = services.report_repair(city.citizen.id, "pothole", services.streets()[0], "", "Hole")
+    repair = photos.report_repair(city.citizen.id, "pothole", workspace.streets()[0], "", "Hole")
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     db.session.commit()
     maria = login_as(city.citizen)
     page = maria.get(f"/government/reports/{repair.id}").get_data(as_text=True)
@@ -389,11 +398,11 @@ def test_citizen_reopens_or_confirms_a_fix(city, login_as):
 
 
 def _fixed_repair(city):
-    repair = services.report_repair(
-        city.citizen.id, "streetlight", services.streets()[0], "", "Dark"
+    repair = photos.report_repair(
+        city.citizen.id, "streetlight", workspace.streets()[0], "", "Dark"
     )
     repair.status = "in_progress"
-    services.transition(repair, "fixed")
+    repairs.transition(repair, "fixed")
     db.session.commit()
     return repair
 
@@ -433,7 +442,7 @@ def test_follow_a_district_and_report_still_broken(city, login_as):
     assert other.post(f"/government/status/{update.id}/still-broken").status_code == 403
     other.post("/government/follow", data={"district": update.district})
     assert "Still broken?" in other.get("/government/status").get_data(as_text=True)
-    assert services.followed_areas(city.citizen.id) == []
+    assert public_updates.followed_areas(city.citizen.id) == []
     r = other.post(f"/government/status/{update.id}/still-broken")
     assert r.status_code == 302
     db.session.expire_all()
@@ -443,8 +452,8 @@ def test_follow_a_district_and_report_still_broken(city, login_as):
 
 def test_a_citizen_report_becomes_the_incident_repair(city, login_as):
     incident = _incident()
-    report = services.report_repair(
-        city.citizen.id, "streetlight", services.streets()[0], "corner", "Light out"
+    report = photos.report_repair(
+        city.citizen.id, "streetlight", workspace.streets()[0], "corner", "Light out"
     )
     db.session.commit()
     officer = login_as(city.officer)
@@ -484,7 +493,7 @@ def test_picking_a_cell_fills_crew_and_day(city, login_as):
 
 def test_only_the_receiving_department_completes_a_handoff(city, login_as):
     incident = _incident()
-    handoff = services.hand_off(incident, "transport", "police", "Direct traffic", city.officer.id)
+    handoff = incidents.hand_off(incident, "transport", "police", "Direct traffic", city.officer.id)
     db.session.commit()
     url = f"/government/staff/handoffs/{handoff.id}/done"
     assert login_as(city.works).post(url).status_code == 404  # not shared with public works
@@ -495,9 +504,9 @@ def test_only_the_receiving_department_completes_a_handoff(city, login_as):
 
 
 def test_a_booked_repair_appears_in_the_reporters_calendar(city):
-    repair = services.report_repair(city.citizen.id, "pothole", services.streets()[0], "", "Hole")
+    repair = photos.report_repair(city.citizen.id, "pothole", workspace.streets()[0], "", "Hole")
     start = datetime(2026, 12, 1, 9, tzinfo=UTC)
-    services.schedule_repair(repair, city.crew("CREW-B"), start, start + timedelta(hours=2))
-    entries = services.calendar(city.citizen.id)
+    planner.schedule_repair(repair, city.crew("CREW-B"), start, start + timedelta(hours=2))
+    entries = workspace.calendar(city.citizen.id)
     assert [(e.title, e.starts_at) for e in entries] == [("City repair: pothole", start)]
-    assert services.calendar(city.officer.id) == []
+    assert workspace.calendar(city.officer.id) == []

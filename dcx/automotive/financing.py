@@ -1,0 +1,201 @@
+"""Financing: the car loan, its level instalments and the bills they raise."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from dcx.automotive.models import (
+    AutomotiveBill,
+    AutomotiveLoan,
+)
+from dcx.automotive.rules import KEY
+from dcx.database import insert_ignoring_duplicates
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.links import link
+from dcx.platform.notify.services import in_locale, recipient_locales
+from dcx.platform.timeline.services import record
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clipped to the month's last day."""
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def monthly_payment(principal_minor: int, rate_bp: int, term_months: int) -> int:
+    """The level monthly instalment that repays ``principal`` over the term (annuity)."""
+    rate = rate_bp / 10000 / 12
+    if rate == 0:
+        return -(-principal_minor // term_months)
+    return round(principal_minor * rate / (1 - (1 + rate) ** -term_months))
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One instalment of an amortisation table, in minor units."""
+
+    number: int
+    due_on: date
+    payment: int
+    interest: int
+    principal: int
+    balance: int
+
+
+def amortisation(loan: AutomotiveLoan) -> list[ScheduleRow]:
+    """The full repayment schedule; the last instalment absorbs the rounding."""
+    rate = loan.rate_bp / 10000 / 12
+    payment = monthly_payment(loan.principal_minor, loan.rate_bp, loan.term_months)
+    balance = loan.principal_minor
+    rows = []
+    for n in range(1, loan.term_months + 1):
+        interest = round(balance * rate)
+        principal = payment - interest if n < loan.term_months else balance
+        balance -= principal
+        rows.append(
+            ScheduleRow(
+                n,
+                add_months(loan.first_due_on, n - 1),
+                principal + interest,
+                interest,
+                principal,
+                balance,
+            )
+        )
+    return rows
+
+
+def instalment_reference(loan: AutomotiveLoan, number: int) -> str:
+    """The natural key of a loan's n-th instalment bill."""
+    return f"{loan.reference}-{number:03d}"
+
+
+def issue_instalments(loan: AutomotiveLoan, through: date, locale: str | None = None) -> int:
+    """Create the instalment bills due up to ``through`` that do not exist yet.
+
+    A bill's title is stored text, written in the owner's ``locale`` (looked up when not
+    given): the daily job that issues most of them runs in no one's language.
+    """
+    if locale is None:
+        locale = recipient_locales([loan.user_id])[loan.user_id]
+    with in_locale(locale):
+        rows = [
+            {
+                "user_id": loan.user_id,
+                "vehicle_id": loan.vehicle_id,
+                "loan_id": loan.id,
+                "reference": instalment_reference(loan, row.number),
+                "kind": "instalment",
+                "title": _(
+                    "%(lender)s instalment %(n)s of %(term)s",
+                    lender=loan.lender,
+                    n=row.number,
+                    term=loan.term_months,
+                ),
+                "amount_minor": row.payment,
+                "currency": loan.currency,
+                "due_on": row.due_on,
+            }
+            for row in amortisation(loan)
+            if row.due_on <= through
+        ]
+    if not rows:
+        return 0
+    before = db.session.execute(
+        select(func.count()).where(AutomotiveBill.loan_id == loan.id)
+    ).scalar_one()
+    db.session.execute(insert_ignoring_duplicates(AutomotiveBill), rows)
+    after = db.session.execute(
+        select(func.count()).where(AutomotiveBill.loan_id == loan.id)
+    ).scalar_one()
+    return after - before
+
+
+@dataclass(frozen=True)
+class LoanPosition:
+    """Where a loan stands today: instalments paid, balance, next due date, payoff figure."""
+
+    payment: int
+    paid_count: int
+    balance: int
+    next_due_on: date | None
+    payoff: int
+
+
+def loan_position(loan: AutomotiveLoan, today: date) -> LoanPosition:
+    """Balance after the instalments paid; the payoff adds the interest accrued since the last."""
+    schedule = amortisation(loan)
+    paid = db.session.execute(
+        select(func.count()).where(
+            AutomotiveBill.loan_id == loan.id, AutomotiveBill.paid_at.is_not(None)
+        )
+    ).scalar_one()
+    balance = schedule[paid - 1].balance if paid else loan.principal_minor
+    next_row = schedule[paid] if paid < len(schedule) else None
+    last_due = schedule[paid - 1].due_on if paid else add_months(loan.first_due_on, -1)
+    # Interest accrues day by day through the current instalment period, so on the due
+    # date the payoff is exactly the balance plus that instalment's interest.
+    period_end = next_row.due_on if next_row else last_due
+    period_days = max(1, (period_end - last_due).days)
+    days = min(max(0, (today - last_due).days), period_days)
+    accrued = round(balance * loan.rate_bp / 10000 / 12 * days / period_days)
+    return LoanPosition(
+        payment=schedule[0].payment,
+        paid_count=paid,
+        balance=balance,
+        next_due_on=next_row.due_on if next_row else None,
+        payoff=balance + accrued if balance else 0,
+    )
+
+
+def loans_of(user_id: int) -> list[AutomotiveLoan]:
+    """The customer's loans and leases."""
+    return list(
+        db.session.execute(
+            select(AutomotiveLoan)
+            .where(AutomotiveLoan.user_id == user_id)
+            .order_by(AutomotiveLoan.id)
+        ).scalars()
+    )
+
+
+def bills_of(user_id: int, unpaid_only: bool = False) -> list[AutomotiveBill]:
+    """The customer's bills, unpaid and most urgent first."""
+    stmt = select(AutomotiveBill).where(AutomotiveBill.user_id == user_id)
+    if unpaid_only:
+        stmt = stmt.where(AutomotiveBill.paid_at.is_(None))
+    return list(
+        db.session.execute(
+            stmt.order_by(
+                AutomotiveBill.paid_at.is_not(None),
+                AutomotiveBill.due_on.desc() if not unpaid_only else AutomotiveBill.due_on,
+            )
+        ).scalars()
+    )
+
+
+def pay_bill(bill: AutomotiveBill) -> bool:
+    """Record the payment of a bill; False if it was already paid."""
+    if bill.paid_at is not None:
+        return False
+    bill.paid_at = clock.now()
+    db.session.flush()
+    record(
+        bill.user_id,
+        KEY,
+        "bill_paid",
+        _l("Paid: %(title)s", title=bill.title),
+        data={"amount_minor": bill.amount_minor, "currency": bill.currency},
+        link=link("automotive.financing"),
+        key=f"automotive.bill_paid:{bill.id}",
+    )
+    return True

@@ -1,0 +1,159 @@
+"""Citizens' reports with photos: a report becomes a repair; the reporter confirms or reopens it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from dcx.extensions import db
+from dcx.government import planner
+from dcx.government import repairs as government_repairs
+from dcx.government.forms import CATEGORY_LABELS
+from dcx.government.models import (
+    GovernmentRepair,
+    GovernmentRepairEvent,
+    GovernmentStreet,
+)
+from dcx.government.rules import KEY
+from dcx.platform.timeline.services import record
+
+MAX_PHOTO_BYTES = 1024 * 1024
+PHOTO_SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+# A photo is written before its report is committed; one younger than this may still be on its
+# way into a report, so the sweep leaves it alone.
+ORPHAN_PHOTO_AGE = timedelta(hours=1)
+
+
+def photo_type(data: bytes) -> str | None:
+    """The image type the bytes really are (JPEG, PNG or WebP), whatever the upload claims."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    for mime, signatures in PHOTO_SIGNATURES.items():
+        if any(data.startswith(sig) for sig in signatures):
+            return mime
+    return None
+
+
+def photo_dir() -> Path:
+    """Where report photos are kept: the instance folder, never the package."""
+    folder = Path(current_app.instance_path) / KEY / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_photo(data: bytes, mime: str) -> str:
+    """Keep an uploaded photo under an unguessable name; the name goes on the report."""
+    name = f"{secrets.token_hex(16)}.{mime.split('/')[1]}"
+    (photo_dir() / name).write_bytes(data)
+    return name
+
+
+def photo_path(repair: GovernmentRepair) -> Path | None:
+    """The report's photo on disk, or None when it has none (or the file is gone)."""
+    if not repair.photo_file:
+        return None
+    path = photo_dir() / repair.photo_file
+    return path if path.is_file() else None
+
+
+def sweep_orphan_photos(older_than: datetime) -> int:
+    """Delete photos no report names (a failed submission, a showcase reset), written before
+    ``older_than`` (real time: file times are not on the demo clock). Returns how many."""
+    kept = set(
+        db.session.execute(
+            select(GovernmentRepair.photo_file).where(GovernmentRepair.photo_file != "")
+        ).scalars()
+    )
+    cutoff = older_than.timestamp()
+    removed = 0
+    for path in photo_dir().iterdir():
+        if path.is_file() and path.name not in kept and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def report_repair(
+    reporter_id: int,
+    category: str,
+    street: GovernmentStreet,
+    location: str,
+    description: str,
+    photo_file: str = "",
+    photo_type: str = "",
+) -> GovernmentRepair:
+    """A citizen's report of something broken on a street."""
+    repair = government_repairs._new_repair(
+        category=category,
+        location=(f"{street.name} — {location}" if location else street.name)[:160],
+        description=description,
+        x=(street.x1 + street.x2) / 2,
+        y=(street.y1 + street.y2) / 2,
+        reporter_id=reporter_id,
+        photo_file=photo_file,
+        photo_type=photo_type,
+    )
+    record(
+        reporter_id,
+        KEY,
+        "report_submitted",
+        _l(
+            "Report #%(number)s: %(category)s",
+            number=repair.id,
+            category=CATEGORY_LABELS.get(category, category),
+        ),
+        repair.location,
+        link=f"/government/reports/{repair.id}",
+        key=f"government.report_submitted:{repair.id}",
+    )
+    return repair
+
+
+def citizen_reports(user_id: int) -> list[GovernmentRepair]:
+    """A citizen's own reports, newest first."""
+    return list(
+        db.session.execute(
+            select(GovernmentRepair)
+            .where(GovernmentRepair.reporter_id == user_id)
+            .order_by(GovernmentRepair.created_at.desc(), GovernmentRepair.id.desc())
+        ).scalars()
+    )
+
+
+def repairs(statuses: Iterable[str] | None = None) -> list[GovernmentRepair]:
+    """Repairs, newest first, optionally only those with some statuses."""
+    stmt = select(GovernmentRepair).order_by(GovernmentRepair.id.desc())
+    if statuses is not None:
+        stmt = stmt.where(GovernmentRepair.status.in_(tuple(statuses)))
+    return list(db.session.execute(stmt.limit(200)).scalars())
+
+
+def confirm_fixed(repair: GovernmentRepair, user_id: int) -> GovernmentRepairEvent:
+    """The reporter agrees it is fixed: the repair is closed."""
+    return government_repairs.transition(
+        repair, "closed", user_id, government_repairs.NOTE_CONFIRMED
+    )
+
+
+def reopen(repair: GovernmentRepair, user_id: int, note: str = "") -> GovernmentRepairEvent:
+    """A citizen says it is not really fixed: the repair goes back to reported.
+
+    ``note`` is what the citizen typed, or one of the ``NOTE_*`` keys.
+    """
+    event = government_repairs.transition(
+        repair, "reported", user_id, note or government_repairs.NOTE_REOPENED
+    )
+    for order in planner._orders_of(repair.id):
+        if order.status == "scheduled":
+            order.status = "cancelled"
+    db.session.flush()
+    return event

@@ -1,0 +1,320 @@
+"""Street sensors and their observations: ingest, travel times per segment, sensors' health."""
+
+from __future__ import annotations
+
+import hmac
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext
+from sqlalchemy import func, select
+
+from dcx.extensions import db
+from dcx.government import congestion
+from dcx.government.models import (
+    GovernmentDeviceSighting,
+    GovernmentIncident,
+    GovernmentObservation,
+    GovernmentSegment,
+    GovernmentSensor,
+    GovernmentTravelTime,
+)
+from dcx.platform import clock
+from dcx.platform.api.services import hash_token, new_token
+
+
+class IngestError(ValueError):
+    """An observation batch was refused (bad timestamps, unknown sensor pair)."""
+
+
+def issue_sensor_token(sensor: GovernmentSensor) -> str:
+    """Give a sensor a new token; returns the raw token (shown once, only its hash kept)."""
+    raw, hashed = new_token("gov-sensor")
+    sensor.token_hash = hashed
+    db.session.flush()
+    return raw
+
+
+def sensor_by_token(token: str | None) -> GovernmentSensor | None:
+    """The sensor whose token this is, or None."""
+    if not token:
+        return None
+    return db.session.execute(
+        select(GovernmentSensor).where(GovernmentSensor.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+
+
+def daily_salt(day: date) -> bytes:
+    """The salt for device hashes on ``day``: derived from the secret key, never stored."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"government-devices:{day.isoformat()}".encode(), "sha256").digest()
+
+
+def device_hash(device_id: str, day: date) -> str:
+    """A device address hashed with the day's salt; the raw address is never stored."""
+    return hmac.new(daily_salt(day), device_id.strip().lower().encode(), "sha256").hexdigest()
+
+
+def parse_time(value: str) -> datetime:
+    """Parse an ISO 8601 timestamp with a zone into aware UTC; IngestError otherwise."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            raise IngestError(f"time without a zone: {value[:40]!r}")
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise IngestError(f"not an ISO 8601 time: {value[:40]!r}") from None
+
+
+def ingest_observations(sensor: GovernmentSensor, observations: Iterable[Mapping[str, Any]]):
+    """Store a batch of a sensor's observations; resending an interval replaces it.
+
+    Returns (observations stored, travel times stored, incidents opened or raised).
+    """
+    items = list(observations)
+    segments = {
+        s.to_sensor.code: s
+        for s in db.session.execute(
+            select(GovernmentSegment).where(GovernmentSegment.from_sensor_id == sensor.id)
+        ).scalars()
+    }
+    parsed = []
+    for item in items:
+        start, end = parse_time(item["interval_start"]), parse_time(item["interval_end"])
+        if end <= start or end - start > timedelta(hours=2):
+            raise IngestError("interval_end must be after interval_start, at most 2 hours")
+        speed = item.get("average_speed_kmh")
+        if speed is not None and not math.isfinite(speed):
+            raise IngestError("average_speed_kmh must be a finite number")
+        for tt in item.get("travel_times", []):
+            if not math.isfinite(tt["seconds"]):
+                raise IngestError("travel time seconds must be a finite number")
+            if tt["to"] not in segments:
+                raise IngestError(f"no segment from {sensor.code} to {tt['to']}")
+        parsed.append((start, end, item))
+
+    stored = travel = raised = 0
+    latest = sensor.last_seen_at
+    for start, end, item in parsed:
+        devices = {device_hash(d, start.date()) for d in item.get("devices", []) if d.strip()}
+        obs = db.session.execute(
+            select(GovernmentObservation).where(
+                GovernmentObservation.sensor_id == sensor.id,
+                GovernmentObservation.interval_start == start,
+            )
+        ).scalar_one_or_none()
+        if obs is None:
+            obs = GovernmentObservation(sensor_id=sensor.id, interval_start=start)
+            db.session.add(obs)
+        obs.interval_end = end
+        obs.vehicle_count = item.get("vehicle_count", 0)
+        obs.pedestrian_count = item.get("pedestrian_count", 0)
+        obs.average_speed_kmh = item.get("average_speed_kmh")
+        obs.unique_devices = len(devices)
+        stored += 1
+        if devices:
+            db.session.flush()
+            known = set(
+                db.session.execute(
+                    select(GovernmentDeviceSighting.device_hash).where(
+                        GovernmentDeviceSighting.sensor_id == sensor.id,
+                        GovernmentDeviceSighting.seen_on == start.date(),
+                        GovernmentDeviceSighting.device_hash.in_(devices),
+                    )
+                ).scalars()
+            )
+            for h in devices - known:
+                db.session.add(
+                    GovernmentDeviceSighting(
+                        sensor_id=sensor.id, seen_on=start.date(), device_hash=h
+                    )
+                )
+        for tt in item.get("travel_times", []):
+            segment = segments[tt["to"]]
+            index = congestion.travel_time_index(float(tt["seconds"]), segment.free_flow_seconds)
+            row = db.session.execute(
+                select(GovernmentTravelTime).where(
+                    GovernmentTravelTime.segment_id == segment.id,
+                    GovernmentTravelTime.interval_start == start,
+                )
+            ).scalar_one_or_none()
+            if row is None:
+                row = GovernmentTravelTime(segment_id=segment.id, interval_start=start)
+                db.session.add(row)
+            row.interval_end = end
+            row.travel_seconds = float(tt["seconds"])
+            row.travel_time_index = round(index, 3)
+            travel += 1
+            if detect_congestion(segment, index) is not None:
+                raised += 1
+        if latest is None or end > latest:
+            latest = end
+    sensor.last_seen_at = latest
+    db.session.flush()
+    return stored, travel, raised
+
+
+def detect_congestion(segment: GovernmentSegment, index: float) -> GovernmentIncident | None:
+    """Open (or raise) the segment's congestion incident when its index crosses a threshold."""
+    level = congestion.congestion_level(index)
+    if level == "free":
+        return None
+    incident = db.session.execute(
+        select(GovernmentIncident).where(
+            GovernmentIncident.segment_id == segment.id, GovernmentIncident.status == "open"
+        )
+    ).scalar_one_or_none()
+    if incident is None:
+        a, b = segment.from_sensor, segment.to_sensor
+        incident = GovernmentIncident(
+            # Stored once, in the locale in force: the showcase's when a job or the seed
+            # simulates traffic, the request's when a sensor posts.
+            title=gettext("Congestion on %(segment)s", segment=segment.name)[:160],
+            segment_id=segment.id,
+            severity=level,
+            department="transport",
+            x=(a.x + b.x) / 2,
+            y=(a.y + b.y) / 2,
+            travel_time_index=round(index, 2),
+            created_at=clock.now(),
+        )
+        db.session.add(incident)
+        db.session.flush()
+        return incident
+    incident.travel_time_index = round(index, 2)
+    if level == "severe":
+        incident.severity = "severe"
+    return incident
+
+
+def sensor_overview(now: datetime) -> list[dict[str, Any]]:
+    """Every sensor with its latest counts and online status (two queries)."""
+    sensors = list(
+        db.session.execute(select(GovernmentSensor).order_by(GovernmentSensor.code)).scalars()
+    )
+    latest = (
+        select(
+            GovernmentObservation.sensor_id,
+            func.max(GovernmentObservation.interval_start).label("start"),
+        )
+        .group_by(GovernmentObservation.sensor_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(GovernmentObservation).join(
+            latest,
+            (latest.c.sensor_id == GovernmentObservation.sensor_id)
+            & (latest.c.start == GovernmentObservation.interval_start),
+        )
+    ).scalars()
+    by_sensor = {o.sensor_id: o for o in rows}
+    result = []
+    for s in sensors:
+        obs = by_sensor.get(s.id)
+        result.append(
+            {
+                "id": s.id,
+                "code": s.code,
+                "name": s.name,
+                "kind": s.kind,
+                "x": s.x,
+                "y": s.y,
+                "online": congestion.sensor_online(s, now),
+                "vehicles": obs.vehicle_count if obs else None,
+                "pedestrians": obs.pedestrian_count if obs else None,
+                "speed": obs.average_speed_kmh if obs else None,
+                "at": obs.interval_end.isoformat() if obs else None,
+            }
+        )
+    return result
+
+
+def segment_overview() -> list[dict[str, Any]]:
+    """Every segment with its latest travel-time index and congestion level."""
+    segments = list(
+        db.session.execute(select(GovernmentSegment).order_by(GovernmentSegment.id)).scalars()
+    )
+    latest = (
+        select(
+            GovernmentTravelTime.segment_id,
+            func.max(GovernmentTravelTime.interval_start).label("start"),
+        )
+        .group_by(GovernmentTravelTime.segment_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(GovernmentTravelTime).join(
+            latest,
+            (latest.c.segment_id == GovernmentTravelTime.segment_id)
+            & (latest.c.start == GovernmentTravelTime.interval_start),
+        )
+    ).scalars()
+    by_segment = {t.segment_id: t for t in rows}
+    sensors = {s.id: s for s in db.session.execute(select(GovernmentSensor)).scalars()}
+    result = []
+    for seg in segments:
+        tt = by_segment.get(seg.id)
+        index = tt.travel_time_index if tt else None
+        a, b = sensors[seg.from_sensor_id], sensors[seg.to_sensor_id]
+        result.append(
+            {
+                "id": seg.id,
+                "name": seg.name,
+                "x1": a.x,
+                "y1": a.y,
+                "x2": b.x,
+                "y2": b.y,
+                "index": index,
+                "level": congestion.congestion_level(index),
+                "travel_seconds": tt.travel_seconds if tt else None,
+                "free_flow_seconds": seg.free_flow_seconds,
+            }
+        )
+    return result
+
+
+def traffic_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, list]]:
+    """Vehicles per hour for each sensor over the last ``hours`` hours (for a line chart)."""
+    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
+    labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+    rows = db.session.execute(
+        select(
+            GovernmentSensor.code,
+            GovernmentObservation.interval_start,
+            GovernmentObservation.vehicle_count,
+        )
+        .join(GovernmentSensor, GovernmentSensor.id == GovernmentObservation.sensor_id)
+        .where(GovernmentObservation.interval_start >= start)
+    ).all()
+    series: dict[str, list] = defaultdict(lambda: [0] * hours)
+    for code, at, vehicles in rows:
+        slot = int((at - start).total_seconds() // 3600)
+        if 0 <= slot < hours:
+            series[code][slot] += vehicles
+    return labels, dict(sorted(series.items()))
+
+
+def index_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, list]]:
+    """The highest travel-time index per hour for each segment over the last ``hours``."""
+    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
+    labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+    rows = db.session.execute(
+        select(
+            GovernmentSegment.name,
+            GovernmentTravelTime.interval_start,
+            GovernmentTravelTime.travel_time_index,
+        )
+        .join(GovernmentSegment, GovernmentSegment.id == GovernmentTravelTime.segment_id)
+        .where(GovernmentTravelTime.interval_start >= start)
+    ).all()
+    series: dict[str, list] = defaultdict(lambda: [None] * hours)
+    for name, at, index in rows:
+        slot = int((at - start).total_seconds() // 3600)
+        if 0 <= slot < hours:
+            current = series[name][slot]
+            series[name][slot] = index if current is None else max(current, index)
+    return labels, dict(sorted(series.items()))
