@@ -106,7 +106,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are server-side rows, see accounts
-    babel.init_app(app, locale_selector=_select_locale)
+    from dcx.platform.timezones import select_timezone
+
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=select_timezone)
     bootstrap.init_app(app)
     limiter.init_app(app)
 
