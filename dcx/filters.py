@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_timedelta,
+)
 
 
 def money(amount_minor: int | None, currency: str = "EUR") -> str:
@@ -24,8 +30,16 @@ def as_date(value: date | datetime | None, style: str = "medium") -> str:
 
 
 def as_datetime(value: datetime | None, style: str = "medium") -> str:
-    """A date and time in the locale's style."""
+    """A date and time in the locale's style and the viewer's time zone (see
+    :mod:`dcx.platform.timezones`): stored UTC, shown in local time."""
     return format_datetime(value, style) if value else "—"
+
+
+def duration(value: timedelta | None) -> str:
+    """How long something took ("3 seconds", "2 minutes"), in the locale's words."""
+    if value is None:
+        return "—"
+    return format_timedelta(value, threshold=1)
 
 
 def number(value: Decimal | float | int | None, digits: int = 0) -> str:
@@ -42,6 +56,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(as_date, "date")
     app.add_template_filter(as_datetime, "datetime")
     app.add_template_filter(number, "number")
+    app.add_template_filter(duration, "duration")
 
 
 def stored_label(labels: Mapping[str, Mapping[str, Any]], kind: str, value: str | None) -> str:
