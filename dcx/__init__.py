@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -172,6 +173,7 @@ def register_template_context(app: Flask) -> None:
             "verticals": list(registry()),
             "languages": LANGUAGE_LABELS,
             "current_locale": _select_locale() if request else "en",
+            "current_timezone": str(get_timezone()),
             "user_nav": user_nav,
             "nav_extra": [],
             "profile_links": [
