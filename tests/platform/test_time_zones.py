@@ -85,3 +85,14 @@ def test_message_rows_keep_utc(app, stopped_clock):
     notify(maria, "platform.test", "Hi")
     db.session.commit()
     assert db.session.query(Message).one().created_at == NOON_ISH
+
+
+def test_a_daily_dose_time_kept_in_utc_is_shown_in_the_viewers_zone(app, stopped_clock):
+    from dcx.filters import as_time
+    from dcx.platform.timezones import in_timezone
+
+    with app.test_request_context("/"), in_timezone("Europe/Bucharest"):
+        assert as_time("08:00") == "11:00\u202fAM"
+        assert as_time(NOON_ISH) == "2:00\u202fPM"
+    with app.test_request_context("/"):
+        assert as_time("08:00") == "8:00\u202fAM"
