@@ -20,6 +20,8 @@ from flask import has_request_context
 from flask_babel import get_timezone
 from flask_login import current_user
 
+from dcx.platform.forms import SelectChoice
+
 
 def valid_zone(name: str | None) -> str:
     """``name`` when it is a known IANA time zone, else "" (follow the site's default)."""
@@ -33,10 +35,10 @@ def valid_zone(name: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def timezone_choices() -> tuple[tuple[str, str], ...]:
-    """Every IANA time zone as (value, label), UTC first."""
+def timezone_choices() -> tuple[SelectChoice, ...]:
+    """Every IANA time zone as a select option, UTC first."""
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return (("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones])
+    return (SelectChoice("UTC", "UTC"), *[SelectChoice(z, z.replace("_", " ")) for z in zones])
 
 
 def select_timezone() -> str | None:
