@@ -96,3 +96,24 @@ def test_a_daily_dose_time_kept_in_utc_is_shown_in_the_viewers_zone(app, stopped
         assert as_time(NOON_ISH) == "2:00\u202fPM"
     with app.test_request_context("/"):
         assert as_time("08:00") == "8:00\u202fAM"
+
+
+def test_every_seeded_calendar_entry_is_written_in_utc_or_as_a_whole_day(app):
+    import re
+
+    from sqlalchemy import select
+
+    from dcx.platform.accounts.models import User
+    from dcx.platform.showcase.loader import seed_showcase
+    from dcx.verticals import registry
+
+    seed_showcase(registry(), "default")
+    db.session.commit()
+    written = []
+    for person in db.session.execute(select(User).where(User.role == "customer")).scalars():
+        person.timezone = "Europe/Bucharest"
+        feed = build_ics(person, "DCX").decode()
+        written += re.findall(r"^DT(?:START|END)[^\r\n]*", feed, flags=re.M)
+    assert written
+    for line in written:
+        assert line.endswith("Z") or "VALUE=DATE" in line or "TZID=" in line, line
