@@ -117,3 +117,15 @@ def test_every_seeded_calendar_entry_is_written_in_utc_or_as_a_whole_day(app):
     assert written
     for line in written:
         assert line.endswith("Z") or "VALUE=DATE" in line or "TZID=" in line, line
+
+
+def test_a_message_one_person_causes_for_another_is_timed_in_the_recipients_zone(
+    app, stopped_clock
+):
+    from dcx.platform.timezones import in_timezone
+
+    no_zone = make_user(email="alex@example.com")  # the site's zone (UTC)
+    with app.test_request_context("/"), in_timezone("Europe/Bucharest"):  # the sender's request
+        with in_locale(recipient_locales([no_zone.id])[no_zone.id]):
+            assert format_datetime(NOON_ISH, "short").endswith("11:00\u202fAM")
+        assert format_datetime(NOON_ISH, "short").endswith("2:00\u202fPM")

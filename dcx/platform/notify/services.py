@@ -35,7 +35,7 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import User
 from dcx.platform.notify.models import CHANNELS, Delivery, Message, Preference, QuietHours
 from dcx.platform.notify.quiet import minute_of, zone
-from dcx.platform.timezones import in_timezone
+from dcx.platform.timezones import in_timezone, valid_zone
 from dcx.verticals import registry
 
 EXTERNAL_CHANNELS = ("email", "sms", "push")
@@ -50,7 +50,7 @@ def _languages() -> tuple[str, ...]:
 
 
 class RecipientLocale(str):
-    """A recipient's language code that also carries their time zone (``""``: the site's), so
+    """A recipient's language code that also carries their time zone (the site's if none), so
     :func:`in_locale` renders a message's dates and times in the recipient's own zone."""
 
     timezone: str = ""
@@ -79,10 +79,13 @@ def recipient_locales(user_ids: Iterable[int]) -> dict[int, str]:
     ).all()
     found = {row.id: (row.locale, row.timezone) for row in rows}
     fallback = _site_language(languages)
+    # Who has not chosen a zone reads the site's, even in a request of someone who has.
+    site_zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
     answer: dict[int, str] = {}
     for user_id in ids:
         code, zone_name = found.get(user_id, ("", ""))
-        answer[user_id] = RecipientLocale(code if code in languages else fallback, zone_name)
+        language = code if code in languages else fallback
+        answer[user_id] = RecipientLocale(language, valid_zone(zone_name) or site_zone)
     return answer
 
 
