@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -107,7 +108,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are server-side rows, see accounts
-    babel.init_app(app, locale_selector=_select_locale)
+    from dcx.platform.timezones import select_timezone
+
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=select_timezone)
     bootstrap.init_app(app)
     limiter.init_app(app)
 
@@ -182,6 +185,7 @@ def register_template_context(app: Flask) -> None:
             "verticals": list(registry()),
             "languages": LANGUAGE_LABELS,
             "current_locale": _select_locale() if request else "en",
+            "current_timezone": str(get_timezone()),
             "user_nav": user_nav,
             "nav_extra": [],
             "profile_links": [

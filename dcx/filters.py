@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    format_timedelta,
+)
 
 
 def money(amount_minor: int | None, currency: str = "EUR") -> str:
@@ -24,8 +31,34 @@ def as_date(value: date | datetime | None, style: str = "medium") -> str:
 
 
 def as_datetime(value: datetime | None, style: str = "medium") -> str:
-    """A date and time in the locale's style."""
+    """A date and time in the locale's style and the viewer's time zone (see
+    :mod:`dcx.platform.timezones`): stored UTC, shown in local time."""
     return format_datetime(value, style) if value else "—"
+
+
+def as_time(value: datetime | str | None, style: str = "short") -> str:
+    """A time of day in the locale's style and the viewer's time zone. A stored UTC datetime,
+    or a stored UTC time of day ("08:00", as a daily schedule keeps it), taken on today's date
+    of the showcase clock."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        from dcx.platform import clock
+
+        try:
+            hours, minutes = (int(part) for part in value.split(":")[:2])
+            moment = clock.now().replace(hour=hours, minute=minutes, second=0, microsecond=0)
+        except ValueError:
+            return value
+        return format_time(moment, style)
+    return format_time(value, style)
+
+
+def duration(value: timedelta | None) -> str:
+    """How long something took ("3 seconds", "2 minutes"), in the locale's words."""
+    if value is None:
+        return "—"
+    return format_timedelta(value, threshold=1)
 
 
 def number(value: Decimal | float | int | None, digits: int = 0) -> str:
@@ -42,6 +75,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(as_date, "date")
     app.add_template_filter(as_datetime, "datetime")
     app.add_template_filter(number, "number")
+    app.add_template_filter(duration, "duration")
+    app.add_template_filter(as_time, "time")
 
 
 def stored_label(labels: Mapping[str, Mapping[str, Any]], kind: str, value: str | None) -> str:

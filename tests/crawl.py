@@ -59,11 +59,14 @@ def start_pages(app) -> list[str]:
 
 
 def walk(
-    client, start: list[str], check: Callable[[str, str, PageText], list[str]]
+    client,
+    start: list[str],
+    check: Callable[[str, str, PageText], list[str]],
+    pages_per_kind: int = PAGES_PER_KIND,
 ) -> tuple[int, list[tuple[str, str]]]:
-    """Visit, breadth first, every kind of HTML page the client reaches (PAGES_PER_KIND of each
-    route); ``check(url, html, text)`` says what is wrong with each. Returns the number of pages
-    visited and (url, finding) pairs."""
+    """Visit, breadth first, every kind of HTML page the client reaches (``pages_per_kind`` of
+    each route); ``check(url, html, text)`` says what is wrong with each. Returns the number of
+    pages visited and (url, finding) pairs."""
     adapter = client.application.url_map.bind("localhost")
     seen, queue, found = set(start), deque(start), []
     per_kind: Counter[str] = Counter()
@@ -74,7 +77,7 @@ def walk(
             kind = adapter.match(urlsplit(url).path, method="GET")[0]
         except HTTPException:
             continue
-        if per_kind[kind] >= PAGES_PER_KIND:
+        if per_kind[kind] >= pages_per_kind:
             continue
         page = client.get(url)
         if page.status_code != 200 or page.mimetype != "text/html":
@@ -95,6 +98,31 @@ def walk(
             seen.add(target)
             queue.append(target)
     return visited, found
+
+
+def sign_in(client, email: str, password: str):
+    """Sign ``client`` in through the real form, with its CSRF token when the app checks it."""
+    import re
+
+    form = client.get("/account/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    data = {"email": email, "password": password}
+    if token:
+        data["csrf_token"] = token.group(1)
+    return client.post("/account/signin", data=data)
+
+
+def pages_reached(client, start: list[str], pages_per_kind: int = 1) -> list[str]:
+    """The HTML pages the client reaches from ``start``, ``pages_per_kind`` of each route, in
+    the order a breadth-first walk finds them (for a browser to visit them again)."""
+    reached: list[str] = []
+
+    def note(url: str, html: str, text: PageText) -> list[str]:
+        reached.append(url)
+        return []
+
+    walk(client, start, note, pages_per_kind)
+    return reached
 
 
 def walk_as_every_persona(

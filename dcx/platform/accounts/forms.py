@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 
 from dcx.platform.accounts.services import MIN_PASSWORD_LENGTH
 from dcx.platform.forms import SelectChoice
+from dcx.platform.timezones import timezone_choices
 
 _password = [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=128)]
 
@@ -52,6 +53,10 @@ class ProfileForm(FlaskForm):
             SelectChoice("es", "Español"),
             SelectChoice("ro", "Română"),
         ],
+    )
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=lambda: [SelectChoice("", _l("The site's time zone")), *timezone_choices()],
     )
     health_consent = BooleanField(
         _l("Let staff outside my care team see my health events in my customer view")

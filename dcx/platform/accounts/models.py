@@ -29,6 +29,8 @@ class User(UserMixin, Model):
     role: Mapped[str] = mapped_column(String(16), default="customer")
     department: Mapped[str] = mapped_column(String(40), default="")
     locale: Mapped[str] = mapped_column(String(8), default="")
+    # An IANA zone ("Europe/Bucharest") every time is shown in; "" follows the site's default.
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     health_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

@@ -24,6 +24,7 @@ from dcx.platform.accounts import services
 from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
 from dcx.platform.accounts.models import User
 from dcx.platform.forms import add_error
+from dcx.platform.timezones import valid_zone
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -122,12 +123,13 @@ def signout():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    """Edit name, phone, language and consents."""
+    """Edit name, phone, language, time zone and consents."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.phone = (form.phone.data or "").strip()
         current_user.locale = form.locale.data or ""
+        current_user.timezone = valid_zone(form.timezone.data)
         current_user.health_consent = bool(form.health_consent.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")

@@ -1,6 +1,6 @@
 """The drafts JSON endpoints the drafts script talks to, and the "continue on my phone" link.
 
-``/drafts/<form_key>``: GET the signed-in customer's draft, POST ``{"data": ..., "url": ...}``
+``/drafts/<form_key>``: GET the signed-in customer's draft (204 when there is none), POST ``{"data": ..., "url": ...}``
 to save it, DELETE to discard it; always JSON, always owner-scoped by ``current_user.id``.
 ``/d/<token>``: the short link shown as a QR code; it opens the draft's page after sign-in.
 """
@@ -93,10 +93,11 @@ def _device_names() -> dict[str, str]:
 @bp.get("/<form_key>")
 @_json_login_required
 def show(form_key: str):
-    """The customer's draft of ``form_key``, or 404 if there is none."""
+    """The customer's draft of ``form_key``, or 204 (no content) if there is none: having no
+    draft yet is the normal first visit, not an error a browser should log."""
     draft = services.load(current_user.id, form_key)
     if draft is None:
-        return _error(404, _("There is no draft of this form."))
+        return "", 204
     return jsonify(_as_json(draft))
 
 

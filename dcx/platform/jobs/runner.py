@@ -155,7 +155,9 @@ def run_due_jobs(now: datetime | None = None, owner: str | None = None) -> list[
 
 
 def run_now(job_id: str, owner: str | None = None) -> JobRun | None:
-    """Run one job at once (the admin's "run now"); None if the id is unknown."""
+    """Run one job at once (the admin's "run now"); None if the id is unknown or if this
+    second's run is already claimed (a second click in the same second runs nothing: ask
+    :func:`find_job` first to tell the two apart)."""
     spec = find_job(job_id)
     if spec is None:
         return None
@@ -164,6 +166,12 @@ def run_now(job_id: str, owner: str | None = None) -> JobRun | None:
     if run is None:
         return None
     return execute(spec, run, now)
+
+
+def run_history(page: int = 1, per_page: int = 20):
+    """Every run, newest first, one page at a time (a Flask-SQLAlchemy pagination)."""
+    stmt = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def last_runs() -> dict[str, JobRun]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_login import current_user
 
 from dcx.extensions import db
 from dcx.platform import clock
@@ -20,24 +21,28 @@ STEPS = {"1d": "+1 day", "1w": "+1 week", "30d": "+1 month"}
 @bp.route("/jobs")
 @role_required("admin")
 def index():
-    """Every job with its next run, last run and outcome, and a run-now button."""
+    """Every job with its next run, last run and outcome, and a run-now button; below, the
+    run history (when, how long, what it did, who asked), a page at a time."""
     now = clock.now()
     last = runner.last_runs()
     jobs = [
         {"spec": spec, "next": runner.next_due(spec, now), "last": last.get(spec.id)}
         for spec in runner.all_jobs()
     ]
-    return render_template("jobs/index.html", jobs=jobs, now=now, steps=STEPS)
+    history = runner.run_history(page=max(request.args.get("page", 1, type=int) or 1, 1))
+    return render_template("jobs/index.html", jobs=jobs, now=now, steps=STEPS, history=history)
 
 
 @bp.route("/jobs/<job_id>/run", methods=["POST"])
 @role_required("admin")
 def run(job_id: str):
-    """Run one job now and show its outcome."""
-    result = runner.run_now(job_id)
-    if result is None:
+    """Run one job now and show its outcome; a second click in the same second runs nothing."""
+    if runner.find_job(job_id) is None:
         abort(404)
-    if result.status == "succeeded":
+    result = runner.run_now(job_id, owner=current_user.email)
+    if result is None:
+        flash(_("%(job)s is running or has just run; its outcome is below.", job=job_id), "info")
+    elif result.status == "succeeded":
         flash(
             ngettext(
                 "%(job)s ran: %(num)d item done.",
@@ -70,7 +75,7 @@ def move_clock():
             "The showcase clock now reads %(now)s; %(num)d job ran.",
             "The showcase clock now reads %(now)s; %(num)d jobs ran.",
             len(ran),
-            now=clock.now().strftime("%Y-%m-%d %H:%M"),
+            now=format_datetime(clock.now(), "short"),
         ),
         "info",
     )

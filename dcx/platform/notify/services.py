@@ -35,6 +35,7 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import User
 from dcx.platform.notify.models import CHANNELS, Delivery, Message, Preference, QuietHours
 from dcx.platform.notify.quiet import minute_of, zone
+from dcx.platform.timezones import in_timezone, valid_zone
 from dcx.verticals import registry
 
 EXTERNAL_CHANNELS = ("email", "sms", "push")
@@ -48,8 +49,21 @@ def _languages() -> tuple[str, ...]:
     return tuple(current_app.config.get("LANGUAGES", (FALLBACK_LOCALE,)))
 
 
+class RecipientLocale(str):
+    """A recipient's language code that also carries their time zone (the site's if none), so
+    :func:`in_locale` renders a message's dates and times in the recipient's own zone."""
+
+    timezone: str = ""
+
+    def __new__(cls, code: str, timezone: str = "") -> RecipientLocale:
+        """``RecipientLocale("ro", "Europe/Bucharest")`` equals "ro"."""
+        value = super().__new__(cls, code)
+        value.timezone = timezone or ""
+        return value
+
+
 def recipient_locales(user_ids: Iterable[int]) -> dict[int, str]:
-    """Each recipient's language for a message, read in ONE query for all of them.
+    """Each recipient's language (and time zone) for a message, read in ONE query for all.
 
     A user's ``locale`` when it is one of the configured ``LANGUAGES``; for "" (follow the
     browser: a job has none) or an unknown code, the site's default language (the one the
@@ -60,11 +74,19 @@ def recipient_locales(user_ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     languages = _languages()
-    found = dict(db.session.execute(select(User.id, User.locale).where(User.id.in_(ids))).all())
+    rows = db.session.execute(
+        select(User.id, User.locale, User.timezone).where(User.id.in_(ids))
+    ).all()
+    found = {row.id: (row.locale, row.timezone) for row in rows}
     fallback = _site_language(languages)
-    return {
-        user_id: found[user_id] if found.get(user_id) in languages else fallback for user_id in ids
-    }
+    # Who has not chosen a zone reads the site's, even in a request of someone who has.
+    site_zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
+    answer: dict[int, str] = {}
+    for user_id in ids:
+        code, zone_name = found.get(user_id, ("", ""))
+        language = code if code in languages else fallback
+        answer[user_id] = RecipientLocale(language, valid_zone(zone_name) or site_zone)
+    return answer
 
 
 def _site_language(languages: tuple[str, ...]) -> str:
@@ -79,10 +101,12 @@ def in_locale(locale: str) -> Iterator[None]:
     """Render gettext, lazy_gettext and format_* in ``locale`` inside the block.
 
     Works in a request and in a job (an app context is enough): the request's own language
-    comes back afterwards. A code outside ``LANGUAGES`` (or "") renders in English.
+    comes back afterwards. A code outside ``LANGUAGES`` (or "") renders in English. A
+    :class:`RecipientLocale` (what :func:`recipient_locales` answers) also renders dates and
+    times in the recipient's time zone.
     """
     code = locale if locale in _languages() else FALLBACK_LOCALE
-    with force_locale(code):
+    with force_locale(str(code)), in_timezone(getattr(locale, "timezone", "")):
         yield
 
 

@@ -85,7 +85,7 @@ def preferences():
     """Per topic, which channels besides the inbox; and quiet hours for SMS and push."""
     topics = registry().topics()
     hours = services.quiet_hours(current_user.id)
-    initial = {}
+    initial = {"timezone": current_user.timezone or "UTC"}
     if hours is not None:
         initial = {
             "quiet_enabled": True,

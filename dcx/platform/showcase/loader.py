@@ -27,6 +27,7 @@ from dcx.extensions import db
 from dcx.platform.accounts import services as accounts
 from dcx.platform.accounts.models import ROLES, User
 from dcx.platform.showcase import texts
+from dcx.platform.timezones import valid_zone
 from dcx.verticals import SeedContext, VerticalRegistry
 
 SEEDS_DIR = Path(__file__).resolve().parents[3] / "seeds"
@@ -110,6 +111,10 @@ def read_showcase(
             raise ShowcaseError(
                 f"{main}: field 'personas[{i}].password' needs 12 characters or more"
             )
+        if "timezone" in p and not valid_zone(str(p["timezone"])):
+            raise ShowcaseError(
+                f"{main}: field 'personas[{i}].timezone' must be a time zone like Europe/Bucharest"
+            )
     keys = [p["key"] for p in personas]
     if len(set(keys)) != len(keys):
         raise ShowcaseError(f"{main}: field 'personas' has a key twice")
@@ -160,6 +165,7 @@ def seed_personas(personas: list[dict[str, Any]], language: str = "en") -> dict[
                 phone=p.get("phone", ""),
             )
             user.locale = "" if language == "en" else language
+            user.timezone = str(p.get("timezone", ""))
         users[p["key"]] = user
     return users
 

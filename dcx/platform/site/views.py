@@ -48,6 +48,31 @@ def language(code: str):
     return redirect(target if is_safe_next(target) else url_for("site.home"))
 
 
+@bp.route("/favicon.ico")
+def favicon_ico():
+    """The brand's icon for browsers and tools that ask for /favicon.ico on their own."""
+    from dcx.platform import brand
+    from dcx.platform.site import favicon
+
+    response = current_app.response_class(favicon.ico(brand.current()["colour"]))
+    response.mimetype = "image/vnd.microsoft.icon"
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.route("/favicon.svg")
+def favicon_svg():
+    """The brand's icon (its colour and initial), linked from every page."""
+    from dcx.platform import brand
+    from dcx.platform.site import favicon
+
+    current = brand.current()
+    response = current_app.response_class(favicon.svg(current["name"], current["colour"]))
+    response.mimetype = "image/svg+xml"
+    response.cache_control.max_age = 3600
+    return response
+
+
 @bp.route("/healthz")
 def healthz():
     """Liveness probe for gunicorn deployments."""
@@ -62,15 +87,43 @@ _MESSAGES = {
     405: _l("That action is not allowed here."),
     413: _l("What you sent is too large."),
     429: _l("Too many attempts. Please wait a few minutes and try again."),
+    410: _l("This page is no longer here."),
     500: _l("Something went wrong on our side. Nothing you entered was lost."),
+    503: _l("The showcase is busy for a moment."),
 }
+
+# What to do next, in the visitor's language: shown instead of Werkzeug's own (English)
+# explanation of an error; an explanation the app wrote itself (``abort(400, _("..."))``) stays.
+_EXPLANATIONS = {
+    400: _l("Go back, check the form and send it again."),
+    401: _l("Sign in, then open the page again."),
+    403: _l(
+        "This page belongs to someone else or needs another role. Sign in as the right person, or go back."
+    ),
+    404: _l("The address may be mistyped, or what it pointed to was removed."),
+    405: _l("Go back and use the page's own buttons and links."),
+    410: _l("What it pointed to was removed."),
+    413: _l("Send a smaller file or less text."),
+    429: _l("Wait a few minutes before trying again."),
+    503: _l("Please try again in a minute."),
+}
+
+
+def _explanation(error: Exception, code: int) -> str | None:
+    """The explanation under the error's title: the app's own words, else a translated one."""
+    description = getattr(error, "description", None) if code < 500 else None
+    if description and description != getattr(type(error), "description", None):
+        return str(description)
+    text = _EXPLANATIONS.get(code)
+    return str(text) if text is not None else None
 
 
 def render_error(error: Exception):
     """One error page in the shared layout; JSON for the API."""
     code = error.code if isinstance(error, HTTPException) and error.code else 500
-    description = getattr(error, "description", None) if code != 500 else None
-    message = str(_MESSAGES.get(code, _MESSAGES[400]))
+    message = str(_MESSAGES.get(code, _MESSAGES[500 if code >= 500 else 400]))
+    detail = _explanation(error, code)
     if request.path.startswith("/api/"):
+        description = getattr(error, "description", None) if code != 500 else None
         return jsonify(error=description or message, status=code), code
-    return render_template("site/error.html", code=code, message=message, detail=description), code
+    return render_template("site/error.html", code=code, message=message, detail=detail), code

@@ -42,10 +42,10 @@ def test_signed_out_visitors_get_401_json(client):
         assert response.is_json
 
 
-def test_no_draft_answers_404_json(client, customer):
+def test_no_draft_answers_204_so_a_first_visit_logs_no_error(client, customer):
     response = client.get(f"/drafts/{KEY}")
-    assert response.status_code == 404
-    assert "no draft" in response.json["error"]
+    assert response.status_code == 204
+    assert response.get_data() == b""
 
 
 def test_save_then_load_returns_the_fields_time_and_device(client, customer):
@@ -75,7 +75,7 @@ def test_passwords_and_csrf_tokens_are_not_stored(client, customer):
 def test_delete_discards_the_draft(client, customer):
     _save(client, {"name": "Casey"})
     assert client.delete(f"/drafts/{KEY}").status_code == 204
-    assert client.get(f"/drafts/{KEY}").status_code == 404
+    assert client.get(f"/drafts/{KEY}").status_code == 204
     assert client.delete(f"/drafts/{KEY}").status_code == 204  # twice is harmless
 
 
@@ -83,7 +83,7 @@ def test_another_customer_cannot_read_change_or_delete_my_draft(client, customer
     other_client, maria = other
     _save(client, {"name": "Casey"})
 
-    assert other_client.get(f"/drafts/{KEY}").status_code == 404
+    assert other_client.get(f"/drafts/{KEY}").status_code == 204
     assert other_client.delete(f"/drafts/{KEY}").status_code == 204
     assert _save(other_client, {"name": "Maria"}).status_code == 200
 
@@ -97,7 +97,7 @@ def test_a_draft_over_64_kb_answers_413_json(client, customer):
     response = _save(client, {f"f{i}": "x" * 4000 for i in range(17)})
     assert response.status_code == 413
     assert response.is_json
-    assert client.get(f"/drafts/{KEY}").status_code == 404
+    assert client.get(f"/drafts/{KEY}").status_code == 204
 
 
 def test_a_chunked_body_over_64_kb_answers_413_json(client, customer):
@@ -128,7 +128,7 @@ def test_bad_data_answers_400_json(client, customer, body):
     response = client.post(f"/drafts/{KEY}", data=body, content_type="application/json")
     assert response.status_code == 400
     assert response.is_json
-    assert client.get(f"/drafts/{KEY}").status_code == 404
+    assert client.get(f"/drafts/{KEY}").status_code == 204
 
 
 def test_an_unknown_form_key_answers_400_json(client, customer):

@@ -76,3 +76,52 @@ def test_parse_duration_rejects_nonsense():
 def test_the_clock_never_moves_backwards(app):
     with pytest.raises(ValueError):
         clock.advance(timedelta(days=-1))
+
+
+def test_a_second_run_now_click_in_the_same_second_answers_clearly_and_runs_once(
+    admin_client, monkeypatch
+):
+    frozen = clock.real_now()
+    monkeypatch.setattr(clock, "real_now", lambda: frozen)
+    make_user(email="c1@example.com")
+    first = admin_client.post("/admin/jobs/probe.monthly_summary/run", follow_redirects=True)
+    second = admin_client.post("/admin/jobs/probe.monthly_summary/run", follow_redirects=True)
+    assert first.status_code == second.status_code == 200
+    assert "is running or has just run" in second.get_data(as_text=True)
+    runs = db.session.scalar(
+        select(func.count(JobRun.id)).where(JobRun.job_id == "probe.monthly_summary")
+    )
+    assert runs == 1
+
+
+def test_the_jobs_page_shows_the_run_history_with_who_asked(admin_client, monkeypatch):
+    make_user(email="c1@example.com")
+    start = clock.real_now()
+    for second in range(3):  # three clicks, a second apart
+        at = start + timedelta(seconds=second)
+        monkeypatch.setattr(clock, "real_now", lambda at=at: at)
+        admin_client.post("/admin/jobs/probe.monthly_summary/run")
+    page = admin_client.get("/admin/jobs").get_data(as_text=True)
+    history = page.split('id="run-history"')[1]
+    assert history.count("<code>probe.monthly_summary</code>") == 3
+    assert "admin@example.com" in history
+
+
+def test_the_run_history_is_paginated(admin_client):
+    now = clock.now()
+    db.session.add_all(
+        JobRun(
+            job_id="probe.monthly_summary",
+            scheduled_for=now - timedelta(hours=i),
+            started_at=now - timedelta(hours=i),
+            finished_at=now - timedelta(hours=i) + timedelta(seconds=2),
+            status="succeeded",
+            owner="scheduler",
+        )
+        for i in range(25)
+    )
+    db.session.commit()
+    first = admin_client.get("/admin/jobs").get_data(as_text=True).split('id="run-history"')[1]
+    assert first.count("data-run=") == 20 and "page=2" in first
+    second = admin_client.get("/admin/jobs?page=2").get_data(as_text=True)
+    assert second.split('id="run-history"')[1].count("data-run=") == 5

@@ -2,7 +2,8 @@
  * Resumable forms: every <form data-draft="KEY"> on the page is saved on the server as the
  * customer types, and restored on any device where the same customer opens it.
  *
- * - On load: GET /drafts/KEY; if a draft exists, every named field is filled in again
+ * - Only for a signed-in visitor (the layout marks <body data-signed-in>): nobody else has drafts.
+ * - On load: GET /drafts/KEY (204 when there is none); if a draft exists, every named field is filled in again
  *   (text, select, textarea, checkbox, radio, hidden inputs such as "step"), then the form
  *   receives a "dcx:draft-restored" CustomEvent (detail: {data, updated_at, device}).
  * - On input/change: POST /drafts/KEY, debounced, and "Draft saved 12:04 on laptop" is shown
@@ -119,6 +120,9 @@
     var options = sameDay
       ? { hour: "numeric", minute: "2-digit" }
       : { dateStyle: "medium", timeStyle: "short" };
+    if (document.documentElement.dataset.timezone) {
+      options.timeZone = document.documentElement.dataset.timezone;  // the viewer's own zone
+    }
     try {
       return new Intl.DateTimeFormat(locale, options).format(when);
     } catch (err) {
@@ -219,7 +223,7 @@
         if (response.status === 401) {
           self.stopped = true;
         }
-        return response.ok ? response.json() : null;
+        return response.ok && response.status !== 204 ? response.json() : null;
       })
       .then(function (draft) {
         // If the customer started typing before the draft arrived, what they typed wins.
@@ -277,6 +281,9 @@
   };
 
   function start() {
+    if (!document.body || !document.body.hasAttribute("data-signed-in")) {
+      return;  // a signed-out visitor has no drafts: asking would only answer 401
+    }
     Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
       if (!form.dcxDraft) {
         form.dcxDraft = new Resumable(form);
