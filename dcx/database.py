@@ -53,7 +53,7 @@ def _now() -> datetime:
 class IdMixin:
     """An integer primary key named ``id``."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-100)
 
 
 class OwnedMixin:
@@ -69,7 +69,9 @@ class OwnedMixin:
     def user_id(cls) -> Mapped[int]:
         """The owner's foreign key."""
         return mapped_column(
-            ForeignKey("account_user.id", ondelete="CASCADE"), index=cls.__owner_indexed__
+            ForeignKey("account_user.id", ondelete="CASCADE"),
+            index=cls.__owner_indexed__,
+            sort_order=-90,
         )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
@@ -27,15 +27,12 @@ COVERAGE_STATUSES = ("notified", "booked", "remedied")
 BILL_KINDS = ("instalment", "service")
 
 
-class AutomotiveVehicle(Model):
+class AutomotiveVehicle(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A customer's car, identified by its VIN; its telematics token is stored hashed."""
 
     __tablename__ = "automotive_vehicle"
+    __owner_indexed__ = True
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     vin: Mapped[str] = mapped_column(String(17), unique=True)
     make: Mapped[str] = mapped_column(String(40))
     model: Mapped[str] = mapped_column(String(60))
@@ -50,7 +47,6 @@ class AutomotiveVehicle(Model):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     @property
     def name(self) -> str:
@@ -64,7 +60,7 @@ class AutomotiveVehicle(Model):
         return self.token_hash is not None
 
 
-class AutomotiveReading(Model):
+class AutomotiveReading(IdMixin, Model):
     """One telemetry reading a car sent: odometer, energy, battery, oil, tyres, location."""
 
     __tablename__ = "automotive_reading"
@@ -73,7 +69,6 @@ class AutomotiveReading(Model):
         Index("ix_automotive_reading_vehicle_time", "vehicle_id", "recorded_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("automotive_vehicle.id", ondelete="CASCADE"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     odometer_km: Mapped[int] = mapped_column(Integer)
@@ -93,13 +88,12 @@ class AutomotiveReading(Model):
         return [self.tyre_fl_kpa, self.tyre_fr_kpa, self.tyre_rl_kpa, self.tyre_rr_kpa]
 
 
-class AutomotiveTroubleCode(Model):
+class AutomotiveTroubleCode(IdMixin, Model):
     """A J2012 code a car reported; active until cleared. Pending codes may become confirmed."""
 
     __tablename__ = "automotive_trouble_code"
     __table_args__ = (UniqueConstraint("vehicle_id", "code", "first_seen_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(
         ForeignKey("automotive_vehicle.id", ondelete="CASCADE"), index=True
     )
@@ -113,12 +107,11 @@ class AutomotiveTroubleCode(Model):
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveRecall(Model):
+class AutomotiveRecall(IdMixin, Model):
     """A maker's recall campaign: which cars, what is wrong, what happens and the remedy."""
 
     __tablename__ = "automotive_recall"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_number: Mapped[str] = mapped_column(String(30), unique=True)
     make: Mapped[str] = mapped_column(String(40))
     model: Mapped[str] = mapped_column(String(60))
@@ -132,13 +125,12 @@ class AutomotiveRecall(Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class AutomotiveRecallCoverage(Model):
+class AutomotiveRecallCoverage(IdMixin, Model):
     """One affected vehicle of a recall: notified, then booked, then remedied."""
 
     __tablename__ = "automotive_recall_coverage"
     __table_args__ = (UniqueConstraint("recall_id", "vehicle_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recall_id: Mapped[int] = mapped_column(ForeignKey("automotive_recall.id", ondelete="CASCADE"))
     vehicle_id: Mapped[int] = mapped_column(
         ForeignKey("automotive_vehicle.id", ondelete="CASCADE"), index=True
@@ -151,15 +143,12 @@ class AutomotiveRecallCoverage(Model):
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveAppointment(Model):
+class AutomotiveAppointment(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A service visit booked at a dealer, with the reason it was booked for."""
 
     __tablename__ = "automotive_appointment"
+    __owner_indexed__ = True
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     vehicle_id: Mapped[int] = mapped_column(
         ForeignKey("automotive_vehicle.id", ondelete="CASCADE"), index=True
     )
@@ -171,20 +160,16 @@ class AutomotiveAppointment(Model):
         ForeignKey("automotive_recall.id", ondelete="SET NULL"), nullable=True
     )
     status: Mapped[str] = mapped_column(String(10), default="booked")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveLoan(Model):
+class AutomotiveLoan(IdMixin, OwnedMixin, Model):
     """A car loan or lease: principal, yearly rate in basis points, term and first due date."""
 
     __tablename__ = "automotive_loan"
+    __owner_indexed__ = True
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("automotive_vehicle.id", ondelete="CASCADE"))
     reference: Mapped[str] = mapped_column(String(30), unique=True)
     kind: Mapped[str] = mapped_column(String(10), default="loan")
@@ -198,14 +183,12 @@ class AutomotiveLoan(Model):
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
 
-class AutomotiveBill(Model):
+class AutomotiveBill(IdMixin, OwnedMixin, Model):
     """Money owed: a loan instalment or a service invoice; paid when ``paid_at`` is set."""
 
     __tablename__ = "automotive_bill"
     __table_args__ = (Index("ix_automotive_bill_user_due", "user_id", "due_on"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     vehicle_id: Mapped[int | None] = mapped_column(
         ForeignKey("automotive_vehicle.id", ondelete="CASCADE"), nullable=True
     )

@@ -15,15 +15,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
 from dcx.extensions import Model
-from dcx.platform import clock
 
 ACCOUNT_KINDS = ("current", "savings")
 TRANSACTION_STATUSES = ("booked", "pending")
 
 
-class BankingAccount(Model):
+class BankingAccount(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A customer's current or savings account; its balance is the sum of its transactions.
 
     Savings accounts carry the nominal rate (basis points) and how often interest compounds,
@@ -31,11 +30,8 @@ class BankingAccount(Model):
     """
 
     __tablename__ = "banking_account"
+    __owner_indexed__ = True
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     kind: Mapped[str] = mapped_column(String(16), default="current")
     name: Mapped[str] = mapped_column(String(80))
     number: Mapped[str] = mapped_column(String(34), unique=True)
@@ -46,14 +42,13 @@ class BankingAccount(Model):
     holder_name: Mapped[str] = mapped_column(String(120), default="")
     marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     transactions: Mapped[list[BankingTransaction]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
     )
 
 
-class BankingTransaction(Model):
+class BankingTransaction(IdMixin, OwnedMixin, Model):
     """One movement on an account: negative amounts are debits, positive are credits.
 
     ``user_id`` is copied from the account so reports aggregate per customer without a join.
@@ -67,8 +62,6 @@ class BankingTransaction(Model):
         Index("ix_banking_transaction_account_booked", "account_id", "booked_on"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     account_id: Mapped[int] = mapped_column(ForeignKey("banking_account.id", ondelete="CASCADE"))
     booked_on: Mapped[date] = mapped_column(Date)
     amount_minor: Mapped[int] = mapped_column(Integer)
@@ -89,16 +82,13 @@ class BankingTransaction(Model):
         return self.amount_minor < 0
 
 
-class BankingGoal(Model):
+class BankingGoal(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A savings goal: a target amount by a date, saved in a linked savings account."""
 
     __tablename__ = "banking_goal"
+    __owner_indexed__ = True
     __table_args__ = (UniqueConstraint("user_id", "name"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("banking_account.id", ondelete="SET NULL"), nullable=True
     )
@@ -109,34 +99,28 @@ class BankingGoal(Model):
     target_date: Mapped[date] = mapped_column(Date)
     started_on: Mapped[date] = mapped_column(Date)
     reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     account: Mapped[BankingAccount | None] = relationship()
 
 
-class BankingGoalMovement(Model):
+class BankingGoalMovement(IdMixin, OwnedMixin, Model):
     """Money put into (positive) or taken out of (negative) a goal on a date."""
 
     __tablename__ = "banking_goal_movement"
     __table_args__ = (Index("ix_banking_goal_movement_goal_on", "goal_id", "moved_on"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("banking_goal.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     amount_minor: Mapped[int] = mapped_column(Integer)
     moved_on: Mapped[date] = mapped_column(Date)
 
 
-class BankingBill(Model):
+class BankingBill(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A recurring payment the customer expects: detected from history or added by hand."""
 
     __tablename__ = "banking_bill"
+    __owner_indexed__ = True
     __table_args__ = (UniqueConstraint("user_id", "name"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     name: Mapped[str] = mapped_column(String(80))
     merchant: Mapped[str] = mapped_column(String(120), default="")
     category: Mapped[str] = mapped_column(String(40), default="Bills")
@@ -145,4 +129,3 @@ class BankingBill(Model):
     next_due_on: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(16), default="manual")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

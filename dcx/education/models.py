@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
@@ -26,12 +26,11 @@ SCORING_RULES = ("highest", "last")
 QUESTION_KINDS = ("single", "multiple", "numeric")
 
 
-class EducationCourse(Model):
+class EducationCourse(IdMixin, Model):
     """A university course taught by one professor, scored by its rule (highest or last)."""
 
     __tablename__ = "education_course"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(160))
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -46,13 +45,12 @@ class EducationCourse(Model):
     )
 
 
-class EducationCourseTopic(Model):
+class EducationCourseTopic(IdMixin, Model):
     """A topic of a course that questions, sections and exercises are tagged with."""
 
     __tablename__ = "education_topic"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
@@ -60,30 +58,26 @@ class EducationCourseTopic(Model):
     course: Mapped[EducationCourse] = relationship(back_populates="topics")
 
 
-class EducationEnrollment(Model):
+class EducationEnrollment(IdMixin, OwnedMixin, Model):
     """A student taking a course; ``last_active_at`` feeds the inactivity nudge."""
 
     __tablename__ = "education_enrollment"
+    __owner_indexed__ = True
     __table_args__ = (UniqueConstraint("course_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     course: Mapped[EducationCourse] = relationship()
 
 
-class EducationModule(Model):
+class EducationModule(IdMixin, Model):
     """One module of a course, in order; it ends with a test."""
 
     __tablename__ = "education_module"
     __table_args__ = (UniqueConstraint("course_id", "position"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(160))
@@ -98,13 +92,12 @@ class EducationModule(Model):
     )
 
 
-class EducationChapter(Model):
+class EducationChapter(IdMixin, Model):
     """A textbook chapter of a module: a page of sections."""
 
     __tablename__ = "education_chapter"
     __table_args__ = (UniqueConstraint("module_id", "position"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("education_module.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(160))
@@ -118,7 +111,7 @@ class EducationChapter(Model):
     )
 
 
-class EducationChapterSection(Model):
+class EducationChapterSection(IdMixin, Model):
     """A headed section of a chapter, tagged with a topic, with an optional figure.
 
     ``figure`` is data, drawn by the template: ``{"caption", "bars": [[label, value], ...]}``
@@ -128,7 +121,6 @@ class EducationChapterSection(Model):
     __tablename__ = "education_section"
     __table_args__ = (UniqueConstraint("chapter_id", "position"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("education_chapter.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     heading: Mapped[str] = mapped_column(String(160))
@@ -149,25 +141,22 @@ class EducationChapterSection(Model):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
 
-class EducationChapterProgress(Model):
+class EducationChapterProgress(IdMixin, OwnedMixin, Model):
     """A student has read a chapter (progress is saved per chapter)."""
 
     __tablename__ = "education_chapter_progress"
     __table_args__ = (UniqueConstraint("user_id", "chapter_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     chapter_id: Mapped[int] = mapped_column(ForeignKey("education_chapter.id", ondelete="CASCADE"))
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class EducationExercise(Model):
+class EducationExercise(IdMixin, Model):
     """An extra practice exercise tagged with a topic, suggested when that topic is weak."""
 
     __tablename__ = "education_exercise"
     __table_args__ = (UniqueConstraint("course_id", "title"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("education_course.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str] = mapped_column(String(160))
@@ -175,12 +164,11 @@ class EducationExercise(Model):
     hint: Mapped[str] = mapped_column(Text, default="")
 
 
-class EducationModuleTest(Model):
+class EducationModuleTest(IdMixin, Model):
     """The end-of-module test: time limit where set, attempts allowed, pass mark."""
 
     __tablename__ = "education_test"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     module_id: Mapped[int] = mapped_column(
         ForeignKey("education_module.id", ondelete="CASCADE"), unique=True
     )
@@ -195,7 +183,7 @@ class EducationModuleTest(Model):
     )
 
 
-class EducationQuestion(Model):
+class EducationQuestion(IdMixin, Model):
     """A test question tagged with topics: single choice, multiple choice or numeric.
 
     ``correct`` holds the indices of the right choices (choice kinds) or ``[value]`` (numeric,
@@ -205,7 +193,6 @@ class EducationQuestion(Model):
     __tablename__ = "education_question"
     __table_args__ = (UniqueConstraint("test_id", "position"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     test_id: Mapped[int] = mapped_column(ForeignKey("education_test.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))
@@ -220,7 +207,7 @@ class EducationQuestion(Model):
     test: Mapped[EducationModuleTest] = relationship(back_populates="questions")
 
 
-class EducationAttempt(Model):
+class EducationAttempt(IdMixin, OwnedMixin, Model):
     """One attempt of a student at a test; scored when submitted."""
 
     __tablename__ = "education_attempt"
@@ -229,8 +216,6 @@ class EducationAttempt(Model):
         Index("ix_education_attempt_test_user", "test_id", "user_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     test_id: Mapped[int] = mapped_column(ForeignKey("education_test.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -251,13 +236,12 @@ class EducationAttempt(Model):
         return round(100 * self.points / self.max_points, 1) if self.max_points else 0.0
 
 
-class EducationAnswer(Model):
+class EducationAnswer(IdMixin, Model):
     """A student's response to one question in one attempt, marked right or wrong."""
 
     __tablename__ = "education_answer"
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("education_attempt.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(
         ForeignKey("education_question.id", ondelete="CASCADE")
@@ -270,7 +254,7 @@ class EducationAnswer(Model):
     question: Mapped[EducationQuestion] = relationship()
 
 
-class EducationConversation(Model):
+class EducationConversation(IdMixin, Model):
     """A one-to-one thread between a student and a professor, about a course or general.
 
     Each side's last read message id gives the unread counts; ``student_seen_at`` (updated while
@@ -280,7 +264,6 @@ class EducationConversation(Model):
     __tablename__ = "education_conversation"
     __table_args__ = (UniqueConstraint("student_id", "professor_id", "course_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     student_id: Mapped[int] = mapped_column(
         ForeignKey("account_user.id", ondelete="CASCADE"), index=True
     )
@@ -303,29 +286,26 @@ class EducationConversation(Model):
     )
 
 
-class EducationChatMessage(Model):
+class EducationChatMessage(IdMixin, CreatedAtMixin, Model):
     """One message in a conversation."""
 
     __tablename__ = "education_message"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("education_conversation.id", ondelete="CASCADE"), index=True
     )
     sender_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     conversation: Mapped[EducationConversation] = relationship(back_populates="messages")
 
 
-class EducationOfficeHourSlot(Model):
+class EducationOfficeHourSlot(IdMixin, Model):
     """An office-hour slot a professor publishes: time, length, place or link, capacity."""
 
     __tablename__ = "education_slot"
     __table_args__ = (UniqueConstraint("professor_id", "starts_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     professor_id: Mapped[int] = mapped_column(
         ForeignKey("account_user.id", ondelete="CASCADE"), index=True
     )
@@ -345,20 +325,16 @@ class EducationOfficeHourSlot(Model):
     )
 
 
-class EducationBooking(Model):
+class EducationBooking(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A student's booking of an office-hour slot, optionally about a topic."""
 
     __tablename__ = "education_booking"
+    __owner_indexed__ = True
     __table_args__ = (UniqueConstraint("slot_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("education_slot.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
-    )
     topic: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     slot: Mapped[EducationOfficeHourSlot] = relationship(back_populates="bookings")

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
@@ -30,24 +30,22 @@ REPAIR_CATEGORIES = ("streetlight", "pothole", "traffic_signal", "sign", "paveme
 CREW_STATUSES = ("idle", "dispatched", "en_route", "on_site", "done")
 
 
-class GovernmentDepartmentMember(Model):
+class GovernmentDepartmentMember(IdMixin, Model):
     """Which city department a government staff member works in."""
 
     __tablename__ = "government_department_member"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("account_user.id", ondelete="CASCADE"), unique=True
     )
     department: Mapped[str] = mapped_column(String(32))
 
 
-class GovernmentStreet(Model):
+class GovernmentStreet(IdMixin, Model):
     """A straight street segment of the city, drawn on the schematic map."""
 
     __tablename__ = "government_street"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     x1: Mapped[float] = mapped_column(Float)
     y1: Mapped[float] = mapped_column(Float)
@@ -55,12 +53,11 @@ class GovernmentStreet(Model):
     y2: Mapped[float] = mapped_column(Float)
 
 
-class GovernmentSensor(Model):
+class GovernmentSensor(IdMixin, Model):
     """A Bluetooth counter on a street; its token is stored only as a hash."""
 
     __tablename__ = "government_sensor"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16), default="both")
@@ -70,13 +67,12 @@ class GovernmentSensor(Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class GovernmentSegment(Model):
+class GovernmentSegment(IdMixin, Model):
     """The stretch of road between two sensors, with its free-flow travel time."""
 
     __tablename__ = "government_segment"
     __table_args__ = (UniqueConstraint("from_sensor_id", "to_sensor_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     from_sensor_id: Mapped[int] = mapped_column(ForeignKey("government_sensor.id"))
     to_sensor_id: Mapped[int] = mapped_column(ForeignKey("government_sensor.id"))
@@ -86,7 +82,7 @@ class GovernmentSegment(Model):
     to_sensor: Mapped[GovernmentSensor] = relationship(foreign_keys=[to_sensor_id])
 
 
-class GovernmentObservation(Model):
+class GovernmentObservation(IdMixin, Model):
     """Counts one sensor made in one interval."""
 
     __tablename__ = "government_observation"
@@ -95,7 +91,6 @@ class GovernmentObservation(Model):
         Index("ix_government_observation_start", "interval_start"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sensor_id: Mapped[int] = mapped_column(ForeignKey("government_sensor.id", ondelete="CASCADE"))
     interval_start: Mapped[datetime] = mapped_column(UTCDateTime)
     interval_end: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -105,13 +100,12 @@ class GovernmentObservation(Model):
     unique_devices: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class GovernmentTravelTime(Model):
+class GovernmentTravelTime(IdMixin, Model):
     """The measured travel time along a segment in one interval, and its travel-time index."""
 
     __tablename__ = "government_travel_time"
     __table_args__ = (UniqueConstraint("segment_id", "interval_start"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     segment_id: Mapped[int] = mapped_column(ForeignKey("government_segment.id", ondelete="CASCADE"))
     interval_start: Mapped[datetime] = mapped_column(UTCDateTime)
     interval_end: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -119,7 +113,7 @@ class GovernmentTravelTime(Model):
     travel_time_index: Mapped[float] = mapped_column(Float)
 
 
-class GovernmentDeviceSighting(Model):
+class GovernmentDeviceSighting(IdMixin, Model):
     """A device seen by a sensor on a day, kept only as a hash salted with that day's salt.
 
     The salt is derived from the secret key and the date and never stored, so yesterday's
@@ -129,18 +123,16 @@ class GovernmentDeviceSighting(Model):
     __tablename__ = "government_device_sighting"
     __table_args__ = (UniqueConstraint("sensor_id", "seen_on", "device_hash"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sensor_id: Mapped[int] = mapped_column(ForeignKey("government_sensor.id", ondelete="CASCADE"))
     seen_on: Mapped[date] = mapped_column(Date)
     device_hash: Mapped[str] = mapped_column(String(64))
 
 
-class GovernmentIncident(Model):
+class GovernmentIncident(IdMixin, CreatedAtMixin, Model):
     """Congestion (or another problem) with its cause, location and severity."""
 
     __tablename__ = "government_incident"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     cause: Mapped[str] = mapped_column(Text, default="")
     severity: Mapped[str] = mapped_column(String(16), default="congested")
@@ -152,7 +144,6 @@ class GovernmentIncident(Model):
     x: Mapped[float] = mapped_column(Float)
     y: Mapped[float] = mapped_column(Float)
     travel_time_index: Mapped[float | None] = mapped_column(Float, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     segment: Mapped[GovernmentSegment | None] = relationship()
     shares: Mapped[list[GovernmentIncidentShare]] = relationship(
@@ -160,13 +151,12 @@ class GovernmentIncident(Model):
     )
 
 
-class GovernmentIncidentShare(Model):
+class GovernmentIncidentShare(IdMixin, Model):
     """An incident shared with one department, and whether that department acknowledged it."""
 
     __tablename__ = "government_incident_share"
     __table_args__ = (UniqueConstraint("incident_id", "department"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("government_incident.id", ondelete="CASCADE")
     )
@@ -183,12 +173,11 @@ class GovernmentIncidentShare(Model):
     incident: Mapped[GovernmentIncident] = relationship(back_populates="shares")
 
 
-class GovernmentIncidentComment(Model):
+class GovernmentIncidentComment(IdMixin, CreatedAtMixin, Model):
     """A department's comment on an incident."""
 
     __tablename__ = "government_incident_comment"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("government_incident.id", ondelete="CASCADE"), index=True
     )
@@ -197,15 +186,13 @@ class GovernmentIncidentComment(Model):
         ForeignKey("account_user.id", ondelete="SET NULL"), nullable=True
     )
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentHandoff(Model):
+class GovernmentHandoff(IdMixin, CreatedAtMixin, Model):
     """A follow-on task one department hands to another about an incident."""
 
     __tablename__ = "government_handoff"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("government_incident.id", ondelete="CASCADE"), index=True
     )
@@ -216,15 +203,13 @@ class GovernmentHandoff(Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("account_user.id", ondelete="SET NULL"), nullable=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentRepair(Model):
+class GovernmentRepair(IdMixin, CreatedAtMixin, Model):
     """A repair request, from an incident or a citizen's report, moving through its workflow."""
 
     __tablename__ = "government_repair"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(32))
     location: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -242,7 +227,6 @@ class GovernmentRepair(Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("government_repair.id", ondelete="SET NULL"), nullable=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     incident: Mapped[GovernmentIncident | None] = relationship()
@@ -253,12 +237,11 @@ class GovernmentRepair(Model):
     )
 
 
-class GovernmentRepairEvent(Model):
+class GovernmentRepairEvent(IdMixin, Model):
     """One step of a repair's workflow: from which status to which, by whom, why."""
 
     __tablename__ = "government_repair_event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     repair_id: Mapped[int] = mapped_column(
         ForeignKey("government_repair.id", ondelete="CASCADE"), index=True
     )
@@ -273,12 +256,11 @@ class GovernmentRepairEvent(Model):
     repair: Mapped[GovernmentRepair] = relationship(back_populates="events")
 
 
-class GovernmentCrew(Model):
+class GovernmentCrew(IdMixin, Model):
     """A repair crew with its device token (hashed), last position and status."""
 
     __tablename__ = "government_crew"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     department: Mapped[str] = mapped_column(String(32), default="public_works")
@@ -290,13 +272,12 @@ class GovernmentCrew(Model):
     last_position_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class GovernmentWorkOrder(Model):
+class GovernmentWorkOrder(IdMixin, Model):
     """A repair booked for a crew in a time slot."""
 
     __tablename__ = "government_work_order"
     __table_args__ = (Index("ix_government_work_order_crew_start", "crew_id", "starts_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     repair_id: Mapped[int] = mapped_column(
         ForeignKey("government_repair.id", ondelete="CASCADE"), index=True
     )
@@ -309,13 +290,12 @@ class GovernmentWorkOrder(Model):
     crew: Mapped[GovernmentCrew] = relationship()
 
 
-class GovernmentCrewPosition(Model):
+class GovernmentCrewPosition(IdMixin, Model):
     """A position a crew reported, kept so the map can draw its trail."""
 
     __tablename__ = "government_crew_position"
     __table_args__ = (Index("ix_government_crew_position_crew_at", "crew_id", "at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     crew_id: Mapped[int] = mapped_column(ForeignKey("government_crew.id", ondelete="CASCADE"))
     x: Mapped[float] = mapped_column(Float)
     y: Mapped[float] = mapped_column(Float)
@@ -323,23 +303,20 @@ class GovernmentCrewPosition(Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentAreaFollow(Model):
+class GovernmentAreaFollow(IdMixin, OwnedMixin, Model):
     """A citizen following a district: told when something there is fixed."""
 
     __tablename__ = "government_area_follow"
     __table_args__ = (UniqueConstraint("user_id", "district"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     district: Mapped[str] = mapped_column(String(32))
 
 
-class GovernmentPublicUpdate(Model):
+class GovernmentPublicUpdate(IdMixin, Model):
     """A public announcement (the status page and the Atom feed are built from these)."""
 
     __tablename__ = "government_public_update"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     repair_id: Mapped[int | None] = mapped_column(
         ForeignKey("government_repair.id", ondelete="SET NULL"), nullable=True, unique=True
     )
@@ -349,13 +326,12 @@ class GovernmentPublicUpdate(Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class GovernmentSocialPost(Model):
+class GovernmentSocialPost(IdMixin, CreatedAtMixin, Model):
     """The post rendered for one social network, and what happened when it was sent."""
 
     __tablename__ = "government_social_post"
     __table_args__ = (UniqueConstraint("update_id", "network"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     update_id: Mapped[int] = mapped_column(
         ForeignKey("government_public_update.id", ondelete="CASCADE")
     )
@@ -363,6 +339,5 @@ class GovernmentSocialPost(Model):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     outcome: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     update: Mapped[GovernmentPublicUpdate] = relationship()

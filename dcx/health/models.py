@@ -18,31 +18,29 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
 _USER_FK = "account_user.id"
 
 
-class HealthCareTeamMember(Model):
+class HealthCareTeamMember(IdMixin, Model):
     """A clinician on a patient's care team: the only staff who see the patient's record."""
 
     __tablename__ = "health_care_team"
     __table_args__ = (UniqueConstraint("patient_id", "clinician_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     clinician_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthPatientProfile(Model):
+class HealthPatientProfile(IdMixin, Model):
     """A patient's settings: height (for BMI), plans, community name and device token."""
 
     __tablename__ = "health_profile"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), unique=True)
     height_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
     calorie_plan: Mapped[int] = mapped_column(Integer, default=2000)
@@ -51,12 +49,11 @@ class HealthPatientProfile(Model):
     device_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
 
-class HealthVisit(Model):
+class HealthVisit(IdMixin, Model):
     """A consultation where the clinician and the patient agree goals and treatment."""
 
     __tablename__ = "health_visit"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     clinician_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -64,12 +61,11 @@ class HealthVisit(Model):
     next_visit_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
-class HealthGoal(Model):
+class HealthGoal(IdMixin, CreatedAtMixin, Model):
     """A wellness goal: a measure, where it started, its target and when it is due."""
 
     __tablename__ = "health_goal"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     visit_id: Mapped[int | None] = mapped_column(
         ForeignKey("health_visit.id", ondelete="SET NULL"), nullable=True
@@ -79,29 +75,26 @@ class HealthGoal(Model):
     target: Mapped[float] = mapped_column(Float)
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     check_ins: Mapped[list[HealthGoalCheckIn]] = relationship(
         back_populates="goal", cascade="all, delete-orphan", order_by="HealthGoalCheckIn.id.desc()"
     )
 
 
-class HealthGoalCheckIn(Model):
+class HealthGoalCheckIn(IdMixin, CreatedAtMixin, Model):
     """The patient's note on how a goal is going, which the care team reads."""
 
     __tablename__ = "health_goal_checkin"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("health_goal.id", ondelete="CASCADE"))
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     feeling: Mapped[str] = mapped_column(String(16), default="ok")
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     goal: Mapped[HealthGoal] = relationship(back_populates="check_ins")
 
 
-class HealthObservation(Model):
+class HealthObservation(IdMixin, Model):
     """One vital-sign reading with its LOINC code and unit.
 
     Blood pressure keeps the systolic value in ``value``/``code`` and the diastolic one in the
@@ -114,7 +107,6 @@ class HealthObservation(Model):
         Index("ix_health_observation_patient_kind_time", "patient_id", "kind", "observed_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     code: Mapped[str] = mapped_column(String(16))
@@ -127,12 +119,11 @@ class HealthObservation(Model):
     external_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
-class HealthMedication(Model):
+class HealthMedication(IdMixin, Model):
     """A prescribed medicine with the times of day it is taken."""
 
     __tablename__ = "health_medication"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     prescribed_by: Mapped[int | None] = mapped_column(
         ForeignKey(_USER_FK, ondelete="SET NULL"), nullable=True
@@ -153,13 +144,12 @@ class HealthMedication(Model):
         return sorted(t.strip() for t in self.times.split(",") if t.strip())
 
 
-class HealthDose(Model):
+class HealthDose(IdMixin, Model):
     """What happened to one scheduled dose: taken, taken late or skipped."""
 
     __tablename__ = "health_dose"
     __table_args__ = (UniqueConstraint("medication_id", "scheduled_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     medication_id: Mapped[int] = mapped_column(
         ForeignKey("health_medication.id", ondelete="CASCADE")
     )
@@ -169,12 +159,11 @@ class HealthDose(Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthMeal(Model):
+class HealthMeal(IdMixin, Model):
     """A meal the patient ate, made of items from the food table."""
 
     __tablename__ = "health_meal"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     eaten_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
@@ -184,12 +173,11 @@ class HealthMeal(Model):
     )
 
 
-class HealthMealItem(Model):
+class HealthMealItem(IdMixin, Model):
     """A portion of one food; nutrients are copied from the food table when logged."""
 
     __tablename__ = "health_meal_item"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meal_id: Mapped[int] = mapped_column(ForeignKey("health_meal.id", ondelete="CASCADE"))
     food_code: Mapped[str] = mapped_column(String(32))
     grams: Mapped[int] = mapped_column(Integer)
@@ -202,12 +190,11 @@ class HealthMealItem(Model):
     meal: Mapped[HealthMeal] = relationship(back_populates="items")
 
 
-class HealthExercise(Model):
+class HealthExercise(IdMixin, Model):
     """An activity: how long and how hard."""
 
     __tablename__ = "health_exercise"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     performed_on: Mapped[date] = mapped_column(Date)
     activity: Mapped[str] = mapped_column(String(60))
@@ -215,13 +202,12 @@ class HealthExercise(Model):
     intensity: Mapped[str] = mapped_column(String(12))
 
 
-class HealthModuleProgress(Model):
+class HealthModuleProgress(IdMixin, CreatedAtMixin, Model):
     """How far a patient is in one learning module, and whether a clinician assigned it."""
 
     __tablename__ = "health_module_progress"
     __table_args__ = (UniqueConstraint("patient_id", "module"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
     module: Mapped[str] = mapped_column(String(40))
     assigned_by: Mapped[int | None] = mapped_column(
@@ -230,28 +216,25 @@ class HealthModuleProgress(Model):
     pages_seen: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthGroup(Model):
+class HealthGroup(IdMixin, Model):
     """A community group of people working on the same kind of goal."""
 
     __tablename__ = "health_group"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(String(300), default="")
     measure: Mapped[str] = mapped_column(String(32), default="")
 
 
-class HealthPost(Model):
+class HealthPost(IdMixin, CreatedAtMixin, Model):
     """A community post or, with ``parent_id``, a reply. Hidden posts are shown to no one."""
 
     __tablename__ = "health_post"
     __table_args__ = (Index("ix_health_post_group_time", "group_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("health_group.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(
@@ -260,29 +243,25 @@ class HealthPost(Model):
     body: Mapped[str] = mapped_column(Text)
     milestone: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class HealthCheer(Model):
+class HealthCheer(IdMixin, Model):
     """One member cheering a post (once per member)."""
 
     __tablename__ = "health_cheer"
     __table_args__ = (UniqueConstraint("post_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("health_post.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
 
 
-class HealthPostReport(Model):
+class HealthPostReport(IdMixin, CreatedAtMixin, Model):
     """A member reporting a post to the moderators (once per member)."""
 
     __tablename__ = "health_post_report"
     __table_args__ = (UniqueConstraint("post_id", "reporter_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("health_post.id", ondelete="CASCADE"))
     reporter_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)

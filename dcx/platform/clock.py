@@ -14,16 +14,15 @@ from flask import g, has_app_context
 from sqlalchemy import Integer, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import rows_changed
+from dcx.database import IdMixin, rows_changed
 from dcx.extensions import Model, db
 
 
-class ClockOffset(Model):
+class ClockOffset(IdMixin, Model):
     """The single row holding how far the showcase's clock is ahead of real time."""
 
     __tablename__ = "clock_offset"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seconds: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
@@ -26,7 +26,7 @@ SHELVES = ("want", "reading", "read")
 RSVP_STATUSES = ("going", "interested", "not_going", "waitlisted")
 
 
-class RetailBook(Model):
+class RetailBook(IdMixin, CreatedAtMixin, Model):
     """A title in the catalogue, known by its ISBN-13.
 
     ``authors`` and ``subjects`` are kept as ``;``-wrapped lists (``;Fiction;Mystery;``) so a
@@ -35,7 +35,6 @@ class RetailBook(Model):
 
     __tablename__ = "retail_book"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     isbn: Mapped[str] = mapped_column(String(13), unique=True)
     title: Mapped[str] = mapped_column(String(200), index=True)
     authors: Mapped[str] = mapped_column(String(300), default="")
@@ -46,7 +45,6 @@ class RetailBook(Model):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     stock: Mapped[int] = mapped_column(Integer, default=0)
     published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     @property
     def author_list(self) -> list[str]:
@@ -64,13 +62,11 @@ class RetailBook(Model):
         return ", ".join(self.author_list)
 
 
-class RetailOrder(Model):
+class RetailOrder(IdMixin, OwnedMixin, Model):
     """A purchase by a customer: placed online, or kept from a café reservation."""
 
     __tablename__ = "retail_order"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     source: Mapped[str] = mapped_column(String(16), default="online")
     total_minor: Mapped[int] = mapped_column(Integer, default=0)
@@ -87,13 +83,12 @@ class RetailOrder(Model):
     __table_args__ = (Index("ix_retail_order_user_placed", "user_id", "placed_at"),)
 
 
-class RetailOrderLine(Model):
+class RetailOrderLine(IdMixin, Model):
     """One title in an order, at the price paid."""
 
     __tablename__ = "retail_order_line"
     __table_args__ = (UniqueConstraint("order_id", "book_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("retail_order.id", ondelete="CASCADE"))
     book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer, default=1)
@@ -105,16 +100,13 @@ class RetailOrderLine(Model):
     book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class RetailReservation(Model):
+class RetailReservation(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """Titles set aside at the café table for one day, to browse before choosing."""
 
     __tablename__ = "retail_reservation"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date, index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("retail_order.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user = relationship("dcx.platform.accounts.models.User")
     items: Mapped[list[RetailReservationItem]] = relationship(
@@ -130,13 +122,12 @@ class RetailReservation(Model):
         return any(item.outcome == "pending" for item in self.items)
 
 
-class RetailReservationItem(Model):
+class RetailReservationItem(IdMixin, Model):
     """One title at the café table: pending, then kept (bought) or returned to the shelf."""
 
     __tablename__ = "retail_reservation_item"
     __table_args__ = (UniqueConstraint("reservation_id", "book_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reservation_id: Mapped[int] = mapped_column(
         ForeignKey("retail_reservation.id", ondelete="CASCADE")
     )
@@ -149,14 +140,12 @@ class RetailReservationItem(Model):
     book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class RetailShelfEntry(Model):
+class RetailShelfEntry(IdMixin, OwnedMixin, Model):
     """A book on one of the customer's shelves: want to read, reading or read."""
 
     __tablename__ = "retail_shelf_entry"
     __table_args__ = (UniqueConstraint("user_id", "book_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"))
     shelf: Mapped[str] = mapped_column(String(10))
     finished_on: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -165,33 +154,28 @@ class RetailShelfEntry(Model):
     book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
 
 
-class RetailReadingGoal(Model):
+class RetailReadingGoal(IdMixin, OwnedMixin, Model):
     """How many books the customer means to read in one year."""
 
     __tablename__ = "retail_reading_goal"
     __table_args__ = (UniqueConstraint("user_id", "year"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     target: Mapped[int] = mapped_column(Integer)
 
 
-class RetailReview(Model):
+class RetailReview(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A customer's review of a book: one per book per customer, rated in half stars."""
 
     __tablename__ = "retail_review"
     __table_args__ = (UniqueConstraint("user_id", "book_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"), index=True)
     # Half stars as an integer: 1 = 0.5 stars ... 10 = 5 stars, so sums and averages are exact.
     half_stars: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text, default="")
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     book: Mapped[RetailBook] = relationship("dcx.retail.models.RetailBook")
@@ -203,23 +187,20 @@ class RetailReview(Model):
         return self.half_stars / 2
 
 
-class RetailHelpfulVote(Model):
+class RetailHelpfulVote(IdMixin, OwnedMixin, Model):
     """A customer found a review helpful (once per review)."""
 
     __tablename__ = "retail_helpful_vote"
     __table_args__ = (UniqueConstraint("review_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("retail_review.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
 
 
-class RetailGroup(Model):
+class RetailGroup(IdMixin, Model):
     """A discussion group (book club) with a current book and a reading schedule."""
 
     __tablename__ = "retail_group"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -233,41 +214,35 @@ class RetailGroup(Model):
     )
 
 
-class RetailScheduleItem(Model):
+class RetailScheduleItem(IdMixin, Model):
     """One step of a group's reading schedule: read this far by this date."""
 
     __tablename__ = "retail_schedule_item"
     __table_args__ = (UniqueConstraint("group_id", "due_on"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
     due_on: Mapped[date] = mapped_column(Date)
     reading: Mapped[str] = mapped_column(String(200))
 
 
-class RetailMembership(Model):
+class RetailMembership(IdMixin, OwnedMixin, Model):
     """A customer belongs to a group."""
 
     __tablename__ = "retail_membership"
     __table_args__ = (UniqueConstraint("group_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class RetailThread(Model):
+class RetailThread(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A conversation in a group."""
 
     __tablename__ = "retail_thread"
     __table_args__ = (UniqueConstraint("group_id", "title"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(160))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     group: Mapped[RetailGroup] = relationship("dcx.retail.models.RetailGroup")
     posts: Mapped[list[RetailPost]] = relationship(
@@ -278,19 +253,16 @@ class RetailThread(Model):
     )
 
 
-class RetailPost(Model):
+class RetailPost(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A message in a thread: its opening post or a reply."""
 
     __tablename__ = "retail_post"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thread_id: Mapped[int] = mapped_column(
         ForeignKey("retail_thread.id", ondelete="CASCADE"), index=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     thread: Mapped[RetailThread] = relationship(
         "dcx.retail.models.RetailThread", back_populates="posts"
@@ -298,7 +270,7 @@ class RetailPost(Model):
     author = relationship("dcx.platform.accounts.models.User")
 
 
-class RetailContentReport(Model):
+class RetailContentReport(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A customer reported a review or a post; staff hide it or dismiss the report."""
 
     __tablename__ = "retail_content_report"
@@ -307,8 +279,6 @@ class RetailContentReport(Model):
         UniqueConstraint("user_id", "post_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     review_id: Mapped[int | None] = mapped_column(
         ForeignKey("retail_review.id", ondelete="CASCADE"), nullable=True
     )
@@ -317,18 +287,16 @@ class RetailContentReport(Model):
     )
     reason: Mapped[str] = mapped_column(String(200), default="")
     resolution: Mapped[str] = mapped_column(String(12), default="")  # "", hidden, dismissed
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     review: Mapped[RetailReview | None] = relationship("dcx.retail.models.RetailReview")
     post: Mapped[RetailPost | None] = relationship("dcx.retail.models.RetailPost")
 
 
-class RetailEvent(Model):
+class RetailEvent(IdMixin, Model):
     """A virtual (link) or in-store (address) event with limited seats."""
 
     __tablename__ = "retail_event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -348,7 +316,7 @@ class RetailEvent(Model):
         return self.link if self.kind == "virtual" else self.address
 
 
-class RetailRsvp(Model):
+class RetailRsvp(IdMixin, OwnedMixin, Model):
     """A customer's answer to an event; ``waitlisted`` waits for a freed seat, in order."""
 
     __tablename__ = "retail_rsvp"
@@ -357,9 +325,7 @@ class RetailRsvp(Model):
         Index("ix_retail_rsvp_event_status", "event_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("retail_event.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(12))
     # When the customer joined the waitlist: the first in line gets the next freed seat.
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -369,15 +335,12 @@ class RetailRsvp(Model):
     user = relationship("dcx.platform.accounts.models.User")
 
 
-class RetailRecommendationSent(Model):
+class RetailRecommendationSent(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A title recommended to a customer in a monthly "new for you" message."""
 
     __tablename__ = "retail_recommendation_sent"
     __table_args__ = (UniqueConstraint("user_id", "book_id", "period"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"), index=True)
     because_book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
     period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

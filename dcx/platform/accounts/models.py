@@ -6,22 +6,21 @@ from datetime import datetime
 from typing import cast
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
 ROLES = ("customer", "staff", "admin")
 
 
-class User(UserMixin, Model):
+class User(IdMixin, CreatedAtMixin, UserMixin, Model):
     """A person with one account across every industry: customer, staff or admin."""
 
     __tablename__ = "account_user"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(32), default="")
@@ -32,7 +31,6 @@ class User(UserMixin, Model):
     # An IANA zone ("Europe/Bucharest") every time is shown in; "" follows the site's default.
     timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     health_consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     sessions: Mapped[list[AccountSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -62,21 +60,18 @@ class User(UserMixin, Model):
         return self.role == "admin" or (self.role == "staff" and self.department == vertical)
 
 
-class AccountSession(Model):
+class AccountSession(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """One signed-in device. Signing out deletes it, so a replayed cookie finds nothing."""
 
     __tablename__ = "account_session"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class SignInFailure(Model):
+class SignInFailure(IdMixin, Model):
     """A failed sign-in, counted per account and per address to slow down guessing."""
 
     __tablename__ = "account_signin_failure"
@@ -85,7 +80,6 @@ class SignInFailure(Model):
         Index("ix_account_signin_failure_address_at", "address", "at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

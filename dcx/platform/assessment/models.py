@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin
 from dcx.extensions import Model
-from dcx.platform import clock
 
 
-class AssessmentRun(Model):
+class AssessmentRun(IdMixin, CreatedAtMixin, Model):
     """One completed questionnaire: the answers (1-5 by question id) and what they scored.
 
     ``user_id`` is empty for an anonymous visitor; such a run is reachable only from the
@@ -23,7 +21,6 @@ class AssessmentRun(Model):
     __tablename__ = "assessment_run"
     __table_args__ = (Index("ix_assessment_run_user_created", "user_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("account_user.id", ondelete="CASCADE"), nullable=True
     )
@@ -32,4 +29,3 @@ class AssessmentRun(Model):
     scores: Mapped[dict[str, Any]] = mapped_column(JSON)
     overall: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

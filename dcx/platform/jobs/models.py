@@ -7,19 +7,18 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import UTCDateTime
+from dcx.database import IdMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class JobRun(Model):
+class JobRun(IdMixin, Model):
     """A run of one job for one scheduled time. The unique key is the claim: a second
     scheduler inserting the same (job, scheduled time) fails and skips the run."""
 
     __tablename__ = "job_run"
     __table_args__ = (UniqueConstraint("job_id", "scheduled_for"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[str] = mapped_column(String(80), index=True)
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="running")

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import UTCDateTime
+from dcx.database import IdMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class ShowcaseState(Model):
+class ShowcaseState(IdMixin, Model):
     """The single row naming the loaded showcase, its brand and the language it was seeded in."""
 
     __tablename__ = "showcase_state"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     brand_name: Mapped[str] = mapped_column(String(120))
     brand_colour: Mapped[str] = mapped_column(String(16), default="#1f4e79")

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import UTCDateTime
+from dcx.database import IdMixin, OwnedMixin, UTCDateTime
 from dcx.extensions import Model
 from dcx.platform import clock
 
 
-class Event(Model):
+class Event(IdMixin, OwnedMixin, Model):
     """Something that happened to a customer in one vertical (a goal reached, a repair done)."""
 
     __tablename__ = "timeline_event"
@@ -22,8 +22,6 @@ class Event(Model):
         Index("ix_timeline_event_user_time", "user_id", "occurred_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"))
     vertical: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(200))
