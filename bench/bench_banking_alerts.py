@@ -39,7 +39,8 @@ def per_customer_daily_alerts(now: datetime) -> int:
     from flask_babel import format_date, ngettext
     from flask_babel import gettext as _
 
-    from dcx.banking import jobs, services
+    from dcx.banking import amounts, jobs, rules, safe_to_spend
+    from dcx.banking import bills as banking_bills
     from dcx.banking.models import BankingAccount, BankingBill
     from dcx.extensions import db
     from dcx.filters import money
@@ -54,7 +55,7 @@ def per_customer_daily_alerts(now: datetime) -> int:
     owners = db.session.execute(select(BankingAccount.user_id).distinct()).scalars().all()
     locales = recipient_locales({bill.user_id for bill in bills} | set(owners))
     for bill in bills:
-        for due in services.bill_dates(bill, today, horizon):
+        for due in banking_bills.bill_dates(bill, today, horizon):
             with in_locale(locales[bill.user_id]):
                 title = _("%(name)s is due on %(day)s", name=bill.name, day=format_date(due))
                 body = _(
@@ -71,10 +72,10 @@ def per_customer_daily_alerts(now: datetime) -> int:
             )
             sent += message is not None
     for user_id in owners:
-        sts = services.safe_to_spend(user_id, today)
-        if sts.per_day_minor >= services.LOW_PER_DAY_MINOR:
+        sts = safe_to_spend.safe_to_spend(user_id, today)
+        if sts.per_day_minor >= rules.LOW_PER_DAY_MINOR:
             continue
-        period = (sts.payday or services.add_months(services.month_start(today), 1)).isoformat()
+        period = (sts.payday or amounts.add_months(amounts.month_start(today), 1)).isoformat()
         with in_locale(locales[user_id]):
             title = _("Money is tight until payday")
             body = ngettext(
@@ -126,12 +127,12 @@ def per_customer_obligations_hook(app):
 
 def car_bills_counted(now: datetime) -> tuple[int, int]:
     """(customers, car bills): what automotive adds to everyone's safe-to-spend today."""
-    from dcx.banking import services
+    from dcx.banking import safe_to_spend
     from dcx.banking.models import BankingAccount
     from dcx.extensions import db
 
     owners = db.session.execute(select(BankingAccount.user_id).distinct()).scalars().all()
-    answers = services.safe_to_spend_many(owners, now.date())
+    answers = safe_to_spend.safe_to_spend_many(owners, now.date())
     cars = [[d for d in s.dues if d.source == "automotive"] for s in answers.values()]
     return sum(1 for c in cars if c), sum(len(c) for c in cars)
 

@@ -24,12 +24,12 @@ from sqlalchemy import func, select, text
 
 def build(customers: int, per_month: int, today: date) -> None:
     """Fill the database with customers, accounts and a year of transactions."""
-    from dcx.banking import services
+    from dcx.banking import amounts
     from dcx.extensions import db
 
     rng = random.Random(2026)
     created = datetime(2025, 1, 1, tzinfo=UTC).replace(tzinfo=None).isoformat(" ")
-    first = services.add_months(services.month_start(today), -12)
+    first = amounts.add_months(amounts.month_start(today), -12)
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -64,7 +64,9 @@ def build(customers: int, per_month: int, today: date) -> None:
             ("Trattoria", "Food", "Restaurants"),
         ]
         for month_index in range(12):
-            month = services.add_months(first, month_index)
+            from dcx.banking import amounts
+
+            month = amounts.add_months(first, month_index)
             rows = []
             for i in range(1, customers + 1):
                 m = f"{month:%Y-%m}"
@@ -92,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from dcx import create_app
-    from dcx.banking import jobs, services
+    from dcx.banking import amounts, jobs, reports
     from dcx.extensions import db
     from dcx.platform import clock
     from dcx.platform.notify.models import Delivery, Message
@@ -117,12 +119,12 @@ def main() -> None:
             db.session.execute(text("ANALYZE"))
             print(f"built {args.customers:,} customers, {count:,} transactions in {built:.1f} s")
 
-            month = services.add_months(services.month_start(today), -1)
-            start, end = services.month_bounds(month.year, month.month)
+            month = amounts.add_months(amounts.month_start(today), -1)
+            start, end = amounts.month_bounds(month.year, month.month)
             now = datetime(today.year, today.month, 1, 6, tzinfo=UTC)
 
             started = time.perf_counter()
-            rows = services.monthly_summary_rows(month.year, month.month)
+            rows = reports.monthly_summary_rows(month.year, month.month)
             query_s = time.perf_counter() - started
 
             started = time.perf_counter()

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.banking import jobs, seed, services, views
+from dcx.banking import jobs, reports, seed, views, workspace
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -96,6 +96,6 @@ vertical = Vertical(
         "goal_created": _l("Savings goal set"),
         "goal_reached": _l("Goal reached"),
     },
-    summary_card=services.summary_card,
-    calendar=services.calendar_entries,
+    summary_card=workspace.summary_card,
+    calendar=reports.calendar_entries,
 )

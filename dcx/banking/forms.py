@@ -22,14 +22,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from dcx.banking import labels, services
+from dcx.banking import amounts, labels
 
 SAVINGS_STEPS = 5
 
 
 def _amount(form, field) -> None:
     try:
-        value = services.parse_amount(field.data)
+        value = amounts.parse_amount(field.data)
     except ValueError:
         raise ValidationError(_l("Enter an amount like 250 or 250.00.")) from None
     if value <= 0:

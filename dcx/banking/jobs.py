@@ -12,7 +12,8 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from dcx.banking import services
+from dcx.banking import amounts, reports, rules, safe_to_spend
+from dcx.banking import bills as banking_bills
 from dcx.banking.models import BankingAccount, BankingBill
 from dcx.extensions import db
 from dcx.filters import money
@@ -27,8 +28,8 @@ def monthly_summary(now: datetime) -> int:
     One GROUP BY query builds every customer's totals; ``notify_bulk`` inserts the messages
     under the key ``banking.monthly:YYYY-MM``, so each customer gets one per month.
     """
-    last_month = services.add_months(services.month_start(now.date()), -1)
-    rows = services.monthly_summary_rows(last_month.year, last_month.month)
+    last_month = amounts.add_months(amounts.month_start(now.date()), -1)
+    rows = reports.monthly_summary_rows(last_month.year, last_month.month)
     return notify_bulk("banking.monthly_summary", rows)
 
 
@@ -57,7 +58,7 @@ def daily_alerts(now: datetime) -> int:
     locales = recipient_locales({bill.user_id for bill in bills} | set(owners))
     due_rows = []
     for bill in bills:
-        for due in services.bill_dates(bill, today, horizon):
+        for due in banking_bills.bill_dates(bill, today, horizon):
             with in_locale(locales[bill.user_id]):
                 title = _("%(name)s is due on %(day)s", name=bill.name, day=format_date(due))
                 body = _(
@@ -74,10 +75,10 @@ def daily_alerts(now: datetime) -> int:
                 }
             )
     tight_rows = []
-    for user_id, sts in services.safe_to_spend_many(owners, today).items():
-        if sts.per_day_minor >= services.LOW_PER_DAY_MINOR:
+    for user_id, sts in safe_to_spend.safe_to_spend_many(owners, today).items():
+        if sts.per_day_minor >= rules.LOW_PER_DAY_MINOR:
             continue
-        period = (sts.payday or services.add_months(services.month_start(today), 1)).isoformat()
+        period = (sts.payday or amounts.add_months(amounts.month_start(today), 1)).isoformat()
         with in_locale(locales[user_id]):
             title = _("Money is tight until payday")
             body = ngettext(

@@ -17,7 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from dcx.banking.models import BankingAccount
-from dcx.banking.services import CATEGORIES, PRODUCTS
+from dcx.banking.rules import CATEGORIES, PRODUCTS
 from dcx.verticals import registry
 
 # One label per key of services.CATEGORIES (tests/banking/test_labels.py keeps them in step).

@@ -17,7 +17,8 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from dcx import filters
-from dcx.banking import services
+from dcx.banking import amounts, rules
+from dcx.banking import bills as banking_bills
 from dcx.banking.models import (
     BankingAccount,
     BankingBill,
@@ -44,7 +45,7 @@ def _account(user_id: int, number: str, today: date, opened: date, **extra: Any)
         account = BankingAccount(
             user_id=user_id,
             number=number,
-            currency=services.CURRENCY,
+            currency=rules.CURRENCY,
             opened_on=opened,
             **extra,
         )
@@ -83,7 +84,7 @@ def _unpaid_days(spec: dict[str, Any], first: date, today: date) -> set[tuple[st
         while month <= today:
             last_day = calendar.monthrange(month.year, month.month)[1]
             days.append(month.replace(day=min(int(item["day"]), last_day)))
-            month = services.add_months(month, 1)
+            month = amounts.add_months(month, 1)
         before = [day for day in days if day < today]
         owed = before[-int(item["unpaid"]) :] + [day for day in days if day == today]
         skipped.update((item["merchant"], day) for day in owed)
@@ -92,7 +93,7 @@ def _unpaid_days(spec: dict[str, Any], first: date, today: date) -> set[tuple[st
 
 def history_rows(account, spec: dict[str, Any], today: date, rng) -> list[dict[str, Any]]:
     """Transactions for ``spec["months"]`` full months before this one, and this month so far."""
-    first = services.add_months(services.month_start(today), -int(spec["months"]))
+    first = amounts.add_months(amounts.month_start(today), -int(spec["months"]))
     rows = [
         _row(
             account,
@@ -100,7 +101,7 @@ def history_rows(account, spec: dict[str, Any], today: date, rng) -> list[dict[s
             int(spec["opening_balance"]),
             {
                 "merchant": gettext("Opening balance"),
-                "category": services.TRANSFERS,
+                "category": rules.TRANSFERS,
                 "subcategory": "Internal",
             },
             f"seed-{first:%Y-%m}-opening",
@@ -129,7 +130,7 @@ def history_rows(account, spec: dict[str, Any], today: date, rng) -> list[dict[s
                 if day <= today:
                     ref = f"seed-{month:%Y-%m}-{_slug(item['merchant'])}-{n}"
                     rows.append(_row(account, day, amount, item, ref))
-        month = services.add_months(month, 1)
+        month = amounts.add_months(month, 1)
     for n, item in enumerate(spec.get("pending", [])):
         day = today - timedelta(days=n % 2)
         rows.append(
@@ -154,15 +155,15 @@ def _goals(user_id: int, spec: dict[str, Any], savings: BankingAccount | None, t
         ).first()
         if exists:
             continue
-        started = services.add_months(today, -int(g["started_months_ago"]))
+        started = amounts.add_months(today, -int(g["started_months_ago"]))
         goal = BankingGoal(
             user_id=user_id,
             account_id=savings.id if savings else None,
             name=g["name"],
             target_minor=int(g["target"]),
             saved_minor=int(g["saved"]),
-            currency=services.CURRENCY,
-            target_date=services.add_months(today, int(g["due_in_months"])),
+            currency=rules.CURRENCY,
+            target_date=amounts.add_months(today, int(g["due_in_months"])),
             started_on=started,
         )
         db.session.add(goal)
@@ -182,10 +183,10 @@ def _bills(user_id: int, spec: dict[str, Any], today: date) -> None:
             )
         ).first()
         if not exists:
-            services.add_bill(
+            banking_bills.add_bill(
                 user_id, b["name"], int(b["amount"]), today + timedelta(days=int(b["due_in_days"]))
             )
-    services.detect_bills(user_id, today)
+    banking_bills.detect_bills(user_id, today)
 
 
 def seed(ctx: SeedContext) -> None:
@@ -193,7 +194,7 @@ def seed(ctx: SeedContext) -> None:
     today = clock.today()
     for spec in ctx.data.get("customers", []):
         user = ctx.user(spec["persona"])
-        first = services.add_months(services.month_start(today), -int(spec["months"]))
+        first = amounts.add_months(amounts.month_start(today), -int(spec["months"]))
         current = _account(
             user.id,
             spec["current_account"],
@@ -205,8 +206,8 @@ def seed(ctx: SeedContext) -> None:
         rows = history_rows(current, spec, today, ctx.random)
         savings = None
         if spec.get("savings_account"):
-            product = services.PRODUCTS[spec["savings_account"]["product"]]
-            opened = services.add_months(today, -6)
+            product = rules.PRODUCTS[spec["savings_account"]["product"]]
+            opened = amounts.add_months(today, -6)
             savings = _account(
                 user.id,
                 spec["savings_account"]["number"],
@@ -222,7 +223,7 @@ def seed(ctx: SeedContext) -> None:
             saved = sum(int(g["saved"]) for g in spec.get("goals", []))
             item = {
                 "merchant": gettext("Savings from Everyday account"),
-                "category": services.TRANSFERS,
+                "category": rules.TRANSFERS,
                 "subcategory": "Savings",
             }
             rows.append(_row(savings, opened, saved, item, "seed-goal-savings"))
@@ -256,10 +257,10 @@ def _vary(spec: dict[str, Any], rng) -> dict[str, Any]:
     for item in spec.get("recurring", []):
         if item.get("unpaid"):
             continue
-        essential = item["category"] in (services.INCOME, "Housing")
+        essential = item["category"] in (rules.INCOME, "Housing")
         if not essential and rng.random() < 0.3:
             continue
-        factor = income if item["category"] == services.INCOME else rng.uniform(0.8, 1.25)
+        factor = income if item["category"] == rules.INCOME else rng.uniform(0.8, 1.25)
         day = min(28, max(1, int(item["day"]) + rng.randint(-2, 2)))
         recurring.append({**item, "amount": round(int(item["amount"]) * factor), "day": day})
     variable = [
@@ -280,13 +281,13 @@ def _detected_bills(user_id: int, spec: dict[str, Any], today: date) -> list[Ban
     """The bills ``detect_bills`` would find in this history, built without querying it."""
     bills = []
     for item in spec["recurring"]:
-        if item["category"] in (services.INCOME, services.TRANSFERS) or item["amount"] >= 0:
+        if item["category"] in (rules.INCOME, rules.TRANSFERS) or item["amount"] >= 0:
             continue
         due = today.replace(
             day=min(int(item["day"]), calendar.monthrange(today.year, today.month)[1])
         )
         if due <= today:
-            due = services.add_months(due, 1)
+            due = amounts.add_months(due, 1)
         bills.append(
             BankingBill(
                 user_id=user_id,
@@ -294,7 +295,7 @@ def _detected_bills(user_id: int, spec: dict[str, Any], today: date) -> list[Ban
                 merchant=item["merchant"],
                 category=item["category"],
                 amount_minor=-int(item["amount"]),
-                currency=services.CURRENCY,
+                currency=rules.CURRENCY,
                 next_due_on=due,
                 source="detected",
             )
@@ -320,7 +321,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
             select(BankingAccount.user_id).where(BankingAccount.user_id.in_(ids))
         ).scalars()
     )
-    product = services.PRODUCTS["easy_access"]
+    product = rules.PRODUCTS["easy_access"]
     plans = []
     for user in customers:
         # draw for every customer, skipped or not, so a partial rerun stays deterministic
@@ -340,19 +341,19 @@ def scale(ctx: SeedContext, customers: list) -> None:
                     )
                     // 100
                     * 100,
-                    "started": services.add_months(today, -started_ago),
-                    "due": services.add_months(today, ctx.random.randint(2, 18)),
+                    "started": amounts.add_months(today, -started_ago),
+                    "due": amounts.add_months(today, ctx.random.randint(2, 18)),
                 }
             )
         if user.id in has_account:
             continue
-        first = services.add_months(services.month_start(today), -int(spec["months"]))
+        first = amounts.add_months(amounts.month_start(today), -int(spec["months"]))
         current = BankingAccount(
             user_id=user.id,
             kind="current",
             name=gettext("Everyday account"),
             number=f"DCXS{user.id:010d}",
-            currency=services.CURRENCY,
+            currency=rules.CURRENCY,
             opened_on=first,
         )
         savings = None
@@ -362,7 +363,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
                 kind="savings",
                 name=product.name,
                 number=f"DCXT{user.id:010d}",
-                currency=services.CURRENCY,
+                currency=rules.CURRENCY,
                 opened_on=min(g["started"] for g in goals),
                 product=product.key,
                 nominal_rate_bp=product.rate_bp,
@@ -380,7 +381,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
     bills: list[BankingBill] = []
     transfer = {
         "merchant": gettext("Savings from Everyday account"),
-        "category": services.TRANSFERS,
+        "category": rules.TRANSFERS,
         "subcategory": "Savings",
     }
     for user, spec, goals, current, savings in plans:
@@ -397,7 +398,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
                         name=g["name"],
                         target_minor=g["target"],
                         saved_minor=g["saved"],
-                        currency=services.CURRENCY,
+                        currency=rules.CURRENCY,
                         target_date=g["due"],
                         started_on=g["started"],
                     )
@@ -424,16 +425,16 @@ def scale(ctx: SeedContext, customers: list) -> None:
 OPENED_AT, GOAL_SET_AT = time(9), time(9, 10)
 
 
-def _opened_event(account: BankingAccount, product: services.Product) -> dict[str, Any]:
+def _opened_event(account: BankingAccount, product: rules.Product) -> dict[str, Any]:
     return {
         "user_id": account.user_id,
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "account_opened",
         "subject": product.label,
         "summary": _l(
             "Account %(number)s at %(apy)s %% APY",
             number=account.number,
-            apy=LazyString(filters.number, services.percent(product.apy), 2),
+            apy=LazyString(filters.number, amounts.percent(product.apy), 2),
         ),
         "link": f"/banking/accounts/{account.id}",
         "key": f"banking.account_opened:{account.id}",
@@ -444,7 +445,7 @@ def _opened_event(account: BankingAccount, product: services.Product) -> dict[st
 def _goal_event(goal: BankingGoal) -> dict[str, Any]:
     return {
         "user_id": goal.user_id,
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "goal_created",
         "subject": goal.name,
         "summary": _l(

@@ -12,7 +12,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 
-from dcx.banking import labels, services
+from dcx.banking import accounts, amounts, labels, rules, transactions, workspace
+from dcx.banking import bills as banking_bills
+from dcx.banking import goals as banking_goals
+from dcx.banking import reports as banking_reports
+from dcx.banking import safe_to_spend as banking_safe_to_spend
 from dcx.banking.forms import (
     SAVINGS_STEPS,
     BillForm,
@@ -79,15 +83,15 @@ def index():
     """The landing page; for a signed-in customer with accounts, their dashboard."""
     context = {}
     if current_user.is_authenticated:
-        owned = services.accounts(current_user.id)
+        owned = accounts.accounts(current_user.id)
         if owned:
             today = clock.today()
             context = {
                 "accounts": owned,
-                "balances": services.balances(current_user.id),
-                "sts": services.safe_to_spend(current_user.id, today),
-                "goals": services.goal_views(current_user.id, today),
-                "last_month": services.latest_report_month(owned, today),
+                "balances": accounts.balances(current_user.id),
+                "sts": banking_safe_to_spend.safe_to_spend(current_user.id, today),
+                "goals": banking_goals.goal_views(current_user.id, today),
+                "last_month": banking_reports.latest_report_month(owned, today),
             }
     return render_template("banking/index.html", **context)
 
@@ -103,13 +107,13 @@ def _savings_form() -> OpenSavingsForm:
             _(
                 "%(product)s — %(apy)s %% APY",
                 product=p.label,
-                apy=number(services.percent(p.apy), 2),
+                apy=number(amounts.percent(p.apy), 2),
             ),
         )
-        for p in services.PRODUCTS.values()
+        for p in rules.PRODUCTS.values()
     ]
     form.source_account_id.choices = [
-        _account_choice(a) for a in services.accounts(current_user.id) if a.kind == "current"
+        _account_choice(a) for a in accounts.accounts(current_user.id) if a.kind == "current"
     ]
     return form
 
@@ -120,7 +124,7 @@ def open_savings():
     """Open a savings account: five steps in one resumable form, checked on final submit."""
     form = _savings_form()
     if form.validate_on_submit():
-        application = services.SavingsApplication(
+        application = accounts.SavingsApplication(
             full_name=form.full_name.data.strip(),
             date_of_birth=form.date_of_birth.data,
             phone=form.phone.data.strip(),
@@ -136,8 +140,8 @@ def open_savings():
             consent_marketing=form.consent_marketing.data,
         )
         try:
-            account = services.open_savings_account(current_user.id, application, clock.today())
-        except services.BankingError as exc:
+            account = accounts.open_savings_account(current_user.id, application, clock.today())
+        except rules.BankingError as exc:
             db.session.rollback()
             add_error(getattr(form, exc.field, form.full_name), str(exc))
         else:
@@ -153,14 +157,14 @@ def open_savings():
             )
             return redirect(url_for("banking.account", account_id=account.id))
     step = form.first_error_step() if form.errors else 1
-    products = list(services.PRODUCTS.values())
+    products = list(rules.PRODUCTS.values())
     return render_template(
         "banking/open_savings.html",
         form=form,
         step=step,
         steps=SAVINGS_STEPS,
         products=products,
-        apys={p.key: services.percent(p.apy) for p in products},
+        apys={p.key: amounts.percent(p.apy) for p in products},
         draft_key=SAVINGS_DRAFT,
         has_continue_on_phone=_template_exists("drafts/macros.html"),
     ), 400 if form.errors else 200
@@ -179,7 +183,7 @@ def account(account_id: int):
         return render_template(
             "banking/account.html", account=acc, form=form, rows=[], balance=0, apy=None
         ), 400
-    flt = services.TransactionFilter(
+    flt = transactions.TransactionFilter(
         q=form.q.data or "",
         category=form.category.data or "",
         direction=form.direction.data or "",
@@ -187,9 +191,9 @@ def account(account_id: int):
         date_from=form.date_from.data,
         date_to=form.date_to.data,
     )
-    rows = services.transactions_with_balance(acc, flt)
+    rows = transactions.transactions_with_balance(acc, flt)
     apy = (
-        services.percent(services.apy(acc.nominal_rate_bp, acc.compounding))
+        amounts.percent(amounts.apy(acc.nominal_rate_bp, acc.compounding))
         if acc.kind == "savings"
         else None
     )
@@ -198,7 +202,7 @@ def account(account_id: int):
         account=acc,
         form=form,
         rows=rows,
-        balance=services.available_balance(acc.id),
+        balance=accounts.available_balance(acc.id),
         apy=apy,
     )
 
@@ -210,7 +214,7 @@ def _goal_form() -> GoalForm:
     form = GoalForm()
     # A savings account first: goals saved somewhere real are the ones that get reached.
     form.account_id.choices = [
-        _account_choice(a) for a in services.accounts(current_user.id) if a.kind == "savings"
+        _account_choice(a) for a in accounts.accounts(current_user.id) if a.kind == "savings"
     ] + [SelectChoice("", _("No linked account"))]
     return form
 
@@ -223,7 +227,7 @@ def goals():
     today = clock.today()
     if form.validate_on_submit():
         try:
-            services.create_goal(
+            banking_goals.create_goal(
                 current_user.id,
                 form.name.data.strip(),
                 form.target.minor,
@@ -231,7 +235,7 @@ def goals():
                 today,
                 int(form.account_id.data) if form.account_id.data else None,
             )
-        except services.BankingError as exc:
+        except rules.BankingError as exc:
             db.session.rollback()
             add_error(getattr(form, exc.field, form.name), str(exc))
         else:
@@ -241,7 +245,7 @@ def goals():
     return render_template(
         "banking/goals.html",
         form=form,
-        goals=services.goal_views(current_user.id, today),
+        goals=banking_goals.goal_views(current_user.id, today),
         money_form=GoalMoneyForm(formdata=None),
     ), 400 if form.errors else 200
 
@@ -255,8 +259,8 @@ def goal_money(goal_id: int):
     if form.validate_on_submit():
         amount = form.amount.minor if form.direction.data == "in" else -form.amount.minor
         try:
-            reached = services.move_goal_money(goal, amount, clock.today())
-        except services.BankingError as exc:
+            reached = banking_goals.move_goal_money(goal, amount, clock.today())
+        except rules.BankingError as exc:
             db.session.rollback()
             add_error(form.amount, str(exc))
         else:
@@ -271,7 +275,7 @@ def goal_money(goal_id: int):
     return render_template(
         "banking/goals.html",
         form=_goal_form(),
-        goals=services.goal_views(current_user.id, clock.today()),
+        goals=banking_goals.goal_views(current_user.id, clock.today()),
         money_form=form,
         money_goal_id=goal.id,
     ), 400
@@ -287,10 +291,10 @@ def bills():
     form = BillForm()
     if form.validate_on_submit():
         try:
-            services.add_bill(
+            banking_bills.add_bill(
                 current_user.id, form.name.data.strip(), form.amount.minor, form.next_due_on.data
             )
-        except services.BankingError as exc:
+        except rules.BankingError as exc:
             db.session.rollback()
             add_error(getattr(form, exc.field, form.name), str(exc))
         else:
@@ -298,13 +302,15 @@ def bills():
             flash(_("Bill added."), "success")
             return redirect(url_for("banking.bills"))
     today = clock.today()
-    end = services.add_months(today, 2)
+    end = amounts.add_months(today, 2)
     return render_template(
         "banking/bills.html",
         form=form,
-        bills=services.bills(current_user.id),
+        bills=banking_bills.bills(current_user.id),
         others=[
-            d for d in services.dues_between(current_user.id, today, end) if d.source != "banking"
+            d
+            for d in banking_bills.dues_between(current_user.id, today, end)
+            if d.source != "banking"
         ],
     ), 400 if form.errors else 200
 
@@ -313,7 +319,7 @@ def bills():
 @login_required
 def detect_bills():
     """Look through the history for recurring payments."""
-    found = services.detect_bills(current_user.id, clock.today())
+    found = banking_bills.detect_bills(current_user.id, clock.today())
     db.session.commit()
     flash(
         ngettext(
@@ -342,7 +348,7 @@ def stop_bill(bill_id: int):
 @login_required
 def safe_to_spend():
     """Safe to spend until payday, with the "why this number" waterfall."""
-    sts = services.safe_to_spend(current_user.id, clock.today())
+    sts = banking_safe_to_spend.safe_to_spend(current_user.id, clock.today())
     steps = [(str(label), _major(amount)) for label, amount in sts.steps()]
     chart = charts.waterfall_chart(_("Why this number"), steps)
     return render_template("banking/safe_to_spend.html", sts=sts, waterfall=chart)
@@ -356,14 +362,14 @@ def safe_to_spend():
 def reports():
     """The past months the customer can read a report for."""
     today = clock.today()
-    owned = services.accounts(current_user.id)
+    owned = accounts.accounts(current_user.id)
     months = []
     if owned:
-        first = services.month_start(min(a.opened_on for a in owned))
-        cursor = services.add_months(services.month_start(today), -1)
+        first = amounts.month_start(min(a.opened_on for a in owned))
+        cursor = amounts.add_months(amounts.month_start(today), -1)
         while cursor >= first and len(months) < 24:
             months.append(cursor)
-            cursor = services.add_months(cursor, -1)
+            cursor = amounts.add_months(cursor, -1)
     return render_template("banking/reports.html", months=months)
 
 
@@ -376,12 +382,12 @@ def report(period: str):
         abort(404)
     year, month = int(match.group(1)), int(match.group(2))
     start = date(year, month, 1)
-    if start >= services.month_start(clock.today()):
+    if start >= amounts.month_start(clock.today()):
         abort(404)  # only months that have ended
-    owned = services.accounts(current_user.id)
-    if not owned or min(a.opened_on for a in owned) >= services.add_months(start, 1):
+    owned = accounts.accounts(current_user.id)
+    if not owned or min(a.opened_on for a in owned) >= amounts.add_months(start, 1):
         abort(404)
-    rep = services.monthly_report(current_user.id, year, month)
+    rep = banking_reports.monthly_report(current_user.id, year, month)
     history_chart = charts.bar_chart(
         _("Income and spending, last six months"),
         [h[0] for h in rep.history],
@@ -422,11 +428,11 @@ def staff():
     """The advisor's view: customers at a glance and those behind on their goals."""
     _advisor_only()
     today = clock.today()
-    people = services.banking_customers(limit=50)
-    safe = services.safe_to_spend_many([user.id for user in people], today)
-    customers = [(user, safe[user.id], services.goal_views(user.id, today)) for user in people]
+    people = workspace.banking_customers(limit=50)
+    safe = banking_safe_to_spend.safe_to_spend_many([user.id for user in people], today)
+    customers = [(user, safe[user.id], banking_goals.goal_views(user.id, today)) for user in people]
     return render_template(
-        "banking/staff.html", customers=customers, behind=services.goals_behind(today)
+        "banking/staff.html", customers=customers, behind=workspace.goals_behind(today)
     )
 
 
@@ -436,7 +442,7 @@ def staff_customer(user_id: int):
     """One customer's goals and safe to spend, and a note to their inbox."""
     _advisor_only()
     customer = db.session.get(User, user_id)
-    if customer is None or not services.accounts(user_id):
+    if customer is None or not accounts.accounts(user_id):
         abort(404)
     form = NoteForm()
     if form.validate_on_submit():
@@ -455,8 +461,8 @@ def staff_customer(user_id: int):
         "banking/staff_customer.html",
         customer=customer,
         form=form,
-        sts=services.safe_to_spend(user_id, today),
-        goals=services.goal_views(user_id, today),
-        balances=services.balances(user_id),
-        accounts=services.accounts(user_id),
+        sts=banking_safe_to_spend.safe_to_spend(user_id, today),
+        goals=banking_goals.goal_views(user_id, today),
+        balances=accounts.balances(user_id),
+        accounts=accounts.accounts(user_id),
     ), 400 if form.errors else 200

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dcx.banking import services
+from dcx.banking import accounts
 from dcx.banking.models import BankingAccount, BankingTransaction
 from dcx.extensions import db
 
@@ -43,7 +43,7 @@ def current_account():
     """Factory: a current account for ``user_id`` opened on ``opened``, with an opening credit."""
 
     def _make(user_id: int, opened: date, opening: int = 100_000, number: str | None = None):
-        account = services.open_current_account(user_id, opened, number)
+        account = accounts.open_current_account(user_id, opened, number)
         if opening:
             add_tx(account, opened, opening, "Opening balance", "Transfers", "Internal")
         db.session.commit()

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from dcx.banking import jobs, services
+from dcx.banking import bills, goals, jobs, rules, safe_to_spend
 from dcx.banking.models import BankingAccount, BankingTransaction
 from dcx.extensions import db
 from dcx.platform.notify.models import Delivery, Message
@@ -56,7 +56,7 @@ def _car_loan(user_id: int, index: int) -> None:
     first.paid_at = datetime(2026, 9, 20, 9, tzinfo=UTC)
     if index // PROFILES % 2:  # every other car customer
         # the same instalment, already known to banking from the payments history
-        services.add_bill(user_id, "DCX Motor Finance", first.amount_minor, date(2026, 11, 18))
+        bills.add_bill(user_id, "DCX Motor Finance", first.amount_minor, date(2026, 11, 18))
 
 
 def _customer(index: int, current_account) -> int:
@@ -68,17 +68,17 @@ def _customer(index: int, current_account) -> int:
         add_tx(account, date(2026, 10, 25), 300_000, "Employer", "Income", "Salary")
         add_tx(account, TODAY, -4_000, "Grocer", "Food", "Groceries", status="pending")
         add_tx(account, TODAY, 9_000, "Refund", "Income", "Refunds", status="pending")
-        services.add_bill(user.id, "Rent", 380_000, date(2026, 11, 14))
+        bills.add_bill(user.id, "Rent", 380_000, date(2026, 11, 14))
     elif profile == 1:  # no salary, comfortable, bills rolling forward, goals with money moved
         account = current_account(user.id, date(2026, 1, 1), 2_000_000 + index)
-        services.add_bill(user.id, "Phone", 2_500, date(2026, 10, 15))  # rolls to 15 Nov
-        services.add_bill(user.id, "Gym", 4_000, date(2026, 8, 3))  # rolls to 3 Dec
-        old = services.add_bill(user.id, "Old gym", 9_000, date(2026, 11, 13))
+        bills.add_bill(user.id, "Phone", 2_500, date(2026, 10, 15))  # rolls to 15 Nov
+        bills.add_bill(user.id, "Gym", 4_000, date(2026, 8, 3))  # rolls to 3 Dec
+        old = bills.add_bill(user.id, "Old gym", 9_000, date(2026, 11, 13))
         old.active = False
-        trip = services.create_goal(user.id, "Trip", 60_000, date(2027, 3, 31), date(2026, 9, 1))
-        services.move_goal_money(trip, 10_000, date(2026, 10, 5))
-        services.move_goal_money(trip, 7_500, TODAY)
-        services.move_goal_money(trip, -2_000, TODAY)
+        trip = goals.create_goal(user.id, "Trip", 60_000, date(2027, 3, 31), date(2026, 9, 1))
+        goals.move_goal_money(trip, 10_000, date(2026, 10, 5))
+        goals.move_goal_money(trip, 7_500, TODAY)
+        goals.move_goal_money(trip, -2_000, TODAY)
     elif profile == 2:  # paid on the 1st; one goal behind, one reached, a savings account
         account = current_account(user.id, date(2026, 3, 1), 50_000)
         add_tx(account, date(2026, 11, 1), 260_000, "Employer", "Income", "Salary")
@@ -92,12 +92,12 @@ def _customer(index: int, current_account) -> int:
         db.session.add(savings)
         db.session.flush()
         add_tx(savings, date(2026, 3, 1), 400_000, "Deposit", "Transfers", "Savings")
-        behind = services.create_goal(
+        behind = goals.create_goal(
             user.id, "Laptop", 240_000, date(2027, 1, 31), date(2026, 3, 1), savings.id
         )
-        services.move_goal_money(behind, 5_000, date(2026, 4, 2))
-        done = services.create_goal(user.id, "Bike", 30_000, date(2027, 6, 1), date(2026, 6, 1))
-        services.move_goal_money(done, 30_000, date(2026, 11, 2))
+        goals.move_goal_money(behind, 5_000, date(2026, 4, 2))
+        done = goals.create_goal(user.id, "Bike", 30_000, date(2027, 6, 1), date(2026, 6, 1))
+        goals.move_goal_money(done, 30_000, date(2026, 11, 2))
     elif profile == 3:  # a savings account only: nothing available to spend
         savings = BankingAccount(
             user_id=user.id,
@@ -115,7 +115,7 @@ def _customer(index: int, current_account) -> int:
         add_tx(account, date(2026, 9, 20), 280_000, "Employer", "Income", "Salary")
         add_tx(account, date(2026, 10, 30), 50_000, "Shop", "Income", "Refunds")
         add_tx(account, TODAY, -12_000, "Airline", "Leisure", "Travel", status="pending")
-        services.add_bill(user.id, "Insurance", 3_250, date(2026, 11, 15))
+        bills.add_bill(user.id, "Insurance", 3_250, date(2026, 11, 15))
     else:  # salaried with a car loan, when the automotive vertical is loaded
         account = current_account(user.id, date(2026, 9, 1), 40_000)
         add_tx(account, date(2026, 10, 25), 300_000, "Employer", "Income", "Salary")
@@ -134,13 +134,13 @@ def test_safe_to_spend_many_equals_safe_to_spend_for_every_customer(app, current
     stranger = make_user("no-account@example.com").id  # no account at all: still answered
     ids.append(stranger)
     for day in (TODAY, date(2026, 11, 22), date(2026, 12, 2)):
-        many = services.safe_to_spend_many([*ids, ids[0]], day)  # a repeated id is one answer
+        many = safe_to_spend.safe_to_spend_many([*ids, ids[0]], day)  # a repeated id is one answer
         assert list(many) == ids
         for user_id in ids:
-            assert many[user_id] == services.safe_to_spend(user_id, day), (user_id, day)
+            assert many[user_id] == safe_to_spend.safe_to_spend(user_id, day), (user_id, day)
 
     # The population is as varied as it claims, so the equality above means something.
-    answers = services.safe_to_spend_many(ids, TODAY)
+    answers = safe_to_spend.safe_to_spend_many(ids, TODAY)
     assert any(s.payday is None for s in answers.values())
     assert {s.payday for s in answers.values()} >= {
         date(2026, 11, 20),
@@ -150,8 +150,8 @@ def test_safe_to_spend_many_equals_safe_to_spend_for_every_customer(app, current
     assert any(s.pending_minor > 0 for s in answers.values())
     assert any(s.goals_minor > 0 for s in answers.values())
     assert any(v.status == "behind" for s in answers.values() for v in s.goals)
-    assert any(s.per_day_minor < services.LOW_PER_DAY_MINOR for s in answers.values())
-    assert any(s.per_day_minor >= services.LOW_PER_DAY_MINOR for s in answers.values())
+    assert any(s.per_day_minor < rules.LOW_PER_DAY_MINOR for s in answers.values())
+    assert any(s.per_day_minor >= rules.LOW_PER_DAY_MINOR for s in answers.values())
     assert any(d.source == "banking" for s in answers.values() for d in s.dues)
     if registry().get("automotive") is not None:
         cars = [d for s in answers.values() for d in s.dues if d.source == "automotive"]
@@ -168,9 +168,9 @@ def test_safe_to_spend_many_gives_the_same_answers_in_small_batches(
     app, current_account, monkeypatch
 ):
     ids = _population(PROFILES + 1, current_account)
-    whole = services.safe_to_spend_many(ids, TODAY)
-    monkeypatch.setattr(services, "SAFE_TO_SPEND_BATCH", 2)
-    assert services.safe_to_spend_many(ids, TODAY) == whole
+    whole = safe_to_spend.safe_to_spend_many(ids, TODAY)
+    monkeypatch.setattr(safe_to_spend, "SAFE_TO_SPEND_BATCH", 2)
+    assert safe_to_spend.safe_to_spend_many(ids, TODAY) == whole
 
 
 def test_daily_alerts_sends_what_the_per_customer_rule_says_once(app, current_account):
@@ -179,15 +179,15 @@ def test_daily_alerts_sends_what_the_per_customer_rule_says_once(app, current_ac
     db.session.commit()
     owners = set(db.session.execute(select(BankingAccount.user_id)).scalars())
     low = {
-        user_id: services.safe_to_spend(user_id, TODAY)
+        user_id: safe_to_spend.safe_to_spend(user_id, TODAY)
         for user_id in owners
-        if services.safe_to_spend(user_id, TODAY).per_day_minor < services.LOW_PER_DAY_MINOR
+        if safe_to_spend.safe_to_spend(user_id, TODAY).per_day_minor < rules.LOW_PER_DAY_MINOR
     }
     due = {
         (bill.user_id, f"banking.bill_due:{bill.id}:{day.isoformat()}")
         for user_id in ids
-        for bill in services.bills(user_id)
-        for day in services.bill_dates(bill, TODAY, TODAY + timedelta(days=4))
+        for bill in bills.bills(user_id)
+        for day in bills.bill_dates(bill, TODAY, TODAY + timedelta(days=4))
     }
     assert low and due
 
@@ -269,9 +269,9 @@ def test_another_verticals_obligations_are_asked_once_per_customer_and_counted(
 
     # ...and the instalment counts: the comfortable customer's figure drops by it
     comfortable = ids[1]
-    sts = services.safe_to_spend_many([comfortable], TODAY)[comfortable]
+    sts = safe_to_spend.safe_to_spend_many([comfortable], TODAY)[comfortable]
     assert "Car instalment" in [d.title for d in sts.dues]
-    assert sts == services.safe_to_spend(comfortable, TODAY)
+    assert sts == safe_to_spend.safe_to_spend(comfortable, TODAY)
 
 
 def _add_vertical(app, **fields) -> Vertical:
@@ -296,12 +296,12 @@ def test_daily_alerts_with_automotive_run_as_many_queries_for_3n_customers_as_fo
     assert small == large
 
     # ...and the car bills are in the figures: every car customer, and only they, owe some
-    answers = services.safe_to_spend_many(ids, TODAY)
+    answers = safe_to_spend.safe_to_spend_many(ids, TODAY)
     car_customers = {ids[i] for i in range(PROFILES - 1, 3 * PROFILES, PROFILES)}
     assert len(car_customers) == 3
     owing_cars = {u for u, s in answers.items() if any(d.source == "automotive" for d in s.dues)}
     assert owing_cars == car_customers
-    assert all(answers[u] == services.safe_to_spend(u, TODAY) for u in ids)
+    assert all(answers[u] == safe_to_spend.safe_to_spend(u, TODAY) for u in ids)
 
 
 LATE_FEE_ON = date(2026, 11, 28)  # after the 20 and 25 Nov paydays, before the 1 Dec one
@@ -325,20 +325,20 @@ def test_a_batch_hook_is_asked_once_per_batch_and_each_customer_keeps_their_wind
     _add_vertical(app, key="fees", obligations=late_fee, obligations_many=late_fees)
     ids = _population(PROFILES, current_account)
     asked.clear()
-    answers = services.safe_to_spend_many(ids, TODAY)
+    answers = safe_to_spend.safe_to_spend_many(ids, TODAY)
     # once for everyone, up to the latest horizon (1 Dec, the day before counted)
-    assert asked == [(ids, TODAY - timedelta(days=services.OVERDUE_DAYS), date(2026, 11, 30))]
+    assert asked == [(ids, TODAY - timedelta(days=rules.OVERDUE_DAYS), date(2026, 11, 30))]
     # the fee counts only for those whose payday comes after it, as the pages say
     paid_later = {u for u, s in answers.items() if s.payday in (None, date(2026, 12, 1))}
     assert {u for u, s in answers.items() if "Late fee" in [d.title for d in s.dues]} == (
         paid_later
     )
     assert paid_later and len(paid_later) < len(ids)
-    assert all(answers[u] == services.safe_to_spend(u, TODAY) for u in ids)
+    assert all(answers[u] == safe_to_spend.safe_to_spend(u, TODAY) for u in ids)
 
-    monkeypatch.setattr(services, "SAFE_TO_SPEND_BATCH", 4)
+    monkeypatch.setattr(safe_to_spend, "SAFE_TO_SPEND_BATCH", 4)
     asked.clear()
-    assert services.safe_to_spend_many(ids, TODAY) == answers
+    assert safe_to_spend.safe_to_spend_many(ids, TODAY) == answers
     assert [batch for batch, _, _ in asked] == [ids[:4], ids[4:]]
 
 
@@ -354,11 +354,11 @@ def test_a_vertical_with_only_the_per_customer_hook_still_counts_beside_automoti
 
     _add_vertical(app, key="school", obligations=tuition)
     ids = _population(PROFILES, current_account)
-    answers = services.safe_to_spend_many(ids, TODAY)
+    answers = safe_to_spend.safe_to_spend_many(ids, TODAY)
     assert sorted(calls) == sorted(ids)
     for user_id, sts in answers.items():
         assert "Tuition" in [d.title for d in sts.dues]
-        assert sts == services.safe_to_spend(user_id, TODAY)
+        assert sts == safe_to_spend.safe_to_spend(user_id, TODAY)
     assert any(d.source == "automotive" for d in answers[ids[PROFILES - 1]].dues)
 
 
@@ -366,7 +366,7 @@ def test_a_hook_that_raises_is_logged_and_skipped(app, current_account, caplog, 
     # Alembic's logging config (the schema is stamped once per run) disables existing loggers
     monkeypatch.setattr(app.logger, "disabled", False)
     ids = _population(PROFILES, current_account)
-    before = services.safe_to_spend_many(ids, TODAY)
+    before = safe_to_spend.safe_to_spend_many(ids, TODAY)
 
     def offline(user_id, start, end):
         raise RuntimeError("ledger offline")
@@ -381,12 +381,12 @@ def test_a_hook_that_raises_is_logged_and_skipped(app, current_account, caplog, 
 
     _add_vertical(app, key="offline", obligations=offline, obligations_many=offline_many)
     _add_vertical(app, key="picky", obligations=picky)
-    answers = services.safe_to_spend_many(ids, TODAY)
+    answers = safe_to_spend.safe_to_spend_many(ids, TODAY)
     for user_id in ids:
         dues = answers[user_id].dues
         assert [d for d in dues if d.source != "picky"] == before[user_id].dues
         assert ("Picky fee" in [d.title for d in dues]) is (user_id != ids[0])
-        assert answers[user_id] == services.safe_to_spend(user_id, TODAY)
+        assert answers[user_id] == safe_to_spend.safe_to_spend(user_id, TODAY)
     messages = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert "obligations_many of offline failed" in messages
     assert messages.count("obligations of picky failed") >= 1

@@ -16,7 +16,8 @@ from flask_babel import LazyString, force_locale
 from sqlalchemy import select
 
 from dcx import filters
-from dcx.banking import labels, services
+from dcx.banking import accounts, amounts, bills, labels, reports, rules, safe_to_spend, workspace
+from dcx.banking import goals as banking_goals
 from dcx.banking.models import BankingAccount, BankingGoal, BankingTransaction
 from dcx.extensions import db
 from dcx.platform import clock
@@ -100,10 +101,10 @@ def _savings_form(account: BankingAccount, **overrides) -> dict[str, str]:
 
 def test_every_banking_error_is_raised_with_a_lazy_message():
     """A literal (or an f-string) would reach the form in English whatever the visitor speaks."""
-    tree = ast.parse(inspect.getsource(services))
     raised = [
         node
-        for node in ast.walk(tree)
+        for module in (amounts, accounts, bills, banking_goals, reports, safe_to_spend, workspace)
+        for node in ast.walk(ast.parse(inspect.getsource(module)))
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id == "BankingError"
@@ -118,8 +119,8 @@ def test_every_banking_error_is_raised_with_a_lazy_message():
 
 def test_a_banking_error_renders_where_it_is_shown(app):
     user = make_user()
-    with pytest.raises(services.BankingError) as err:
-        services.create_goal(user.id, "Bici", 10_000, date(2001, 1, 1), date(2026, 1, 1))
+    with pytest.raises(rules.BankingError) as err:
+        banking_goals.create_goal(user.id, "Bici", 10_000, date(2001, 1, 1), date(2026, 1, 1))
     assert isinstance(err.value.args[0], LazyString)
     assert err.value.field == "target_date"
     assert str(err.value) == "Pick a date in the future."
@@ -157,14 +158,14 @@ def test_a_products_minimum_deposit_names_the_product_and_amount_in_spanish(app,
 
 
 def test_every_product_has_a_lazy_label_by_its_key():
-    assert set(labels.PRODUCT_LABELS) == set(services.PRODUCTS)
-    assert all(isinstance(p.label, LazyString) for p in services.PRODUCTS.values())
-    assert all(str(p.label) == p.name for p in services.PRODUCTS.values())
+    assert set(labels.PRODUCT_LABELS) == set(rules.PRODUCTS)
+    assert all(isinstance(p.label, LazyString) for p in rules.PRODUCTS.values())
+    assert all(str(p.label) == p.name for p in rules.PRODUCTS.values())
 
 
 def test_the_product_table_and_choices_speak_spanish(client, spanish):
     body = client.get("/banking/savings/open").get_data(as_text=True)
-    for product in services.PRODUCTS.values():
+    for product in rules.PRODUCTS.values():
         assert f"<td>{es(product.name)}</td>" in body
     # the choice: "[es] <product label> — <APY with a decimal comma> % APY"
     assert f"{es(es('Easy Access Saver'))} — 3,04 % APY" in body
@@ -224,7 +225,7 @@ def test_a_renamed_account_keeps_its_own_name(app, spanish):
 
 def test_goal_transfers_are_written_in_the_customers_language(client, spanish):
     customer, _ = spanish
-    goal = services.create_goal(
+    goal = banking_goals.create_goal(
         customer.id, "Bici", 100_000, date(2030, 1, 1), clock.today() - timedelta(days=1)
     )
     db.session.commit()
@@ -259,9 +260,9 @@ def test_the_staff_360_card_speaks_the_staff_members_language(app, staff_client,
     db.session.commit()
 
     body = client.get(f"/staff/customers/{customer.id}").get_data(as_text=True)
-    lines = in_spanish(app, lambda: services.summary_card(customer.id)["lines"])
+    lines = in_spanish(app, lambda: workspace.summary_card(customer.id)["lines"])
     balance = in_spanish(app, lambda: filters.money(750_000, "EUR"))
-    sts = in_spanish(app, lambda: services.safe_to_spend(customer.id, clock.today()))
+    sts = in_spanish(app, lambda: safe_to_spend.safe_to_spend(customer.id, clock.today()))
     amount = in_spanish(app, lambda: filters.money(sts.amount_minor, "EUR"))
     per_day = in_spanish(app, lambda: filters.money(sts.per_day_minor, "EUR"))
     assert lines == [
@@ -278,7 +279,7 @@ def test_the_card_counts_in_plural_forms(app, current_account):
     customer = make_user()
     current_account(customer.id, date(2026, 1, 1), 100_000)
     current_account(customer.id, date(2026, 1, 1), 100_000)
-    lines = services.summary_card(customer.id)["lines"]
+    lines = workspace.summary_card(customer.id)["lines"]
     assert lines[0] == "2 accounts, balance €2,000.00"
     assert lines[2] == "0 goals, 0 behind"
 
@@ -286,9 +287,9 @@ def test_the_card_counts_in_plural_forms(app, current_account):
 def test_calendar_bills_are_written_in_the_readers_language(app, current_account):
     customer = make_user()
     current_account(customer.id, date(2026, 1, 1), 100_000)
-    services.add_bill(customer.id, "Gimnasio", 3_500, clock.today() + timedelta(days=3))
-    entries = in_spanish(app, lambda: services.calendar_entries(customer.id))
+    bills.add_bill(customer.id, "Gimnasio", 3_500, clock.today() + timedelta(days=3))
+    entries = in_spanish(app, lambda: reports.calendar_entries(customer.id))
     amount = in_spanish(app, lambda: filters.money(3_500, "EUR"))
     assert entries and all(e.title == f"Gimnasio: {amount}" for e in entries)
     assert all(e.description == es("Expected payment") for e in entries)
-    assert services.calendar_entries(customer.id)[0].description == "Expected payment"
+    assert reports.calendar_entries(customer.id)[0].description == "Expected payment"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from dcx.banking import jobs, services
+from dcx.banking import amounts, bills, jobs
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.jobs.runner import run_due_jobs
@@ -62,15 +62,15 @@ def test_monthly_summary_is_one_query_whatever_the_number_of_customers(
 def test_clock_advanced_past_the_first_brings_the_report_through_the_runner(app, current_account):
     user = make_user()
     today = clock.today()
-    account = current_account(user.id, services.month_start(today), 50_000)
-    add_tx(account, services.month_start(today), -12_345, "FreshMart", "Food", "Groceries")
-    next_first = services.add_months(services.month_start(today), 1)
+    account = current_account(user.id, amounts.month_start(today), 50_000)
+    add_tx(account, amounts.month_start(today), -12_345, "FreshMart", "Food", "Groceries")
+    next_first = amounts.add_months(amounts.month_start(today), 1)
     target = datetime(next_first.year, next_first.month, 1, 7, tzinfo=UTC)
     clock.advance(target - clock.now())
     db.session.commit()
     run_due_jobs()
     run_due_jobs()
-    period = services.period_key(today)
+    period = amounts.period_key(today)
     messages = _messages("banking.monthly_summary", user.id)
     assert [m.key for m in messages] == [f"banking.monthly:{period}"]
     assert "123.45" in messages[0].body
@@ -79,15 +79,15 @@ def test_clock_advanced_past_the_first_brings_the_report_through_the_runner(app,
 def test_bill_due_in_three_days_is_announced_once(app, current_account):
     user = make_user()
     current_account(user.id, date(2026, 1, 1), 500_000)
-    services.add_bill(user.id, "Insurance", 3_250, date(2026, 11, 15))
-    services.add_bill(user.id, "Far away", 3_250, date(2026, 11, 25))
+    bills.add_bill(user.id, "Insurance", 3_250, date(2026, 11, 15))
+    bills.add_bill(user.id, "Far away", 3_250, date(2026, 11, 25))
     db.session.commit()
     now = datetime(2026, 11, 12, 7, tzinfo=UTC)
     jobs.daily_alerts(now)
     jobs.daily_alerts(now + timedelta(days=1))
     db.session.commit()
     assert [m.key for m in _messages("banking.bill_due")] == [
-        f"banking.bill_due:{services.bills(user.id)[0].id}:2026-11-15"
+        f"banking.bill_due:{bills.bills(user.id)[0].id}:2026-11-15"
     ]
 
 

@@ -13,7 +13,7 @@ import pytest
 from flask_babel import LazyString, get_locale
 
 from dcx.automotive import vertical as automotive
-from dcx.banking import labels, services
+from dcx.banking import amounts, bills, labels, rules
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.verticals import Obligation
@@ -42,9 +42,9 @@ def spanish_customer(app, customer, current_account):
     """The signed-in customer, in Spanish, with last month's spending in every subcategory."""
     customer.locale = "es"
     today = clock.today()
-    last_month = services.add_months(services.month_start(today), -1)
+    last_month = amounts.add_months(amounts.month_start(today), -1)
     account = current_account(customer.id, last_month, 500_000)
-    for n, (category, subcategories) in enumerate(services.CATEGORIES.items()):
+    for n, (category, subcategories) in enumerate(rules.CATEGORIES.items()):
         for m, subcategory in enumerate(subcategories):
             day = last_month + timedelta(days=(n + m) % 27)
             add_tx(account, day, -(1_000 + 10 * n + m), f"Shop {n}-{m}", category, subcategory)
@@ -53,8 +53,8 @@ def spanish_customer(app, customer, current_account):
 
 
 def test_every_category_and_subcategory_has_a_label():
-    assert set(labels.CATEGORY_LABELS) == set(services.CATEGORIES)
-    subcategories = {s for group in services.CATEGORIES.values() for s in group}
+    assert set(labels.CATEGORY_LABELS) == set(rules.CATEGORIES)
+    subcategories = {s for group in rules.CATEGORIES.values() for s in group}
     assert set(labels.SUBCATEGORY_LABELS) == subcategories
     assert all(isinstance(text, LazyString) for text in LABELLED)  # translated per request
 
@@ -74,7 +74,7 @@ def test_label_falls_back_to_what_is_stored(app):
 def test_account_page_shows_categories_in_spanish(client, spanish_customer):
     _, account, _ = spanish_customer
     body = client.get(f"/banking/accounts/{account.id}").get_data(as_text=True)
-    for category, subcategories in services.CATEGORIES.items():
+    for category, subcategories in rules.CATEGORIES.items():
         for subcategory in subcategories:
             line = (
                 f"{spanish(labels.CATEGORY_LABELS[category])} \u203a "
@@ -89,7 +89,7 @@ def test_category_filter_submits_the_key_and_shows_the_label(client, spanish_cus
     body = client.get(f"/banking/accounts/{account.id}?category=Food").get_data(as_text=True)
     assert f'<option selected value="Food">{spanish("Food")}</option>' in body
     assert f'<option value="Housing">{spanish("Housing")}</option>' in body
-    assert body.count("data-transaction=") == len(services.CATEGORIES["Food"])
+    assert body.count("data-transaction=") == len(rules.CATEGORIES["Food"])
 
 
 def test_monthly_report_table_and_chart_show_categories_in_spanish(client, spanish_customer):
@@ -98,7 +98,7 @@ def test_monthly_report_table_and_chart_show_categories_in_spanish(client, spani
     table = body[body.index('id="report-categories"') :]
     table = table[: table.index("</table>")]
     chart = body[body.index("</table>") :]
-    spending = set(services.CATEGORIES) - {services.INCOME, services.TRANSFERS}
+    spending = set(rules.CATEGORIES) - {rules.INCOME, rules.TRANSFERS}
     for key in spending:
         text = spanish(labels.CATEGORY_LABELS[key])
         assert f'data-category="{key}"' in table and f"<td>{text}</td>" in table
@@ -109,7 +109,7 @@ def test_safe_to_spend_names_the_industry_a_due_comes_from(client, spanish_custo
     def car_loan(user_id, start, end):
         return [Obligation("automotive", "Car instalment 3/48", end, 42_191, "EUR")]
 
-    monkeypatch.setattr(services, "other_obligations", car_loan)
+    monkeypatch.setattr(bills, "other_obligations", car_loan)
     body = client.get("/banking/safe-to-spend").get_data(as_text=True)
     assert f'data-source="automotive">{spanish(automotive.title)}</span>' in body
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from dcx.banking import jobs, services
+from dcx.banking import bills, goals, jobs
 from dcx.extensions import db
 from tests.banking.conftest import add_tx
 from tests.conftest import make_user, message_for, speaking
@@ -27,7 +27,7 @@ def test_monthly_summary_speaks_each_customers_language_in_one_run(app, current_
         account = current_account(user.id, date(2026, 9, 1), 10_000)
         add_tx(account, date(2026, 10, 1), 250_000, "Employer", "Income", "Salary")
         add_tx(account, date(2026, 10, 2), -80_000, "Landlord", "Housing", "Rent")
-    services.create_goal(spanish.id, "Bici", 100_000, date(2027, 6, 1), date(2026, 9, 1))
+    goals.create_goal(spanish.id, "Bici", 100_000, date(2027, 6, 1), date(2026, 9, 1))
     assert jobs.monthly_summary(FIRST_OF_NOVEMBER) == 3
     db.session.commit()
 
@@ -53,7 +53,7 @@ def test_daily_alerts_speak_each_customers_language(app, current_account):
     english = _customer("en@example.com", "")
     for user in (spanish, english):
         current_account(user.id, date(2026, 1, 1), 6_000)  # little money: a low alert too
-        services.add_bill(user.id, "Seguro", 3_250, date(2026, 11, 15))
+        bills.add_bill(user.id, "Seguro", 3_250, date(2026, 11, 15))
     db.session.commit()
     jobs.daily_alerts(datetime(2026, 11, 12, 7, tzinfo=UTC))
     db.session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dcx.automotive import financing, vehicles
 from dcx.automotive.models import AutomotiveLoan
-from dcx.banking import services
+from dcx.banking import bills, safe_to_spend
 from dcx.banking.models import BankingTransaction
 from dcx.extensions import db
 from dcx.platform import clock
@@ -38,7 +38,7 @@ def test_the_seeded_car_loan_is_one_obligation_on_one_date_everywhere(app, days_
     today = clock.today()
 
     # Banking keeps no bill of its own for the lender: the lender reports its instalments.
-    assert LENDER not in {bill.merchant for bill in services.bills(alex.id)}
+    assert LENDER not in {bill.merchant for bill in bills.bills(alex.id)}
 
     # The bank statement pays the instalments on the loan's own due day, and not the overdue one.
     loan = db.session.execute(
@@ -57,14 +57,14 @@ def test_the_seeded_car_loan_is_one_obligation_on_one_date_everywhere(app, days_
     assert len(overdue) == 1 and overdue[0].due_on not in paid_on
 
     # Safe to spend counts each instalment once, on the lender's date, the overdue one included.
-    sts = services.safe_to_spend(alex.id, today)
+    sts = safe_to_spend.safe_to_spend(alex.id, today)
     instalments = [d for d in sts.dues if LENDER in d.title]
     assert all(d.source == "automotive" and d.due_on in schedule for d in instalments)
     assert len({d.due_on for d in instalments}) == len(instalments)
     assert [d.due_on for d in instalments if d.overdue] == [overdue[0].due_on]
     due_before_payday = [day for day in schedule if today <= day < sts.payday]
     assert sorted(d.due_on for d in instalments if not d.overdue) == sorted(due_before_payday)
-    assert services.safe_to_spend_many([alex.id], today)[alex.id] == sts
+    assert safe_to_spend.safe_to_spend_many([alex.id], today)[alex.id] == sts
 
     # The calendar shows each coming instalment once, and when each car's service is due.
     entries = entries_for(alex.id)
@@ -93,12 +93,12 @@ def test_a_bill_banking_found_for_the_lender_gives_way_to_the_lenders_dates(app,
         financing.pay_bill(bill)
     db.session.commit()
 
-    found = services.detect_bills(user.id, today)
+    found = bills.detect_bills(user.id, today)
     assert [bill.merchant for bill in found] == ["PhoneCo"]  # the lender is not guessed
-    by_hand = services.add_bill(user.id, LENDER, payment, date(2026, 11, 11))  # typed in anyway
+    by_hand = bills.add_bill(user.id, LENDER, payment, date(2026, 11, 11))  # typed in anyway
     assert by_hand.merchant == LENDER
 
-    sts = services.safe_to_spend(user.id, today)
+    sts = safe_to_spend.safe_to_spend(user.id, today)
     assert [(d.source, d.due_on) for d in sts.dues if LENDER in d.title] == [
         ("automotive", date(2026, 11, 24))
     ]

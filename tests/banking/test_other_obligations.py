@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dcx.banking import services
+from dcx.banking import bills
 from dcx.verticals import Obligation, Vertical, VerticalRegistry
 
 START, END = date(2026, 11, 1), date(2026, 11, 30)
@@ -52,7 +52,7 @@ def test_every_customer_is_a_key_and_each_vertical_is_asked_its_own_way(app, loa
         cars={"obligations": cars_one, "obligations_many": cars_many},
         school={"obligations": school},
     )
-    found = services.other_obligations_many([1, 2, 1, 3], START, END)
+    found = bills.other_obligations_many([1, 2, 1, 3], START, END)
     assert asked_many == [[1, 2, 3]] and asked_one == [1, 2, 3]
     assert found == {
         1: [_bill("cars", 1, 12), _bill("cars", 1, 20), _bill("school", 1, 5)],  # by vertical
@@ -60,10 +60,10 @@ def test_every_customer_is_a_key_and_each_vertical_is_asked_its_own_way(app, loa
         3: [],
     }
     asked_many.clear()
-    assert services.other_obligations(1, START, END) == found[1]  # the pages' path: the same
+    assert bills.other_obligations(1, START, END) == found[1]  # the pages' path: the same
     assert asked_many == [[1]]
     asked_many.clear()
-    assert services.other_obligations_many([], START, END) == {}
+    assert bills.other_obligations_many([], START, END) == {}
     assert asked_many == []  # nobody to ask about: no hook runs
 
 
@@ -86,5 +86,5 @@ def test_a_batch_hook_failing_half_way_keeps_nothing_of_it(app, load, monkeypatc
         },
         school={"obligations": lambda user_id, start, end: [_bill("school", user_id)]},
     )
-    found = services.other_obligations_many([1, 2], START, END)
+    found = bills.other_obligations_many([1, 2], START, END)
     assert found == {1: [_bill("school", 1)], 2: [_bill("school", 2)]}

@@ -6,7 +6,9 @@ import random
 
 from sqlalchemy import func, select
 
-from dcx.banking import seed, services
+from dcx.banking import amounts, reports, safe_to_spend, seed
+from dcx.banking import bills as banking_bills
+from dcx.banking import goals as banking_goals
 from dcx.banking.models import (
     BankingAccount,
     BankingBill,
@@ -54,9 +56,9 @@ def test_alex_has_the_story(app):
     maria = make_user("maria@dcx.example", "María Popescu")
     _seed({"alex": alex, "maria": maria})
     today = clock.today()
-    statuses = {v.goal.name: v.status for v in services.goal_views(alex.id, today)}
+    statuses = {v.goal.name: v.status for v in banking_goals.goal_views(alex.id, today)}
     assert statuses == {"Trip to Lisbon": "on_track", "New laptop": "behind"}
-    bills = {b.name for b in services.bills(alex.id)}
+    bills = {b.name for b in banking_bills.bills(alex.id)}
     assert {"Home insurance", "Oak Street Lettings", "Streamflix"} <= bills
     subcategories = set(
         db.session.execute(
@@ -71,11 +73,11 @@ def test_alex_has_the_story(app):
         "Streaming",
         "Car instalment",
     } <= subcategories
-    sts = services.safe_to_spend(alex.id, today)
+    sts = safe_to_spend.safe_to_spend(alex.id, today)
     assert sts.payday is not None and sts.pending_minor == 5_900
     assert sts.available_minor > 0
-    last = services.add_months(services.month_start(today), -1)
-    report = services.monthly_report(alex.id, last.year, last.month)
+    last = amounts.add_months(amounts.month_start(today), -1)
+    report = reports.monthly_report(alex.id, last.year, last.month)
     assert report.income_minor == 325_000 and report.spending_minor > 150_000
 
 
@@ -92,18 +94,18 @@ def test_scale_gives_each_synthetic_customer_a_plausible_history_once(app):
     )
     assert len(ids) == 5  # one everyday account each
     today = clock.today()
-    last = services.add_months(services.month_start(today), -1)
+    last = amounts.add_months(amounts.month_start(today), -1)
     incomes = set()
     for user_id in ids:
         tx = db.session.execute(
             select(func.count()).where(BankingTransaction.user_id == user_id)
         ).scalar()
         assert tx > 20  # at least three months of history
-        report = services.monthly_report(user_id, last.year, last.month)
+        report = reports.monthly_report(user_id, last.year, last.month)
         assert report.income_minor > 0 and report.spending_minor > 0
         incomes.add(report.income_minor)
-        bills = {b.name for b in services.bills(user_id)}
-        assert bills and all(b.next_due_on > today for b in services.bills(user_id))
+        bills = {b.name for b in banking_bills.bills(user_id)}
+        assert bills and all(b.next_due_on > today for b in banking_bills.bills(user_id))
         for goal in db.session.execute(
             select(BankingGoal).where(BankingGoal.user_id == user_id)
         ).scalars():

@@ -8,9 +8,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from dcx.banking import services
+from dcx.banking import (
+    accounts,
+    amounts,
+    bills,
+    goals,
+    reports,
+    rules,
+    safe_to_spend,
+    transactions,
+    workspace,
+)
 from dcx.banking.models import BankingAccount, BankingGoal, BankingTransaction
 from dcx.extensions import db
+from dcx.platform import clock
 from dcx.platform.timeline.models import Event
 from dcx.verticals import Obligation, Vertical, VerticalRegistry
 from tests.banking.conftest import add_tx
@@ -26,31 +37,31 @@ TODAY = date(2026, 11, 12)
     "text,minor", [("12", 1200), ("1,234.56", 123456), (" 0.07 ", 7), ("€5.5", 550)]
 )
 def test_amounts_parse_to_cents(text, minor):
-    assert services.parse_amount(text) == minor
+    assert amounts.parse_amount(text) == minor
 
 
 @pytest.mark.parametrize("text", ["", "abc", "1.234", "NaN", "1e400x"])
 def test_bad_amounts_are_refused(text):
     with pytest.raises(ValueError):
-        services.parse_amount(text)
+        amounts.parse_amount(text)
 
 
 def test_apy_from_nominal_rate_and_compounding():
-    monthly = services.apy(300, 12)
+    monthly = amounts.apy(300, 12)
     assert isinstance(monthly, Decimal)
-    assert services.percent(monthly) == Decimal("3.04")
+    assert amounts.percent(monthly) == Decimal("3.04")
     assert abs(monthly - Decimal("0.030415957")) < Decimal("0.000000001")
-    assert services.apy(375, 1) == Decimal("0.0375")  # yearly: APY equals the rate
-    assert services.percent(services.apy(410, 365)) == Decimal("4.18")  # ~e^0.041 - 1
-    assert services.apy(0, 12) == 0
+    assert amounts.apy(375, 1) == Decimal("0.0375")  # yearly: APY equals the rate
+    assert amounts.percent(amounts.apy(410, 365)) == Decimal("4.18")  # ~e^0.041 - 1
+    assert amounts.apy(0, 12) == 0
     # more compounding never yields less
-    assert services.apy(300, 365) > services.apy(300, 12) > services.apy(300, 1)
+    assert amounts.apy(300, 365) > amounts.apy(300, 12) > amounts.apy(300, 1)
 
 
 def test_add_months_clamps_to_month_end():
-    assert services.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert services.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
-    assert services.add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert amounts.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert amounts.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    assert amounts.add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
 
 
 # --- goals --------------------------------------------------------------------------------
@@ -58,81 +69,79 @@ def test_add_months_clamps_to_month_end():
 
 def test_monthly_contribution_is_remaining_over_months_left_rounded_up():
     # 1,000.00 left, target in 3 months counting this one -> 333.34 (never short by a cent)
-    assert services.months_left(date(2026, 11, 1), date(2027, 1, 20)) == 3
+    assert goals.months_left(date(2026, 11, 1), date(2027, 1, 20)) == 3
     assert (
-        services.monthly_contribution_needed(150_000, 50_000, date(2027, 1, 20), date(2026, 11, 1))
+        goals.monthly_contribution_needed(150_000, 50_000, date(2027, 1, 20), date(2026, 11, 1))
         == 33_334
     )
 
 
 def test_goal_date_passed_asks_for_everything_now():
-    assert services.months_left(date(2026, 11, 1), date(2026, 10, 1)) == 0
+    assert goals.months_left(date(2026, 11, 1), date(2026, 10, 1)) == 0
     assert (
-        services.monthly_contribution_needed(100_000, 40_000, date(2026, 10, 1), date(2026, 11, 1))
+        goals.monthly_contribution_needed(100_000, 40_000, date(2026, 10, 1), date(2026, 11, 1))
         == 60_000
     )
 
 
 def test_goal_already_reached_needs_nothing():
-    assert services.monthly_contribution_needed(100_000, 120_000, date(2027, 5, 1), TODAY) == 0
+    assert goals.monthly_contribution_needed(100_000, 120_000, date(2027, 5, 1), TODAY) == 0
 
 
 def test_on_track_is_straight_line_share_of_the_time_gone():
     start, end = date(2026, 1, 1), date(2027, 1, 1)
-    assert services.is_on_track(
-        120_000, 60_000, start, end, date(2026, 7, 1)
-    )  # half way, half saved
-    assert not services.is_on_track(120_000, 30_000, start, end, date(2026, 7, 1))
-    assert not services.is_on_track(120_000, 119_999, start, end, date(2027, 1, 2))  # date passed
-    assert services.is_on_track(120_000, 120_000, start, end, date(2027, 1, 2))
+    assert goals.is_on_track(120_000, 60_000, start, end, date(2026, 7, 1))  # half way, half saved
+    assert not goals.is_on_track(120_000, 30_000, start, end, date(2026, 7, 1))
+    assert not goals.is_on_track(120_000, 119_999, start, end, date(2027, 1, 2))  # date passed
+    assert goals.is_on_track(120_000, 120_000, start, end, date(2027, 1, 2))
 
 
 def test_goal_plan_is_fixed_for_the_month_and_contributions_count_against_it(app, current_account):
     user = make_user()
     account = current_account(user.id, date(2026, 1, 1), 500_000)
-    goal = services.create_goal(user.id, "Bike", 90_000, date(2027, 1, 31), TODAY)
+    goal = goals.create_goal(user.id, "Bike", 90_000, date(2027, 1, 31), TODAY)
     # Nov, Dec, Jan: 300.00 a month
-    (view,) = services.goal_views(user.id, TODAY)
+    (view,) = goals.goal_views(user.id, TODAY)
     assert view.needed_this_month == 30_000
     assert view.outstanding_this_month == 30_000
-    services.move_goal_money(goal, 10_000, TODAY)
-    (view,) = services.goal_views(user.id, TODAY)
+    goals.move_goal_money(goal, 10_000, TODAY)
+    (view,) = goals.goal_views(user.id, TODAY)
     assert view.needed_this_month == 30_000  # not recalculated until next month
     assert view.outstanding_this_month == 20_000
     # the money left the current account
-    assert services.available_balance(account.id) == 490_000
+    assert accounts.available_balance(account.id) == 490_000
 
 
 def test_reaching_a_goal_is_recorded_once_on_the_timeline(app, current_account):
     user = make_user()
     current_account(user.id, date(2026, 1, 1), 500_000)
-    savings = services.open_current_account(user.id, TODAY)
+    savings = accounts.open_current_account(user.id, TODAY)
     savings.kind = "savings"
-    goal = services.create_goal(user.id, "Laptop", 50_000, date(2027, 3, 1), TODAY, savings.id)
-    assert services.move_goal_money(goal, 30_000, TODAY) is False
-    assert services.move_goal_money(goal, 20_000, TODAY) is True
-    assert services.available_balance(savings.id) == 50_000
+    goal = goals.create_goal(user.id, "Laptop", 50_000, date(2027, 3, 1), TODAY, savings.id)
+    assert goals.move_goal_money(goal, 30_000, TODAY) is False
+    assert goals.move_goal_money(goal, 20_000, TODAY) is True
+    assert accounts.available_balance(savings.id) == 50_000
     events = db.session.execute(select(Event).where(Event.kind == "goal_reached")).scalars().all()
     assert [e.subject for e in events] == ["Laptop"]
-    services.move_goal_money(goal, -1_000, TODAY)
-    assert services.move_goal_money(goal, 1_000, TODAY) is False  # celebrated only once
-    with pytest.raises(services.BankingError):
-        services.move_goal_money(goal, -60_000, TODAY)  # more than it holds
+    goals.move_goal_money(goal, -1_000, TODAY)
+    assert goals.move_goal_money(goal, 1_000, TODAY) is False  # celebrated only once
+    with pytest.raises(rules.BankingError):
+        goals.move_goal_money(goal, -60_000, TODAY)  # more than it holds
 
 
 def test_goal_contribution_cannot_overdraw(app, current_account):
     user = make_user()
     current_account(user.id, date(2026, 1, 1), 1_000)
-    goal = services.create_goal(user.id, "Trip", 50_000, date(2027, 3, 1), TODAY)
-    with pytest.raises(services.BankingError):
-        services.move_goal_money(goal, 2_000, TODAY)
+    goal = goals.create_goal(user.id, "Trip", 50_000, date(2027, 3, 1), TODAY)
+    with pytest.raises(rules.BankingError):
+        goals.move_goal_money(goal, 2_000, TODAY)
 
 
 # --- safe to spend ------------------------------------------------------------------------
 
 
 def test_safe_to_spend_subtracts_everything_spoken_for():
-    sts = services.compute_safe_to_spend(
+    sts = safe_to_spend.compute_safe_to_spend(
         200_000, 5_000, 60_000, 30_000, days=10, buffer_minor=5_000
     )
     assert sts.amount_minor == 100_000
@@ -141,14 +150,14 @@ def test_safe_to_spend_subtracts_everything_spoken_for():
 
 
 def test_negative_balance_gives_negative_safe_to_spend_and_nothing_per_day():
-    sts = services.compute_safe_to_spend(-20_000, 0, 10_000, 0, days=5)
-    assert sts.amount_minor == -20_000 - 10_000 - services.BUFFER_MINOR
+    sts = safe_to_spend.compute_safe_to_spend(-20_000, 0, 10_000, 0, days=5)
+    assert sts.amount_minor == -20_000 - 10_000 - rules.BUFFER_MINOR
     assert sts.per_day_minor == 0
 
 
 def test_per_day_never_divides_by_zero_days():
     assert (
-        services.compute_safe_to_spend(10_000, 0, 0, 0, days=0, buffer_minor=0).per_day_minor
+        safe_to_spend.compute_safe_to_spend(10_000, 0, 0, 0, days=0, buffer_minor=0).per_day_minor
         == 10_000
     )
 
@@ -156,10 +165,10 @@ def test_per_day_never_divides_by_zero_days():
 def test_safe_to_spend_without_income_plans_to_month_end(app, current_account):
     user = make_user()
     current_account(user.id, date(2026, 10, 1), 100_000)
-    sts = services.safe_to_spend(user.id, TODAY)
+    sts = safe_to_spend.safe_to_spend(user.id, TODAY)
     assert sts.payday is None
     assert sts.days == (date(2026, 12, 1) - TODAY).days
-    assert sts.amount_minor == 100_000 - services.BUFFER_MINOR
+    assert sts.amount_minor == 100_000 - rules.BUFFER_MINOR
 
 
 def test_safe_to_spend_counts_pending_bills_before_payday_goals_and_other_industries(
@@ -170,9 +179,9 @@ def test_safe_to_spend_counts_pending_bills_before_payday_goals_and_other_indust
     add_tx(account, date(2026, 10, 25), 300_000, "Employer", "Income", "Salary")
     add_tx(account, TODAY, -4_000, "Grocer", "Food", "Groceries", status="pending")
     add_tx(account, TODAY, 9_000, "Refund", "Income", "Refunds", status="pending")  # not counted
-    services.add_bill(user.id, "Rent", 100_000, date(2026, 12, 1))  # after payday: not counted
-    services.add_bill(user.id, "Phone", 2_500, date(2026, 10, 15))  # rolls to 15 Nov: counted
-    services.create_goal(user.id, "Trip", 60_000, date(2027, 1, 31), TODAY)  # 200.00 this month
+    bills.add_bill(user.id, "Rent", 100_000, date(2026, 12, 1))  # after payday: not counted
+    bills.add_bill(user.id, "Phone", 2_500, date(2026, 10, 15))  # rolls to 15 Nov: counted
+    goals.create_goal(user.id, "Trip", 60_000, date(2027, 1, 31), TODAY)  # 200.00 this month
 
     def car_instalment(user_id, start, end):
         return [
@@ -188,7 +197,7 @@ def test_safe_to_spend_counts_pending_bills_before_payday_goals_and_other_indust
         obligations=car_instalment,
     )
     app.extensions["dcx_verticals"] = VerticalRegistry([*app.extensions["dcx_verticals"], fake])
-    sts = services.safe_to_spend(user.id, TODAY)
+    sts = safe_to_spend.safe_to_spend(user.id, TODAY)
     assert sts.payday == date(2026, 11, 25)
     assert sts.days == 13
     assert sts.available_minor == 400_000
@@ -196,7 +205,7 @@ def test_safe_to_spend_counts_pending_bills_before_payday_goals_and_other_indust
     assert [d.title for d in sts.dues] == ["Phone", "Car instalment"]
     assert sts.bills_minor == 2_500 + 28_900
     assert sts.goals_minor == 20_000
-    assert sts.amount_minor == 400_000 - 4_000 - 31_400 - 20_000 - services.BUFFER_MINOR
+    assert sts.amount_minor == 400_000 - 4_000 - 31_400 - 20_000 - rules.BUFFER_MINOR
     assert sts.per_day_minor == sts.amount_minor // 13
 
 
@@ -219,14 +228,14 @@ def _october(app, current_account):
 
 def test_category_totals_leave_out_transfers_pending_and_other_months(app, current_account):
     user = _october(app, current_account)
-    start, end = services.month_bounds(2026, 10)
-    assert services.category_totals(user.id, start, end) == {"Food": 42_000, "Housing": 100_000}
-    assert services.month_totals(user.id, start, end) == (300_000, 142_000)
+    start, end = amounts.month_bounds(2026, 10)
+    assert reports.category_totals(user.id, start, end) == {"Food": 42_000, "Housing": 100_000}
+    assert reports.month_totals(user.id, start, end) == (300_000, 142_000)
 
 
 def test_monthly_report_compares_with_last_month(app, current_account):
     user = _october(app, current_account)
-    report = services.monthly_report(user.id, 2026, 10)
+    report = reports.monthly_report(user.id, 2026, 10)
     assert report.income_minor == 300_000
     assert report.spending_minor == 142_000
     assert report.savings_rate == Decimal("52.7")
@@ -241,8 +250,8 @@ def test_monthly_report_compares_with_last_month(app, current_account):
 
 
 def test_savings_rate_without_income_is_none_and_can_go_negative():
-    assert services.savings_rate(0, 5_000) is None
-    assert services.savings_rate(100_000, 150_000) == Decimal("-50.0")
+    assert reports.savings_rate(0, 5_000) is None
+    assert reports.savings_rate(100_000, 150_000) == Decimal("-50.0")
 
 
 def test_monthly_summary_rows_are_one_per_customer(app, current_account):
@@ -250,7 +259,7 @@ def test_monthly_summary_rows_are_one_per_customer(app, current_account):
     quiet = make_user("quiet@example.com")
     current_account(quiet.id, date(2026, 10, 20), 0)
     make_user("nobank@example.com")
-    rows = {r["user_id"]: r for r in services.monthly_summary_rows(2026, 10)}
+    rows = {r["user_id"]: r for r in reports.monthly_summary_rows(2026, 10)}
     assert set(rows) == {user.id, quiet.id}
     assert rows[user.id]["key"] == "banking.monthly:2026-10"
     assert rows[user.id]["link"] == "/banking/reports/2026-10"
@@ -277,19 +286,19 @@ def _application(source_id: int, **overrides):
         consent_privacy=True,
     )
     values.update(overrides)
-    return services.SavingsApplication(**values)
+    return accounts.SavingsApplication(**values)
 
 
 def test_open_savings_account_moves_the_first_deposit(app, current_account):
     user = make_user()
     current = current_account(user.id, date(2026, 1, 1), 100_000)
-    account = services.open_savings_account(
+    account = accounts.open_savings_account(
         user.id, _application(current.id, last4=current.number[-4:]), TODAY
     )
     assert account.kind == "savings"
     assert account.nominal_rate_bp == 300 and account.compounding == 12
-    assert services.available_balance(account.id) == 25_000
-    assert services.available_balance(current.id) == 75_000
+    assert accounts.available_balance(account.id) == 25_000
+    assert accounts.available_balance(current.id) == 75_000
     assert (
         db.session.execute(select(Event.kind).where(Event.user_id == user.id)).scalar()
         == "account_opened"
@@ -311,8 +320,8 @@ def test_open_savings_account_refuses_bad_applications(app, current_account, ove
     user = make_user()
     current = current_account(user.id, date(2026, 1, 1), 100_000)
     overrides.setdefault("last4", current.number[-4:])
-    with pytest.raises(services.BankingError) as err:
-        services.open_savings_account(user.id, _application(current.id, **overrides), TODAY)
+    with pytest.raises(rules.BankingError) as err:
+        accounts.open_savings_account(user.id, _application(current.id, **overrides), TODAY)
     assert err.value.field == field
     assert db.session.execute(select(func.count()).select_from(BankingAccount)).scalar() == 1
 
@@ -320,8 +329,8 @@ def test_open_savings_account_refuses_bad_applications(app, current_account, ove
 def test_someone_elses_current_account_cannot_fund_a_savings_account(app, current_account):
     user, other = make_user(), make_user("other@example.com")
     theirs = current_account(other.id, date(2026, 1, 1), 100_000)
-    with pytest.raises(services.BankingError) as err:
-        services.open_savings_account(
+    with pytest.raises(rules.BankingError) as err:
+        accounts.open_savings_account(
             user.id, _application(theirs.id, last4=theirs.number[-4:]), TODAY
         )
     assert err.value.field == "source_account_id"
@@ -342,7 +351,7 @@ def test_recurring_payments_are_detected_from_history(app, current_account):
         add_tx(
             account, date(2026, month, 5 + month), -1_000 * month, "Random Shop"
         )  # varies too much
-    found = services.detect_bills(user.id, TODAY)
+    found = bills.detect_bills(user.id, TODAY)
     assert [(b.name, b.amount_minor, b.next_due_on) for b in found] == [
         (
             "DCX Auto Finance",
@@ -350,7 +359,7 @@ def test_recurring_payments_are_detected_from_history(app, current_account):
             date(2026, 12, 10),  # 10 Nov has passed: rolled on to December
         )
     ]
-    assert services.detect_bills(user.id, TODAY) == []  # already known
+    assert bills.detect_bills(user.id, TODAY) == []  # already known
 
 
 def test_running_balance_is_true_even_when_filtered(app, current_account):
@@ -359,9 +368,11 @@ def test_running_balance_is_true_even_when_filtered(app, current_account):
     add_tx(account, date(2026, 10, 2), -2_000, "Cafe", "Food", "Coffee")
     add_tx(account, date(2026, 10, 3), -3_000, "Shop")
     add_tx(account, date(2026, 10, 4), -500, "Cafe", "Food", "Coffee", "pending")
-    rows = services.transactions_with_balance(account, services.TransactionFilter(q="shop"))
+    rows = transactions.transactions_with_balance(account, transactions.TransactionFilter(q="shop"))
     assert [(t.merchant, after) for t, after in rows] == [("Shop", 5_000)]
-    rows = services.transactions_with_balance(account, services.TransactionFilter(category="Food"))
+    rows = transactions.transactions_with_balance(
+        account, transactions.TransactionFilter(category="Food")
+    )
     assert [after for _, after in rows] == [5_000, 8_000]
     total = db.session.execute(
         select(func.count())
@@ -373,7 +384,7 @@ def test_running_balance_is_true_even_when_filtered(app, current_account):
 
 def test_summary_card_for_staff(app, current_account):
     user = make_user()
-    assert services.summary_card(user.id) is None
+    assert workspace.summary_card(user.id) is None
     current_account(user.id, date(2026, 1, 1), 100_000)
     db.session.add(
         BankingGoal(
@@ -385,7 +396,7 @@ def test_summary_card_for_staff(app, current_account):
             started_on=date(2025, 1, 1),
         )
     )
-    card = services.summary_card(user.id)
+    card = workspace.summary_card(user.id)
     assert card["title"] == "Banking"
     assert "1 goal, 1 behind" in card["lines"]
     assert card["lines"][0] == "1 account, balance €1,000.00"
@@ -395,9 +406,9 @@ def test_summary_card_for_staff(app, current_account):
 def test_bills_appear_in_the_calendar_feed(app, current_account):
     user = make_user()
     current_account(user.id, date(2026, 1, 1), 100_000)
-    today = services.clock.today()
-    services.add_bill(user.id, "Gym & Spa", 3_500, today + timedelta(days=3))
-    entries = services.calendar_entries(user.id)
+    today = clock.today()
+    bills.add_bill(user.id, "Gym & Spa", 3_500, today + timedelta(days=3))
+    entries = reports.calendar_entries(user.id)
     assert [e.title for e in entries] == ["Gym & Spa: €35.00"] * len(entries)
     assert len(entries) in (2, 3)  # monthly over the next two months
     assert entries[0].starts_at.date() == today + timedelta(days=3)
@@ -405,17 +416,17 @@ def test_bills_appear_in_the_calendar_feed(app, current_account):
 
 def test_latest_report_month_needs_a_full_month():
     account = BankingAccount(opened_on=date(2026, 11, 3))
-    assert services.latest_report_month([account], TODAY) is None
+    assert reports.latest_report_month([account], TODAY) is None
     account.opened_on = date(2026, 10, 31)
-    assert services.latest_report_month([account], TODAY) == date(2026, 10, 1)
-    assert services.latest_report_month([], TODAY) is None
+    assert reports.latest_report_month([account], TODAY) == date(2026, 10, 1)
+    assert reports.latest_report_month([], TODAY) is None
 
 
 def test_an_obligation_already_known_as_a_detected_bill_is_not_counted_twice(app, current_account):
     user = make_user()
     account = current_account(user.id, date(2026, 10, 1), 500_000)
     add_tx(account, date(2026, 10, 25), 300_000, "Employer", "Income", "Salary")
-    services.add_bill(user.id, "DCX Auto Finance", 28_900, date(2026, 11, 18))
+    bills.add_bill(user.id, "DCX Auto Finance", 28_900, date(2026, 11, 18))
 
     def dealer(user_id, start, end):
         return [
@@ -433,7 +444,7 @@ def test_an_obligation_already_known_as_a_detected_bill_is_not_counted_twice(app
         obligations=dealer,
     )
     app.extensions["dcx_verticals"] = VerticalRegistry([fake])
-    dues = services.dues_between(user.id, TODAY, date(2026, 11, 25))
+    dues = bills.dues_between(user.id, TODAY, date(2026, 11, 25))
     assert [(d.title, d.source, d.overdue) for d in dues] == [
         ("Unpaid instalment", "automotive", True),  # fell due before today: owed now
         ("DCX Auto Finance", "banking", False),

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from dcx.banking import services
+from dcx.banking import amounts, bills, goals, safe_to_spend
 from dcx.banking.models import BankingAccount, BankingBill, BankingGoal
 from dcx.extensions import db
 from dcx.platform import clock
@@ -21,12 +21,12 @@ from tests.conftest import AuthActions, make_user
 def alex(app, customer, current_account):
     """The signed-in customer with a current account, history since last month and a bill."""
     today = clock.today()
-    last_month = services.add_months(services.month_start(today), -1)
+    last_month = amounts.add_months(amounts.month_start(today), -1)
     account = current_account(customer.id, last_month, 200_000, number="DCXB0000001234")
     add_tx(account, last_month, 300_000, "Employer", "Income", "Salary")
     add_tx(account, last_month.replace(day=3), -45_600, "FreshMart", "Food", "Groceries")
     add_tx(account, last_month.replace(day=4), -20_000, "To savings", "Transfers", "Savings")
-    services.add_bill(customer.id, "Phone", 2_500, today)
+    bills.add_bill(customer.id, "Phone", 2_500, today)
     db.session.commit()
     return customer, account
 
@@ -36,8 +36,8 @@ def stranger(app, current_account):
     """Another customer with an account, a goal and a bill."""
     other = make_user("stranger@example.com", "Sam Stranger")
     account = current_account(other.id, date(2026, 1, 1), 100_000)
-    goal = services.create_goal(other.id, "Theirs", 10_000, date(2030, 1, 1), clock.today())
-    bill = services.add_bill(other.id, "Their bill", 1_000, date(2030, 1, 1))
+    goal = goals.create_goal(other.id, "Theirs", 10_000, date(2030, 1, 1), clock.today())
+    bill = bills.add_bill(other.id, "Their bill", 1_000, date(2030, 1, 1))
     db.session.commit()
     return other, account, goal, bill
 
@@ -55,7 +55,7 @@ def test_landing_answers_anonymous_and_new_customers(client, auth):
 def test_dashboard_shows_accounts_and_safe_to_spend(client, alex):
     body = client.get("/banking/").get_data(as_text=True)
     assert 'id="banking-accounts"' in body and "·1234" in body
-    sts = services.safe_to_spend(alex[0].id, clock.today())
+    sts = safe_to_spend.safe_to_spend(alex[0].id, clock.today())
     assert f'data-minor="{sts.amount_minor}"' in body
 
 
@@ -173,7 +173,7 @@ def test_bills_added_detected_and_stopped(client, alex):
 
 def test_safe_to_spend_page_explains_the_number(client, alex):
     body = client.get("/banking/safe-to-spend").get_data(as_text=True)
-    sts = services.safe_to_spend(alex[0].id, clock.today())
+    sts = safe_to_spend.safe_to_spend(alex[0].id, clock.today())
     assert f'id="sts-amount" data-minor="{sts.amount_minor}"' in body
     assert body.count('<svg role="img"') == 1 and "Why this number" in body
     for label in ("Available balance", "Pending payments", "Bills before payday", "Buffer"):
@@ -181,7 +181,7 @@ def test_safe_to_spend_page_explains_the_number(client, alex):
 
 
 def test_report_of_last_month_matches_its_transactions(client, alex):
-    last = services.add_months(services.month_start(clock.today()), -1)
+    last = amounts.add_months(amounts.month_start(clock.today()), -1)
     body = client.get(f"/banking/reports/{last:%Y-%m}").get_data(as_text=True)
     assert 'data-total="income" data-minor="300000"' in body
     assert 'data-total="spending" data-minor="45600"' in body
@@ -194,7 +194,7 @@ def test_reports_only_for_ended_months_of_the_customer(client, alex, period):
     today = clock.today()
     period = {
         "this": f"{today:%Y-%m}",
-        "before": f"{services.add_months(today, -3):%Y-%m}",
+        "before": f"{amounts.add_months(today, -3):%Y-%m}",
     }.get(period, period)
     assert client.get(f"/banking/reports/{period}").status_code == 404
 
@@ -215,7 +215,7 @@ def test_another_customers_things_answer_404_everywhere(client, alex, stranger):
     other_client = client.application.test_client()
     make_user("nobank@example.com")
     AuthActions(other_client).login("nobank@example.com")
-    last = services.add_months(services.month_start(clock.today()), -1)
+    last = amounts.add_months(amounts.month_start(clock.today()), -1)
     assert other_client.get(f"/banking/reports/{last:%Y-%m}").status_code == 404
 
 
@@ -232,8 +232,8 @@ def test_advisor_sees_customers_behind_and_sends_a_note(app, alex, staff_client)
             name="Late laptop",
             target_minor=200_000,
             saved_minor=1_000,
-            target_date=services.add_months(clock.today(), 2),
-            started_on=services.add_months(clock.today(), -6),
+            target_date=amounts.add_months(clock.today(), 2),
+            started_on=amounts.add_months(clock.today(), -6),
         )
     )
     db.session.commit()
@@ -270,9 +270,7 @@ def test_pages_use_few_queries_however_many_goals(client, alex, query_counter, p
     counts = []
     for n in range(2):
         for i in range(n * 5):
-            services.create_goal(
-                customer.id, f"Goal {n}-{i}", 10_000, date(2030, 1, 1), clock.today()
-            )
+            goals.create_goal(customer.id, f"Goal {n}-{i}", 10_000, date(2030, 1, 1), clock.today())
         db.session.commit()
         with query_counter() as q:
             assert client.get(path).status_code == 200

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select, text
 
-from dcx.banking import services
+from dcx.banking import accounts, amounts, goals
 from dcx.banking.models import BankingAccount
 from dcx.extensions import db
 from dcx.platform import clock
@@ -59,13 +59,13 @@ def test_banking_story(page: Page, browser: Browser, live_server, live_app, live
         user = make_user(EMAIL, "Story Customer")
         user_id = user.id
         today = clock.today()
-        first = services.add_months(services.month_start(today), -1)
-        current = services.open_current_account(user_id, first)
+        first = amounts.add_months(amounts.month_start(today), -1)
+        current = accounts.open_current_account(user_id, first)
         last4 = current.number[-4:]
         add_tx(current, first, 150_000, "Opening balance", "Transfers", "Internal")
         add_tx(current, first.replace(day=25), 320_000, "Northwind Ltd", "Income", "Salary")
         add_tx(
-            current, services.month_start(today), -110_000, "Oak Street Lettings", "Housing", "Rent"
+            current, amounts.month_start(today), -110_000, "Oak Street Lettings", "Housing", "Rent"
         )
         add_tx(current, today, -4_250, "FreshMart", "Food", "Groceries")
         add_tx(current, today, -1_999, "Page & Co", "Leisure", "Books", status="pending")
@@ -130,7 +130,7 @@ def test_banking_story(page: Page, browser: Browser, live_server, live_app, live
     expect(phone.locator("[data-goal]")).to_contain_text("Holiday in Porto")
     after = _sts(phone, live_server)
     with live_db():
-        (goal,) = services.goal_views(user_id, clock.today())
+        (goal,) = goals.goal_views(user_id, clock.today())
         needed = goal.outstanding_this_month
     assert needed > 0
     assert after == before - needed
@@ -142,7 +142,7 @@ def test_banking_story(page: Page, browser: Browser, live_server, live_app, live
 
     # 5. A month passes: exactly one monthly message, whose report matches a direct SQL sum.
     with live_db():
-        next_first = services.add_months(services.month_start(clock.today()), 1)
+        next_first = amounts.add_months(amounts.month_start(clock.today()), 1)
         target = datetime(next_first.year, next_first.month, 1, 7, tzinfo=UTC)
         clock.advance(target - clock.now())
         db.session.commit()
@@ -156,7 +156,7 @@ def test_banking_story(page: Page, browser: Browser, live_server, live_app, live
             ).scalars()
         )
         assert len(messages) == 1
-        month = services.add_months(next_first, -1)
+        month = amounts.add_months(next_first, -1)
         assert messages[0].key == f"banking.monthly:{month:%Y-%m}"
         link = messages[0].link
         income, spending = db.session.execute(

@@ -1,0 +1,79 @@
+"""Amounts, rates and monthly periods: parsing an amount typed by a customer, yields, months and
+the paths of monthly reports."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from flask import has_request_context, url_for
+from flask_babel.speaklater import LazyString
+
+
+def parse_amount(text: str | None) -> int:
+    """Parse ``"1,234.56"`` or ``"12"`` into minor units; ValueError for anything else."""
+    cleaned = (text or "").strip().replace(",", "").replace("€", "").replace(" ", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError("not an amount") from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise ValueError("use at most two decimals")
+    return int(value * 100)
+
+
+def apy(rate_bp: int, compounding: int) -> Decimal:
+    """APY = (1 + r/n)^n - 1 for a nominal rate ``r`` (basis points) compounded n times a year."""
+    if compounding <= 0:
+        return Decimal(rate_bp) / Decimal(10_000)
+    r = Decimal(rate_bp) / Decimal(10_000)
+    return (1 + r / compounding) ** compounding - 1
+
+
+def percent(fraction: Decimal, places: str = "0.01") -> Decimal:
+    """A fraction shown as a percentage, rounded half up: 0.030416 -> 3.04."""
+    return (fraction * 100).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 = 28 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def month_start(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """The first day of the month and the first day of the next one (half-open)."""
+    start = date(year, month, 1)
+    return start, add_months(start, 1)
+
+
+def period_key(day: date) -> str:
+    """``2026-10`` for any day of October 2026."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def report_path(year: int, month: int) -> str:
+    """The report page's path; usable outside a request (jobs write it into messages)."""
+    return f"/banking/reports/{year:04d}-{month:02d}"
+
+
+def _in_their_format(formatter: Any, *args: Any) -> LazyString:
+    """A money amount, date or number formatted when its text is rendered, not now.
+
+    A timeline event's lazy text is rendered in its customer's language (``record``); the
+    amounts in it must follow that language too, not the one in force when it happened.
+    """
+    return LazyString(formatter, *args)
+
+
+def _link(endpoint: str, fallback: str, **values: Any) -> str:
+    return url_for(endpoint, **values) if has_request_context() else fallback
