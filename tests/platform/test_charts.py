@@ -1,8 +1,11 @@
 """Charts render as self-contained SVG: nothing fetched from the internet."""
 
 import re
+import xml.etree.ElementTree as ET
 
 from dcx.platform import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _external_urls(svg: str) -> set[str]:
@@ -14,18 +17,19 @@ def test_line_chart_has_series_and_target_and_loads_nothing():
     svg = charts.line_chart(
         "Blood pressure", ["Mon", "Tue"], {"Systolic": [142, 135]}, guides={"Target": 130}
     )
-    assert svg.startswith('<svg role="img"')
+    assert svg.startswith('<div class="dcx-chart-wide"><svg role="img"')
+    assert svg.count('<svg role="img"') == 2  # the wide drawing and the narrow one
     assert "Systolic" in svg and "Target" in svg and "Blood pressure" in svg
     assert "<script" not in svg
     assert not _external_urls(svg)
 
 
-def test_waterfall_ends_at_the_running_total():
+def test_waterfall_ends_at_the_running_total(app):
     svg = charts.waterfall_chart(
-        "Safe to spend", [("Balance", 1000), ("Bills", -300), ("Goals", -200)]
+        "Safe to spend", [("Balance", 1000), ("Bills", -300), ("Goals", -200)], "Left", "EUR"
     )
-    assert "Bills" in svg and "Goals" in svg
-    assert "500" in svg  # the final bar's value
+    assert "Bills" in svg and "Goals" in svg and "Left" in svg
+    assert "€500.00" in _values(_wide(svg))  # the final bar's value
 
 
 def test_bar_pie_and_radar_render():
@@ -36,9 +40,82 @@ def test_bar_pie_and_radar_render():
     )
 
 
-def test_the_waterfall_base_bars_are_invisible():
-    svg = charts.waterfall_chart("Safe to spend", [("Balance", 1000), ("Bills", -300)])
+def test_the_waterfall_base_bars_are_invisible(app):
+    svg = charts.waterfall_chart("Safe to spend", [("Balance", 1000), ("Bills", -300)], "=", "EUR")
     assert "rgba(0,0,0,0)" in svg
+
+
+def _wide(markup: str) -> ET.Element:
+    """The wide drawing of a chart, parsed."""
+    svg = markup[markup.index("<svg") : markup.index("</svg>") + len("</svg>")]
+    return ET.fromstring(svg)  # noqa: S314 - our own chart
+
+
+def _values(svg: ET.Element) -> list[str]:
+    return [t.text for t in svg.iter(f"{SVG}text") if "value" in t.get("class", "") and t.text]
+
+
+def _bar_colours(svg: ET.Element) -> list[set[str]]:
+    """The colours of the bars drawn, bar by bar from left to right (invisible ones left out)."""
+    css = "".join(s.text or "" for s in svg.iter(f"{SVG}style"))
+    fill: dict[str, str] = {}
+    for colour, value in re.findall(r"\.(color-\d+)[^{]*\{[^}]*?fill:([^;}]+)", css):
+        fill.setdefault(colour, value)  # the series' own rule comes first, then its texts
+    by_x: dict[float, set[str]] = {}
+    for series in svg.iter(f"{SVG}g"):
+        colour = next((c for c in series.get("class", "").split() if c.startswith("color-")), "")
+        if "series" not in series.get("class", "") or fill.get(colour) == "rgba(0,0,0,0)":
+            continue
+        for rect in series.iter(f"{SVG}rect"):
+            x = round(float(rect.get("x")))
+            if float(rect.get("height")) > 0:
+                by_x.setdefault(x, set()).add(fill[colour])
+    return [by_x[x] for x in sorted(by_x)]
+
+
+def test_the_waterfall_reads_right_brand_total_red_money_out_green_money_in(app):
+    svg = _wide(
+        charts.waterfall_chart(
+            "Why this number",
+            [("Available balance", 1000), ("Bills", -300), ("Refund", 50), ("Goals", -1200)],
+            "Safe to spend",
+            "EUR",
+        )
+    )
+    brand, money_in, money_out = {charts.BRAND}, {charts.MONEY_IN}, {charts.MONEY_OUT}
+    # The goals cross 0 (750 down to -450): two parts, both money out.
+    assert _bar_colours(svg) == [brand, money_out, money_in, money_out, brand]
+    legend = [t.text for t in _legend_texts(svg)]
+    assert legend == ["Start and result", "Money in", "Money out"]  # no blank, "+" or "-"
+    assert sorted(set(_values(svg))) == sorted(
+        {"€1,000.00", "-€300.00", "€50.00", "-€1,200.00", "-€450.00"}
+    )
+
+
+def _legend_texts(svg: ET.Element) -> list[ET.Element]:
+    legends = [g for g in svg.iter(f"{SVG}g") if "legends" in g.get("class", "")]
+    return [t for g in legends for t in g.iter(f"{SVG}text")]
+
+
+def test_the_waterfall_speaks_the_visitors_language_and_money(app, fresh_catalogues):
+    from flask_babel import force_locale
+
+    with force_locale("es"):
+        svg = _wide(
+            charts.waterfall_chart(
+                "Por qué", [("Saldo", 1234.5), ("Facturas", -34.5)], "Libre", "EUR"
+            )
+        )
+    legend = [t.text for t in _legend_texts(svg)]
+    assert "Start and result" not in legend and "Money out" not in legend
+    assert "1234,50\xa0€" in _values(svg) or "1.234,50\xa0€" in _values(svg)
+    axis = [
+        t.text
+        for g in svg.iter(f"{SVG}g")
+        if "axis y" in g.get("class", "")
+        for t in g.iter(f"{SVG}text")
+    ]
+    assert "1000\xa0€" in axis or "1.000\xa0€" in axis  # whole euros on the axis
 
 
 def test_axis_numbers_follow_the_locale(app):
