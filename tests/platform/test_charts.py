@@ -138,3 +138,25 @@ def test_counts_are_labelled_with_whole_numbers(app):
     whole = str(charts.bar_chart("Reviews", ["a", "b", "c"], {"Reviews": [0, 1, 0]}, counts=True))
     assert re.search(r">0\.\d+<", plain)  # pygal's own axis for one review: 0.1, 0.2 ...
     assert not re.search(r">0\.\d+<", whole) and ">1<" in whole
+
+
+def test_a_chart_with_nothing_to_draw_is_empty_markup(app):
+    assert charts.line_chart("Weight", ["Mon", "Tue"], {"Weight": [None, None]}) == ""
+    assert charts.line_chart("Weight", [], {"Weight": []}, guides={"Goal": 80}) == ""
+    assert charts.bar_chart("Ratings", ["1", "2"], {"Reviews": [0, 0]}, counts=True) == ""
+    assert charts.bar_chart("Spending", [], {"This month": []}, horizontal=True) == ""
+    assert charts.pie_chart("Split", {"Food": 0}) == ""
+    assert charts.waterfall_chart("Why", [], "Left", "EUR") == ""
+    # A line at 0 is a reading: it is drawn.
+    assert charts.line_chart("Minutes", ["w1", "w2"], {"Minutes": [0, 0]}) != ""
+
+
+def test_the_chart_macro_says_a_sentence_for_an_empty_chart(app):
+    from flask import render_template_string
+
+    with app.test_request_context():
+        page = render_template_string(
+            '{% from "macros.html" import chart %}{{ chart(svg, "Caption", empty="No data yet.") }}',
+            svg=charts.bar_chart("Ratings", ["1"], {"Reviews": [0]}),
+        )
+    assert "No data yet." in page and "<svg" not in page and "Caption" not in page

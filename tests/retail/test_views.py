@@ -67,6 +67,13 @@ def test_book_page_shows_average_and_chart(client, book_factory, users):
     assert cover.mimetype == "image/svg+xml" and b"Signals" in cover.data
 
 
+def test_a_book_without_reviews_says_so_instead_of_an_empty_ratings_chart(client, book_factory):
+    book = book_factory("Unread")
+    body = client.get(f"/retail/books/{book.id}").get_data(as_text=True)
+    assert "No ratings yet" in body and 'class="dcx-chart-empty' in body
+    assert 'class="dcx-chart' not in body.replace("dcx-chart-empty", "")
+
+
 def test_buy_then_see_the_order_but_not_another_customers(client, customer, book_factory, other):
     book = book_factory("Mine", price=1200)
     response = client.post(f"/retail/books/{book.id}/buy")
