@@ -42,14 +42,15 @@ class Layout:
     font_size: int
     title_font_size: int
     most_x_labels: int
+    most_value_ticks: int
     legend_columns: int | None
     extra_height_per_legend_line: int
 
 
 # Wide: shown when the chart has 576 px or more, where 14 units are at least 10 px.
-WIDE = Layout("wide", 800, 14, 16, 12, None, 0)
+WIDE = Layout("wide", 800, 14, 16, 12, 16, None, 0)
 # Narrow: 400 units in a phone's ~335 px keep 14-unit text at about 12 px.
-NARROW = Layout("narrow", 400, 14, 16, 5, 1, 22)
+NARROW = Layout("narrow", 400, 14, 16, 5, 5, 1, 22)
 LAYOUTS = (WIDE, NARROW)
 
 
@@ -108,6 +109,8 @@ def _config(chart, title: str, height: int, layout: Layout, legend_lines: int) -
     chart.config.legend_box_size = layout.font_size
     chart.config.truncate_legend = -1
     chart.config.no_data_text = ""
+    chart.config.max_scale = layout.most_value_ticks
+    chart.config.truncate_label = -1  # fewer labels rather than "1,2…"
     chart.title = title
 
 
@@ -195,10 +198,7 @@ def bar_chart(
             x_label_rotation=0 if horizontal else 30
         )
         _config(chart, title, height, layout, len(series))
-        if horizontal:
-            chart.x_labels = list(labels)  # the category axis is vertical: room for them all
-        else:
-            _thin_x_labels(chart, labels, layout)
+        chart.x_labels = list(labels)  # a bar without its label would be a riddle
         for name, values in series.items():
             chart.add(name, list(values))
         if counts:

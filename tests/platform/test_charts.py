@@ -160,3 +160,14 @@ def test_the_chart_macro_says_a_sentence_for_an_empty_chart(app):
             svg=charts.bar_chart("Ratings", ["1"], {"Reviews": [0]}),
         )
     assert "No data yet." in page and "<svg" not in page and "Caption" not in page
+
+
+def test_on_a_phone_every_bar_keeps_its_label_and_no_axis_label_is_cut(app):
+    months = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    markup = str(charts.bar_chart("Income", months, {"Income": [3200, 3200, 3200, 0, 3200, 1]}))
+    narrow = markup[markup.index('class="dcx-chart-narrow"') :]
+    assert all(f">{month}<" in narrow for month in months)
+    wide_bars = str(
+        charts.bar_chart("Spending", ["Housing", "Food"], {"Now": [1234, 456]}, horizontal=True)
+    )
+    assert "…" not in wide_bars
