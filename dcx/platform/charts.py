@@ -161,9 +161,7 @@ def line_chart(
         return Markup("")
 
     def draw(layout: Layout):
-        chart = pygal.Line(
-            show_dots=len(labels) <= 40, x_label_rotation=30, show_minor_x_labels=False
-        )
+        chart = pygal.Line(show_dots=len(labels) <= 40, x_label_rotation=30)
         _config(chart, title, height, layout, len(series) + len(guides or {}))
         _thin_x_labels(chart, labels, layout)
         for name, values in series.items():

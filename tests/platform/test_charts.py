@@ -171,3 +171,28 @@ def test_on_a_phone_every_bar_keeps_its_label_and_no_axis_label_is_cut(app):
         charts.bar_chart("Spending", ["Housing", "Food"], {"Now": [1234, 456]}, horizontal=True)
     )
     assert "…" not in wide_bars
+
+
+def test_a_short_line_chart_writes_every_date_and_a_long_one_a_few(app):
+    def axis_labels(markup: str) -> list[list[str]]:
+        drawings = [ET.fromstring(m) for m in re.findall(r"<svg .*?</svg>", markup, re.S)]  # noqa: S314
+        return [
+            [
+                t.text
+                for g in svg.iter(f"{SVG}g")
+                if g.get("class") == "axis x"
+                for t in g.iter(f"{SVG}text")
+            ]
+            for svg in drawings
+        ]
+
+    weeks = ["15 Nov", "22 Nov", "29 Nov", "6 Dec"]
+    assert axis_labels(
+        str(charts.line_chart("Minutes", weeks, {"Minutes": [30, 90, 120, 90]}))
+    ) == [
+        weeks,
+        weeks,
+    ]
+    days = [f"{d} Oct" for d in range(1, 31)]
+    wide, narrow = axis_labels(str(charts.line_chart("Weight", days, {"Weight": [80.0] * 30})))
+    assert 6 <= len(wide) <= 12 and 3 <= len(narrow) <= 5
