@@ -350,7 +350,9 @@ def safe_to_spend():
     """Safe to spend until payday, with the "why this number" waterfall."""
     sts = banking_safe_to_spend.safe_to_spend(current_user.id, clock.today())
     steps = [(str(label), _major(amount)) for label, amount in sts.steps()]
-    chart = charts.waterfall_chart(_("Why this number"), steps)
+    chart = charts.waterfall_chart(
+        _("Why this number"), steps, result_label=_("Safe to spend"), currency=sts.currency
+    )
     return render_template("banking/safe_to_spend.html", sts=sts, waterfall=chart)
 
 

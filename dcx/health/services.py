@@ -563,11 +563,18 @@ def measure_values(patient_id: int, measure: str, days: int = 30) -> list[tuple[
     return [(o.observed_at, o.value) for o in rows]
 
 
+CURRENT_READINGS = 3
+CURRENT_BASIS = {
+    "exercise_minutes": _l("this week"),
+    "": _l("average of the last %(num)d readings", num=CURRENT_READINGS),
+}
+
+
 def current_value(patient_id: int, measure: str) -> float | None:
     """The measure now: the average of the last three readings (or this week's minutes)."""
     if measure == "exercise_minutes":
         return float(weekly_minutes(patient_id, clock.today()))
-    values = [v for _, v in measure_values(patient_id, measure, days=90)][-3:]
+    values = [v for _, v in measure_values(patient_id, measure, days=90)][-CURRENT_READINGS:]
     return round(sum(values) / len(values), 1) if values else None
 
 
@@ -678,6 +685,12 @@ class GoalView:
     progress: float
     wrong_way: bool
     values: list[tuple[datetime, float]] = field(default_factory=list)
+    latest: float | None = None
+
+    @property
+    def current_basis(self) -> LazyString:
+        """What ``current`` is: this week's minutes, or an average of the last readings."""
+        return CURRENT_BASIS.get(self.goal.measure, CURRENT_BASIS[""])
 
 
 def goal_view(goal: HealthGoal) -> GoalView:
@@ -691,6 +704,7 @@ def goal_view(goal: HealthGoal) -> GoalView:
         progress=goal_progress(goal.baseline, goal.target, current),
         wrong_way=going_the_wrong_way(goal.baseline, goal.target, [v for _, v in values][-6:]),
         values=values,
+        latest=values[-1][1] if values else None,
     )
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from dcx.extensions import db
-from dcx.health import forms, labels, services
+from dcx.health import forms, judgements, labels, services
 from dcx.health.learning import MODULES
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
@@ -46,6 +46,7 @@ def _health_context():
         "vitals": services.VITALS,
         "classify": services.classify_blood_pressure,
         "out_of_range": services.out_of_range,
+        "judge": judgements.judge_reading,
         "band_labels": services.BP_BAND_LABELS,
         "band_colours": services.BP_BAND_COLOURS,
         "advice": services.BP_ADVICE,
@@ -180,6 +181,7 @@ def vitals():
         charts=charts_,
         bmi=bmi,
         bmi_category=services.bmi_category(bmi),
+        latest_weight=weight,
         latest_bp=latest.get("bp"),
         profile=profile,
     ), status
@@ -671,6 +673,7 @@ def staff_patient(patient_id: int):
         progress=services.progress_of(patient.id),
         modules=MODULES,
         chart=bp_chart,
+        height_cm=judgements.height_of(patient.id),
         status_form=forms.GoalStatusForm(),
         labels=services.GOAL_STATUS_LABELS,
     )

@@ -22,7 +22,7 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import hash_password
 from dcx.platform.timeline.services import record_bulk
-from dcx.retail import recommender, services
+from dcx.retail import recommender, services, synthetic
 from dcx.retail.models import (
     RetailBook,
     RetailContentReport,
@@ -76,35 +76,27 @@ def _isbn(n: int) -> str:
 
 def _plan_books(data: dict[str, Any], rng) -> tuple[list[dict], dict[str, list[int]]]:
     subjects = list(data["subjects"])
-    firsts, lasts = data["first_names"], data["last_names"]
-    authors = []
-    for k in range(data["counts"]["authors"]):
-        authors.append(
-            (
-                f"{firsts[k % len(firsts)]} {lasts[(k * 7) % len(lasts)]}",
-                subjects[k % len(subjects)],
-            )
-        )
+    names, _readers = synthetic.people(data)
+    authors = [(name, subjects[k % len(subjects)]) for k, name in enumerate(names)]
     by_subject_authors = {s: [a for a, sub in authors if sub == s] for s in subjects}
-    plans, seen_titles = [], set()
+    plans: list[dict] = []
+    taken_titles: set[frozenset[str]] = set()
     index_by_subject: dict[str, list[int]] = {s: [] for s in subjects}
     today = clock.today()
     for i in range(data["counts"]["books"]):
         subject = subjects[i % len(subjects)]
-        phrases = data["subjects"][subject]
-        title = ""
-        for _attempt in range(8):
-            # Phrases, patterns and places are translated whole (``!t``), so a title reads
-            # naturally in the showcase's language instead of being glued from English words.
-            pattern = rng.choice(data["patterns"])
-            title = pattern.format(phrase=rng.choice(phrases), place=rng.choice(data["places"]))
-            if title not in seen_titles:
-                break
-        if title in seen_titles:
-            title = gettext(
-                "%(title)s, volume %(number)s", title=title, number=i // len(subjects) + 1
-            )
-        seen_titles.add(title)
+        # Phrases, patterns and places are translated whole (``!t``), so a title reads
+        # naturally in the showcase's language instead of being glued from English words.
+        title = synthetic.distinct_title(
+            rng,
+            data["subjects"][subject],
+            data["patterns"],
+            data["places"],
+            taken_titles,
+            lambda title, number: gettext(
+                "%(title)s, volume %(number)s", title=title, number=number
+            ),
+        )
         extra = [rng.choice(subjects)] if rng.random() < 0.2 else []
         author = rng.choice(by_subject_authors[subject])
         plans.append(
@@ -160,7 +152,7 @@ def seed(ctx: SeedContext) -> None:
     pools = {s: [book_ids[i] for i in idx] for s, idx in by_subject.items()}
 
     # --- readers (one argon2 hash, reused: hashing sixty passwords would take seconds)
-    firsts, lasts = data["first_names"], data["last_names"]
+    _authors, names = synthetic.people(data)
     emails = [f"reader{n}@dcx.example" for n in range(1, data["counts"]["readers"] + 1)]
     known = dict(
         db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all()
@@ -173,7 +165,7 @@ def seed(ctx: SeedContext) -> None:
                 db.session.add(
                     User(
                         email=email,
-                        name=f"{firsts[n % len(firsts)]} {lasts[(n * 3) % len(lasts)]}",
+                        name=names[n - 1],
                         role="customer",
                         password_hash=password_hash,
                     )

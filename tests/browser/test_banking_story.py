@@ -137,7 +137,7 @@ def test_banking_story(page: Page, browser: Browser, live_server, live_app, live
     breakdown = phone.locator("#sts-breakdown")
     expect(breakdown).to_contain_text("Goal contributions")
     expect(phone.locator("#sts-goals")).to_contain_text("Holiday in Porto")
-    expect(phone.locator("figure.dcx-chart svg")).to_be_visible()
+    expect(phone.locator("figure.dcx-chart .dcx-chart-narrow svg")).to_be_visible()
     phone_context.close()
 
     # 5. A month passes: exactly one monthly message, whose report matches a direct SQL sum.

@@ -114,7 +114,7 @@ def test_health_story(page: Page, browser, live_server, live_db):
     goal = p.locator("[data-measure='systolic']")
     expect(goal.locator(".goal-current")).to_have_text("140.7")  # average of the last three
     expect(goal.locator(".goal-progress")).to_have_text("47%")
-    expect(goal.locator(".dcx-chart svg")).to_contain_text("Target 130")
+    expect(goal.locator(".dcx-chart svg").first).to_contain_text("Target 130")
     goal.get_by_label("How is it going?").select_option("good")
     goal.get_by_label("Note for your care team").fill("Walking every lunchtime")
     goal.get_by_role("button", name="Check in").click()

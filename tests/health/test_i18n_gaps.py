@@ -155,7 +155,7 @@ def test_values_take_the_locales_decimal_sign(app, patient):
     services.log_observation(patient.id, "weight", 70.8)
     db.session.commit()
     body = login(app, patient).get("/health/vitals").get_data(as_text=True)
-    assert '<p class="mb-0" id="bmi"><strong>24,5</strong> kg/m²' in body
+    assert '<p class="mb-1" id="bmi"><strong>24,5</strong> kg/m²' in body
 
 
 def test_summary_card_counts_goals_with_plural_forms(app, patient):

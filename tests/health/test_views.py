@@ -111,6 +111,12 @@ def test_meal_and_exercise_forms(app, patient, patient_client):
     assert db.session.query(HealthExercise).count() == 1
 
 
+def test_no_activity_yet_says_so_instead_of_an_empty_chart(patient_client):
+    body = patient_client.get("/health/exercise").get_data(as_text=True)
+    assert "No active minutes in the last four weeks" in body
+    assert 'class="dcx-chart mb-3"' not in body
+
+
 def test_dose_buttons_and_adherence(app, record, patient, patient_client):
     slot = services.slots_on(record["med"], clock.today())[0]
     if slot > clock.now():  # before the day's first dose time: let the clock reach it

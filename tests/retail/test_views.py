@@ -67,6 +67,13 @@ def test_book_page_shows_average_and_chart(client, book_factory, users):
     assert cover.mimetype == "image/svg+xml" and b"Signals" in cover.data
 
 
+def test_a_book_without_reviews_says_so_instead_of_an_empty_ratings_chart(client, book_factory):
+    book = book_factory("Unread")
+    body = client.get(f"/retail/books/{book.id}").get_data(as_text=True)
+    assert "No ratings yet" in body and 'class="dcx-chart-empty' in body
+    assert 'class="dcx-chart' not in body.replace("dcx-chart-empty", "")
+
+
 def test_buy_then_see_the_order_but_not_another_customers(client, customer, book_factory, other):
     book = book_factory("Mine", price=1200)
     response = client.post(f"/retail/books/{book.id}/buy")
@@ -131,11 +138,12 @@ def test_cafe_form_bad_input_is_a_400_with_the_form_kept(client, customer, book_
     assert db.session.execute(select(func.count(RetailReservation.id))).scalar_one() == 0
 
 
-def test_another_customers_draft_answers_404(client, customer, other):
+def test_another_customers_draft_is_never_shown(client, customer, other):
     drafts.save(customer.id, "retail.cafe", {"day": "2030-01-01"})
     db.session.commit()
     other_client, _ = other
-    assert other_client.get("/drafts/retail.cafe").status_code == 404
+    theirs = other_client.get("/drafts/retail.cafe")
+    assert theirs.status_code == 204 and theirs.data == b""  # "no draft of yours", nothing leaks
     assert client.get("/drafts/retail.cafe").status_code == 200
 
 

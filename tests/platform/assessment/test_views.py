@@ -174,6 +174,8 @@ def test_download_is_the_same_result_as_a_standalone_html_attachment(client, cus
     assert "<svg" in html and 'id="assessment-recommendations"' in html
     assert 'href="http://localhost/banking/"' in html  # links work outside the app
     assert "navbar" not in html and "<script" not in html
+    # The file carries its own styles: one of the chart's two drawings shows, not both.
+    assert ".dcx-chart-narrow { display: none; }" in html and "@container" in html
 
 
 def test_result_page_has_print_styles_hiding_the_navigation(client, customer):
