@@ -34,18 +34,14 @@ NO_SIGN_IN = "!"  # not a password hash: nobody signs in to the bench's accounts
 
 def panel_per_patient(clinician_id: int) -> list[Any]:
     """The panel as it was before it became set-based: the helpers called patient by patient."""
-    from dcx.health.services import (
-        PDC_MARK,
-        PanelFlag,
-        PanelRow,
-        adherence,
-        goal_view,
-        goals_of,
+    from dcx.health.care_team import patients_of
+    from dcx.health.goals import goal_view, goals_of
+    from dcx.health.medication import PDC_MARK, adherence, missed_doses
+    from dcx.health.panel import PanelFlag, PanelRow
+    from dcx.health.vitals import (
         is_crisis,
         latest_by_kind,
-        missed_doses,
         out_of_range,
-        patients_of,
         recent_observations,
     )
 
@@ -92,7 +88,8 @@ def comparable(rows: list[Any]) -> list[tuple]:
 
 
 def _reading(patient_id: int, kind: str, value: float, at: datetime, value2=None) -> dict:
-    from dcx.health.services import VITALS
+
+    from dcx.health.vitals import VITALS
 
     spec = VITALS[kind]
     return {
@@ -111,7 +108,7 @@ def _reading(patient_id: int, kind: str, value: float, at: datetime, value2=None
 def build(first: int, last: int, now: datetime, next_medication_id: int) -> int:
     """Add patients ``first``..``last`` (user ids) with two months of history; next med id."""
     from dcx.extensions import db
-    from dcx.health import services
+    from dcx.health import food_and_exercise
     from dcx.health.models import (
         HealthCareTeamMember,
         HealthDose,
@@ -244,7 +241,7 @@ def build(first: int, last: int, now: datetime, next_medication_id: int) -> int:
                     "performed_on": start + timedelta(days=i),
                     "activity": "Brisk walk",
                     "minutes": rng.choice((20, 30, 45)),
-                    "intensity": rng.choice(services.INTENSITIES),
+                    "intensity": rng.choice(food_and_exercise.INTENSITIES),
                 }
             )
     for model, rows in (
@@ -296,7 +293,7 @@ def main() -> None:
 
     from dcx import create_app
     from dcx.extensions import db
-    from dcx.health import services
+    from dcx.health import panel
     from dcx.health.models import HealthObservation
     from dcx.platform import clock
     from dcx.platform.accounts.models import User
@@ -339,7 +336,7 @@ def main() -> None:
                 readings = db.session.execute(
                     select(func.count()).select_from(HealthObservation)
                 ).scalar()
-                new_s, new_q, new_rows = measure(services.panel, args.repeat)
+                new_s, new_q, new_rows = measure(panel.panel, args.repeat)
                 old_s, old_q, old_rows = measure(panel_per_patient, args.repeat)
                 same = comparable(new_rows) == comparable(old_rows)
                 print(

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.health import api, jobs, services, views
+from dcx.health import api, hooks, jobs, views
 from dcx.health.seed import seed
 from dcx.health.seed_scale import scale
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
@@ -68,8 +68,8 @@ vertical = Vertical(
     },
     seed=seed,
     scale=scale,
-    calendar=services.calendar,
-    summary_card=services.summary_card,
+    calendar=hooks.calendar,
+    summary_card=hooks.summary_card,
     tour=(
         TourStep(
             _l("The patient panel"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import devices, rules, vitals
 from dcx.platform.api.services import api_error, bearer_token, ingest_route
 
 bp = Blueprint("health_api", __name__)
@@ -17,7 +17,7 @@ READING_SCHEMA = {
     "additionalProperties": False,
     "properties": {
         "id": {"type": "string", "minLength": 1, "maxLength": 80},
-        "type": {"enum": list(services.VITALS)},
+        "type": {"enum": list(vitals.VITALS)},
         "observed_at": {
             "type": "string",
             "format": "date-time",
@@ -57,12 +57,12 @@ RESPONSE_SCHEMA = {
 )
 def observations(body):
     """Store the readings; 401 without a valid token, 400 for a value out of range."""
-    patient_id = services.patient_for_token(bearer_token())
+    patient_id = devices.patient_for_token(bearer_token())
     if patient_id is None:
         return api_error(401, "missing, wrong or revoked device token")
     try:
-        result = services.ingest(patient_id, body["readings"])
-    except (services.HealthError, ValueError) as exc:
+        result = devices.ingest(patient_id, body["readings"])
+    except (rules.HealthError, ValueError) as exc:
         db.session.rollback()
         return api_error(400, str(exc))
     db.session.commit()

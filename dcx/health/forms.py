@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from dcx.health import services
+from dcx.health import food_and_exercise, goals, medication, rules, vitals
 from dcx.health.learning import MODULES
 from dcx.platform.forms import SelectChoice, add_error
 
@@ -28,7 +28,7 @@ FEELINGS = (
 
 def _food_choices():
     return [SelectChoice("", _l("— none —"))] + [
-        SelectChoice(f.code, f.name) for f in services.foods().values()
+        SelectChoice(f.code, f.name) for f in food_and_exercise.foods().values()
     ]
 
 
@@ -37,7 +37,7 @@ class ReadingForm(FlaskForm):
 
     kind = SelectField(
         _l("Kind of reading"),
-        choices=[SelectChoice(k, v.label) for k, v in services.VITALS.items()],
+        choices=[SelectChoice(k, v.label) for k, v in vitals.VITALS.items()],
     )
     systolic = FloatField(
         _l("Upper number (systolic, mmHg)"), validators=[Optional(), NumberRange(50, 300)]
@@ -171,7 +171,7 @@ class VisitForm(FlaskForm):
     goal_measure = SelectField(
         _l("Goal measure"),
         choices=[SelectChoice("", _l("— no new goal —"))]
-        + [SelectChoice(k, m.label) for k, m in services.MEASURES.items()],
+        + [SelectChoice(k, m.label) for k, m in goals.MEASURES.items()],
         validators=[Optional()],
     )
     goal_baseline = FloatField(
@@ -181,7 +181,7 @@ class VisitForm(FlaskForm):
     goal_due_on = DateField(_l("Goal due date"), validators=[Optional()])
     goal_status = SelectField(
         _l("Goal status"),
-        choices=[SelectChoice(k, v) for k, v in services.GOAL_STATUS_LABELS.items()],
+        choices=[SelectChoice(k, v) for k, v in goals.GOAL_STATUS_LABELS.items()],
         default="active",
     )
     med_name = StringField(_l("Medication name"), validators=[Optional(), Length(max=120)])
@@ -212,8 +212,8 @@ class VisitForm(FlaskForm):
             ok = False
         if self.med_times.data:
             try:
-                services.parse_times(self.med_times.data)
-            except services.HealthError as exc:
+                medication.parse_times(self.med_times.data)
+            except rules.HealthError as exc:
                 add_error(self.med_times, str(exc))
                 ok = False
         return ok
@@ -223,5 +223,5 @@ class GoalStatusForm(FlaskForm):
     """A clinician changes a goal's status."""
 
     status = SelectField(
-        _l("Status"), choices=[SelectChoice(k, v) for k, v in services.GOAL_STATUS_LABELS.items()]
+        _l("Status"), choices=[SelectChoice(k, v) for k, v in goals.GOAL_STATUS_LABELS.items()]
     )

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from sqlalchemy import case, func, or_, select
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import medication
 from dcx.health.models import (
     HealthCareTeamMember,
     HealthDose,
@@ -46,7 +46,7 @@ def _open_slots(now: datetime, start: datetime, end: datetime):
     return [
         (med, slot)
         for med in meds
-        for slot in services.slots_between(med, start, end)
+        for slot in medication.slots_between(med, start, end)
         if (med.id, slot) not in recorded
     ]
 
@@ -56,7 +56,7 @@ def dose_reminders(now: datetime) -> int:
 
     Each reminder is written in its patient's language, read for all of them in one query.
     """
-    due = _open_slots(now, now - services.REMINDER_WINDOW, now)
+    due = _open_slots(now, now - medication.REMINDER_WINDOW, now)
     locales = recipient_locales(med.patient_id for med, _slot in due)
     rows = []
     for med, slot in due:
@@ -77,7 +77,7 @@ def dose_reminders(now: datetime) -> int:
 
 def missed_dose_follow_up(now: datetime) -> int:
     """A gentle follow-up for each dose left unmarked three hours after its time (last day)."""
-    end = now - services.MISSED_AFTER
+    end = now - medication.MISSED_AFTER
     missed = _open_slots(now, end - timedelta(days=1), end)
     locales = recipient_locales(med.patient_id for med, _slot in missed)
     rows = []

@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
+from dcx.health.goals import lazy_value
 from dcx.health.models import HealthPatientProfile
-from dcx.health.services import bmi_category, body_mass_index, lazy_value, out_of_range
+from dcx.health.vitals import bmi_category, body_mass_index, out_of_range
 
 HEALTHY_BMI = (18.5, 25.0)
 

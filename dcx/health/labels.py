@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from dcx.filters import stored_label
 from dcx.health.forms import FEELINGS
-from dcx.health.services import MEASURES
+from dcx.health.goals import MEASURES
 
 # One short label per services.INTENSITIES (the form's choices explain each at more length).
 INTENSITY_LABELS: dict[str, Any] = {

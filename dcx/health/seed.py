@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import care_team, community, learning_progress, medication
 from dcx.health.models import (
     HealthDose,
     HealthExercise,
@@ -28,7 +28,7 @@ from dcx.verticals import SeedContext
 
 def seed(ctx: SeedContext) -> None:
     """Seed the health story from the showcase file."""
-    groups = {g.slug: g for g in services.ensure_groups(ctx.data.get("groups", []))}
+    groups = {g.slug: g for g in community.ensure_groups(ctx.data.get("groups", []))}
     for spec in ctx.data.get("patients", []):
         _seed_patient(ctx, spec)
     for spec in ctx.data.get("posts", []):
@@ -60,7 +60,7 @@ def _lerp(start: float, end: float, share: float) -> float:
 
 def _seed_patient(ctx: SeedContext, spec) -> None:
     patient = ctx.user(spec["persona"])
-    profile = services.profile_for(patient.id)
+    profile = care_team.profile_for(patient.id)
     if spec.get("height_cm") and not profile.height_cm:
         profile.height_cm = float(spec["height_cm"])
     if spec.get("display_name") and not profile.display_name:
@@ -68,7 +68,7 @@ def _seed_patient(ctx: SeedContext, spec) -> None:
     if not spec.get("clinician"):
         return
     clinician = ctx.user(spec["clinician"])
-    services.add_to_care_team(patient.id, clinician.id)
+    care_team.add_to_care_team(patient.id, clinician.id)
     today = clock.today()
     days = int(spec.get("history_days", 14))
     first_day = today - timedelta(days=days)
@@ -122,7 +122,7 @@ def _seed_patient(ctx: SeedContext, spec) -> None:
                 visit_id=visit.id,
                 name=m["name"],
                 dose=m.get("dose", ""),
-                times=services.parse_times(m["times"]),
+                times=medication.parse_times(m["times"]),
                 start_on=first_day,
                 review_on=today + timedelta(days=int(m.get("review_in_days", 60))),
                 active=True,
@@ -132,7 +132,7 @@ def _seed_patient(ctx: SeedContext, spec) -> None:
         meds.append(med)
 
     for slug in spec.get("modules", []):
-        services.assign_module(patient.id, slug, clinician.id)
+        learning_progress.assign_module(patient.id, slug, clinician.id)
 
     _seed_history(ctx, spec, patient.id, first_day, days, meds)
 
@@ -197,7 +197,7 @@ def _seed_history(ctx: SeedContext, spec, patient_id: int, first_day, days: int,
             ).scalars()
         )
         for i in range(days):
-            for slot in services.slots_on(med, first_day + timedelta(days=i)):
+            for slot in medication.slots_on(med, first_day + timedelta(days=i)):
                 roll = ctx.random.random()
                 if slot in recorded or roll > 0.9:
                     continue  # about one dose in ten is never marked

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import goals as health_goals
+from dcx.health import medication, rules
 from dcx.health.learning import MODULES
 from dcx.health.models import (
     HealthCareTeamMember,
@@ -119,7 +120,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
     doses = []
     for med in meds:
         for i in range((today - med.start_on).days):
-            for slot in services.slots_on(med, med.start_on + timedelta(days=i)):
+            for slot in medication.slots_on(med, med.start_on + timedelta(days=i)):
                 roll = rnd.random()
                 if roll > 0.9:
                     continue  # about one dose in ten is never marked
@@ -167,7 +168,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
 def _visit_event(visit: HealthVisit) -> dict[str, Any]:
     return {
         "user_id": visit.patient_id,
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "visit",
         "subject": _l("Visit with your care team"),
         "summary": visit.notes[:200],
@@ -179,13 +180,13 @@ def _visit_event(visit: HealthVisit) -> dict[str, Any]:
 
 
 def _goal_event(goal: dict[str, Any], goal_id: int) -> dict[str, Any]:
-    measure = services.MEASURES[goal["measure"]]
+    measure = health_goals.MEASURES[goal["measure"]]
     return {
         "user_id": goal["patient_id"],
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "goal_set",
         "subject": _l(
-            "New goal: %(m)s to %(t)s", m=measure.label, t=services.lazy_value(goal["target"])
+            "New goal: %(m)s to %(t)s", m=measure.label, t=health_goals.lazy_value(goal["target"])
         ),
         "data": {"goal_id": goal_id},
         "link": "/health/goals",
@@ -197,7 +198,7 @@ def _goal_event(goal: dict[str, Any], goal_id: int) -> dict[str, Any]:
 def _medication_event(med: HealthMedication, prescribed_at: datetime) -> dict[str, Any]:
     return {
         "user_id": med.patient_id,
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "medication_prescribed",
         "subject": _l("Medication: %(n)s", n=med.name),
         "summary": _l("At %(t)s", t=", ".join(med.time_list)),
@@ -213,7 +214,7 @@ def _module_event(progress: dict[str, Any], completed_at: datetime) -> dict[str,
     module = MODULES[slug]
     return {
         "user_id": progress["patient_id"],
-        "vertical": services.KEY,
+        "vertical": rules.KEY,
         "kind": "module_completed",
         "subject": _l("Completed: %(t)s", t=module.title),
         "summary": _l("%(s)s of %(n)s right", s=progress["score"], n=len(module.quiz)),

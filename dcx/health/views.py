@@ -15,8 +15,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from dcx.extensions import db
-from dcx.health import forms, judgements, labels, services
+from dcx.health import (
+    care_team,
+    devices,
+    export,
+    food_and_exercise,
+    forms,
+    judgements,
+    labels,
+    learning_progress,
+    medication,
+    panel,
+    rules,
+)
+from dcx.health import community as health_community
+from dcx.health import goals as health_goals
+from dcx.health import vitals as health_vitals
 from dcx.health.learning import MODULES
+from dcx.health.models import HealthGoal, HealthGroup
 from dcx.platform import charts, clock
 from dcx.platform.accounts.views import role_required
 from dcx.platform.forms import SelectChoice, add_error, validated
@@ -43,15 +59,15 @@ def _day(moment: date | datetime) -> str:
 def _health_context():
     """Reading kinds, blood-pressure bands and advice for every health template."""
     return {
-        "vitals": services.VITALS,
-        "classify": services.classify_blood_pressure,
-        "out_of_range": services.out_of_range,
+        "vitals": health_vitals.VITALS,
+        "classify": health_vitals.classify_blood_pressure,
+        "out_of_range": health_vitals.out_of_range,
         "judge": judgements.judge_reading,
-        "band_labels": services.BP_BAND_LABELS,
-        "band_colours": services.BP_BAND_COLOURS,
-        "advice": services.BP_ADVICE,
-        "fmt": services.format_value,
-        "dose_labels": services.DOSE_LABELS,
+        "band_labels": health_vitals.BP_BAND_LABELS,
+        "band_colours": health_vitals.BP_BAND_COLOURS,
+        "advice": health_vitals.BP_ADVICE,
+        "fmt": health_goals.format_value,
+        "dose_labels": medication.DOSE_LABELS,
     }
 
 
@@ -68,23 +84,23 @@ def index():
     if not current_user.is_authenticated:
         return render_template("health/index.html", dashboard=None)
     uid = current_user.id
-    goals = [services.goal_view(g) for g in services.goals_of(uid, ("proposed", "active"))]
-    latest = services.latest_by_kind(uid)
-    has_record = bool(goals or latest or services.care_team_ids(uid))
+    goals = [health_goals.goal_view(g) for g in health_goals.goals_of(uid, ("proposed", "active"))]
+    latest = health_vitals.latest_by_kind(uid)
+    has_record = bool(goals or latest or care_team.care_team_ids(uid))
     dashboard = None
     if has_record:
         bp_obs = latest.get("bp")
         dashboard = {
             "goals": goals,
             "latest": latest,
-            "band": services.classify_blood_pressure(bp_obs.value, bp_obs.value2 or 0)
+            "band": health_vitals.classify_blood_pressure(bp_obs.value, bp_obs.value2 or 0)
             if bp_obs
             else None,
-            "schedule": services.schedule(uid),
-            "adherence": services.adherence(uid),
-            "minutes": services.weekly_minutes(uid, clock.today()),
-            "profile": services.profile_for(uid),
-            "suggested": services.suggested_modules(uid),
+            "schedule": medication.schedule(uid),
+            "adherence": medication.adherence(uid),
+            "minutes": food_and_exercise.weekly_minutes(uid, clock.today()),
+            "profile": care_team.profile_for(uid),
+            "suggested": learning_progress.suggested_modules(uid),
         }
     return render_template("health/index.html", dashboard=dashboard)
 
@@ -93,9 +109,9 @@ def index():
 
 
 def _trend_chart(uid: int, measure: str, title: str):
-    values = services.measure_values(uid, measure, days=30)
+    values = health_goals.measure_values(uid, measure, days=30)
     if measure in ("systolic",):
-        rows = services.recent_observations(uid, "bp", 30)
+        rows = health_vitals.recent_observations(uid, "bp", 30)
         if not rows:
             return None
         days = [_day(o.observed_at) for o in rows]
@@ -104,12 +120,12 @@ def _trend_chart(uid: int, measure: str, title: str):
             _("Diastolic"): [o.value2 for o in rows],
         }
         guides = {}
-        for goal in services.goals_of(uid, ("active", "proposed")):
+        for goal in health_goals.goals_of(uid, ("active", "proposed")):
             if goal.measure in ("systolic", "diastolic"):
                 guides[
                     _(
                         "Goal: %(m)s %(t)s",
-                        m=services.MEASURES[goal.measure].label,
+                        m=health_goals.MEASURES[goal.measure].label,
                         t=int(goal.target),
                     )
                 ] = goal.target
@@ -120,8 +136,8 @@ def _trend_chart(uid: int, measure: str, title: str):
         return None
     days = [_day(at) for at, _v in values]
     guides = {
-        _("Goal %(t)s", t=services.format_value(goal.target)): goal.target
-        for goal in services.goals_of(uid, ("active", "proposed"))
+        _("Goal %(t)s", t=health_goals.format_value(goal.target)): goal.target
+        for goal in health_goals.goals_of(uid, ("active", "proposed"))
         if goal.measure == measure
     }
     return charts.line_chart(title, days, {title: [v for _a, v in values]}, guides=guides)
@@ -136,21 +152,21 @@ def vitals():
     status = 200
     if form.validate_on_submit():
         try:
-            obs = services.log_observation(
+            obs = health_vitals.log_observation(
                 uid,
                 form.kind.data,
                 form.systolic.data if form.kind.data == "bp" else form.value.data,
                 form.diastolic.data,
             )
-        except services.HealthError as exc:
+        except rules.HealthError as exc:
             add_error(form.systolic if form.kind.data == "bp" else form.value, str(exc))
             status = 400
         else:
             db.session.commit()
             if obs.kind == "bp":
-                band = services.classify_blood_pressure(obs.value, obs.value2)
+                band = health_vitals.classify_blood_pressure(obs.value, obs.value2)
                 flash(
-                    _("Reading saved: %(band)s.", band=services.BP_BAND_LABELS[band]),
+                    _("Reading saved: %(band)s.", band=health_vitals.BP_BAND_LABELS[band]),
                     "danger" if band == "crisis" else "success",
                 )
             else:
@@ -158,8 +174,8 @@ def vitals():
             return redirect(url_for("health.vitals"))
     elif form.is_submitted():
         status = 400
-    readings = list(reversed(services.recent_observations(uid, days=30)))[:30]
-    profile = services.profile_for(uid)
+    readings = list(reversed(health_vitals.recent_observations(uid, days=30)))[:30]
+    profile = care_team.profile_for(uid)
     db.session.commit()
     charts_ = [
         c
@@ -171,16 +187,16 @@ def vitals():
         )
         if c is not None
     ]
-    latest = services.latest_by_kind(uid)
+    latest = health_vitals.latest_by_kind(uid)
     weight = latest.get("weight")
-    bmi = services.body_mass_index(weight.value, profile.height_cm) if weight else None
+    bmi = health_vitals.body_mass_index(weight.value, profile.height_cm) if weight else None
     return render_template(
         "health/vitals.html",
         form=form,
         readings=readings,
         charts=charts_,
         bmi=bmi,
-        bmi_category=services.bmi_category(bmi),
+        bmi_category=health_vitals.bmi_category(bmi),
         latest_weight=weight,
         latest_bp=latest.get("bp"),
         profile=profile,
@@ -199,8 +215,8 @@ def food():
     status = 200
     if form.validate_on_submit():
         try:
-            services.log_meal(uid, clock.today(), form.kind.data, form.items())
-        except services.HealthError as exc:
+            food_and_exercise.log_meal(uid, clock.today(), form.kind.data, form.items())
+        except rules.HealthError as exc:
             add_error(form.food1, str(exc))
             status = 400
         else:
@@ -210,15 +226,15 @@ def food():
     elif form.is_submitted():
         status = 400
     today = clock.today()
-    profile = services.profile_for(uid)
+    profile = care_team.profile_for(uid)
     db.session.commit()
     return render_template(
         "health/food.html",
         form=form,
-        meals=services.meals_on(uid, today),
-        totals=services.daily_totals(uid, today),
-        plan=services.nutrition_plan(profile.calorie_plan),
-        foods=services.foods(),
+        meals=food_and_exercise.meals_on(uid, today),
+        totals=food_and_exercise.daily_totals(uid, today),
+        plan=food_and_exercise.nutrition_plan(profile.calorie_plan),
+        foods=food_and_exercise.foods(),
     ), status
 
 
@@ -230,7 +246,7 @@ def exercise():
     form = forms.ExerciseForm()
     status = 200
     if form.validate_on_submit():
-        services.log_exercise(
+        food_and_exercise.log_exercise(
             uid, clock.today(), form.activity.data, form.minutes.data, form.intensity.data
         )
         db.session.commit()
@@ -238,22 +254,22 @@ def exercise():
         return redirect(url_for("health.exercise"))
     if form.is_submitted():
         status = 400
-    profile = services.profile_for(uid)
+    profile = care_team.profile_for(uid)
     db.session.commit()
     today = clock.today()
     weeks = [today - timedelta(days=7 * w) for w in range(3, -1, -1)]
     chart = charts.bar_chart(
         _("Active minutes per week"),
         [_day(d) for d in weeks],
-        {_("Minutes"): [services.weekly_minutes(uid, d) for d in weeks]},
+        {_("Minutes"): [food_and_exercise.weekly_minutes(uid, d) for d in weeks]},
         counts=True,
     )
     return render_template(
         "health/exercise.html",
         form=form,
-        minutes=services.weekly_minutes(uid, today),
+        minutes=food_and_exercise.weekly_minutes(uid, today),
         goal=profile.weekly_minutes_goal,
-        activities=services.exercises_of(uid),
+        activities=food_and_exercise.exercises_of(uid),
         chart=chart,
     ), status
 
@@ -268,11 +284,11 @@ def medications():
     uid = current_user.id
     return render_template(
         "health/medications.html",
-        slots=services.schedule(uid),
-        medications=services.medications_of(uid),
-        adherence=services.adherence(uid),
-        missed=services.missed_doses(uid),
-        mark=services.PDC_MARK,
+        slots=medication.schedule(uid),
+        medications=medication.medications_of(uid),
+        adherence=medication.adherence(uid),
+        missed=medication.missed_doses(uid),
+        mark=medication.PDC_MARK,
     )
 
 
@@ -287,8 +303,8 @@ def record_dose(med_id: int):
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     try:
-        dose = services.record_dose(current_user.id, med_id, at, request.form.get("taken") == "1")
-    except services.HealthError as exc:
+        dose = medication.record_dose(current_user.id, med_id, at, request.form.get("taken") == "1")
+    except rules.HealthError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("health.medications"))
     db.session.commit()
@@ -305,7 +321,7 @@ def record_dose(med_id: int):
 def goals():
     """Every goal with progress, a trend chart against its target, and a check-in form."""
     uid = current_user.id
-    views = [services.goal_view(g) for g in services.goals_of(uid)]
+    views = [health_goals.goal_view(g) for g in health_goals.goals_of(uid)]
     chart_for = {}
     for view in views:
         if view.values:
@@ -314,7 +330,9 @@ def goals():
                 [_day(at) for at, _v in view.values],
                 {str(view.measure.label): [v for _a, v in view.values]},
                 guides={
-                    _("Target %(t)s", t=services.format_value(view.goal.target)): view.goal.target
+                    _(
+                        "Target %(t)s", t=health_goals.format_value(view.goal.target)
+                    ): view.goal.target
                 },
                 height=260,
             )
@@ -323,7 +341,7 @@ def goals():
         views=views,
         charts=chart_for,
         form=forms.CheckInForm(),
-        labels=services.GOAL_STATUS_LABELS,
+        labels=health_goals.GOAL_STATUS_LABELS,
     )
 
 
@@ -334,7 +352,7 @@ def goal_check_in(goal_id: int):
     form = forms.CheckInForm()
     if not form.validate_on_submit():
         abort(400)
-    services.check_in(current_user.id, goal_id, form.feeling.data, form.note.data or "")
+    health_goals.check_in(current_user.id, goal_id, form.feeling.data, form.note.data or "")
     db.session.commit()
     flash(_("Check-in sent to your care team."), "success")
     return redirect(url_for("health.goals"))
@@ -345,8 +363,8 @@ def goal_check_in(goal_id: int):
 def accept_goal(goal_id: int):
     """Agree to a goal the clinician proposed."""
     try:
-        services.accept_goal(current_user.id, goal_id)
-    except services.HealthError as exc:
+        health_goals.accept_goal(current_user.id, goal_id)
+    except rules.HealthError as exc:
         flash(str(exc), "warning")
     else:
         db.session.commit()
@@ -365,8 +383,8 @@ def learn():
     return render_template(
         "health/learn.html",
         modules=MODULES,
-        progress=services.progress_of(uid),
-        suggested=services.suggested_modules(uid),
+        progress=learning_progress.progress_of(uid),
+        suggested=learning_progress.suggested_modules(uid),
     )
 
 
@@ -374,13 +392,13 @@ def learn():
 @login_required
 def module(slug: str):
     """One page of a module, or its quiz after the last page."""
-    mod = services.module_or_404(slug)
+    mod = learning_progress.module_or_404(slug)
     page = request.args.get("page", 1, type=int)
     if page < 1 or page > len(mod.pages) + 1:
         abort(404)
-    services.see_page(current_user.id, slug, min(page, len(mod.pages)))
+    learning_progress.see_page(current_user.id, slug, min(page, len(mod.pages)))
     db.session.commit()
-    progress = services.progress_of(current_user.id).get(slug)
+    progress = learning_progress.progress_of(current_user.id).get(slug)
     return render_template(
         "health/module.html", module=mod, page=page, progress=progress, result=None
     )
@@ -390,14 +408,14 @@ def module(slug: str):
 @login_required
 def quiz(slug: str):
     """Score the end-of-module quiz."""
-    mod = services.module_or_404(slug)
+    mod = learning_progress.module_or_404(slug)
     answers = []
     for i in range(len(mod.quiz)):
         raw = request.form.get(f"q{i}", "")
         answers.append(int(raw) if raw.isdigit() and len(raw) < 3 else None)
-    score, passed = services.submit_quiz(current_user.id, slug, answers)
+    score, passed = learning_progress.submit_quiz(current_user.id, slug, answers)
     db.session.commit()
-    progress = services.progress_of(current_user.id).get(slug)
+    progress = learning_progress.progress_of(current_user.id).get(slug)
     return render_template(
         "health/module.html",
         module=mod,
@@ -414,14 +432,16 @@ def quiz(slug: str):
 @login_required
 def community():
     """Groups by goal, and one's display name."""
-    profile = services.profile_for(current_user.id)
+    profile = care_team.profile_for(current_user.id)
     db.session.commit()
     return render_template(
         "health/community.html",
-        groups=services.groups(),
+        groups=health_community.groups(),
         profile=profile,
         name_form=forms.DisplayNameForm(display_name=profile.display_name),
-        my_measures={g.measure for g in services.goals_of(current_user.id, ("proposed", "active"))},
+        my_measures={
+            g.measure for g in health_goals.goals_of(current_user.id, ("proposed", "active"))
+        },
     )
 
 
@@ -430,11 +450,11 @@ def community():
 def display_name():
     """Choose the name shown in the community."""
     form = forms.DisplayNameForm()
-    profile = services.profile_for(current_user.id)
+    profile = care_team.profile_for(current_user.id)
     if form.validate_on_submit():
         try:
-            services.set_display_name(current_user.id, form.display_name.data)
-        except services.HealthError as exc:
+            health_community.set_display_name(current_user.id, form.display_name.data)
+        except rules.HealthError as exc:
             add_error(form.display_name, str(exc))
         else:
             db.session.commit()
@@ -443,22 +463,24 @@ def display_name():
             if next_group:
                 return redirect(url_for("health.group", slug=next_group))
             return redirect(url_for("health.community"))
-    return _bad("health/community.html", groups=services.groups(), profile=profile, name_form=form)
+    return _bad(
+        "health/community.html", groups=health_community.groups(), profile=profile, name_form=form
+    )
 
 
 @bp.route("/community/<slug>", methods=["GET", "POST"])
 @login_required
 def group(slug: str):
     """A group's posts; post a new one."""
-    grp = services.group_or_404(slug)
+    grp = health_community.group_or_404(slug)
     form = forms.PostForm()
     status = 200
     if form.validate_on_submit():
         try:
-            post = services.create_post(
+            post = health_community.create_post(
                 current_user.id, grp, validated(form.body.data), form.milestone.data
             )
-        except services.HealthError as exc:
+        except rules.HealthError as exc:
             add_error(form.body, str(exc))
             status = 400
         else:
@@ -466,12 +488,12 @@ def group(slug: str):
             return redirect(url_for("health.group", slug=slug, _anchor=f"post-{post.id}"))
     elif form.is_submitted():
         status = 400
-    profile = services.profile_for(current_user.id)
+    profile = care_team.profile_for(current_user.id)
     db.session.commit()
     return render_template(
         "health/group.html",
         group=grp,
-        threads=services.threads(grp, current_user.id),
+        threads=health_community.threads(grp, current_user.id),
         form=form,
         reply_form=forms.ReplyForm(),
         report_form=forms.ReportForm(),
@@ -481,8 +503,8 @@ def group(slug: str):
 
 
 def _post_and_group(post_id: int):
-    post = services.visible_post_or_404(post_id)
-    grp = db.session.get(services.HealthGroup, post.group_id)
+    post = health_community.visible_post_or_404(post_id)
+    grp = db.session.get(HealthGroup, post.group_id)
     return post, grp
 
 
@@ -495,8 +517,8 @@ def reply(post_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.create_post(current_user.id, grp, validated(form.body.data), parent=post)
-    except services.HealthError as exc:
+        health_community.create_post(current_user.id, grp, validated(form.body.data), parent=post)
+    except rules.HealthError as exc:
         flash(str(exc), "warning")
     else:
         db.session.commit()
@@ -508,7 +530,7 @@ def reply(post_id: int):
 def cheer(post_id: int):
     """Cheer a post (once)."""
     post, grp = _post_and_group(post_id)
-    if services.cheer(current_user.id, post):
+    if health_community.cheer(current_user.id, post):
         db.session.commit()
     return redirect(url_for("health.group", slug=grp.slug, _anchor=f"post-{post.id}"))
 
@@ -521,7 +543,7 @@ def report(post_id: int):
     form = forms.ReportForm()
     if not form.validate_on_submit():
         abort(400)
-    services.report_post(current_user.id, post, form.reason.data or "")
+    health_community.report_post(current_user.id, post, form.reason.data or "")
     db.session.commit()
     flash(_("Thank you. A moderator will look at this post."), "info")
     return redirect(url_for("health.group", slug=grp.slug))
@@ -535,7 +557,7 @@ def report(post_id: int):
 def settings():
     """Height and plans, the care team, the wearable's token and the data export."""
     uid = current_user.id
-    profile = services.profile_for(uid)
+    profile = care_team.profile_for(uid)
     form = forms.SettingsForm(obj=profile)
     status = 200
     if form.validate_on_submit():
@@ -553,8 +575,8 @@ def settings():
 
 def _settings_page(form, status=200, token=None):
     uid = current_user.id
-    team_ids = set(services.care_team_ids(uid))
-    all_clinicians = services.clinicians()
+    team_ids = set(care_team.care_team_ids(uid))
+    all_clinicians = care_team.clinicians()
     team_form = forms.CareTeamForm()
     team_form.clinician.choices = [
         SelectChoice(c.id, c.name) for c in all_clinicians if c.id not in team_ids
@@ -564,7 +586,7 @@ def _settings_page(form, status=200, token=None):
         form=form,
         team=[c for c in all_clinicians if c.id in team_ids],
         team_form=team_form,
-        profile=services.profile_for(uid),
+        profile=care_team.profile_for(uid),
         token=token,
     ), status
 
@@ -574,10 +596,10 @@ def _settings_page(form, status=200, token=None):
 def add_clinician():
     """Let a clinician see one's record by adding them to the care team."""
     form = forms.CareTeamForm()
-    form.clinician.choices = [SelectChoice(c.id, c.name) for c in services.clinicians()]
+    form.clinician.choices = [SelectChoice(c.id, c.name) for c in care_team.clinicians()]
     if not form.validate_on_submit():
         abort(400)
-    services.add_to_care_team(current_user.id, form.clinician.data)
+    care_team.add_to_care_team(current_user.id, form.clinician.data)
     db.session.commit()
     flash(_("Added to your care team."), "success")
     return redirect(url_for("health.settings"))
@@ -587,7 +609,7 @@ def add_clinician():
 @login_required
 def remove_clinician(clinician_id: int):
     """Take a clinician off the care team."""
-    services.remove_from_care_team(current_user.id, clinician_id)
+    care_team.remove_from_care_team(current_user.id, clinician_id)
     db.session.commit()
     flash(_("Removed from your care team."), "info")
     return redirect(url_for("health.settings"))
@@ -598,13 +620,13 @@ def remove_clinician(clinician_id: int):
 def device_token():
     """Issue a new token for a wearable (shown once; only its hash is kept)."""
     if request.form.get("action") == "revoke":
-        services.revoke_device_token(current_user.id)
+        devices.revoke_device_token(current_user.id)
         db.session.commit()
         flash(_("The device token is revoked."), "info")
         return redirect(url_for("health.settings"))
-    token = services.issue_device_token(current_user.id)
+    token = devices.issue_device_token(current_user.id)
     db.session.commit()
-    profile = services.profile_for(current_user.id)
+    profile = care_team.profile_for(current_user.id)
     return _settings_page(forms.SettingsForm(obj=profile), token=token)
 
 
@@ -612,7 +634,7 @@ def device_token():
 @login_required
 def export_json():
     """Download one's readings as a FHIR JSON Bundle."""
-    bundle = services.fhir_bundle(current_user.id)
+    bundle = export.fhir_bundle(current_user.id)
     db.session.commit()
     return Response(
         json.dumps(bundle, indent=2, ensure_ascii=False),
@@ -626,7 +648,7 @@ def export_json():
 def export_csv():
     """Download one's readings as CSV."""
     return Response(
-        services.observations_csv(current_user.id),
+        export.observations_csv(current_user.id),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=health-observations.csv"},
     )
@@ -647,9 +669,9 @@ def staff():
     _require_health_staff()
     return render_template(
         "health/staff.html",
-        rows=services.panel(current_user.id),
-        reports=len(services.open_reports()),
-        mark=services.PDC_MARK,
+        rows=panel.panel(current_user.id),
+        reports=len(health_community.open_reports()),
+        mark=medication.PDC_MARK,
     )
 
 
@@ -657,25 +679,25 @@ def staff():
 @login_required
 def staff_patient(patient_id: int):
     """A patient's record for their care team: readings, goals, check-ins, medication."""
-    patient = services.patient_for_clinician_or_404(current_user.id, patient_id)
-    views = [services.goal_view(g) for g in services.goals_of(patient.id)]
+    patient = care_team.patient_for_clinician_or_404(current_user.id, patient_id)
+    views = [health_goals.goal_view(g) for g in health_goals.goals_of(patient.id)]
     bp_chart = _trend_chart(patient.id, "systolic", _("Blood pressure, last 30 days"))
     return render_template(
         "health/staff_patient.html",
         patient=patient,
         views=views,
-        readings=list(reversed(services.recent_observations(patient.id, days=14))),
-        check_ins=services.check_ins_for(patient.id),
-        medications=services.medications_of(patient.id),
-        adherence=services.adherence(patient.id),
-        missed=services.missed_doses(patient.id),
-        visits=services.visits_of(patient.id),
-        progress=services.progress_of(patient.id),
+        readings=list(reversed(health_vitals.recent_observations(patient.id, days=14))),
+        check_ins=panel.check_ins_for(patient.id),
+        medications=medication.medications_of(patient.id),
+        adherence=medication.adherence(patient.id),
+        missed=medication.missed_doses(patient.id),
+        visits=panel.visits_of(patient.id),
+        progress=learning_progress.progress_of(patient.id),
         modules=MODULES,
         chart=bp_chart,
         height_cm=judgements.height_of(patient.id),
         status_form=forms.GoalStatusForm(),
-        labels=services.GOAL_STATUS_LABELS,
+        labels=health_goals.GOAL_STATUS_LABELS,
     )
 
 
@@ -683,15 +705,15 @@ def staff_patient(patient_id: int):
 @login_required
 def staff_visit(patient_id: int):
     """Record a visit: notes, a goal agreed with the patient, a medication, a module."""
-    patient = services.patient_for_clinician_or_404(current_user.id, patient_id)
+    patient = care_team.patient_for_clinician_or_404(current_user.id, patient_id)
     form = forms.VisitForm()
     if form.validate_on_submit():
-        visit = services.record_visit(
+        visit = panel.record_visit(
             current_user.id, patient.id, form.notes.data or "", form.next_visit_on.data
         )
         try:
             if form.goal_measure.data:
-                services.set_goal(
+                health_goals.set_goal(
                     patient.id,
                     form.goal_measure.data,
                     validated(form.goal_target.data),
@@ -700,12 +722,12 @@ def staff_visit(patient_id: int):
                     visit_id=visit.id,
                     baseline=form.goal_baseline.data,
                 )
-        except services.HealthError as exc:
+        except rules.HealthError as exc:
             db.session.rollback()
             add_error(form.goal_baseline, str(exc))
             return _bad("health/staff_visit.html", form=form, patient=patient)
         if form.med_name.data:
-            services.prescribe(
+            medication.prescribe(
                 patient.id,
                 current_user.id,
                 form.med_name.data,
@@ -715,7 +737,7 @@ def staff_visit(patient_id: int):
                 visit_id=visit.id,
             )
         if form.module.data:
-            services.assign_module(patient.id, form.module.data, current_user.id)
+            learning_progress.assign_module(patient.id, form.module.data, current_user.id)
         db.session.commit()
         flash(_("Visit recorded."), "success")
         return redirect(url_for("health.staff_patient", patient_id=patient.id))
@@ -729,12 +751,12 @@ def staff_goal_status(patient_id: int, goal_id: int):
     """Change the status of a patient's goal (care team only)."""
     from dcx.database import owned_or_404
 
-    patient = services.patient_for_clinician_or_404(current_user.id, patient_id)
-    goal = owned_or_404(services.HealthGoal, goal_id, patient.id, owner_attr="patient_id")
+    patient = care_team.patient_for_clinician_or_404(current_user.id, patient_id)
+    goal = owned_or_404(HealthGoal, goal_id, patient.id, owner_attr="patient_id")
     form = forms.GoalStatusForm()
     if not form.validate_on_submit():
         abort(400)
-    services.set_goal_status(goal, form.status.data)
+    health_goals.set_goal_status(goal, form.status.data)
     db.session.commit()
     flash(_("Goal updated."), "success")
     return redirect(url_for("health.staff_patient", patient_id=patient.id))
@@ -745,7 +767,7 @@ def staff_goal_status(patient_id: int, goal_id: int):
 def moderation():
     """Reported community posts waiting for a moderator."""
     _require_health_staff()
-    return render_template("health/moderation.html", reports=services.open_reports())
+    return render_template("health/moderation.html", reports=health_community.open_reports())
 
 
 @bp.route("/staff/posts/<int:post_id>/<action>", methods=["POST"])
@@ -754,10 +776,10 @@ def moderate(post_id: int, action: str):
     """Hide a reported post, or keep it and resolve the reports."""
     _require_health_staff()
     if action == "hide":
-        services.hide_post(post_id)
+        health_community.hide_post(post_id)
         flash(_("The post is hidden."), "success")
     elif action == "keep":
-        services.dismiss_reports(post_id)
+        health_community.dismiss_reports(post_id)
         flash(_("The post stays; reports resolved."), "info")
     else:
         abort(404)

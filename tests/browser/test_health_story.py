@@ -30,15 +30,15 @@ def _log_bp(page: Page, base: str, systolic: int, diastolic: int) -> None:
 
 def test_health_story(page: Page, browser, live_server, live_db):
     from dcx.extensions import db
-    from dcx.health import services
+    from dcx.health import care_team, community
     from dcx.platform import clock
 
     with live_db():
         doc = make_user("doc@example.com", "Dr. Lucía Vidal", role="staff", department="health")
         maria = make_user("maria@example.com", "María Popescu")
         member = make_user("member@example.com", "Mo Member")
-        services.add_to_care_team(maria.id, doc.id)
-        services.ensure_groups(
+        care_team.add_to_care_team(maria.id, doc.id)
+        community.ensure_groups(
             [
                 {
                     "slug": "lower-blood-pressure",
@@ -47,7 +47,7 @@ def test_health_story(page: Page, browser, live_server, live_db):
                 }
             ]
         )
-        services.set_display_name(member.id, "MoMoves")
+        community.set_display_name(member.id, "MoMoves")
         # The demo clock moves forward to the next 10:00 UTC, so dose times are predictable.
         now = clock.now()
         ten = datetime.combine(now.date(), time(10), tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import care_team
 from tests.conftest import AuthActions, make_user
 
 
@@ -19,7 +19,7 @@ def clinician(app):
 def patient(app, clinician):
     """A patient with ``clinician`` on the care team."""
     user = make_user("pat@example.com", "Pat Patient")
-    services.add_to_care_team(user.id, clinician.id)
+    care_team.add_to_care_team(user.id, clinician.id)
     db.session.commit()
     return user
 

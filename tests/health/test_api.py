@@ -3,7 +3,7 @@
 import json
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import care_team, devices
 from dcx.health.models import HealthObservation
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
@@ -19,7 +19,7 @@ def _post(client, body, token=None, raw=None):
 
 
 def _token(patient):
-    token = services.issue_device_token(patient.id)
+    token = devices.issue_device_token(patient.id)
     db.session.commit()
     return token
 
@@ -42,7 +42,7 @@ def test_device_posts_readings_once(app, client, patient):
     assert sorted(o.code for o in rows) == ["59408-5", "8480-6", "8867-4"]
     assert all(o.source == "device" for o in rows)
     # only the hash is stored
-    assert services.profile_for(patient.id).device_token_hash != token
+    assert care_team.profile_for(patient.id).device_token_hash != token
 
 
 def test_missing_wrong_or_revoked_token_is_401(app, client, patient):
@@ -52,7 +52,7 @@ def test_missing_wrong_or_revoked_token_is_401(app, client, patient):
     assert _post(client, body).status_code == 401
     assert _post(client, body, "dcxh_wrong").status_code == 401
     token = _token(patient)
-    services.revoke_device_token(patient.id)
+    devices.revoke_device_token(patient.id)
     db.session.commit()
     r = _post(client, body, token)
     assert r.status_code == 401 and r.get_json()["error"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import goals, vitals
 from dcx.platform import clock
 from dcx.platform.notify.models import Delivery, Message
 
@@ -39,12 +39,12 @@ def test_a_proposed_goal_asks_the_patient_to_agree_in_their_language(
     app, patient, clinician_client
 ):
     patient.locale = "es"
-    services.log_observation(patient.id, "bp", 150, 95)
+    vitals.log_observation(patient.id, "bp", 150, 95)
     db.session.commit()
 
     assert _visit(clinician_client, patient, "proposed").status_code == 302
 
-    (goal,) = services.goals_of(patient.id)
+    (goal,) = goals.goals_of(patient.id)
     (message,) = _messages(patient.id)
     assert message.title == "Tu equipo de atención te ha propuesto un objetivo"
     assert message.link == f"/health/goals#goal-{goal.id}"
@@ -56,13 +56,13 @@ def test_a_proposed_goal_asks_the_patient_to_agree_in_their_language(
 
 
 def test_an_agreed_goal_sends_no_proposal(app, patient, clinician_client):
-    services.log_observation(patient.id, "bp", 150, 95)
+    vitals.log_observation(patient.id, "bp", 150, 95)
     db.session.commit()
     assert _visit(clinician_client, patient, "active").status_code == 302
-    assert services.goals_of(patient.id) and _messages(patient.id) == []
+    assert goals.goals_of(patient.id) and _messages(patient.id) == []
 
 
 def test_a_proposal_that_fails_sends_nothing(app, patient, clinician_client):
     # no reading yet and no baseline typed: the goal is refused and the visit rolled back
     assert _visit(clinician_client, patient, "proposed").status_code == 400
-    assert services.goals_of(patient.id) == [] and _messages(patient.id) == []
+    assert goals.goals_of(patient.id) == [] and _messages(patient.id) == []

@@ -18,7 +18,7 @@ from flask_babel import LazyString, force_locale
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import care_team, community, goals, hooks, medication, panel, rules, vitals
 from dcx.platform import clock
 from dcx.platform.timeline.models import Event
 from tests.conftest import make_user, marked, marked_catalogue
@@ -59,8 +59,8 @@ def _spanish(*users) -> None:
 
 
 def test_errors_are_lazy_and_shown_in_the_visitors_language(app, patient):
-    with pytest.raises(services.HealthError) as info:
-        services.log_observation(patient.id, "bp", 80, 90)
+    with pytest.raises(rules.HealthError) as info:
+        vitals.log_observation(patient.id, "bp", 80, 90)
     assert isinstance(info.value.args[0], LazyString)
     assert str(info.value) == "The upper number must be higher than the lower one."
     with force_locale("es"):
@@ -95,11 +95,11 @@ def test_visit_form_shows_a_goal_error_in_the_clinicians_language(app, patient, 
 def test_panel_flags_are_written_in_the_clinicians_language(app, patient, clinician):
     _spanish(clinician)
     taken = clock.now() - timedelta(days=1)
-    services.log_observation(patient.id, "bp", 185, 100, observed_at=taken)
-    services.log_observation(patient.id, "temperature", 38.5, observed_at=taken)
+    vitals.log_observation(patient.id, "bp", 185, 100, observed_at=taken)
+    vitals.log_observation(patient.id, "temperature", 38.5, observed_at=taken)
     db.session.commit()
 
-    row = services.panel(clinician.id)[0]
+    row = panel.panel(clinician.id)[0]
     assert [f.crisis for f in row.flags] == [True, False]
     assert all(isinstance(f.reason, LazyString) for f in row.flags)
 
@@ -113,10 +113,10 @@ def test_panel_flags_are_written_in_the_clinicians_language(app, patient, clinic
 def test_moderation_names_the_group_not_its_slug(app, patient, clinician):
     _spanish(clinician)
     other = make_user("other@example.com", "Other Member")
-    group = services.ensure_groups([{"slug": "heart-health", "name": "Corazón sano"}])[0]
-    services.set_display_name(patient.id, "Caminante")
-    post = services.create_post(patient.id, group, "Hola")
-    services.report_post(other.id, post, "spam")
+    group = community.ensure_groups([{"slug": "heart-health", "name": "Corazón sano"}])[0]
+    community.set_display_name(patient.id, "Caminante")
+    post = community.create_post(patient.id, group, "Hola")
+    community.report_post(other.id, post, "spam")
     db.session.commit()
 
     body = login(app, clinician).get("/health/staff/moderation").get_data(as_text=True)
@@ -128,9 +128,9 @@ def test_moderation_names_the_group_not_its_slug(app, patient, clinician):
 
 def test_timeline_entries_a_clinician_causes_are_in_the_patients_language(app, patient, clinician):
     _spanish(patient)  # the clinician reads English; the entries are the patient's
-    services.log_observation(patient.id, "weight", 80)
-    visit = services.record_visit(clinician.id, patient.id, "All good")
-    services.set_goal(
+    vitals.log_observation(patient.id, "weight", 80)
+    visit = panel.record_visit(clinician.id, patient.id, "All good")
+    goals.set_goal(
         patient.id, "weight", 72.5, clock.today() + timedelta(days=90), visit_id=visit.id
     )
     db.session.commit()
@@ -143,16 +143,16 @@ def test_timeline_entries_a_clinician_causes_are_in_the_patients_language(app, p
 
 def test_values_take_the_locales_decimal_sign(app, patient):
     with force_locale("es"):
-        assert services.format_value(72.5) == "72,5"
-        assert services.format_value(130.0) == "130"
-        assert str(services.out_of_range("temperature", 38.5)) == "[es] Temperature 38,5 °C"
-    assert services.format_value(72.5) == "72.5"
-    assert services.format_value(None) == "-"
+        assert goals.format_value(72.5) == "72,5"
+        assert goals.format_value(130.0) == "130"
+        assert str(vitals.out_of_range("temperature", 38.5)) == "[es] Temperature 38,5 °C"
+    assert goals.format_value(72.5) == "72.5"
+    assert goals.format_value(None) == "-"
 
     _spanish(patient)
-    profile = services.profile_for(patient.id)
+    profile = care_team.profile_for(patient.id)
     profile.height_cm = 170
-    services.log_observation(patient.id, "weight", 70.8)
+    vitals.log_observation(patient.id, "weight", 70.8)
     db.session.commit()
     body = login(app, patient).get("/health/vitals").get_data(as_text=True)
     assert '<p class="mb-1" id="bmi"><strong>24,5</strong> kg/m²' in body
@@ -160,18 +160,18 @@ def test_values_take_the_locales_decimal_sign(app, patient):
 
 def test_summary_card_counts_goals_with_plural_forms(app, patient):
     patient.health_consent = True
-    services.log_observation(patient.id, "weight", 80)
-    services.set_goal(patient.id, "weight", 75, clock.today() + timedelta(days=90))
-    card = services.summary_card(patient.id)
+    vitals.log_observation(patient.id, "weight", 80)
+    goals.set_goal(patient.id, "weight", 75, clock.today() + timedelta(days=90))
+    card = hooks.summary_card(patient.id)
     assert card["lines"][0] == "1 active goal, 0 achieved"
-    services.set_goal(patient.id, "weight", 70, clock.today() + timedelta(days=180))
-    assert services.summary_card(patient.id)["lines"][0] == "2 active goals, 0 achieved"
+    goals.set_goal(patient.id, "weight", 70, clock.today() + timedelta(days=180))
+    assert hooks.summary_card(patient.id)["lines"][0] == "2 active goals, 0 achieved"
 
 
 def test_calendar_entries_are_written_in_the_current_locale(app, patient, clinician):
     today = clock.today()
-    services.record_visit(clinician.id, patient.id, "", today + timedelta(days=30))
-    services.prescribe(patient.id, clinician.id, "Med", "", "08:00", review_on=today)
+    panel.record_visit(clinician.id, patient.id, "", today + timedelta(days=30))
+    medication.prescribe(patient.id, clinician.id, "Med", "", "08:00", review_on=today)
     with force_locale("es"):
-        titles = [e.title for e in services.calendar(patient.id)]
+        titles = [e.title for e in hooks.calendar(patient.id)]
     assert titles == [spanish("Follow-up visit"), "[es] Medication review: Med"]

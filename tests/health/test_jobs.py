@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from dcx.extensions import db
-from dcx.health import jobs, services
+from dcx.health import care_team, food_and_exercise, jobs, medication, vitals
 from dcx.platform import clock
 from dcx.platform.jobs.runner import run_due_jobs
 from dcx.platform.notify.models import Message
@@ -15,7 +15,7 @@ def _messages(user_id, topic):
 
 def _med_due_soon(patient, clinician, minutes_ahead=30):
     at = (clock.now() + timedelta(minutes=minutes_ahead)).replace(second=0, microsecond=0)
-    med = services.prescribe(
+    med = medication.prescribe(
         patient.id,
         clinician.id,
         "Lisinopril",
@@ -43,7 +43,7 @@ def test_dose_reminder_is_sent_once_at_dose_time(app, patient, clinician):
 
 def test_no_reminder_for_a_dose_already_taken(app, patient, clinician):
     med, at = _med_due_soon(patient, clinician, minutes_ahead=5)
-    services.record_dose(patient.id, med.id, at, taken=True)
+    medication.record_dose(patient.id, med.id, at, taken=True)
     clock.advance(timedelta(minutes=10))
     db.session.commit()
     jobs.dose_reminders(clock.now())
@@ -75,9 +75,9 @@ def test_missed_dose_follow_up_once(app, patient, clinician):
 
 
 def test_crisis_catch_up_alerts_clinicians_not_yet_alerted(app, patient, clinician, users):
-    obs = services.log_observation(patient.id, "bp", 195, 125)
+    obs = vitals.log_observation(patient.id, "bp", 195, 125)
     second = users("doc2@example.com", "Dr. Two", role="staff", department="health")
-    services.add_to_care_team(patient.id, second.id)  # joined after the reading
+    care_team.add_to_care_team(patient.id, second.id)  # joined after the reading
     db.session.commit()
     jobs.crisis_alerts(clock.now())
     jobs.crisis_alerts(clock.now())
@@ -88,9 +88,9 @@ def test_crisis_catch_up_alerts_clinicians_not_yet_alerted(app, patient, clinici
 
 
 def test_weekly_summary_once_per_week(app, patient):
-    services.log_observation(patient.id, "bp", 140, 90)
-    services.log_observation(patient.id, "bp", 130, 80)
-    services.log_exercise(patient.id, clock.today(), "Swim", 30, "vigorous")
+    vitals.log_observation(patient.id, "bp", 140, 90)
+    vitals.log_observation(patient.id, "bp", 130, 80)
+    food_and_exercise.log_exercise(patient.id, clock.today(), "Swim", 30, "vigorous")
     db.session.commit()
     now = clock.now()
     jobs.weekly_summary(now)

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import care_team, goals, vitals
 from dcx.health.judgements import judge_reading
 from dcx.platform import clock
 from tests.health.conftest import login
@@ -22,8 +22,8 @@ def _row(body: str, kind_label: str) -> str:
 def test_a_weight_is_judged_by_its_bmi_not_called_in_range_beside_overweight(
     app, patient, patient_client
 ):
-    services.profile_for(patient.id).height_cm = 170
-    services.log_observation(patient.id, "weight", 83)  # BMI 28.7
+    care_team.profile_for(patient.id).height_cm = 170
+    vitals.log_observation(patient.id, "weight", 83)  # BMI 28.7
     db.session.commit()
     body = patient_client.get("/health/vitals").get_data(as_text=True)
     assert "<strong>28.7</strong> kg/m² · Overweight" in body
@@ -34,7 +34,7 @@ def test_a_weight_is_judged_by_its_bmi_not_called_in_range_beside_overweight(
 
 
 def test_without_a_height_a_weight_is_not_judged_and_says_so(app, patient, patient_client):
-    services.log_observation(patient.id, "weight", 83)
+    vitals.log_observation(patient.id, "weight", 83)
     db.session.commit()
     weight = _row(patient_client.get("/health/vitals").get_data(as_text=True), "Weight")
     assert "Not judged: no height on record" in weight and "In range" not in weight
@@ -49,8 +49,8 @@ def test_every_reading_is_judged_the_same_for_the_patient_and_the_care_team(app,
 
 
 def test_the_clinician_sees_the_weight_judged_by_its_bmi_too(app, patient, clinician_client):
-    services.profile_for(patient.id).height_cm = 170
-    services.log_observation(patient.id, "weight", 83)
+    care_team.profile_for(patient.id).height_cm = 170
+    vitals.log_observation(patient.id, "weight", 83)
     db.session.commit()
     body = clinician_client.get(f"/health/staff/patients/{patient.id}").get_data(as_text=True)
     readings = body[body.index('id="staff-readings"') :]
@@ -61,10 +61,10 @@ def test_a_goals_now_says_it_is_an_average_and_shows_the_latest_reading(app, pat
     now = clock.now()
     readings = [(3, 146, 92), (2, 140, 88), (1, 136, 86)]
     for hours, systolic, diastolic in readings:
-        services.log_observation(
+        vitals.log_observation(
             patient.id, "bp", systolic, diastolic, observed_at=now - timedelta(hours=hours)
         )
-    services.set_goal(patient.id, "systolic", 130, clock.today() + timedelta(days=90))
+    goals.set_goal(patient.id, "systolic", 130, clock.today() + timedelta(days=90))
     db.session.commit()
     said = "(average of the last 3 readings; latest reading 136)"
     pages = {

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from flask_babel import LazyString, get_locale
 
 from dcx.extensions import db
-from dcx.health import labels, services
+from dcx.health import food_and_exercise, goals, labels, vitals
 from dcx.health.forms import FEELINGS
 from dcx.platform import clock
 from tests.conftest import marked, marked_catalogue
@@ -50,17 +50,17 @@ def spanish_record(app, patient, clinician):
     patient.locale = clinician.locale = "es"
     now = clock.now()
     for days_ago in range(7):
-        services.log_observation(
+        vitals.log_observation(
             patient.id, "bp", 135, 85, observed_at=now - timedelta(days=days_ago)
         )
     feelings = [choice.value for choice in FEELINGS]
-    for n, measure in enumerate(services.MEASURES):
-        goal = services.set_goal(
+    for n, measure in enumerate(goals.MEASURES):
+        goal = goals.set_goal(
             patient.id, measure, 1, clock.today() + timedelta(days=90), baseline=2
         )
-        services.check_in(patient.id, goal.id, feelings[n % len(feelings)], f"note {n}")
-    for n, intensity in enumerate(services.INTENSITIES):
-        services.log_exercise(patient.id, clock.today(), f"Activity {n}", 30, intensity)
+        goals.check_in(patient.id, goal.id, feelings[n % len(feelings)], f"note {n}")
+    for n, intensity in enumerate(food_and_exercise.INTENSITIES):
+        food_and_exercise.log_exercise(patient.id, clock.today(), f"Activity {n}", 30, intensity)
     db.session.commit()
     return login(app, patient), login(app, clinician)
 
@@ -68,9 +68,9 @@ def spanish_record(app, patient, clinician):
 @pytest.mark.parametrize(
     ("kind", "keys"),
     [
-        ("measure", set(services.MEASURES)),
+        ("measure", set(goals.MEASURES)),
         ("feeling", {choice.value for choice in FEELINGS}),
-        ("intensity", set(services.INTENSITIES)),
+        ("intensity", set(food_and_exercise.INTENSITIES)),
     ],
 )
 def test_every_key_has_a_label(kind, keys):
@@ -91,14 +91,14 @@ def test_label_falls_back_to_what_is_stored(app):
 def test_exercise_page_shows_intensities_in_spanish(spanish_record):
     patient, _ = spanish_record
     body = patient.get("/health/exercise").get_data(as_text=True)
-    for n, intensity in enumerate(services.INTENSITIES):
+    for n, intensity in enumerate(food_and_exercise.INTENSITIES):
         assert f"Activity {n} · 30 min · {said('intensity', intensity)}</li>" in body
 
 
 def test_goals_page_shows_check_in_feelings_in_spanish(spanish_record):
     patient, _ = spanish_record
     body = patient.get("/health/goals").get_data(as_text=True)
-    for n, _measure in enumerate(services.MEASURES):
+    for n, _measure in enumerate(goals.MEASURES):
         feeling = FEELINGS[n % len(FEELINGS)].value
         assert f"· {said('feeling', feeling)} · note {n}</li>" in body
 
@@ -106,7 +106,7 @@ def test_goals_page_shows_check_in_feelings_in_spanish(spanish_record):
 def test_clinician_reads_check_ins_in_spanish(spanish_record, patient):
     _, clinician = spanish_record
     body = clinician.get(f"/health/staff/patients/{patient.id}").get_data(as_text=True)
-    for n, measure in enumerate(services.MEASURES):
+    for n, measure in enumerate(goals.MEASURES):
         feeling = FEELINGS[n % len(FEELINGS)].value
         line = f"· {said('measure', measure)} · <em>{said('feeling', feeling)}</em> note {n}</li>"
         assert line in body

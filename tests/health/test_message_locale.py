@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dcx.extensions import db
-from dcx.health import jobs, services
+from dcx.health import jobs, medication, vitals
 from dcx.platform import clock
 from dcx.platform.notify.services import in_locale
 from tests.conftest import make_user, message_for, speaking
@@ -17,7 +17,7 @@ _message = message_for
 
 
 def _prescribe(patient, clinician, at):
-    services.prescribe(
+    medication.prescribe(
         patient.id,
         clinician.id,
         "Lisinopril",
@@ -53,7 +53,7 @@ def test_weekly_summary_is_romanian_for_a_romanian_patient(app, patient, clinici
     romanian = _speaks(patient, "ro")
     english = make_user("other@example.com", "Otto Other")
     for user in (romanian, english):
-        services.log_observation(user.id, "bp", 135, 85)
+        vitals.log_observation(user.id, "bp", 135, 85)
     db.session.commit()
     jobs.weekly_summary(clock.now() + timedelta(minutes=1))
     db.session.commit()
@@ -69,7 +69,7 @@ def test_a_patients_crisis_reading_alerts_the_clinician_in_the_clinicians_langua
     _speaks(patient, "es")
     _speaks(clinician, "ro")
     with in_locale("es"):  # as if the patient's own request were in Spanish
-        services.log_observation(patient.id, "bp", 190, 115)
+        vitals.log_observation(patient.id, "bp", 190, 115)
     db.session.commit()
     alert = _message("health.crisis_alert", clinician.id)
     assert alert.title == "Tensiune arterială de criză: Pat Patient"

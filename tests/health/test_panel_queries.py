@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import care_team, food_and_exercise, medication, panel, vitals
+from dcx.health import goals as health_goals
 from dcx.health.models import (
     HealthDose,
     HealthExercise,
@@ -32,37 +33,37 @@ def frozen_clock(app, monkeypatch):
     return frozen
 
 
-def panel_per_patient(clinician_id: int) -> list[services.PanelRow]:
+def panel_per_patient(clinician_id: int) -> list[panel.PanelRow]:
     """The panel as it was computed before it became set-based: patient by patient."""
     rows = []
-    for patient in services.patients_of(clinician_id):
+    for patient in care_team.patients_of(clinician_id):
         flags, need = [], 0
-        for obs in services.recent_observations(patient.id, days=7):
-            reason = services.out_of_range(obs.kind, obs.value, obs.value2)
+        for obs in vitals.recent_observations(patient.id, days=7):
+            reason = vitals.out_of_range(obs.kind, obs.value, obs.value2)
             if reason:
-                crisis = services.is_crisis(obs)
-                flags.append(services.PanelFlag(reason, obs.observed_at, crisis))
+                crisis = vitals.is_crisis(obs)
+                flags.append(panel.PanelFlag(reason, obs.observed_at, crisis))
                 need += 100 if crisis else 20
-        missed = services.missed_doses(patient.id)
+        missed = medication.missed_doses(patient.id)
         need += 5 * missed
         wrong = [
             view.measure.label
             for view in map(
-                services.goal_view, services.goals_of(patient.id, ("proposed", "active"))
+                health_goals.goal_view, health_goals.goals_of(patient.id, ("proposed", "active"))
             )
             if view.wrong_way
         ]
         need += 15 * len(wrong)
-        pdc = services.adherence(patient.id)
-        if pdc is not None and pdc < services.PDC_MARK:
+        pdc = medication.adherence(patient.id)
+        if pdc is not None and pdc < medication.PDC_MARK:
             need += 10
-        bp = services.latest_by_kind(patient.id).get("bp")
+        bp = vitals.latest_by_kind(patient.id).get("bp")
         last_bp = f"{int(bp.value)}/{int(bp.value2 or 0)}" if bp else ""
-        rows.append(services.PanelRow(patient, flags, missed, pdc, wrong, last_bp, need))
+        rows.append(panel.PanelRow(patient, flags, missed, pdc, wrong, last_bp, need))
     return sorted(rows, key=lambda r: (-r.need, r.patient.name))
 
 
-def comparable(rows: list[services.PanelRow]) -> list[tuple]:
+def comparable(rows: list[panel.PanelRow]) -> list[tuple]:
     """Panel rows as plain values (lazy strings rendered), so two panels compare exactly."""
     return [
         (
@@ -82,7 +83,7 @@ def comparable(rows: list[services.PanelRow]) -> list[tuple]:
 
 
 def _reading(patient_id: int, kind: str, value: float, at: datetime, value2=None) -> None:
-    spec = services.VITALS[kind]
+    spec = vitals.VITALS[kind]
     db.session.add(
         HealthObservation(
             patient_id=patient_id,
@@ -128,7 +129,7 @@ def _doses(med: HealthMedication, status_of) -> None:
     """Record the medicine's last 40 days of doses; ``status_of(n)`` says what happened to
     the n-th (None: never marked)."""
     now = clock.now()
-    for n, slot in enumerate(services.slots_between(med, now - timedelta(days=40), now)):
+    for n, slot in enumerate(medication.slots_between(med, now - timedelta(days=40), now)):
         status = status_of(n)
         if status:
             db.session.add(
@@ -159,7 +160,7 @@ def add_patient(clinician_id: int, number: int):
     variant = VARIANTS[number % len(VARIANTS)]
     patient = make_user(f"patient{number}@example.com", f"Patient {number:03d}")
     pid = patient.id
-    services.add_to_care_team(pid, clinician_id)
+    care_team.add_to_care_team(pid, clinician_id)
     now = clock.now()
     if variant == "improving":  # a crisis this week, goals going well, doses taken
         for d in range(40, 0, -1):
@@ -230,10 +231,10 @@ def test_panel_runs_the_same_queries_for_2_and_20_patients(app, clinician, query
     clinician_id, counts = clinician.id, []
     for first, last in ((0, 2), (2, 20)):
         add_patients(clinician_id, first, last)
-        services.panel(clinician_id)  # once-per-context look-ups (the showcase's language)
+        panel.panel(clinician_id)  # once-per-context look-ups (the showcase's language)
         db.session.expunge_all()  # nothing already loaded: every row is read afresh
         with query_counter() as q:
-            rows = services.panel(clinician_id)
+            rows = panel.panel(clinician_id)
         counts.append(q())
         assert len(rows) == last
     assert counts[0] == counts[1] <= 12, counts
@@ -260,14 +261,14 @@ def test_set_based_panel_equals_the_per_patient_panel(app, clinician):
     add_patients(clinician.id, 0, 10)
     other = make_user("other-doc@example.com", "Dr. Other", role="staff", department="health")
     add_patient(other.id, 50)  # someone else's patient stays off this panel
-    rows = services.panel(clinician.id)
+    rows = panel.panel(clinician.id)
     assert comparable(rows) == comparable(panel_per_patient(clinician.id))
     assert len(rows) == 10
     # the data reaches every rule, so the comparison above means something
     assert any(f.crisis for r in rows for f in r.flags)
     assert any(f.reason and not f.crisis for r in rows for f in r.flags)
     assert any(r.missed for r in rows) and any(r.wrong_way for r in rows)
-    assert any(r.adherence is not None and r.adherence < services.PDC_MARK for r in rows)
+    assert any(r.adherence is not None and r.adherence < medication.PDC_MARK for r in rows)
     assert any(r.adherence is None for r in rows) and any(r.last_bp for r in rows)
     assert len({r.need for r in rows}) > 3
     wrong = {str(w) for r in rows for w in r.wrong_way}
@@ -278,48 +279,48 @@ def test_set_based_panel_equals_the_per_patient_panel(app, clinician):
 
 def test_batch_helpers_agree_with_their_per_patient_twins(app, clinician):
     add_patients(clinician.id, 0, 10)
-    ids = [p.id for p in services.patients_of(clinician.id)]
+    ids = [p.id for p in care_team.patients_of(clinician.id)]
 
-    week, month = services.recent_readings_many(ids, days=7), services.recent_readings_many(ids)
-    latest = services.latest_by_kind_many(ids)
-    goals = services.goals_of_many(ids)
-    meds = services.medications_of_many(ids, active_only=False)
-    pdc, missed = services.adherence_many(ids), services.missed_doses_many(ids)
+    week, month = vitals.recent_readings_many(ids, days=7), vitals.recent_readings_many(ids)
+    latest = vitals.latest_by_kind_many(ids)
+    goals = health_goals.goals_of_many(ids)
+    meds = medication.medications_of_many(ids, active_only=False)
+    pdc, missed = medication.adherence_many(ids), medication.missed_doses_many(ids)
     today = clock.today()
     ends = [today, today - timedelta(days=7), today - timedelta(days=30)]
-    minutes = services.weekly_minutes_many(ids, ends)
+    minutes = food_and_exercise.weekly_minutes_many(ids, ends)
     for pid in ids:
         for rows, days in ((week, 7), (month, 30)):
-            expected = services.recent_observations(pid, days=days)
+            expected = vitals.recent_observations(pid, days=days)
             assert [(r.kind, r.value, r.value2, r.observed_at) for r in rows[pid]] == [
                 (o.kind, o.value, o.value2, o.observed_at) for o in expected
             ]
-        assert latest[pid] == services.latest_by_kind(pid)
-        assert goals[pid] == services.goals_of(pid)
-        assert meds[pid] == services.medications_of(pid, active_only=False)
-        assert pdc[pid] == services.adherence(pid)
-        assert missed[pid] == services.missed_doses(pid)
-        assert minutes[pid] == {end: services.weekly_minutes(pid, end) for end in ends}
+        assert latest[pid] == vitals.latest_by_kind(pid)
+        assert goals[pid] == health_goals.goals_of(pid)
+        assert meds[pid] == medication.medications_of(pid, active_only=False)
+        assert pdc[pid] == medication.adherence(pid)
+        assert missed[pid] == medication.missed_doses(pid)
+        assert minutes[pid] == {end: food_and_exercise.weekly_minutes(pid, end) for end in ends}
 
-    pairs = [(pid, m) for pid in ids for m in services.MEASURES]
+    pairs = [(pid, m) for pid in ids for m in health_goals.MEASURES]
     for days, last in ((30, None), (30, 6), (90, 3), (7, 1)):
-        values = services.measure_values_many(pairs, days=days, last=last)
+        values = health_goals.measure_values_many(pairs, days=days, last=last)
         for pid, m in pairs:
-            expected = services.measure_values(pid, m, days=days)
+            expected = health_goals.measure_values(pid, m, days=days)
             assert values[(pid, m)] == (expected if last is None else expected[-last:])
 
     every_goal = [g for pid in ids for g in goals[pid]]
-    assert len({g.measure for g in every_goal}) == len(services.MEASURES)
-    expected = [services.goal_view(g).wrong_way for g in every_goal]
-    assert services.wrong_way_many(every_goal) == expected and any(expected)
+    assert len({g.measure for g in every_goal}) == len(health_goals.MEASURES)
+    expected = [health_goals.goal_view(g).wrong_way for g in every_goal]
+    assert health_goals.wrong_way_many(every_goal) == expected and any(expected)
 
 
 def test_batch_helpers_of_nobody_ask_nothing(app, query_counter):
     with query_counter() as q:
-        assert services.adherence_many([]) == {} and services.missed_doses_many([]) == {}
-        assert services.recent_readings_many([]) == {} == services.goals_of_many([])
-        assert services.wrong_way_many([]) == [] and services.measure_values_many([]) == {}
-        assert services.latest_by_kind_many([]) == {} == services.weekly_minutes_many([], [])
+        assert medication.adherence_many([]) == {} and medication.missed_doses_many([]) == {}
+        assert vitals.recent_readings_many([]) == {} == health_goals.goals_of_many([])
+        assert health_goals.wrong_way_many([]) == [] and health_goals.measure_values_many([]) == {}
+        assert vitals.latest_by_kind_many([]) == {} == food_and_exercise.weekly_minutes_many([], [])
     assert q() == 0
 
 
@@ -332,7 +333,7 @@ def test_set_based_panel_equals_the_per_patient_panel_on_the_showcase(app):
     db.session.commit()
     scale_showcase([registry.get("health")], "default", 12, batch=6)
     doc = find_user("clinician@dcx.example")
-    rows = services.panel(doc.id)
+    rows = panel.panel(doc.id)
     assert len(rows) > 5
     assert comparable(rows) == comparable(panel_per_patient(doc.id))
 

@@ -3,7 +3,8 @@
 from sqlalchemy import func, select
 
 from dcx.extensions import db
-from dcx.health import models, services
+from dcx.health import care_team, medication, models, panel
+from dcx.health import goals as health_goals
 from dcx.platform import clock
 from dcx.platform.showcase.loader import seed_showcase
 from dcx.platform.timeline.models import Event
@@ -47,13 +48,13 @@ def test_seeded_story_is_coherent(app):
     from dcx.platform.accounts.services import find_user
 
     maria, doc = find_user("maria@dcx.example"), find_user("clinician@dcx.example")
-    assert services.care_team_ids(maria.id) == [doc.id]
-    rows = services.panel(doc.id)
+    assert care_team.care_team_ids(maria.id) == [doc.id]
+    rows = panel.panel(doc.id)
     assert rows[0].patient.id == maria.id and rows[0].last_bp
-    pdc = services.adherence(maria.id)
+    pdc = medication.adherence(maria.id)
     assert pdc is not None and 0.5 < pdc <= 1
-    goal = next(g for g in services.goals_of(maria.id) if g.measure == "systolic")
-    assert 0 < services.goal_view(goal).progress < 1
+    goal = next(g for g in health_goals.goals_of(maria.id) if g.measure == "systolic")
+    assert 0 < health_goals.goal_view(goal).progress < 1
 
 
 def test_scale_gives_each_synthetic_customer_a_care_history(app):
@@ -73,16 +74,16 @@ def test_scale_gives_each_synthetic_customer_a_care_history(app):
     )
     assert len(synthetic) == 5
     for user in synthetic:
-        assert services.care_team_ids(user.id) == [doc.id]
-        goals = services.goals_of(user.id)
+        assert care_team.care_team_ids(user.id) == [doc.id]
+        goals = health_goals.goals_of(user.id)
         assert any(g.measure == "exercise_minutes" for g in goals)
-        readings = services.measure_values(user.id, "systolic", days=40)
+        readings = health_goals.measure_values(user.id, "systolic", days=40)
         assert len(readings) >= 5 and all(90 < v < 180 for _, v in readings)
-        assert services.current_value(user.id, "weight") is not None
+        assert health_goals.current_value(user.id, "weight") is not None
         if any(g.measure in ("systolic", "glucose") for g in goals):
-            pdc = services.adherence(user.id)
+            pdc = medication.adherence(user.id)
             assert pdc is not None and 0.5 < pdc <= 1
-    assert services.panel(doc.id)  # the synthetic patients reach the clinician's panel
+    assert panel.panel(doc.id)  # the synthetic patients reach the clinician's panel
     _assert_the_private_timeline_tells_their_care([u.id for u in synthetic])
     before = _counts()
     events = db.session.execute(select(func.count(Event.id))).scalar()
@@ -97,15 +98,15 @@ def _assert_the_private_timeline_tells_their_care(ids: list[int]) -> None:
     from dcx.health.learning import MODULES
 
     for patient_id in ids:
-        visit = services.visits_of(patient_id)[0]
+        visit = panel.visits_of(patient_id)[0]
         expected = {f"health.visit:{visit.id}": ("Visit with your care team", visit.occurred_at)}
-        for goal in services.goals_of(patient_id):
-            label = services.MEASURES[goal.measure].label
+        for goal in health_goals.goals_of(patient_id):
+            label = health_goals.MEASURES[goal.measure].label
             expected[f"health.goal_set:{goal.id}"] = (
-                f"New goal: {label} to {services.format_value(goal.target)}",
+                f"New goal: {label} to {health_goals.format_value(goal.target)}",
                 goal.created_at,
             )
-        for med in services.medications_of(patient_id):
+        for med in medication.medications_of(patient_id):
             expected[f"health.medication:{med.id}"] = (f"Medication: {med.name}", visit.occurred_at)
         for done in db.session.execute(
             select(models.HealthModuleProgress).where(

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from dcx.extensions import db
-from dcx.health import services
+from dcx.health import care_team, community, goals, learning_progress, medication, vitals
 from dcx.health.models import (
     HealthDose,
     HealthExercise,
@@ -22,10 +22,10 @@ from tests.health.conftest import login
 @pytest.fixture
 def record(app, patient, clinician):
     """A patient record with one of everything that has an id in a URL."""
-    services.log_observation(patient.id, "bp", 163, 97)
-    services.log_observation(patient.id, "weight", 81.7)
-    goal = services.set_goal(patient.id, "systolic", 130, clock.today() + timedelta(days=90))
-    med = services.prescribe(patient.id, clinician.id, "Lisinopril", "10 mg", "08:00")
+    vitals.log_observation(patient.id, "bp", 163, 97)
+    vitals.log_observation(patient.id, "weight", 81.7)
+    goal = goals.set_goal(patient.id, "systolic", 130, clock.today() + timedelta(days=90))
+    med = medication.prescribe(patient.id, clinician.id, "Lisinopril", "10 mg", "08:00")
     db.session.commit()
     return {"goal": goal, "med": med}
 
@@ -118,7 +118,7 @@ def test_no_activity_yet_says_so_instead_of_an_empty_chart(patient_client):
 
 
 def test_dose_buttons_and_adherence(app, record, patient, patient_client):
-    slot = services.slots_on(record["med"], clock.today())[0]
+    slot = medication.slots_on(record["med"], clock.today())[0]
     if slot > clock.now():  # before the day's first dose time: let the clock reach it
         clock.advance(slot - clock.now() + timedelta(minutes=1))
         db.session.commit()
@@ -150,7 +150,7 @@ def test_quiz_pass_and_fail(app, patient, patient_client):
 
 
 def test_clinician_records_a_visit_with_goal_medication_and_module(app, patient, clinician_client):
-    services.log_observation(patient.id, "bp", 150, 95)
+    vitals.log_observation(patient.id, "bp", 150, 95)
     db.session.commit()
     due = (clock.today() + timedelta(days=90)).isoformat()
     r = clinician_client.post(
@@ -169,15 +169,17 @@ def test_clinician_records_a_visit_with_goal_medication_and_module(app, patient,
         follow_redirects=True,
     )
     assert r.status_code == 200
-    goal = services.goals_of(patient.id)[0]
+    goal = goals.goals_of(patient.id)[0]
     assert (goal.measure, goal.baseline, goal.target, goal.status) == (
         "systolic",
         150,
         130,
         "active",
     )
-    assert services.medications_of(patient.id)[0].time_list == ["08:00"]
-    assert services.progress_of(patient.id)["blood-pressure-basics"].assigned_by is not None
+    assert medication.medications_of(patient.id)[0].time_list == ["08:00"]
+    assert (
+        learning_progress.progress_of(patient.id)["blood-pressure-basics"].assigned_by is not None
+    )
     bad = clinician_client.post(
         f"/health/staff/patients/{patient.id}/visit",
         data={"goal_measure": "systolic", "med_name": "X", "med_times": "25:99"},
@@ -192,7 +194,7 @@ def _other_patient(app):
 def test_another_patient_gets_404_on_every_record_route(app, record, patient):
     other = login(app, _other_patient(app))
     goal, med = record["goal"], record["med"]
-    slot = services.slots_on(med, clock.today())[0].isoformat()
+    slot = medication.slots_on(med, clock.today())[0].isoformat()
     assert (
         other.post(
             f"/health/medications/{med.id}/doses", data={"scheduled_at": slot, "taken": "1"}
@@ -232,7 +234,7 @@ def test_staff_outside_the_care_team_get_404(app, record, patient, role, departm
     )
     for method, path in _staff_record_routes(patient.id, record["goal"].id):
         assert getattr(outsider, method)(path, data={"status": "achieved"}).status_code == 404, path
-    assert services.goals_of(patient.id)[0].status == "active"
+    assert goals.goals_of(patient.id)[0].status == "active"
 
 
 def test_care_team_clinician_sees_the_record_and_panel(app, record, patient, clinician_client):
@@ -244,7 +246,7 @@ def test_care_team_clinician_sees_the_record_and_panel(app, record, patient, cli
         f"/health/staff/patients/{patient.id}/goals/{record['goal'].id}",
         data={"status": "not_achieved"},
     )
-    assert r.status_code == 302 and services.goals_of(patient.id)[0].status == "not_achieved"
+    assert r.status_code == 302 and goals.goals_of(patient.id)[0].status == "not_achieved"
 
 
 def test_panel_is_for_health_staff_only(app, patient_client, staff_client):
@@ -257,8 +259,8 @@ def test_panel_is_for_health_staff_only(app, patient_client, staff_client):
 def test_panel_query_count_stays_small(app, clinician, clinician_client, query_counter):
     for i in range(5):
         p = make_user(f"p{i}@example.com", f"Patient {i}")
-        services.add_to_care_team(p.id, clinician.id)
-        services.log_observation(p.id, "bp", 140 + i, 90)
+        care_team.add_to_care_team(p.id, clinician.id)
+        vitals.log_observation(p.id, "bp", 140 + i, 90)
     db.session.commit()
     with query_counter() as q:
         assert clinician_client.get("/health/staff").status_code == 200
@@ -266,7 +268,7 @@ def test_panel_query_count_stays_small(app, clinician, clinician_client, query_c
 
 
 def test_community_shows_no_health_data_that_was_not_posted(app, record, patient, patient_client):
-    services.ensure_groups([{"slug": "lower-blood-pressure", "name": "Lower blood pressure"}])
+    community.ensure_groups([{"slug": "lower-blood-pressure", "name": "Lower blood pressure"}])
     db.session.commit()
     patient_client.post("/health/community/name", data={"display_name": "QuietWalker"})
     patient_client.post(
@@ -284,12 +286,12 @@ def test_community_shows_no_health_data_that_was_not_posted(app, record, patient
 
 
 def test_cheer_reply_report_and_moderation(app, patient, patient_client, clinician_client):
-    group = services.ensure_groups([{"slug": "move-more", "name": "Move more"}])[0]
-    services.set_display_name(patient.id, "Walker")
-    post = services.create_post(patient.id, group, "150 minutes this week!", milestone=True)
+    group = community.ensure_groups([{"slug": "move-more", "name": "Move more"}])[0]
+    community.set_display_name(patient.id, "Walker")
+    post = community.create_post(patient.id, group, "150 minutes this week!", milestone=True)
     db.session.commit()
     member_user = make_user("member@example.com", "Mo Member")
-    services.set_display_name(member_user.id, "Mo")
+    community.set_display_name(member_user.id, "Mo")
     db.session.commit()
     member = login(app, member_user)
     member.post(f"/health/community/posts/{post.id}/cheer")
@@ -322,13 +324,13 @@ def test_export_downloads_own_readings(app, record, patient_client):
 def test_patient_manages_care_team(app, patient, patient_client, clinician):
     second = make_user("doc2@example.com", "Dr. Two", role="staff", department="health")
     patient_client.post("/health/settings/care-team", data={"clinician": str(second.id)})
-    assert set(services.care_team_ids(patient.id)) == {clinician.id, second.id}
+    assert set(care_team.care_team_ids(patient.id)) == {clinician.id, second.id}
     patient_client.post(f"/health/settings/care-team/{second.id}/remove")
-    assert services.care_team_ids(patient.id) == [clinician.id]
+    assert care_team.care_team_ids(patient.id) == [clinician.id]
 
 
 def test_patient_accepts_a_proposed_goal(app, patient, patient_client):
-    goal = services.set_goal(
+    goal = goals.set_goal(
         patient.id, "weight", 75, clock.today() + timedelta(days=60), "proposed", baseline=80
     )
     db.session.commit()
