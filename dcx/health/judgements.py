@@ -35,7 +35,7 @@ def judge_reading(
     """The judgement of one reading (blood pressure has its own bands, shown apart).
 
     A weight is judged by its BMI (``height_cm`` of the patient); every other reading against
-    the range in :func:`dcx.health.services.out_of_range`.
+    the range in :func:`dcx.health.vitals.out_of_range`.
     """
     if kind == "weight":
         bmi = body_mass_index(value, height_cm)
