@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from dcx.government import (
     api,
     cli,
-    handoff_views,  # noqa: F401  (its task pages register on views.bp)
     jobs,
     seed,
     views,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from dcx.extensions import db
 from dcx.government import districts, handoffs
 from dcx.government.models import GovernmentHandoff
-from dcx.government.views import _department, bp, staff_only
+from dcx.government.views.base import _department, bp, staff_only
 
 
 @bp.route("/staff/tasks")

@@ -1,0 +1,146 @@
+"""Government pages: the traffic dashboard, shared incidents, repairs, the planner, citizens'
+reports, and the public status page with its Atom feed."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+)
+from flask_login import current_user
+
+from dcx.extensions import db
+from dcx.government import congestion as government_congestion
+from dcx.government import (
+    crews,
+    districts,
+    labels,
+    photos,
+    public_updates,
+    repairs,
+    repairs_public,
+    sensors,
+    workspace,
+)
+from dcx.government import incidents as government_incidents
+from dcx.government.models import (
+    GovernmentIncident,
+    GovernmentRepair,
+)
+from dcx.platform import clock
+from dcx.platform.accounts.views import role_required
+from dcx.platform.forms import SelectChoice
+
+# named after the package, so its templates stay in dcx/government/templates/
+bp = Blueprint("government", "dcx.government", template_folder="templates")
+
+
+@bp.app_template_filter("government_label")
+def _government_label(value: str | None, kind: str) -> str:
+    """``{{ r.category|government_label("category") }}``: a stored key in the visitor's language.
+
+    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
+    prefix; unlike a context variable it also reaches macros imported without context.
+    """
+    return labels.label(kind, value)
+
+
+@bp.app_template_global("government_labels")
+def _government_labels(kind: str) -> dict[str, str]:
+    """Every label of ``kind``, for a script that redraws keys from the live feed."""
+    return labels.labels_of(kind)
+
+
+def _repair_choice(repair: GovernmentRepair) -> SelectChoice:
+    """``#12 streetlight — Harbour Road``: a repair to pick, its category in the visitor's words."""
+    category = labels.label("category", repair.category).lower()
+    return SelectChoice(repair.id, f"#{repair.id} {category} — {repair.location}")
+
+
+REPORT_DRAFT = "government.repair_report"
+
+
+def staff_only(view):
+    """Government staff and admins only (403 for other staff, sign-in for visitors)."""
+
+    @wraps(view)
+    @role_required("staff", "admin")
+    def wrapped(*args, **kwargs):
+        if not current_user.serves("government"):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _department() -> str | None:
+    return districts.department_of(current_user.id)
+
+
+def _incident_or_404(incident_id: int) -> GovernmentIncident:
+    """An incident the current staff member's department may see; 404 otherwise."""
+    incident = db.session.get(GovernmentIncident, incident_id)
+    if incident is None:
+        abort(404)
+    if current_user.is_admin:
+        return incident
+    if not government_incidents.incident_visible_to(incident, _department()):
+        abort(404)
+    return incident
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        current_app.jinja_env.get_template(name)
+    except Exception:
+        return False
+    return True
+
+
+def _congestion_context(department: str | None) -> dict:
+    """The open congestion this staff member sees, and a key that changes when it does (the
+    live feed sends the list again only then, so a screen reader hears each change once)."""
+    incidents = [
+        i
+        for i in government_incidents.visible_incidents(
+            department, include_all=current_user.is_admin
+        )
+        if i.status == "open"
+    ]
+    key = ";".join(f"{i.id}:{i.severity}:{i.travel_time_index or ''}" for i in incidents)
+    return {
+        "incidents": incidents,
+        "congestion_key": key,
+        "levels": government_congestion.LEVEL_LABELS,
+    }
+
+
+def _map_context() -> dict:
+    now = clock.now()
+    return {
+        "streets": workspace.streets(),
+        "sensors": sensors.sensor_overview(now),
+        "segments": sensors.segment_overview(),
+        "crews": crews.crew_overview(),
+        "trails": crews.crew_trails(),
+        "city": (districts.CITY_WIDTH, districts.CITY_HEIGHT),
+        "levels": government_congestion.LEVEL_LABELS,
+    }
+
+
+@bp.route("/")
+def index():
+    """The landing page: the story, and links to what this visitor can do."""
+    reports = []
+    if current_user.is_authenticated and not current_user.is_staff:
+        reports = photos.citizen_reports(current_user.id)[:5]
+    return render_template(
+        "government/index.html",
+        reports=reports,
+        updates=repairs_public.public_entries(public_updates.public_updates(limit=3)),
+        statuses=repairs.STATUS_LABELS,
+    )

@@ -1,0 +1,178 @@
+"""The citizens' pages: report a problem with a photo, follow it, confirm the fix or reopen it."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from dcx.database import owned_or_404
+from dcx.extensions import db
+from dcx.government import (
+    districts,
+    forms,
+    photos,
+    public_updates,
+    repairs,
+    workspace,
+)
+from dcx.government.models import (
+    GovernmentRepair,
+    GovernmentStreet,
+)
+from dcx.government.views.base import REPORT_DRAFT, _template_exists, bp
+from dcx.platform.drafts.services import discard
+from dcx.platform.forms import SelectChoice
+
+
+def _report_form() -> forms.RepairReportForm:
+    form = forms.RepairReportForm()
+    form.street.choices = [SelectChoice(s.id, s.name) for s in workspace.streets()]
+    return form
+
+
+def _send_photo(repair: GovernmentRepair):
+    path = photos.photo_path(repair)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=repair.photo_type)
+
+
+@bp.route("/reports")
+@login_required
+def reports():
+    """The citizen's own reports."""
+    return render_template(
+        "government/reports.html",
+        reports=photos.citizen_reports(current_user.id),
+        statuses=repairs.STATUS_LABELS,
+    )
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+@login_required
+def report():
+    """Report something broken; the form is a draft that can be finished on another device."""
+    form = _report_form()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template(
+                "government/report.html",
+                form=form,
+                draft_key=REPORT_DRAFT,
+                qr=_template_exists("drafts/macros.html"),
+            ), 400
+        street = db.session.get(GovernmentStreet, form.street.data)
+        photo_file = photo_type = ""
+        upload = form.photo.data
+        if upload:
+            data = upload.read(photos.MAX_PHOTO_BYTES + 1)
+            mime = photos.photo_type(data)
+            if len(data) > photos.MAX_PHOTO_BYTES or mime is None:
+                form.photo.errors = [
+                    _("The photo must be a JPEG, PNG or WebP image of at most 1 MB.")
+                ]
+                return render_template(
+                    "government/report.html",
+                    form=form,
+                    draft_key=REPORT_DRAFT,
+                    qr=_template_exists("drafts/macros.html"),
+                ), 400
+            photo_file, photo_type = photos.store_photo(data, mime), mime
+        repair = photos.report_repair(
+            current_user.id,
+            form.category.data,
+            street,
+            form.location.data or "",
+            form.description.data,
+            photo_file,
+            photo_type,
+        )
+        discard(current_user.id, REPORT_DRAFT)
+        db.session.commit()
+        flash(_("Thank you. Your report #%(id)s is in.", id=repair.id), "success")
+        return redirect(url_for(".citizen_report", repair_id=repair.id))
+    return render_template(
+        "government/report.html",
+        form=form,
+        draft_key=REPORT_DRAFT,
+        qr=_template_exists("drafts/macros.html"),
+    )
+
+
+@bp.route("/reports/<int:repair_id>")
+@login_required
+def citizen_report(repair_id: int):
+    """One of the citizen's reports, with its history; confirm or reopen once fixed."""
+    repair = owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+    return render_template(
+        "government/citizen_report.html",
+        repair=repair,
+        reopen_form=forms.ReopenForm(),
+        statuses=repairs.STATUS_LABELS,
+    )
+
+
+@bp.route("/reports/<int:repair_id>/photo")
+@login_required
+def citizen_photo(repair_id: int):
+    """The photo of the citizen's own report."""
+    return _send_photo(
+        owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+    )
+
+
+@bp.post("/reports/<int:repair_id>/confirm")
+@login_required
+def confirm_fixed(repair_id: int):
+    """The citizen confirms the repair: it is closed."""
+    repair = owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+    try:
+        photos.confirm_fixed(repair, current_user.id)
+    except repairs.IllegalTransition:
+        abort(400)
+    db.session.commit()
+    flash(_("Thank you for confirming."), "success")
+    return redirect(url_for(".citizen_report", repair_id=repair.id))
+
+
+@bp.post("/reports/<int:repair_id>/reopen")
+@login_required
+def reopen_report(repair_id: int):
+    """The citizen says it is not really fixed: the report is reopened."""
+    repair = owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+    form = forms.ReopenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        photos.reopen(repair, current_user.id, form.note.data or "")
+    except repairs.IllegalTransition:
+        abort(400)
+    db.session.commit()
+    flash(_("Reopened. The city will look at it again."), "warning")
+    return redirect(url_for(".citizen_report", repair_id=repair.id))
+
+
+@bp.post("/follow")
+@login_required
+def follow():
+    """Follow a district to hear about fixes there."""
+    form = forms.FollowForm()
+    form.district.choices = [SelectChoice(k, v) for k, v in districts.DISTRICTS.items()]
+    if not form.validate_on_submit():
+        abort(400)
+    public_updates.follow_area(current_user.id, form.district.data)
+    db.session.commit()
+    flash(
+        _("You will hear about fixes in %(d)s.", d=districts.DISTRICTS[form.district.data]),
+        "success",
+    )
+    return redirect(url_for(".status"))

@@ -1,0 +1,78 @@
+"""The public pages: the status of repairs and the Atom feed, for anyone."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from dcx.extensions import db
+from dcx.government import (
+    districts,
+    forms,
+    photos,
+    public_updates,
+    repairs,
+    repairs_public,
+)
+from dcx.government.models import (
+    GovernmentPublicUpdate,
+    GovernmentRepair,
+)
+from dcx.government.views.base import bp
+from dcx.platform.forms import SelectChoice
+
+
+@bp.route("/status")
+def status():
+    """The public status page: what the city fixed, newest first. No sign-in needed."""
+    form = forms.FollowForm()
+    form.district.choices = [SelectChoice(k, v) for k, v in districts.DISTRICTS.items()]
+    following = (
+        public_updates.followed_areas(current_user.id) if current_user.is_authenticated else []
+    )
+    return render_template(
+        "government/status.html",
+        updates=repairs_public.public_entries(public_updates.public_updates()),
+        open_repairs=len(photos.repairs(repairs.OPEN_STATUSES)),
+        follow_form=form,
+        following=following,
+        districts=districts.DISTRICTS,
+    )
+
+
+@bp.post("/status/<int:update_id>/still-broken")
+@login_required
+def still_broken(update_id: int):
+    """A signed-in citizen says a published fix is not working: the repair is reopened."""
+    update = db.get_or_404(GovernmentPublicUpdate, update_id)
+    repair = db.session.get(GovernmentRepair, update.repair_id) if update.repair_id else None
+    if repair is None:
+        abort(404)
+    if not public_updates.may_reopen(repair, current_user.id):
+        abort(403)
+    if repair.status != "fixed":
+        flash(_("This repair is already being looked at again."), "info")
+        return redirect(url_for(".status"))
+    photos.reopen(repair, current_user.id, repairs.NOTE_STILL_BROKEN)
+    db.session.commit()
+    flash(_("Thank you. The repair has been reopened."), "warning")
+    return redirect(url_for(".status"))
+
+
+@bp.route("/updates.atom")
+def feed():
+    """The Atom feed of city updates."""
+    body = repairs_public.atom_feed(
+        repairs_public.public_entries(public_updates.public_updates()),
+        feed_url=url_for(".feed", _external=True),
+        page_url=url_for(".status", _external=True),
+    )
+    return Response(body, mimetype="application/atom+xml")
