@@ -114,7 +114,7 @@ def remove_guest(event_id: int, rsvp_id: int):
                 flash(
                     ngettext(
                         "%(names)s moved up from the waitlist and was told.",
-                        "%(names)s moved up from the waitlist and were told.",
+                        "%(num)d people moved up from the waitlist and were told: %(names)s.",
                         len(names),
                         names=", ".join(names),
                     ),
