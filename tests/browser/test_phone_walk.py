@@ -61,36 +61,40 @@ def _problems_of(page: Page, url: str, log: list[str]) -> list[str]:
     return problems
 
 
+# One test per persona, so parallel workers share the walk.
+PERSONAS = {p["key"]: p for p in read_showcase("default")["personas"]}
+
+
+@pytest.mark.parametrize("who", list(PERSONAS))
 def test_every_page_of_every_story_is_clean_at_phone_width(
-    browser: Browser, live_server, live_app, live_db
+    browser: Browser, live_server, live_app, live_db, who
 ):
     with live_db() as db:
         seed_showcase(registry(), "default")
         db.session.commit()
-        personas = read_showcase("default")["personas"]
         start = start_pages(live_app)
     found: dict[str, list[str]] = {}
-    for persona in personas:
-        client = live_app.test_client()
-        assert sign_in(client, persona["email"], persona["password"]).status_code == 302
-        urls = [u for u in pages_reached(client, start) if not u.startswith(NOT_PAGES)]
-        assert len(urls) > 10, (persona["email"], urls)
-        context = browser.new_context(viewport={"width": WIDTH, "height": 844})
-        page = context.new_page()
-        log: list[str] = []
-        page.on("console", lambda m, log=log: log.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e, log=log: log.append(f"script error: {e}"))
-        page.on(
-            "response",
-            lambda r, log=log: log.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.on("requestfailed", lambda r, log=log: _failed(r, log))
-        _sign_in(page, live_server, persona["email"], persona["password"])
-        for url in urls:
-            page.goto(f"{live_server}{url}", wait_until="load")
-            page.wait_for_timeout(100)  # what the page's scripts ask for once loaded
-            problems = _problems_of(page, url, log)
-            if problems:
-                found[f"{persona['email']} {url}"] = problems
-        context.close()
+    persona = PERSONAS[who]
+    client = live_app.test_client()
+    assert sign_in(client, persona["email"], persona["password"]).status_code == 302
+    urls = [u for u in pages_reached(client, start) if not u.startswith(NOT_PAGES)]
+    assert len(urls) > 10, (persona["email"], urls)
+    context = browser.new_context(viewport={"width": WIDTH, "height": 844})
+    page = context.new_page()
+    log: list[str] = []
+    page.on("console", lambda m, log=log: log.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e, log=log: log.append(f"script error: {e}"))
+    page.on(
+        "response",
+        lambda r, log=log: log.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.on("requestfailed", lambda r, log=log: _failed(r, log))
+    _sign_in(page, live_server, persona["email"], persona["password"])
+    for url in urls:
+        page.goto(f"{live_server}{url}", wait_until="load")
+        page.wait_for_timeout(100)  # what the page's scripts ask for once loaded
+        problems = _problems_of(page, url, log)
+        if problems:
+            found[f"{persona['email']} {url}"] = problems
+    context.close()
     assert not found, "\n".join(f"{where}: {'; '.join(p)}" for where, p in sorted(found.items()))
