@@ -18,6 +18,7 @@ from dcx.banking.models import (
 )
 from dcx.banking.rules import CURRENCY, KEY, PRODUCTS, TRANSFERS, BankingError
 from dcx.extensions import db
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 
@@ -174,9 +175,7 @@ def open_savings_account(
             number=account.number,
             apy=amounts._in_their_format(filters.number, amounts.percent(product.apy), 2),
         ),
-        link=amounts._link(
-            "banking.account", f"/banking/accounts/{account.id}", account_id=account.id
-        ),
+        link=link("banking.account", account_id=account.id),
         key=f"banking.account_opened:{account.id}",
     )
     return account

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from flask import has_request_context, url_for
 from flask_babel.speaklater import LazyString
 
 
@@ -73,7 +72,3 @@ def _in_their_format(formatter: Any, *args: Any) -> LazyString:
     amounts in it must follow that language too, not the one in force when it happened.
     """
     return LazyString(formatter, *args)
-
-
-def _link(endpoint: str, fallback: str, **values: Any) -> str:
-    return url_for(endpoint, **values) if has_request_context() else fallback

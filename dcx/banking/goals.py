@@ -24,6 +24,7 @@ from dcx.banking.models import (
 from dcx.banking.rules import CURRENCY, KEY, TRANSFERS, BankingError
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 
@@ -177,7 +178,7 @@ def create_goal(
             amount=amounts._in_their_format(filters.money, target_minor, CURRENCY),
             day=amounts._in_their_format(format_date, target_date),
         ),
-        link=amounts._link("banking.goals", "/banking/goals"),
+        link=link("banking.goals"),
         key=f"banking.goal_created:{goal.id}",
     )
     return goal
@@ -225,7 +226,7 @@ def move_goal_money(goal: BankingGoal, amount_minor: int, today: date) -> bool:
                 "Saved %(amount)s",
                 amount=amounts._in_their_format(filters.money, goal.target_minor, goal.currency),
             ),
-            link=amounts._link("banking.goals", "/banking/goals"),
+            link=link("banking.goals"),
             key=f"banking.goal_reached:{goal.id}",
         )
         db.session.flush()

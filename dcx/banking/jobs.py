@@ -17,6 +17,7 @@ from dcx.banking import bills as banking_bills
 from dcx.banking.models import BankingAccount, BankingBill
 from dcx.extensions import db
 from dcx.filters import money
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 BILL_NOTICE_DAYS = 3
@@ -70,7 +71,7 @@ def daily_alerts(now: datetime) -> int:
                     "user_id": bill.user_id,
                     "title": title,
                     "body": body,
-                    "link": "/banking/bills",
+                    "link": link("banking.bills"),
                     "key": f"banking.bill_due:{bill.id}:{due.isoformat()}",
                 }
             )
@@ -94,7 +95,7 @@ def daily_alerts(now: datetime) -> int:
                 "user_id": user_id,
                 "title": title,
                 "body": body,
-                "link": "/banking/safe-to-spend",
+                "link": link("banking.safe_to_spend"),
                 "key": f"banking.low_sts:{period}",
             }
         )

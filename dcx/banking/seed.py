@@ -29,6 +29,7 @@ from dcx.banking.models import (
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
@@ -436,7 +437,7 @@ def _opened_event(account: BankingAccount, product: rules.Product) -> dict[str, 
             number=account.number,
             apy=LazyString(filters.number, amounts.percent(product.apy), 2),
         ),
-        "link": f"/banking/accounts/{account.id}",
+        "link": link("banking.account", account_id=account.id),
         "key": f"banking.account_opened:{account.id}",
         "occurred_at": datetime.combine(account.opened_on, OPENED_AT, tzinfo=UTC),
     }
@@ -453,7 +454,7 @@ def _goal_event(goal: BankingGoal) -> dict[str, Any]:
             amount=LazyString(filters.money, goal.target_minor, goal.currency),
             day=LazyString(format_date, goal.target_date),
         ),
-        "link": "/banking/goals",
+        "link": link("banking.goals"),
         "key": f"banking.goal_created:{goal.id}",
         "occurred_at": datetime.combine(goal.started_on, GOAL_SET_AT, tzinfo=UTC),
     }

@@ -10,7 +10,7 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from dcx import filters
-from dcx.banking import accounts, amounts, safe_to_spend
+from dcx.banking import accounts, safe_to_spend
 from dcx.banking import goals as banking_goals
 from dcx.banking.models import (
     BankingAccount,
@@ -20,6 +20,7 @@ from dcx.banking.rules import CURRENCY
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 
 
 def banking_customers(limit: int = 200) -> list[User]:
@@ -90,7 +91,8 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
             behind=behind,
         ),
     ]
-    link = amounts._link(
-        "banking.staff_customer", f"/banking/staff/customers/{user_id}", user_id=user_id
-    )
-    return {"title": gettext("Banking"), "lines": lines, "link": link}
+    return {
+        "title": gettext("Banking"),
+        "lines": lines,
+        "link": link("banking.staff_customer", user_id=user_id),
+    }

@@ -18,6 +18,7 @@ from dcx.education.services import AWAY_AFTER, EducationError, _short, touch
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 
 # --- chat ----------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def send_message(
                 "education.reply",
                 title,
                 _short(body, 180),
-                f"/education/messages/{conversation.id}",
+                link("education.conversation", conversation_id=conversation.id),
                 key=f"education.reply:{message.id}",
             )
     db.session.flush()

@@ -9,6 +9,7 @@ from flask_babel import gettext, ngettext
 from dcx.education.meetings import meeting_time, student_bookings
 from dcx.education.services import course_progress, student_courses, suggestions
 from dcx.platform import clock
+from dcx.platform.links import link
 
 # --- the customer-360 card -----------------------------------------------------------------
 
@@ -45,5 +46,5 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     return {
         "title": gettext("Education"),
         "lines": lines,
-        "link": "/education/staff",
+        "link": link("education.staff"),
     }

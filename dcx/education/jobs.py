@@ -24,12 +24,13 @@ from dcx.education.models import (
 )
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 
 def _when(starts_at: datetime) -> str:
     """A meeting's day and time in the language in force, e.g. "Tue 03 Nov, 14:00 UTC"."""
-    return format_datetime(starts_at, "EEE dd MMM, HH:mm") + " UTC"
+    return format_datetime(starts_at, "EEE dd MMM, HH:mm z")
 
 
 def meeting_reminders(now: datetime) -> int:
@@ -84,7 +85,7 @@ def meeting_reminders(now: datetime) -> int:
                 "user_id": booking.user_id,
                 "title": title,
                 "body": body,
-                "link": "/education/office-hours",
+                "link": link("education.office_hours"),
                 "key": f"education.reminder:{booking.id}:{slot.starts_at:%Y%m%d%H%M}",
             }
         )
@@ -100,7 +101,7 @@ def meeting_reminders(now: datetime) -> int:
                 "user_id": slot.professor_id,
                 "title": title,
                 "body": body,
-                "link": "/education/staff/slots",
+                "link": link("education.staff_slots"),
                 "key": f"education.reminder:slot:{slot.id}:{slot.starts_at:%Y%m%d%H%M}",
             }
         )
@@ -200,7 +201,7 @@ def weekly_digest(now: datetime) -> int:
                 "user_id": user_id,
                 "title": title,
                 "body": "\n".join(course_lines),
-                "link": "/education/",
+                "link": link("education.index"),
                 "key": f"education.digest:{year}-W{week:02d}",
             }
         )

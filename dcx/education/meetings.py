@@ -17,6 +17,7 @@ from dcx.education.services import EducationError
 from dcx.extensions import db
 from dcx.platform import brand, clock
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
@@ -27,7 +28,7 @@ from dcx.verticals import CalendarEntry
 
 def meeting_time(starts_at: datetime) -> str:
     """A meeting's day and time in the locale in force, e.g. "Tue 24 Nov 2026, 14:00 UTC"."""
-    return format_datetime(starts_at, "EEE dd MMM yyyy, HH:mm") + " UTC"
+    return format_datetime(starts_at, "EEE dd MMM yyyy, HH:mm z")
 
 
 def _booking_summary(starts_at: datetime, topic: str) -> str:
@@ -99,7 +100,7 @@ def book_slot(
         # Lazy, like the subject: the timeline writes the date in the student's language.
         LazyString(_booking_summary, slot.starts_at, booking.topic),
         {"slot_id": slot.id},
-        "/education/office-hours",
+        link("education.office_hours"),
         key=f"education.booking:{booking.id}:{booking.created_at.isoformat()}",
     )
     with in_locale(recipient_locales([professor.id])[professor.id]):
@@ -115,7 +116,7 @@ def book_slot(
         "education.booking",
         title,
         body,
-        "/education/staff/slots",
+        link("education.staff_slots"),
         key=f"education.booking:{booking.id}:{booking.created_at.isoformat()}",
     )
     return booking

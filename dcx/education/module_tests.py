@@ -25,6 +25,7 @@ from dcx.education.services import (
 )
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 # --- tests and scoring ---------------------------------------------------------------------
@@ -145,7 +146,7 @@ def submit_attempt(attempt: EducationAttempt, responses: dict[int, list[Any]]) -
     attempt.submitted_at = clock.now()
     db.session.flush()
     touch(attempt.user_id, module.course_id)
-    link = f"/education/attempts/{attempt.id}"
+    attempt_link = link("education.attempt", attempt_id=attempt.id)
     record(
         attempt.user_id,
         "education",
@@ -153,7 +154,7 @@ def submit_attempt(attempt: EducationAttempt, responses: dict[int, list[Any]]) -
         f"{test.title}: {attempt.percent:g}%",
         _l("Attempt %(number)s of %(total)s", number=attempt.number, total=test.attempts_allowed),
         {"test_id": test.id, "percent": attempt.percent},
-        link,
+        attempt_link,
         key=f"education.attempt:{attempt.id}",
     )
     now_unlocked = unlocked_module_ids(attempt.user_id, module.course) - was_unlocked
@@ -168,7 +169,7 @@ def submit_attempt(attempt: EducationAttempt, responses: dict[int, list[Any]]) -
                 course=unlocked.course.code,
                 module=unlocked.title,
             ),
-            link=f"/education/courses/{unlocked.course_id}",
+            link=link("education.course", course_id=unlocked.course_id),
             key=f"education.unlocked:{module_id}",
         )
     return attempt

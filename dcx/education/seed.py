@@ -34,6 +34,7 @@ from dcx.education.models import (
 )
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
@@ -355,7 +356,7 @@ def _scale_events(
                         total=test.attempts_allowed,
                     ),
                     "data": {"test_id": test.id, "percent": attempt.percent},
-                    "link": f"/education/attempts/{attempt.id}",
+                    "link": link("education.attempt", attempt_id=attempt.id),
                     "key": f"education.attempt:{attempt.id}",
                     "occurred_at": at,
                 }
@@ -377,7 +378,7 @@ def _scale_events(
                                 course=course.code,
                                 module=opened.title,
                             ),
-                            "link": f"/education/courses/{course.id}",
+                            "link": link("education.course", course_id=course.id),
                             "key": f"education.unlocked:{opened.id}",
                             "occurred_at": at,
                         }

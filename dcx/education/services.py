@@ -36,6 +36,7 @@ from dcx.education.models import (
 )
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.links import link
 
 # Mastery levels, highest first: a topic reaches a level at this share of the points possible.
 MASTERY_LEVELS: tuple[tuple[str, float], ...] = (
@@ -295,18 +296,18 @@ def next_step(user_id: int, course: EducationCourse) -> tuple[Any, str] | None:
             if chapter.id not in read:
                 return (
                     _l("Read “%(title)s”", title=chapter.title),
-                    f"/education/chapters/{chapter.id}",
+                    link("education.chapter", chapter_id=chapter.id),
                 )
         if module.test is not None and module.id not in passed:
             return (
                 _l("Take the test “%(title)s”", title=module.test.title),
-                f"/education/tests/{module.test.id}",
+                link("education.test", test_id=module.test.id),
             )
     weak = [s for s in suggestions(user_id, course)]
     if weak:
         return (
             _l("Review “%(topic)s”", topic=weak[0].name),
-            f"/education/courses/{course.id}/mastery",
+            link("education.mastery", course_id=course.id),
         )
     return None
 

@@ -15,6 +15,7 @@ from dcx.government.models import (
     GovernmentIncidentShare,
 )
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 
 
@@ -76,7 +77,7 @@ def share_incident(
             "government.incident_shared",
             title,
             incident.cause or "",
-            link=f"/government/staff/incidents/{incident.id}",
+            link=link("government.incident", incident_id=incident.id),
             key=f"government.incident_shared:{incident.id}:{department}",
         )
     return share

@@ -12,6 +12,7 @@ from dcx.government import photos
 from dcx.government import repairs as government_repairs
 from dcx.government.models import GovernmentRepair
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 REMIND_AFTER = timedelta(days=3)
@@ -53,7 +54,7 @@ def fix_reminders(now: datetime) -> int:
                 "user_id": reporter_id,
                 "title": title,
                 "body": body,
-                "link": f"/government/reports/{repair_id}",
+                "link": link("government.citizen_report", repair_id=repair_id),
                 "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
             }
         )

@@ -21,6 +21,7 @@ from dcx.government.models import (
     GovernmentStreet,
 )
 from dcx.government.rules import KEY
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 MAX_PHOTO_BYTES = 1024 * 1024
@@ -112,7 +113,7 @@ def report_repair(
             category=CATEGORY_LABELS.get(category, category),
         ),
         repair.location,
-        link=f"/government/reports/{repair.id}",
+        link=link("government.citizen_report", repair_id=repair.id),
         key=f"government.report_submitted:{repair.id}",
     )
     return repair

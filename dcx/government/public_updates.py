@@ -24,6 +24,7 @@ from dcx.government.models import (
 )
 from dcx.government.rules import KEY
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.services import record
 
@@ -33,7 +34,7 @@ SOCIAL_NETWORKS = {"x": 280, "mastodon": 500, "facebook": 2000}
 def _public_link(update_id: int) -> str:
     if has_request_context():
         return url_for("government.status", _external=True, _anchor=f"update-{update_id}")
-    return f"/government/status#update-{update_id}"
+    return link("government.status", _anchor=f"update-{update_id}")
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -118,14 +119,14 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
     update.title, update.body, update.district = title, body, district
     update.published_at = clock.now()
     db.session.flush()
-    link = _public_link(update.id)
+    public_link = _public_link(update.id)
     existing = {
         p.network: p
         for p in db.session.execute(
             select(GovernmentSocialPost).where(GovernmentSocialPost.update_id == update.id)
         ).scalars()
     }
-    for network, text in render_posts(update, link).items():
+    for network, text in render_posts(update, public_link).items():
         post = existing.get(network)
         if post is None:
             post = GovernmentSocialPost(
@@ -133,7 +134,7 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
             )
             db.session.add(post)
         post.text = text
-        deliver_social(post, link)
+        deliver_social(post, public_link)
     fixes = sum(1 for e in repair.events if e.to_status == "fixed")
     followers = list(
         db.session.execute(
@@ -155,7 +156,7 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
             "government.fix_check",
             title,
             body,
-            link=f"/government/reports/{repair.id}",
+            link=link("government.citizen_report", repair_id=repair.id),
             key=f"government.fix_check:{repair.id}:{fixes}",
         )
         record(
@@ -164,7 +165,7 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
             "repair_fixed",
             _l("Report #%(number)s fixed", number=repair.id),
             repair.location,
-            link=f"/government/reports/{repair.id}",
+            link=link("government.citizen_report", repair_id=repair.id),
             key=f"government.repair_fixed:{repair.id}:{fixes}",
         )
     for user_id in followers:
@@ -184,7 +185,7 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
             "government.fix_check",
             title[:200],
             body,
-            link=f"/government/status#update-{update.id}",
+            link=link("government.status", _anchor=f"update-{update.id}"),
             key=f"government.fix_check:{repair.id}:{fixes}",
         )
     return update

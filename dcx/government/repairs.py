@@ -17,6 +17,7 @@ from dcx.government.models import (
 )
 from dcx.government.rules import KEY
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 REPAIR_STATUSES = (
@@ -106,7 +107,7 @@ def transition(
             "repair_status",
             _l("Report #%(number)s: %(status)s", number=repair.id, status=STATUS_LABELS[to_status]),
             repair.location,
-            link=f"/government/reports/{repair.id}",
+            link=link("government.citizen_report", repair_id=repair.id),
             key=f"government.repair_status:{event.id}",
         )
     return event

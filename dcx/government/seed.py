@@ -33,6 +33,7 @@ from dcx.government.models import (
 )
 from dcx.platform import clock
 from dcx.platform.accounts import services as accounts
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
@@ -241,7 +242,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
     db.session.flush()
     updates, events = [], []
     for repair in repairs:
-        link = f"/government/reports/{repair.id}"
+        report_link = link("government.citizen_report", repair_id=repair.id)
         for event in repair.events:
             event_key, kind, subject = _scale_timeline(repair, event)
             if kind:
@@ -252,7 +253,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
                         "kind": kind,
                         "subject": subject,
                         "summary": repair.location,
-                        "link": link,
+                        "link": report_link,
                         "key": event_key,
                         "occurred_at": event.at,
                     }

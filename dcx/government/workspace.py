@@ -15,6 +15,7 @@ from dcx.government.models import (
     GovernmentStreet,
     GovernmentWorkOrder,
 )
+from dcx.platform.links import link
 from dcx.verticals import CalendarEntry
 
 
@@ -42,7 +43,7 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
                 status=status,
             ),
         ],
-        "link": "/government/staff/repairs",
+        "link": link("government.staff_repairs"),
     }
 
 

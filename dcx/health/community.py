@@ -22,6 +22,7 @@ from dcx.health.models import (
     HealthPostReport,
 )
 from dcx.health.rules import HealthError
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 
 
@@ -122,7 +123,7 @@ def create_post(
             "health.community",
             title,
             "",
-            f"/health/community/{group.slug}#post-{parent.id}",
+            link("health.group", slug=group.slug, _anchor=f"post-{parent.id}"),
             key=f"health.reply:{post.id}",
         )
     return post
@@ -145,7 +146,7 @@ def cheer(user_id: int, post: HealthPost) -> bool:
         "health.community",
         title,
         "",
-        f"/health/community/{group.slug}#post-{post.id}",
+        link("health.group", slug=group.slug, _anchor=f"post-{post.id}"),
         key=f"health.cheer:{post.id}:{user_id}",
     )
     return True

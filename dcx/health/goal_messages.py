@@ -10,11 +10,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from dcx.health.models import HealthGoal
+from dcx.platform.links import link
 from dcx.platform.notify.models import Message
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 
 TOPIC = "health.goal_proposed"
-GOALS_PAGE = "/health/goals"
 
 
 def tell_patient_of_proposal(goal: HealthGoal) -> Message | None:
@@ -26,5 +26,10 @@ def tell_patient_of_proposal(goal: HealthGoal) -> Message | None:
             _l("Open your goals to read it and agree to it, or talk it over at your next visit.")
         )
     return notify(
-        patient, TOPIC, title, body, link=f"{GOALS_PAGE}#goal-{goal.id}", key=f"{TOPIC}:{goal.id}"
+        patient,
+        TOPIC,
+        title,
+        body,
+        link=link("health.goals", _anchor=f"goal-{goal.id}"),
+        key=f"{TOPIC}:{goal.id}",
     )

@@ -22,6 +22,7 @@ from dcx.health.models import (
 )
 from dcx.health.rules import KEY, HealthError
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 
@@ -326,7 +327,7 @@ def set_goal(
         _l("New goal: %(m)s to %(t)s", m=MEASURES[measure].label, t=lazy_value(target)),
         "",
         {"goal_id": goal.id},
-        "/health/goals",
+        link("health.goals"),
         key=f"health.goal_set:{goal.id}",
     )
     if status == "proposed":
@@ -353,7 +354,7 @@ def _record_achieved(goal: HealthGoal) -> None:
         _l("Goal reached: %(m)s", m=MEASURES[goal.measure].label),
         "",
         {"goal_id": goal.id},
-        "/health/goals",
+        link("health.goals"),
         key=f"health.goal_reached:{goal.id}",
     )
 

@@ -17,6 +17,7 @@ from dcx.health.models import (
 )
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 
 
 def calendar(user_id: int) -> list[Any]:
@@ -72,12 +73,12 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     )
     if not has_record:
         return None
-    link = f"/health/staff/patients/{user_id}"
+    record_link = link("health.staff_patient", patient_id=user_id)
     if not user.health_consent:
         return {
             "title": gettext("Health"),
             "lines": [gettext("Private: the patient has not agreed to share health details.")],
-            "link": link,
+            "link": record_link,
         }
     active = len(goals.goals_of(user_id, ("active",)))
     achieved = len(goals.goals_of(user_id, ("achieved",)))
@@ -92,4 +93,4 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     ]
     if pdc is not None:
         lines.append(gettext("Medication adherence %(p)s%%", p=round(pdc * 100)))
-    return {"title": gettext("Health"), "lines": lines, "link": link}
+    return {"title": gettext("Health"), "lines": lines, "link": record_link}

@@ -22,6 +22,7 @@ from dcx.health.models import (
     HealthObservation,
 )
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 
 
@@ -68,7 +69,7 @@ def dose_reminders(now: datetime) -> int:
                 "user_id": med.patient_id,
                 "title": title,
                 "body": body,
-                "link": "/health/medications",
+                "link": link("health.medications"),
                 "key": f"health.dose:{med.id}:{slot:%Y%m%dT%H%M}",
             }
         )
@@ -92,7 +93,7 @@ def missed_dose_follow_up(now: datetime) -> int:
                 "user_id": med.patient_id,
                 "title": title,
                 "body": body,
-                "link": "/health/medications",
+                "link": link("health.medications"),
                 "key": f"health.missed:{med.id}:{slot:%Y%m%dT%H%M}",
             }
         )
@@ -127,7 +128,7 @@ def crisis_alerts(now: datetime) -> int:
                 "user_id": member.clinician_id,
                 "title": title,
                 "body": f"{int(value)}/{int(value2 or 0)} mmHg",
-                "link": f"/health/staff/patients/{member.patient_id}",
+                "link": link("health.staff_patient", patient_id=member.patient_id),
                 "key": f"health.crisis:{obs_id}",
             }
         )
@@ -196,7 +197,7 @@ def weekly_summary(now: datetime) -> int:
                 "user_id": uid,
                 "title": title,
                 "body": ", ".join(parts) + ".",
-                "link": "/health/",
+                "link": link("health.index"),
                 "key": f"health.weekly:{week.year}-W{week.week:02d}",
             }
         )

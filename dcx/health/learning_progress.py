@@ -17,6 +17,7 @@ from dcx.health.models import (
 )
 from dcx.health.rules import KEY, HealthError
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 
@@ -82,7 +83,7 @@ def submit_quiz(patient_id: int, slug: str, answers: Sequence[int | None]) -> tu
             _l("Completed: %(t)s", t=module.title),
             _l("%(s)s of %(n)s right", s=score, n=len(module.quiz)),
             {"module": slug},
-            f"/health/learn/{slug}",
+            link("health.module", slug=slug),
             key=f"health.module:{slug}",
         )
     db.session.flush()

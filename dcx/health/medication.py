@@ -19,6 +19,7 @@ from dcx.health.models import (
 )
 from dcx.health.rules import KEY, HealthError
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 DOSE_LABELS = {"taken": _l("Taken"), "late": _l("Taken late"), "skipped": _l("Skipped")}
@@ -76,7 +77,7 @@ def prescribe(
         _l("Medication: %(n)s", n=med.name),
         _l("At %(t)s", t=", ".join(med.time_list)),
         {"medication_id": med.id},
-        "/health/medications",
+        link("health.medications"),
         key=f"health.medication:{med.id}",
     )
     return med

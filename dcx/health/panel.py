@@ -18,6 +18,7 @@ from dcx.health.models import (
 )
 from dcx.health.rules import KEY
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
 
@@ -43,7 +44,7 @@ def record_visit(
         _l("Visit with your care team"),
         visit.notes[:200],
         {"visit_id": visit.id},
-        "/health/",
+        link("health.index"),
         key=f"health.visit:{visit.id}",
     )
     return visit

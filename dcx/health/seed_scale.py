@@ -26,6 +26,7 @@ from dcx.health.models import (
 )
 from dcx.health.seed import _ACTIVITIES, _BP_MEDICINES, _GLUCOSE_MEDICINES
 from dcx.platform import clock
+from dcx.platform.links import link
 from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SeedContext
 
@@ -173,7 +174,7 @@ def _visit_event(visit: HealthVisit) -> dict[str, Any]:
         "subject": _l("Visit with your care team"),
         "summary": visit.notes[:200],
         "data": {"visit_id": visit.id},
-        "link": "/health/",
+        "link": link("health.index"),
         "key": f"health.visit:{visit.id}",
         "occurred_at": visit.occurred_at,
     }
@@ -189,7 +190,7 @@ def _goal_event(goal: dict[str, Any], goal_id: int) -> dict[str, Any]:
             "New goal: %(m)s to %(t)s", m=measure.label, t=health_goals.lazy_value(goal["target"])
         ),
         "data": {"goal_id": goal_id},
-        "link": "/health/goals",
+        "link": link("health.goals"),
         "key": f"health.goal_set:{goal_id}",
         "occurred_at": goal["created_at"],
     }
@@ -203,7 +204,7 @@ def _medication_event(med: HealthMedication, prescribed_at: datetime) -> dict[st
         "subject": _l("Medication: %(n)s", n=med.name),
         "summary": _l("At %(t)s", t=", ".join(med.time_list)),
         "data": {"medication_id": med.id},
-        "link": "/health/medications",
+        "link": link("health.medications"),
         "key": f"health.medication:{med.id}",
         "occurred_at": prescribed_at,
     }
@@ -219,7 +220,7 @@ def _module_event(progress: dict[str, Any], completed_at: datetime) -> dict[str,
         "subject": _l("Completed: %(t)s", t=module.title),
         "summary": _l("%(s)s of %(n)s right", s=progress["score"], n=len(module.quiz)),
         "data": {"module": slug},
-        "link": f"/health/learn/{slug}",
+        "link": link("health.module", slug=slug),
         "key": f"health.module:{slug}",
         "occurred_at": completed_at,
     }

@@ -19,6 +19,7 @@ from dcx.health.models import (
 from dcx.health.rules import KEY, HealthError
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.services import record
 
@@ -220,7 +221,7 @@ def alert_care_team(obs: HealthObservation) -> int:
                     "%(s)s/%(d)s mmHg at %(at)s. Please contact the patient.",
                     s=int(obs.value),
                     d=int(obs.value2 or 0),
-                    at=format_datetime(obs.observed_at, "yyyy-MM-dd HH:mm") + " UTC",
+                    at=format_datetime(obs.observed_at, "yyyy-MM-dd HH:mm z"),
                 )
             )
         message = notify(
@@ -228,7 +229,7 @@ def alert_care_team(obs: HealthObservation) -> int:
             "health.crisis_alert",
             title,
             body,
-            f"/health/staff/patients/{obs.patient_id}",
+            link("health.staff_patient", patient_id=obs.patient_id),
             key=f"health.crisis:{obs.id}",
         )
         sent += message is not None
@@ -239,7 +240,7 @@ def alert_care_team(obs: HealthObservation) -> int:
         _l("Very high blood pressure recorded"),
         _l("Your care team was alerted."),
         {"observation_id": obs.id},
-        "/health/vitals",
+        link("health.vitals"),
         key=f"health.crisis:{obs.id}",
     )
     return sent

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
+from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.retail import recommender
 from dcx.retail.models import RetailBook, RetailEvent, RetailRecommendationSent, RetailRsvp
@@ -40,20 +41,20 @@ def event_reminders(now: datetime) -> int:
     ).all()
     locales = recipient_locales(row[0] for row in rows)
     messages = []
-    for user_id, event_id, title, starts_at, kind, link, address in rows:
+    for user_id, event_id, title, starts_at, kind, meeting_link, address in rows:
         with in_locale(locales[user_id]):
             subject = _("Tomorrow: %(title)s", title=title)
             body = _(
-                "Starts %(when)s UTC. %(where)s",
-                when=format_datetime(starts_at, "dd MMM HH:mm"),
-                where=link if kind == "virtual" else address,
+                "Starts %(when)s. %(where)s",
+                when=format_datetime(starts_at, "dd MMM HH:mm z"),
+                where=meeting_link if kind == "virtual" else address,
             )
         messages.append(
             {
                 "user_id": user_id,
                 "title": subject,
                 "body": body,
-                "link": f"/retail/events/{event_id}",
+                "link": link("retail.event", event_id=event_id),
                 "key": f"retail.event_reminder:{event_id}",
             }
         )
@@ -100,7 +101,7 @@ def new_for_you(now: datetime) -> int:
                 "user_id": user_id,
                 "title": title,
                 "body": "; ".join(names),
-                "link": "/retail/recommendations",
+                "link": link("retail.recommendations"),
                 "key": f"retail.new_for_you:{period}",
             }
         )

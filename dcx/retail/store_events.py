@@ -106,7 +106,7 @@ def promote_from_waitlist(event: RetailEvent) -> list[RetailRsvp]:
         promoted.append(rsvp)
         with in_locale(locales[rsvp.user_id]):
             title = _("A seat is yours: %(title)s", title=event.title)
-            when = format_datetime(event.starts_at, "dd MMM yyyy HH:mm") + " UTC"
+            when = format_datetime(event.starts_at, "dd MMM yyyy HH:mm z")
             if position == 1:
                 body = _(
                     "A seat freed up and you were first on the waitlist. See you on %(when)s.",

@@ -51,3 +51,22 @@ def test_a_seat_freed_by_one_customer_is_announced_to_the_next_in_their_language
     promoted = _message("retail.waitlist_promoted", waiting.id)
     assert promoted.title == "Ai un loc: Author talk"
     assert promoted.body.startswith("S-a eliberat un loc") and promoted.body.endswith(" UTC.")
+
+
+def test_a_reminder_names_the_time_in_the_customers_own_zone(app, event_factory, customer_factory):
+    """A time turned into the reader's zone says which zone it is in, never a stale "UTC"."""
+    from zoneinfo import ZoneInfo
+
+    event = event_factory(capacity=5, days=3)
+    bucharest = customer_factory("ioana")
+    bucharest.timezone = "Europe/Bucharest"
+    store_events.answer_event(event, bucharest.id, "going")
+    db.session.commit()
+    clock.advance(timedelta(days=2, hours=1))
+    db.session.commit()
+    jobs.event_reminders(clock.now())
+    db.session.commit()
+    local = event.starts_at.astimezone(ZoneInfo("Europe/Bucharest"))
+    body = _message("retail.event_reminder", bucharest.id).body
+    assert body.startswith(f"Starts {local:%d %b %H:%M} ") and body.endswith(". 12 Linden Street")
+    assert "UTC" not in body and "+0200" in body  # the zone it is written in
