@@ -57,6 +57,18 @@ def test_vertical_carries_its_own_migration_branch(app, key):
         assert Path(script.path).parent == package / "migrations", script.path
 
 
+@pytest.mark.parametrize("key", KEYS)
+def test_every_staff_page_sits_on_the_guarded_staff_blueprint(app, key):
+    """A staff page cannot forget its guard: every /<key>/staff route is on the nested staff
+    blueprint, whose before_request admits only the department (and admins)."""
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(f"/{key}/staff")]
+    assert rules
+    for rule in rules:
+        assert rule.endpoint.startswith(f"{key}.staff."), rule.endpoint
+    guards = app.before_request_funcs.get(f"{key}.staff", [])
+    assert [g.__name__ for g in guards] == [f"require_{key}_department"]
+
+
 def test_a_package_without_a_vertical_is_refused():
     with pytest.raises(RuntimeError, match="no `vertical"):
         load_verticals(["dcx.platform"])

@@ -54,7 +54,7 @@ vertical = Vertical(
         Topic("automotive.bill_due", _l("Car payments due"), ("email",)),
         Topic("automotive.booking", _l("Service booking confirmations"), ("email",)),
     ),
-    staff_endpoint="automotive.staff",
+    staff_endpoint="automotive.staff.home",
     seed=seed.load,
     scale=seed.scale,
     tour=(
@@ -105,7 +105,7 @@ vertical = Vertical(
                 "%(service_advisor)s sees every car with an active code, service due or an open recall, and how "
                 "far each recall campaign has got: notified, booked, remedied."
             ),
-            "automotive.staff",
+            "automotive.staff.home",
             "service_advisor",
             "#automotive-staff",
         ),

@@ -27,10 +27,13 @@ from dcx.automotive.models import (
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
-from dcx.platform.accounts.views import role_required
+from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.forms import SelectChoice, validated
 
 bp = Blueprint("automotive", __name__, template_folder="templates")
+# the staff workspace at /automotive/staff/: every route on it is guarded as a whole
+staff_bp = staff_blueprint("automotive", "dcx.automotive")
+bp.register_blueprint(staff_bp, url_prefix="/staff")
 
 
 @bp.app_template_filter("automotive_label")
@@ -41,11 +44,6 @@ def _automotive_label(value: str | None, kind: str) -> str:
     prefix; unlike a context variable it also reaches macros imported without context.
     """
     return labels.label(kind, value)
-
-
-def _staff_only() -> None:
-    if not current_user.serves("automotive"):
-        abort(403)
 
 
 @bp.route("/")
@@ -341,11 +339,9 @@ def pay(bill_id: int):
     return redirect(url_for("automotive.financing", _anchor=f"bill-{bill.id}"))
 
 
-@bp.route("/staff")
-@role_required("staff", "admin")
-def staff():
+@staff_bp.route("")
+def home():
     """The service advisor's view: cars needing attention and recall coverage."""
-    _staff_only()
     statuses = workspace.vehicles_needing_service()
     owners = {}
     if statuses:
@@ -368,25 +364,21 @@ def staff():
     )
 
 
-@bp.route("/staff/appointments/<int:appointment_id>/done", methods=["POST"])
-@role_required("staff", "admin")
+@staff_bp.route("/appointments/<int:appointment_id>/done", methods=["POST"])
 def complete(appointment_id: int):
     """The advisor marks a visit done: recall remedied, code cleared or service restarted."""
-    _staff_only()
     appointment = db.session.get(AutomotiveAppointment, appointment_id)
     if appointment is None:
         abort(404)
     automotive_appointments.complete_appointment(appointment)
     db.session.commit()
     flash(_("Visit for %(name)s completed.", name=appointment.vehicle.name), "success")
-    return redirect(url_for("automotive.staff"))
+    return redirect(url_for("automotive.staff.home"))
 
 
-@bp.route("/staff/recalls/new", methods=["GET", "POST"])
-@role_required("staff", "admin")
+@staff_bp.route("/recalls/new", methods=["GET", "POST"])
 def publish_recall():
     """Publish a maker's recall campaign; every affected owner is notified."""
-    _staff_only()
     form = RecallForm()
     if form.validate_on_submit():
         fields = {
@@ -406,6 +398,6 @@ def publish_recall():
         automotive_recalls.publish_recall(**fields, do_not_drive=form.do_not_drive.data == "yes")
         db.session.commit()
         flash(_("Recall %(number)s published.", number=form.campaign_number.data), "success")
-        return redirect(url_for("automotive.staff"))
+        return redirect(url_for("automotive.staff.home"))
     status = 400 if request.method == "POST" else 200
     return render_template("automotive/recall_form.html", form=form), status

@@ -48,4 +48,4 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     overdue = [b for b in financing.bills_of(user_id, unpaid_only=True) if b.due_on < today]
     if overdue:
         lines.append(ngettext("%(num)d overdue bill", "%(num)d overdue bills", len(overdue)))
-    return {"title": _("Vehicles"), "lines": lines, "link": link("automotive.staff")}
+    return {"title": _("Vehicles"), "lines": lines, "link": link("automotive.staff.home")}

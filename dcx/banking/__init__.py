@@ -41,7 +41,7 @@ vertical = Vertical(
         Topic("banking.low_safe_to_spend", _l("Safe to spend is low"), ("push",)),
         Topic("banking.advisor_note", _l("A note from your bank advisor"), ("email",)),
     ),
-    staff_endpoint="banking.staff",
+    staff_endpoint="banking.staff.home",
     seed=seed.seed,
     scale=seed.scale,
     tour=(
@@ -86,7 +86,7 @@ vertical = Vertical(
             _l(
                 "Sam, the bank advisor, sees who is behind on their goals and sends a friendly note that lands in the customer's inbox."
             ),
-            "banking.staff",
+            "banking.staff.home",
             "bank_advisor",
             "#goals-behind",
         ),

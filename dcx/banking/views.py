@@ -31,13 +31,16 @@ from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.filters import number
 from dcx.platform import charts, clock
+from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.accounts.models import User
-from dcx.platform.accounts.views import role_required
 from dcx.platform.drafts.services import discard
 from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.platform.notify.services import notify
 
 bp = Blueprint("banking", __name__, template_folder="templates")
+# the staff workspace at /banking/staff/: every route on it is guarded as a whole
+staff_bp = staff_blueprint("banking", "dcx.banking")
+bp.register_blueprint(staff_bp, url_prefix="/staff")
 
 
 @bp.app_template_filter("banking_label")
@@ -419,16 +422,9 @@ def report(period: str):
 # --- staff: the advisor -----------------------------------------------------------------
 
 
-def _advisor_only() -> None:
-    if not current_user.serves("banking"):
-        abort(403)
-
-
-@bp.route("/staff")
-@role_required("staff", "admin")
-def staff():
+@staff_bp.route("")
+def home():
     """The advisor's view: customers at a glance and those behind on their goals."""
-    _advisor_only()
     today = clock.today()
     people = workspace.banking_customers(limit=50)
     safe = banking_safe_to_spend.safe_to_spend_many([user.id for user in people], today)
@@ -438,11 +434,9 @@ def staff():
     )
 
 
-@bp.route("/staff/customers/<int:user_id>", methods=["GET", "POST"])
-@role_required("staff", "admin")
+@staff_bp.route("/customers/<int:user_id>", methods=["GET", "POST"])
 def staff_customer(user_id: int):
     """One customer's goals and safe to spend, and a note to their inbox."""
-    _advisor_only()
     customer = db.session.get(User, user_id)
     if customer is None or not accounts.accounts(user_id):
         abort(404)
@@ -457,7 +451,7 @@ def staff_customer(user_id: int):
         )
         db.session.commit()
         flash(_("Your note is in %(name)s's inbox.", name=customer.name), "success")
-        return redirect(url_for("banking.staff_customer", user_id=user_id))
+        return redirect(url_for("banking.staff.staff_customer", user_id=user_id))
     today = clock.today()
     return render_template(
         "banking/staff_customer.html",

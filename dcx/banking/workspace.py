@@ -94,5 +94,5 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     return {
         "title": gettext("Banking"),
         "lines": lines,
-        "link": link("banking.staff_customer", user_id=user_id),
+        "link": link("banking.staff.staff_customer", user_id=user_id),
     }

@@ -17,7 +17,7 @@ vertical = Vertical(
         "A student signs in to the university portal to reach classes and digital textbooks. Each module ends with a test, and the portal suggests material for the topics the student found hard. Professors are a message or a booked meeting away, on the web or on the phone. The student feels personally supported."
     ),
     blueprint=views.bp,
-    staff_endpoint="education.staff",
+    staff_endpoint="education.staff.home",
     jobs=(
         JobSpec(
             id="education.meeting_reminders",
@@ -94,7 +94,7 @@ vertical = Vertical(
             _l(
                 "The professor sees each student's progress, which topics the class finds hard, who is stuck, and who booked her office hours."
             ),
-            "education.staff",
+            "education.staff.home",
             "professor",
             "[data-course]",
         ),

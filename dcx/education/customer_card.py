@@ -46,5 +46,5 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     return {
         "title": gettext("Education"),
         "lines": lines,
-        "link": link("education.staff"),
+        "link": link("education.staff.home"),
     }

@@ -101,7 +101,7 @@ def meeting_reminders(now: datetime) -> int:
                 "user_id": slot.professor_id,
                 "title": title,
                 "body": body,
-                "link": link("education.staff_slots"),
+                "link": link("education.staff.staff_slots"),
                 "key": f"education.reminder:slot:{slot.id}:{slot.starts_at:%Y%m%d%H%M}",
             }
         )

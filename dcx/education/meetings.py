@@ -116,7 +116,7 @@ def book_slot(
         "education.booking",
         title,
         body,
-        link("education.staff_slots"),
+        link("education.staff.staff_slots"),
         key=f"education.booking:{booking.id}:{booking.created_at.isoformat()}",
     )
     return booking

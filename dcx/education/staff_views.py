@@ -23,8 +23,7 @@ from dcx.education.views import (
     _poll,
     _post_message,
     _render_conversation,
-    bp,
-    professor_required,
+    staff_bp,
 )
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
@@ -33,9 +32,8 @@ from dcx.platform.forms import SelectChoice
 # --- professor pages -----------------------------------------------------------------------
 
 
-@bp.route("/staff")
-@professor_required
-def staff():
+@staff_bp.route("")
+def home():
     """The professor's courses with stuck students, unread messages and the next slots."""
     courses = teaching.professor_courses(current_user)
     overview = []
@@ -55,8 +53,7 @@ def staff():
     )
 
 
-@bp.route("/staff/courses/<course_id>")
-@professor_required
+@staff_bp.route("/courses/<course_id>")
 def staff_course(course_id):
     """The class view: progress, topic difficulty heat map and stuck students."""
     course = teaching.professor_course_or_404(current_user, course_id)
@@ -70,8 +67,7 @@ def staff_course(course_id):
     )
 
 
-@bp.route("/staff/messages")
-@professor_required
+@staff_bp.route("/messages")
 def staff_messages():
     """The professor's threads with unread counts."""
     conversations = chat.professor_conversations(current_user.id)
@@ -85,8 +81,7 @@ def staff_messages():
     )
 
 
-@bp.route("/staff/messages/<conversation_id>", methods=["GET", "POST"])
-@professor_required
+@staff_bp.route("/messages/<conversation_id>", methods=["GET", "POST"])
 def staff_conversation(conversation_id):
     """A thread with a student; the professor replies here."""
     conversation = chat.professor_conversation_or_404(current_user, conversation_id)
@@ -96,15 +91,13 @@ def staff_conversation(conversation_id):
     return _render_conversation(conversation, form, staff=True)
 
 
-@bp.route("/staff/messages/<conversation_id>/poll")
-@professor_required
+@staff_bp.route("/messages/<conversation_id>/poll")
 def staff_conversation_poll(conversation_id):
     """JSON: the thread's messages after ``?after=<id>``."""
     return _poll(chat.professor_conversation_or_404(current_user, conversation_id))
 
 
-@bp.route("/staff/slots", methods=["GET", "POST"])
-@professor_required
+@staff_bp.route("/slots", methods=["GET", "POST"])
 def staff_slots():
     """The professor's slots with who booked, and the form to publish one."""
     form = forms.SlotForm()
@@ -134,7 +127,7 @@ def staff_slots():
             else:
                 db.session.commit()
                 flash(_("Slot published."), "success")
-                return redirect(url_for(".staff_slots"))
+                return redirect(url_for("education.staff.staff_slots"))
         status = 400
     return (
         render_template(
@@ -156,8 +149,7 @@ def _booker_names(professor) -> dict[int, User]:
     return {u.id: u for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()}
 
 
-@bp.route("/staff/slots/<slot_id>.ics")
-@professor_required
+@staff_bp.route("/slots/<slot_id>.ics")
 def staff_slot_ics(slot_id):
     """The professor's invitation for one slot, with everyone who booked."""
     slot = teaching.professor_slot_or_404(current_user, slot_id)

@@ -8,8 +8,6 @@ threads and slots.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import (
     Blueprint,
     Response,
@@ -33,11 +31,14 @@ from dcx.education.models import (
     EducationOfficeHourSlot,
 )
 from dcx.extensions import db
+from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.accounts.models import User
-from dcx.platform.accounts.views import role_required
 from dcx.platform.forms import SelectChoice
 
 bp = Blueprint("education", __name__, template_folder="templates")
+# the staff workspace at /education/staff/: every route on it is guarded as a whole
+staff_bp = staff_blueprint("education", "dcx.education")
+bp.register_blueprint(staff_bp, url_prefix="/staff")
 
 
 @bp.app_template_filter("education_label")
@@ -48,19 +49,6 @@ def _education_label(value: str | None, kind: str) -> str:
     prefix; unlike a context variable it also reaches macros imported without context.
     """
     return labels.label(kind, value)
-
-
-def professor_required(view):
-    """Staff of the education department (or admins) only; other staff get 403."""
-
-    @wraps(view)
-    @role_required("staff", "admin")
-    def wrapped(*args, **kwargs):
-        if not current_user.serves("education"):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _chapter_or_404(chapter_id) -> EducationChapter:
@@ -146,7 +134,7 @@ def chapter(chapter_id):
     module = chapter.module
     if not services.module_unlocked(current_user.id, module):
         flash(_("This module is still locked: pass the previous module's test first."), "warning")
-        return redirect(url_for(".course", course_id=module.course_id))
+        return redirect(url_for("education.course", course_id=module.course_id))
     chapters = module.chapters
     index = chapters.index(chapter)
     following = chapters[index + 1] if index + 1 < len(chapters) else None
@@ -177,8 +165,8 @@ def chapter_read(chapter_id):
     chapters = chapter.module.chapters
     index = chapters.index(chapter)
     if index + 1 < len(chapters):
-        return redirect(url_for(".chapter", chapter_id=chapters[index + 1].id))
-    return redirect(url_for(".course", course_id=chapter.module.course_id))
+        return redirect(url_for("education.chapter", chapter_id=chapters[index + 1].id))
+    return redirect(url_for("education.course", course_id=chapter.module.course_id))
 
 
 @bp.route("/tests/<test_id>")
@@ -213,9 +201,9 @@ def test_start(test_id):
     except services.EducationError as error:
         db.session.commit()
         flash(str(error), "warning")
-        return redirect(url_for(".test", test_id=test.id))
+        return redirect(url_for("education.test", test_id=test.id))
     db.session.commit()
-    return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return redirect(url_for("education.attempt", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<attempt_id>", methods=["GET", "POST"])
@@ -245,7 +233,7 @@ def attempt(attempt_id):
             if responses is not None:
                 module_tests.submit_attempt(attempt, responses)
                 db.session.commit()
-                return redirect(url_for(".attempt", attempt_id=attempt.id))
+                return redirect(url_for("education.attempt", attempt_id=attempt.id))
         status = 400
     else:
         status = 200
@@ -268,8 +256,8 @@ def mastery_overview():
     """Topic mastery of the course where the student has a weak topic (else their first)."""
     course = services.course_to_revisit(current_user.id)
     if course is None:
-        return redirect(url_for(".index"))
-    return redirect(url_for(".mastery", course_id=course.id))
+        return redirect(url_for("education.index"))
+    return redirect(url_for("education.mastery", course_id=course.id))
 
 
 @bp.route("/courses/<course_id>/mastery")
@@ -321,7 +309,7 @@ def messages():
                 current_user.id, int(professor_id), int(course_id) if course_id else None
             )
             db.session.commit()
-            return redirect(url_for(".conversation", conversation_id=conversation.id))
+            return redirect(url_for("education.conversation", conversation_id=conversation.id))
         status = 400
     conversations = chat.student_conversations(current_user.id)
     return (
@@ -444,7 +432,7 @@ def book(slot_id):
     form = forms.BookingForm()
     if not form.validate_on_submit():
         flash(_("Check the topic and note: they are too long."), "danger")
-        return redirect(url_for(".office_hours")), 303
+        return redirect(url_for("education.office_hours")), 303
     try:
         booking = meetings.book_slot(
             current_user.id, slot, form.topic.data or "", form.note.data or ""
@@ -452,10 +440,10 @@ def book(slot_id):
     except services.EducationError as error:
         db.session.rollback()
         flash(str(error), "warning")
-        return redirect(url_for(".office_hours"))
+        return redirect(url_for("education.office_hours"))
     db.session.commit()
     flash(_("Booked. Add it to your calendar with the invitation below."), "success")
-    return redirect(url_for(".office_hours", _anchor=f"booking-{booking.id}"))
+    return redirect(url_for("education.office_hours", _anchor=f"booking-{booking.id}"))
 
 
 @bp.post("/bookings/<booking_id>/cancel")
@@ -472,7 +460,7 @@ def cancel(booking_id):
     else:
         db.session.commit()
         flash(_("Booking cancelled."), "info")
-    return redirect(url_for(".office_hours"))
+    return redirect(url_for("education.office_hours"))
 
 
 @bp.route("/bookings/<booking_id>.ics")

@@ -26,7 +26,7 @@ vertical = Vertical(
     blueprint=views.bp,
     api_blueprint=api.bp,
     cli=cli.government_group,
-    staff_endpoint="government.staff",
+    staff_endpoint="government.staff.home",
     seed=seed.load,
     scale=seed.scale,
     summary_card=workspace.summary_card,
@@ -74,7 +74,7 @@ vertical = Vertical(
             _l(
                 "%(city_officer)s opens the traffic dashboard: sensors count cars and people, and the road turning red has a travel time half again its free-flow time."
             ),
-            "government.staff",
+            "government.staff.home",
             "city_officer",
             "#city-map",
         ),
@@ -83,7 +83,7 @@ vertical = Vertical(
             _l(
                 "The congestion is an incident. %(city_officer)s writes down the cause, a broken streetlight, and shares it with public works, who acknowledge it."
             ),
-            "government.incidents",
+            "government.staff.incidents",
             "city_officer",
         ),
         TourStep(
@@ -91,7 +91,7 @@ vertical = Vertical(
             _l(
                 "%(public_works)s in public works finds the task handed over with the incident: one click acknowledges it, another marks it done, and transport sees both on the incident."
             ),
-            "government.tasks",
+            "government.staff.tasks",
             "public_works",
             "#department-tasks",
         ),
@@ -100,7 +100,7 @@ vertical = Vertical(
             _l(
                 "In the planner %(city_officer)s books the lighting crew for the next free slot; a crew already busy then is refused."
             ),
-            "government.planner",
+            "government.staff.planner",
             "city_officer",
             "#week-plan",
         ),

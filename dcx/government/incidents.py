@@ -77,7 +77,7 @@ def share_incident(
             "government.incident_shared",
             title,
             incident.cause or "",
-            link=link("government.incident", incident_id=incident.id),
+            link=link("government.staff.incident", incident_id=incident.id),
             key=f"government.incident_shared:{incident.id}:{department}",
         )
     return share

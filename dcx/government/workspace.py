@@ -43,7 +43,7 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
                 status=status,
             ),
         ],
-        "link": link("government.staff_repairs"),
+        "link": link("government.staff.staff_repairs"),
     }
 
 

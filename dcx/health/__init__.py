@@ -21,7 +21,7 @@ vertical = Vertical(
     blueprint=views.bp,
     api_blueprint=api.bp,
     private_timeline=True,
-    staff_endpoint="health.staff",
+    staff_endpoint="health.staff.home",
     jobs=(
         JobSpec(
             id="health.dose_reminders",
@@ -77,7 +77,7 @@ vertical = Vertical(
                 "%(clinician)s starts her day with the patients who need her most: out-of-range "
                 "readings, missed doses and goals drifting the wrong way rise to the top."
             ),
-            "health.staff",
+            "health.staff.home",
             "clinician",
             "#panel",
         ),

@@ -73,7 +73,7 @@ def summary_card(user_id: int) -> dict[str, Any] | None:
     )
     if not has_record:
         return None
-    record_link = link("health.staff_patient", patient_id=user_id)
+    record_link = link("health.staff.staff_patient", patient_id=user_id)
     if not user.health_consent:
         return {
             "title": gettext("Health"),

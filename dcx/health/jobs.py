@@ -128,7 +128,7 @@ def crisis_alerts(now: datetime) -> int:
                 "user_id": member.clinician_id,
                 "title": title,
                 "body": f"{int(value)}/{int(value2 or 0)} mmHg",
-                "link": link("health.staff_patient", patient_id=member.patient_id),
+                "link": link("health.staff.staff_patient", patient_id=member.patient_id),
                 "key": f"health.crisis:{obs_id}",
             }
         )

@@ -229,7 +229,7 @@ def alert_care_team(obs: HealthObservation) -> int:
             "health.crisis_alert",
             title,
             body,
-            link("health.staff_patient", patient_id=obs.patient_id),
+            link("health.staff.staff_patient", patient_id=obs.patient_id),
             key=f"health.crisis:{obs.id}",
         )
         sent += message is not None

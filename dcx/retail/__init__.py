@@ -45,7 +45,7 @@ vertical = Vertical(
         "group_joined": _l("Joined a book club"),
         "seat_confirmed": _l("Event seat confirmed"),
     },
-    staff_endpoint="retail.staff",
+    staff_endpoint="retail.staff.home",
     seed=seed.seed,
     scale=seed.scale,
     calendar=store_events.calendar,
@@ -90,7 +90,7 @@ vertical = Vertical(
             _l(
                 "%(bookseller)s sees RSVPs and waitlists, the café table for each day, reports to moderate and the titles readers love."
             ),
-            "retail.staff",
+            "retail.staff.home",
             "bookseller",
             "#retail-staff",
         ),

@@ -276,5 +276,5 @@ def summary_card(user_id: int) -> dict | None:
     return {
         "title": _("Bookstore"),
         "lines": lines,
-        "link": url_for("retail.staff") if _has_request() else "",
+        "link": url_for("retail.staff.home") if _has_request() else "",
     }

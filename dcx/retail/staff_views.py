@@ -12,11 +12,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.platform.accounts.views import role_required
 from dcx.retail import recommender, reviews, services, store_events
 from dcx.retail.forms import RemoveAttendeeForm
 from dcx.retail.models import (
@@ -25,21 +23,14 @@ from dcx.retail.models import (
     RetailRsvp,
 )
 from dcx.retail.services import RetailError
-from dcx.retail.views import _get_or_404, bp
+from dcx.retail.views import _get_or_404, staff_bp
 
 # --- staff -----------------------------------------------------------------------------------
 
 
-def _require_bookseller() -> None:
-    if not current_user.serves("retail"):
-        abort(403)
-
-
-@bp.route("/staff")
-@role_required("staff", "admin")
-def staff():
+@staff_bp.route("")
+def home():
     """The store view: events with RSVPs and waitlists, the café table, moderation, top titles."""
-    _require_bookseller()
     now = clock.now()
     upcoming = store_events.upcoming_events(now, limit=20)
     return render_template(
@@ -54,25 +45,21 @@ def staff():
     )
 
 
-@bp.route("/staff/reports/<int:report_id>/<action>", methods=["POST"])
-@role_required("staff", "admin")
+@staff_bp.route("/reports/<int:report_id>/<action>", methods=["POST"])
 def moderate(report_id: int, action: str):
     """Hide reported content or dismiss the report."""
-    _require_bookseller()
     report = _get_or_404(RetailContentReport, report_id)
     if action not in ("hidden", "dismissed"):
         abort(404)
     reviews.moderate(report, action)
     db.session.commit()
     flash(_("Report resolved."), "success")
-    return redirect(url_for(".staff"))
+    return redirect(url_for("retail.staff.home"))
 
 
-@bp.route("/staff/events/<int:event_id>")
-@role_required("staff", "admin")
+@staff_bp.route("/events/<int:event_id>")
 def staff_event(event_id: int):
     """An event's guest list and waitlist, with a way to take a guest off the list."""
-    _require_bookseller()
     event = _get_or_404(RetailEvent, event_id)
     return render_template(
         "retail/staff_event.html",
@@ -90,11 +77,9 @@ def _guest_or_404(event: RetailEvent, rsvp_id: int) -> RetailRsvp:
     return rsvp
 
 
-@bp.route("/staff/events/<int:event_id>/guests/<int:rsvp_id>/remove", methods=["GET", "POST"])
-@role_required("staff", "admin")
+@staff_bp.route("/events/<int:event_id>/guests/<int:rsvp_id>/remove", methods=["GET", "POST"])
 def remove_guest(event_id: int, rsvp_id: int):
     """Confirm, then take a guest off the list: the first on the waitlist gets the seat."""
-    _require_bookseller()
     event = _get_or_404(RetailEvent, event_id)
     rsvp = _guest_or_404(event, rsvp_id)
     form = RemoveAttendeeForm()
@@ -106,7 +91,7 @@ def remove_guest(event_id: int, rsvp_id: int):
             except RetailError as exc:
                 db.session.rollback()
                 flash(str(exc), "danger")
-                return redirect(url_for(".staff_event", event_id=event.id))
+                return redirect(url_for("retail.staff.staff_event", event_id=event.id))
             names = [r.user.name for r in promoted]
             db.session.commit()
             flash(_("%(name)s is off the guest list.", name=rsvp.user.name), "success")
@@ -120,10 +105,10 @@ def remove_guest(event_id: int, rsvp_id: int):
                     ),
                     "info",
                 )
-            return redirect(url_for(".staff_event", event_id=event.id))
+            return redirect(url_for("retail.staff.staff_event", event_id=event.id))
         status = 400
     if rsvp.status != "going":
-        return redirect(url_for(".staff_event", event_id=event.id))
+        return redirect(url_for("retail.staff.staff_event", event_id=event.id))
     queue = store_events.waitlist(event.id)
     return render_template(
         "retail/staff_remove.html",

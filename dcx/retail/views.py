@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
+from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.drafts import services as drafts
 from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.retail import reading_groups, recommender, reviews, services, store_events
@@ -50,6 +51,9 @@ from dcx.retail.models import (
 from dcx.retail.services import RetailError
 
 bp = Blueprint("retail", __name__, template_folder="templates")
+# the staff workspace at /retail/staff/: every route on it is guarded as a whole
+staff_bp = staff_blueprint("retail", "dcx.retail")
+bp.register_blueprint(staff_bp, url_prefix="/staff")
 
 CAFE_DRAFT = "retail.cafe"
 PER_PAGE = 24
@@ -169,10 +173,10 @@ def buy(book_id: int):
         order = services.place_order(current_user.id, [book.id])
     except RetailError as exc:
         flash(str(exc), "error")
-        return redirect(url_for(".book", book_id=book.id))
+        return redirect(url_for("retail.book", book_id=book.id))
     db.session.commit()
     flash(_("Thank you! Order %(ref)s is placed.", ref=order.reference), "success")
-    return redirect(url_for(".order", order_id=order.id))
+    return redirect(url_for("retail.order", order_id=order.id))
 
 
 @bp.route("/books/<int:book_id>/shelf", methods=["POST"])
@@ -186,7 +190,7 @@ def shelve(book_id: int):
     services.shelve(current_user.id, book.id, form.shelf.data)
     db.session.commit()
     flash(_("Your shelves are up to date."), "success")
-    return redirect(url_for(".book", book_id=book.id))
+    return redirect(url_for("retail.book", book_id=book.id))
 
 
 # --- orders ----------------------------------------------------------------------------------
@@ -240,7 +244,7 @@ def recommendations():
                 drafts.discard(current_user.id, CAFE_DRAFT)
                 db.session.commit()
                 flash(_("Your books will wait for you at the café table."), "success")
-                return redirect(url_for(".reservation", reservation_id=reservation.id))
+                return redirect(url_for("retail.reservation", reservation_id=reservation.id))
         return render_template("retail/recommendations.html", recs=recs, form=form), 400
     return render_template("retail/recommendations.html", recs=recs, form=form)
 
@@ -275,10 +279,10 @@ def decide(reservation_id, item_id: int, outcome: str):
         abort(404)
     except RetailError as exc:
         flash(str(exc), "error")
-        return redirect(url_for(".reservation", reservation_id=reservation.id))
+        return redirect(url_for("retail.reservation", reservation_id=reservation.id))
     db.session.commit()
     flash(_("Kept: it is yours.") if outcome == "kept" else _("Returned to the shelf."), "success")
-    return redirect(url_for(".reservation", reservation_id=reservation.id))
+    return redirect(url_for("retail.reservation", reservation_id=reservation.id))
 
 
 # --- shelves ---------------------------------------------------------------------------------
@@ -297,7 +301,7 @@ def shelves():
             services.set_goal(current_user.id, year, form.target.data)
             db.session.commit()
             flash(_("Goal saved."), "success")
-            return redirect(url_for(".shelves"))
+            return redirect(url_for("retail.shelves"))
         status = 400
     return render_template(
         "retail/shelves.html",
@@ -325,7 +329,7 @@ def write_review(book_id: int):
         )
     ).scalar_one_or_none()
     if existing is not None:
-        return redirect(url_for(".edit_review", review_id=existing.id))
+        return redirect(url_for("retail.edit_review", review_id=existing.id))
     form = ReviewForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -339,7 +343,7 @@ def write_review(book_id: int):
         )
         db.session.commit()
         flash(_("Thank you for your review."), "success")
-        return redirect(url_for(".book", book_id=book.id))
+        return redirect(url_for("retail.book", book_id=book.id))
     return _review_page(form, book, None)
 
 
@@ -364,7 +368,7 @@ def edit_review(review_id):
         )
         db.session.commit()
         flash(_("Your review is updated."), "success")
-        return redirect(url_for(".book", book_id=review.book_id))
+        return redirect(url_for("retail.book", book_id=review.book_id))
     return _review_page(form, review.book, review)
 
 
@@ -382,7 +386,7 @@ def helpful(review_id: int):
     else:
         db.session.commit()
         flash(_("Thanks, noted."), "success")
-    return redirect(url_for(".book", book_id=review.book_id))
+    return redirect(url_for("retail.book", book_id=review.book_id))
 
 
 @bp.route("/reviews/<int:review_id>/report", methods=["POST"])
@@ -396,7 +400,7 @@ def report_review(review_id: int):
     reviews.report_content(current_user.id, form.reason.data or "", review=review)
     db.session.commit()
     flash(_("Thank you: a bookseller will look at it."), "info")
-    return redirect(url_for(".book", book_id=review.book_id))
+    return redirect(url_for("retail.book", book_id=review.book_id))
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -427,7 +431,7 @@ def group(group_id: int):
                 add_error(form.title, str(exc))
             else:
                 db.session.commit()
-                return redirect(url_for(".thread", thread_id=thread.id))
+                return redirect(url_for("retail.thread", thread_id=thread.id))
         status = 400
     return render_template(
         "retail/group.html",
@@ -447,7 +451,7 @@ def join(group_id: int):
     reading_groups.join_group(group, current_user.id)
     db.session.commit()
     flash(_("Welcome to %(name)s.", name=group.name), "success")
-    return redirect(url_for(".group", group_id=group.id))
+    return redirect(url_for("retail.group", group_id=group.id))
 
 
 @bp.route("/groups/<int:group_id>/leave", methods=["POST"])
@@ -458,7 +462,7 @@ def leave(group_id: int):
     reading_groups.leave_group(group, current_user.id)
     db.session.commit()
     flash(_("You left %(name)s.", name=group.name), "info")
-    return redirect(url_for(".groups"))
+    return redirect(url_for("retail.groups"))
 
 
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
@@ -478,7 +482,7 @@ def thread(thread_id: int):
                 status = 403
             else:
                 db.session.commit()
-                return redirect(url_for(".thread", thread_id=thread.id))
+                return redirect(url_for("retail.thread", thread_id=thread.id))
         else:
             status = 400
     posts = db.session.execute(
@@ -503,7 +507,7 @@ def report_post(post_id: int):
     reviews.report_content(current_user.id, form.reason.data or "", post=post)
     db.session.commit()
     flash(_("Thank you: a bookseller will look at it."), "info")
-    return redirect(url_for(".thread", thread_id=post.thread_id))
+    return redirect(url_for("retail.thread", thread_id=post.thread_id))
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -543,7 +547,7 @@ def event(event_id: int):
                     flash(_("The event is full: you are on the waitlist."), "warning")
                 else:
                     flash(_("Your answer is saved."), "success")
-                return redirect(url_for(".event", event_id=event.id))
+                return redirect(url_for("retail.event", event_id=event.id))
         else:
             status = 400
     queue = store_events.waitlist(event.id)

@@ -204,8 +204,10 @@ def test_another_patient_gets_404_on_every_record_route(app, record, patient):
     assert (
         other.post(f"/health/goals/{goal.id}/check-in", data={"feeling": "ok"}).status_code == 404
     )
-    for method, path in _staff_record_routes(patient.id, goal.id):
-        assert getattr(other, method)(path, data={"status": "achieved"}).status_code == 404, path
+    # the clinicians' workspace is closed to customers as a whole (403 for any patient id,
+    # real or not, so it says nothing of who is a patient)
+    for method, path in _staff_record_routes(patient.id, goal.id) + _staff_record_routes(9999, 1):
+        assert getattr(other, method)(path, data={"status": "achieved"}).status_code == 403, path
     # their own pages show nothing of the record
     for path in ("/health/vitals", "/health/goals", "/health/medications", "/health/"):
         body = other.get(path).get_data(as_text=True)
@@ -223,17 +225,20 @@ def _staff_record_routes(pid, gid):
 
 
 @pytest.mark.parametrize(
-    "role,department",
-    [("staff", "health"), ("staff", "banking"), ("admin", "")],
+    "role,department,status",
+    [("staff", "health", 404), ("staff", "banking", 403), ("admin", "", 404)],
     ids=["health-staff-outside-team", "other-staff", "admin"],
 )
-def test_staff_outside_the_care_team_get_404(app, record, patient, role, department):
+def test_staff_outside_the_care_team_get_404(app, record, patient, role, department, status):
+    """Health staff and admins outside the care team find no record (404, as for a missing
+    one); staff of another department are refused the whole workspace (403)."""
     outsider = login(
         app,
         make_user(f"{role}-{department}@example.com", "Outsider", role=role, department=department),
     )
     for method, path in _staff_record_routes(patient.id, record["goal"].id):
-        assert getattr(outsider, method)(path, data={"status": "achieved"}).status_code == 404, path
+        answer = getattr(outsider, method)(path, data={"status": "achieved"}).status_code
+        assert answer == status, path
     assert goals.goals_of(patient.id)[0].status == "active"
 
 

@@ -3,8 +3,6 @@ reports, and the public status page with its Atom feed."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import (
     Blueprint,
     abort,
@@ -32,11 +30,14 @@ from dcx.government.models import (
     GovernmentRepair,
 )
 from dcx.platform import clock
-from dcx.platform.accounts.views import role_required
+from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.forms import SelectChoice
 
 # named after the package, so its templates stay in dcx/government/templates/
 bp = Blueprint("government", "dcx.government", template_folder="templates")
+# the staff workspace at /government/staff/: every route on it is guarded as a whole
+staff_bp = staff_blueprint("government", "dcx.government")
+bp.register_blueprint(staff_bp, url_prefix="/staff")
 
 
 @bp.app_template_filter("government_label")
@@ -62,19 +63,6 @@ def _repair_choice(repair: GovernmentRepair) -> SelectChoice:
 
 
 REPORT_DRAFT = "government.repair_report"
-
-
-def staff_only(view):
-    """Government staff and admins only (403 for other staff, sign-in for visitors)."""
-
-    @wraps(view)
-    @role_required("staff", "admin")
-    def wrapped(*args, **kwargs):
-        if not current_user.serves("government"):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _department() -> str | None:

@@ -99,7 +99,7 @@ def report():
         discard(current_user.id, REPORT_DRAFT)
         db.session.commit()
         flash(_("Thank you. Your report #%(id)s is in.", id=repair.id), "success")
-        return redirect(url_for(".citizen_report", repair_id=repair.id))
+        return redirect(url_for("government.citizen_report", repair_id=repair.id))
     return render_template(
         "government/report.html",
         form=form,
@@ -141,7 +141,7 @@ def confirm_fixed(repair_id: int):
         abort(400)
     db.session.commit()
     flash(_("Thank you for confirming."), "success")
-    return redirect(url_for(".citizen_report", repair_id=repair.id))
+    return redirect(url_for("government.citizen_report", repair_id=repair.id))
 
 
 @bp.post("/reports/<int:repair_id>/reopen")
@@ -158,7 +158,7 @@ def reopen_report(repair_id: int):
         abort(400)
     db.session.commit()
     flash(_("Reopened. The city will look at it again."), "warning")
-    return redirect(url_for(".citizen_report", repair_id=repair.id))
+    return redirect(url_for("government.citizen_report", repair_id=repair.id))
 
 
 @bp.post("/follow")
@@ -175,4 +175,4 @@ def follow():
         _("You will hear about fixes in %(d)s.", d=districts.DISTRICTS[form.district.data]),
         "success",
     )
-    return redirect(url_for(".status"))
+    return redirect(url_for("government.status"))

@@ -26,12 +26,11 @@ from dcx.government.models import (
     GovernmentIncident,
     GovernmentRepair,
 )
-from dcx.government.views.base import _department, _incident_or_404, _repair_choice, bp, staff_only
+from dcx.government.views.base import _department, _incident_or_404, _repair_choice, staff_bp
 from dcx.platform.forms import SelectChoice, validated
 
 
-@bp.route("/staff/incidents")
-@staff_only
+@staff_bp.route("/incidents")
 def incidents():
     """Incidents raised by or shared with the staff member's department."""
     department = _department()
@@ -81,15 +80,13 @@ def _incident_page(incident: GovernmentIncident, status: int = 200, **form_overr
     return render_template("government/incident.html", **context), status
 
 
-@bp.route("/staff/incidents/<int:incident_id>")
-@staff_only
+@staff_bp.route("/incidents/<int:incident_id>")
 def incident(incident_id: int):
     """One incident: its cause, who it is shared with, comments, hand-offs and repairs."""
     return _incident_page(_incident_or_404(incident_id))
 
 
-@bp.post("/staff/incidents/<int:incident_id>/describe")
-@staff_only
+@staff_bp.post("/incidents/<int:incident_id>/describe")
 def describe_incident(incident_id: int):
     """Record the cause of an incident."""
     incident = _incident_or_404(incident_id)
@@ -99,11 +96,10 @@ def describe_incident(incident_id: int):
     government_incidents.describe_incident(incident, validated(form.cause.data))
     db.session.commit()
     flash(_("Cause recorded."), "success")
-    return redirect(url_for(".incident", incident_id=incident.id))
+    return redirect(url_for("government.staff.incident", incident_id=incident.id))
 
 
-@bp.post("/staff/incidents/<int:incident_id>/share")
-@staff_only
+@staff_bp.post("/incidents/<int:incident_id>/share")
 def share_incident(incident_id: int):
     """Share an incident with a department."""
     incident = _incident_or_404(incident_id)
@@ -116,11 +112,10 @@ def share_incident(incident_id: int):
         _("Shared with %(dept)s.", dept=districts.DEPARTMENT_LABELS[form.department.data]),
         "success",
     )
-    return redirect(url_for(".incident", incident_id=incident.id))
+    return redirect(url_for("government.staff.incident", incident_id=incident.id))
 
 
-@bp.post("/staff/incidents/<int:incident_id>/acknowledge")
-@staff_only
+@staff_bp.post("/incidents/<int:incident_id>/acknowledge")
 def acknowledge_incident(incident_id: int):
     """The department acknowledges an incident shared with it."""
     incident = _incident_or_404(incident_id)
@@ -130,11 +125,10 @@ def acknowledge_incident(incident_id: int):
         abort(400)
     db.session.commit()
     flash(_("Acknowledged."), "success")
-    return redirect(url_for(".incident", incident_id=incident.id))
+    return redirect(url_for("government.staff.incident", incident_id=incident.id))
 
 
-@bp.post("/staff/incidents/<int:incident_id>/comment")
-@staff_only
+@staff_bp.post("/incidents/<int:incident_id>/comment")
 def comment_incident(incident_id: int):
     """Add the department's comment."""
     incident = _incident_or_404(incident_id)
@@ -145,11 +139,12 @@ def comment_incident(incident_id: int):
         incident, _department() or "admin", current_user.id, validated(form.body.data)
     )
     db.session.commit()
-    return redirect(url_for(".incident", incident_id=incident.id, _anchor="comments"))
+    return redirect(
+        url_for("government.staff.incident", incident_id=incident.id, _anchor="comments")
+    )
 
 
-@bp.post("/staff/incidents/<int:incident_id>/handoff")
-@staff_only
+@staff_bp.post("/incidents/<int:incident_id>/handoff")
 def handoff_incident(incident_id: int):
     """Hand a follow-on task to another department."""
     incident = _incident_or_404(incident_id)
@@ -164,11 +159,10 @@ def handoff_incident(incident_id: int):
     )
     db.session.commit()
     flash(_("Task handed off."), "success")
-    return redirect(url_for(".incident", incident_id=incident.id))
+    return redirect(url_for("government.staff.incident", incident_id=incident.id))
 
 
-@bp.post("/staff/handoffs/<int:handoff_id>/done")
-@staff_only
+@staff_bp.post("/handoffs/<int:handoff_id>/done")
 def complete_handoff(handoff_id: int):
     """The receiving department marks a follow-on task done."""
     handoff = db.get_or_404(GovernmentHandoff, handoff_id)
@@ -177,11 +171,10 @@ def complete_handoff(handoff_id: int):
         abort(404)
     db.session.commit()
     flash(_("Task done."), "success")
-    return redirect(url_for(".incident", incident_id=incident.id))
+    return redirect(url_for("government.staff.incident", incident_id=incident.id))
 
 
-@bp.post("/staff/incidents/<int:incident_id>/repair")
-@staff_only
+@staff_bp.post("/incidents/<int:incident_id>/repair")
 def repair_from_incident(incident_id: int):
     """Open a repair request for the incident's cause."""
     incident = _incident_or_404(incident_id)
@@ -205,4 +198,4 @@ def repair_from_incident(incident_id: int):
         )
     db.session.commit()
     flash(_("Repair #%(id)s created.", id=repair.id), "success")
-    return redirect(url_for(".planner", repair=repair.id))
+    return redirect(url_for("government.staff.planner", repair=repair.id))

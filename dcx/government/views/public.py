@@ -60,11 +60,11 @@ def still_broken(update_id: int):
         abort(403)
     if repair.status != "fixed":
         flash(_("This repair is already being looked at again."), "info")
-        return redirect(url_for(".status"))
+        return redirect(url_for("government.status"))
     photos.reopen(repair, current_user.id, repairs.NOTE_STILL_BROKEN)
     db.session.commit()
     flash(_("Thank you. The repair has been reopened."), "warning")
-    return redirect(url_for(".status"))
+    return redirect(url_for("government.status"))
 
 
 @bp.route("/updates.atom")
@@ -72,7 +72,7 @@ def feed():
     """The Atom feed of city updates."""
     body = repairs_public.atom_feed(
         repairs_public.public_entries(public_updates.public_updates()),
-        feed_url=url_for(".feed", _external=True),
-        page_url=url_for(".status", _external=True),
+        feed_url=url_for("government.feed", _external=True),
+        page_url=url_for("government.status", _external=True),
     )
     return Response(body, mimetype="application/atom+xml")

@@ -30,13 +30,12 @@ from dcx.government.models import (
     GovernmentSocialPost,
 )
 from dcx.government.views import citizens
-from dcx.government.views.base import _repair_choice, bp, staff_only
+from dcx.government.views.base import _repair_choice, staff_bp
 from dcx.platform import clock
 from dcx.platform.forms import SelectChoice
 
 
-@bp.route("/staff/repairs")
-@staff_only
+@staff_bp.route("/repairs")
 def staff_repairs():
     """Every repair request with its status."""
     return render_template(
@@ -44,8 +43,7 @@ def staff_repairs():
     )
 
 
-@bp.route("/staff/repairs/<int:repair_id>")
-@staff_only
+@staff_bp.route("/repairs/<int:repair_id>")
 def staff_repair(repair_id: int):
     """One repair: its history and the steps it may take next."""
     repair = db.get_or_404(GovernmentRepair, repair_id)
@@ -58,8 +56,7 @@ def staff_repair(repair_id: int):
     )
 
 
-@bp.post("/staff/repairs/<int:repair_id>/status")
-@staff_only
+@staff_bp.post("/repairs/<int:repair_id>/status")
 def repair_status(repair_id: int):
     """Move a repair along its workflow (illegal steps answer 400)."""
     repair = db.get_or_404(GovernmentRepair, repair_id)
@@ -87,11 +84,10 @@ def repair_status(repair_id: int):
         ),
         "success",
     )
-    return redirect(url_for(".staff_repair", repair_id=repair.id))
+    return redirect(url_for("government.staff.staff_repair", repair_id=repair.id))
 
 
-@bp.route("/staff/repairs/<int:repair_id>/photo")
-@staff_only
+@staff_bp.route("/repairs/<int:repair_id>/photo")
 def staff_photo(repair_id: int):
     """The photo of a repair report, for staff."""
     return citizens._send_photo(db.get_or_404(GovernmentRepair, repair_id))
@@ -120,8 +116,7 @@ def _planner_page(form: forms.ScheduleForm, monday, status: int = 200):
     ), status
 
 
-@bp.route("/staff/planner", methods=["GET", "POST"])
-@staff_only
+@staff_bp.route("/planner", methods=["GET", "POST"])
 def planner():
     """The week of crews and work orders; pick a repair, a crew and a slot to schedule."""
     try:
@@ -156,11 +151,10 @@ def planner():
         return _planner_page(form, government_planner.week_start(day), 400)
     db.session.commit()
     flash(_("Repair #%(id)s scheduled for %(crew)s.", id=repair.id, crew=crew.name), "success")
-    return redirect(url_for(".planner", week=order.starts_at.date().isoformat()))
+    return redirect(url_for("government.staff.planner", week=order.starts_at.date().isoformat()))
 
 
-@bp.route("/staff/social")
-@staff_only
+@staff_bp.route("/social")
 def social():
     """The social-media outbox: each post as rendered for its network, and what happened."""
     posts = db.session.execute(

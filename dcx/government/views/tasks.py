@@ -10,11 +10,10 @@ from flask_login import current_user
 from dcx.extensions import db
 from dcx.government import districts, handoffs
 from dcx.government.models import GovernmentHandoff
-from dcx.government.views.base import _department, bp, staff_only
+from dcx.government.views.base import _department, staff_bp
 
 
-@bp.route("/staff/tasks")
-@staff_only
+@staff_bp.route("/tasks")
 def tasks():
     """Tasks handed to the staff member's department, those still to do first."""
     department = _department()
@@ -26,8 +25,7 @@ def tasks():
     )
 
 
-@bp.post("/staff/tasks/<int:handoff_id>/acknowledge")
-@staff_only
+@staff_bp.post("/tasks/<int:handoff_id>/acknowledge")
 def acknowledge_task(handoff_id: int):
     """The receiving department acknowledges a task handed to it."""
     handoff = db.get_or_404(GovernmentHandoff, handoff_id)
@@ -35,11 +33,10 @@ def acknowledge_task(handoff_id: int):
         abort(404)
     db.session.commit()
     flash(_("Acknowledged: %(task)s", task=handoff.task), "success")
-    return redirect(url_for(".tasks"))
+    return redirect(url_for("government.staff.tasks"))
 
 
-@bp.post("/staff/tasks/<int:handoff_id>/done")
-@staff_only
+@staff_bp.post("/tasks/<int:handoff_id>/done")
 def finish_task(handoff_id: int):
     """The receiving department marks a task handed to it done."""
     handoff = db.get_or_404(GovernmentHandoff, handoff_id)
@@ -47,4 +44,4 @@ def finish_task(handoff_id: int):
         abort(404)
     db.session.commit()
     flash(_("Done: %(task)s", task=handoff.task), "success")
-    return redirect(url_for(".tasks"))
+    return redirect(url_for("government.staff.tasks"))

@@ -20,13 +20,12 @@ from dcx.government.models import (
     GovernmentCrew,
     GovernmentSensor,
 )
-from dcx.government.views.base import _congestion_context, _department, _map_context, bp, staff_only
+from dcx.government.views.base import _congestion_context, _department, _map_context, staff_bp
 from dcx.platform import charts, clock
 
 
-@bp.route("/staff")
-@staff_only
-def staff():
+@staff_bp.route("")
+def home():
     """The traffic dashboard: live counts, congestion, incidents, crews on the map."""
     now = clock.now()
     labels, series = sensors.traffic_series(now)
@@ -48,8 +47,7 @@ def staff():
     )
 
 
-@bp.route("/staff/live.json")
-@staff_only
+@staff_bp.route("/live.json")
 def live():
     """What the dashboard's polling script redraws: sensors, segments, crews, congestion."""
     now = clock.now()
@@ -64,8 +62,7 @@ def live():
     )
 
 
-@bp.post("/staff/<any(sensor, crew):kind>/<int:ident>/token")
-@staff_only
+@staff_bp.post("/<any(sensor, crew):kind>/<int:ident>/token")
 def issue_token(kind: str, ident: int):
     """Issue a new device token for a sensor or a crew; it is shown once."""
     if kind == "sensor":
@@ -76,11 +73,10 @@ def issue_token(kind: str, ident: int):
         token, name = crews.issue_crew_token(crew), crew.code
     db.session.commit()
     flash(_("New token for %(name)s (shown once): %(token)s", name=name, token=token), "warning")
-    return redirect(url_for(".devices"))
+    return redirect(url_for("government.staff.devices"))
 
 
-@bp.route("/staff/devices")
-@staff_only
+@staff_bp.route("/devices")
 def devices():
     """Sensors and crews with their status; issue device tokens here."""
     return render_template(

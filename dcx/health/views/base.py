@@ -23,9 +23,13 @@ from dcx.health import (
 from dcx.health import goals as health_goals
 from dcx.health import vitals as health_vitals
 from dcx.platform import clock
+from dcx.platform.accounts.guards import staff_blueprint
 
 # named after the package, so its templates (and static files) stay in dcx/health/templates/
 bp = Blueprint("health", "dcx.health", template_folder="templates")
+# the staff workspace at /health/staff/: every route on it is guarded as a whole
+staff_bp = staff_blueprint("health", "dcx.health")
+bp.register_blueprint(staff_bp, url_prefix="/staff")
 
 
 @bp.app_template_filter("health_label")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from dcx.extensions import db
 from dcx.health import (
@@ -22,21 +22,13 @@ from dcx.health import vitals as health_vitals
 from dcx.health.learning import MODULES
 from dcx.health.models import HealthGoal
 from dcx.health.views import vitals
-from dcx.health.views.base import _bad, bp
-from dcx.platform.accounts.views import role_required
+from dcx.health.views.base import _bad, staff_bp
 from dcx.platform.forms import add_error, validated
 
 
-def _require_health_staff():
-    if not current_user.serves("health"):
-        abort(403)
-
-
-@bp.route("/staff")
-@role_required("staff", "admin")
-def staff():
+@staff_bp.route("")
+def home():
     """The clinician's patient panel, most in need first."""
-    _require_health_staff()
     return render_template(
         "health/staff.html",
         rows=panel.panel(current_user.id),
@@ -45,8 +37,7 @@ def staff():
     )
 
 
-@bp.route("/staff/patients/<int:patient_id>")
-@login_required
+@staff_bp.route("/patients/<int:patient_id>")
 def staff_patient(patient_id: int):
     """A patient's record for their care team: readings, goals, check-ins, medication."""
     patient = care_team.patient_for_clinician_or_404(current_user.id, patient_id)
@@ -71,8 +62,7 @@ def staff_patient(patient_id: int):
     )
 
 
-@bp.route("/staff/patients/<int:patient_id>/visit", methods=["GET", "POST"])
-@login_required
+@staff_bp.route("/patients/<int:patient_id>/visit", methods=["GET", "POST"])
 def staff_visit(patient_id: int):
     """Record a visit: notes, a goal agreed with the patient, a medication, a module."""
     patient = care_team.patient_for_clinician_or_404(current_user.id, patient_id)
@@ -110,13 +100,12 @@ def staff_visit(patient_id: int):
             learning_progress.assign_module(patient.id, form.module.data, current_user.id)
         db.session.commit()
         flash(_("Visit recorded."), "success")
-        return redirect(url_for("health.staff_patient", patient_id=patient.id))
+        return redirect(url_for("health.staff.staff_patient", patient_id=patient.id))
     status = 400 if form.is_submitted() else 200
     return render_template("health/staff_visit.html", form=form, patient=patient), status
 
 
-@bp.route("/staff/patients/<int:patient_id>/goals/<int:goal_id>", methods=["POST"])
-@login_required
+@staff_bp.route("/patients/<int:patient_id>/goals/<int:goal_id>", methods=["POST"])
 def staff_goal_status(patient_id: int, goal_id: int):
     """Change the status of a patient's goal (care team only)."""
     from dcx.database import owned_or_404
@@ -129,22 +118,18 @@ def staff_goal_status(patient_id: int, goal_id: int):
     health_goals.set_goal_status(goal, form.status.data)
     db.session.commit()
     flash(_("Goal updated."), "success")
-    return redirect(url_for("health.staff_patient", patient_id=patient.id))
+    return redirect(url_for("health.staff.staff_patient", patient_id=patient.id))
 
 
-@bp.route("/staff/moderation")
-@role_required("staff", "admin")
+@staff_bp.route("/moderation")
 def moderation():
     """Reported community posts waiting for a moderator."""
-    _require_health_staff()
     return render_template("health/moderation.html", reports=health_community.open_reports())
 
 
-@bp.route("/staff/posts/<int:post_id>/<action>", methods=["POST"])
-@role_required("staff", "admin")
+@staff_bp.route("/posts/<int:post_id>/<action>", methods=["POST"])
 def moderate(post_id: int, action: str):
     """Hide a reported post, or keep it and resolve the reports."""
-    _require_health_staff()
     if action == "hide":
         health_community.hide_post(post_id)
         flash(_("The post is hidden."), "success")
@@ -154,4 +139,4 @@ def moderate(post_id: int, action: str):
     else:
         abort(404)
     db.session.commit()
-    return redirect(url_for("health.moderation"))
+    return redirect(url_for("health.staff.moderation"))
