@@ -33,10 +33,18 @@ lock:  ## refresh requirements.lock after changing a range in pyproject.toml
 	$(BIN)/pip install -q uv
 	$(BIN)/uv pip compile -q pyproject.toml --extra dev --extra redis --generate-hashes --universal --python-version 3.11 -o requirements.lock
 
-lint: $(STAMP)  ## ruff (lint and format) and the type checker
+# Lint once per change of the sources: `make test` after `make lint` (as CI runs them) does not
+# check the same files again.
+PY_SOURCES := $(shell find dcx tests bench migrations -name '*.py' -not -path '*/__pycache__/*') wsgi.py pyproject.toml
+LINTED := $(VENV)/.linted
+
+lint: $(LINTED)  ## ruff (lint and format) and the type checker
+
+$(LINTED): $(STAMP) $(PY_SOURCES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	touch $(LINTED)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

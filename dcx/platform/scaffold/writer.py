@@ -41,6 +41,7 @@ LAYOUT = {
     "seed.py.tmpl": "dcx/$key/seed.py",
     "index.html.tmpl": "dcx/$key/templates/$key/index.html",
     "item.html.tmpl": "dcx/$key/templates/$key/item.html",
+    "staff.html.tmpl": "dcx/$key/templates/$key/staff.html",
     "migration.py.tmpl": "dcx/$key/migrations/${key}_0001_initial.py",
     "seed.yaml.tmpl": "seeds/default/$key.yaml",
     "test_services.py.tmpl": "tests/$key/test_services.py",

@@ -47,6 +47,7 @@ def test_plan_writes_every_part_of_the_contract():
         "dcx/insurance/jobs.py",
         "dcx/insurance/seed.py",
         "dcx/insurance/templates/insurance/index.html",
+        "dcx/insurance/templates/insurance/staff.html",
         "dcx/insurance/migrations/insurance_0001_initial.py",
         "seeds/default/insurance.yaml",
         "tests/insurance/test_services.py",
@@ -54,7 +55,14 @@ def test_plan_writes_every_part_of_the_contract():
         "tests/browser/test_insurance_story.py",
     } <= names
     init = plan.files[ROOT / "dcx/insurance/__init__.py"]
-    for part in ("JobSpec(", "TourStep(", "timeline_kinds=", "seed=seed.load", "summary_card="):
+    for part in (
+        "JobSpec(",
+        "TourStep(",
+        "timeline_kinds=",
+        "seed=seed.load",
+        "summary_card=",
+        'staff_endpoint="insurance.staff.home"',
+    ):
         assert part in init
 
 
@@ -127,6 +135,10 @@ def test_every_page_of_the_new_vertical_answers(app):
         for url in rules:
             page = client.get(url)
             who = persona and persona["email"]
+            if url.startswith("/insurance/staff") and not (persona and persona["role"] == "admin"):
+                # the staff workspace: sign in first, and only the department (or an admin)
+                assert page.status_code in (302, 403), (who, url, page.status_code)
+                continue
             assert page.status_code < 400, (who, url, page.status_code)
             html = page.get_data(as_text=True)
             assert "Undefined" not in html and "<Macro" not in html, (who, url)
