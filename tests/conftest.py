@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from functools import cache
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,6 +100,7 @@ def _schema(tmp_path_factory):
     return tmp / "template.sqlite3"
 
 
+@cache
 def _written_tables_query() -> str:
     """One statement naming every table a test left rows in, or whose id sequence it used
     (a rolled-back insert leaves no row but moves the sequence on). The names come from the
@@ -121,9 +123,6 @@ def _written_tables_query() -> str:
     return f"{has_rows} UNION {used}"
 
 
-_WRITTEN_TABLES: list[str] = []
-
-
 def empty_what_was_written() -> None:
     """Empty, on PostgreSQL, only the tables this test wrote to, and restart their ids.
 
@@ -131,10 +130,8 @@ def empty_what_was_written() -> None:
     as SQLite's file copy; one look-up of which tables hold rows (or used their sequence)
     leaves a handful to truncate. It asks the database, not the test's own statements, so
     rows written by a subprocess or a live server's thread are found too."""
-    if not _WRITTEN_TABLES:
-        _WRITTEN_TABLES.append(_written_tables_query())
     with db.engine.begin() as conn:
-        names = sorted(conn.execute(text(_WRITTEN_TABLES[0])).scalars())
+        names = sorted(conn.execute(text(_written_tables_query())).scalars())
         if names:
             quoted = ", ".join(f'"{name}"' for name in names)
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
