@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from functools import cache
 from collections.abc import Iterable
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
