@@ -22,6 +22,7 @@ from werkzeug.routing import IntegerConverter
 
 from dcx import filters
 from dcx.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from dcx.routing import LazyBuilderRule
 from dcx.verticals import migration_folders, register_verticals
 
 LANGUAGE_LABELS = (("en", "English"), ("es", "Español"), ("ro", "Română"))
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__, instance_path=config.pop("INSTANCE_PATH", None), instance_relative_config=True
     )
+    app.url_rule_class = LazyBuilderRule
     app.config.update(from_environment(app.instance_path))
     app.config.update(config)
     configure_logger(app)
