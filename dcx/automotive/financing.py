@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,16 +18,9 @@ from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.links import link
+from dcx.platform.months import add_months
 from dcx.platform.notify.services import in_locale, recipient_locales
 from dcx.platform.timeline.services import record
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clipped to the month's last day."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
 def monthly_payment(principal_minor: int, rate_bp: int, term_months: int) -> int:

@@ -3,12 +3,16 @@ the paths of monthly reports."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel.speaklater import LazyString
+
+# Months step one way for the whole application; these names stay importable from here.
+from dcx.platform.months import add_months as add_months
+from dcx.platform.months import month_bounds as month_bounds
+from dcx.platform.months import month_start as month_start
 
 
 def parse_amount(text: str | None) -> int:
@@ -34,25 +38,6 @@ def apy(rate_bp: int, compounding: int) -> Decimal:
 def percent(fraction: Decimal, places: str = "0.01") -> Decimal:
     """A fraction shown as a percentage, rounded half up: 0.030416 -> 3.04."""
     return (fraction * 100).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 = 28 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def month_start(day: date) -> date:
-    """The first day of ``day``'s month."""
-    return day.replace(day=1)
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    """The first day of the month and the first day of the next one (half-open)."""
-    start = date(year, month, 1)
-    return start, add_months(start, 1)
 
 
 def period_key(day: date) -> str:
