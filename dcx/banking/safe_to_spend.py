@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
-from dcx.banking import accounts, amounts, bills
+from dcx.banking import amounts, bills
 from dcx.banking import goals as banking_goals
 from dcx.banking.models import (
     BankingAccount,
@@ -35,16 +35,6 @@ def _recent_salary(today: date) -> tuple[Any, ...]:
         t.amount_minor > 0,
         t.booked_on >= amounts.add_months(today, -2),
     )
-
-
-def next_payday(user_id: int, today: date) -> date | None:
-    """A month after the last salary (rolled forward past today); None without income."""
-    last = db.session.execute(
-        select(func.max(BankingTransaction.booked_on)).where(
-            BankingTransaction.user_id == user_id, *_recent_salary(today)
-        )
-    ).scalar()
-    return _payday_after(last, today)
 
 
 def _payday_after(last: date | None, today: date) -> date | None:
@@ -155,21 +145,10 @@ def _assemble_safe_to_spend(
 def safe_to_spend(user_id: int, today: date) -> SafeToSpend:
     """What the customer can spend until payday after everything already spoken for.
 
-    One customer, for the pages (several queries); a job over many customers uses
-    :func:`safe_to_spend_many`, which answers the same in a fixed number of queries.
+    One customer is a batch of one: the pages and the jobs over many customers share one
+    path (:func:`safe_to_spend_many`), so they can never disagree.
     """
-    current_ids = [a.id for a in accounts.accounts(user_id) if a.kind == "current"]
-    available, pending = 0, 0
-    if current_ids:
-        row = db.session.execute(
-            select(*_available_and_pending()).where(BankingTransaction.account_id.in_(current_ids))
-        ).one()
-        available, pending = int(row[0] or 0), int(row[1] or 0)
-    payday = next_payday(user_id, today)
-    dues = bills.dues_between(user_id, today, _horizon(payday, today))
-    return _assemble_safe_to_spend(
-        available, pending, payday, dues, banking_goals.goal_views(user_id, today), today
-    )
+    return safe_to_spend_many([user_id], today)[user_id]
 
 
 # Customers per round of queries: each IN list stays far below the bound parameters a
@@ -184,7 +163,7 @@ def safe_to_spend_many(user_ids: Iterable[int], today: date) -> dict[int, SafeTo
     rule needs for all of them: current-account balances and pending debits (GROUP BY
     customer), the last salary (GROUP BY customer), active bills, goals, and this month's
     goal movements (GROUP BY goal). The rule itself is the same code as the single-customer
-    path, so every answer equals ``safe_to_spend(user_id, today)``.
+    path, which is this one for a list of one.
 
     Other industries' bills come through :func:`other_obligations_many`, asked once per batch
     for the widest window any of its customers needs: a vertical with the batch hook

@@ -106,10 +106,11 @@ def test_monthly_report_table_and_chart_show_categories_in_spanish(client, spani
 
 
 def test_safe_to_spend_names_the_industry_a_due_comes_from(client, spanish_customer, monkeypatch):
-    def car_loan(user_id, start, end):
-        return [Obligation("automotive", "Car instalment 3/48", end, 42_191, "EUR")]
+    def car_loan(user_ids, start, end):
+        due = Obligation("automotive", "Car instalment 3/48", end, 42_191, "EUR")
+        return {int(user_id): [due] for user_id in user_ids}
 
-    monkeypatch.setattr(bills, "other_obligations", car_loan)
+    monkeypatch.setattr(bills, "other_obligations_many", car_loan)
     body = client.get("/banking/safe-to-spend").get_data(as_text=True)
     assert f'data-source="automotive">{spanish(automotive.title)}</span>' in body
 
