@@ -5,7 +5,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register presenter mode, tours, the loaded showcase's brand and its language."""
-    from dcx.platform.showcase import models  # noqa: F401
+    from dcx.platform.showcase import (
+        models,  # noqa: F401
+        tours,  # noqa: F401  (its routes)
+    )
     from dcx.platform.showcase import presenter as presenting
     from dcx.platform.showcase.views import bp, current_tour
 

@@ -2,8 +2,8 @@
 
 The presenter is an admin. "View as" signs this browser in as a persona and remembers the
 presenter's id in the signed session, so the presenter bar stays and "back" returns to the
-admin account. Guided tours may also sign a visitor in as the persona of a step when
-``DCX_TOURS_SIGN_IN`` is on (the default for a showcase; turn it off anywhere real).
+admin account. Guided tours may also sign a visitor in as the persona of a step, by a POST
+from the step's own page (never by following a link), when ``DCX_TOURS_SIGN_IN`` is on.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Presenter controls (view as, back, run due jobs, reset) and the guided story tours."""
+"""Presenter controls (view as, back, run due jobs, reset), the tour list and tour exit; the
+tour steps themselves are in :mod:`.tours`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from dcx.extensions import db
 from dcx.platform.accounts.services import find_user, is_safe_next
@@ -105,46 +105,6 @@ def reset():
 def phone():
     """The phone preview of the persona being viewed (the notification centre's page)."""
     return redirect(url_for("notify.phone"))
-
-
-# --- guided tours --------------------------------------------------------------------------
-
-
-def _tour_steps(key: str):
-    vertical = registry().get(key)
-    if vertical is None or not vertical.tour:
-        abort(404)
-    return vertical, vertical.tour
-
-
-@bp.route("/tours/<key>")
-def tour_start(key: str):
-    """Start a vertical's story tour at its first step."""
-    return tour_step(key, 1)
-
-
-@bp.route("/tours/<key>/<int:number>")
-def tour_step(key: str, number: int):
-    """Open step ``number`` of a tour: as its persona, on its page, with the narration."""
-    _, steps = _tour_steps(key)
-    if not 1 <= number <= len(steps):
-        abort(404)
-    step = steps[number - 1]
-    if step.persona:
-        user = presenting.persona_user(step.persona)
-        allowed = current_app.config.get("DCX_TOURS_SIGN_IN", True)
-        if (
-            user is not None
-            and allowed
-            and (not current_user.is_authenticated or current_user.id != user.id)
-        ):
-            keep = presenting.presenter()
-            sign_in(user)
-            if keep is not None:
-                session[presenting.PRESENTER_KEY] = keep.id
-            db.session.commit()
-    session[TOUR_KEY] = {"key": key, "step": number}
-    return redirect(url_for(step.endpoint))
 
 
 @bp.route("/tours/exit", methods=["POST"])

@@ -38,7 +38,7 @@ def test_the_home_page_and_a_tour_name_the_branded_people(app, client, northwind
     page = client.get("/").get_data(as_text=True)
     assert "Noah, who owns two connected cars" in page
     assert "%(alex)s" not in page and "Alex," not in page
-    client.get("/showcase/tours/banking")  # step 1, signed in as the persona
+    client.post("/showcase/tours/banking/1")  # step 1, signed in as the persona
     page = client.get("/banking/", follow_redirects=True).get_data(as_text=True)
     assert 'id="tour-narration"' in page
     assert "Noah opens a savings account" in page and "Alex opens" not in page

@@ -135,23 +135,26 @@ def test_reset_brings_back_the_seeded_state(presenter):
 
 
 def test_a_tour_walks_its_steps_as_their_personas(client, seeded):
-    response = client.get("/showcase/tours/probe")
+    start = client.get("/showcase/tours/probe").get_data(as_text=True)
+    assert 'id="tour-go"' in start and 'action="/showcase/tours/probe/1"' in start
+    response = client.post("/showcase/tours/probe/1")
     assert response.headers["Location"] == "/probe/"
     page = client.get("/probe/").get_data(as_text=True)
     assert "Step 1 of 3" in page and 'data-selector="#probe-capabilities"' in page
     assert "Alex Morgan" in page  # signed in as the step's persona
-    client.get("/showcase/tours/probe/3")
+    client.post("/showcase/tours/probe/3")
     page = client.get("/staff/customers").get_data(as_text=True)
     assert "Step 3 of 3" in page and "Sam Advisor" in page and 'id="tour-finish"' in page
     client.post("/showcase/tours/exit")
     assert "Step 3 of 3" not in client.get("/staff/customers").get_data(as_text=True)
     assert client.get("/showcase/tours/probe/9").status_code == 404
+    assert client.post("/showcase/tours/probe/9").status_code == 404
     assert client.get("/showcase/tours/nope").status_code == 404
 
 
 def test_tours_do_not_sign_in_when_turned_off(app, client, seeded):
     app.config["DCX_TOURS_SIGN_IN"] = False
-    client.get("/showcase/tours/probe")
+    client.post("/showcase/tours/probe/1")
     assert "Alex Morgan" not in client.get("/probe/").get_data(as_text=True)
 
 
