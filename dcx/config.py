@@ -6,8 +6,10 @@ SQLite file in ``instance/`` and a secret key is generated once and kept there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 DEFAULT_VERTICALS = (
@@ -27,21 +29,55 @@ def _bool(value: str | None, default: bool = False) -> bool:
 
 
 def _secret_key(instance_path: Path) -> str:
-    """Return SECRET_KEY from the environment, or one generated once and kept in instance/."""
+    """Return SECRET_KEY from the environment, or one generated once and kept in instance/.
+
+    Several processes may start together on a fresh ``instance/`` (gunicorn's workers, the
+    scheduler): each writes a candidate key to a private temporary file and links it to the
+    key's name, which succeeds for exactly one of them and never shows a half-written file.
+    Every process then reads back the key that won.
+    """
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     key_file = instance_path / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        fd, candidate = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as out:  # mkstemp creates it 0600
+                out.write(secrets.token_hex(32))
+                out.flush()
+                os.fsync(out.fileno())
+            os.link(candidate, key_file)  # exclusive: fails if another process won
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(candidate)
+    key = key_file.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{key_file} is empty: delete it to have a new key generated")
+    return key
+
+
+def _private_instance(instance: Path, database_url: str) -> None:
+    """Keep instance/ (keys, the SQLite file, uploads) readable by its owner only.
+
+    The SQLite file is created 0600 before SQLite opens it; SQLite gives its -wal and -shm
+    files the database file's permissions.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    instance.chmod(0o700)
+    sqlite_file = instance / "dcx.sqlite3"
+    if database_url == f"sqlite:///{sqlite_file}":
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(sqlite_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        if sqlite_file.stat().st_mode & 0o077:
+            sqlite_file.chmod(0o600)
 
 
 def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping from environment variables with laptop defaults."""
     instance = Path(instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'dcx.sqlite3'}"
+    _private_instance(instance, database_url)
     verticals = os.environ.get("DCX_VERTICALS")
     return {
         "SECRET_KEY": _secret_key(instance),

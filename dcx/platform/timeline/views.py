@@ -10,8 +10,7 @@ from dcx.extensions import db
 from dcx.platform import brand
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
-from dcx.platform.notify.models import Message
-from dcx.platform.timeline import calendar, services
+from dcx.platform.timeline import calendar, privacy, services
 from dcx.verticals import registry
 
 bp = Blueprint("timeline", __name__, template_folder="templates")
@@ -92,29 +91,19 @@ def customer_360(user_id: int):
     customer = db.session.get(User, user_id)
     if customer is None or customer.role != "customer":
         abort(404)
+    hidden = privacy.hidden_verticals(customer, current_user)
     cards = []
     for vertical in registry():
         if vertical.summary_card is None:
             continue
-        if vertical.private_timeline and not (
-            customer.health_consent or current_user.serves(vertical.key)
-        ):
+        if vertical.key in hidden:
             cards.append({"vertical": vertical, "hidden": True})
             continue
         card = vertical.summary_card(customer.id)
         if card:
             cards.append({"vertical": vertical, "card": card})
-    events = services.timeline(customer.id, include_private=customer.health_consent, limit=PAGE)
-    messages = (
-        db.session.execute(
-            select(Message)
-            .where(Message.user_id == customer.id)
-            .order_by(Message.id.desc())
-            .limit(20)
-        )
-        .scalars()
-        .all()
-    )
+    events = privacy.events_for_staff(customer.id, hidden, limit=PAGE)
+    messages = privacy.messages_for_staff(customer.id, hidden, limit=20)
     return render_template(
         "timeline/customer_360.html",
         customer=customer,

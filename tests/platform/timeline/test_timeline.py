@@ -166,3 +166,33 @@ def test_the_calendar_feed_speaks_the_customers_language(client, app):
     response = client.get(f"/calendar/{romanian.id}/{calendar.feed_secret(romanian)}.ics")
     events = list(Calendar.from_ical(response.data).walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == [expected]
+
+
+def test_360_hides_a_private_verticals_messages_from_staff_outside_its_care_team(
+    client, customer, staff_client, private_probe
+):
+    notify(customer, "banking.summary", "Your banking month")
+    for n in range(25):  # more than the list shows: the private ones must not crowd it out
+        notify(customer, "probe.dose_reminder", f"Did you take Lisinopril? #{n}")
+    db.session.commit()
+    banking, _ = staff_client("banking")
+    page = banking.get(f"/staff/customers/{customer.id}").get_data(as_text=True)
+    assert "Lisinopril" not in page
+    assert "Your banking month" in page
+    care_team, _ = staff_client("probe")
+    page = care_team.get(f"/staff/customers/{customer.id}").get_data(as_text=True)
+    assert "Did you take Lisinopril? #24" in page
+    customer.health_consent = True
+    db.session.commit()
+    page = banking.get(f"/staff/customers/{customer.id}").get_data(as_text=True)
+    assert "Did you take Lisinopril? #24" in page
+
+
+def test_the_care_team_sees_its_own_private_events_on_the_360(
+    client, customer, staff_client, private_probe
+):
+    record(customer.id, "probe", "poked", "A private reading")
+    db.session.commit()
+    care_team, _ = staff_client("probe")
+    page = care_team.get(f"/staff/customers/{customer.id}").get_data(as_text=True)
+    assert "A private reading" in page and "Probe card" in page
