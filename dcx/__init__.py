@@ -18,7 +18,6 @@ from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.routing import IntegerConverter
 
 from dcx import filters
 from dcx.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -89,16 +88,12 @@ def _select_locale() -> str:
     return request.accept_languages.best_match(languages) or "en"
 
 
-class DatabaseIntConverter(IntegerConverter):
-    """``<int:...>`` limited to what an INTEGER column holds: a larger id is a 404, not a 500."""
-
-    def __init__(self, map, *args, max=2**31 - 1, **kwargs):
-        super().__init__(map, *args, max=max, **kwargs)
-
-
 def register_converters(app: Flask) -> None:
-    """URL converters shared by every blueprint (set before any rule is added)."""
-    app.url_map.converters["int"] = DatabaseIntConverter
+    """Input checked where it enters (set before any rule is added): bounded ``int`` ids in
+    URLs, queries and forms, NUL characters refused, one strict JSON reader."""
+    from dcx.platform import inputs
+
+    inputs.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
