@@ -51,9 +51,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def configure_logger(app: Flask) -> None:
-    """Log at INFO to stderr, which gunicorn and the demo both show."""
+    """Log at INFO to stderr, which gunicorn and the demo both show; secrets that addresses
+    carry are masked in the app's and the access logs."""
+    from dcx.platform.logs import install_secret_masking
+
     if not app.debug:
         app.logger.setLevel(logging.INFO)
+    install_secret_masking(app)
 
 
 @event.listens_for(Engine, "connect")

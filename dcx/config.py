@@ -83,7 +83,8 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "DEBUG": _bool(os.environ.get("FLASK_DEBUG")),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A failed statement's error names the statement, never its values (e-mails, texts).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "DCX_VERTICALS": tuple(v.strip() for v in verticals.split(",") if v.strip())
         if verticals
         else DEFAULT_VERTICALS,
