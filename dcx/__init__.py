@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     configure_logger(app)
     register_converters(app)
+    register_security_headers(app)
     register_extensions(app)
     register_platform(app)
     register_verticals(app)
@@ -98,6 +99,13 @@ def register_converters(app: Flask) -> None:
     from dcx.platform import inputs
 
     inputs.init_app(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Security headers on every response; HTTPS seen through the configured proxies."""
+    from dcx.platform import security_headers
+
+    security_headers.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -111,6 +111,10 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust
+        # no such header). With one, a request that reached the proxy over HTTPS gets HSTS and
+        # Secure cookies.
+        "DCX_PROXY_COUNT": int(os.environ.get("DCX_PROXY_COUNT", "0")),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
