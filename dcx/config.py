@@ -92,6 +92,8 @@ def from_environment(instance_path: str) -> dict:
         "DCX_SHOWCASE": os.environ.get("DCX_SHOWCASE", "default"),
         "SIGNIN_MAX_FAILURES": int(os.environ.get("SIGNIN_MAX_FAILURES", "5")),
         "SIGNIN_WINDOW_MINUTES": int(os.environ.get("SIGNIN_WINDOW_MINUTES", "15")),
+        # New accounts per address (Flask-Limiter's notation).
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         # Requests per device token (or address) on each ingest API route.
