@@ -23,6 +23,8 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import ROLES, AccountSession, SignInFailure, User
 
 MIN_PASSWORD_LENGTH = 12
+# Not an argon2 hash, so no password ever matches it: an account nobody can sign in to.
+UNUSABLE_PASSWORD_HASH = "!unusable"  # noqa: S105 - a marker, not a secret
 
 
 def _hasher() -> PasswordHasher:
