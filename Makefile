@@ -42,12 +42,15 @@ lock:  ## refresh requirements.lock after changing a range in pyproject.toml
 PY_SOURCES := $(shell find dcx tests bench migrations -name '*.py' -not -path '*/__pycache__/*') wsgi.py pyproject.toml
 LINTED := $(VENV)/.linted
 
-lint: $(LINTED)  ## ruff (lint and format) and the type checker
+lint: $(LINTED)  ## ruff (lint and format), the type checker and the security lint
 
+# bandit at medium severity and above: each accepted finding is marked `# nosec BXXX` with
+# its reason beside it.
 $(LINTED): $(STAMP) $(PY_SOURCES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/bandit -q -r dcx -ll
 	touch $(LINTED)
 
 format: $(STAMP)

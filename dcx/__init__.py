@@ -18,7 +18,6 @@ from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.routing import IntegerConverter
 
 from dcx import filters
 from dcx.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -41,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     configure_logger(app)
     register_converters(app)
+    register_security_headers(app)
     register_extensions(app)
     register_platform(app)
     register_verticals(app)
@@ -52,9 +52,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def configure_logger(app: Flask) -> None:
-    """Log at INFO to stderr, which gunicorn and the demo both show."""
+    """Log at INFO to stderr, which gunicorn and the demo both show; secrets that addresses
+    carry are masked in the app's and the access logs."""
+    from dcx.platform.logs import install_secret_masking
+
     if not app.debug:
         app.logger.setLevel(logging.INFO)
+    install_secret_masking(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -89,16 +93,19 @@ def _select_locale() -> str:
     return request.accept_languages.best_match(languages) or "en"
 
 
-class DatabaseIntConverter(IntegerConverter):
-    """``<int:...>`` limited to what an INTEGER column holds: a larger id is a 404, not a 500."""
-
-    def __init__(self, map, *args, max=2**31 - 1, **kwargs):
-        super().__init__(map, *args, max=max, **kwargs)
-
-
 def register_converters(app: Flask) -> None:
-    """URL converters shared by every blueprint (set before any rule is added)."""
-    app.url_map.converters["int"] = DatabaseIntConverter
+    """Input checked where it enters (set before any rule is added): bounded ``int`` ids in
+    URLs, queries and forms, NUL characters refused, one strict JSON reader."""
+    from dcx.platform import inputs
+
+    inputs.init_app(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Security headers on every response; HTTPS seen through the configured proxies."""
+    from dcx.platform import security_headers
+
+    security_headers.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -83,7 +83,8 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "DEBUG": _bool(os.environ.get("FLASK_DEBUG")),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A failed statement's error names the statement, never its values (e-mails, texts).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "DCX_VERTICALS": tuple(v.strip() for v in verticals.split(",") if v.strip())
         if verticals
         else DEFAULT_VERTICALS,
@@ -91,6 +92,8 @@ def from_environment(instance_path: str) -> dict:
         "DCX_SHOWCASE": os.environ.get("DCX_SHOWCASE", "default"),
         "SIGNIN_MAX_FAILURES": int(os.environ.get("SIGNIN_MAX_FAILURES", "5")),
         "SIGNIN_WINDOW_MINUTES": int(os.environ.get("SIGNIN_WINDOW_MINUTES", "15")),
+        # New accounts per address (Flask-Limiter's notation).
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         # Requests per device token (or address) on each ingest API route.
@@ -110,6 +113,10 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust
+        # no such header). With one, a request that reached the proxy over HTTPS gets HSTS and
+        # Secure cookies.
+        "DCX_PROXY_COUNT": int(os.environ.get("DCX_PROXY_COUNT", "0")),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",

@@ -40,5 +40,5 @@ def test_a_post_button_is_a_form_with_its_csrf_token_and_question(app):
     assert '<form method="post" action="/x/stop"' in html
     assert re.search(r'name="csrf_token" value="[^"]+"', html)
     assert '<input type="hidden" name="bill" value="3">' in html
-    assert 'data-question="Sure?"' in html and "window.confirm" in html
+    assert 'data-confirm="Sure?"' in html and "onsubmit" not in html
     assert '<button class="btn btn-outline-primary btn-sm" type="submit">Stop</button>' in html

@@ -1,5 +1,6 @@
 """Alembic brings an empty database to exactly the schema the models describe."""
 
+import logging
 import os
 import uuid
 
@@ -45,3 +46,22 @@ def test_upgrade_matches_the_models(tmp_path, empty_database_url):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         db.engine.dispose()
     assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+
+
+def test_migrating_leaves_the_apps_logger_working(tmp_path, empty_database_url):
+    """Alembic's fileConfig must not disable loggers that exist already (``flask dcx demo``
+    migrates, then serves: its unhandled errors must still be logged)."""
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    with app.app_context():
+        upgrade(revision="heads")
+        db.engine.dispose()
+    assert not app.logger.disabled
+    assert not logging.getLogger("werkzeug").disabled

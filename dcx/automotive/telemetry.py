@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from dcx.automotive.rules import KEY
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.inputs import check_reading_time, parse_timestamp
 from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
@@ -38,13 +39,7 @@ class IngestResult:
 
 
 def _parse_time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return parse_timestamp(value)
 
 
 def ingest_readings(
@@ -62,8 +57,7 @@ def ingest_readings(
     events: list[tuple[datetime, Mapping[str, Any]]] = []
     for item in readings:
         recorded_at = _parse_time(item["recorded_at"]) if item.get("recorded_at") else now
-        if recorded_at > now + timedelta(minutes=10):
-            raise ValueError(f"reading time {recorded_at.isoformat()} is in the future")
+        check_reading_time(recorded_at, now)
         tyres = item.get("tyres_kpa") or {}
         location = item.get("location") or {}
         rows.append(

@@ -9,6 +9,8 @@ from typing import Any
 
 from flask_babel.speaklater import LazyString
 
+from dcx.platform.inputs import DB_INT_MAX
+
 # Months step one way for the whole application; these names stay importable from here.
 from dcx.platform.months import add_months as add_months
 from dcx.platform.months import month_bounds as month_bounds
@@ -22,7 +24,11 @@ def parse_amount(text: str | None) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError("not an amount") from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    # Bounded before quantizing: 1e308 is finite but cannot be quantized, and a stored amount
+    # must fit an INTEGER column of minor units.
+    if not value.is_finite() or abs(value) * 100 > DB_INT_MAX:
+        raise ValueError("not an amount")
+    if value != value.quantize(Decimal("0.01")):
         raise ValueError("use at most two decimals")
     return int(value * 100)
 

@@ -6,7 +6,7 @@ import hmac
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -25,6 +25,7 @@ from dcx.government.models import (
 )
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
+from dcx.platform.inputs import parse_timestamp
 
 
 class IngestError(ValueError):
@@ -62,12 +63,11 @@ def device_hash(device_id: str, day: date) -> str:
 def parse_time(value: str) -> datetime:
     """Parse an ISO 8601 timestamp with a zone into aware UTC; IngestError otherwise."""
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
+        if datetime.fromisoformat(value[:40].replace("Z", "+00:00")).tzinfo is None:
             raise IngestError(f"time without a zone: {value[:40]!r}")
-        return parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise IngestError(f"not an ISO 8601 time: {value[:40]!r}") from None
+        return parse_timestamp(value)
+    except ValueError as exc:
+        raise IngestError(str(exc)) from None
 
 
 def ingest_observations(sensor: GovernmentSensor, observations: Iterable[Mapping[str, Any]]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from dcx.health.models import (
 )
 from dcx.health.rules import HealthError
 from dcx.platform import clock
+from dcx.platform.inputs import check_reading_time, parse_timestamp
 
 
 def issue_device_token(patient_id: int) -> str:
@@ -62,11 +62,10 @@ def ingest(patient_id: int, readings: Sequence[Mapping[str, Any]]) -> dict[str, 
             if exists:
                 duplicates += 1
                 continue
-        observed_at = datetime.fromisoformat(item["observed_at"].replace("Z", "+00:00"))
-        if observed_at.tzinfo is None:
-            observed_at = observed_at.replace(tzinfo=UTC)
-        if observed_at > clock.now() + timedelta(minutes=5):
-            raise HealthError("observed_at is in the future")
+        try:
+            observed_at = check_reading_time(parse_timestamp(item["observed_at"]), clock.now())
+        except ValueError as exc:
+            raise HealthError(f"observed_at: {exc}") from None
         kind = item["type"]
         value = item["systolic"] if kind == "bp" else item["value"]
         vitals.log_observation(

@@ -1,5 +1,7 @@
 """The telematics API: per-vehicle tokens, validated batches, clear 4xx answers."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -7,6 +9,7 @@ from dcx.automotive import vehicles
 from dcx.automotive.api import MAX_BYTES
 from dcx.automotive.models import AutomotiveReading, AutomotiveTroubleCode
 from dcx.extensions import db
+from dcx.platform import clock
 from tests.automotive.conftest import make_vehicle
 from tests.conftest import make_user
 
@@ -30,17 +33,18 @@ def _post(client, token, body=None, **kwargs):
 
 def test_a_car_posts_a_batch_with_a_new_code(client, car_token):
     car, token = car_token
+    day = (clock.today() - timedelta(days=2)).isoformat()
     body = {
         "readings": [
             {
-                "recorded_at": "2020-01-01T10:00:00Z",
+                "recorded_at": f"{day}T10:00:00Z",
                 "odometer_km": 1200,
                 "battery_v": 12.4,
                 "tyres_kpa": {"fl": 230, "fr": 231, "rl": 229, "rr": 230},
                 "location": {"lat": 44.4, "lon": 26.1},
             },
             {
-                "recorded_at": "2020-01-01T11:00:00+00:00",
+                "recorded_at": f"{day}T11:00:00+00:00",
                 "odometer_km": 1250,
                 "codes": [{"code": "P0300", "status": "confirmed"}],
             },

@@ -451,3 +451,9 @@ def test_atom_feed_lists_updates(city):
     assert [e.find("a:title", ns).text for e in entries] == [
         "Fixed: streetlight at Harbour Road by S1"
     ]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "gopher://x"])
+def test_the_social_webhook_must_be_an_http_url(url):
+    with pytest.raises(ValueError, match="http"):
+        public_updates.send_to_webhook(url, {"text": "hello"})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +12,7 @@ from dcx.health import (
     rules,
 )
 from dcx.health.views.base import bp
+from dcx.platform.inputs import parse_timestamp
 
 
 @bp.route("/medications")
@@ -36,11 +35,9 @@ def medications():
 def record_dose(med_id: int):
     """Mark one scheduled dose as taken or skipped."""
     try:
-        at = datetime.fromisoformat(request.form.get("scheduled_at", "")[:40])
+        at = parse_timestamp(request.form.get("scheduled_at", ""))
     except ValueError:
         abort(400)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
     try:
         dose = medication.record_dose(current_user.id, med_id, at, request.form.get("taken") == "1")
     except rules.HealthError as exc:

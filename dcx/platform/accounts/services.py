@@ -6,6 +6,7 @@ the caller commits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import timedelta
@@ -22,6 +23,8 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import ROLES, AccountSession, SignInFailure, User
 
 MIN_PASSWORD_LENGTH = 12
+# Not an argon2 hash, so no password ever matches it: an account nobody can sign in to.
+UNUSABLE_PASSWORD_HASH = "!unusable"  # noqa: S105 - a marker, not a secret
 
 
 def _hasher() -> PasswordHasher:
@@ -157,10 +160,26 @@ def record_signin_failure(email: str, address: str) -> None:
     db.session.add(SignInFailure(email=normalise_email(email)[:254], address=address[:64]))
 
 
+def _dummy_hash() -> str:
+    """A hash made with the app's parameters, for the work of checking an unknown e-mail."""
+    hashed = current_app.extensions.get("dcx_dummy_password_hash")
+    if hashed is None:
+        hashed = _hasher().hash(secrets.token_urlsafe(16))
+        current_app.extensions["dcx_dummy_password_hash"] = hashed
+    return hashed
+
+
 def authenticate(email: str, password: str, address: str) -> User | None:
-    """Return the user when the credentials match; otherwise record the failure."""
+    """Return the user when the credentials match; otherwise record the failure.
+
+    An unknown e-mail costs the same work as a wrong password (the hasher runs on a dummy
+    hash), so the answer's time does not tell which e-mails have an account.
+    """
     user = find_user(email)
-    if user is not None and check_password(user, password):
+    if user is None:
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher().verify(_dummy_hash(), password)
+    elif check_password(user, password):
         db.session.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
         return user
     record_signin_failure(email, address)

@@ -17,10 +17,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from dcx.extensions import db, login_manager, real_app
-from dcx.platform.accounts import services
+from dcx.extensions import db, limiter, login_manager, real_app
+from dcx.platform.accounts import devices, services
 from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
 from dcx.platform.accounts.models import User
 from dcx.platform.forms import add_error
@@ -69,7 +70,12 @@ def sign_in(user: User) -> None:
     login_user(user)
 
 
+def _signup_limit() -> str:
+    return current_app.config.get("SIGNUP_RATE_LIMIT", "10/hour")
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], key_func=get_remote_address)
 def signup():
     """Create a customer account and sign in."""
     form = SignUpForm()
@@ -88,14 +94,13 @@ def signup():
 
 @bp.route("/signin", methods=["GET", "POST"])
 def signin():
-    """Sign in; too many failures for an account or an address answer 429."""
+    """Sign in; too many failures for an account or an address answer 429, except on a
+    browser that has signed in to this account before (its owner is never locked out)."""
     form = SignInForm()
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
-        cfg = current_app.config
-        if services.signin_blocked(
-            form.email.data, address, cfg["SIGNIN_MAX_FAILURES"], cfg["SIGNIN_WINDOW_MINUTES"]
-        ):
+        known = services.find_user(form.email.data)
+        if not devices.is_known(known.id if known else None) and _blocked(form.email.data):
             abort(429)
         user = services.authenticate(form.email.data, form.password.data, address)
         if user is None:
@@ -104,8 +109,18 @@ def signin():
         else:
             sign_in(user)
             db.session.commit()
-            return redirect(_next_or_home())
+            return devices.remember(redirect(_next_or_home()), user.id)
     return render_template("accounts/signin.html", form=form), 400 if form.errors else 200
+
+
+def _blocked(email: str) -> bool:
+    cfg = current_app.config
+    return services.signin_blocked(
+        email,
+        request.remote_addr or "unknown",
+        cfg["SIGNIN_MAX_FAILURES"],
+        cfg["SIGNIN_WINDOW_MINUTES"],
+    )
 
 
 @bp.route("/signout", methods=["POST"])
@@ -140,12 +155,18 @@ def profile():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
-    """Change the password; every other device is signed out."""
+    """Change the password; every other device is signed out. Wrong current passwords count
+    as failed sign-ins of the account, so this page is no way around the sign-in throttle."""
     form = PasswordForm()
     if form.validate_on_submit():
+        if _blocked(current_user.email):
+            abort(429)
         try:
             services.change_password(current_user, form.current.data, form.new.data)
         except services.AccountError as exc:
+            db.session.rollback()
+            services.record_signin_failure(current_user.email, request.remote_addr or "unknown")
+            db.session.commit()
             add_error(form.current, str(exc))
         else:
             sign_in(current_user._get_current_object())

@@ -15,6 +15,7 @@ from flask_limiter.util import get_remote_address
 from jsonschema import Draft202012Validator
 
 from dcx.extensions import limiter
+from dcx.platform.inputs import loads_strict
 
 DEFAULT_MAX_BYTES = 256 * 1024
 
@@ -74,9 +75,10 @@ def validate_json(schema: Mapping[str, Any], max_bytes: int = DEFAULT_MAX_BYTES)
         abort(api_error(413, f"body larger than {max_bytes} bytes"))
     if not request.is_json:
         abort(api_error(415, "send Content-Type: application/json"))
-    body = request.get_json(silent=True)
-    if body is None:
-        abort(api_error(400, "the body is not valid JSON"))
+    try:
+        body = loads_strict(raw)
+    except ValueError as exc:
+        abort(api_error(400, f"the body is not valid JSON: {str(exc)[:200]}"))
     errors = sorted(Draft202012Validator(schema).iter_errors(body), key=lambda e: list(e.path))
     if errors:
         problems = [

@@ -120,7 +120,13 @@ def smtp_email(item: Outgoing) -> str:
 def console_email(item: Outgoing) -> str:
     """No mail server configured: log the email and record it as sent."""
     outgoing = render_email(item, item.email)
-    current_app.logger.info("email (console) to %s: %s", item.email, item.title)
+    # Ids and kinds only: a message's text and an address never reach the logs.
+    current_app.logger.info(
+        "email (console) delivery %s to user %s, topic %s",
+        item.delivery_id,
+        item.user_id,
+        item.topic,
+    )
     return _email_summary(outgoing)
 
 
@@ -134,14 +140,22 @@ def send_email(item: Outgoing) -> str:
 def send_sms(item: Outgoing) -> str:
     """Record the SMS text as sent; the presenter sees it on the phone preview."""
     text = render_sms(item)
-    current_app.logger.info("sms to user %s (%s): %s", item.user_id, item.phone or "no phone", text)
+    current_app.logger.info(
+        "sms delivery %s to user %s, topic %s%s",
+        item.delivery_id,
+        item.user_id,
+        item.topic,
+        "" if item.phone else " (no phone)",
+    )
     return text
 
 
 def send_push(item: Outgoing) -> str:
     """Record the push line as sent; the presenter sees it on the phone preview."""
     text = render_push(item)
-    current_app.logger.info("push to user %s: %s", item.user_id, text)
+    current_app.logger.info(
+        "push delivery %s to user %s, topic %s", item.delivery_id, item.user_id, item.topic
+    )
     return text
 
 
@@ -307,8 +321,9 @@ def send(item: Outgoing, now: datetime) -> bool:
         rendered = adapter(item)
     except Exception as error:  # any adapter failure is kept on the row and retried
         db.session.rollback()
+        # The error's kind only: its text may quote an address (a refused recipient).
         current_app.logger.warning(
-            "delivery %s (%s) failed: %s", item.delivery_id, item.channel, error
+            "delivery %s (%s) failed: %s", item.delivery_id, item.channel, type(error).__name__
         )
         _record_failure(item, now, f"{type(error).__name__}: {error}")
         return False

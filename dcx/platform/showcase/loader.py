@@ -244,7 +244,7 @@ def scale_showcase(
     data = read_showcase(name, language=loaded_language())
     language = data["language"]
     users = seed_personas(data["personas"], language)
-    password_hash = accounts.hash_password(f"synthetic-{seed}-not-for-sign-in")
+    password_hash = accounts.UNUSABLE_PASSWORD_HASH  # nobody signs in as a synthetic customer
     created = 0
     for start in range(1, customers + 1, batch):
         numbers = range(start, min(start + batch, customers + 1))
