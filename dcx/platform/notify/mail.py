@@ -19,16 +19,9 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from dcx.platform import brand, clock
-from dcx.platform.links import link
+from dcx.platform.links import base_url, link
 from dcx.platform.notify.services import in_locale
 from dcx.verticals import registry
-
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-
-
-def base_url() -> str:
-    """The configured ``DCX_BASE_URL`` without a trailing slash."""
-    return (current_app.config.get("DCX_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
 
 
 def absolute_link(path: str) -> str:
