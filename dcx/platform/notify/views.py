@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
+from dcx.filters import machine_time
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.accounts.views import role_required
@@ -139,7 +140,7 @@ def _phone_items(user_id: int) -> list[dict]:
             "text": delivery.rendered,
             "title": message.title,
             "link": message.link if is_safe_next(message.link) else "",
-            "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+            "sent_at": machine_time(delivery.sent_at) or None,
         }
         for delivery, message in services.phone_messages(user_id)
     ]
