@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import click
@@ -132,16 +133,39 @@ def create_user_command(email: str, name: str, role: str, department: str, passw
     click.echo(f"Created {role} {email}.")
 
 
+def lan_address() -> str:
+    """This machine's address on the local network: the one its default route leaves by.
+
+    A UDP "connect" sends nothing; it only makes the system choose the outgoing address.
+    Without a network the answer is 127.0.0.1.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
 @dcx_group.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--showcase", default="default", show_default=True)
+@click.option(
+    "--lan",
+    is_flag=True,
+    help="Serve on this machine's LAN address and make it the base URL, so a phone in the "
+    "room opens the QR codes and the links.",
+)
 @language_option
-def demo_command(host: str, port: int, showcase: str, language: str | None) -> None:
+def demo_command(host: str, port: int, showcase: str, language: str | None, lan: bool) -> None:
     """Seed the showcase and serve it on this laptop, with the scheduler beside the web server.
 
     It keeps the language the database was seeded in; ``--language`` in another one resets it.
     """
+    if lan:
+        host = lan_address()
+        real_app().config["DCX_BASE_URL"] = f"http://{host}:{port}"
     _check_showcase(showcase, language)
     upgrade_database()
     from dcx.platform.showcase.loader import loaded_language, wipe

@@ -54,6 +54,19 @@ def as_time(value: datetime | str | None, style: str = "short") -> str:
     return format_time(value, style)
 
 
+def machine_time(value: date | datetime | None) -> str:
+    """The value of a ``<time datetime>`` attribute: ISO 8601 to the second, as HTML accepts.
+
+    A stored datetime carries microseconds, which the HTML standard's "valid global date and
+    time string" allows only up to milliseconds; a second is all a page needs.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
 def duration(value: timedelta | None) -> str:
     """How long something took ("3 seconds", "2 minutes"), in the locale's words."""
     if value is None:
@@ -77,6 +90,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(duration, "duration")
     app.add_template_filter(as_time, "time")
+    app.add_template_filter(machine_time, "machine_time")
 
 
 def stored_label(labels: Mapping[str, Mapping[str, Any]], kind: str, value: str | None) -> str:

@@ -77,6 +77,9 @@ class CalendarEntry:
     # For invitations: who sends it and who is invited, each as (name, email).
     organizer: tuple[str, str] | None = None
     attendees: tuple[tuple[str, str], ...] = ()
+    # RFC 5545 SEQUENCE (raised by each change of an invitation) and STATUS ("CANCELLED").
+    sequence: int = 0
+    status: str = ""
 
 
 @dataclass(frozen=True)

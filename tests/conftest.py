@@ -353,10 +353,12 @@ def live_app(_schema, tmp_path):
 def live_server(live_app):
     """Serve ``live_app`` on a free local port in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["DCX_BASE_URL"] = url  # where people reach it, as a deployment sets it
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
         server.shutdown()
         thread.join(timeout=5)

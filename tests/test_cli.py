@@ -45,3 +45,25 @@ def test_every_command_explains_itself(runner):
 def test_vertical_commands_are_mounted_under_dcx(runner):
     result = runner.invoke(args=["dcx", "automotive", "--help"])
     assert result.exit_code == 0 and "simulate" in result.output
+
+
+def test_demo_on_the_lan_serves_there_and_links_there(runner, app, monkeypatch):
+    from dcx import cli
+
+    served = {}
+    monkeypatch.setattr(cli, "lan_address", lambda: "192.168.1.23")
+    monkeypatch.setattr(cli, "run_simple", lambda host, port, *a, **k: served.update(host=host))
+    monkeypatch.setitem(app.extensions, "dcx_demo_starters", [])  # no scheduler thread
+    result = runner.invoke(args=["dcx", "demo", "--lan", "--port", "5055"])
+    assert result.exit_code == 0, result.output
+    assert served == {"host": "192.168.1.23"}
+    assert app.config["DCX_BASE_URL"] == "http://192.168.1.23:5055"
+    assert "http://192.168.1.23:5055/" in result.output
+
+
+def test_the_lan_address_is_an_ipv4_address():
+    import ipaddress
+
+    from dcx.cli import lan_address
+
+    assert ipaddress.ip_address(lan_address()).version == 4

@@ -156,6 +156,7 @@ class Due:
     source: str  # "banking" or another vertical's key
     link: str = ""
     overdue: bool = False
+    bill_id: int | None = None  # the banking bill it comes from (None for another industry's)
 
 
 def _obligation_sources() -> list[Any]:
@@ -234,7 +235,7 @@ def _own_dues(
     """
     reported = _payees(found)
     return [
-        Due(bill.name, day, bill.amount_minor, KEY)
+        Due(bill.name, day, bill.amount_minor, KEY, bill_id=bill.id)
         for bill in owned_bills
         if bill.merchant.casefold() not in reported
         for day in bill_dates(bill, start, end)

@@ -201,13 +201,14 @@ def latest_report_month(owned: Iterable[BankingAccount], today: date) -> date | 
 def calendar_entries(user_id: int) -> list[CalendarEntry]:
     """Bills due in the next two months, for the customer's calendar feed.
 
-    Titles and descriptions are rendered now, in the language in force (the calendar page's
+    Each UID names the customer, the bill and the day, so it is the same in every fetch and
+    never shared with another customer's bill (a calendar app would merge the two). Titles and descriptions are rendered now, in the language in force (the calendar page's
     visitor, or the feed's owner).
     """
     today = clock.today()
     return [
         CalendarEntry(
-            uid=f"banking-bill-{due.due_on.isoformat()}-{_slug(due.title)}@dcx",
+            uid=f"banking-bill-{user_id}-{due.bill_id}-{due.due_on.isoformat()}@dcx",
             title=f"{due.title}: {filters.money(due.amount_minor, CURRENCY)}",
             starts_at=datetime.combine(due.due_on, time(9, 0), tzinfo=UTC),
             description=gettext("Expected payment"),
@@ -215,10 +216,6 @@ def calendar_entries(user_id: int) -> list[CalendarEntry]:
         for due in bills.dues_between(user_id, today, banking_amounts.add_months(today, 2))
         if due.source == KEY
     ]
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower())[:40]
 
 
 def monthly_summary_rows(year: int, month: int) -> list[dict[str, Any]]:

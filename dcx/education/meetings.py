@@ -82,9 +82,11 @@ def book_slot(
     if len(active_bookings(slot)) >= slot.capacity:
         raise EducationError(_l("This slot is full."))
     if booking is None:
-        booking = EducationBooking(slot_id=slot.id, user_id=user_id)
+        booking = EducationBooking(slot_id=slot.id, user_id=user_id, sequence=0)
         db.session.add(booking)
         slot.bookings.append(booking)
+    else:  # booked again after a cancel: the new invitation supersedes the CANCEL
+        booking.sequence = (booking.sequence or 0) + 1
     booking.topic = topic[:120]
     booking.note = note[:500]
     booking.cancelled_at = None
@@ -129,6 +131,7 @@ def cancel_booking(booking: EducationBooking) -> None:
     if booking.slot.starts_at <= clock.now():
         raise EducationError(_l("This meeting has already started."))
     booking.cancelled_at = clock.now()
+    booking.sequence = (booking.sequence or 0) + 1
     db.session.flush()
 
 
@@ -149,8 +152,18 @@ def slot_location(slot: EducationOfficeHourSlot) -> str:
     return " · ".join(p for p in (slot.place, slot.video_link) if p)
 
 
-def invitation_ics(slot: EducationOfficeHourSlot, attendees: list[User], uid: str) -> bytes:
-    """An iCalendar invitation (METHOD:REQUEST) for one slot, organised by its professor."""
+def invitation_ics(
+    slot: EducationOfficeHourSlot,
+    attendees: list[User],
+    uid: str,
+    sequence: int = 0,
+    cancelled: bool = False,
+) -> bytes:
+    """An iCalendar invitation (METHOD:REQUEST) for one slot, organised by its professor.
+
+    With nobody invited it is only published (no invitation without an attendee);
+    ``cancelled`` makes it the METHOD:CANCEL of the same UID at ``sequence``.
+    """
     professor = db.session.get_one(User, slot.professor_id)
     title = gettext("Office hours with %(name)s", name=professor.name)
     if slot.course is not None:
@@ -164,14 +177,23 @@ def invitation_ics(slot: EducationOfficeHourSlot, attendees: list[User], uid: st
         url=slot.video_link or "",
         organizer=(professor.name, professor.email),
         attendees=tuple((person.name, person.email) for person in attendees),
+        sequence=sequence,
+        status="CANCELLED" if cancelled else "CONFIRMED",
     )
-    return ics_file([("education", entry)], title, brand.name(), method="REQUEST")
+    method = "CANCEL" if cancelled else "REQUEST"
+    return ics_file([("education", entry)], title, brand.name(), method=method)
 
 
 def booking_ics(booking: EducationBooking) -> bytes:
-    """The student's invitation for their booking."""
+    """The student's invitation for their booking; once cancelled, its METHOD:CANCEL."""
     student = db.session.get_one(User, booking.user_id)
-    return invitation_ics(booking.slot, [student], f"education-booking-{booking.id}@dcx")
+    return invitation_ics(
+        booking.slot,
+        [student],
+        f"education-booking-{booking.id}@dcx",
+        sequence=booking.sequence or 0,
+        cancelled=booking.cancelled_at is not None,
+    )
 
 
 def slot_ics(slot: EducationOfficeHourSlot) -> bytes:

@@ -336,5 +336,8 @@ class EducationBooking(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     topic: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The iCalendar SEQUENCE of its invitation (RFC 5546): raised by every cancel or re-book,
+    # so a calendar app applies the newest and ignores an older one.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     slot: Mapped[EducationOfficeHourSlot] = relationship(back_populates="bookings")

@@ -466,10 +466,8 @@ def cancel(booking_id):
 @bp.route("/bookings/<booking_id>.ics")
 @login_required
 def booking_ics(booking_id):
-    """The booking's calendar invitation."""
+    """The booking's calendar invitation; once cancelled, the cancellation (same UID)."""
     booking = owned_or_404(EducationBooking, booking_id, current_user.id)
-    if booking.cancelled_at is not None:
-        abort(404)
     return Response(
         meetings.booking_ics(booking),
         mimetype="text/calendar",

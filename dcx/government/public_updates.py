@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -25,17 +25,16 @@ from dcx.government.models import (
 )
 from dcx.government.rules import KEY
 from dcx.platform import clock
-from dcx.platform.links import link
-from dcx.platform.notify.services import in_locale, notify, recipient_locales
+from dcx.platform.links import external, link
+from dcx.platform.notify.services import in_locale, notify, recipient_locales, site_language
 from dcx.platform.timeline.services import record
 
 SOCIAL_NETWORKS = {"x": 280, "mastodon": 500, "facebook": 2000}
 
 
 def _public_link(update_id: int) -> str:
-    if has_request_context():
-        return url_for("government.status", _external=True, _anchor=f"update-{update_id}")
-    return link("government.status", _anchor=f"update-{update_id}")
+    """The update on the status page, absolute on the configured base URL (posts leave the site)."""
+    return external("government.status", _anchor=f"update-{update_id}")
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -92,8 +91,8 @@ def deliver_social(post: GovernmentSocialPost, link: str) -> None:
 
 
 def fix_notice(category: str, location: str, district: str, at: datetime) -> tuple[str, str]:
-    """The public notice of a fix (title, body), in the current locale: the staff member's
-    when they publish it, the showcase's when it is seeded."""
+    """The public notice of a fix (title, body), in the current locale (``publish_fix`` sets
+    the site's: everyone reads the same notice, and the feed says which language it is in)."""
     what = str(CATEGORY_LABELS.get(category, category)).lower()
     title = gettext("Fixed: %(what)s at %(place)s", what=what, place=location)[:200]
     body = gettext(
@@ -113,7 +112,8 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
     Once per repair: a repair fixed again after a reopen refreshes the same update.
     """
     district = districts.district_of(repair.x, repair.y)
-    title, body = fix_notice(repair.category, repair.location, district, clock.now())
+    with in_locale(site_language()):  # a public notice speaks the city's language
+        title, body = fix_notice(repair.category, repair.location, district, clock.now())
     update = db.session.execute(
         select(GovernmentPublicUpdate).where(GovernmentPublicUpdate.repair_id == repair.id)
     ).scalar_one_or_none()
@@ -130,7 +130,9 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
             select(GovernmentSocialPost).where(GovernmentSocialPost.update_id == update.id)
         ).scalars()
     }
-    for network, text in render_posts(update, public_link).items():
+    with in_locale(site_language()):
+        posts = render_posts(update, public_link)
+    for network, text in posts.items():
         post = existing.get(network)
         if post is None:
             post = GovernmentSocialPost(

@@ -20,6 +20,7 @@ from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import GovernmentPublicUpdate, GovernmentRepair, GovernmentRepairEvent
 from dcx.government.repairs import OPEN_STATUSES, STATUS_LABELS
 from dcx.platform import clock
+from dcx.platform.links import tag_uri
 
 # A repair in these states stands behind its "Fixed" notice; any other state overrides it.
 FIXED_STATUSES = ("fixed", "closed")
@@ -102,13 +103,15 @@ def _not_fixed_notice(repair: GovernmentRepair, reopened_at: datetime) -> tuple[
 def atom_feed(entries: Sequence[PublicEntry], feed_url: str, page_url: str) -> bytes:
     """The Atom feed of city updates, built with feedgen, in the current locale.
 
-    Each entry carries the repair's status as its category and, as ``updated``, the time of
+    Ids are permanent ``tag:`` URIs (never built from the request's Host), and ``xml:lang`` is
+    the language the entries are written in: the current locale, which the caller sets to the
+    site's (public notices are published in it). Each entry carries the repair's status as its category and, as ``updated``, the time of
     its latest change, so a feed reader shows a reopened repair again.
     """
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
-    fg.id(feed_url)
+    fg.id(tag_uri("government/updates"))
     fg.title(gettext("City updates"))
     fg.subtitle(gettext("Repairs and traffic news from the city, as they happen."))
     fg.author({"name": gettext("City of DCX")})
@@ -118,7 +121,7 @@ def atom_feed(entries: Sequence[PublicEntry], feed_url: str, page_url: str) -> b
     fg.updated(max((e.updated_at for e in entries), default=clock.now()))
     for item in reversed(entries):
         entry = fg.add_entry()
-        entry.id(f"{page_url}#update-{item.update.id}")
+        entry.id(tag_uri(f"government/update/{item.update.id}"))
         entry.title(item.title)
         entry.summary(item.body)
         entry.link(href=f"{page_url}#update-{item.update.id}")

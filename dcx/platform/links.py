@@ -22,3 +22,34 @@ def link(endpoint: str, **values: Any) -> str:
     anchor = values.pop("_anchor", None)
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     return path + (f"#{anchor}" if anchor else "")
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def base_url() -> str:
+    """Where people reach the site (``DCX_BASE_URL``), without a trailing slash.
+
+    Anything that leaves the site (an email, a feed, a QR code, a calendar) is absolute on this,
+    never on the request's Host header, which a client or a proxy chooses.
+    """
+    return (current_app.config.get("DCX_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def external(endpoint: str, **values: Any) -> str:
+    """An absolute URL to one of our pages, on the configured base URL."""
+    return base_url() + link(endpoint, **values)
+
+
+def tag_uri(specific: str) -> str:
+    """A permanent identifier (RFC 4151 ``tag:`` URI) for something we publish.
+
+    The authority is ``DCX_TAG_AUTHORITY`` ("city.example,2026"), else the base URL's host
+    with the year 2026: set it once for a deployment and never change it, and every id stays.
+    """
+    from urllib.parse import urlsplit
+
+    authority = current_app.config.get("DCX_TAG_AUTHORITY") or (
+        f"{urlsplit(base_url()).hostname or 'dcx.example'},2026"
+    )
+    return f"tag:{authority}:{specific}"

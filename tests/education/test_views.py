@@ -128,7 +128,8 @@ def test_book_download_ics_and_cancel(app, world):
     assert c.post(f"/education/bookings/{booking.id}/cancel").status_code == 302
     db.session.refresh(booking)
     assert booking.cancelled_at is not None
-    assert c.get(f"/education/bookings/{booking.id}.ics").status_code == 404
+    cancelled = Calendar.from_ical(c.get(f"/education/bookings/{booking.id}.ics").data)
+    assert str(cancelled["method"]) == "CANCEL"  # the same UID, withdrawn
 
 
 # --- owner scoping ---------------------------------------------------------------------------

@@ -178,7 +178,7 @@ def test_social_outbox_says_why_a_post_was_not_sent_in_spanish(app, city):
     assert "· no GOVERNMENT_SOCIAL_WEBHOOK" not in page
 
 
-def test_a_fix_published_in_spanish_links_its_facebook_post_in_spanish(app, city):
+def test_a_fix_published_by_a_spanish_speaker_is_posted_in_the_sites_language(app, city):
     repair = _report(city)
     repair.status = "in_progress"
     db.session.commit()
@@ -190,7 +190,9 @@ def test_a_fix_published_in_spanish_links_its_facebook_post_in_spanish(app, city
     post = db.session.execute(
         select(GovernmentSocialPost).where(GovernmentSocialPost.network == "facebook")
     ).scalar_one()
-    assert "\n\n[es] More: http://localhost/government/status#update-" in post.text
+    # public words speak the city's language (here English), linked on the configured base URL
+    assert "\n\nMore: http://127.0.0.1:5000/government/status#update-" in post.text
+    assert "[es]" not in post.text
 
 
 def test_staff_card_speaks_the_staff_members_language(app, city):
@@ -217,13 +219,20 @@ def test_a_booked_repair_is_in_the_citizens_calendar_in_spanish(app, city):
     )
 
 
-def test_the_atom_feed_speaks_the_visitors_language(city, client):
+def test_the_atom_feed_speaks_the_sites_language_whoever_asks(city, client, app, monkeypatch):
     repair = _report(city)
     repair.status = "in_progress"
     repairs.transition(repair, "fixed")
     db.session.commit()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    # the visitor's language does not change the entries, so it does not change the feed
     feed = client.get("/government/updates.atom", headers={"Accept-Language": "es"})
     root = ET.fromstring(feed.data)  # noqa: S314 - our own feed
-    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert root.find("a:title", ns).text == "City updates"
+    assert root.get(lang) == "en"
+    # a city whose site speaks Spanish publishes in Spanish, and says so
+    monkeypatch.setitem(app.extensions, "dcx_default_language", lambda: "es")
+    root = ET.fromstring(client.get("/government/updates.atom").data)  # noqa: S314
     assert root.find("a:title", ns).text == "[es] City updates"
-    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "es"
+    assert root.get(lang) == "es"

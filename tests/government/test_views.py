@@ -422,7 +422,7 @@ def test_public_status_page_and_atom_feed_need_no_login(city, client):
     assert (
         entry.find("a:link", ns)
         .get("href")
-        .startswith("http://localhost/government/status#update-")
+        .startswith("http://127.0.0.1:5000/government/status#update-")  # on the base URL
     )
 
 

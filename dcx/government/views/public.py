@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -27,7 +26,10 @@ from dcx.government.models import (
     GovernmentRepair,
 )
 from dcx.government.views.base import bp
+from dcx.platform.conditional import conditional
 from dcx.platform.forms import SelectChoice
+from dcx.platform.links import external
+from dcx.platform.notify.services import in_locale, site_language
 
 
 @bp.route("/status")
@@ -69,10 +71,11 @@ def still_broken(update_id: int):
 
 @bp.route("/updates.atom")
 def feed():
-    """The Atom feed of city updates."""
-    body = repairs_public.atom_feed(
-        repairs_public.public_entries(public_updates.public_updates()),
-        feed_url=url_for("government.feed", _external=True),
-        page_url=url_for("government.status", _external=True),
-    )
-    return Response(body, mimetype="application/atom+xml")
+    """The Atom feed of city updates, in the city's language, answering conditional GETs."""
+    with in_locale(site_language()):
+        entries = repairs_public.public_entries(public_updates.public_updates())
+        body = repairs_public.atom_feed(
+            entries, feed_url=external("government.feed"), page_url=external("government.status")
+        )
+    latest = max((e.updated_at for e in entries), default=None)
+    return conditional(body, "application/atom+xml", last_modified=latest)

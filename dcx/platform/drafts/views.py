@@ -17,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 from dcx.extensions import db, login_manager
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.drafts import services
+from dcx.platform.links import external
 from dcx.platform.site.views import render_error
 
 bp = Blueprint(
@@ -173,16 +173,35 @@ def handoff_url(form_key: str) -> str | None:
     if not current_user.is_authenticated:
         return None
     token = services.handoff_token(current_app.config["SECRET_KEY"], current_user.id, form_key)
-    return url_for("drafts.handoff", token=token, _external=True)
+    # on DCX_BASE_URL, never the laptop's own address: the phone in the room must reach it
+    return external("drafts.handoff", token=token)
+
+
+# ISO/IEC 18004 asks for a quiet zone of 4 modules around the symbol: with less, phone cameras
+# fail to find it on a busy page.
+QUIET_ZONE = 4
 
 
 def qr_svg(text: str, title: str = "") -> Markup:
-    """An inline SVG QR code of ``text``, labelled for screen readers with ``title``."""
+    """An inline SVG QR code of ``text``, labelled for screen readers with ``title``.
+
+    It has a viewBox and no fixed size, so it scales to its box (CSS sets the width) instead of
+    being shrunk or clipped at a phone's width.
+    """
     import segno
 
     svg = segno.make(text, error="m").svg_inline(
-        scale=4, border=2, title=title or None, svgclass="dcx-qr img-fluid", lineclass=None
+        scale=1,
+        border=QUIET_ZONE,
+        omitsize=True,
+        title=title or None,
+        svgclass="dcx-qr",
+        lineclass=None,
     )
-    label = str(Markup(' role="img" aria-label="{}"').format(title))
+    label = str(
+        Markup(
+            ' role="img" aria-label="{}" style="display: block; width: 100%; height: auto"'
+        ).format(title)
+    )
     # segno writes the SVG itself and escapes the title; the label is escaped by Markup.
     return Markup(svg.replace("<svg", "<svg" + label, 1))  # noqa: S704  # nosec B704

@@ -17,10 +17,11 @@ def init_app(app: Flask) -> None:
     from dcx.platform.notify import models  # noqa: F401
     from dcx.platform.notify.delivery import deliver_due, init_adapters
     from dcx.platform.notify.services import unread_count
-    from dcx.platform.notify.views import bp
+    from dcx.platform.notify.views import bp, init_csrf_exemptions
     from dcx.verticals import JobSpec
 
     app.register_blueprint(bp)
+    init_csrf_exemptions(app.extensions["csrf"])
     init_adapters(app)
     app.extensions["dcx_platform_jobs"].append(
         JobSpec(

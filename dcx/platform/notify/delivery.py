@@ -28,6 +28,7 @@ from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import brand
 from dcx.platform.accounts.models import User
+from dcx.platform.notify import mail
 from dcx.platform.notify.models import Delivery, Message, QuietHours
 from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
 
@@ -75,36 +76,34 @@ def render_push(message: Outgoing | Message) -> str:
     return _shorten(text, PUSH_LENGTH)
 
 
-def render_email(message: Outgoing | Message, recipient: str) -> EmailMessage:
-    """The email for one message, from ``MAIL_SENDER`` to ``recipient``."""
-    outgoing = EmailMessage()
-    outgoing["From"] = current_app.config.get("MAIL_SENDER") or "showcase@dcx.example"
-    outgoing["To"] = recipient
-    outgoing["Subject"] = message.title
-    body = message.body or message.title
-    if message.link:
-        body = f"{body}\n\n{absolute_link(message.link)}"
-    outgoing.set_content(body)
-    return outgoing
+def render_email(item: Outgoing) -> EmailMessage:
+    """The email of one claimed delivery, in its recipient's language (see notify.email)."""
+    from dcx.platform.notify.services import recipient_locales
+
+    return mail.render_email(
+        delivery_id=item.delivery_id,
+        user_id=item.user_id,
+        topic=item.topic,
+        title=item.title,
+        body=item.body,
+        link_path=item.link,
+        recipient=item.email,
+        locale=recipient_locales([item.user_id])[item.user_id],
+    )
 
 
-def absolute_link(link: str) -> str:
-    """A message's link as a mail reader needs it: a site path joined to ``DCX_BASE_URL``."""
-    if not link.startswith("/") or link.startswith("//"):
-        return link
-    base = (current_app.config.get("DCX_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    return f"{base}{link}"
+absolute_link = mail.absolute_link
 
 
 def _email_summary(outgoing: EmailMessage) -> str:
-    content = outgoing.get_content().strip()
+    content = mail.text_part(outgoing).strip()
     return f"To: {outgoing['To']}\nSubject: {outgoing['Subject']}\n\n{content}"
 
 
 def smtp_email(item: Outgoing) -> str:
     """Send the email over SMTP to ``MAIL_SERVER``:``MAIL_PORT`` (STARTTLS/login if configured)."""
     config = current_app.config
-    outgoing = render_email(item, item.email)
+    outgoing = render_email(item)
     timeout = config.get("MAIL_TIMEOUT", 10)
     with smtplib.SMTP(
         config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=timeout
@@ -119,7 +118,7 @@ def smtp_email(item: Outgoing) -> str:
 
 def console_email(item: Outgoing) -> str:
     """No mail server configured: log the email and record it as sent."""
-    outgoing = render_email(item, item.email)
+    outgoing = render_email(item)
     # Ids and kinds only: a message's text and an address never reach the logs.
     current_app.logger.info(
         "email (console) delivery %s to user %s, topic %s",

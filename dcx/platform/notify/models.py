@@ -12,7 +12,8 @@ from dcx.extensions import Model
 from dcx.platform import clock
 
 CHANNELS = ("inbox", "email", "sms", "push")
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+# skipped: seeded history, never sent (see notify.history)
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 
 
 class Message(IdMixin, OwnedMixin, CreatedAtMixin, Model):

@@ -89,6 +89,14 @@ def recipient_locales(user_ids: Iterable[int]) -> dict[int, str]:
     return answer
 
 
+def site_language() -> str:
+    """The site's own language: the one the showcase was seeded in (else English).
+
+    What the site publishes to everyone (public notices, the feed) speaks it, whoever asks.
+    """
+    return _site_language(_languages())
+
+
 def _site_language(languages: tuple[str, ...]) -> str:
     """The site's default language (a showcase seeded in Spanish speaks Spanish), else English."""
     provider = current_app.extensions.get("dcx_default_language") if has_app_context() else None
@@ -360,5 +368,6 @@ __all__ = [
     "recipient_locales",
     "save_preferences",
     "set_quiet_hours",
+    "site_language",
     "unread_count",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -11,16 +11,22 @@ from sqlalchemy.orm import joinedload
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
+from dcx.filters import machine_time
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.accounts.views import role_required
-from dcx.platform.notify import services
+from dcx.platform.notify import mail, services
 from dcx.platform.notify.forms import CHANNEL_LABELS, MarkAllReadForm, preferences_form
-from dcx.platform.notify.models import Delivery, Message
+from dcx.platform.notify.models import OUTBOX_STATUSES, Delivery, Message
 from dcx.platform.notify.quiet import time_of
 from dcx.verticals import registry
 
 bp = Blueprint("notify", __name__, url_prefix="/inbox", template_folder="templates")
+
+
+def init_csrf_exemptions(csrf) -> None:
+    """A mail provider's one-click unsubscribe POST carries no CSRF token, only the link's."""
+    csrf.exempt(unsubscribe)
 
 
 def _page() -> int:
@@ -134,7 +140,7 @@ def _phone_items(user_id: int) -> list[dict]:
             "text": delivery.rendered,
             "title": message.title,
             "link": message.link if is_safe_next(message.link) else "",
-            "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+            "sent_at": machine_time(delivery.sent_at) or None,
         }
         for delivery, message in services.phone_messages(user_id)
     ]
@@ -163,13 +169,33 @@ def phone_json():
     )
 
 
+@bp.route("/unsubscribe/<int:user_id>/<topic>/<token>", methods=["GET", "POST"])
+def unsubscribe(user_id: int, topic: str, token: str):
+    """Stop one kind of email without signing in: the link in every email's footer.
+
+    GET asks (a link scanner must not unsubscribe anyone); POST, from that page or a mail
+    provider's one-click (RFC 8058, ``List-Unsubscribe=One-Click``), stops it. The token is a
+    keyed hash of the customer and the topic, so it opens nothing else.
+    """
+    spec = registry().topics().get(topic)
+    if spec is None or not mail.token_is_valid(user_id, topic, token):
+        abort(404)
+    if db.session.get(User, user_id) is None:
+        abort(404)
+    done = request.method == "POST"
+    if done:
+        mail.stop_emails(user_id, topic)
+        db.session.commit()
+    return render_template("notify/unsubscribe.html", topic=spec.label, done=done)
+
+
 @bp.route("/outbox")
 @role_required("admin")
 def outbox():
     """The admin's view of the outbox: every delivery's status, attempts and last error."""
     status = request.args.get("status", "")
     stmt = select(Delivery).options(joinedload(Delivery.message)).order_by(Delivery.id.desc())
-    if status in ("pending", "sending", "sent", "failed"):
+    if status in OUTBOX_STATUSES:
         stmt = stmt.where(Delivery.status == status)
     pagination = db.paginate(stmt, page=max(_page(), 1), per_page=50, error_out=False)
     user_ids = {d.user_id for d in pagination.items}

@@ -26,6 +26,7 @@ from sqlalchemy import delete, select
 from dcx.extensions import db
 from dcx.platform.accounts import services as accounts
 from dcx.platform.accounts.models import ROLES, User
+from dcx.platform.notify.history import outbox_mark, retire_seeded_emails
 from dcx.platform.showcase import texts
 from dcx.platform.timezones import valid_zone
 from dcx.verticals import SeedContext, VerticalRegistry
@@ -210,6 +211,7 @@ def seed_showcase(
             f"{name}: the database holds a showcase in {existing!r}; reset it to seed "
             f"in {language!r} (flask dcx reset --language {language})"
         )
+    mark = outbox_mark()
     users = seed_personas(data["personas"], language)
     remember_showcase(data)
     wanted = None if only is None else set(only)
@@ -219,6 +221,7 @@ def seed_showcase(
                 continue
             vertical.seed(_context(data, vertical.key, users, f"{seed}:{vertical.key}"))
             db.session.flush()
+    retire_seeded_emails(mark)
     return data
 
 
@@ -267,6 +270,7 @@ def scale_showcase(
                 created += 1
             group.append(user)
         db.session.flush()
+        mark = outbox_mark()
         with force_locale(language):
             for vertical in registry:
                 if vertical.scale is None:
@@ -274,6 +278,7 @@ def scale_showcase(
                 context = _context(data, vertical.key, users, f"{seed}:{vertical.key}:{start}")
                 vertical.scale(context, group)
                 db.session.flush()
+        retire_seeded_emails(mark)
         db.session.commit()
         if progress is not None:
             progress(len(group))

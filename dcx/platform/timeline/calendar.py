@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import current_app
@@ -53,7 +53,7 @@ def _address(name: str, email: str) -> vCalAddress:
 
 
 def ics_file(
-    entries: Iterable[tuple[str, CalendarEntry]],
+    entries: Sequence[tuple[str, CalendarEntry]],
     calendar_name: str,
     brand: str,
     method: str | None = None,
@@ -61,8 +61,12 @@ def ics_file(
     """An RFC 5545 file of ``(vertical key, entry)`` pairs: a feed, or one invitation.
 
     ``method="REQUEST"`` makes it an invitation (RFC 5546) that mail and calendar apps offer
-    to accept; the entries' organizer and attendees are written as such.
+    to accept; the entries' organizer and attendees are written as such. An invitation needs
+    someone invited: a REQUEST whose entries have no attendee is published instead
+    (``METHOD:PUBLISH``). ``method="CANCEL"`` withdraws one (same UID, higher SEQUENCE).
     """
+    if method == "REQUEST" and not any(entry.attendees for _, entry in entries):
+        method = "PUBLISH"
     cal = Calendar()
     cal.add("prodid", f"-//{brand}//DCX Showcase//EN")
     cal.add("version", "2.0")
@@ -77,6 +81,9 @@ def ics_file(
         event.add("dtstart", entry.starts_at)
         event.add("dtend", entry.ends_at or entry.starts_at + timedelta(hours=1))
         event.add("dtstamp", stamp)
+        event.add("sequence", entry.sequence)
+        if entry.status:
+            event.add("status", entry.status)
         if entry.location:
             event.add("location", entry.location)
         if entry.description:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
@@ -10,6 +10,7 @@ from dcx.extensions import db
 from dcx.platform import brand
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.views import role_required
+from dcx.platform.conditional import conditional
 from dcx.platform.timeline import calendar, privacy, services
 from dcx.verticals import registry
 
@@ -63,9 +64,10 @@ def feed(user_id: int, secret: str):
     user = calendar.user_for_feed(user_id, secret)
     if user is None:
         abort(404)
-    return Response(
+    return conditional(
         calendar.build_ics(user, brand.name()),
-        mimetype="text/calendar",
+        "text/calendar",
+        volatile_prefixes=(b"DTSTAMP",),  # "now" on every build: not a change of the calendar
         headers={"Content-Disposition": "inline; filename=dcx-calendar.ics"},
     )
 

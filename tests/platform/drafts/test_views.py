@@ -252,7 +252,8 @@ def test_the_macro_shows_a_qr_code_and_the_short_link(app, customer):
     with app.test_request_context("/test/profile"):
         login_user(customer)
         html = render_template_string(template, k=KEY)
-    link = re.search(r"data-draft-handoff-link>(http://localhost/d/[^<]+)<", html)[1]
+    # on the configured base URL, not the request's host: a phone must reach it
+    link = re.search(r"data-draft-handoff-link>(http://127.0.0.1:5000/d/[^<]+)<", html)[1]
     assert services.read_handoff_token(app.config["SECRET_KEY"], link.rsplit("/", 1)[1]) == (
         customer.id,
         KEY,

@@ -70,7 +70,7 @@ def test_email_goes_over_real_smtp(app, topics, smtp_server):
     email = message_from_bytes(envelope.content, policy=policy.default)
     assert email["Subject"] == "Your November report"
     assert email["To"] == "maria@example.com"
-    body = email.get_content()
+    body = email.get_body(preferencelist=("plain",)).get_content()
     assert "You saved 120.00 EUR." in body
     assert "https://demo.dcx.example/banking/report" in body  # a link a mail reader can open
     row = db.session.execute(select(Delivery).where(Delivery.channel == "email")).scalar_one()
