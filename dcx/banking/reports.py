@@ -189,6 +189,48 @@ def monthly_report(user_id: int, year: int, month: int) -> MonthlyReport:
     return MonthlyReport(year, month, income, spending, categories, merchants, goals, history)
 
 
+def comparison(report: MonthlyReport) -> list[str]:
+    """The report's month against the one before, in words, in the language in force:
+    "You saved €412 this month." and "Your savings rate is 4 points better than in November."
+    Empty without income this month; one sentence without income the month before."""
+    rate = report.savings_rate
+    if rate is None:
+        return []
+    amount = filters.money(abs(report.net_minor), report.currency)
+    if report.net_minor >= 0:
+        lines = [gettext("You saved %(amount)s this month.", amount=amount)]
+    else:
+        lines = [gettext("You spent %(amount)s more than you earned this month.", amount=amount)]
+    _key, income, spending = report.history[-2]
+    before = savings_rate(income, spending)
+    if before is None:
+        return lines
+    start = banking_amounts.add_months(date(report.year, report.month, 1), -1)
+    month = format_skeleton("MMMM", start, locale=get_locale())
+    points = int((rate - before).to_integral_value())
+    if points > 0:
+        lines.append(
+            ngettext(
+                "Your savings rate is %(num)d point better than in %(month)s.",
+                "Your savings rate is %(num)d points better than in %(month)s.",
+                points,
+                month=month,
+            )
+        )
+    elif points < 0:
+        lines.append(
+            ngettext(
+                "Your savings rate is %(num)d point worse than in %(month)s.",
+                "Your savings rate is %(num)d points worse than in %(month)s.",
+                -points,
+                month=month,
+            )
+        )
+    else:
+        lines.append(gettext("Your savings rate is the same as in %(month)s.", month=month))
+    return lines
+
+
 def latest_report_month(owned: Iterable[BankingAccount], today: date) -> date | None:
     """The first day of the latest ended month the customer held an account in, or None."""
     opened = [a.opened_on for a in owned]

@@ -24,6 +24,7 @@ from flask_babel import force_locale
 from sqlalchemy import delete, select
 
 from dcx.extensions import db
+from dcx.platform import simulation
 from dcx.platform.accounts import services as accounts
 from dcx.platform.accounts.models import ROLES, User
 from dcx.platform.showcase import texts
@@ -219,6 +220,8 @@ def seed_showcase(
                 continue
             vertical.seed(_context(data, vertical.key, users, f"{seed}:{vertical.key}"))
             db.session.flush()
+    if wanted is None:
+        simulation.live_history()
     return data
 
 
