@@ -21,20 +21,14 @@ from sqlalchemy import select
 
 from dcx.automotive import fleet_status
 from dcx.automotive.models import AutomotiveReading, AutomotiveTroubleCode, AutomotiveVehicle
-from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
+from dcx.platform.simulation import insert_batches
 from dcx.verticals import SimulationContext
 
 REPORTS_AT = time(18)
-BATCH = 5000
 # Codes a healthy car may throw once in a while: none of them stops it.
 OCCASIONAL_CODES = ("P0128", "P0171", "P0420")
 CODE_CHANCE_PER_DAY = 1 / 120
-
-
-def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
-    for at in range(0, len(rows), BATCH):
-        db.session.execute(insert_ignoring_duplicates(model), rows[at : at + BATCH])
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -102,6 +96,6 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                         "last_seen_at": at,
                     }
                 )
-    _insert(AutomotiveReading, readings)
-    _insert(AutomotiveTroubleCode, codes)
+    insert_batches(AutomotiveReading, readings)
+    insert_batches(AutomotiveTroubleCode, codes)
     return len(readings) + len(codes)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -31,13 +30,12 @@ from dcx.banking.models import (
     BankingGoalMovement,
     BankingTransaction,
 )
-from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform.links import link
+from dcx.platform.simulation import insert_batches
 from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SimulationContext
 
-BATCH = 5000
 _REFERENCE = re.compile(r"^seed-(\d{4})-(\d{2})-(.+)$")
 _CARD_SPENDING = re.compile(r"-\d+$")
 SALARY_AT = time(6)
@@ -80,12 +78,6 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     return written
 
 
-def _insert(rows: list[dict[str, Any]]) -> int:
-    for at in range(0, len(rows), BATCH):
-        db.session.execute(insert_ignoring_duplicates(BankingTransaction), rows[at : at + BATCH])
-    return len(rows)
-
-
 def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) -> int:
     """Book month ``month``'s lived days from the month before, one customer's habits each."""
     previous = amounts.add_months(month, -1)
@@ -121,7 +113,7 @@ def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) 
                 "reference": f"seed-{month:%Y-%m}-{what}",
             }
         )
-    return _insert(rows)
+    return insert_batches(BankingTransaction, rows)
 
 
 def _current_accounts(user_ids: set[int]) -> dict[int, BankingAccount]:
@@ -172,7 +164,7 @@ def _manual_bills(first: date, stop: date) -> int:
                     "reference": f"bill-{bill.id}-{due.isoformat()}",
                 }
             )
-    return _insert(rows)
+    return insert_batches(BankingTransaction, rows)
 
 
 def _standing_orders(month: date, first: date, stop: date) -> int:
@@ -228,7 +220,7 @@ def _standing_orders(month: date, first: date, stop: date) -> int:
         saved.append({"id": goal.id, "saved_minor": goal.saved_minor + amount})
     if not rows:
         return 0
-    _insert(rows)
+    insert_batches(BankingTransaction, rows)
     db.session.execute(insert(BankingGoalMovement), movements)
     db.session.execute(update(BankingGoal), saved)
     return len(rows) + len(movements)

@@ -14,11 +14,10 @@ batch of rows, one update for the sensors' last report and one for the incidents
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 
-from dcx.database import insert_ignoring_duplicates, rows_changed
+from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.government import congestion
 from dcx.government.models import (
@@ -29,11 +28,11 @@ from dcx.government.models import (
     GovernmentTravelTime,
 )
 from dcx.government.simulation import rush_factor
+from dcx.platform.simulation import insert_batches
 from dcx.verticals import SimulationContext
 
 STEP = timedelta(minutes=15)
 STREAMED = timedelta(days=7)
-BATCH = 5000
 
 
 def city_rhythm(at: datetime) -> float:
@@ -54,11 +53,6 @@ def intervals(start: datetime, end: datetime) -> list[datetime]:
         found.append(at)
         at += STEP
     return found
-
-
-def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
-    for at in range(0, len(rows), BATCH):
-        db.session.execute(insert_ignoring_duplicates(model), rows[at : at + BATCH])
 
 
 def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
@@ -96,8 +90,8 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "travel_time_index": round(factor, 3),
                 }
             )
-    _insert(GovernmentObservation, observations)
-    _insert(GovernmentTravelTime, travel)
+    insert_batches(GovernmentObservation, observations)
+    insert_batches(GovernmentTravelTime, travel)
     last = times[-1] + STEP
     db.session.execute(
         update(GovernmentSensor)

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.health import medication
 from dcx.health.models import (
@@ -31,18 +30,12 @@ from dcx.health.models import (
     HealthMedication,
     HealthObservation,
 )
+from dcx.platform.simulation import insert_batches
 from dcx.verticals import SimulationContext
 
-BATCH = 5000
 READING_AT = time(7, 30)
 # Each day, a reading closes this share of the gap to the goal (about a third in a month).
 DAILY_PULL = 0.013
-
-
-def _insert(model: Any, rows: list[dict[str, Any]]) -> int:
-    for at in range(0, len(rows), BATCH):
-        db.session.execute(insert_ignoring_duplicates(model), rows[at : at + BATCH])
-    return len(rows)
 
 
 def _days(start: datetime, end: datetime) -> list[date]:
@@ -117,7 +110,7 @@ def _doses(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "recorded_at": slot + timedelta(minutes=delay),
                 }
             )
-    return _insert(HealthDose, rows)
+    return insert_batches(HealthDose, rows)
 
 
 def _latest(kind: str) -> dict[int, HealthObservation]:
@@ -185,6 +178,8 @@ def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "code": "8867-4",
                     "value": round(72 + noise),
                     "unit": "/min",
+                    "code2": None,
+                    "value2": None,
                     "observed_at": at,
                     "source": "device",
                     "external_id": f"seed:hr:{day}",
@@ -206,12 +201,14 @@ def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "code": "29463-7",
                     "value": round(last.value + (target - last.value) * pull + noise, 1),
                     "unit": "kg",
+                    "code2": None,
+                    "value2": None,
                     "observed_at": at,
                     "source": "device",
                     "external_id": f"seed:weight:{day}",
                 }
             )
-    return _insert(HealthObservation, rows)
+    return insert_batches(HealthObservation, rows)
 
 
 def _exercise(ctx: SimulationContext, start: datetime, end: datetime) -> int:

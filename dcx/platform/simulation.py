@@ -23,7 +23,7 @@ from flask_babel import force_locale
 from sqlalchemy import Integer, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import IdMixin, UTCDateTime
+from dcx.database import IdMixin, UTCDateTime, insert_ignoring_duplicates
 from dcx.extensions import Model, db
 from dcx.platform import clock
 from dcx.verticals import SimulationContext, Vertical, registry
@@ -31,6 +31,8 @@ from dcx.verticals import SimulationContext, Vertical, registry
 # Beyond this, a gap is not lived through (a database left for months would take minutes).
 LONGEST_PERIOD = timedelta(days=190)
 HISTORY_DAYS = 120
+# Rows per INSERT statement of a hook.
+BATCH = 5000
 # Shorter than this, a period is left for the next clock move (nothing happens in a second).
 SHORTEST_PERIOD = timedelta(minutes=1)
 
@@ -67,12 +69,14 @@ def _aware(value: datetime) -> datetime:
 
 
 def _context(
-    vertical: Vertical, start: datetime, history: bool, users: dict[str, int]
+    vertical: Vertical, start: datetime, history: bool, users: dict[str, int] | None = None
 ) -> SimulationContext:
+    """What ``vertical``'s hook gets for a period from ``start``: the loaded showcase's data."""
     from dcx.platform.showcase import presenter
 
+    if users is None:
+        users = {p["key"]: p["user"].id for p in presenter.personas() if p["user"] is not None}
     data = presenter.showcase_data()
-    language = presenter.language() or "en"
     seed = int(data.get("seed", 2026))
     return SimulationContext(
         key=vertical.key,
@@ -80,7 +84,7 @@ def _context(
         users=users,
         seed=seed,
         history=history,
-        language=language,
+        language=presenter.language() or data.get("language") or "en",
         random=random.Random(f"{seed}:{vertical.key}:{start.isoformat()}"),
     )
 
@@ -129,3 +133,16 @@ def live_history(days: int = HISTORY_DAYS) -> dict[str, int]:
 def summary(written: dict[str, Any]) -> int:
     """How many rows a call of :func:`advance` wrote in all."""
     return sum(int(n) for n in written.values())
+
+
+def insert_batches(model: Any, rows: list[dict[str, Any]], batch: int = BATCH) -> int:
+    """Insert ``rows`` into ``model``'s table, skipping natural-key duplicates, in batches.
+
+    Rows are sent grouped by the columns they fill: the ORM sends a row without a value (None)
+    for a column as another statement, so mixed rows in their given order would cost one
+    statement per change of shape instead of one per batch. Returns ``len(rows)``.
+    """
+    shaped = sorted(rows, key=lambda row: tuple(k for k, v in row.items() if v is not None))
+    for at in range(0, len(shaped), batch):
+        db.session.execute(insert_ignoring_duplicates(model), shaped[at : at + batch])
+    return len(rows)
