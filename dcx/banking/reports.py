@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_skeleton
+from babel.dates import format_date, format_skeleton
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -206,7 +206,7 @@ def comparison(report: MonthlyReport) -> list[str]:
     if before is None:
         return lines
     start = banking_amounts.add_months(date(report.year, report.month, 1), -1)
-    month = format_skeleton("MMMM", start, locale=get_locale())
+    month = format_date(start, "LLLL", locale=get_locale())
     points = int((rate - before).to_integral_value())
     if points > 0:
         lines.append(

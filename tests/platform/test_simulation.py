@@ -105,7 +105,9 @@ def test_after_a_month_alex_has_a_report_with_income_and_a_comparison(app):
         assert report.savings_rate is not None and 0 <= report.savings_rate <= 60
         lines = reports.comparison(report)
         assert len(lines) == 2
-        assert "You saved" in lines[0] and "than in" in lines[1]
+        assert "You saved" in lines[0] and "Your savings rate is" in lines[1]
+        before = amounts.add_months(last, -1)
+        assert lines[1].endswith(f" in {before:%B}.")  # the month's whole name, not "Nov"
 
 
 def test_after_a_month_and_three_maria_takes_most_of_her_doses(app):
