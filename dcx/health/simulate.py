@@ -36,6 +36,8 @@ from dcx.verticals import SimulationContext
 READING_AT = time(7, 30)
 # Each day, a reading closes this share of the gap to the goal (about a third in a month).
 DAILY_PULL = 0.013
+# The share of days a synthetic patient takes a reading (the personas read every day).
+SYNTHETIC_READING_DAYS = 0.35
 
 
 def _days(start: datetime, end: datetime) -> list[date]:
@@ -146,11 +148,16 @@ def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     rows: list[dict[str, Any]] = []
     systolic_goal = _targets("systolic")
     weight_goal = _targets("weight")
+    personas = set(ctx.users.values())
     for patient_id, last in _latest("bp").items():
         target = systolic_goal.get(patient_id, last.value)
+        # the personas measure every morning; others on about one day in three
+        habit = 1.0 if patient_id in personas else SYNTHETIC_READING_DAYS
         for day in _days(start, end):
             at = datetime.combine(day, READING_AT, tzinfo=UTC)
             if not start <= at < end or at <= last.observed_at:
+                continue
+            if ctx.draw("measures", patient_id, day) >= habit:
                 continue
             k = (day - last.observed_at.date()).days
             pull = 1 - (1 - DAILY_PULL) ** k
