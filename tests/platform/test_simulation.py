@@ -189,3 +189,29 @@ def test_the_simulation_statements_do_not_grow_with_customers(app, query_counter
     few, many = counted
     # a batch insert with nothing to write is skipped: a chance code, a quiet week
     assert many <= few + 2, counted
+
+
+def test_the_clock_command_lives_the_month_before_the_jobs(app, runner):
+    from dcx.banking.models import BankingTransaction
+    from dcx.platform.notify.models import Message
+
+    with app.app_context():
+        seed_showcase(registry(), "default", only=("banking",))
+        db.session.commit()
+        booked = db.session.execute(
+            select(func.count()).select_from(BankingTransaction)
+        ).scalar_one()
+    result = runner.invoke(args=["dcx", "clock", "advance", "30d"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert (
+            db.session.execute(select(func.count()).select_from(BankingTransaction)).scalar_one()
+            > booked
+        )
+        alex = _persona("alex")
+        report = db.session.execute(
+            select(Message.body).where(
+                Message.user_id == alex, Message.topic == "banking.monthly_summary"
+            )
+        ).scalar_one()
+        assert "savings rate" in report  # the job saw the month's income
