@@ -150,7 +150,7 @@ PLATFORM_PACKAGES = (
 
 def register_platform(app: Flask) -> None:
     """Let each platform package register its models, blueprints, jobs and menu entries."""
-    from dcx.platform import clock  # noqa: F401  (its table)
+    from dcx.platform import clock, simulation  # noqa: F401  (their tables)
 
     app.extensions["dcx_user_nav"] = []
     app.extensions["dcx_profile_links"] = []

@@ -207,15 +207,17 @@ def clock_show() -> None:
 @clock_group.command("advance")
 @click.argument("duration")
 def clock_advance(duration: str) -> None:
-    """Move the clock forward by DURATION (30d, 12h, 2w, 90m) and run the jobs now due."""
-    from dcx.platform import clock
+    """Move the clock forward by DURATION (30d, 12h, 2w, 90m): the world lives through it,
+    then the jobs now due run."""
+    from dcx.platform import clock, simulation
     from dcx.platform.jobs.runner import run_due_jobs
 
     try:
         delta = clock.parse_duration(duration)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
-    clock.advance(delta)
+    before = clock.now()
+    simulation.advance(before, clock.advance(delta))
     db.session.commit()
     runs = run_due_jobs()
     click.echo(f"Clock now {clock.now().isoformat()}; {len(runs)} job run(s).")

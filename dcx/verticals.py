@@ -8,8 +8,10 @@ this registry; it never imports a vertical package by name.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
+import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -108,6 +110,13 @@ class Vertical:
     customers (banking's daily alerts) use it so their queries do not grow with the number
     of customers; a vertical that offers only ``obligations`` is asked once per customer. A
     vertical offering ``obligations_many`` offers ``obligations`` too (checked at load).
+
+    ``simulate(ctx, start, end)`` writes the plausible life of the showcase time ``[start,
+    end)`` (see :class:`SimulationContext`) and returns how many rows it wrote. The platform
+    calls it when the clock moves, before the jobs that fell due, and when a showcase is seeded
+    (its history). It must be deterministic for ``ctx``, idempotent (natural keys with
+    INSERT ... ON CONFLICT DO NOTHING) and set-based (a fixed number of statements per
+    period, whatever the number of customers).
     """
 
     key: str
@@ -132,6 +141,7 @@ class Vertical:
     ) = None
     calendar: Callable[[int], Iterable[CalendarEntry]] | None = None
     summary_card: Callable[[int], Mapping[str, Any] | None] | None = None
+    simulate: Callable[[SimulationContext, datetime, datetime], int] | None = None
     cli: Any = None  # a click group, mounted as `flask dcx <key> ...`
 
     @property
@@ -245,3 +255,34 @@ class SeedContext:
             return self.users[persona]
         except KeyError:
             raise KeyError(f"persona {persona!r} is not in the showcase file") from None
+
+
+@dataclass
+class SimulationContext:
+    """What a vertical's ``simulate`` hook receives besides the period it lives through.
+
+    ``data`` is the vertical's part of the loaded showcase file (persona habits such as an
+    adherence or a daily distance), ``users`` the personas' account ids by key, ``seed`` the showcase's seed value, ``history`` True when
+    the period is the seeded past rather than a clock move. ``random`` is seeded from the
+    vertical's key and the period; :meth:`draw` and :meth:`rng` give draws that depend only on
+    what they are about (a customer, a day), not on how the time was cut into periods, so
+    "+1 week" four times lives the same month as "+1 month".
+    """
+
+    key: str
+    data: Mapping[str, Any]
+    users: Mapping[str, int] = field(default_factory=dict)
+    seed: int = 2026
+    history: bool = False
+    language: str = "en"
+    random: Any = None
+
+    def draw(self, *about: Any) -> float:
+        """A number in [0, 1) fixed by the seed, this vertical and ``about``."""
+        text = ":".join(str(part) for part in (self.seed, self.key, *about))
+        digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") / 2**64
+
+    def rng(self, *about: Any) -> random.Random:
+        """A ``random.Random`` fixed by the seed, this vertical and ``about``."""
+        return random.Random(int(self.draw(*about) * 2**53))

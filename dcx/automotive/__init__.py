@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.automotive import api, cli, jobs, obligations, seed, views, workspace
+from dcx.automotive import api, cli, jobs, obligations, seed, simulate, views, workspace
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -122,4 +122,5 @@ vertical = Vertical(
     obligations_many=obligations.obligations_many,
     calendar=obligations.calendar_entries,
     summary_card=workspace.summary_card,
+    simulate=simulate.period,
 )

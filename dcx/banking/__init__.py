@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.banking import jobs, reports, seed, views, workspace
+from dcx.banking import jobs, reports, seed, simulate, views, workspace
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
 
 vertical = Vertical(
@@ -95,7 +95,9 @@ vertical = Vertical(
         "account_opened": _l("Savings account opened"),
         "goal_created": _l("Savings goal set"),
         "goal_reached": _l("Goal reached"),
+        "salary_received": _l("Salary received"),
     },
     summary_card=workspace.summary_card,
     calendar=reports.calendar_entries,
+    simulate=simulate.period,
 )

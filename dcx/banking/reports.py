@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_skeleton
+from babel.dates import format_date, format_skeleton
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -187,6 +187,48 @@ def monthly_report(user_id: int, year: int, month: int) -> MonthlyReport:
             )
         )
     return MonthlyReport(year, month, income, spending, categories, merchants, goals, history)
+
+
+def comparison(report: MonthlyReport) -> list[str]:
+    """The report's month against the one before, in words, in the language in force:
+    "You saved €412 this month." and "Your savings rate is 4 points better than in November."
+    Empty without income this month; one sentence without income the month before."""
+    rate = report.savings_rate
+    if rate is None:
+        return []
+    amount = filters.money(abs(report.net_minor), report.currency)
+    if report.net_minor >= 0:
+        lines = [gettext("You saved %(amount)s this month.", amount=amount)]
+    else:
+        lines = [gettext("You spent %(amount)s more than you earned this month.", amount=amount)]
+    _key, income, spending = report.history[-2]
+    before = savings_rate(income, spending)
+    if before is None:
+        return lines
+    start = banking_amounts.add_months(date(report.year, report.month, 1), -1)
+    month = format_date(start, "LLLL", locale=get_locale())
+    points = int((rate - before).to_integral_value())
+    if points > 0:
+        lines.append(
+            ngettext(
+                "Your savings rate is %(num)d point better than in %(month)s.",
+                "Your savings rate is %(num)d points better than in %(month)s.",
+                points,
+                month=month,
+            )
+        )
+    elif points < 0:
+        lines.append(
+            ngettext(
+                "Your savings rate is %(num)d point worse than in %(month)s.",
+                "Your savings rate is %(num)d points worse than in %(month)s.",
+                -points,
+                month=month,
+            )
+        )
+    else:
+        lines.append(gettext("Your savings rate is the same as in %(month)s.", month=month))
+    return lines
 
 
 def latest_report_month(owned: Iterable[BankingAccount], today: date) -> date | None:

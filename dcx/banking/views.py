@@ -413,6 +413,7 @@ def report(period: str):
     return render_template(
         "banking/report.html",
         report=rep,
+        comparison=banking_reports.comparison(rep),
         start=start,
         history_chart=history_chart,
         category_chart=category_chart,

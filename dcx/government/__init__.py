@@ -7,6 +7,7 @@ from dcx.government import (
     cli,
     jobs,
     seed,
+    simulate,
     views,
     workspace,
 )
@@ -31,6 +32,7 @@ vertical = Vertical(
     scale=seed.scale,
     summary_card=workspace.summary_card,
     calendar=workspace.calendar,
+    simulate=simulate.period,
     jobs=(
         JobSpec(
             id="government.fix_reminders",

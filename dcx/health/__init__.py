@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.health import api, hooks, jobs, views
+from dcx.health import api, hooks, jobs, simulate, views
 from dcx.health.seed import seed
 from dcx.health.seed_scale import scale
 from dcx.verticals import JobSpec, Topic, TourStep, Vertical
@@ -69,6 +69,7 @@ vertical = Vertical(
     seed=seed,
     scale=scale,
     calendar=hooks.calendar,
+    simulate=simulate.period,
     summary_card=hooks.summary_card,
     tour=(
         TourStep(

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from dcx.extensions import db
-from dcx.platform import clock
+from dcx.platform import clock, simulation
 from dcx.platform.accounts.views import role_required
 from dcx.platform.jobs import runner
 from dcx.platform.showcase.presenter import presenter_required
@@ -65,7 +65,8 @@ def move_clock():
     if step == "reset":
         clock.reset()
     elif step in STEPS:
-        clock.advance(clock.parse_duration(step))
+        before = clock.now()
+        simulation.advance(before, clock.advance(clock.parse_duration(step)))
     else:
         abort(400)
     db.session.commit()

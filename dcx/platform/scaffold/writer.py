@@ -39,6 +39,7 @@ LAYOUT = {
     "views.py.tmpl": "dcx/$key/views.py",
     "jobs.py.tmpl": "dcx/$key/jobs.py",
     "seed.py.tmpl": "dcx/$key/seed.py",
+    "simulate.py.tmpl": "dcx/$key/simulate.py",
     "index.html.tmpl": "dcx/$key/templates/$key/index.html",
     "item.html.tmpl": "dcx/$key/templates/$key/item.html",
     "staff.html.tmpl": "dcx/$key/templates/$key/staff.html",

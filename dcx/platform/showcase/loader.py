@@ -24,6 +24,7 @@ from flask_babel import force_locale
 from sqlalchemy import delete, select
 
 from dcx.extensions import db
+from dcx.platform import simulation
 from dcx.platform.accounts import services as accounts
 from dcx.platform.accounts.models import ROLES, User
 from dcx.platform.notify.history import outbox_mark, retire_seeded_emails
@@ -221,6 +222,8 @@ def seed_showcase(
                 continue
             vertical.seed(_context(data, vertical.key, users, f"{seed}:{vertical.key}"))
             db.session.flush()
+    if wanted is None:
+        simulation.live_history()
     retire_seeded_emails(mark)
     return data
 

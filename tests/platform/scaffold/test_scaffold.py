@@ -46,6 +46,7 @@ def test_plan_writes_every_part_of_the_contract():
         "dcx/insurance/views.py",
         "dcx/insurance/jobs.py",
         "dcx/insurance/seed.py",
+        "dcx/insurance/simulate.py",
         "dcx/insurance/templates/insurance/index.html",
         "dcx/insurance/templates/insurance/staff.html",
         "dcx/insurance/migrations/insurance_0001_initial.py",
@@ -60,6 +61,7 @@ def test_plan_writes_every_part_of_the_contract():
         "TourStep(",
         "timeline_kinds=",
         "seed=seed.load",
+        "simulate=simulate.period",
         "summary_card=",
         'staff_endpoint="insurance.staff.home"',
     ):

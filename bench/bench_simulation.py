@@ -1,0 +1,128 @@
+"""Benchmark: "+1 month" on the default showcase and with synthetic customers, lived or not.
+
+For each size (the default showcase alone, then with ``--scale`` synthetic customers) it
+seeds a throwaway SQLite database once, copies it, and on the copies times
+  1. the baseline: the clock moves a month and the due jobs run, nobody lives the month,
+  2. the clock move as the presenter makes it: every vertical lives the month, then the jobs,
+  3. the month lived again (idempotent: nothing to do),
+counting the SQL statements of the simulation. Its statements stay the same whatever the
+number of customers (a fixed number of batch inserts). A script, not a test:
+
+    .venv/bin/python bench/bench_simulation.py [--scale 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import event
+
+
+def _app(path: Path):
+    from dcx import create_app
+
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True, "DCX_SHOWCASE": "default"}
+    )
+
+
+def build(path: Path, customers: int) -> float:
+    """Seed the default showcase (and ``customers`` synthetic ones) into ``path``; seconds."""
+    from dcx.extensions import db
+    from dcx.platform.showcase.loader import scale_showcase, seed_showcase
+    from dcx.verticals import registry
+
+    app = _app(path)
+    started = time.perf_counter()
+    with app.app_context():
+        db.create_all()
+        seed_showcase(registry(), "default")
+        db.session.commit()
+        if customers:
+            scale_showcase(registry(), "default", customers, batch=200)
+        db.session.commit()
+    return time.perf_counter() - started
+
+
+def month(path: Path, live: bool) -> tuple[float, float, int, int]:
+    """Move the clock of the database at ``path`` a month: (seconds in all, seconds of the
+    simulation, its statements, rows it wrote)."""
+    from dcx.extensions import db
+    from dcx.platform import clock, simulation
+    from dcx.platform.jobs.runner import run_due_jobs
+
+    app = _app(path)
+    with app.app_context():
+        statements: list[str] = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        started = time.perf_counter()
+        before = clock.now()
+        after = clock.advance(timedelta(days=30))
+        written = 0
+        lived = 0.0
+        if live:
+            event.listen(db.engine, "before_cursor_execute", count)
+            written = simulation.summary(simulation.advance(before, after))
+            event.remove(db.engine, "before_cursor_execute", count)
+            lived = time.perf_counter() - started
+        db.session.commit()
+        run_due_jobs()
+        total = time.perf_counter() - started
+        db.engine.dispose()
+    return total, lived, len(statements), written
+
+
+def again(path: Path) -> tuple[float, int]:
+    """Live the month just lived once more: (seconds, rows written)."""
+    from dcx.extensions import db
+    from dcx.platform import clock, simulation
+
+    app = _app(path)
+    with app.app_context():
+        started = time.perf_counter()
+        now = clock.now()
+        written = simulation.summary(simulation.advance(now - timedelta(days=30), now))
+        db.session.commit()
+        return time.perf_counter() - started, written
+
+
+def main() -> None:
+    """Build each size, time the month with and without the world living it, print figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=2000, help="synthetic customers")
+    args = parser.parse_args()
+    logging.disable(logging.INFO)  # the console mail adapter logs every message
+    with tempfile.TemporaryDirectory() as tmp:
+        for customers in (0, args.scale):
+            seeded = Path(tmp) / f"seeded-{customers}.sqlite3"
+            built = build(seeded, customers)
+            baseline_db = Path(tmp) / f"baseline-{customers}.sqlite3"
+            living_db = Path(tmp) / f"living-{customers}.sqlite3"
+            shutil.copy(seeded, baseline_db)
+            shutil.copy(seeded, living_db)
+            base_total, *_ = month(baseline_db, live=False)
+            total, lived, statements, written = month(living_db, live=True)
+            redo, rewritten = again(living_db)
+            label = "default showcase" if not customers else f"--scale {customers}"
+            print(f"{label} (seeded in {built:.1f} s)")
+            print(f"  +1 month, baseline (jobs only, nothing lives): {base_total:6.2f} s")
+            print(
+                f"  +1 month, the world lives it, then the jobs: {total:6.2f} s"
+                f"  (simulation {lived:.2f} s, {statements} statements, {written} rows)"
+            )
+            print(
+                f"  the same month lived again:                   {redo:6.2f} s  ({rewritten} rows)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""The life of a health period: doses taken (or not), vitals on their way, exercise logged.
+
+Every patient carries on from where their record stops: doses after the last one marked,
+readings after the last reading, workouts after the last workout. A patient takes their
+medicines with their own adherence (the showcase file's ``adherence`` for a persona, María
+about 85 %; a synthetic patient's drawn between 60 and 95 %): on a day they slip, one dose
+is skipped or never marked, and about one dose in eight is taken late. Blood pressure moves
+a little each day toward the goal the doctor set, with the noise of a home monitor.
+
+Natural keys keep it idempotent: a dose by (medicine, time), a reading by its external id
+``seed:<kind>:<day>`` (the seed's own), a workout by the day after the patient's last one.
+Set-based: one query each for medicines, last doses, last readings, goals and workouts, and
+one insert per batch of rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from dcx.extensions import db
+from dcx.health import medication
+from dcx.health.models import (
+    HealthDose,
+    HealthExercise,
+    HealthGoal,
+    HealthMedication,
+    HealthObservation,
+)
+from dcx.platform.simulation import insert_batches
+from dcx.verticals import SimulationContext
+
+READING_AT = time(7, 30)
+# Each day, a reading closes this share of the gap to the goal (about a third in a month).
+DAILY_PULL = 0.013
+# The share of days a synthetic patient takes a reading (the personas read every day).
+SYNTHETIC_READING_DAYS = 0.35
+
+
+def _days(start: datetime, end: datetime) -> list[date]:
+    day, days = start.date(), []
+    while day <= end.date():
+        days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
+    """Live ``[start, end)`` for every patient; returns how many rows it wrote."""
+    return _doses(ctx, start, end) + _vitals(ctx, start, end) + _exercise(ctx, start, end)
+
+
+def adherence_of(ctx: SimulationContext) -> dict[int, float]:
+    """The personas' adherence from the showcase file, by account id."""
+    found = {}
+    for spec in ctx.data.get("patients", []):
+        user_id = ctx.users.get(spec.get("persona", ""))
+        if user_id is not None and spec.get("adherence") is not None:
+            found[user_id] = float(spec["adherence"])
+    return found
+
+
+def _doses(ctx: SimulationContext, start: datetime, end: datetime) -> int:
+    meds = list(
+        db.session.execute(
+            select(HealthMedication).where(HealthMedication.active.is_(True))
+        ).scalars()
+    )
+    last = dict(
+        db.session.execute(
+            select(HealthDose.medication_id, func.max(HealthDose.scheduled_at)).group_by(
+                HealthDose.medication_id
+            )
+        ).all()
+    )
+    personas = adherence_of(ctx)
+    due: dict[tuple[int, date], list[tuple[HealthMedication, datetime]]] = defaultdict(list)
+    for med in meds:
+        after = last.get(med.id)
+        if isinstance(after, str):  # SQLite's max() of a decorated column comes back raw
+            after = datetime.fromisoformat(after)
+        if after is not None and after.tzinfo is None:
+            after = after.replace(tzinfo=UTC)
+        for day in _days(start, end):
+            for slot in medication.slots_on(med, day):
+                if start <= slot < end and (after is None or slot > after):
+                    due[(med.patient_id, day)].append((med, slot))
+    rows = []
+    for (patient_id, day), slots in due.items():
+        adherence = personas.get(patient_id, 0.6 + 0.35 * ctx.draw("adherence", patient_id))
+        slipped = -1
+        if ctx.draw("slip", patient_id, day) > adherence:
+            slipped = int(ctx.draw("which", patient_id, day) * len(slots))
+        for n, (med, slot) in enumerate(sorted(slots, key=lambda s: s[1])):
+            status = "taken"
+            if n == slipped:
+                if ctx.draw("unmarked", med.id, slot) < 0.5:
+                    continue  # never marked: the missed-dose reminder will notice
+                status = "skipped"
+            elif ctx.draw("late", med.id, slot) < 0.12:
+                status = "late"
+            delay = {"taken": 10, "late": 95, "skipped": 30}[status]
+            rows.append(
+                {
+                    "medication_id": med.id,
+                    "patient_id": patient_id,
+                    "scheduled_at": slot,
+                    "status": status,
+                    "recorded_at": slot + timedelta(minutes=delay),
+                }
+            )
+    return insert_batches(HealthDose, rows)
+
+
+def _latest(kind: str) -> dict[int, HealthObservation]:
+    """Each patient's latest reading of ``kind`` (one query)."""
+    newest = (
+        select(HealthObservation.patient_id, func.max(HealthObservation.observed_at).label("at"))
+        .where(HealthObservation.kind == kind)
+        .group_by(HealthObservation.patient_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(HealthObservation)
+        .join(
+            newest,
+            (newest.c.patient_id == HealthObservation.patient_id)
+            & (newest.c.at == HealthObservation.observed_at),
+        )
+        .where(HealthObservation.kind == kind)
+    ).scalars()
+    return {row.patient_id: row for row in rows}
+
+
+def _targets(measure: str) -> dict[int, float]:
+    rows = db.session.execute(
+        select(HealthGoal.patient_id, HealthGoal.target).where(
+            HealthGoal.measure == measure, HealthGoal.status == "active"
+        )
+    ).all()
+    return {patient_id: float(target) for patient_id, target in rows}
+
+
+def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
+    rows: list[dict[str, Any]] = []
+    systolic_goal = _targets("systolic")
+    weight_goal = _targets("weight")
+    personas = set(ctx.users.values())
+    for patient_id, last in _latest("bp").items():
+        target = systolic_goal.get(patient_id, last.value)
+        # the personas measure every morning; others on about one day in three
+        habit = 1.0 if patient_id in personas else SYNTHETIC_READING_DAYS
+        for day in _days(start, end):
+            at = datetime.combine(day, READING_AT, tzinfo=UTC)
+            if not start <= at < end or at <= last.observed_at:
+                continue
+            if ctx.draw("measures", patient_id, day) >= habit:
+                continue
+            k = (day - last.observed_at.date()).days
+            pull = 1 - (1 - DAILY_PULL) ** k
+            noise = (ctx.draw("bp", patient_id, day) - 0.5) * 6
+            systolic = last.value + (target - last.value) * pull
+            diastolic = (last.value2 or 80) + (target - last.value) * pull * 0.6
+            rows.append(
+                {
+                    "patient_id": patient_id,
+                    "kind": "bp",
+                    "code": "8480-6",
+                    "value": round(systolic + noise),
+                    "unit": "mm[Hg]",
+                    "code2": "8462-4",
+                    "value2": round(diastolic + noise / 2),
+                    "observed_at": at,
+                    "source": "device",
+                    "external_id": f"seed:bp:{day}",
+                }
+            )
+            rows.append(
+                {
+                    "patient_id": patient_id,
+                    "kind": "heart_rate",
+                    "code": "8867-4",
+                    "value": round(72 + noise),
+                    "unit": "/min",
+                    "code2": None,
+                    "value2": None,
+                    "observed_at": at,
+                    "source": "device",
+                    "external_id": f"seed:hr:{day}",
+                }
+            )
+    for patient_id, last in _latest("weight").items():
+        target = weight_goal.get(patient_id, last.value - 1.5)
+        for day in _days(start, end):
+            at = datetime.combine(day, READING_AT, tzinfo=UTC)
+            k = (day - last.observed_at.date()).days
+            if not start <= at < end or at <= last.observed_at or k % 3:
+                continue
+            pull = 1 - (1 - DAILY_PULL / 2) ** k
+            noise = (ctx.draw("weight", patient_id, day) - 0.5) * 0.6
+            rows.append(
+                {
+                    "patient_id": patient_id,
+                    "kind": "weight",
+                    "code": "29463-7",
+                    "value": round(last.value + (target - last.value) * pull + noise, 1),
+                    "unit": "kg",
+                    "code2": None,
+                    "value2": None,
+                    "observed_at": at,
+                    "source": "device",
+                    "external_id": f"seed:weight:{day}",
+                }
+            )
+    return insert_batches(HealthObservation, rows)
+
+
+def _exercise(ctx: SimulationContext, start: datetime, end: datetime) -> int:
+    newest = (
+        select(HealthExercise.patient_id, func.max(HealthExercise.id).label("id"))
+        .group_by(HealthExercise.patient_id)
+        .subquery()
+    )
+    latest = db.session.execute(
+        select(HealthExercise).join(newest, newest.c.id == HealthExercise.id)
+    ).scalars()
+    rows = []
+    for last in latest:
+        for day in _days(start, end):
+            at = datetime.combine(day, time(18), tzinfo=UTC)
+            if not start <= at < end or day <= last.performed_on:
+                continue
+            # about every other day, a little more or less than last time
+            if ctx.draw("exercise", last.patient_id, day) < 0.45:
+                continue
+            minutes = last.minutes + int(ctx.draw("minutes", last.patient_id, day) * 11) - 5
+            rows.append(
+                {
+                    "patient_id": last.patient_id,
+                    "performed_on": day,
+                    "activity": last.activity,
+                    "minutes": max(10, minutes),
+                    "intensity": last.intensity,
+                }
+            )
+    if rows:
+        db.session.execute(insert(HealthExercise), rows)
+    return len(rows)
