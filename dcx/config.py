@@ -75,6 +75,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),
         "BOOTSTRAP_SERVE_LOCAL": True,
+        # hashed, precompressed copies of the static files (built on start when missing)
+        "ASSETS_ROOT": os.environ.get("ASSETS_ROOT") or str(instance / "assets"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "es", "ro"),
