@@ -21,6 +21,7 @@ from whitenoise import WhiteNoise
 
 from dcx.extensions import compress
 from dcx.platform.assets.build import Asset, build, sources
+from dcx.platform.assets.icons import icon_svg
 
 # one year, the longest lifetime HTTP caches are asked to honour (RFC 9111)
 ONE_YEAR = 31_536_000
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_STREAMS", False)
     app.config.setdefault("COMPRESS_BR_LEVEL", 4)
     compress.init_app(app)
+    app.jinja_env.globals["icon_svg"] = icon_svg
 
     assets = build(sources(app), Path(app.config["ASSETS_ROOT"]))
     server = AssetServer(app.wsgi_app, allow_all_origins=False)
