@@ -63,7 +63,11 @@ translations: $(STAMP)  ## extract, merge and compile the catalogues (the site's
 	$(BIN)/pybabel compile -d dcx/translations
 	$(BIN)/flask dcx showcase-texts default
 
-bench: install  ## print the benchmarks' figures
+# `make bench SCALE=200 DURATION=2` for a quicker run; BENCH_ARGS adds options of bench/load.py
+SCALE ?= 2000
+DURATION ?= 5
+bench: install  ## load benchmark at size (gunicorn + wrk, every page, the ingest API), then the service benchmarks; writes bench/RESULTS.md
+	$(BIN)/python bench/load.py --scale $(SCALE) --duration $(DURATION) $(BENCH_ARGS)
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:

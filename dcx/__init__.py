@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_context(app)
     register_shellcontext(app)
     register_commands(app)
+    register_assets(app)
     return app
 
 
@@ -207,6 +208,16 @@ def register_template_context(app: Flask) -> None:
     @app.before_request
     def _reset_clock_cache():
         g.pop("_dcx_clock_offset", None)
+
+
+def register_assets(app: Flask) -> None:
+    """Hashed, precompressed static files served in front of the app; pages compressed.
+
+    Last, because it reads every blueprint's static folder and wraps the WSGI application.
+    """
+    from dcx.platform import assets
+
+    assets.init_app(app)
 
 
 def register_shellcontext(app: Flask) -> None:

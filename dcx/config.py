@@ -118,6 +118,8 @@ def from_environment(instance_path: str) -> dict:
         # Secure cookies.
         "DCX_PROXY_COUNT": int(os.environ.get("DCX_PROXY_COUNT", "0")),
         "BOOTSTRAP_SERVE_LOCAL": True,
+        # hashed, precompressed copies of the static files (built on start when missing)
+        "ASSETS_ROOT": os.environ.get("ASSETS_ROOT") or str(instance / "assets"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "es", "ro"),

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, cast
 from flask import Flask, current_app
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -44,6 +45,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

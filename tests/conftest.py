@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -51,8 +52,14 @@ def _database_url() -> str:
 DATABASE_URL = _database_url()
 
 
+# Hashed static files are named by content, so one folder serves every test's app: each
+# file is compressed once per machine, not once per test.
+ASSETS_ROOT = Path(tempfile.gettempdir()) / f"dcx-test-assets-{os.getuid()}"
+
+
 def _base_config(tmp: Path, uri: str) -> dict:
     return {
+        "ASSETS_ROOT": str(ASSETS_ROOT),
         "TESTING": True,
         "INSTANCE_PATH": str(tmp / "instance"),
         "SECRET_KEY": "test-secret",

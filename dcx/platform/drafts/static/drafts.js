@@ -25,9 +25,11 @@
     restored: "Restored the draft saved {time} on {device}"
   };
 
+  // The script is served under a name holding a hash of its content (drafts.0123456789ab.js):
+  // the routes of drafts live two levels up from it.
   var script = document.currentScript;
   var base = script && script.src
-    ? script.src.replace(/static\/drafts\.js(\?.*)?$/, "")
+    ? script.src.replace(/static\/drafts(\.[0-9a-f]{12})?\.js(\?.*)?$/, "")
     : "/drafts/";
 
   function isSecret(name) {
