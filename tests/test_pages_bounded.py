@@ -37,7 +37,6 @@ STAFF_PAGE = 8
 GROWING: dict[str, str] = {
     "automotive.book": "counts every booked appointment of the workshop to offer free slots",
     "automotive.staff.home": "lists every vehicle of every customer, unpaginated",
-    "banking.staff.home": "one goal query per customer, every customer listed",
     "education.staff.home": "loads every answer of every student to count them",
     "education.staff.staff_course": "loads every answer of every enrolled student",
     "government.staff.incident": "lists every report of the incident's area",
