@@ -127,4 +127,6 @@ def from_environment(instance_path: str) -> dict:
         "DCX_TOURS_SIGN_IN": _bool(os.environ.get("DCX_TOURS_SIGN_IN"), True),
         "GOVERNMENT_SOCIAL_WEBHOOK": os.environ.get("GOVERNMENT_SOCIAL_WEBHOOK", ""),
         "JOBS_LEASE_SECONDS": int(os.environ.get("JOBS_LEASE_SECONDS", "600")),
+        # Rows a page of a staff list shows (customers, patients, vehicles ...).
+        "DCX_STAFF_PAGE_SIZE": int(os.environ.get("DCX_STAFF_PAGE_SIZE", "25")),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -71,45 +72,83 @@ def instalment_reference(loan: AutomotiveLoan, number: int) -> str:
     return f"{loan.reference}-{number:03d}"
 
 
+#: Loans handled per statement by :func:`issue_instalments_many` (bounds each IN list).
+ISSUE_BATCH = 500
+
+
 def issue_instalments(loan: AutomotiveLoan, through: date, locale: str | None = None) -> int:
-    """Create the instalment bills due up to ``through`` that do not exist yet.
+    """Create the instalment bills due up to ``through`` that do not exist yet; how many.
 
     A bill's title is stored text, written in the owner's ``locale`` (looked up when not
     given): the daily job that issues most of them runs in no one's language.
     """
-    if locale is None:
-        locale = recipient_locales([loan.user_id])[loan.user_id]
-    with in_locale(locale):
-        rows = [
-            {
-                "user_id": loan.user_id,
-                "vehicle_id": loan.vehicle_id,
-                "loan_id": loan.id,
-                "reference": instalment_reference(loan, row.number),
-                "kind": "instalment",
-                "title": _(
-                    "%(lender)s instalment %(n)s of %(term)s",
-                    lender=loan.lender,
-                    n=row.number,
-                    term=loan.term_months,
-                ),
-                "amount_minor": row.payment,
-                "currency": loan.currency,
-                "due_on": row.due_on,
-            }
-            for row in amortisation(loan)
-            if row.due_on <= through
-        ]
-    if not rows:
+    locales = None if locale is None else {loan.user_id: locale}
+    return issue_instalments_many([loan], through, locales)
+
+
+def issue_instalments_many(
+    loans: Sequence[AutomotiveLoan], through: date, locales: Mapping[int, str] | None = None
+) -> int:
+    """:func:`issue_instalments` for many loans, set-based: per batch of loans, one count of
+    the instalments each already has (GROUP BY loan), one insert of the missing ones
+    (ON CONFLICT DO NOTHING), one count after, and the owners' languages (unless given) for
+    the loans that have bills to issue. A loan whose due instalments are all issued adds no
+    row. Returns how many bills were created."""
+    created = 0
+    for first in range(0, len(loans), ISSUE_BATCH):
+        created += _issue_batch(loans[first : first + ISSUE_BATCH], through, locales)
+    return created
+
+
+def _issued(loan_ids: list[int]) -> dict[int, int]:
+    """How many instalment bills each of these loans has."""
+    rows = db.session.execute(
+        select(AutomotiveBill.loan_id, func.count())
+        .where(AutomotiveBill.loan_id.in_(loan_ids), AutomotiveBill.kind == "instalment")
+        .group_by(AutomotiveBill.loan_id)
+    ).all()
+    return {int(loan_id): int(n) for loan_id, n in rows if loan_id is not None}
+
+
+def _issue_batch(
+    loans: Sequence[AutomotiveLoan], through: date, locales: Mapping[int, str] | None
+) -> int:
+    """:func:`issue_instalments_many` for one batch of loans."""
+    before = _issued([loan.id for loan in loans])
+    short = []
+    for loan in loans:
+        due = [row for row in amortisation(loan) if row.due_on <= through]
+        if len(due) > before.get(loan.id, 0):  # not every instalment due so far is issued
+            short.append((loan, due))
+    if not short:
         return 0
-    before = db.session.execute(
-        select(func.count()).where(AutomotiveBill.loan_id == loan.id)
-    ).scalar_one()
+    if locales is None:
+        locales = recipient_locales(loan.user_id for loan, _due in short)
+    rows: list[dict] = []
+    for loan, due in short:
+        with in_locale(locales.get(loan.user_id, "")):
+            rows.extend(
+                {
+                    "user_id": loan.user_id,
+                    "vehicle_id": loan.vehicle_id,
+                    "loan_id": loan.id,
+                    "reference": instalment_reference(loan, row.number),
+                    "kind": "instalment",
+                    "title": _(
+                        "%(lender)s instalment %(n)s of %(term)s",
+                        lender=loan.lender,
+                        n=row.number,
+                        term=loan.term_months,
+                    ),
+                    "amount_minor": row.payment,
+                    "currency": loan.currency,
+                    "due_on": row.due_on,
+                }
+                for row in due
+            )
     db.session.execute(insert_ignoring_duplicates(AutomotiveBill), rows)
-    after = db.session.execute(
-        select(func.count()).where(AutomotiveBill.loan_id == loan.id)
-    ).scalar_one()
-    return after - before
+    after = _issued([loan.id for loan, _due in short])
+    return sum(after.get(loan.id, 0) - before.get(loan.id, 0) for loan, _due in short)
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,11 @@ class AutomotiveBill(IdMixin, OwnedMixin, Model):
     """Money owed: a loan instalment or a service invoice; paid when ``paid_at`` is set."""
 
     __tablename__ = "automotive_bill"
-    __table_args__ = (Index("ix_automotive_bill_user_due", "user_id", "due_on"),)
+    __table_args__ = (
+        Index("ix_automotive_bill_user_due", "user_id", "due_on"),
+        # a loan's bills: its position, and the daily job's count of bills issued per loan
+        Index("ix_automotive_bill_loan", "loan_id"),
+    )
 
     vehicle_id: Mapped[int | None] = mapped_column(
         ForeignKey("automotive_vehicle.id", ondelete="CASCADE"), nullable=True

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dcx.automotive import codes as dtc
 from dcx.automotive import fleet_status
@@ -77,22 +77,18 @@ def ingest_readings(
             }
         )
         events.append((recorded_at, item))
-    before = _reading_count(vehicle.id)
+    # The rows a batch added are those the insert returns: counting the car's readings before
+    # and after made each reading cost more the longer the car's history.
+    insert = insert_ignoring_duplicates(AutomotiveReading).returning(AutomotiveReading.id)
     for start in range(0, len(rows), 500):
-        db.session.execute(insert_ignoring_duplicates(AutomotiveReading), rows[start : start + 500])
-    result.accepted = _reading_count(vehicle.id) - before
+        added = db.session.execute(insert, rows[start : start + 500]).scalars().all()
+        result.accepted += len(added)
     result.duplicates = len(rows) - result.accepted
     events.sort(key=lambda pair: pair[0])
     for recorded_at, item in events:
         _apply_codes(vehicle, recorded_at, item, result)
     db.session.flush()
     return result
-
-
-def _reading_count(vehicle_id: int) -> int:
-    return db.session.execute(
-        select(func.count()).where(AutomotiveReading.vehicle_id == vehicle_id)
-    ).scalar_one()
 
 
 def _apply_codes(

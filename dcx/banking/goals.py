@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, literal, or_, select
 
 from dcx import filters
 from dcx.banking import accounts, amounts
@@ -25,6 +25,7 @@ from dcx.banking.rules import CURRENCY, KEY, TRANSFERS, BankingError
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.links import link
+from dcx.platform.sql_dates import days_between
 from dcx.platform.timeline.services import record
 
 
@@ -89,22 +90,58 @@ class GoalView:
 def goal_views(user_id: int, today: date, goals: Iterable[BankingGoal] | None = None):
     """Every goal of the customer with this month's plan (two queries)."""
     if goals is None:
-        goals = db.session.execute(
-            select(BankingGoal).where(BankingGoal.user_id == user_id).order_by(BankingGoal.id)
-        ).scalars()
+        return goal_views_many([user_id], today)[user_id]
     goals = list(goals)
-    start = amounts.month_start(today)
-    moved = dict(
+    return _plan_goals(goals, _moved_this_month([g.id for g in goals], today), today)
+
+
+def goal_views_many(user_ids: Iterable[int], today: date) -> dict[int, list[GoalView]]:
+    """Every goal of each of these customers with this month's plan: two queries for a page
+    of customers as for one (the batch rule :func:`goal_views` is the list of one of)."""
+    ids = list(user_ids)
+    goals = db.session.execute(
+        select(BankingGoal)
+        .where(BankingGoal.user_id.in_(ids or [0]))
+        .order_by(BankingGoal.user_id, BankingGoal.id)
+    ).scalars()
+    owned: dict[int, list[BankingGoal]] = {user_id: [] for user_id in ids}
+    for goal in goals:
+        owned[goal.user_id].append(goal)
+    moved = _moved_this_month([g.id for gs in owned.values() for g in gs], today)
+    return {user_id: _plan_goals(gs, moved, today) for user_id, gs in owned.items()}
+
+
+def _moved_this_month(goal_ids: list[int], today: date) -> dict[int, Any]:
+    """The net sum moved into each of these goals since the start of ``today``'s month."""
+    return dict(
         db.session.execute(
             select(BankingGoalMovement.goal_id, func.sum(BankingGoalMovement.amount_minor))
             .where(
-                BankingGoalMovement.goal_id.in_([g.id for g in goals] or [0]),
-                BankingGoalMovement.moved_on >= start,
+                BankingGoalMovement.goal_id.in_(goal_ids or [0]),
+                BankingGoalMovement.moved_on >= amounts.month_start(today),
             )
             .group_by(BankingGoalMovement.goal_id)
         ).all()
     )
-    return _plan_goals(goals, moved, today)
+
+
+def behind_plan(today: date) -> ColumnElement[bool]:
+    """The rule of "behind" in :func:`_plan_goals` as an SQL condition on ``BankingGoal``, so
+    a staff page finds the goals behind plan among every customer's without loading them:
+    not reached, and either past its date or saved less than the straight-line share of the
+    target for the days gone."""
+    goal = BankingGoal
+    span = days_between(goal.target_date, goal.started_on)
+    total = case((span < 1, 1), else_=span)
+    since = days_between(literal(today), goal.started_on)
+    gone = case((since < 0, 0), (since > total, total), else_=since)
+    return and_(
+        goal.saved_minor < goal.target_minor,
+        or_(
+            goal.target_date <= today,
+            cast(goal.saved_minor, BigInteger) * total < cast(goal.target_minor, BigInteger) * gone,
+        ),
+    )
 
 
 def _plan_goals(goals: Iterable[BankingGoal], moved: dict[int, Any], today: date) -> list[GoalView]:

@@ -30,7 +30,7 @@ from dcx.banking.models import BankingAccount, BankingBill, BankingGoal
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.filters import number
-from dcx.platform import charts, clock
+from dcx.platform import charts, clock, staff_lists
 from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.accounts.models import User
 from dcx.platform.drafts.services import discard
@@ -425,13 +425,18 @@ def report(period: str):
 
 @staff_bp.route("")
 def home():
-    """The advisor's view: customers at a glance and those behind on their goals."""
+    """The advisor's view: the goals behind plan, and a page of customers at a glance."""
     today = clock.today()
-    people = workspace.banking_customers(limit=50)
-    safe = banking_safe_to_spend.safe_to_spend_many([user.id for user in people], today)
-    customers = [(user, safe[user.id], banking_goals.goal_views(user.id, today)) for user in people]
+    wanted = staff_lists.requested()
+    page = workspace.banking_customers(wanted)
+    behind, behind_total = workspace.goals_behind(today)
     return render_template(
-        "banking/staff.html", customers=customers, behind=workspace.goals_behind(today)
+        "banking/staff.html",
+        page=page,
+        q=wanted.q,
+        customers=workspace.customer_rows(list(page.items), today),
+        behind=behind,
+        behind_total=behind_total,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dcx.education.models import (
     EducationAnswer,
@@ -379,14 +379,62 @@ def topic_names(course: EducationCourse) -> dict[str, str]:
 
 def topic_mastery(user_id: int, course: EducationCourse) -> list[TopicMastery]:
     """Per topic of the course: points earned over points possible across every attempt."""
+    return topic_mastery_many(course, [user_id])[user_id]
+
+
+def topic_mastery_many(
+    course: EducationCourse, user_ids: list[int]
+) -> dict[int, list[TopicMastery]]:
+    """:func:`topic_mastery` for many students in one query: their points summed per
+    question in SQL (every answer of every attempt), spread over each question's topics here.
+    A student with no answer has every topic at nothing attempted."""
     names = topic_names(course)
-    table = {key: TopicMastery(key, name) for key, name in names.items()}
-    for _, answer, question, _attempt in _answer_rows(course, [user_id]):
-        for key in question.topics:
-            entry = table.setdefault(key, TopicMastery(key, names.get(key, key)))
-            entry.earned += answer.points
-            entry.possible += question.points
-    return sorted(table.values(), key=lambda t: t.name)
+    tables = {
+        uid: {key: TopicMastery(key, name) for key, name in names.items()} for uid in user_ids
+    }
+    if user_ids:
+        rows = db.session.execute(
+            select(
+                EducationAttempt.user_id,
+                EducationQuestion,
+                func.sum(EducationAnswer.points),
+                func.count(EducationAnswer.id),
+            )
+            .join(EducationAttempt, EducationAttempt.id == EducationAnswer.attempt_id)
+            .join(EducationQuestion, EducationQuestion.id == EducationAnswer.question_id)
+            .join(EducationModuleTest, EducationModuleTest.id == EducationAttempt.test_id)
+            .join(EducationModule, EducationModule.id == EducationModuleTest.module_id)
+            .where(
+                EducationModule.course_id == course.id,
+                EducationAttempt.submitted_at.is_not(None),
+                EducationAttempt.user_id.in_(user_ids),
+            )
+            .group_by(EducationAttempt.user_id, EducationQuestion.id)
+        ).all()
+        for user_id, question, earned, answers in rows:
+            table = tables[user_id]
+            for key in question.topics:
+                entry = table.setdefault(key, TopicMastery(key, names.get(key, key)))
+                entry.earned += float(earned or 0)
+                entry.possible += question.points * answers
+    return {uid: sorted(t.values(), key=lambda m: m.name) for uid, t in tables.items()}
+
+
+def read_chapter_counts(course: EducationCourse, user_ids: list[int]) -> dict[int, int]:
+    """How many of the course's chapters each of these students has read (one query)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(EducationChapterProgress.user_id, func.count(EducationChapterProgress.id))
+        .join(EducationChapter, EducationChapter.id == EducationChapterProgress.chapter_id)
+        .join(EducationModule, EducationModule.id == EducationChapter.module_id)
+        .where(
+            EducationChapterProgress.user_id.in_(user_ids),
+            EducationModule.course_id == course.id,
+        )
+        .group_by(EducationChapterProgress.user_id)
+    ).all()
+    return {int(uid): int(n) for uid, n in rows}
 
 
 @dataclass

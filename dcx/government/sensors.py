@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from dcx.extensions import db
 from dcx.government import congestion
@@ -97,77 +97,156 @@ def ingest_observations(sensor: GovernmentSensor, observations: Iterable[Mapping
                 raise IngestError(f"no segment from {sensor.code} to {tt['to']}")
         parsed.append((start, end, item))
 
+    if not parsed:
+        return 0, 0, 0
     stored = travel = raised = 0
     latest = sensor.last_seen_at
-    for start, end, item in parsed:
-        devices = {device_hash(d, start.date()) for d in item.get("devices", []) if d.strip()}
-        obs = db.session.execute(
+    # What the batch may replace, read in one query per table (never one per observation):
+    # the sensor's intervals, its segments' travel times, the day's devices already seen and
+    # the segments' open incidents.
+    starts = {start for start, _end, _item in parsed}
+    observed = {
+        obs.interval_start: obs
+        for obs in db.session.execute(
             select(GovernmentObservation).where(
                 GovernmentObservation.sensor_id == sensor.id,
-                GovernmentObservation.interval_start == start,
+                GovernmentObservation.interval_start.in_(starts),
             )
-        ).scalar_one_or_none()
-        if obs is None:
-            obs = GovernmentObservation(sensor_id=sensor.id, interval_start=start)
-            db.session.add(obs)
-        obs.interval_end = end
-        obs.vehicle_count = item.get("vehicle_count", 0)
-        obs.pedestrian_count = item.get("pedestrian_count", 0)
-        obs.average_speed_kmh = item.get("average_speed_kmh")
-        obs.unique_devices = len(devices)
+        ).scalars()
+    }
+    segment_ids = [segment.id for segment in segments.values()]
+    timed = {
+        (row.segment_id, row.interval_start): row
+        for row in db.session.execute(
+            select(GovernmentTravelTime).where(
+                GovernmentTravelTime.segment_id.in_(segment_ids or [0]),
+                GovernmentTravelTime.interval_start.in_(starts),
+            )
+        ).scalars()
+    }
+    sighted = _devices_sighted(sensor, parsed)
+    incidents = _open_incidents(segment_ids)
+    # New rows go in one INSERT per table at the end; rows the batch resends are updated.
+    new_observations: dict[datetime, dict[str, Any]] = {}
+    new_times: dict[tuple[int, datetime], dict[str, Any]] = {}
+    new_sightings: list[dict[str, Any]] = []
+    for start, end, item in parsed:
+        devices = {device_hash(d, start.date()) for d in item.get("devices", []) if d.strip()}
+        values = {
+            "interval_end": end,
+            "vehicle_count": item.get("vehicle_count", 0),
+            "pedestrian_count": item.get("pedestrian_count", 0),
+            "average_speed_kmh": item.get("average_speed_kmh"),
+            "unique_devices": len(devices),
+        }
+        _store(observed.get(start), new_observations, start, values)
+        if start not in observed:
+            new_observations[start].update(sensor_id=sensor.id, interval_start=start)
         stored += 1
-        if devices:
-            db.session.flush()
-            known = set(
-                db.session.execute(
-                    select(GovernmentDeviceSighting.device_hash).where(
-                        GovernmentDeviceSighting.sensor_id == sensor.id,
-                        GovernmentDeviceSighting.seen_on == start.date(),
-                        GovernmentDeviceSighting.device_hash.in_(devices),
-                    )
-                ).scalars()
+        for h in sorted(d for d in devices if (start.date(), d) not in sighted):
+            sighted.add((start.date(), h))
+            new_sightings.append(
+                {"sensor_id": sensor.id, "seen_on": start.date(), "device_hash": h}
             )
-            for h in devices - known:
-                db.session.add(
-                    GovernmentDeviceSighting(
-                        sensor_id=sensor.id, seen_on=start.date(), device_hash=h
-                    )
-                )
         for tt in item.get("travel_times", []):
             segment = segments[tt["to"]]
             index = congestion.travel_time_index(float(tt["seconds"]), segment.free_flow_seconds)
-            row = db.session.execute(
-                select(GovernmentTravelTime).where(
-                    GovernmentTravelTime.segment_id == segment.id,
-                    GovernmentTravelTime.interval_start == start,
-                )
-            ).scalar_one_or_none()
-            if row is None:
-                row = GovernmentTravelTime(segment_id=segment.id, interval_start=start)
-                db.session.add(row)
-            row.interval_end = end
-            row.travel_seconds = float(tt["seconds"])
-            row.travel_time_index = round(index, 3)
+            key = (segment.id, start)
+            _store(
+                timed.get(key),
+                new_times,
+                key,
+                {
+                    "interval_end": end,
+                    "travel_seconds": float(tt["seconds"]),
+                    "travel_time_index": round(index, 3),
+                },
+            )
+            if key not in timed:
+                new_times[key].update(segment_id=segment.id, interval_start=start)
             travel += 1
-            if detect_congestion(segment, index) is not None:
+            if detect_congestion(segment, index, incidents) is not None:
                 raised += 1
         if latest is None or end > latest:
             latest = end
+    for model, rows in (
+        (GovernmentObservation, list(new_observations.values())),
+        (GovernmentTravelTime, list(new_times.values())),
+        (GovernmentDeviceSighting, new_sightings),
+    ):
+        if rows:
+            db.session.execute(insert(model), rows)
     sensor.last_seen_at = latest
     db.session.flush()
     return stored, travel, raised
 
 
-def detect_congestion(segment: GovernmentSegment, index: float) -> GovernmentIncident | None:
-    """Open (or raise) the segment's congestion incident when its index crosses a threshold."""
+def _store(row: Any, new: dict[Any, dict[str, Any]], key: Any, values: dict[str, Any]) -> None:
+    """Set ``values`` on the stored ``row`` the batch resends, else on the new row of ``key``
+    (an interval sent twice in one batch keeps its last values, as a resend would)."""
+    if row is not None:
+        for name, value in values.items():
+            setattr(row, name, value)
+    else:
+        new.setdefault(key, {}).update(values)
+
+
+def _devices_sighted(sensor: GovernmentSensor, parsed: list) -> set[tuple[date, str]]:
+    """(day, device hash) pairs of the batch the sensor had already seen (one query)."""
+    wanted = {
+        (start.date(), device_hash(d, start.date()))
+        for start, _end, item in parsed
+        for d in item.get("devices", [])
+        if d.strip()
+    }
+    if not wanted:
+        return set()
+    rows = db.session.execute(
+        select(GovernmentDeviceSighting.seen_on, GovernmentDeviceSighting.device_hash).where(
+            GovernmentDeviceSighting.sensor_id == sensor.id,
+            GovernmentDeviceSighting.seen_on.in_({day for day, _h in wanted}),
+            GovernmentDeviceSighting.device_hash.in_({h for _day, h in wanted}),
+        )
+    ).all()
+    return {(day, h) for day, h in rows}
+
+
+def _open_incidents(segment_ids: list[int]) -> dict[int, GovernmentIncident]:
+    """The open congestion incident of each of these segments, by segment (one query)."""
+    if not segment_ids:
+        return {}
+    return {
+        incident.segment_id: incident
+        for incident in db.session.execute(
+            select(GovernmentIncident).where(
+                GovernmentIncident.segment_id.in_(segment_ids),
+                GovernmentIncident.status == "open",
+            )
+        ).scalars()
+        if incident.segment_id is not None
+    }
+
+
+def detect_congestion(
+    segment: GovernmentSegment,
+    index: float,
+    open_incidents: dict[int, GovernmentIncident] | None = None,
+) -> GovernmentIncident | None:
+    """Open (or raise) the segment's congestion incident when its index crosses a threshold.
+
+    ``open_incidents`` (segment id -> its open incident), when given, is what a batch already
+    read: it is asked instead of the database, and learns of an incident opened here."""
     level = congestion.congestion_level(index)
     if level == "free":
         return None
-    incident = db.session.execute(
-        select(GovernmentIncident).where(
-            GovernmentIncident.segment_id == segment.id, GovernmentIncident.status == "open"
-        )
-    ).scalar_one_or_none()
+    if open_incidents is not None:
+        incident = open_incidents.get(segment.id)
+    else:
+        incident = db.session.execute(
+            select(GovernmentIncident).where(
+                GovernmentIncident.segment_id == segment.id, GovernmentIncident.status == "open"
+            )
+        ).scalar_one_or_none()
     if incident is None:
         a, b = segment.from_sensor, segment.to_sensor
         incident = GovernmentIncident(
@@ -184,6 +263,8 @@ def detect_congestion(segment: GovernmentSegment, index: float) -> GovernmentInc
         )
         db.session.add(incident)
         db.session.flush()
+        if open_incidents is not None:
+            open_incidents[segment.id] = incident
         return incident
     incident.travel_time_index = round(index, 2)
     if level == "severe":

@@ -83,6 +83,24 @@ class RetailOrder(IdMixin, OwnedMixin, Model):
     __table_args__ = (Index("ix_retail_order_user_placed", "user_id", "placed_at"),)
 
 
+class RetailCoPurchase(Model):
+    """How many customers bought both of two titles (kept as each order is placed).
+
+    Both orders of a pair are kept, so a title's neighbours are one indexed read; the row
+    of a title with itself counts its buyers. See ``dcx.retail.co_purchases``.
+    """
+
+    __tablename__ = "retail_co_purchase"
+
+    book_id: Mapped[int] = mapped_column(
+        ForeignKey("retail_book.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_book_id: Mapped[int] = mapped_column(
+        ForeignKey("retail_book.id", ondelete="CASCADE"), primary_key=True
+    )
+    customers: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class RetailOrderLine(IdMixin, Model):
     """One title in an order, at the price paid."""
 

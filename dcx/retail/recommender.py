@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.retail import co_purchases as kept_co_purchases
 from dcx.retail.models import (
     RetailBook,
     RetailMembership,
@@ -112,7 +113,7 @@ def recommend(user_id: int, limit: int = 6, exclude: Iterable[int] = ()) -> list
     skip = owned | set(exclude)
     ranked: list[tuple[int, float, int]] = []
     if owned:
-        co, buyers = co_purchases(owned)
+        co, buyers = kept_co_purchases.neighbours(owned)
         ranked = [
             r for r in rank_by_cosine(owned, co, buyers, limit + len(skip)) if r[0] not in skip
         ]

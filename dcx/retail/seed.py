@@ -22,7 +22,7 @@ from dcx.platform import clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import hash_password
 from dcx.platform.timeline.services import record_bulk
-from dcx.retail import recommender, services, synthetic
+from dcx.retail import co_purchases, recommender, services, synthetic
 from dcx.retail.models import (
     RetailBook,
     RetailContentReport,
@@ -288,6 +288,7 @@ def seed(ctx: SeedContext) -> None:
     _seed_cafe_and_reports(rng, readers, pools, subjects, now)
     _seed_last_months_picks(now)
     db.session.flush()
+    co_purchases.rebuild()  # the orders above were written directly: count their pairs once
 
 
 def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
@@ -476,6 +477,7 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
     )
 
     rows: list[Any] = []
+    purchases: dict[int, tuple[tuple[int, ...], set[int]]] = {}
     for customer in customers:
         if customer.id in have_orders:
             continue
@@ -544,6 +546,12 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
             )
     db.session.add_all(rows)
     db.session.flush()
+    for row in rows:
+        if isinstance(row, RetailOrder):
+            purchases.setdefault(row.user_id, ((), set()))[1].update(
+                line.book_id for line in row.lines
+            )
+    co_purchases.record_purchases(purchases)
     record_bulk(
         [_order_event(row, titles) for row in rows if isinstance(row, RetailOrder)]
         + [_review_event(row, titles) for row in rows if isinstance(row, RetailReview)]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.timeline.services import record
+from dcx.retail import co_purchases
 from dcx.retail.models import (
     SHELVES,
     RetailBook,
@@ -173,6 +174,7 @@ def place_order(
     currencies = {b.currency for b in books.values()}
     if len(currencies) != 1:
         raise RetailError(_l("One order holds books priced in one currency."))
+    owned_before = owned_book_ids(user_id)
     order = RetailOrder(
         user_id=user_id,
         reference=reference or _new_reference("ORD"),
@@ -185,6 +187,7 @@ def place_order(
     for book_id in ids:
         _add_line(order, books[book_id], take_stock)
     db.session.flush()
+    co_purchases.record_purchases({user_id: (owned_before, ids)})
     if take_stock:
         record(
             user_id,

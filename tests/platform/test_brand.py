@@ -41,3 +41,15 @@ def test_a_branded_showcase_signs_sms_calendar_feeds_and_the_api(app, client):
 
     assert client.get("/api/v1/openapi.json").get_json()["info"]["title"].startswith("Acme Group")
     assert "Acme Group" in client.get("/").get_data(as_text=True)
+
+
+def test_a_page_reads_the_loaded_showcase_once(app, client, customer):
+    """The brand, the language and the showcase's name share one read of its row a request."""
+    from tests.page_cost import page_cost
+
+    _load_acme()
+    with page_cost(db.engine) as cost:
+        page = client.get("/account/profile")
+    assert page.status_code == 200
+    assert b"Acme Group" in page.data
+    assert sum("FROM showcase_state" in sql for sql in cost.sql) == 1

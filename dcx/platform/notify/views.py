@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.filters import machine_time
+from dcx.platform import staff_lists
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.accounts.views import role_required
@@ -197,7 +198,9 @@ def outbox():
     stmt = select(Delivery).options(joinedload(Delivery.message)).order_by(Delivery.id.desc())
     if status in OUTBOX_STATUSES:
         stmt = stmt.where(Delivery.status == status)
-    pagination = db.paginate(stmt, page=max(_page(), 1), per_page=50, error_out=False)
+    pagination = db.paginate(
+        stmt, page=max(_page(), 1), per_page=staff_lists.page_size(), error_out=False
+    )
     user_ids = {d.user_id for d in pagination.items}
     emails = dict(
         db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()

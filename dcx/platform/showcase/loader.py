@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import force_locale
 from sqlalchemy import delete, select
 
@@ -288,6 +288,16 @@ def scale_showcase(
     return created
 
 
+#: Where a request keeps the showcase's row once read (see ``presenter.state``).
+STATE_KEY = "_dcx_showcase_state"
+
+
+def forget_state() -> None:
+    """Read the showcase's row afresh next time: it was written or wiped in this request."""
+    if has_request_context():
+        g.pop(STATE_KEY, None)
+
+
 def remember_showcase(data: dict[str, Any]) -> None:
     """Record which showcase is loaded, so every page shows its brand."""
     from dcx.platform.showcase.models import ShowcaseState
@@ -299,6 +309,7 @@ def remember_showcase(data: dict[str, Any]) -> None:
     state.language = data.get("language", "en")
     db.session.add(state)
     db.session.flush()
+    forget_state()
 
 
 def wipe() -> None:
@@ -309,3 +320,4 @@ def wipe() -> None:
     db.session.expunge_all()  # the deleted rows' objects must not shadow the reseeded ones
     if has_app_context():
         g.pop("_dcx_clock_offset", None)  # the clock's offset row is gone: real time again
+    forget_state()

@@ -11,14 +11,14 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, session
+from flask import abort, current_app, g, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.brand import DEFAULT_COLOUR
-from dcx.platform.showcase.loader import ShowcaseError, read_showcase
+from dcx.platform.showcase.loader import STATE_KEY, ShowcaseError, read_showcase
 from dcx.platform.showcase.models import ShowcaseState
 
 PRESENTER_KEY = "dcx_presenter_id"
@@ -50,8 +50,16 @@ def presenter_required(view):
 
 
 def state() -> ShowcaseState | None:
-    """The loaded showcase's row, or None before the first seed."""
-    return db.session.get(ShowcaseState, 1)
+    """The loaded showcase's row, or None before the first seed.
+
+    Read once per request (the brand, the language and the showcase's name all ask for it,
+    and a loaded row the session no longer holds would be read again for each); a seed or a
+    reset in the request forgets it (:func:`~dcx.platform.showcase.loader.forget_state`)."""
+    if not has_request_context():
+        return db.session.get(ShowcaseState, 1)
+    if STATE_KEY not in g:
+        g.setdefault(STATE_KEY, db.session.get(ShowcaseState, 1))
+    return g.get(STATE_KEY)
 
 
 def showcase_name() -> str:
