@@ -138,6 +138,7 @@ PLATFORM_PACKAGES = (
     "drafts",
     "showcase",
     "assessment",
+    "pwa",
 )
 
 
