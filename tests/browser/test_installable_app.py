@@ -18,7 +18,7 @@ def app_context(browser_type, browser_type_launch_args, tmp_path):
     context.close()
 
 
-def _worker_ready(page) -> list:
+def worker_ready(page) -> list:
     # ``ready`` settles when a worker is activating; wait until it has activated
     return page.evaluate(
         """navigator.serviceWorker.ready.then(r => r.active.state === "activated"
@@ -31,7 +31,7 @@ def _worker_ready(page) -> list:
 def test_chromium_installs_the_app(app_context: BrowserContext, live_server):
     page = app_context.new_page()
     page.goto(f"{live_server}/")
-    state, scope = _worker_ready(page)
+    state, scope = worker_ready(page)
     assert state == "activated"
     assert scope == f"{live_server}/"
     page.reload()  # now the page is controlled by the worker, as an installed app's would be
@@ -64,7 +64,7 @@ def test_pages_kept_open_offline_and_others_say_offline(
         make_user(email="walker@example.com", name="Wendy Walker")
     page = app_context.new_page()
     page.goto(f"{live_server}/")
-    _worker_ready(page)
+    worker_ready(page)
     sign_in(page, live_server, "walker@example.com")
     page.goto(f"{live_server}/inbox/")
     expect(page.locator("h1")).to_have_text("Inbox")
