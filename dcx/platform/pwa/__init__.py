@@ -24,7 +24,11 @@ def init_app(app: Flask) -> None:
     idempotency.init_app(app)
     app.add_template_global(shell.version, "pwa_version")
     app.extensions["dcx_scripts"].extend(
-        [("pwa.static", "app.js"), ("pwa.static", "offline-queue.js")]
+        [
+            ("pwa.static", "app.js"),
+            ("pwa.static", "offline-queue.js"),
+            ("pwa.static", "push.js"),
+        ]
     )
     app.extensions["dcx_platform_jobs"].append(
         JobSpec(
