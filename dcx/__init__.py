@@ -146,6 +146,7 @@ PLATFORM_PACKAGES = (
     "drafts",
     "showcase",
     "assessment",
+    "pwa",
 )
 
 

@@ -14,15 +14,20 @@ def init_app(app: Flask) -> None:
     from flask import url_for
     from flask_babel import lazy_gettext as _l
 
-    from dcx.platform.notify import models  # noqa: F401
+    from dcx.platform.notify import (
+        devices,  # noqa: F401  (its routes on the inbox's blueprint)
+        models,  # noqa: F401
+    )
     from dcx.platform.notify.delivery import deliver_due, init_adapters
     from dcx.platform.notify.services import unread_count
     from dcx.platform.notify.views import bp, init_csrf_exemptions
+    from dcx.platform.notify.webpush import send_push
     from dcx.verticals import JobSpec
 
     app.register_blueprint(bp)
     init_csrf_exemptions(app.extensions["csrf"])
     init_adapters(app)
+    app.extensions["dcx_notify_adapters"]["push"] = send_push
     app.extensions["dcx_platform_jobs"].append(
         JobSpec(
             id="platform.deliver_outbox",

@@ -86,3 +86,21 @@ class QuietHours(IdMixin, Model):
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class PushSubscription(IdMixin, OwnedMixin, CreatedAtMixin, Model):
+    """One device (a browser on a phone or a laptop) that receives the customer's push messages.
+
+    ``endpoint`` is the push service's URL for this device, ``p256dh`` and ``auth`` the keys
+    the message is encrypted with (RFC 8291); ``name`` is what the customer calls the device.
+    A device belongs to the last account that enabled push on it.
+    """
+
+    __tablename__ = "notify_push_subscription"
+    __owner_indexed__ = True
+
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(80), default="")
+    last_pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -108,6 +108,7 @@ def preferences():
                 form=form,
                 groups=_topic_groups(form),
                 channels=CHANNEL_LABELS,
+                **_devices(),
             ), 400
         services.save_preferences(current_user.id, form.choices())
         if form.quiet_enabled.data:
@@ -120,8 +121,18 @@ def preferences():
         flash(_("Your notification preferences are saved."), "success")
         return redirect(url_for("notify.preferences"), 303)
     return render_template(
-        "notify/preferences.html", form=form, groups=_topic_groups(form), channels=CHANNEL_LABELS
+        "notify/preferences.html",
+        form=form,
+        groups=_topic_groups(form),
+        channels=CHANNEL_LABELS,
+        **_devices(),
     )
+
+
+def _devices() -> dict:
+    from dcx.platform.notify.devices import devices_context
+
+    return devices_context(current_user.id)
 
 
 def _topic_groups(form) -> list[tuple[str, list]]:
