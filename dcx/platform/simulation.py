@@ -19,6 +19,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import Integer, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -110,8 +111,13 @@ def advance(start: datetime, end: datetime, history: bool = False) -> dict[str, 
         if end - begin < SHORTEST_PERIOD:
             continue
         ctx = _context(vertical, begin, history, users)
-        with force_locale(ctx.language):
-            rows = int(vertical.simulate(ctx, begin, end) or 0)
+        try:
+            # a savepoint per vertical: one failing hook must not stop the clock or the others
+            with db.session.begin_nested(), force_locale(ctx.language):
+                rows = int(vertical.simulate(ctx, begin, end) or 0)
+        except Exception:
+            current_app.logger.exception("%s could not live %s to %s", vertical.key, begin, end)
+            continue
         db.session.add(
             SimulationPeriod(vertical=vertical.key, period_start=begin, period_end=end, rows=rows)
         )

@@ -215,3 +215,17 @@ def test_the_clock_command_lives_the_month_before_the_jobs(app, runner):
             )
         ).scalar_one()
         assert "savings rate" in report  # the job saw the month's income
+
+
+def test_a_failing_hook_leaves_the_clock_and_the_others_living(app, monkeypatch):
+    import dataclasses
+
+    with app.app_context():
+        seed_showcase(registry(), "default", only=("banking", "health"))
+        db.session.commit()
+        verticals = app.extensions["dcx_verticals"]
+        broken = dataclasses.replace(verticals.get("banking"), simulate=lambda *a: 1 / 0)
+        monkeypatch.setitem(verticals._by_key, "banking", broken)
+        start = clock.now()
+        written = simulation.advance(start, start + timedelta(days=30))
+        assert "banking" not in written and written["health"] > 0
