@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -143,6 +144,8 @@ def demo_command(host: str, port: int, showcase: str, language: str | None) -> N
     It keeps the language the database was seeded in; ``--language`` in another one resets it.
     """
     _check_showcase(showcase, language)
+    if "DCX_SHOWCASE_MODE" not in os.environ:  # the laptop demo is a showcase unless told not
+        current_app.config["DCX_SHOWCASE_MODE"] = True
     upgrade_database()
     from dcx.platform.showcase.loader import loaded_language, wipe
 
