@@ -19,7 +19,6 @@ from pathlib import Path
 
 from flask import Flask, current_app, flash, g, has_app_context, session
 from flask_babel import gettext as _
-from sqlalchemy.engine import Engine
 
 from dcx.extensions import db
 
@@ -68,18 +67,6 @@ def inside(app: Flask, sandbox_id: str) -> Iterator[None]:
     with app.app_context():
         if not enter(sandbox_id):
             raise LookupError(f"no sandbox {sandbox_id}")
-        try:
-            yield
-        finally:
-            db.session.remove()
-
-
-@contextmanager
-def inside_engine(app: Flask, engine: Engine) -> Iterator[None]:
-    """An app context routed to ``engine`` (seeding a template database)."""
-    with app.app_context():
-        db.session.close()
-        g.dcx_bind = engine
         try:
             yield
         finally:
