@@ -77,3 +77,27 @@ def test_two_visitors_each_get_a_world_of_their_own(
     assert _clock(a)[:10] == a_moved.date().isoformat()  # A's month stays
     with sandboxes.inside(live_app, sandbox_a):
         assert _monthly("alex@dcx.example") == before + 1
+
+
+def test_the_presenter_page_shows_the_stories_and_steps_a_sandbox_visited(
+    browser: Browser, live_server, live_app, live_db
+):
+    with live_db():
+        seed_showcase(live_app.extensions["dcx_verticals"], "default", only=("banking",))
+        db.session.commit()
+    visitor = browser.new_context().new_page()
+    sandbox_id = _start_tour(visitor, live_server)
+    visitor.locator("#tour-next").click()
+    expect(visitor.locator("#tour-panel")).to_contain_text("Step 2 of")
+
+    presenter = browser.new_context().new_page()
+    presenter.goto(f"{live_server}/account/signin")
+    presenter.get_by_label("Email").fill("admin@dcx.example")
+    presenter.get_by_label("Password").fill("showcase-admin-2026")
+    presenter.get_by_role("button", name="Sign in").click()
+    presenter.locator("#sandboxes-link").click()
+    entry = presenter.locator(f'[data-sandbox="{sandbox_id}"]')
+    expect(entry.locator('[data-story="banking"]')).to_contain_text("Banking")
+    expect(entry.locator("[data-steps]")).to_have_attribute("data-steps", "1,2")
+    presenter.set_viewport_size({"width": 390, "height": 844})  # and on a phone
+    assert presenter.evaluate("document.documentElement.scrollWidth") <= 390

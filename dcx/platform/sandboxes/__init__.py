@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, flash, g, has_app_context, session
+from flask import Flask, current_app, flash, g, has_app_context, request, session
 from flask_babel import gettext as _
 
 from dcx.extensions import db
@@ -99,6 +99,23 @@ def _route_request() -> None:
         flash(_("Your copy of the showcase expired after a while unused."), "info")
         return
     services.touch(sandbox)
+    _note_story(sandbox.id)
+
+
+def _note_story(sandbox_id: str) -> None:
+    """A page of a story, opened in a sandbox, is a visit (at the tour's step when touring)."""
+    from dcx.verticals import registry
+
+    if request.method != "GET" or not request.blueprint:
+        return
+    vertical = request.blueprint.split(".", 1)[0]
+    if registry().get(vertical) is None:
+        return
+    from dcx.platform.sandboxes import services
+
+    tour = session.get("dcx_tour") or {}
+    step = int(tour.get("step", 0)) if tour.get("key") == vertical else 0
+    services.record_visit(sandbox_id, vertical, step)
 
 
 def _keep_sandbox(response):
@@ -130,7 +147,7 @@ def init_app(app: Flask) -> None:
     """Register the register's tables, the routing, the pages and the sweep job."""
     from flask_babel import lazy_gettext as _l
 
-    from dcx.platform.sandboxes import models, services, views  # noqa: F401
+    from dcx.platform.sandboxes import models, presenting, services, views  # noqa: F401
     from dcx.verticals import JobSpec
 
     app.register_blueprint(views.bp)

@@ -150,3 +150,22 @@ def test_the_scheduler_runs_each_live_sandboxs_due_jobs(app, client, seeded):
     tick(app)
     with sandboxes.inside(app, sandbox_id):
         assert db.session.execute(select(func.count()).select_from(JobRun)).scalar_one() > 0
+
+
+def test_the_presenter_page_lists_what_a_sandbox_visited(app, client, seeded, users):
+    client.post("/showcase/tours/banking/1")
+    client.get("/banking/")
+    client.post("/showcase/tours/banking/2")
+    visitor = sandbox_of(client)
+    assert client.get("/showcase/sandbox/all").status_code == 403  # an admin of their copy only
+    admin = app.test_client()
+    users("boss@example.com", role="admin")
+    from tests.conftest import PASSWORD, AuthActions
+
+    AuthActions(admin).login("boss@example.com", PASSWORD)
+    page = admin.get("/showcase/sandbox/all").get_data(as_text=True)
+    assert f'data-sandbox="{visitor}"' in page
+    assert 'data-story="banking"' in page and 'data-steps="1,2"' in page
+    assert 'id="sandboxes-link"' in admin.get("/").get_data(as_text=True)
+    assert admin.post(f"/showcase/sandbox/{visitor}/open").status_code == 302
+    assert sandbox_of(admin) == visitor
