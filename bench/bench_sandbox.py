@@ -132,6 +132,15 @@ def main() -> None:
             disk = sum(p.stat().st_size for p in store.root().rglob("*") if p.is_file())
             print(f"\n{len(ids)} live sandboxes (and {args.repeat} more made above)")
             print(f"disk under {store.root()}: {disk / 1024 / 1024:.1f} MiB")
+            if store.is_postgresql():
+                from dcx.platform.sandboxes import postgres
+
+                names = [postgres.database_name(i) for i in ids]
+                size = db.session.execute(
+                    text("SELECT SUM(pg_database_size(n)) FROM unnest(CAST(:names AS text[])) n"),
+                    {"names": names},
+                ).scalar_one()
+                print(f"disk of their PostgreSQL databases: {int(size) / 1024 / 1024:.1f} MiB")
             print(f"memory of this process: +{(rss_after - rss_before) / 1024:.1f} MiB")
             print(f"live sandboxes counted: {services.live_count()}")
             for sandbox_id in store.stored_ids(older_than=-1):
