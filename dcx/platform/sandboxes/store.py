@@ -101,8 +101,8 @@ def template_file() -> Path:
 
 def _snapshot_main(target: Path) -> None:
     source = main_engine().url.database
-    partial = target.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
+    # a name of this process and thread: two web workers may snapshot at the same moment
+    partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
     with sqlite3.connect(str(source)) as src, sqlite3.connect(str(partial)) as dst:
         src.backup(dst)
         for table in NOT_COPIED:
