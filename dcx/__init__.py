@@ -137,6 +137,7 @@ def _version_locations(config: Any) -> Any:
 
 
 PLATFORM_PACKAGES = (
+    "sandboxes",  # first: it routes a request to its sandbox before anything reads the database
     "accounts",
     "site",
     "api",

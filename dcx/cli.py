@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 
@@ -167,6 +168,8 @@ def demo_command(host: str, port: int, showcase: str, language: str | None, lan:
         host = lan_address()
         real_app().config["DCX_BASE_URL"] = f"http://{host}:{port}"
     _check_showcase(showcase, language)
+    if "DCX_SHOWCASE_MODE" not in os.environ:  # the laptop demo is a showcase unless told not
+        current_app.config["DCX_SHOWCASE_MODE"] = True
     upgrade_database()
     from dcx.platform.showcase.loader import loaded_language, wipe
 

@@ -124,7 +124,13 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "es", "ro"),
         "WTF_CSRF_TIME_LIMIT": None,
-        "DCX_TOURS_SIGN_IN": _bool(os.environ.get("DCX_TOURS_SIGN_IN"), True),
+        # A showcase (sandboxes per visitor, persona sign-in inside them); off anywhere real.
+        "DCX_SHOWCASE_MODE": _bool(os.environ.get("DCX_SHOWCASE_MODE")),
+        "DCX_SANDBOX_IDLE_MINUTES": int(os.environ.get("DCX_SANDBOX_IDLE_MINUTES", "120")),
+        "DCX_SANDBOX_MAX": int(os.environ.get("DCX_SANDBOX_MAX", "200")),
+        "DCX_SANDBOX_MAX_PER_ADDRESS": int(os.environ.get("DCX_SANDBOX_MAX_PER_ADDRESS", "10")),
+        # Sandbox databases (SQLite) and uploads; a shared volume when several hosts serve.
+        "DCX_SANDBOX_DIR": os.environ.get("DCX_SANDBOX_DIR", ""),
         "GOVERNMENT_SOCIAL_WEBHOOK": os.environ.get("GOVERNMENT_SOCIAL_WEBHOOK", ""),
         "JOBS_LEASE_SECONDS": int(os.environ.get("JOBS_LEASE_SECONDS", "600")),
         # Rows a page of a staff list shows (customers, patients, vehicles ...).

@@ -65,6 +65,7 @@ def _base_config(tmp: Path, uri: str) -> dict:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": uri,
         "WTF_CSRF_ENABLED": False,
+        "DCX_SHOWCASE_MODE": True,  # the tests walk a showcase: sandboxes and persona sign-in
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         # argon2id still, with cheap parameters: hashing is not what these tests measure
@@ -470,3 +471,13 @@ def message_for(topic: str, user_id: int):
     return db.session.execute(
         select(Message).where(Message.topic == topic, Message.user_id == user_id)
     ).scalar_one()
+
+
+def sandbox_of(client) -> str:
+    """The id of the sandbox ``client``'s browser works in (it must have one)."""
+    from dcx.platform.sandboxes import SESSION_KEY
+
+    with client.session_transaction() as session:
+        found = session.get(SESSION_KEY)
+    assert found, "this browser has no sandbox"
+    return found

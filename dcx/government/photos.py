@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from dcx.government.models import (
 )
 from dcx.government.rules import KEY
 from dcx.platform.links import link
+from dcx.platform.sandboxes import files_folder
 from dcx.platform.timeline.services import record
 
 MAX_PHOTO_BYTES = 1024 * 1024
@@ -45,8 +45,8 @@ def photo_type(data: bytes) -> str | None:
 
 
 def photo_dir() -> Path:
-    """Where report photos are kept: the instance folder, never the package."""
-    folder = Path(current_app.instance_path) / KEY / "photos"
+    """Where report photos are kept: the instance folder (a sandbox's own), never the package."""
+    folder = files_folder() / KEY / "photos"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

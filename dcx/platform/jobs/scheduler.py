@@ -20,9 +20,15 @@ def tick(app: Flask) -> int:
     """One tick: run the due jobs in a fresh app context; returns how many ran."""
     with app.app_context():
         try:
-            return len(run_due_jobs())
+            ran = len(run_due_jobs())
         finally:
             db.session.remove()
+    # then each scope another package asks for (a showcase's live sandboxes), in its own context
+    for scopes in app.extensions.get("dcx_job_scopes", []):
+        for scope in scopes(app):
+            with scope:
+                ran += len(run_due_jobs())
+    return ran
 
 
 def _configure(scheduler, app: Flask, tick_seconds: int):

@@ -22,8 +22,12 @@ def init_app(app: Flask) -> None:
         who = presenting.presenter()
         return {
             "presenter_mode": (
-                {"personas": presenting.personas(), "language": presenting.language() or "en"}
-                if who
+                {
+                    "personas": presenting.personas(),
+                    "language": presenting.language() or "en",
+                    "presenter": who,
+                }
+                if who is not None or presenting.in_own_sandbox()
                 else None
             ),
             "tour": current_tour(),

@@ -2,8 +2,9 @@
 
 The presenter is an admin. "View as" signs this browser in as a persona and remembers the
 presenter's id in the signed session, so the presenter bar stays and "back" returns to the
-admin account. Guided tours may also sign a visitor in as the persona of a step, by a POST
-from the step's own page (never by following a link), when ``DCX_TOURS_SIGN_IN`` is on.
+admin account. Guided tours also sign a visitor in as the persona of a step, by a POST from
+the step's own page (never by following a link). Both happen only in showcase mode and only
+inside a sandbox (:mod:`dcx.platform.sandboxes`): a presenter or visitor who has none gets one.
 """
 
 from __future__ import annotations
@@ -37,12 +38,20 @@ def presenter() -> User | None:
     return user if user is not None and user.is_admin else None
 
 
+def in_own_sandbox() -> bool:
+    """Whether this browser works in a sandbox of its own: there, its visitor presents."""
+    from dcx.platform import sandboxes
+
+    return sandboxes.enabled() and sandboxes.current() is not None
+
+
 def presenter_required(view):
-    """Allow only a presenter (an admin, or an admin viewing as a persona); others get 403."""
+    """Allow only a presenter (an admin, an admin viewing as a persona, or anyone in their
+    own sandbox, whose world it is); others get 403."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if presenter() is None:
+        if presenter() is None and not in_own_sandbox():
             abort(403)
         return view(*args, **kwargs)
 

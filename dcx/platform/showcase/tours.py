@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from dcx.extensions import db
@@ -41,8 +41,10 @@ def refuse_foreign_origin() -> None:
 
 
 def persona_sign_in_allowed() -> bool:
-    """Whether this request may sign a browser in as a showcase persona."""
-    return bool(current_app.config.get("DCX_TOURS_SIGN_IN", True))
+    """Whether this deployment signs browsers in as showcase personas (inside sandboxes)."""
+    from dcx.platform import sandboxes
+
+    return sandboxes.enabled()
 
 
 @bp.route("/tours/<key>")
@@ -72,8 +74,19 @@ def tour_go(key: str, number: int):
     """Walk into step ``number``: as its persona (where persona sign-in is allowed), on its
     page, with the narration."""
     refuse_foreign_origin()
-    _, step = _tour_step(key, number)
+    vertical, step = _tour_step(key, number)
     if step.persona and persona_sign_in_allowed():
+        from dcx.platform.sandboxes import services as sandboxing
+        from dcx.platform.sandboxes.store import SandboxUnavailable
+        from dcx.platform.sandboxes.views import limit_page, start_for_visitor
+
+        try:
+            sandbox_id = start_for_visitor()  # a persona exists for this browser only in its copy
+        except sandboxing.SandboxLimit as limit:
+            return limit_page(limit)
+        except SandboxUnavailable:
+            abort(503)
+        sandboxing.record_visit(sandbox_id, vertical.key, number)
         user = presenting.persona_user(step.persona)
         if user is not None and (not current_user.is_authenticated or current_user.id != user.id):
             keep = presenting.presenter()

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
 from dcx.extensions import db
 from dcx.platform.accounts.services import find_user, is_safe_next
@@ -38,15 +39,32 @@ def _back(default: str = "site.home"):
 @bp.route("/view-as/<persona>", methods=["POST"])
 @presenting.presenter_required
 def view_as(persona: str):
-    """Sign this browser in as a persona; the presenter bar stays, with a way back."""
+    """Sign this browser in as a persona, inside its own sandbox (made now if it has none);
+    the presenter bar stays, with a way back to the presenter's account in that copy."""
+    from dcx.platform import sandboxes
+    from dcx.platform.sandboxes import services as sandboxing
+    from dcx.platform.sandboxes.store import SandboxUnavailable
+    from dcx.platform.sandboxes.views import limit_page, start_for_visitor
+    from dcx.platform.showcase.tours import refuse_foreign_origin
+
+    if not sandboxes.enabled():
+        abort(404)  # outside a showcase nobody signs in as somebody else
+    refuse_foreign_origin()
     admin = presenting.presenter()
-    if admin is None:  # presenter_required lets only a presenter in
-        abort(403)
+    admin_email = admin.email if admin is not None else None
+    try:
+        start_for_visitor()
+    except sandboxing.SandboxLimit as limit:
+        return limit_page(limit)
+    except SandboxUnavailable:
+        abort(503)
     user = presenting.persona_user(persona)
     if user is None:
         abort(404)
+    keep = find_user(admin_email) if admin_email else None  # the presenter, in this copy
     sign_in(user)
-    session[presenting.PRESENTER_KEY] = admin.id
+    if keep is not None and keep.is_admin:
+        session[presenting.PRESENTER_KEY] = keep.id
     db.session.commit()
     flash(_("You are now viewing as %(name)s.", name=user.name), "info")
     return redirect(url_for("site.home"))
@@ -57,6 +75,8 @@ def view_as(persona: str):
 def back():
     """Return from a persona to the presenter's own account."""
     admin = presenting.presenter()
+    if admin is None:  # a visitor of their own sandbox who came in through a tour
+        abort(404)
     sign_in(admin)
     db.session.commit()
     return _back()
@@ -81,23 +101,45 @@ def reset():
     language = request.form.get("language") or presenting.language() or None
     if language is not None and language not in current_app.config["LANGUAGES"]:
         abort(400)
-    email = presenting.presenter().email
+    who = presenting.presenter() or (current_user if current_user.is_authenticated else None)
+    email = who.email if who is not None else None
     name = presenting.showcase_name()
-    try:
-        wipe()
-        seed_showcase(registry(), name, language=language)
-    except (ShowcaseError, KeyError) as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(url_for("site.home"))
-    db.session.commit()
-    admin = find_user(email)
+    if not _fresh_sandbox_copy(language):
+        try:
+            wipe()
+            seed_showcase(registry(), name, language=language)
+        except (ShowcaseError, KeyError) as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for("site.home"))
+        db.session.commit()
+    admin = find_user(email) if email else None
     if admin is not None:
         sign_in(admin)
         db.session.commit()
     session.pop(TOUR_KEY, None)
     flash(_("The showcase is reset to its seeded state."), "success")
     return redirect(url_for("site.home"))
+
+
+def _fresh_sandbox_copy(language: str | None) -> bool:
+    """In a sandbox, reset it to a fresh copy of the template when that is in ``language``
+    (milliseconds); False when not in a sandbox or when it must be seeded in another language
+    (then the sandbox is wiped and seeded in place, like the main database)."""
+    from dcx.platform import sandboxes
+    from dcx.platform.sandboxes import services as sandboxing
+    from dcx.platform.sandboxes import store
+
+    sandbox_id = sandboxes.current()
+    if sandbox_id is None:
+        return False
+    if language is not None and language != store.template_language():
+        sandboxing.note_language(sandbox_id, language)
+        return False
+    db.session.close()
+    sandboxing.reset(sandbox_id)
+    sandboxes.enter(sandbox_id)
+    return True
 
 
 @bp.route("/phone")

@@ -5,6 +5,7 @@ anonymous and the database as it was."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -50,7 +51,10 @@ def _row_counts() -> dict[str, int]:
 def _nobody_signed_in(client) -> None:
     with client.session_transaction() as session:
         assert "_user_id" not in session
+        assert "dcx_sandbox" not in session  # and no sandbox made (its row would count too)
     assert "data-signed-in" not in client.get("/").get_data(as_text=True)
+    folder = Path(client.application.instance_path) / "sandboxes"
+    assert not folder.exists() or not list(folder.glob("*.db"))
 
 
 def _token(client) -> str:
@@ -74,7 +78,7 @@ def test_every_tour_and_view_as_link_fetched_with_a_get_signs_nobody_in(app, cli
         assert response.status_code == 200, url
         assert 'id="tour-go"' in response.get_data(as_text=True), url
         assert response.headers.get("Location") is None, url
-    for url in _view_as_urls():
+    for url in [*_view_as_urls(), "/showcase/sandbox"]:
         assert client.get(url).status_code == 405, url
     _nobody_signed_in(client)
     assert _row_counts() == before
@@ -82,7 +86,7 @@ def test_every_tour_and_view_as_link_fetched_with_a_get_signs_nobody_in(app, cli
 
 def test_a_post_without_the_sites_token_signs_nobody_in(app, client, seeded):
     before = _row_counts()
-    for url in _tour_urls() + _view_as_urls():
+    for url in [*_tour_urls(), *_view_as_urls(), "/showcase/sandbox"]:
         response = client.post(url)
         assert response.status_code in (400, 405), url
     _nobody_signed_in(client)
@@ -92,7 +96,7 @@ def test_a_post_without_the_sites_token_signs_nobody_in(app, client, seeded):
 def test_a_post_from_another_sites_page_signs_nobody_in(app, client, seeded):
     token = _token(client)
     before = _row_counts()
-    for url in _tour_urls() + _view_as_urls():
+    for url in [*_tour_urls(), *_view_as_urls(), "/showcase/sandbox"]:
         for headers in (
             {"Origin": "https://attacker.example"},
             {"Origin": "null"},
@@ -105,8 +109,8 @@ def test_a_post_from_another_sites_page_signs_nobody_in(app, client, seeded):
 
 
 def test_the_button_on_our_own_page_does_sign_in(app, client, seeded):
-    """The control: the same POST with the token from our page and our origin works, so the
-    refusals above are the checks at work, not a broken route."""
+    """The control: the same POST with the token from our page and our origin works (in a
+    sandbox of the visitor's own), so the refusals above are the checks at work."""
     token = _token(client)
     response = client.post(
         "/showcase/tours/banking/1",
@@ -115,4 +119,4 @@ def test_the_button_on_our_own_page_does_sign_in(app, client, seeded):
     )
     assert response.status_code == 302
     with client.session_transaction() as session:
-        assert "_user_id" in session
+        assert "_user_id" in session and session.get("dcx_sandbox")

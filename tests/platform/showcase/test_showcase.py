@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 from dcx.config import DEFAULT_VERTICALS
 from dcx.extensions import db
-from dcx.platform import clock
+from dcx.platform import clock, sandboxes
 from dcx.platform.accounts.models import User
 from dcx.platform.showcase.loader import ShowcaseError, read_showcase, seed_showcase
 from dcx.platform.timeline.services import record
 from dcx.verticals import Obligation
+from tests.conftest import sandbox_of
 
 PROBE = "tests.platform.jobs.probe"
 DEFAULT = Path(__file__).resolve().parents[3] / "seeds" / "default" / "showcase.yaml"
@@ -111,14 +112,16 @@ def test_customers_get_no_presenter_bar_and_no_controls(client, seeded):
     assert client.post("/admin/clock", data={"step": "30d"}).status_code == 403
 
 
-def test_presenter_moves_the_clock_while_viewing_as_a_persona(presenter):
+def test_presenter_moves_the_clock_while_viewing_as_a_persona(app, presenter):
     presenter.post("/showcase/view-as/alex")
     before = clock.now()
     assert (
         presenter.post("/admin/clock", data={"step": "1w", "next": "/timeline"}).headers["Location"]
         == "/timeline"
     )
-    assert clock.now() - before >= timedelta(days=7)
+    with sandboxes.inside(app, sandbox_of(presenter)):  # the presenter's own copy moved
+        assert clock.now() - before >= timedelta(days=7)
+    assert clock.now() - before < timedelta(days=1)  # the showcase itself did not
 
 
 def test_reset_brings_back_the_seeded_state(presenter):
@@ -152,10 +155,17 @@ def test_a_tour_walks_its_steps_as_their_personas(client, seeded):
     assert client.get("/showcase/tours/nope").status_code == 404
 
 
-def test_tours_do_not_sign_in_when_turned_off(app, client, seeded):
-    app.config["DCX_TOURS_SIGN_IN"] = False
+def test_outside_showcase_mode_there_is_no_persona_sign_in_and_no_sandbox(app, client, seeded):
+    app.config["DCX_SHOWCASE_MODE"] = False
     client.post("/showcase/tours/probe/1")
     assert "Alex Morgan" not in client.get("/probe/").get_data(as_text=True)
+    assert client.post("/showcase/sandbox").status_code == 404
+    assert 'id="try-it-yourself"' not in client.get("/").get_data(as_text=True)
+    _login(client, "admin@dcx.example", "showcase-admin-2026")
+    assert client.post("/showcase/view-as/alex").status_code == 404
+    with client.session_transaction() as session:
+        assert "dcx_sandbox" not in session
+    assert not (Path(app.instance_path) / "sandboxes").exists()
 
 
 def test_the_customer_home_shows_what_needs_attention(app, client, seeded):

@@ -1,0 +1,187 @@
+"""Sandboxes: create one (within the caps), find a live one, keep it alive, reset, sweep.
+
+The register lives in the main database; these functions write it in short transactions of
+their own on the main engine, because the request's ``db.session`` may be routed to a sandbox.
+Lifetimes are wall-clock time (``clock.real_now()``): a sandbox's own demo clock may run a
+month ahead, its visitor's idleness does not.
+
+A client address is never stored: it is counted in this process's memory only, as a keyed
+hash, to cap how many sandboxes one address holds at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from dcx.extensions import real_app
+from dcx.platform import clock
+from dcx.platform.sandboxes import store
+from dcx.platform.sandboxes.models import Sandbox, SandboxVisit
+
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+class SandboxLimit(Exception):
+    """No new sandbox now: ``reason`` is ``"total"`` (the showcase is full) or ``"address"``
+    (this address holds its share)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@contextmanager
+def register() -> Iterator[Session]:
+    """A session on the main database's register, committed at the end of the block."""
+    with Session(store.main_engine(), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def idle_lifetime() -> timedelta:
+    """How long a sandbox lives after its last request (``DCX_SANDBOX_IDLE_MINUTES``)."""
+    return timedelta(minutes=int(current_app.config.get("DCX_SANDBOX_IDLE_MINUTES", 120)))
+
+
+def _live_since() -> datetime:
+    return clock.real_now() - idle_lifetime()
+
+
+def _address_key(address: str) -> str:
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, (address or "").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _by_address() -> dict[str, list[str]]:
+    return real_app().extensions.setdefault("dcx_sandbox_addresses", {})
+
+
+def create(address: str, language: str | None = None) -> Sandbox:
+    """A new sandbox, a copy of the template; raise :class:`SandboxLimit` past a cap."""
+    with register() as session:
+        live_ids = set(
+            session.execute(select(Sandbox.id).where(Sandbox.last_seen_at >= _live_since()))
+            .scalars()
+            .all()
+        )
+    if len(live_ids) >= int(current_app.config.get("DCX_SANDBOX_MAX", 200)):
+        raise SandboxLimit("total")
+    key = _address_key(address)
+    mine = [sid for sid in _by_address().get(key, []) if sid in live_ids]
+    if len(mine) >= int(current_app.config.get("DCX_SANDBOX_MAX_PER_ADDRESS", 10)):
+        raise SandboxLimit("address")
+    sandbox_id = secrets.token_urlsafe(16)
+    store.copy_template(sandbox_id)
+    now = clock.real_now()
+    sandbox = Sandbox(
+        id=sandbox_id,
+        created_at=now,
+        last_seen_at=now,
+        language=_language_of(sandbox_id),
+        resets=0,
+    )
+    with register() as session:
+        session.add(sandbox)
+    _by_address()[key] = [*mine, sandbox_id]
+    return sandbox
+
+
+def _language_of(sandbox_id: str) -> str:
+    from dcx.platform.showcase.models import ShowcaseState
+
+    engine = store.engine(sandbox_id)
+    if engine is None:
+        return "en"
+    with engine.connect() as conn:
+        found = conn.execute(select(ShowcaseState.language).where(ShowcaseState.id == 1)).scalar()
+    return found or "en"
+
+
+def live(sandbox_id: str | None) -> Sandbox | None:
+    """The sandbox with this id, if it exists and has not been idle too long."""
+    if not sandbox_id or not store.SANDBOX_ID.fullmatch(sandbox_id):
+        return None
+    with register() as session:
+        return session.execute(
+            select(Sandbox).where(Sandbox.id == sandbox_id, Sandbox.last_seen_at >= _live_since())
+        ).scalar_one_or_none()
+
+
+def touch(sandbox: Sandbox) -> None:
+    """Note the sandbox was used now (written at most once a minute)."""
+    now = clock.real_now()
+    if now - sandbox.last_seen_at < TOUCH_EVERY:
+        return
+    with register() as session:
+        session.execute(update(Sandbox).where(Sandbox.id == sandbox.id).values(last_seen_at=now))
+
+
+def reset(sandbox_id: str) -> None:
+    """Replace the sandbox's database and files with a fresh copy of the template."""
+    store.forget_engine(sandbox_id)
+    store.copy_template(sandbox_id)
+    with register() as session:
+        session.execute(
+            update(Sandbox)
+            .where(Sandbox.id == sandbox_id)
+            .values(resets=Sandbox.resets + 1, language=_language_of(sandbox_id))
+        )
+
+
+def note_language(sandbox_id: str, language: str) -> None:
+    """Record the language the sandbox now shows."""
+    with register() as session:
+        session.execute(update(Sandbox).where(Sandbox.id == sandbox_id).values(language=language))
+
+
+def record_visit(sandbox_id: str, vertical: str, step: int = 0) -> None:
+    """Note that the sandbox opened ``vertical`` (at tour ``step``, 0 for a plain page), and
+    close the previous visit's duration. A page of the same story and step extends it."""
+    now = clock.real_now()
+    with register() as session:
+        last = session.execute(
+            select(SandboxVisit)
+            .where(SandboxVisit.sandbox_id == sandbox_id)
+            .order_by(SandboxVisit.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if last is not None:
+            last.seconds = max(int((now - last.at).total_seconds()), 0)
+            if last.vertical == vertical and last.step == step:
+                return
+        session.add(SandboxVisit(sandbox_id=sandbox_id, vertical=vertical, step=step, at=now))
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Delete every expired sandbox with its database and files, and any orphaned files;
+    returns how many sandboxes were deleted. (The job's ``now`` is the main demo clock's;
+    lifetimes are wall-clock, so it is not used.)"""
+    with register() as session:
+        expired = set(
+            session.execute(select(Sandbox.id).where(Sandbox.last_seen_at < _live_since()))
+            .scalars()
+            .all()
+        )
+        known = set(session.execute(select(Sandbox.id)).scalars().all())
+        if expired:
+            session.execute(delete(SandboxVisit).where(SandboxVisit.sandbox_id.in_(expired)))
+            session.execute(delete(Sandbox).where(Sandbox.id.in_(expired)))
+    for sandbox_id in expired | (store.stored_ids() - known):
+        store.delete(sandbox_id)
+    return len(expired)
+
+
+def live_count() -> int:
+    """How many sandboxes are live now."""
+    with register() as session:
+        return session.execute(
+            select(func.count()).select_from(Sandbox).where(Sandbox.last_seen_at >= _live_since())
+        ).scalar_one()

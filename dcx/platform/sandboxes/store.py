@@ -1,0 +1,198 @@
+"""Where sandboxes live: a template, one database per sandbox, one folder for its uploads.
+
+On SQLite (the laptop) the template is a snapshot of the main database as seeded, taken with
+SQLite's backup API, and a sandbox is a plain copy of that file: copying a few megabytes takes
+milliseconds, where seeding takes seconds. On PostgreSQL a sandbox is
+``CREATE DATABASE ... TEMPLATE``, a file-level copy made by the server (see
+:mod:`.postgres`). Each sandbox has an engine of its own, made on first use and kept per app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import URL, Engine
+
+from dcx.extensions import db, real_app
+
+SANDBOX_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+# What a copy must not carry over from the main database: who is signed in there, who failed
+# to, and the register of other sandboxes.
+NOT_COPIED = ("account_session", "account_signin_failure", "sandbox_visit", "sandbox")
+
+_lock = threading.Lock()
+
+
+class SandboxUnavailable(RuntimeError):
+    """No template can be made: the main database holds no seeded showcase."""
+
+
+def main_engine() -> Engine:
+    """The showcase's own database, whatever the request is routed to."""
+    return db.engines[None]
+
+
+def is_postgresql() -> bool:
+    """Whether sandboxes are PostgreSQL databases (else SQLite files)."""
+    return main_engine().dialect.name == "postgresql"
+
+
+def root() -> Path:
+    """The folder holding the template, each sandbox's database file and its uploads."""
+    folder = Path(
+        current_app.config.get("DCX_SANDBOX_DIR") or Path(current_app.instance_path) / "sandboxes"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def uploads(sandbox_id: str) -> Path:
+    """The sandbox's own folder for files (photos ...), made on demand."""
+    folder = root() / sandbox_id
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _database_file(sandbox_id: str) -> Path:
+    return root() / f"{sandbox_id}.db"
+
+
+def _loaded_showcase() -> dict[str, str]:
+    from dcx.platform.showcase.models import ShowcaseState
+
+    with main_engine().connect() as conn:
+        row = conn.execute(
+            select(ShowcaseState.name, ShowcaseState.language, ShowcaseState.loaded_at).where(
+                ShowcaseState.id == 1
+            )
+        ).first()
+    if row is None:
+        raise SandboxUnavailable("no showcase is loaded: run `flask dcx seed` first")
+    return {"name": row.name, "language": row.language, "loaded_at": str(row.loaded_at)}
+
+
+def template_language() -> str:
+    """The language sandboxes are copied in: the main database's showcase's."""
+    return _loaded_showcase()["language"]
+
+
+def template_file() -> Path:
+    """The template: a snapshot of the main database as seeded, taken again when the main
+    database is seeded anew (another showcase, another language, a reset)."""
+    loaded = _loaded_showcase()
+    target = root() / "template.db"
+    marker = root() / "template.json"
+    with _lock:
+        if target.is_file() and marker.is_file() and json.loads(marker.read_text()) == loaded:
+            return target
+        _snapshot_main(target)
+        marker.write_text(json.dumps(loaded))
+    return target
+
+
+def _snapshot_main(target: Path) -> None:
+    source = main_engine().url.database
+    # a name of this process and thread: two web workers may snapshot at the same moment
+    partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
+    with sqlite3.connect(str(source)) as src, sqlite3.connect(str(partial)) as dst:
+        src.backup(dst)
+        for table in NOT_COPIED:
+            dst.execute(f'DELETE FROM "{table}"')  # noqa: S608  (names from the code above)
+        dst.commit()
+        # one self-contained file, so that a copy of it is a whole database
+        dst.execute("PRAGMA journal_mode=DELETE")
+    os.replace(partial, target)
+
+
+def copy_template(sandbox_id: str) -> None:
+    """Make (or make again) the sandbox's database from the template, and its empty folder."""
+    if is_postgresql():
+        from dcx.platform.sandboxes import postgres
+
+        postgres.create(sandbox_id)
+    else:
+        template = template_file()
+        target = _database_file(sandbox_id)
+        partial = target.with_suffix(".partial")
+        shutil.copyfile(template, partial)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        os.replace(partial, target)
+    folder = root() / sandbox_id
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+
+
+def _engines(app: Flask) -> dict[str, Engine]:
+    return app.extensions.setdefault("dcx_sandbox_engines", {})
+
+
+def engine(sandbox_id: str) -> Engine | None:
+    """The sandbox's engine (made once per app), or None when its database is gone."""
+    app = real_app()
+    engines = _engines(app)
+    found = engines.get(sandbox_id)
+    if found is not None:
+        return found
+    url: URL | str | None
+    if is_postgresql():
+        from dcx.platform.sandboxes import postgres
+
+        url = postgres.url(sandbox_id)
+        if url is None:
+            return None
+    else:
+        path = _database_file(sandbox_id)
+        if not path.is_file():
+            return None
+        url = f"sqlite:///{path}"
+    with _lock:
+        found = engines.get(sandbox_id)
+        if found is None:
+            found = engines[sandbox_id] = create_engine(url, pool_pre_ping=True)
+    return found
+
+
+def forget_engine(sandbox_id: str) -> None:
+    """Close the sandbox's connections (before its database is replaced or deleted)."""
+    found = _engines(real_app()).pop(sandbox_id, None)
+    if found is not None:
+        found.dispose()
+
+
+def delete(sandbox_id: str) -> None:
+    """Delete the sandbox's database and folder."""
+    forget_engine(sandbox_id)
+    if is_postgresql():
+        from dcx.platform.sandboxes import postgres
+
+        postgres.drop(sandbox_id)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{_database_file(sandbox_id)}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(root() / sandbox_id, ignore_errors=True)
+
+
+def stored_ids(older_than: float = 300.0) -> set[str]:
+    """The ids of every sandbox with a database or a folder here untouched for
+    ``older_than`` seconds (to find orphans; a sandbox being made this moment is left be)."""
+    found = set()
+    horizon = time.time() - older_than
+    for path in root().iterdir():
+        name = path.name.split(".", 1)[0]  # <id>.db, <id>.db-wal, <id>/ ...
+        if SANDBOX_ID.fullmatch(name) and path.stat().st_mtime < horizon:
+            found.add(name)
+    if is_postgresql():
+        from dcx.platform.sandboxes import postgres
+
+        found |= postgres.stored_ids()
+    return found

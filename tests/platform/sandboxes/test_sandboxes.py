@@ -1,0 +1,171 @@
+"""Sandboxes: a visitor's private copy of the showcase, its own database, clock and files;
+the caps, and the sweep that deletes expired ones with their files."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from dcx.extensions import db
+from dcx.platform import clock, sandboxes
+from dcx.platform.accounts.models import User
+from dcx.platform.jobs.models import JobRun
+from dcx.platform.jobs.scheduler import tick
+from dcx.platform.sandboxes import services, store
+from dcx.platform.sandboxes.models import Sandbox, SandboxVisit
+from dcx.platform.showcase.loader import seed_showcase
+from tests.conftest import sandbox_of
+
+
+@pytest.fixture
+def seeded(app):
+    seed_showcase(app.extensions["dcx_verticals"], "default", only=("banking",))
+    db.session.commit()
+
+
+def _signed_in_name(client) -> str | None:
+    page = client.get("/").get_data(as_text=True)
+    return "Alex Morgan" if "Alex Morgan" in page else None
+
+
+def _sandboxes() -> int:
+    return db.session.execute(select(func.count()).select_from(Sandbox)).scalar_one()
+
+
+def test_try_it_yourself_gives_a_copy_whose_writes_stay_in_it(app, client, seeded):
+    assert 'id="try-it-yourself"' in client.get("/").get_data(as_text=True)
+    assert client.post("/showcase/sandbox").status_code == 302
+    sandbox_id = sandbox_of(client)
+    assert store.engine(sandbox_id) is not None
+    if not store.is_postgresql():
+        assert (Path(app.instance_path) / "sandboxes" / f"{sandbox_id}.db").is_file()
+    assert 'id="try-it-yourself"' not in client.get("/").get_data(as_text=True)
+    client.post(
+        "/account/signup",
+        data={
+            "email": "new@example.com",
+            "name": "New Visitor",
+            "password": "a long password 1",
+            "confirm": "a long password 1",
+        },
+    )
+    assert sandbox_of(client) == sandbox_id  # signing in renews the session, not the sandbox
+    assert "New Visitor" in client.get("/").get_data(as_text=True)
+    with sandboxes.inside(app, sandbox_id):
+        assert db.session.execute(select(User).where(User.email == "new@example.com")).first()
+    assert db.session.execute(select(User).where(User.email == "new@example.com")).first() is None
+
+
+def test_a_tour_signs_in_only_inside_a_new_sandbox(app, client, seeded):
+    client.post("/showcase/tours/banking/1")
+    sandbox_id = sandbox_of(client)
+    assert _signed_in_name(client) == "Alex Morgan"
+    # the persona's session exists in the copy, not in the showcase itself
+    with sandboxes.inside(app, sandbox_id):
+        alex = db.session.execute(select(User).where(User.email == "alex@dcx.example")).scalar_one()
+    from dcx.platform.accounts.models import AccountSession
+
+    assert (
+        db.session.execute(
+            select(func.count())
+            .select_from(AccountSession)
+            .where(AccountSession.user_id == alex.id)
+        ).scalar_one()
+        == 0
+    )
+    visits = db.session.execute(select(SandboxVisit.vertical, SandboxVisit.step)).all()
+    assert [tuple(v) for v in visits] == [("banking", 1)]
+
+
+def test_two_visitors_have_their_own_clock_and_reset(app, seeded):
+    a, b = app.test_client(), app.test_client()
+    a.post("/showcase/tours/banking/1")
+    b.post("/showcase/tours/banking/1")
+    sandbox_a, sandbox_b = sandbox_of(a), sandbox_of(b)
+    assert sandbox_a != sandbox_b
+    start = clock.now()
+    a.post("/admin/clock", data={"step": "30d"})
+    with sandboxes.inside(app, sandbox_a):
+        assert clock.now() - start >= timedelta(days=30)
+    with sandboxes.inside(app, sandbox_b):
+        assert clock.now() - start < timedelta(days=1)
+    assert clock.now() - start < timedelta(days=1)
+    b.post("/showcase/reset", data={"confirm": "yes"})
+    assert sandbox_of(b) == sandbox_b
+    assert _signed_in_name(b) == "Alex Morgan"  # still the persona, in a fresh copy
+    with sandboxes.inside(app, sandbox_a):
+        assert clock.now() - start >= timedelta(days=30)  # A is unaffected
+    assert db.session.get(Sandbox, sandbox_b).resets == 1
+
+
+def test_the_caps_answer_a_clear_page(app, seeded):
+    app.config["DCX_SANDBOX_MAX_PER_ADDRESS"] = 1
+    first, second = app.test_client(), app.test_client()
+    assert first.post("/showcase/sandbox").status_code == 302
+    refused = second.post("/showcase/sandbox")
+    assert refused.status_code == 429
+    assert 'data-reason="address"' in refused.get_data(as_text=True)
+    other = app.test_client()
+    app.config["DCX_SANDBOX_MAX"] = 1
+    full = other.post("/showcase/sandbox", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert full.status_code == 503
+    assert 'data-reason="total"' in full.get_data(as_text=True)
+    assert _sandboxes() == 1
+    # the address is never stored: no column of the register holds it
+    assert not {c.name for c in Sandbox.__table__.columns} & {"address", "ip", "remote_addr"}
+
+
+def test_the_sweep_deletes_expired_sandboxes_with_their_files(app, client, seeded):
+    client.post("/showcase/sandbox")
+    old = sandbox_of(client)
+    keep_client = app.test_client()
+    keep_client.post("/showcase/sandbox")
+    kept = sandbox_of(keep_client)
+    photo = store.root() / old / "government" / "photos" / "x.png"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"\x89PNG")
+    db.session.execute(
+        update(Sandbox)
+        .where(Sandbox.id == old)
+        .values(last_seen_at=clock.real_now() - timedelta(hours=3))
+    )
+    db.session.commit()
+    assert services.sweep() == 1
+    assert store.engine(old) is None and not (store.root() / old).exists()
+    assert not (store.root() / f"{old}.db").exists()
+    assert store.engine(kept) is not None
+    assert db.session.get(Sandbox, old) is None
+    # its visitor finds themselves back on the showcase, signed in as nobody
+    assert "expired" in client.get("/").get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "dcx_sandbox" not in session
+
+
+def test_the_scheduler_runs_each_live_sandboxs_due_jobs(app, client, seeded):
+    client.post("/showcase/sandbox")
+    sandbox_id = sandbox_of(client)
+    tick(app)
+    with sandboxes.inside(app, sandbox_id):
+        assert db.session.execute(select(func.count()).select_from(JobRun)).scalar_one() > 0
+
+
+def test_the_presenter_page_lists_what_a_sandbox_visited(app, client, seeded, users):
+    client.post("/showcase/tours/banking/1")
+    client.get("/banking/")
+    client.post("/showcase/tours/banking/2")
+    visitor = sandbox_of(client)
+    assert client.get("/showcase/sandbox/all").status_code == 403  # an admin of their copy only
+    admin = app.test_client()
+    users("boss@example.com", role="admin")
+    from tests.conftest import PASSWORD, AuthActions
+
+    AuthActions(admin).login("boss@example.com", PASSWORD)
+    page = admin.get("/showcase/sandbox/all").get_data(as_text=True)
+    assert f'data-sandbox="{visitor}"' in page
+    assert 'data-story="banking"' in page and 'data-steps="1,2"' in page
+    assert 'id="sandboxes-link"' in admin.get("/").get_data(as_text=True)
+    assert admin.post(f"/showcase/sandbox/{visitor}/open").status_code == 302
+    assert sandbox_of(admin) == visitor
