@@ -129,7 +129,7 @@ def _seed(name: str) -> None:
 def _restart_sequence(table: str, column: str) -> str:
     """Move the column's id sequence past the ids copied (names from the models, not input)."""
     sequence = f"pg_get_serial_sequence('\"{table}\"', '{column}')"
-    return f'SELECT setval({sequence}, COALESCE(MAX("{column}"), 0) + 1, false) FROM "{table}"'  # noqa: S608
+    return f'SELECT setval({sequence}, COALESCE(MAX("{column}"), 0) + 1, false) FROM "{table}"'  # noqa: S608  # nosec B608
 
 
 def create(sandbox_id: str) -> None:

@@ -1,6 +1,6 @@
 """pwa: idempotency keys of actions sent from phones; Web Push subscriptions (devices)
 
-Revision ID: platform_0005_pwa
+Revision ID: platform_0006_pwa
 Revises: platform_0004_time_zone
 Create Date: 2026-12-06 19:40:00.000000
 
@@ -12,8 +12,8 @@ import dcx.database
 
 
 # revision identifiers, used by Alembic.
-revision = 'platform_0005_pwa'
-down_revision = 'platform_0004_time_zone'
+revision = 'platform_0006_pwa'
+down_revision = 'platform_0005_sandbox'
 branch_labels = None
 depends_on = None
 
