@@ -145,6 +145,10 @@ def main() -> None:
             print(f"live sandboxes counted: {services.live_count()}")
             for sandbox_id in store.stored_ids(older_than=-1):
                 store.delete(sandbox_id)
+            if store.is_postgresql():
+                from dcx.platform.sandboxes import postgres
+
+                postgres.drop_all()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

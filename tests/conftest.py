@@ -157,6 +157,13 @@ def empty_what_was_written() -> None:
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
 
 
+def drop_sandbox_databases() -> None:
+    """On PostgreSQL, drop the databases this test's sandboxes (and their template) made."""
+    from dcx.platform.sandboxes import postgres
+
+    postgres.drop_all()
+
+
 @cache
 def _restart_ids_statement(names: tuple[str, ...]) -> str:
     """One statement putting each table's id sequence back to 1 (NULL where it has none)."""
@@ -190,6 +197,7 @@ def app(_schema, tmp_path, app_config):
         db.session.remove()
         if DATABASE_URL:
             empty_what_was_written()
+            drop_sandbox_databases()
         db.engine.dispose()
 
 
@@ -354,6 +362,7 @@ def live_app(_schema, tmp_path):
         db.session.remove()
         if DATABASE_URL:
             empty_what_was_written()
+            drop_sandbox_databases()
         db.engine.dispose()
 
 

@@ -177,3 +177,15 @@ def stored_ids() -> set[str]:
     finally:
         admin.dispose()
     return {i for i in ids if store.SANDBOX_ID.fullmatch(i)}
+
+
+def drop_all() -> None:
+    """Drop every sandbox database and the template (tests, and tearing a showcase down)."""
+    for sandbox_id in stored_ids():
+        drop(sandbox_id)
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{template_name()}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
