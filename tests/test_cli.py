@@ -45,3 +45,16 @@ def test_every_command_explains_itself(runner):
 def test_vertical_commands_are_mounted_under_dcx(runner):
     result = runner.invoke(args=["dcx", "automotive", "--help"])
     assert result.exit_code == 0 and "simulate" in result.output
+
+
+def test_reset_refuses_a_database_that_holds_no_showcase(runner, app):
+    from dcx.extensions import db
+    from tests.conftest import make_user
+
+    make_user(email="real.customer@example.com")
+    db.session.commit()
+    result = runner.invoke(args=["dcx", "reset", "--yes"])
+    assert result.exit_code != 0
+    assert "no showcase" in result.output
+    db.session.expire_all()
+    assert User.query.filter_by(email="real.customer@example.com").count() == 1
