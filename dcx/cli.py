@@ -84,7 +84,7 @@ def seed_command(showcase: str, scale: int, seed_value: int, language: str | Non
 @language_option
 def reset_command(showcase: str, yes: bool, language: str | None) -> None:
     """Delete every row and seed the showcase again, for the next meeting."""
-    from dcx.platform.showcase.loader import wipe
+    from dcx.platform.showcase.loader import ShowcaseError, wipe
 
     if not yes:
         click.confirm("This deletes every row in the database. Go on?", abort=True)
@@ -93,7 +93,10 @@ def reset_command(showcase: str, yes: bool, language: str | None) -> None:
     from dcx.platform.showcase.loader import loaded_language
 
     language = language or loaded_language()  # a reset keeps the language unless told
-    wipe()
+    try:
+        wipe()
+    except ShowcaseError as exc:
+        raise click.ClickException(str(exc)) from exc
     _seed(showcase, language)
     click.echo(f"Reset to showcase {showcase!r}.")
 

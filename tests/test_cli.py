@@ -67,3 +67,16 @@ def test_the_lan_address_is_an_ipv4_address():
     from dcx.cli import lan_address
 
     assert ipaddress.ip_address(lan_address()).version == 4
+
+
+def test_reset_refuses_a_database_that_holds_no_showcase(runner, app):
+    from dcx.extensions import db
+    from tests.conftest import make_user
+
+    make_user(email="real.customer@example.com")
+    db.session.commit()
+    result = runner.invoke(args=["dcx", "reset", "--yes"])
+    assert result.exit_code != 0
+    assert "no showcase" in result.output
+    db.session.expire_all()
+    assert User.query.filter_by(email="real.customer@example.com").count() == 1

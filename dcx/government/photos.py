@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -29,6 +30,8 @@ PHOTO_SIGNATURES = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
+PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+MAX_PHOTO_PIXELS = 40_000_000
 # A photo is written before its report is committed; one younger than this may still be on its
 # way into a report, so the sweep leaves it alone.
 ORPHAN_PHOTO_AGE = timedelta(hours=1)
@@ -51,10 +54,36 @@ def photo_dir() -> Path:
     return folder
 
 
+def without_metadata(data: bytes, mime: str) -> bytes:
+    """The photo re-encoded from its pixels alone: no EXIF (a phone writes where it was taken
+    there), no comments or other metadata; turned upright first, since the orientation lives in
+    the EXIF that is dropped. ValueError when the bytes are not a decodable image of ``mime``.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    fmt = PILLOW_FORMATS[mime]
+    try:
+        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+            if image.width * image.height > MAX_PHOTO_PIXELS:
+                raise ValueError("the photo has too many pixels")
+            upright = ImageOps.exif_transpose(image)
+            pixels = Image.new(upright.mode, upright.size)
+            pixels.paste(upright)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValueError(f"not a {fmt} image") from exc
+    if fmt == "JPEG" and pixels.mode not in {"RGB", "L", "CMYK"}:
+        pixels = pixels.convert("RGB")
+    out = io.BytesIO()
+    pixels.save(out, format=fmt, **({"quality": 90} if fmt != "PNG" else {}))
+    return out.getvalue()
+
+
 def store_photo(data: bytes, mime: str) -> str:
-    """Keep an uploaded photo under an unguessable name; the name goes on the report."""
+    """Keep an uploaded photo, without its metadata, under an unguessable name (the name goes
+    on the report); ValueError when it is not a decodable image."""
+    clean = without_metadata(data, mime)
     name = f"{secrets.token_hex(16)}.{mime.split('/')[1]}"
-    (photo_dir() / name).write_bytes(data)
+    (photo_dir() / name).write_bytes(clean)
     return name
 
 

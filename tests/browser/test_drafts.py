@@ -60,7 +60,7 @@ PAGE = """{% extends "base.html" %}
 </form>
 {% endblock %}
 {% block scripts %}
-<script>
+<script nonce="{{ csp_nonce() }}">
 (function () {
   var form = document.getElementById("profile-form");
   var step = form.querySelector('input[name="step"]');

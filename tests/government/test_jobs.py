@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -56,16 +57,24 @@ def test_settled_fixes_close_after_fourteen_days_through_the_runner(city):
     assert jobs.close_settled_fixes(clock.now()) == 0
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "orange").save(out, format="PNG")
+    return out.getvalue()
+
+
 def test_photos_no_report_names_are_swept_after_an_hour(city):
     import os
 
-    named = photos.store_photo(b"\x89PNG\r\n\x1a\nnamed", "image/png")
+    named = photos.store_photo(_png(), "image/png")
     photos.report_repair(
         city.citizen.id, "streetlight", workspace.streets()[0], "", "Dark", named, "image/png"
     )
     db.session.commit()
-    orphan = photos.store_photo(b"\x89PNG\r\n\x1a\norphan", "image/png")  # its report failed
-    fresh = photos.store_photo(b"\x89PNG\r\n\x1a\nfresh", "image/png")  # a report on its way
+    orphan = photos.store_photo(_png(), "image/png")  # its report failed
+    fresh = photos.store_photo(_png(), "image/png")  # a report on its way
     folder = photos.photo_dir()
     two_hours_ago = (clock.real_now() - timedelta(hours=2)).timestamp()
     for name in (named, orphan):

@@ -76,7 +76,11 @@ def report():
         if upload:
             data = upload.read(photos.MAX_PHOTO_BYTES + 1)
             mime = photos.photo_type(data)
-            if len(data) > photos.MAX_PHOTO_BYTES or mime is None:
+            try:
+                if len(data) > photos.MAX_PHOTO_BYTES or mime is None:
+                    raise ValueError("not a photo")
+                photo_file, photo_type = photos.store_photo(data, mime), mime
+            except ValueError:
                 form.photo.errors = [
                     _("The photo must be a JPEG, PNG or WebP image of at most 1 MB.")
                 ]
@@ -86,7 +90,6 @@ def report():
                     draft_key=REPORT_DRAFT,
                     qr=_template_exists("drafts/macros.html"),
                 ), 400
-            photo_file, photo_type = photos.store_photo(data, mime), mime
         repair = photos.report_repair(
             current_user.id,
             form.category.data,

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import force_locale
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from dcx.extensions import db
 from dcx.platform import simulation
@@ -312,8 +312,29 @@ def remember_showcase(data: dict[str, Any]) -> None:
     forget_state()
 
 
+def check_is_showcase() -> None:
+    """Raise :class:`ShowcaseError` unless the database holds a showcase or holds nothing.
+
+    Resetting deletes every row: it must never wipe a database the app merely points at (a
+    real one, or another project's). A showcase records itself when seeded.
+    """
+    from dcx.platform.showcase.models import ShowcaseState
+
+    if db.session.get(ShowcaseState, 1) is not None:
+        return
+    accounts_held = db.session.execute(select(func.count()).select_from(User)).scalar_one()
+    if accounts_held:
+        raise ShowcaseError(
+            f"this database holds {accounts_held} accounts but no showcase: a reset would "
+            "delete them all, so it is refused. Point DATABASE_URL at a showcase's database "
+            "(or an empty one) and seed it."
+        )
+
+
 def wipe() -> None:
-    """Delete every row of every table (children first), keeping the schema."""
+    """Delete every row of every table (children first), keeping the schema; refused (see
+    :func:`check_is_showcase`) on a database that holds accounts but no showcase."""
+    check_is_showcase()
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(delete(table))
     db.session.flush()

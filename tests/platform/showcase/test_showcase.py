@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from dcx.config import DEFAULT_VERTICALS
 from dcx.extensions import db
@@ -135,6 +135,17 @@ def test_reset_brings_back_the_seeded_state(presenter):
         db.session.execute(select(User).where(User.email == "alex@dcx.example")).first() is not None
     )
     assert 'id="presenter-bar"' in presenter.get("/").get_data(as_text=True)  # still presenting
+
+
+def test_the_presenters_reset_refuses_a_database_that_holds_no_showcase(presenter):
+    from dcx.platform.showcase.models import ShowcaseState
+
+    db.session.execute(delete(ShowcaseState))
+    db.session.add(User(email="real@example.com", name="Real", password_hash="x"))
+    db.session.commit()
+    response = presenter.post("/showcase/reset", data={"confirm": "yes"}, follow_redirects=True)
+    assert "no showcase" in response.get_data(as_text=True)
+    assert db.session.execute(select(User).where(User.email == "real@example.com")).first()
 
 
 def test_a_tour_walks_its_steps_as_their_personas(client, seeded):
