@@ -81,5 +81,10 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "DCX_TOURS_SIGN_IN": _bool(os.environ.get("DCX_TOURS_SIGN_IN"), True),
         "GOVERNMENT_SOCIAL_WEBHOOK": os.environ.get("GOVERNMENT_SOCIAL_WEBHOOK", ""),
+        # Open311 GeoReport v2: the API keys its clients send (comma-separated), and where the
+        # city's map lies on Earth (its north-west corner, "lat,long").
+        "OPEN311_API_KEYS": os.environ.get("OPEN311_API_KEYS", ""),
+        "OPEN311_ORIGIN": os.environ.get("OPEN311_ORIGIN", "44.4400,26.0800"),
+        "DCX_TAG_AUTHORITY": os.environ.get("DCX_TAG_AUTHORITY", ""),
         "JOBS_LEASE_SECONDS": int(os.environ.get("JOBS_LEASE_SECONDS", "600")),
     }
