@@ -143,6 +143,9 @@ class Vertical:
     summary_card: Callable[[int], Mapping[str, Any] | None] | None = None
     simulate: Callable[[SimulationContext, datetime, datetime], int] | None = None
     cli: Any = None  # a click group, mounted as `flask dcx <key> ...`
+    # (URL prefix, blueprint) pairs served at a path a standard fixes, outside /<key>
+    # (Open311 at /open311/v2). Machine clients with their own keys: no CSRF token.
+    mounts: tuple[tuple[str, Blueprint], ...] = ()
 
     @property
     def index_endpoint(self) -> str:
@@ -207,6 +210,9 @@ def register_verticals(app: Flask) -> VerticalRegistry:
             # Device APIs authenticate with bearer tokens, not cookies: no CSRF token to send.
             app.extensions["csrf"].exempt(vertical.api_blueprint)
             app.register_blueprint(vertical.api_blueprint, url_prefix=f"/api/v1/{vertical.key}")
+        for prefix, blueprint in vertical.mounts:
+            app.extensions["csrf"].exempt(blueprint)
+            app.register_blueprint(blueprint, url_prefix=prefix)
     app.extensions["dcx_verticals"] = registry
     return registry
 

@@ -101,6 +101,7 @@ def _authenticate():
     bp,
     "/telemetry",
     summary="A car sends a batch of readings: odometer, energy, battery, oil, tyres, location, codes",
+    success_status=201,
     request_schema=TELEMETRY_SCHEMA,
     response_schema=RESPONSE_SCHEMA,
     max_bytes=MAX_BYTES,

@@ -80,6 +80,8 @@ POSITION_SCHEMA = {
     bp,
     "/observations",
     summary="A sensor posts a batch of traffic observations",
+    success_status=201,
+    conflict="The same interval is being stored by another request at this moment; send it again",
     request_schema=OBSERVATIONS_SCHEMA,
     max_bytes=64 * 1024,
 )

@@ -146,6 +146,13 @@ def link_report_to_incident(
     return repair
 
 
+def new_reported_repair(
+    category: str, location: str, description: str, x: float, y: float
+) -> GovernmentRepair:
+    """A report that came with no citizen account (an Open311 client's): status "reported"."""
+    return _new_repair(category=category, location=location, description=description, x=x, y=y)
+
+
 def _new_repair(**fields: Any) -> GovernmentRepair:
     repair = GovernmentRepair(status="reported", created_at=clock.now(), **fields)
     db.session.add(repair)

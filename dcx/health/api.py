@@ -49,6 +49,7 @@ RESPONSE_SCHEMA = {
 @ingest_route(
     bp,
     "/observations",
+    success_status=201,
     summary="A wearable sends vital-sign readings (blood pressure, heart rate, weight, "
     "glucose, SpO2, temperature) for the patient whose device token it holds.",
     request_schema=OBSERVATIONS_SCHEMA,

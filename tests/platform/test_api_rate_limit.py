@@ -43,3 +43,12 @@ def test_the_limit_is_kept_under_the_tokens_hash_not_the_token(probe_app):
     assert "secret-token" not in key and key == f"token:{api.hash_token('secret-token')}"
     with probe_app.test_request_context(environ_base={"REMOTE_ADDR": "10.0.0.7"}):
         assert api.caller_key() == "addr:10.0.0.7"
+
+
+def test_a_429_says_when_to_come_back(probe_app):
+    client = probe_app.test_client()
+    for _ in range(3):
+        _post(client, "car-one")
+    refused = _post(client, "car-one")
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61  # RFC 9110: seconds (a minute window)

@@ -67,8 +67,8 @@ def build_document() -> dict[str, Any]:
             "summary": route.summary,
             "tags": [route.blueprint.removesuffix("_api")],
             "responses": {
-                "200": {
-                    "description": "Accepted",
+                str(route.success_status): {
+                    "description": "Stored" if route.success_status == 201 else "Accepted",
                     "content": {
                         "application/json": {
                             "schema": dict(route.response_schema or {"type": "object"})
@@ -79,8 +79,19 @@ def build_document() -> dict[str, Any]:
                 "404": _error("No such object"),
                 "413": _error("The body is too large"),
                 "415": _error("The body is not JSON"),
+                "429": {
+                    **_error("Too many requests from this caller (API_RATE_LIMIT)"),
+                    "headers": {
+                        "Retry-After": {
+                            "description": "Seconds to wait before the next request",
+                            "schema": {"type": "integer", "minimum": 0},
+                        }
+                    },
+                },
             },
         }
+        if route.conflict:
+            operation["responses"]["409"] = _error(route.conflict)
         if parameters:
             operation["parameters"] = parameters
         if route.security == "bearer":

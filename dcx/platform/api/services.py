@@ -64,6 +64,10 @@ class ApiRoute:
     response_schema: Mapping[str, Any] | None
     security: str
     endpoint: str
+    # the status a success answers (201 when it stores something new), and when the route may
+    # answer 409 Conflict, why (the OpenAPI document states both)
+    success_status: int = 200
+    conflict: str = ""
 
 
 def validate_json(schema: Mapping[str, Any], max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
@@ -110,6 +114,8 @@ def ingest_route(
     methods: tuple[str, ...] = ("POST",),
     security: str = "bearer",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    success_status: int = 200,
+    conflict: str = "",
 ) -> Callable:
     """Declare a JSON route whose body is validated against ``request_schema``.
 
@@ -139,6 +145,8 @@ def ingest_route(
                     response_schema=response_schema,
                     security=security,
                     endpoint=f"{bp.name}.{view.__name__}",
+                    success_status=success_status,
+                    conflict=conflict,
                 )
             )
         return limited

@@ -118,12 +118,42 @@ def _explanation(error: Exception, code: int) -> str | None:
     return str(text) if text is not None else None
 
 
+def _protocol_headers(error: Exception, code: int) -> dict[str, str]:
+    """The headers HTTP asks of this error: ``Allow`` on a 405, ``Retry-After`` on a 429."""
+    headers: dict[str, str] = {}
+    if isinstance(error, HTTPException):
+        for name, value in error.get_headers():
+            if name.lower() in {"allow", "retry-after"}:
+                headers[name] = value
+    if code == 429 and "Retry-After" not in headers:
+        headers["Retry-After"] = str(_seconds_until_reset())
+    return headers
+
+
+def _seconds_until_reset() -> int:
+    """Seconds until the rate limit that was hit lets the caller in again (60 if unknown)."""
+    import math
+    import time
+
+    from dcx.extensions import limiter
+
+    try:
+        limit = limiter.current_limit
+    except Exception:  # outside a limited request there is no current limit
+        limit = None
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
+
+
 def render_error(error: Exception):
-    """One error page in the shared layout; JSON for the API."""
+    """One error page in the shared layout; JSON for the API. Keeps the headers HTTP asks."""
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     message = str(_MESSAGES.get(code, _MESSAGES[500 if code >= 500 else 400]))
     detail = _explanation(error, code)
+    headers = _protocol_headers(error, code)
     if request.path.startswith("/api/"):
         description = getattr(error, "description", None) if code != 500 else None
-        return jsonify(error=description or message, status=code), code
-    return render_template("site/error.html", code=code, message=message, detail=detail), code
+        return jsonify(error=description or message, status=code), code, headers
+    page = render_template("site/error.html", code=code, message=message, detail=detail)
+    return page, code, headers

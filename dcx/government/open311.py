@@ -1,0 +1,261 @@
+"""Open311 GeoReport v2 at /open311/v2/: city reports for the apps and dashboards that speak it.
+
+The standard's service requests are the city's repair reports: a service is a repair category,
+a request is a :class:`GovernmentRepair`, and its status is "open" while the repair is in one
+of :data:`repairs.OPEN_STATUSES`, "closed" after; ``status_notes`` names the step it is at, so a
+client follows the repair as staff move it. A POST files a report as a citizen's report would,
+at the street nearest the given point; it needs one of the ``OPEN311_API_KEYS``.
+
+The city's map is a plane in metres (x east, y south of its north-west corner); the corner
+lies at ``OPEN311_ORIGIN`` on Earth, and points are converted with the local scale of a degree,
+which is exact enough for a city.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext
+from sqlalchemy import select
+
+from dcx.extensions import db
+from dcx.government import districts, repairs
+from dcx.government.forms import CATEGORY_LABELS
+from dcx.government.models import REPAIR_CATEGORIES, GovernmentRepair, GovernmentStreet
+from dcx.platform.links import base_url
+from dcx.platform.notify.services import in_locale, site_language
+
+bp = Blueprint("open311", __name__)
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+METRES_PER_DEGREE = 111_320.0
+LIMIT = 1000  # the standard's suggested most requests per answer
+
+
+class Open311Error(Exception):
+    """A request the standard answers with an error list: ``[{"code": ..., "description": ...}]``."""
+
+    def __init__(self, status: int, description: str):
+        """``status`` is the HTTP status and the error's code."""
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# --- places -------------------------------------------------------------------------------
+
+
+def _origin() -> tuple[float, float]:
+    lat, lon = (float(p) for p in current_app.config["OPEN311_ORIGIN"].split(","))
+    return lat, lon
+
+
+def to_lat_long(x: float, y: float) -> tuple[float, float]:
+    """A point of the city's map as (latitude, longitude)."""
+    lat0, lon0 = _origin()
+    lat = lat0 - y / METRES_PER_DEGREE
+    lon = lon0 + x / (METRES_PER_DEGREE * math.cos(math.radians(lat0)))
+    return round(lat, 6), round(lon, 6)
+
+
+def to_map(lat: float, lon: float) -> tuple[float, float]:
+    """(latitude, longitude) as a point of the city's map; Open311Error outside the city."""
+    lat0, lon0 = _origin()
+    x = (lon - lon0) * METRES_PER_DEGREE * math.cos(math.radians(lat0))
+    y = (lat0 - lat) * METRES_PER_DEGREE
+    if not (0 <= x <= districts.CITY_WIDTH and 0 <= y <= districts.CITY_HEIGHT):
+        raise Open311Error(400, "lat/long is outside the city")
+    return x, y
+
+
+def _distance(street: GovernmentStreet, x: float, y: float) -> float:
+    dx, dy = street.x2 - street.x1, street.y2 - street.y1
+    length = dx * dx + dy * dy
+    t = (
+        0.0
+        if not length
+        else max(0.0, min(1.0, ((x - street.x1) * dx + (y - street.y1) * dy) / length))
+    )
+    return math.hypot(street.x1 + t * dx - x, street.y1 + t * dy - y)
+
+
+def nearest_street(x: float, y: float) -> GovernmentStreet:
+    """The street closest to a point of the map."""
+    streets = list(db.session.execute(select(GovernmentStreet)).scalars())
+    if not streets:
+        raise Open311Error(400, "the city has no streets to report on")
+    return min(streets, key=lambda street: _distance(street, x, y))
+
+
+# --- the standard's shapes ----------------------------------------------------------------
+
+
+def service(code: str) -> dict[str, Any]:
+    """One service of the list: a repair category."""
+    return {
+        "service_code": code,
+        "service_name": str(CATEGORY_LABELS[code]),
+        "description": str(CATEGORY_LABELS[code]),
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "repair",
+        "group": "streets",
+    }
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.replace(microsecond=0).isoformat() if value else None
+
+
+def service_request(repair: GovernmentRepair) -> dict[str, Any]:
+    """One repair as a GeoReport v2 service request."""
+    lat, lon = to_lat_long(repair.x, repair.y)
+    last = max((e.at for e in repair.events), default=repair.created_at)
+    return {
+        "service_request_id": str(repair.id),
+        "status": "open" if repair.status in repairs.OPEN_STATUSES else "closed",
+        "status_notes": str(repairs.STATUS_LABELS.get(repair.status, repair.status)),
+        "service_name": str(CATEGORY_LABELS.get(repair.category, repair.category)),
+        "service_code": repair.category,
+        "description": repair.description,
+        "agency_responsible": gettext("City of DCX"),
+        "service_notice": "",
+        "requested_datetime": _time(repair.created_at),
+        "updated_datetime": _time(last),
+        "expected_datetime": None,
+        "address": repair.location,
+        "address_id": "",
+        "zipcode": "",
+        "lat": lat,
+        "long": lon,
+        "media_url": "",
+    }
+
+
+def find_requests(
+    ids: Iterable[int] = (), service_code: str = "", status: str = ""
+) -> list[GovernmentRepair]:
+    """Repairs as the GET filters ask: by ids, else by service code and open/closed status."""
+    stmt = select(GovernmentRepair).order_by(GovernmentRepair.id.desc())
+    wanted = list(ids)
+    if wanted:
+        stmt = stmt.where(GovernmentRepair.id.in_(wanted))
+    if service_code:
+        stmt = stmt.where(GovernmentRepair.category.in_(service_code.split(",")))
+    if status == "open":
+        stmt = stmt.where(GovernmentRepair.status.in_(repairs.OPEN_STATUSES))
+    elif status == "closed":
+        stmt = stmt.where(GovernmentRepair.status.not_in(repairs.OPEN_STATUSES))
+    return list(db.session.execute(stmt.limit(LIMIT)).scalars())
+
+
+def file_request(fields: dict[str, str]) -> GovernmentRepair:
+    """File a report from a POST's fields (service_code, lat, long, description)."""
+    code = fields.get("service_code", "")
+    if code not in REPAIR_CATEGORIES:
+        raise Open311Error(404, "service_code not found")
+    try:
+        lat, lon = float(fields.get("lat", "")), float(fields.get("long", ""))
+    except ValueError:
+        raise Open311Error(400, "lat and long are required numbers") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise Open311Error(400, "lat and long are required numbers")
+    x, y = to_map(lat, lon)
+    description = fields.get("description", "").strip()[:4000]
+    if not description:
+        raise Open311Error(400, "description is required")
+    street = nearest_street(x, y)
+    return repairs.new_reported_repair(
+        category=code, location=street.name[:160], description=description, x=x, y=y
+    )
+
+
+# --- the endpoints ------------------------------------------------------------------------
+
+
+def _errors(status: int, description: str):
+    return jsonify([{"code": status, "description": description}]), status
+
+
+def _key_is_valid(key: str) -> bool:
+    keys = [k.strip() for k in current_app.config.get("OPEN311_API_KEYS", "").split(",")]
+    return any(k and hmac.compare_digest(k.encode(), key.encode()) for k in keys)
+
+
+@bp.errorhandler(Open311Error)
+def _open311_error(error: Open311Error):
+    return _errors(error.status, error.description)
+
+
+@bp.route("/discovery.json")
+def discovery():
+    """Where this endpoint is and what it speaks (the standard's service discovery)."""
+    return jsonify(
+        {
+            "changeset": "2026-12-06T00:00:00Z",
+            "contact": base_url() + "/government/status",
+            "key_service": "OPEN311_API_KEYS, from the city",
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base_url() + "/open311/v2",
+                    "changeset": "2026-12-06T00:00:00Z",
+                    "type": "production",
+                    "formats": ["application/json"],
+                }
+            ],
+        }
+    )
+
+
+@bp.route("/services.json")
+def services():
+    """Every service: the city's repair categories, in the city's language."""
+    with in_locale(site_language()):
+        return jsonify([service(code) for code in REPAIR_CATEGORIES])
+
+
+@bp.route("/services/<code>.json")
+def service_definition(code: str):
+    """A service's definition: no extra attributes are asked for any category."""
+    if code not in REPAIR_CATEGORIES:
+        return _errors(404, "service_code not found")
+    return jsonify({"service_code": code, "attributes": []})
+
+
+@bp.route("/requests.json", methods=["GET", "POST"])
+def requests_list():
+    """GET: the requests (filters service_request_id, service_code, status). POST: file one."""
+    if request.method == "POST":
+        fields = {k: str(v) for k, v in (request.get_json(silent=True) or request.form).items()}
+        if not _key_is_valid(fields.get("api_key", "")):
+            return _errors(403, "api_key is missing or not valid")
+        repair = file_request(fields)
+        db.session.commit()
+        return jsonify([{"service_request_id": str(repair.id), "service_notice": ""}]), 201
+    raw_ids = request.args.get("service_request_id", "")
+    try:
+        ids = [int(i) for i in raw_ids.split(",") if i.strip()]
+    except ValueError:
+        return _errors(400, "service_request_id must be numbers")
+    status = request.args.get("status", "")
+    if status not in ("", "open", "closed"):
+        return _errors(400, "status is open or closed")
+    found = find_requests(ids, request.args.get("service_code", ""), status)
+    with in_locale(site_language()):
+        return jsonify([service_request(r) for r in found])
+
+
+@bp.route("/requests/<int:request_id>.json")
+def request_detail(request_id: int):
+    """One request, as a list of one (the standard's shape)."""
+    repair = db.session.get(GovernmentRepair, request_id)
+    if repair is None:
+        return _errors(404, "service_request_id not found")
+    with in_locale(site_language()):
+        return jsonify([service_request(repair)])
