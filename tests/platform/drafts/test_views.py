@@ -169,8 +169,10 @@ def test_saving_needs_the_csrf_token_in_a_header(app, client):
 
 def test_the_script_is_served_and_loaded_on_every_page(client):
     page = client.get("/").get_data(as_text=True)
-    assert '<script src="/drafts/static/drafts.js" defer>' in page
-    script = client.get("/drafts/static/drafts.js")
+    # under a name holding a hash of its content (drafts.0123456789ab.js), cached for a year
+    found = re.search(r'<script src="(/drafts/static/drafts\.[0-9a-f]{12}\.js)" defer>', page)
+    assert found, page
+    script = client.get(found.group(1))
     assert script.status_code == 200
     assert "dcx:draft-restored" in script.get_data(as_text=True)
 
