@@ -1,4 +1,7 @@
-"""The showcase as an app in Chromium: it installs, and pages it has not kept show it is offline."""
+"""The showcase as an app in Chromium: it installs, pages it has not kept show it is offline,
+and a push message becomes a notification."""
+
+import json
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
@@ -83,3 +86,43 @@ def test_pages_kept_open_offline_and_others_say_offline(
     page.wait_for_function(
         "caches.keys().then(names => !names.some(n => n.startsWith('dcx-pages-')))"
     )
+
+
+def test_a_push_message_becomes_a_notification_with_its_title(
+    app_context: BrowserContext, live_server
+):
+    app_context.grant_permissions(["notifications"], origin=live_server)
+    page = app_context.new_page()
+    page.goto(f"{live_server}/")
+    worker_ready(page)
+    cdp = app_context.new_cdp_session(page)
+    registrations: list[dict] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(200)
+    registration_id = next(r["registrationId"] for r in registrations if not r["isDeleted"])
+    message = {"title": "Your November report", "body": "You saved 120 EUR.", "tag": "report"}
+    shown: list = []
+    for _attempt in range(3):  # a push sent while the worker starts up may be dropped
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": f"{live_server}/",
+                "registrationId": registration_id,
+                "data": json.dumps(message),
+            },
+        )
+        for _ in range(20):
+            shown = page.evaluate(
+                "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                ".then(list => list.map(n => [n.title, n.body]))"
+            )
+            if shown:
+                break
+            page.wait_for_timeout(100)
+        if shown:
+            break
+    assert shown == [["Your November report", "You saved 120 EUR."]]
