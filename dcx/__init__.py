@@ -168,6 +168,7 @@ def register_errorhandlers(app: Flask) -> None:
     """Every HTTP error and any unexpected exception render the shared error page."""
     from werkzeug.exceptions import HTTPException
 
+    from dcx.platform.logs import log_failure
     from dcx.platform.site.views import render_error
 
     app.register_error_handler(HTTPException, render_error)
@@ -175,7 +176,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error on %s", request.path)
+        log_failure(app.logger, error, "unhandled error on %s", request.path)
         return render_error(error)
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 from flask import Flask
+from sqlalchemy.exc import DBAPIError
 
 MASK = "***"
 
@@ -47,6 +49,23 @@ class SecretMaskingFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, ()
         return True
+
+
+def log_failure(logger: logging.Logger, error: BaseException, message: str, *args: object) -> None:
+    """Log ``message`` with ``error``'s traceback; a database error is logged by its kind and
+    statement only, since the database's own text quotes the values (PostgreSQL's
+    ``Key (email)=(...) already exists``)."""
+    if isinstance(error, DBAPIError):
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        logger.error(
+            message + " (%s from the database; statement: %s)\n%s",
+            *args,
+            f"{type(error).__name__} ({type(error.orig).__name__})",
+            (error.statement or "")[:500],
+            frames,
+        )
+    else:
+        logger.error(message, *args, exc_info=error)
 
 
 def install_secret_masking(app: Flask) -> None:

@@ -24,6 +24,7 @@ from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.jobs.models import JobRun
+from dcx.platform.logs import log_failure
 from dcx.verticals import JobSpec, registry
 
 _WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=35), timedelta(days=400))
@@ -113,12 +114,12 @@ def execute(spec: JobSpec, run: JobRun, now: datetime) -> JobRun:
     try:
         count = spec.function(now)
         db.session.flush()
-    except Exception:
+    except Exception as error:
         db.session.rollback()
         run = db.session.get_one(JobRun, run_id)
         run.status = "failed"
         run.error = traceback.format_exc()[-4000:]
-        current_app.logger.exception("job %s failed", spec.id)
+        log_failure(current_app.logger, error, "job %s failed", spec.id)
     else:
         run = db.session.get_one(JobRun, run_id)
         run.status = "succeeded"
