@@ -44,10 +44,11 @@ GROWING: dict[str, str] = {
     "government.staff.staff_repairs": "lists every repair request, unpaginated",
     "government.status": "lists every open report on the public status page",
     "health.staff.home": "every patient, adherence expanded per dose in Python",
-    "notify.outbox": "fifty messages a page, more than the small base sends",
     "retail.book": "every review of the book",
-    "retail.index": "co-purchases by a self-join over all orders on every view",
-    "retail.recommendations": "co-purchases by a self-join over all orders on every view",
+    # co-purchases are kept (no self-join), but every kept pair of the customer's titles is
+    # read: bounded by the catalogue, yet more pairs exist as customers buy more
+    "retail.index": "reads every kept co-purchase pair of the customer's titles",
+    "retail.recommendations": "reads every kept co-purchase pair of the customer's titles",
 }
 
 
