@@ -35,7 +35,9 @@ STAFF_PAGE = 8
 # Pages that still do work per customer, by endpoint, with the reason. Each is an xfail
 # (strict): a fix makes it pass, and the entry must then go.
 GROWING: dict[str, str] = {
-    "automotive.book": "counts every booked appointment of the workshop to offer free slots",
+    # one row per booked slot of the ten working days shown (at most forty): bounded by the
+    # slots on the page, but more of them are taken as customers book
+    "automotive.book": "reads each booked slot of the window shown, until every slot is taken",
     "automotive.staff.home": "lists every vehicle of every customer, unpaginated",
     "education.staff.home": "loads every answer of every student to count them",
     "education.staff.staff_course": "loads every answer of every enrolled student",
@@ -44,10 +46,11 @@ GROWING: dict[str, str] = {
     "government.staff.staff_repairs": "lists every repair request, unpaginated",
     "government.status": "lists every open report on the public status page",
     "health.staff.home": "every patient, adherence expanded per dose in Python",
-    "notify.outbox": "fifty messages a page, more than the small base sends",
     "retail.book": "every review of the book",
-    "retail.index": "co-purchases by a self-join over all orders on every view",
-    "retail.recommendations": "co-purchases by a self-join over all orders on every view",
+    # co-purchases are kept (no self-join), but every kept pair of the customer's titles is
+    # read: bounded by the catalogue, yet more pairs exist as customers buy more
+    "retail.index": "reads every kept co-purchase pair of the customer's titles",
+    "retail.recommendations": "reads every kept co-purchase pair of the customer's titles",
 }
 
 

@@ -34,13 +34,18 @@ def available_slots(dealer: str, today: date, days: int = 10) -> list[datetime]:
         if day.weekday() >= 5:
             continue
         candidates.extend(datetime.combine(day, time(hour), tzinfo=UTC) for hour in SLOT_HOURS)
+    # Only the window's slots, each once: a dealer's bookings further ahead, or several in
+    # one slot, must not make the booking page read more the more customers book.
     taken = set(
         db.session.execute(
-            select(AutomotiveAppointment.starts_at).where(
+            select(AutomotiveAppointment.starts_at)
+            .where(
                 AutomotiveAppointment.dealer == dealer,
                 AutomotiveAppointment.status == "booked",
                 AutomotiveAppointment.starts_at >= candidates[0],
+                AutomotiveAppointment.starts_at <= candidates[-1],
             )
+            .distinct()
         ).scalars()
     )
     return [slot for slot in candidates if slot not in taken]
