@@ -7,7 +7,9 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
+from xml.etree import ElementTree
 
+from icalendar import Calendar
 from werkzeug.exceptions import HTTPException
 
 from dcx.extensions import db
@@ -50,6 +52,28 @@ class PageText(HTMLParser):
             self.nodes.append(" ".join(data.split()))
 
 
+# Feeds a page links to, read for the text a reader's calendar or feed reader shows
+FEEDS = ("text/calendar", "application/atom+xml")
+CALENDAR_TEXT = ("X-WR-CALNAME", "SUMMARY", "DESCRIPTION", "LOCATION")
+
+
+def feed_text(mimetype: str, body: bytes) -> PageText:
+    """The texts a calendar (its name, each event's summary, description and place) or an
+    Atom feed (every element's text) shows its reader, as the nodes of a :class:`PageText`."""
+    text = PageText()
+    if mimetype == "text/calendar":
+        for component in Calendar.from_ical(body).walk():
+            text.nodes.extend(
+                " ".join(str(component[name]).split())
+                for name in CALENDAR_TEXT
+                if name in component
+            )
+    else:
+        root = ElementTree.fromstring(body)  # noqa: S314 - the app's own feed
+        text.nodes.extend(" ".join(t.split()) for t in root.itertext() if t.strip())
+    return text
+
+
 def start_pages(app) -> list[str]:
     """Every GET page of the app that takes no argument."""
     return sorted(
@@ -64,10 +88,12 @@ def walk(
     start: list[str],
     check: Callable[[str, str, PageText], list[str]],
     pages_per_kind: int = PAGES_PER_KIND,
+    feeds: bool = False,
 ) -> tuple[int, list[tuple[str, str]]]:
     """Visit, breadth first, every kind of HTML page the client reaches (``pages_per_kind`` of
-    each route); ``check(url, html, text)`` says what is wrong with each. Returns the number of
-    pages visited and (url, finding) pairs."""
+    each route), and with ``feeds`` the calendars and Atom feeds they link to; ``check(url,
+    html, text)`` says what is wrong with each. Returns the number of pages visited and (url,
+    finding) pairs."""
     adapter = client.application.url_map.bind("localhost")
     seen, queue, found = set(start), deque(start), []
     per_kind: Counter[str] = Counter()
@@ -81,7 +107,15 @@ def walk(
         if per_kind[kind] >= pages_per_kind:
             continue
         page = client.get(url)
-        if page.status_code != 200 or page.mimetype != "text/html":
+        if page.status_code != 200:
+            continue
+        if feeds and page.mimetype in FEEDS:
+            per_kind[kind] += 1
+            body = page.get_data()
+            text = feed_text(page.mimetype, body)
+            found.extend((url, finding) for finding in check(url, body.decode(), text))
+            continue
+        if page.mimetype != "text/html":
             continue
         per_kind[kind] += 1
         visited += 1
@@ -127,15 +161,33 @@ def pages_reached(client, start: list[str], pages_per_kind: int = 1) -> list[str
 
 
 def walk_as_every_persona(
-    app, check: Callable[[str, str, PageText], list[str]], language: str | None = None
+    app,
+    check: Callable[[str, str, PageText], list[str]],
+    language: str | None = None,
+    more: Callable[[dict[str, int]], list[str]] | None = None,
+    feeds: bool = False,
 ) -> Iterator[tuple[str, int, list[tuple[str, str]]]]:
-    """Seed the default showcase (in ``language``) and walk it as each of its personas."""
+    """Seed the default showcase (in ``language``) and walk it as each of its personas;
+    ``more({persona key: user id})`` adds to the seeded world first, and returns pages to start
+    from as well (a persona for whom one is not there is answered 404, and goes on)."""
+    from dcx.platform.accounts.models import User
+
     seed_showcase(registry(), "default", language=language)
     db.session.commit()
+    personas = read_showcase("default", language=language)["personas"]
     start = start_pages(app)
-    for persona in read_showcase("default", language=language)["personas"]:
+    if more is not None:
+        ids = {
+            p["key"]: db.session.execute(
+                db.select(User.id).filter_by(email=p["email"])
+            ).scalar_one()
+            for p in personas
+        }
+        start += more(ids)
+        db.session.commit()
+    for persona in personas:
         client = app.test_client()
         signed_in = AuthActions(client).login(persona["email"], persona["password"])
         assert signed_in.status_code == 302, persona["email"]
-        visited, found = walk(client, start, check)
+        visited, found = walk(client, start, check, feeds=feeds)
         yield persona["email"], visited, found

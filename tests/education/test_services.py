@@ -363,3 +363,13 @@ def test_summary_card_names_progress_and_weak_topics(world):
     card = customer_card.summary_card(world.student.id)
     assert card["title"] == "Education"
     assert "TST100" in card["lines"][0] and "weak: Beta topic" in card["lines"][0]
+
+
+def test_one_failed_attempt_or_one_quiet_day_is_singular_in_english(app, world, monkeypatch):
+    monkeypatch.setattr(services, "STUCK_AFTER_FAILED_ATTEMPTS", 1)
+    monkeypatch.setattr(services, "INACTIVE_AFTER", timedelta(hours=12))
+    module_tests.submit_attempt(module_tests.start_attempt(world.other.id, world.t1), {})
+    clock.advance(timedelta(days=1, hours=1))
+    rows, _ = teaching.class_overview(world.course)
+    reasons = {r.user.email: r.stuck_reasons for r in rows}["other@example.com"]
+    assert reasons == ["failed Test one 1 time", "inactive for 1 day"]
