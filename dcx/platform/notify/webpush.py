@@ -161,7 +161,13 @@ def send_push(item: Outgoing) -> str:
     text = render_push(item)
     targets = devices(item.user_id)
     if not targets:
-        current_app.logger.info("push to user %s (no device): %s", item.user_id, text)
+        # ids and kinds only: a message's text never reaches the logs
+        current_app.logger.info(
+            "push delivery %s to user %s (no device), topic %s",
+            item.delivery_id,
+            item.user_id,
+            item.topic,
+        )
         return text
     sender = current_app.config.get("MAIL_SENDER") or "showcase@dcx.example"
     data = payload(item)

@@ -106,7 +106,6 @@ def shell_urls() -> list[str]:
         url_for("bootstrap.static", filename="css/bootstrap.min.css"),
         url_for("bootstrap.static", filename="umd/popper.min.js"),
         url_for("bootstrap.static", filename="js/bootstrap.min.js"),
-        url_for("bootstrap.static", filename="icons/bootstrap-icons.svg"),
         url_for("site.favicon_svg"),
         *[url_for(endpoint, filename=filename) for endpoint, filename in scripts],
     ]

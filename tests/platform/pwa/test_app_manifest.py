@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from flask import url_for
 from PIL import Image
 
 from dcx.extensions import db
@@ -91,12 +92,17 @@ def test_the_service_worker_may_control_the_whole_site(client):
     assert '<link rel="manifest" href="/pwa/manifest.webmanifest">' in page
 
 
-def test_the_shell_lists_what_every_page_needs_and_all_of_it_answers(client):
+def test_the_shell_lists_what_every_page_needs_and_all_of_it_answers(app, client):
     body = client.get("/pwa/shell.json").get_json()
     assert body["version"] == shell.version()
     assert "/pwa/offline" in body["urls"]
-    assert "/static/dcx.css" in body["urls"]
-    assert "/pwa/static/offline-queue.js" in body["urls"]
+    with app.test_request_context():
+        stylesheet = url_for("static", filename="dcx.css")  # its content-hashed name
+        queue = url_for("pwa.static", filename="offline-queue.js")
+    assert stylesheet in body["urls"]
+    assert queue in body["urls"]
+    # icons are drawn inline: the icon sprite is no part of the shell
+    assert not [url for url in body["urls"] if "bootstrap-icons" in url]
     for url in body["urls"]:
         assert client.get(url).status_code == 200, url
 
