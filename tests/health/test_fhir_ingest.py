@@ -129,3 +129,37 @@ def test_the_api_document_lists_the_fhir_route(app, client):
     operation = paths[URL]["post"]
     assert {"201", "400", "401", "429"} <= set(operation["responses"])
     assert "LOINC" in json.dumps(operation["requestBody"])
+
+
+def test_what_we_export_a_gateway_can_post_back(app, client, patient, clinician):
+    from dcx.health import export, vitals
+    from tests.conftest import make_user
+
+    vitals.log_observation(patient.id, "bp", 131, 83)
+    vitals.log_observation(patient.id, "spo2", 96)
+    db.session.commit()
+    exported = export.fhir_bundle(patient.id)["entry"]
+    observations = [
+        e["resource"] for e in exported if e["resource"]["resourceType"] == "Observation"
+    ]
+    other = make_user("other@example.com", "Other Person")
+    db.session.commit()
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"resource": o, "request": {"method": "POST", "url": "Observation"}}
+            for o in observations
+        ],
+    }
+    r = _post(client, bundle, _token(other))
+    assert r.status_code == 201 and r.get_json() == {"accepted": 2, "duplicates": 0}
+    rows = sorted((o.kind, o.value, o.value2) for o in _stored(other))
+    assert rows == [("bp", 131, 83), ("spo2", 96, None)]
+
+
+def test_settings_page_names_the_fhir_route(app, patient):
+    from tests.health.conftest import login
+
+    page = login(app, patient).get("/health/settings").get_data(as_text=True)
+    assert "POST /api/v1/health/fhir" in page
