@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from dcx.extensions import db
-from dcx.health import devices, rules, vitals
+from dcx.health import devices, fhir_ingest, rules, vitals
 from dcx.platform.api.services import api_error, bearer_token, ingest_route
 
 bp = Blueprint("health_api", __name__)
@@ -68,3 +68,34 @@ def observations(body):
         return api_error(400, str(exc))
     db.session.commit()
     return jsonify(result), 201
+
+
+def _store(patient_id: int, readings_of) -> tuple:
+    try:
+        result = devices.ingest(patient_id, readings_of())
+    except (rules.HealthError, ValueError) as exc:
+        db.session.rollback()
+        return api_error(400, str(exc))
+    db.session.commit()
+    return jsonify(result), 201
+
+
+@ingest_route(
+    bp,
+    "/fhir",
+    success_status=201,
+    summary="A device gateway sends HL7 FHIR R4 vital-sign Observations, one Observation or a "
+    "transaction Bundle of them (Content-Type application/fhir+json or application/json), "
+    "for the patient whose device token it holds. Codes are LOINC, units UCUM; an Observation "
+    "whose code or unit is not one listed is refused with 400 and the reason, and nothing of "
+    "that request is stored.",
+    request_schema=fhir_ingest.FHIR_SCHEMA,
+    response_schema=RESPONSE_SCHEMA,
+    max_bytes=256 * 1024,
+)
+def fhir_observations(body):
+    """Store FHIR Observations; 401 without a valid token, 400 for a code we do not know."""
+    patient_id = devices.patient_for_token(bearer_token())
+    if patient_id is None:
+        return api_error(401, "missing, wrong or revoked device token")
+    return _store(patient_id, lambda: fhir_ingest.readings_from_fhir(body))

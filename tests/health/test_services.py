@@ -240,6 +240,7 @@ def test_fhir_export_has_bp_components_and_bmi(app, patient):
     bundle = export.fhir_bundle(patient.id)
     assert bundle["resourceType"] == "Bundle"
     resources = [e["resource"] for e in bundle["entry"]]
+    resources = [r for r in resources if r["resourceType"] == "Observation"]
     bp = resources[0]
     assert bp["code"]["coding"][0]["code"] == "85354-9"
     assert [c["code"]["coding"][0]["code"] for c in bp["component"]] == ["8480-6", "8462-4"]

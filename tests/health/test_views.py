@@ -323,7 +323,11 @@ def test_export_downloads_own_readings(app, record, patient_client):
     r = patient_client.get("/health/export.json")
     assert r.headers["Content-Disposition"].startswith("attachment")
     bundle = r.get_json(force=True)
-    codes = {e["resource"]["code"]["coding"][0]["code"] for e in bundle["entry"]}
+    resources = [e["resource"] for e in bundle["entry"]]
+    assert resources[0]["resourceType"] == "Patient"
+    codes = {
+        r["code"]["coding"][0]["code"] for r in resources if r["resourceType"] == "Observation"
+    }
     assert codes == {"85354-9", "29463-7"}
     text = patient_client.get("/health/export.csv").get_data(as_text=True)
     assert "8480-6,163.0,mm[Hg]" in text

@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 EXPECTED = {
     ("/api/v1/automotive/telemetry", "post"): {"201"},
     ("/api/v1/health/observations", "post"): {"201"},
+    ("/api/v1/health/fhir", "post"): {"201"},
     ("/api/v1/government/observations", "post"): {"201", "409"},
     ("/api/v1/government/crews/{crew_id}/position", "post"): {"200"},
 }
