@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Flask
@@ -13,8 +13,10 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_percent,
     format_time,
     format_timedelta,
+    get_locale,
 )
 
 
@@ -74,12 +76,29 @@ def duration(value: timedelta | None) -> str:
     return format_timedelta(value, threshold=1)
 
 
-def number(value: Decimal | float | int | None, digits: int = 0) -> str:
-    """A number with the locale's separators."""
+def number(value: Decimal | float | int | str | None, digits: int = 0, most: int = 0) -> str:
+    """A number with the locale's separators and decimal mark: ``digits`` decimals always,
+    up to ``most`` when they are not 0 (``number(8.1, most=4)`` is "8,1" in Spanish)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)  # a stored answer that is not a number is shown as it was typed
+    decimals = "0" * digits + "#" * max(0, most - digits)
+    pattern = "#,##0" + ("." + decimals if decimals else "")
+    return format_decimal(amount, format=pattern)
+
+
+def percent(value: Decimal | float | int | None, digits: int = 0) -> str:
+    """A value on a 0-100 scale as a percentage in the locale's style, with up to ``digits``
+    decimals: "20.5%" in English, "20,5 %" in Spanish."""
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern)
+    pattern = get_locale().percent_formats[None].pattern.split(";")[0]
+    if digits:
+        pattern = pattern.replace("0", "0." + "#" * digits, 1)
+    return format_percent(Decimal(str(value)) / 100, format=pattern)
 
 
 def register(app: Flask) -> None:
@@ -88,6 +107,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(as_date, "date")
     app.add_template_filter(as_datetime, "datetime")
     app.add_template_filter(number, "number")
+    app.add_template_filter(percent, "percent")
     app.add_template_filter(duration, "duration")
     app.add_template_filter(as_time, "time")
     app.add_template_filter(machine_time, "machine_time")

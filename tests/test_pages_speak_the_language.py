@@ -49,6 +49,47 @@ ENGLISH_CALENDAR = re.compile(
 
 BROKEN = ("<Macro ", "Undefined", "jinja2.")
 
+# A number with an English decimal point ("8.1", "20.0%", "84.8") is a number formatted without
+# the locale: Spanish and Romanian write "8,1". A run of dotted numbers is not one: a thousands
+# separator ("1.234", "12.345.678"), a date ("06.12.2026"), a version or an address; nor is a
+# number inside a web address or a machine timestamp (a feed's "20:51:12.311937").
+DOTTED = re.compile(r"(?<![\w.:])v?\d+(?:\.\d+)+(?![\w.]*\d)")
+GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+ADDRESS = re.compile(r"\S*(?:https?://|www\.|/)\S*")
+
+
+def english_decimals(nodes: list[str]) -> list[str]:
+    """The numbers in ``nodes`` written with an English decimal point."""
+    found = []
+    for node in nodes:
+        for match in DOTTED.finditer(ADDRESS.sub(" ", node)):
+            number = match.group()
+            if number.startswith("v") or number.count(".") > 1 or GROUPED.fullmatch(number):
+                continue
+            found.append(f"decimal point {number} in {node!r}")
+    return found
+
+
+def test_a_decimal_check_tells_an_english_point_from_the_locale_s_numbers():
+    assert english_decimals(["Tu respuesta: 8.1", "20.0%", "84,8 · 84.8"]) == [
+        "decimal point 8.1 in 'Tu respuesta: 8.1'",
+        "decimal point 20.0 in '20.0%'",
+        "decimal point 84.8 in '84,8 · 84.8'",
+    ]
+    assert not english_decimals(
+        [
+            "1.234,56 €",
+            "12.345",
+            "06.12.2026",
+            "v1.2",
+            "1.2.3",
+            "https://x.example/a/1.5",
+            "8,1",
+            "2026-12-06T20:51:12.3+00:00",
+        ]
+    )
+
+
 # GET routes a persona's walk does not read, and why: each is proved elsewhere.
 NOT_READ = {
     # data for a page's script, files and pictures, not text a reader reads here
@@ -67,6 +108,19 @@ NOT_READ = {
     "site.favicon_ico": "the icon",
     "site.favicon_svg": "the icon",
     "site.healthz": "a load balancer's health check",
+    "pwa.manifest": "the installable app's manifest (JSON)",
+    "pwa.icon": "the installable app's icons",
+    "pwa.service_worker": "the offline script",
+    "pwa.static": "the offline script's files",
+    "pwa.shell_json": "JSON for the offline script",
+    "pwa.csrf_token": "JSON for the offline script",
+    "open311.discovery": "the Open311 API for other programs (JSON)",
+    "open311.services": "the Open311 API for other programs (JSON)",
+    "open311.service_definition": "the Open311 API for other programs (JSON)",
+    "open311.requests_list": "the Open311 API for other programs (JSON)",
+    "open311.request_detail": "the Open311 API for other programs (JSON)",
+    "notify.unsubscribe": "a signed link from a message, not from a page (tests/platform/notify)",
+    "showcase.tour_step": "a tour's step, started from the presenter bar's script",
     # a redirect to a page the walk reads
     "notify.open_message": "marks a message read and redirects to its link",
     "education.mastery_overview": "redirects to the course's mastery page",
@@ -158,7 +212,7 @@ def test_no_page_a_persona_reaches_is_left_in_english(app, language):
         read.add(adapter.match(urlsplit(url).path, method="GET")[0])
         shown = "\n".join(text.nodes)  # a printed macro arrives escaped (&lt;Macro ...) or raw
         broken = [mark for mark in BROKEN if mark in shown or mark in html]
-        return english_in(text.nodes, long, short) + broken
+        return english_in(text.nodes, long, short) + english_decimals(text.nodes) + broken
 
     left: dict[str, set[str]] = {}
     for email, visited, found in walk_as_every_persona(

@@ -4,7 +4,7 @@ the paths of monthly reports."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask_babel.speaklater import LazyString
@@ -15,15 +15,13 @@ from dcx.platform.inputs import DB_INT_MAX
 from dcx.platform.months import add_months as add_months
 from dcx.platform.months import month_bounds as month_bounds
 from dcx.platform.months import month_start as month_start
+from dcx.platform.numbers import parse_number
 
 
-def parse_amount(text: str | None) -> int:
-    """Parse ``"1,234.56"`` or ``"12"`` into minor units; ValueError for anything else."""
-    cleaned = (text or "").strip().replace(",", "").replace("€", "").replace(" ", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError("not an amount") from None
+def parse_amount(text: str | None, locale: str | None = None) -> int:
+    """Parse an amount typed in the visitor's locale into minor units: ``"1,234.56"`` or
+    ``"12"`` in English, ``"1.234,56"`` or ``"12,5"`` in Spanish; ValueError for anything else."""
+    value = parse_number(text, locale)
     # Bounded before quantizing: 1e308 is finite but cannot be quantized, and a stored amount
     # must fit an INTEGER column of minor units.
     if not value.is_finite() or abs(value) * 100 > DB_INT_MAX:

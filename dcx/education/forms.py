@@ -20,6 +20,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from dcx.education.models import EducationQuestion
 from dcx.platform.forms import SelectChoice, add_error
+from dcx.platform.numbers import parse_number
 
 
 class ActionForm(FlaskForm):
@@ -122,12 +123,12 @@ def responses_from(form: FlaskForm, questions: list[EducationQuestion]) -> dict[
         elif q.kind == "multiple":
             responses[q.id] = sorted({int(v) for v in (field.data or []) if v in valid})
         else:
-            text = (field.data or "").strip().replace(",", ".")
+            text = (field.data or "").strip()
             if not text:
                 responses[q.id] = []
                 continue
             try:
-                value = float(text)
+                value = float(parse_number(text))
             except ValueError:
                 add_error(field, str(_l("Enter a number, e.g. 3.5")))
                 ok = False

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from dcx import filters
 from dcx.education.models import (
     EducationAnswer,
     EducationAttempt,
@@ -151,7 +152,7 @@ def submit_attempt(attempt: EducationAttempt, responses: dict[int, list[Any]]) -
         attempt.user_id,
         "education",
         "test_submitted",
-        f"{test.title}: {attempt.percent:g}%",
+        f"{test.title}: {filters.percent(attempt.percent, 1)}",  # in the student's locale
         _l("Attempt %(number)s of %(total)s", number=attempt.number, total=test.attempts_allowed),
         {"test_id": test.id, "percent": attempt.percent},
         attempt_link,

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from dcx import filters
 from dcx.education import chat, module_tests, services
 from dcx.education.models import (
     EducationAnswer,
@@ -349,7 +350,7 @@ def _scale_events(
                     "user_id": user_id,
                     "vertical": "education",
                     "kind": "test_submitted",
-                    "subject": f"{test.title}: {attempt.percent:g}%",
+                    "subject": f"{test.title}: {filters.percent(attempt.percent, 1)}",
                     "summary": _l(
                         "Attempt %(number)s of %(total)s",
                         number=attempt.number,

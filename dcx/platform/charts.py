@@ -134,6 +134,10 @@ def whole_ticks(values: Sequence[float | None], most: int = 6) -> list[int]:
 def _svg(chart) -> Markup:
     # pygal inlines its tooltip configuration as a script; without its JS it does nothing.
     svg = re.sub(r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
+    # It also gives that script each point's position (<desc class="x ">135.29...</desc>):
+    # coordinates in English digits that a screen reader would read out as text.
+    svg = re.sub(r'<desc class="[xy] [^"]*">[^<]*</desc>', "", svg)
+    svg = re.sub(r"<title\s*/>|<title></title>", "", svg)
     # pygal builds the SVG with an XML library, which escapes every title and label.
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704  # nosec B704
 
@@ -324,6 +328,8 @@ def radar_chart(
     def draw(layout: Layout):
         chart = pygal.Radar(range=(0, maximum), fill=True)
         _config(chart, title, 420, layout, len(series))
+        # pygal titles each spoke with its angle in radians ("1.570796327"): say nothing there
+        chart.config.x_value_formatter = lambda _theta: ""
         chart.x_labels = list(axes)
         for name, values in series.items():
             chart.add(name, list(values))

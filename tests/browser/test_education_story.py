@@ -68,7 +68,7 @@ def test_student_reads_tests_gets_suggestions_chats_and_books(
             for index in [correct[0]] if miss else correct:
                 page.locator(f"#q{qid}-{index}").check()
     page.get_by_role("button", name="Submit answers").click()
-    expect(page.locator("#attempt-result")).to_contain_text("70.0%")
+    expect(page.locator("#attempt-result")).to_contain_text("70%")
     expect(page.locator("#attempt-result")).to_contain_text("Passed")
     expect(page.locator('[data-correct="no"]')).to_have_count(3)
 

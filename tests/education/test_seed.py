@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from dcx import filters
 from dcx.education import services, teaching
 from dcx.education.models import (
     EducationAnswer,
@@ -115,7 +116,7 @@ def test_scale_gives_each_synthetic_student_a_coherent_course_history(app):
                     assert attempt.submitted_at > attempt.started_at
                     timeline[f"education.attempt:{attempt.id}"] = (
                         "test_submitted",
-                        f"{module.test.title}: {attempt.percent:g}%",
+                        f"{module.test.title}: {filters.percent(attempt.percent, 1)}",
                     )
         events = db.session.execute(select(Event).where(Event.user_id == student.id)).scalars()
         assert {e.key: (e.kind, e.subject) for e in events} == timeline

@@ -56,11 +56,26 @@ def test_read_a_chapter_take_a_test_and_see_feedback(app, world):
     form = c.get(attempt_url).get_data(as_text=True)
     assert "Beta number?" in form
     q = world.q
-    data = {f"q{q[0].id}": "1", f"q{q[1].id}": ["0", "2"], f"q{q[2].id}": "2,5", f"q{q[3].id}": "0"}
+    data = {f"q{q[0].id}": "1", f"q{q[1].id}": ["0", "2"], f"q{q[2].id}": "2.5", f"q{q[3].id}": "0"}
     assert c.post(attempt_url, data=data).status_code == 302
     feedback = c.get(attempt_url).get_data(as_text=True)
-    assert "100.0%" in feedback and "Because yes." in feedback
+    assert "100%" in feedback and "Because yes." in feedback
     assert c.get(f"/education/chapters/{world.chapter2.id}").status_code == 200
+
+
+def test_a_spanish_student_answers_with_a_decimal_comma(app, world):
+    c = login(app, world.student)
+    spanish = {"Accept-Language": "es"}
+    attempt_url = c.post(f"/education/tests/{world.t1.id}/start").headers["Location"]
+    # an English decimal point is a thousands separator in Spanish: refused with an example
+    refused = c.post(attempt_url, data={f"q{world.q[2].id}": "2.5"}, headers=spanish)
+    assert refused.status_code == 400
+    assert "p. ej. 3,5" in refused.get_data(as_text=True)
+    assert (
+        c.post(attempt_url, data={f"q{world.q[2].id}": "2,5"}, headers=spanish).status_code == 302
+    )
+    feedback = c.get(attempt_url, headers=spanish).get_data(as_text=True)
+    assert "2,5" in feedback
 
 
 def test_a_bad_number_rerenders_the_test_with_400_and_keeps_the_input(app, world):
