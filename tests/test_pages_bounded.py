@@ -45,7 +45,6 @@ GROWING: dict[str, str] = {
     "government.staff.planner": "loads every open report to plan crews",
     "government.staff.staff_repairs": "lists every repair request, unpaginated",
     "government.status": "lists every open report on the public status page",
-    "health.staff.home": "every patient, adherence expanded per dose in Python",
     "retail.book": "every review of the book",
     # co-purchases are kept (no self-join), but every kept pair of the customer's titles is
     # read: bounded by the catalogue, yet more pairs exist as customers buy more
