@@ -39,8 +39,6 @@ GROWING: dict[str, str] = {
     # slots on the page, but more of them are taken as customers book
     "automotive.book": "reads each booked slot of the window shown, until every slot is taken",
     "automotive.staff.home": "lists every vehicle of every customer, unpaginated",
-    "education.staff.home": "loads every answer of every student to count them",
-    "education.staff.staff_course": "loads every answer of every enrolled student",
     "government.staff.incident": "lists every report of the incident's area",
     "government.staff.planner": "loads every open report to plan crews",
     "government.staff.staff_repairs": "lists every repair request, unpaginated",
