@@ -39,13 +39,15 @@ GROWING: dict[str, str] = {
     # slots on the page, but more of them are taken as customers book
     "automotive.book": "reads each booked slot of the window shown, until every slot is taken",
     "automotive.staff.home": "lists every vehicle of every customer, unpaginated",
-    "education.staff.home": "loads every answer of every student to count them",
-    "education.staff.staff_course": "loads every answer of every enrolled student",
+    # paginated, stuck students and topic totals in SQL: a fixed number of statements, and the
+    # rows read are those of the students shown (a page, or the first stuck), but who sorts
+    # first changes as the class grows, and their answers and attempts are read row by row
+    "education.staff.home": "reads the attempts and answers of the first stuck students shown",
+    "education.staff.staff_course": "reads the attempts and answers of the page's students",
     "government.staff.incident": "lists every report of the incident's area",
     "government.staff.planner": "loads every open report to plan crews",
     "government.staff.staff_repairs": "lists every repair request, unpaginated",
     "government.status": "lists every open report on the public status page",
-    "health.staff.home": "every patient, adherence expanded per dose in Python",
     "retail.book": "every review of the book",
     # co-purchases are kept (no self-join), but every kept pair of the customer's titles is
     # read: bounded by the catalogue, yet more pairs exist as customers buy more

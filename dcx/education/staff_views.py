@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from dcx.education import chat, forms, meetings, services, teaching
+from dcx.education import chat, class_pages, forms, meetings, services, teaching
 from dcx.education.views import (
     _names,
     _poll,
@@ -26,10 +26,14 @@ from dcx.education.views import (
     staff_bp,
 )
 from dcx.extensions import db
+from dcx.platform import staff_lists
 from dcx.platform.accounts.models import User
 from dcx.platform.forms import SelectChoice
 
 # --- professor pages -----------------------------------------------------------------------
+
+#: Stuck students named per course on the professor's home page; the course page lists more.
+STUCK_LISTED = 5
 
 
 @staff_bp.route("")
@@ -38,9 +42,14 @@ def home():
     courses = teaching.professor_courses(current_user)
     overview = []
     for course in courses:
-        rows, _totals = teaching.class_overview(course)
+        stuck = class_pages.stuck_students(course, STUCK_LISTED)
         overview.append(
-            {"course": course, "students": len(rows), "stuck": [r for r in rows if r.stuck_reasons]}
+            {
+                "course": course,
+                "students": class_pages.student_count(course),
+                "stuck": stuck.rows,
+                "stuck_total": stuck.total,
+            }
         )
     conversations = chat.professor_conversations(current_user.id)
     unread = chat.unread_counts(conversations, current_user.id)
@@ -57,12 +66,17 @@ def home():
 def staff_course(course_id):
     """The class view: progress, topic difficulty heat map and stuck students."""
     course = teaching.professor_course_or_404(current_user, course_id)
-    rows, totals = teaching.class_overview(course)
+    wanted = staff_lists.requested()
+    page, rows = class_pages.class_page(course, wanted)
+    stuck = class_pages.stuck_students(course, staff_lists.page_size())
     return render_template(
         "education/staff/course.html",
         course=course,
         rows=rows,
-        totals=totals,
+        page=page,
+        q=wanted.q,
+        stuck=stuck,
+        totals=class_pages.class_totals(course),
         colour=teaching.heat_colour,
     )
 

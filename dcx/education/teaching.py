@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -125,18 +126,27 @@ class StudentRow:
     stuck_reasons: list[str]  # in the locale of the page that asked (gettext at build time)
 
 
-def class_overview(course: EducationCourse) -> tuple[list[StudentRow], list[TopicMastery]]:
+def class_overview(
+    course: EducationCourse,
+    enrolled: Sequence[tuple[EducationEnrollment, User]] | None = None,
+) -> tuple[list[StudentRow], list[TopicMastery]]:
     """Each enrolled student's progress and topic mastery, and the class totals per topic.
 
     The class row is the heat map's summary: points earned over possible across everyone.
+    Given ``enrolled`` (a page of the class, as (enrollment, user)), only those students'
+    rows are read, and the totals are theirs.
     """
     names = topic_names(course)
-    enrolled = db.session.execute(
-        select(EducationEnrollment, User)
-        .join(User, User.id == EducationEnrollment.user_id)
-        .where(EducationEnrollment.course_id == course.id)
-        .order_by(User.name)
-    ).all()
+    if enrolled is None:
+        enrolled = [
+            (e, u)
+            for e, u in db.session.execute(
+                select(EducationEnrollment, User)
+                .join(User, User.id == EducationEnrollment.user_id)
+                .where(EducationEnrollment.course_id == course.id)
+                .order_by(User.name)
+            ).all()
+        ]
     per_student: dict[int, dict[str, TopicMastery]] = defaultdict(dict)
     failed: dict[tuple[int, int], int] = defaultdict(int)
     for user_id, answer, question, _attempt in _answer_rows(course, [u.id for _, u in enrolled]):
@@ -152,7 +162,9 @@ def class_overview(course: EducationCourse) -> tuple[list[StudentRow], list[Topi
             EducationAttempt.points,
             EducationAttempt.max_points,
         ).where(
-            EducationAttempt.test_id.in_(pass_marks), EducationAttempt.submitted_at.is_not(None)
+            EducationAttempt.test_id.in_(pass_marks),
+            EducationAttempt.submitted_at.is_not(None),
+            EducationAttempt.user_id.in_([u.id for _, u in enrolled]),
         )
     ).all()
     for user_id, test_id, points, max_points in attempts:

@@ -236,6 +236,18 @@ def threads(group: HealthGroup, viewer_id: int) -> list[Thread]:
     return tops
 
 
+def open_report_count() -> int:
+    """How many posts :func:`open_reports` lists, counted in SQL."""
+    posts = (
+        select(HealthPost.id)
+        .join(HealthPostReport, HealthPostReport.post_id == HealthPost.id)
+        .where(HealthPostReport.resolved.is_(False), HealthPost.hidden.is_(False))
+        .distinct()
+        .subquery()
+    )
+    return int(db.session.execute(select(func.count()).select_from(posts)).scalar_one())
+
+
 def open_reports() -> list[tuple[HealthPost, int, HealthGroup]]:
     """Reported posts still visible and unresolved: (post, how many reports, its group).
 

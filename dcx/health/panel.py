@@ -7,18 +7,22 @@ from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.health import care_team, medication, vitals
 from dcx.health import goals as health_goals
 from dcx.health.models import (
+    HealthCareTeamMember,
     HealthGoalCheckIn,
     HealthVisit,
 )
 from dcx.health.rules import KEY
+from dcx.platform import staff_lists
 from dcx.platform.accounts.models import User
 from dcx.platform.links import link
+from dcx.platform.staff_lists import ListRequest
 from dcx.platform.timeline.services import record
 
 
@@ -97,7 +101,25 @@ def panel(clinician_id: int) -> list[PanelRow]:
     whole panel at once by the ``*_many`` helpers, so the page costs the same ten or so queries
     for 2 patients or 2,000, and each row is what the per-patient helpers give that patient.
     """
-    patients = care_team.patients_of(clinician_id)
+    return rows_for(care_team.patients_of(clinician_id))
+
+
+def panel_page(clinician_id: int, wanted: ListRequest) -> tuple[Pagination, list[PanelRow]]:
+    """One page of the clinician's patients (by name, searchable by name or email), and the
+    panel rows of just that page, most in need first: the page reads the same rows whether the
+    clinician looks after twenty patients or two thousand."""
+    stmt = (
+        select(User)
+        .join(HealthCareTeamMember, HealthCareTeamMember.patient_id == User.id)
+        .where(HealthCareTeamMember.clinician_id == clinician_id)
+        .order_by(User.name, User.id)
+    )
+    page = staff_lists.page_of(stmt, wanted, search=(User.name, User.email))
+    return page, rows_for(list(page.items))
+
+
+def rows_for(patients: list[User]) -> list[PanelRow]:
+    """The panel rows of these patients, most in need first (see :func:`panel`)."""
     ids = [p.id for p in patients]
     week = vitals.recent_readings_many(ids, days=7)
     missed = medication.missed_doses_many(ids)

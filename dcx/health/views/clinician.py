@@ -23,16 +23,21 @@ from dcx.health.learning import MODULES
 from dcx.health.models import HealthGoal
 from dcx.health.views import vitals
 from dcx.health.views.base import _bad, staff_bp
+from dcx.platform import staff_lists
 from dcx.platform.forms import add_error, validated
 
 
 @staff_bp.route("")
 def home():
-    """The clinician's patient panel, most in need first."""
+    """The clinician's patient panel, a page at a time (searchable), most in need first."""
+    wanted = staff_lists.requested()
+    page, rows = panel.panel_page(current_user.id, wanted)
     return render_template(
         "health/staff.html",
-        rows=panel.panel(current_user.id),
-        reports=len(health_community.open_reports()),
+        rows=rows,
+        page=page,
+        q=wanted.q,
+        reports=health_community.open_report_count(),
         mark=medication.PDC_MARK,
     )
 
