@@ -137,6 +137,24 @@ def create_user_command(email: str, name: str, role: str, department: str, passw
     click.echo(f"Created {role} {email}.")
 
 
+@dcx_group.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Showcase operator", show_default=True)
+@click.password_option()
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create the admin who operates a showcase's main database (clock, reset, the presenters'
+    sandboxes): an account no seed publishes, unlike the personas, who exist for visitors
+    only inside sandboxes."""
+    from dcx.platform.accounts.services import AccountError, create_user
+
+    try:
+        create_user(email, name, password, role="admin")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created admin {email}.")
+
+
 def lan_address() -> str:
     """This machine's address on the local network: the one its default route leaves by.
 

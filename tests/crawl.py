@@ -160,6 +160,10 @@ def pages_reached(client, start: list[str], pages_per_kind: int = 1) -> list[str
     return reached
 
 
+#: The showcase's operator: email, name and a password no seed publishes.
+OPERATOR = ("operator@example.com", "Olga Operator", "an operator's own words")
+
+
 def walk_as_every_persona(
     app,
     check: Callable[[str, str, PageText], list[str]],
@@ -185,9 +189,24 @@ def walk_as_every_persona(
         }
         start += more(ids)
         db.session.commit()
-    for persona in personas:
+    # in a showcase each persona signs in to a sandbox of its own, all from this one address
+    limit = app.config.get("DCX_SANDBOX_MAX_PER_ADDRESS", 10)
+    app.config["DCX_SANDBOX_MAX_PER_ADDRESS"] = max(limit, 2 * len(personas))
+    walkers = [(p["email"], p["password"]) for p in personas]
+    if app.config.get("DCX_SHOWCASE_MODE"):
+        # the personas walk their own sandboxes; the main database's pages (the presenters'
+        # list of sandboxes) are its operator's, an admin no seed publishes
+        from dcx.platform.accounts.services import create_user
+
+        operator = create_user(*OPERATOR, role="admin")
+        operator.locale = "" if language in (None, "en") else language  # as the personas
+        db.session.commit()
+        walkers.append((OPERATOR[0], OPERATOR[2]))
+    # a tour's step page, which a persona's walk (longer inside a sandbox) may not come to
+    steps = [f"/showcase/tours/{v.key}/1" for v in registry() if v.tour][:1]
+    for email, password in walkers:
         client = app.test_client()
-        signed_in = AuthActions(client).login(persona["email"], persona["password"])
-        assert signed_in.status_code == 302, persona["email"]
-        visited, found = walk(client, start, check, feeds=feeds)
-        yield persona["email"], visited, found
+        signed_in = AuthActions(client).login(email, password)
+        assert signed_in.status_code == 302, email
+        visited, found = walk(client, start + steps, check, feeds=feeds)
+        yield email, visited, found

@@ -21,13 +21,16 @@ def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None
 
 
 def test_student_reads_tests_gets_suggestions_chats_and_books(
-    page: Page, browser: Browser, live_server, live_db, tmp_path
+    page: Page, browser: Browser, live_server, live_app, live_db, tmp_path
 ):
     from dcx.education import meetings, services
     from dcx.education.models import EducationCourse
     from dcx.platform.showcase.loader import seed_showcase
     from dcx.verticals import registry
 
+    # a real student and her professor in one database, as in a deployment (in a showcase the
+    # professor's published password would open a sandbox of her own, apart from the student)
+    live_app.config["DCX_SHOWCASE_MODE"] = False
     with live_db() as db:
         seed_showcase(registry())
         student = make_user("bea@example.com", "Bea Browser")

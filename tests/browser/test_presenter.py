@@ -89,8 +89,12 @@ def test_reset_asks_first_and_a_no_keeps_the_showcase(page: Page, live_server, l
     assert asked == ["Delete everything and seed the showcase again?"], errors
     assert not errors
     expect(page.locator(".alert-success")).to_have_count(0)
-    with live_db():
+    # the admin persona's published password opened a sandbox: the month passed there
+    sandbox_id = page.locator("#sandbox-badge").get_attribute("data-sandbox")
+    with sandboxes.inside(live_app, sandbox_id):
         assert clock.offset().days == 30  # nothing was reset
+    with live_db():
+        assert clock.offset().days == 0  # and the showcase itself never moved
 
 
 def test_the_presenter_shows_a_waitlist_promotion_by_clicking_alone(
@@ -137,7 +141,8 @@ def test_the_presenter_shows_a_waitlist_promotion_by_clicking_alone(
     expect(page.locator(".alert-info")).to_contain_text(f"{second} moved up from the waitlist")
     expect(page.locator("#retail-guests")).to_contain_text(second)
     expect(page.locator("#retail-waitlist li")).to_have_count(0)
-    with live_db():
+    sandbox_id = page.locator("#sandbox-badge").get_attribute("data-sandbox")
+    with sandboxes.inside(live_app, sandbox_id):  # the presenter's own copy of the showcase
         assert len(store_events.guest_list(talk.id)) == talk.capacity
 
 

@@ -8,10 +8,13 @@ from sqlalchemy import func, select
 from dcx.extensions import db
 from dcx.platform import clock, sandboxes
 from dcx.platform.accounts.models import User
+from dcx.platform.accounts.services import create_user
 from dcx.platform.notify.models import Message
 from dcx.platform.showcase.loader import seed_showcase
 
 pytestmark = pytest.mark.browser
+
+OPERATOR_PASSWORD = "an operator's own words"
 
 
 def _monthly(email: str) -> int:
@@ -90,10 +93,15 @@ def test_the_presenter_page_shows_the_stories_and_steps_a_sandbox_visited(
     visitor.locator("#tour-next").click()
     expect(visitor.locator("#tour-panel")).to_contain_text("Step 2 of")
 
+    # the showcase's operator: an admin no seed publishes (the admin persona's published
+    # password opens only a sandbox, where this page is refused)
+    with live_db():
+        create_user("operator@example.com", "Olga Operator", OPERATOR_PASSWORD, role="admin")
+        db.session.commit()
     presenter = browser.new_context().new_page()
     presenter.goto(f"{live_server}/account/signin")
-    presenter.get_by_label("Email").fill("admin@dcx.example")
-    presenter.get_by_label("Password").fill("showcase-admin-2026")
+    presenter.get_by_label("Email").fill("operator@example.com")
+    presenter.get_by_label("Password").fill(OPERATOR_PASSWORD)
     presenter.get_by_role("button", name="Sign in").click()
     presenter.locator("#sandboxes-link").click()
     entry = presenter.locator(f'[data-sandbox="{sandbox_id}"]')

@@ -25,6 +25,7 @@ from dcx.platform.accounts import devices, services
 from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
 from dcx.platform.accounts.models import User
 from dcx.platform.forms import add_error
+from dcx.platform.sandboxes import personas
 from dcx.platform.timezones import valid_zone
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
@@ -32,8 +33,10 @@ bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="tem
 
 @login_manager.user_loader
 def load_user(token: str):
-    """Find the user of the session token kept in the signed cookie."""
-    return services.user_for_session(token)
+    """Find the user of the session token kept in the signed cookie (on a showcase's main
+    database, never a persona's: see :mod:`dcx.platform.sandboxes.personas`)."""
+    user = services.user_for_session(token)
+    return user if personas.allowed_on_main(user) else None
 
 
 def role_required(*roles: str):
@@ -106,6 +109,9 @@ def signin():
         if user is None:
             db.session.commit()
             add_error(form.password, _("The email or the password is not right."))
+        elif personas.guarded() and personas.is_persona(user, form.password.data):
+            # a published persona never opens a showcase's main database: a copy of its own
+            return personas.sign_in_inside_sandbox(user.email, _next_or_home())
         else:
             sign_in(user)
             db.session.commit()

@@ -45,9 +45,16 @@ def enter(sandbox_id: str) -> bool:
     db.session.close()  # whatever was read so far came from the main database
     g.dcx_bind = engine
     g.dcx_sandbox = sandbox_id
-    g.pop("_dcx_clock_offset", None)
-    g.pop("_login_user", None)
+    _forget_main_reads()
     return True
+
+
+def _forget_main_reads() -> None:
+    """What this request kept from the other database: the clock, the user, the showcase."""
+    from dcx.platform.showcase.loader import STATE_KEY
+
+    for key in ("_dcx_clock_offset", "_login_user", STATE_KEY):
+        g.pop(key, None)
 
 
 def leave() -> None:
@@ -55,8 +62,7 @@ def leave() -> None:
     db.session.close()
     g.pop("dcx_bind", None)
     g.pop("dcx_sandbox", None)
-    g.pop("_dcx_clock_offset", None)
-    g.pop("_login_user", None)
+    _forget_main_reads()
     g.dcx_sandbox_left = True
     session.pop(SESSION_KEY, None)
 

@@ -18,6 +18,7 @@ from dcx.platform.accounts.services import find_user
 from dcx.platform.showcase import texts
 from dcx.platform.showcase.loader import ShowcaseError, read_showcase, seed_showcase
 from dcx.platform.showcase.models import ShowcaseState
+from tests.conftest import PASSWORD, make_user
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 DEFAULT = SEEDS / "default"
@@ -180,9 +181,9 @@ def test_the_commands_seed_and_reset_in_a_language(app, runner):
 def test_the_presenter_resets_the_showcase_in_another_language(app, client):
     seed_showcase(app.extensions["dcx_verticals"], "people")
     db.session.commit()
-    client.post(
-        "/account/signin", data={"email": "admin@dcx.example", "password": "showcase-admin-2026"}
-    )
+    # the main database's operator: an admin no seed publishes (a persona opens only a sandbox)
+    make_user(email="operator@example.com", name="Olga Operator", role="admin")
+    client.post("/account/signin", data={"email": "operator@example.com", "password": PASSWORD})
     page = client.get("/").get_data(as_text=True)
     assert 'id="reset-language"' in page and '<option value="en" selected>' in page
     assert (

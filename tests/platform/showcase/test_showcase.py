@@ -13,7 +13,7 @@ from dcx.platform.accounts.models import User
 from dcx.platform.showcase.loader import ShowcaseError, read_showcase, seed_showcase
 from dcx.platform.timeline.services import record
 from dcx.verticals import Obligation
-from tests.conftest import sandbox_of
+from tests.conftest import PASSWORD, make_user, sandbox_of
 
 PROBE = "tests.platform.jobs.probe"
 DEFAULT = Path(__file__).resolve().parents[3] / "seeds" / "default" / "showcase.yaml"
@@ -47,9 +47,22 @@ def _login(client, email, password):
     return client.post("/account/signin", data={"email": email, "password": password})
 
 
+OPERATOR = ("operator@example.com", "an operator's own words")
+
+
 @pytest.fixture
-def presenter(client, seeded):
-    _login(client, "admin@dcx.example", "showcase-admin-2026")
+def presenter(client, runner, seeded):
+    """The showcase's operator: an admin no seed publishes, made by ``flask dcx create-admin``
+    (the admin persona's published password opens only a sandbox)."""
+    email, password = OPERATOR
+    result = runner.invoke(
+        args=["dcx", "create-admin", "--email", email, "--name", "Olga Operator"],
+        input=f"{password}\n{password}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert _login(client, email, password).status_code == 302
+    with client.session_transaction() as session:
+        assert "dcx_sandbox" not in session  # on the main database itself
     return client
 
 
@@ -101,11 +114,15 @@ def test_presenter_views_as_a_persona_and_back(presenter):
     assert "Alex Morgan" in page and 'id="presenter-back"' in page
     presenter.post("/showcase/back")
     assert 'id="presenter-back"' not in presenter.get("/").get_data(as_text=True)
-    assert "Pat Presenter" in presenter.get("/").get_data(as_text=True)
+    assert "Olga Operator" in presenter.get("/").get_data(as_text=True)
 
 
 def test_customers_get_no_presenter_bar_and_no_controls(client, seeded):
-    _login(client, "alex@dcx.example", "showcase-alex-2026")
+    # a customer of the main database (a persona's published password opens a sandbox instead)
+    make_user(email="casey@example.com", name="Casey Customer")
+    _login(client, "casey@example.com", PASSWORD)
+    with client.session_transaction() as session:
+        assert "dcx_sandbox" not in session
     assert 'id="presenter-bar"' not in client.get("/").get_data(as_text=True)
     assert client.post("/showcase/view-as/admin").status_code == 403
     assert client.post("/showcase/reset", data={"confirm": "yes"}).status_code == 403
