@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import force_locale
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, delete, func, select, text
 
 from dcx.extensions import db
 from dcx.platform import simulation
@@ -331,12 +331,38 @@ def check_is_showcase() -> None:
         )
 
 
+def _restart_ids() -> None:
+    """On PostgreSQL, ids count from 1 again after a wipe, as SQLite's do: a reseeded showcase
+    is the same rows with the same ids, so what the seed and the simulation draw per row is the
+    same too. One statement for every table's id sequence."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    pairs = [
+        (f'"{table.name}"', column.name)
+        for table in db.metadata.sorted_tables
+        for column in table.primary_key.columns
+        if len(table.primary_key.columns) == 1 and isinstance(column.type, Integer)
+    ]
+    if not pairs:
+        return
+    rows = ", ".join(f"(:t{i}, :c{i})" for i in range(len(pairs)))
+    params = {f"t{i}": t for i, (t, _) in enumerate(pairs)} | {
+        f"c{i}": c for i, (_, c) in enumerate(pairs)
+    }
+    # only placeholders are joined into the statement; the names travel as bound parameters
+    # (setval is strict: a table whose id has no sequence gets NULL and nothing happens)
+    restart = "SELECT setval(pg_get_serial_sequence(v.t, v.c), 1, false)"
+    statement = f"{restart} FROM (VALUES {rows}) AS v(t, c)"  # nosec B608
+    db.session.execute(text(statement), params)
+
+
 def wipe() -> None:
     """Delete every row of every table (children first), keeping the schema; refused (see
     :func:`check_is_showcase`) on a database that holds accounts but no showcase."""
     check_is_showcase()
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(delete(table))
+    _restart_ids()
     db.session.flush()
     db.session.expunge_all()  # the deleted rows' objects must not shadow the reseeded ones
     if has_app_context():
