@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from flask_babel import format_datetime, gettext
@@ -36,7 +37,8 @@ from dcx.verticals import SeedContext
 
 
 def _minor(amount: Any) -> int:
-    return round(float(amount) * 100)
+    """An amount in the seed file (major units, as YAML reads it) in minor units, exactly."""
+    return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def load(ctx: SeedContext) -> None:
@@ -172,7 +174,7 @@ def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle) ->
         lender=spec["lender"],
         principal_minor=_minor(spec["principal"]),
         currency=spec.get("currency", "EUR"),
-        rate_bp=round(float(spec["rate_pct"]) * 100),
+        rate_bp=_minor(spec["rate_pct"]),  # a percentage in hundredths: basis points
         term_months=int(spec["term_months"]),
         first_due_on=financing.add_months(latest_due, -(due - 1)),
     )
