@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from dcx.automotive.models import (
     AutomotiveBill,
     AutomotiveLoan,
+    BillKind,
 )
 from dcx.automotive.rules import KEY
 from dcx.database import insert_ignoring_duplicates
@@ -128,7 +129,7 @@ def _issued(loan_ids: list[int]) -> dict[int, int]:
     """How many instalment bills each of these loans has."""
     rows = db.session.execute(
         select(AutomotiveBill.loan_id, func.count())
-        .where(AutomotiveBill.loan_id.in_(loan_ids), AutomotiveBill.kind == "instalment")
+        .where(AutomotiveBill.loan_id.in_(loan_ids), AutomotiveBill.kind == BillKind.INSTALMENT)
         .group_by(AutomotiveBill.loan_id)
     ).all()
     return {int(loan_id): int(n) for loan_id, n in rows if loan_id is not None}
@@ -157,7 +158,7 @@ def _issue_batch(
                     "vehicle_id": loan.vehicle_id,
                     "loan_id": loan.id,
                     "reference": instalment_reference(loan, row.number),
-                    "kind": "instalment",
+                    "kind": BillKind.INSTALMENT.value,
                     "title": _(
                         "%(lender)s instalment %(n)s of %(term)s",
                         lender=loan.lender,

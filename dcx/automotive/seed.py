@@ -28,6 +28,7 @@ from dcx.automotive.models import (
     AutomotiveReading,
     AutomotiveTroubleCode,
     AutomotiveVehicle,
+    BillKind,
 )
 from dcx.extensions import db
 from dcx.platform import clock
@@ -392,7 +393,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                     "vehicle_id": loan.vehicle_id,
                     "loan_id": loan.id,
                     "reference": financing.instalment_reference(loan, row.number),
-                    "kind": "instalment",
+                    "kind": BillKind.INSTALMENT.value,
                     "title": f"{loan.lender} instalment {row.number} of {loan.term_months}",
                     "amount_minor": row.payment,
                     "currency": loan.currency,

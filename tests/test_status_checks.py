@@ -1,0 +1,61 @@
+"""Statuses and kinds are held to their enums by the database itself: a CHECK constraint
+(``ck_<table>_<column>``) refuses a value the code does not know, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from dcx.extensions import db
+from tests.conftest import make_user
+
+
+def _car_loan() -> tuple[type, int]:
+    from dcx.automotive.models import AutomotiveLoan
+    from tests.automotive.conftest import make_loan, make_vehicle
+
+    user = make_user()
+    return AutomotiveLoan, make_loan(user, make_vehicle(user)).id
+
+
+def _bank_transaction() -> tuple[type, int]:
+    from datetime import date
+
+    from dcx.banking import accounts
+    from dcx.banking.models import BankingTransaction
+    from tests.banking.conftest import add_tx
+
+    account = accounts.open_current_account(make_user().id, date(2026, 1, 5), None)
+    tx = add_tx(account, date(2026, 1, 5), 10_000)
+    db.session.commit()
+    return BankingTransaction, tx.id
+
+
+#: column -> a function that commits one row of its table and returns (model, id)
+ROWS: dict[str, Callable[[], tuple[type, int]]] = {
+    "automotive_loan.kind": _car_loan,
+    "banking_transaction.status": _bank_transaction,
+}
+
+
+@pytest.mark.parametrize("column", sorted(ROWS))
+def test_the_database_refuses_an_unknown_status(app, column):
+    model, ident = ROWS[column]()
+    name = column.split(".")[1]
+    with pytest.raises(IntegrityError) as refused:
+        db.session.execute(update(model).where(model.id == ident).values({name: "bogus"}))
+        db.session.flush()
+    db.session.rollback()
+    assert f"ck_{column.replace('.', '_')}" in str(refused.value)
+
+
+def test_a_status_enum_compares_and_stores_as_its_value(app):
+    from dcx.automotive.models import AutomotiveLoan, LoanKind
+
+    model, ident = _car_loan()
+    db.session.execute(update(model).where(model.id == ident).values(kind=LoanKind.LEASE))
+    db.session.commit()
+    assert db.session.get(AutomotiveLoan, ident).kind == "lease" == LoanKind.LEASE
