@@ -34,10 +34,19 @@ def _bank_transaction() -> tuple[type, int]:
     return BankingTransaction, tx.id
 
 
+def _city_crew() -> tuple[type, int]:
+    from dcx.government.models import GovernmentCrew
+    from tests.government.conftest import build_city
+
+    build_city()
+    return GovernmentCrew, db.session.execute(db.select(GovernmentCrew.id)).scalars().first()
+
+
 #: column -> a function that commits one row of its table and returns (model, id)
 ROWS: dict[str, Callable[[], tuple[type, int]]] = {
     "automotive_loan.kind": _car_loan,
     "banking_transaction.status": _bank_transaction,
+    "government_crew.status": _city_crew,
 }
 
 
