@@ -42,11 +42,20 @@ def _city_crew() -> tuple[type, int]:
     return GovernmentCrew, db.session.execute(db.select(GovernmentCrew.id)).scalars().first()
 
 
+def _question() -> tuple[type, int]:
+    from dcx.education.models import EducationQuestion
+    from tests.education.conftest import build_course
+
+    build_course(make_user("prof@example.com", "Prof", role="staff", department="education"))
+    return EducationQuestion, db.session.execute(db.select(EducationQuestion.id)).scalars().first()
+
+
 #: column -> a function that commits one row of its table and returns (model, id)
 ROWS: dict[str, Callable[[], tuple[type, int]]] = {
     "automotive_loan.kind": _car_loan,
     "banking_transaction.status": _bank_transaction,
     "government_crew.status": _city_crew,
+    "education_question.kind": _question,
 }
 
 
