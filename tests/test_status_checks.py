@@ -42,6 +42,29 @@ def _city_crew() -> tuple[type, int]:
     return GovernmentCrew, db.session.execute(db.select(GovernmentCrew.id)).scalars().first()
 
 
+def _store_event() -> tuple[type, int]:
+    from datetime import timedelta
+
+    from dcx.platform import clock
+    from dcx.retail.models import RetailEvent
+
+    starts = clock.now().replace(microsecond=0)
+    event = RetailEvent(
+        slug="talk",
+        title="Author talk",
+        description="An evening with an author.",
+        kind="in_store",
+        link="",
+        address="12 Linden Street",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=2,
+    )
+    db.session.add(event)
+    db.session.commit()
+    return RetailEvent, event.id
+
+
 def _question() -> tuple[type, int]:
     from dcx.education.models import EducationQuestion
     from tests.education.conftest import build_course
@@ -55,6 +78,7 @@ ROWS: dict[str, Callable[[], tuple[type, int]]] = {
     "automotive_loan.kind": _car_loan,
     "banking_transaction.status": _bank_transaction,
     "government_crew.status": _city_crew,
+    "retail_event.kind": _store_event,
     "education_question.kind": _question,
 }
 
