@@ -42,6 +42,17 @@ def _city_crew() -> tuple[type, int]:
     return GovernmentCrew, db.session.execute(db.select(GovernmentCrew.id)).scalars().first()
 
 
+def _meal() -> tuple[type, int]:
+    from datetime import date
+
+    from dcx.health.models import HealthMeal
+
+    meal = HealthMeal(patient_id=make_user().id, eaten_on=date(2026, 1, 5), kind="lunch")
+    db.session.add(meal)
+    db.session.commit()
+    return HealthMeal, meal.id
+
+
 def _store_event() -> tuple[type, int]:
     from datetime import timedelta
 
@@ -78,6 +89,7 @@ ROWS: dict[str, Callable[[], tuple[type, int]]] = {
     "automotive_loan.kind": _car_loan,
     "banking_transaction.status": _bank_transaction,
     "government_crew.status": _city_crew,
+    "health_meal.kind": _meal,
     "retail_event.kind": _store_event,
     "education_question.kind": _question,
 }
