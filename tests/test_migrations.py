@@ -47,15 +47,15 @@ def test_upgrade_matches_the_models(tmp_path, empty_database_url):
             checks = _check_constraints(conn)
         db.engine.dispose()
     assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
-    # Alembic's comparison skips CHECK constraints: the migrations must add every one the
-    # models declare (statuses held to their enums), under the same name.
+    # Alembic's comparison skips CHECK constraints: the migrations must add exactly the ones
+    # the models declare (statuses held to their enums), under the same names.
     declared = {
         (table.name, constraint.name)
         for table in db.metadata.tables.values()
         for constraint in table.constraints
         if isinstance(constraint, CheckConstraint)
     }
-    assert declared and declared <= checks, sorted(declared - checks)
+    assert declared and declared == checks, sorted(declared ^ checks)
 
 
 def _check_constraints(conn) -> set[tuple[str, str]]:

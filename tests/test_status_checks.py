@@ -84,6 +84,12 @@ def _question() -> tuple[type, int]:
     return EducationQuestion, db.session.execute(db.select(EducationQuestion.id)).scalars().first()
 
 
+def _user() -> tuple[type, int]:
+    from dcx.platform.accounts.models import User
+
+    return User, make_user().id
+
+
 #: column -> a function that commits one row of its table and returns (model, id)
 ROWS: dict[str, Callable[[], tuple[type, int]]] = {
     "automotive_loan.kind": _car_loan,
@@ -92,6 +98,7 @@ ROWS: dict[str, Callable[[], tuple[type, int]]] = {
     "health_meal.kind": _meal,
     "retail_event.kind": _store_event,
     "education_question.kind": _question,
+    "account_user.role": _user,
 }
 
 
