@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import CheckConstraint, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from dcx import create_app
@@ -44,8 +44,29 @@ def test_upgrade_matches_the_models(tmp_path, empty_database_url):
         upgrade(revision="heads")
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            checks = _check_constraints(conn)
         db.engine.dispose()
     assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+    # Alembic's comparison skips CHECK constraints: the migrations must add exactly the ones
+    # the models declare (statuses held to their enums), under the same names.
+    declared = {
+        (table.name, constraint.name)
+        for table in db.metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+    assert declared and declared == checks, sorted(declared ^ checks)
+
+
+def _check_constraints(conn) -> set[tuple[str, str]]:
+    """(table, name) of every named CHECK constraint in the database."""
+    inspector = inspect(conn)
+    return {
+        (table, check["name"])
+        for table in inspector.get_table_names()
+        for check in inspector.get_check_constraints(table)
+        if check.get("name")
+    }
 
 
 def test_migrating_leaves_the_apps_logger_working(tmp_path, empty_database_url):

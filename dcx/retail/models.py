@@ -5,6 +5,7 @@ discussion groups, events and the recommendations it sent.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -18,12 +19,38 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
 SHELVES = ("want", "reading", "read")
-RSVP_STATUSES = ("going", "interested", "not_going", "waitlisted")
+
+
+class RsvpStatus(StrEnum):
+    """A reader's answer to a store event; ``waitlisted`` when it was full."""
+
+    GOING = "going"
+    INTERESTED = "interested"
+    NOT_GOING = "not_going"
+    WAITLISTED = "waitlisted"
+
+
+class EventKind(StrEnum):
+    """Where a store event happens: online (a link) or in the shop (an address)."""
+
+    VIRTUAL = "virtual"
+    IN_STORE = "in_store"
+
+
+class ReservationOutcome(StrEnum):
+    """A title at the café table: pending, then kept (bought) or returned to the shelf."""
+
+    PENDING = "pending"
+    KEPT = "kept"
+    RETURNED = "returned"
+
+
+RSVP_STATUSES = tuple(member.value for member in RsvpStatus)
 
 
 class RetailBook(IdMixin, CreatedAtMixin, Model):
@@ -137,20 +164,23 @@ class RetailReservation(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     @property
     def open(self) -> bool:
         """True while some title is still waiting for keep or return."""
-        return any(item.outcome == "pending" for item in self.items)
+        return any(item.outcome == ReservationOutcome.PENDING for item in self.items)
 
 
 class RetailReservationItem(IdMixin, Model):
     """One title at the café table: pending, then kept (bought) or returned to the shelf."""
 
     __tablename__ = "retail_reservation_item"
-    __table_args__ = (UniqueConstraint("reservation_id", "book_id"),)
+    __table_args__ = (
+        UniqueConstraint("reservation_id", "book_id"),
+        one_of("outcome", ReservationOutcome),
+    )
 
     reservation_id: Mapped[int] = mapped_column(
         ForeignKey("retail_reservation.id", ondelete="CASCADE")
     )
     book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"))
-    outcome: Mapped[str] = mapped_column(String(12), default="pending")
+    outcome: Mapped[str] = mapped_column(String(12), default=ReservationOutcome.PENDING.value)
 
     reservation: Mapped[RetailReservation] = relationship(
         "dcx.retail.models.RetailReservation", back_populates="items"
@@ -314,11 +344,12 @@ class RetailEvent(IdMixin, Model):
     """A virtual (link) or in-store (address) event with limited seats."""
 
     __tablename__ = "retail_event"
+    __table_args__ = (one_of("kind", EventKind),)
 
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[str] = mapped_column(String(10))  # virtual | in_store
+    kind: Mapped[str] = mapped_column(String(10))
     link: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -331,7 +362,7 @@ class RetailEvent(IdMixin, Model):
     @property
     def where(self) -> str:
         """The address, or the link of a virtual event."""
-        return self.link if self.kind == "virtual" else self.address
+        return self.link if self.kind == EventKind.VIRTUAL else self.address
 
 
 class RetailRsvp(IdMixin, OwnedMixin, Model):
@@ -341,6 +372,7 @@ class RetailRsvp(IdMixin, OwnedMixin, Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         Index("ix_retail_rsvp_event_status", "event_id", "status"),
+        one_of("status", RsvpStatus),
     )
 
     event_id: Mapped[int] = mapped_column(ForeignKey("retail_event.id", ondelete="CASCADE"))

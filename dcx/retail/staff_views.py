@@ -21,6 +21,7 @@ from dcx.retail.models import (
     RetailContentReport,
     RetailEvent,
     RetailRsvp,
+    RsvpStatus,
 )
 from dcx.retail.services import RetailError
 from dcx.retail.views import _get_or_404, staff_bp
@@ -107,7 +108,7 @@ def remove_guest(event_id: int, rsvp_id: int):
                 )
             return redirect(url_for("retail.staff.staff_event", event_id=event.id))
         status = 400
-    if rsvp.status != "going":
+    if rsvp.status != RsvpStatus.GOING:
         return redirect(url_for("retail.staff.staff_event", event_id=event.id))
     queue = store_events.waitlist(event.id)
     return render_template(

@@ -39,6 +39,7 @@ from dcx.retail.forms import (
     ThreadForm,
 )
 from dcx.retail.models import (
+    ReservationOutcome,
     RetailEvent,
     RetailGroup,
     RetailOrder,
@@ -47,6 +48,7 @@ from dcx.retail.models import (
     RetailReview,
     RetailShelfEntry,
     RetailThread,
+    RsvpStatus,
 )
 from dcx.retail.services import RetailError
 
@@ -271,7 +273,7 @@ def reservation(reservation_id):
 def decide(reservation_id, item_id: int, outcome: str):
     """Keep (buy) or return one title of a café reservation."""
     reservation = owned_or_404(RetailReservation, reservation_id, current_user.id)
-    if outcome not in ("kept", "returned"):
+    if outcome not in (ReservationOutcome.KEPT, ReservationOutcome.RETURNED):
         abort(404)
     try:
         services.decide_reservation_item(reservation, item_id, outcome)
@@ -543,7 +545,7 @@ def event(event_id: int):
                 status = 400
             else:
                 db.session.commit()
-                if rsvp.status == "waitlisted":
+                if rsvp.status == RsvpStatus.WAITLISTED:
                     flash(_("The event is full: you are on the waitlist."), "warning")
                 else:
                     flash(_("Your answer is saved."), "success")

@@ -3,29 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import cast
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
-ROLES = ("customer", "staff", "admin")
+
+class Role(StrEnum):
+    """What a person is to the site: a customer, a department's staff, or an admin."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+ROLES = tuple(member.value for member in Role)
 
 
 class User(IdMixin, CreatedAtMixin, UserMixin, Model):
     """A person with one account across every industry: customer, staff or admin."""
 
     __tablename__ = "account_user"
+    __table_args__ = (one_of("role", Role),)
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(32), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="customer")
+    role: Mapped[str] = mapped_column(String(16), default=Role.CUSTOMER.value)
     department: Mapped[str] = mapped_column(String(40), default="")
     locale: Mapped[str] = mapped_column(String(8), default="")
     # An IANA zone ("Europe/Bucharest") every time is shown in; "" follows the site's default.
@@ -48,16 +59,16 @@ class User(IdMixin, CreatedAtMixin, UserMixin, Model):
     @property
     def is_staff(self) -> bool:
         """Staff and admins may see staff pages."""
-        return self.role in {"staff", "admin"}
+        return self.role in {Role.STAFF, Role.ADMIN}
 
     @property
     def is_admin(self) -> bool:
         """Admins run the showcase: clock, jobs, reset."""
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     def serves(self, vertical: str) -> bool:
         """True for admins and for staff whose department is this vertical."""
-        return self.role == "admin" or (self.role == "staff" and self.department == vertical)
+        return self.role == Role.ADMIN or (self.role == Role.STAFF and self.department == vertical)
 
 
 class AccountSession(IdMixin, OwnedMixin, CreatedAtMixin, Model):

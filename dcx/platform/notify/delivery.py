@@ -29,7 +29,7 @@ from dcx.extensions import db
 from dcx.platform import brand
 from dcx.platform.accounts.models import User
 from dcx.platform.notify import mail
-from dcx.platform.notify.models import Delivery, Message, QuietHours
+from dcx.platform.notify.models import Delivery, DeliveryStatus, Message, QuietHours
 from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
 
 
@@ -184,7 +184,10 @@ def lease() -> timedelta:
 def _due(now: datetime):
     # Pending rows that are due, and rows left "sending" by a crashed process whose lease ran
     # out (their next_attempt_at was pushed forward by the lease when claimed).
-    return and_(Delivery.status.in_(("pending", "sending")), Delivery.next_attempt_at <= now)
+    return and_(
+        Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
+        Delivery.next_attempt_at <= now,
+    )
 
 
 def hold_for_quiet_hours(now: datetime) -> int:
@@ -192,7 +195,7 @@ def hold_for_quiet_hours(now: datetime) -> int:
     rows = db.session.execute(
         select(Delivery.id, QuietHours)
         .join(QuietHours, QuietHours.user_id == Delivery.user_id)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
         .where(Delivery.channel.in_(HELD_CHANNELS))
     ).all()
     held = 0
@@ -202,7 +205,7 @@ def hold_for_quiet_hours(now: datetime) -> int:
             continue
         result = db.session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "pending")
+            .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
             .values(next_attempt_at=until)
         )
         held += rows_changed(result)
