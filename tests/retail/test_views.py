@@ -9,15 +9,14 @@ from sqlalchemy import func, select
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.community.models import CommunityThread
 from dcx.platform.drafts import services as drafts
 from dcx.retail import reading_groups, reviews, services
 from dcx.retail.models import (
-    RetailGroup,
     RetailOrder,
     RetailReservation,
     RetailReview,
     RetailRsvp,
-    RetailThread,
 )
 from tests.conftest import AuthActions, make_user
 
@@ -181,9 +180,7 @@ def test_write_and_edit_a_review_but_not_another_customers(client, customer, boo
 
 
 def test_join_a_group_and_reply(client, customer, other):
-    group = RetailGroup(slug="club", name="The Club")
-    db.session.add(group)
-    db.session.flush()
+    group = reading_groups.create_group("club", "The Club")
     _, other_user = other
     reading_groups.join_group(group, other_user.id)
     thread = reading_groups.start_thread(group, other_user.id, "Chapter one", "Thoughts?")
@@ -196,7 +193,7 @@ def test_join_a_group_and_reply(client, customer, other):
     assert "Loved it." in body
     assert client.post(f"/retail/threads/{thread.id}", data={"body": ""}).status_code == 400
     client.post(f"/retail/groups/{group.id}", data={"title": "Chapter two", "body": "Go"})
-    assert db.session.execute(select(func.count(RetailThread.id))).scalar_one() == 2
+    assert db.session.execute(select(func.count(CommunityThread.id))).scalar_one() == 2
 
 
 def test_rsvp_waitlist_and_promotion_through_the_pages(client, customer, other, event_factory):
