@@ -24,7 +24,7 @@ depends_on = "platform_0007_community"
 
 
 def _after(conn, table):
-    return conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()  # noqa: S608
+    return conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()  # noqa: S608  # nosec B608 (table names are constants of this file)
 
 
 def _restart_ids(conn, tables):
@@ -34,7 +34,7 @@ def _restart_ids(conn, tables):
     for table in tables:
         conn.execute(
             sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  # nosec B608 (table names are constants of this file)
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )
         )
