@@ -120,7 +120,8 @@ def start_thread(group: CommunitySpace, user_id: int, title: str, body: str) -> 
     try:
         return community.start_thread(group, user_id, title, body)
     except community.CommunityError as exc:
-        raise RetailError(*exc.args) from exc
+        message = exc.args[0]  # the community's lazy text, read in the visitor's language
+        raise RetailError(message) from exc
 
 
 def reply(thread: CommunityThread, user_id: int, body: str) -> CommunityPost:
@@ -128,7 +129,8 @@ def reply(thread: CommunityThread, user_id: int, body: str) -> CommunityPost:
     try:
         return community.reply_in_thread(thread, user_id, body)
     except community.CommunityError as exc:
-        raise RetailError(*exc.args) from exc
+        message = exc.args[0]  # the community's lazy text, read in the visitor's language
+        raise RetailError(message) from exc
 
 
 def threads_of(group_id: int) -> list[tuple[CommunityThread, int]]:
@@ -161,4 +163,5 @@ def moderate_post(post: CommunityPost, action: str) -> int:
     try:
         return community.moderate(post, action)
     except community.CommunityError as exc:
-        raise RetailError(*exc.args) from exc
+        message = exc.args[0]  # the community's lazy text, read in the visitor's language
+        raise RetailError(message) from exc
