@@ -244,100 +244,44 @@ class RetailHelpfulVote(IdMixin, OwnedMixin, Model):
     review_id: Mapped[int] = mapped_column(ForeignKey("retail_review.id", ondelete="CASCADE"))
 
 
-class RetailGroup(IdMixin, Model):
-    """A discussion group (book club) with a current book and a reading schedule."""
+class RetailClub(IdMixin, Model):
+    """What a book club (a community space of the bookstore) reads now."""
 
-    __tablename__ = "retail_group"
+    __tablename__ = "retail_club"
 
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")
+    space_id: Mapped[int] = mapped_column(
+        ForeignKey("community_space.id", ondelete="CASCADE"), unique=True
+    )
     current_book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
 
     current_book: Mapped[RetailBook | None] = relationship("dcx.retail.models.RetailBook")
-    schedule: Mapped[list[RetailScheduleItem]] = relationship(
-        "dcx.retail.models.RetailScheduleItem",
-        cascade="all, delete-orphan",
-        order_by=lambda: RetailScheduleItem.due_on,
-    )
 
 
-class RetailScheduleItem(IdMixin, Model):
-    """One step of a group's reading schedule: read this far by this date."""
+class RetailClubReading(IdMixin, Model):
+    """One step of a book club's reading schedule: read this far by this date."""
 
-    __tablename__ = "retail_schedule_item"
-    __table_args__ = (UniqueConstraint("group_id", "due_on"),)
+    __tablename__ = "retail_club_reading"
+    __table_args__ = (UniqueConstraint("space_id", "due_on"),)
 
-    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
+    space_id: Mapped[int] = mapped_column(ForeignKey("community_space.id", ondelete="CASCADE"))
     due_on: Mapped[date] = mapped_column(Date)
     reading: Mapped[str] = mapped_column(String(200))
 
 
-class RetailMembership(IdMixin, OwnedMixin, Model):
-    """A customer belongs to a group."""
-
-    __tablename__ = "retail_membership"
-    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
-
-    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-
-
-class RetailThread(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """A conversation in a group."""
-
-    __tablename__ = "retail_thread"
-    __table_args__ = (UniqueConstraint("group_id", "title"),)
-
-    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(160))
-
-    group: Mapped[RetailGroup] = relationship("dcx.retail.models.RetailGroup")
-    posts: Mapped[list[RetailPost]] = relationship(
-        "dcx.retail.models.RetailPost",
-        back_populates="thread",
-        cascade="all, delete-orphan",
-        order_by=lambda: RetailPost.id,
-    )
-
-
-class RetailPost(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """A message in a thread: its opening post or a reply."""
-
-    __tablename__ = "retail_post"
-
-    thread_id: Mapped[int] = mapped_column(
-        ForeignKey("retail_thread.id", ondelete="CASCADE"), index=True
-    )
-    body: Mapped[str] = mapped_column(Text)
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    thread: Mapped[RetailThread] = relationship(
-        "dcx.retail.models.RetailThread", back_populates="posts"
-    )
-    author = relationship("dcx.platform.accounts.models.User")
-
-
 class RetailContentReport(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """A customer reported a review or a post; staff hide it or dismiss the report."""
+    """A customer reported a review; staff hide it or dismiss the report.
+
+    Reports of book-club posts are the community's (:class:`CommunityReport`).
+    """
 
     __tablename__ = "retail_content_report"
-    __table_args__ = (
-        UniqueConstraint("user_id", "review_id"),
-        UniqueConstraint("user_id", "post_id"),
-    )
+    __table_args__ = (UniqueConstraint("user_id", "review_id"),)
 
-    review_id: Mapped[int | None] = mapped_column(
-        ForeignKey("retail_review.id", ondelete="CASCADE"), nullable=True
-    )
-    post_id: Mapped[int | None] = mapped_column(
-        ForeignKey("retail_post.id", ondelete="CASCADE"), nullable=True
-    )
+    review_id: Mapped[int] = mapped_column(ForeignKey("retail_review.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(200), default="")
     resolution: Mapped[str] = mapped_column(String(12), default="")  # "", hidden, dismissed
 
-    review: Mapped[RetailReview | None] = relationship("dcx.retail.models.RetailReview")
-    post: Mapped[RetailPost | None] = relationship("dcx.retail.models.RetailPost")
+    review: Mapped[RetailReview] = relationship("dcx.retail.models.RetailReview")
 
 
 class RetailEvent(IdMixin, Model):
