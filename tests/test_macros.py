@@ -161,10 +161,12 @@ def test_capabilities_list_what_a_visitor_can_do_with_links_where_given(app):
 @pytest.mark.parametrize(
     "key", ["automotive", "banking", "education", "government", "health", "retail"]
 )
-def test_every_landing_page_lists_its_capabilities_once(app, key):
+def test_every_landing_page_tells_its_story_and_lists_its_capabilities_once(app, key):
     html = app.test_client().get(f"/{key}/").get_data(as_text=True)
     assert html.count(f'id="{key}-capabilities"') == 1
     assert html.count('class="list-group-item"><svg') >= 4
+    assert html.count('<h2 class="h5">The story</h2>') == 1
+    assert '<p class="text-body-secondary">Persona: ' in html
 
 
 def test_a_data_table_draws_its_header_and_one_row_per_item_or_says_it_is_empty(app):
