@@ -404,6 +404,31 @@ def test_citizen_reopens_or_confirms_a_fix(city, login_as):
     assert maria.post(f"/government/reports/{repair.id}/confirm").status_code == 400
 
 
+def test_the_citizen_and_the_staff_read_one_repair_history_and_only_staff_its_notes(city, login_as):
+    repair = photos.report_repair(city.citizen.id, "pothole", workspace.streets()[0], "", "Hole")
+    repair.status = "in_progress"
+    repairs.transition(repair, "fixed")
+    db.session.commit()
+    assert (
+        login_as(city.citizen)
+        .post(f"/government/reports/{repair.id}/reopen", data={"note": "Still a hole"})
+        .status_code
+        == 302
+    )
+
+    def history(page: str) -> str:
+        return page.split('<h2 class="h5 card-title">History</h2>')[1].split("</ol>")[0]
+
+    citizen = history(
+        login_as(city.citizen).get(f"/government/reports/{repair.id}").get_data(as_text=True)
+    )
+    staff_page = login_as(city.officer).get(f"/government/staff/repairs/{repair.id}")
+    staff = history(staff_page.get_data(as_text=True))
+    assert citizen.count("<li><time datetime=") == staff.count("<li><time datetime=") >= 2
+    assert 'id="repair-history"' in staff and "Still a hole" in staff
+    assert "repair-history" not in citizen and "Still a hole" not in citizen
+
+
 # --- public ---------------------------------------------------------------------------------
 
 

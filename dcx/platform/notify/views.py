@@ -49,7 +49,6 @@ def index():
         unread=services.unread_count(current_user.id),
         topics=_topic_labels(),
         channels=CHANNEL_LABELS,
-        form=MarkAllReadForm(),
     )
 
 
