@@ -94,9 +94,12 @@ def from_environment(instance_path: str) -> dict:
         "SIGNIN_WINDOW_MINUTES": int(os.environ.get("SIGNIN_WINDOW_MINUTES", "15")),
         # New accounts per address (Flask-Limiter's notation).
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/hour"),
+        # memory:// counts per process: each gunicorn worker has its own budget. Several
+        # workers or hosts share one through redis://127.0.0.1:6379 (the "redis" extra).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
-        # Requests per device token (or address) on each ingest API route.
+        # Accepted requests per device token on each ingest API route; refused requests (no,
+        # unknown or revoked token) per address across them all.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600/minute"),
         # Where people reach the site: links in emails are made absolute with it.
         "DCX_BASE_URL": os.environ.get("DCX_BASE_URL", "http://127.0.0.1:5000"),
