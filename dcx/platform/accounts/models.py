@@ -83,3 +83,15 @@ class SignInFailure(IdMixin, Model):
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class SignUpRequest(IdMixin, CreatedAtMixin, Model):
+    """A sign-up waiting for its address to be confirmed: the account is made from it when
+    the link e-mailed to that address is followed (outside a showcase)."""
+
+    __tablename__ = "account_signup_request"
+
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
