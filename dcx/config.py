@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_VERTICALS = (
@@ -113,6 +114,11 @@ def from_environment(instance_path: str) -> dict:
         "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5")),
         "NOTIFY_LEASE_SECONDS": int(os.environ.get("NOTIFY_LEASE_SECONDS", "600")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        # A signed-in session ends after this long without a request, and this long after
+        # sign-in however active (wall-clock time, not the demo clock's).
+        "SESSION_IDLE_HOURS": float(os.environ.get("SESSION_IDLE_HOURS", "12")),
+        "SESSION_MAX_DAYS": float(os.environ.get("SESSION_MAX_DAYS", "30")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(os.environ.get("SESSION_MAX_DAYS", "30"))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),

@@ -61,12 +61,17 @@ class User(IdMixin, CreatedAtMixin, UserMixin, Model):
 
 
 class AccountSession(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """One signed-in device. Signing out deletes it, so a replayed cookie finds nothing."""
+    """One signed-in device. Signing out deletes it, so a replayed cookie finds nothing.
+
+    ``started_at`` is wall-clock time, not the showcase's: a session lasts at most
+    ``SESSION_MAX_DAYS`` of people's real time, however far a presenter moves the demo clock.
+    """
 
     __tablename__ = "account_session"
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.real_now, index=True)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 

@@ -21,7 +21,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from dcx.extensions import db, limiter, login_manager, real_app
-from dcx.platform.accounts import devices, services
+from dcx.platform.accounts import devices, lifetime, services
 from dcx.platform.accounts import mail as account_mail
 from dcx.platform.accounts import signup as signup_rules
 from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
@@ -35,9 +35,10 @@ bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="tem
 
 @login_manager.user_loader
 def load_user(token: str):
-    """Find the user of the session token kept in the signed cookie (on a showcase's main
-    database, never a persona's: see :mod:`dcx.platform.sandboxes.personas`)."""
-    user = services.user_for_session(token)
+    """Find the user of the session token kept in the signed cookie, within the session's
+    idle and absolute limits (:mod:`.lifetime`); on a showcase's main database, never a
+    persona's: see :mod:`dcx.platform.sandboxes.personas`."""
+    user = lifetime.user_for_cookie(token)
     return user if personas.allowed_on_main(user) else None
 
 
@@ -72,6 +73,7 @@ def sign_in(user: User) -> None:
     signing_in.send(real_app(), user=user)
     session.clear()  # no fixation: a fresh session for every sign-in
     services.open_session(user, request.user_agent.string or "")
+    lifetime.mark_seen()
     login_user(user)
 
 
