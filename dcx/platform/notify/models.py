@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
@@ -12,8 +13,20 @@ from dcx.extensions import Model
 from dcx.platform import clock
 
 CHANNELS = ("inbox", "email", "sms", "push")
-# skipped: seeded history, never sent (see notify.history)
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+
+
+class DeliveryStatus(StrEnum):
+    """Where an outbox row stands (see :mod:`dcx.platform.notify.delivery`)."""
+
+    PENDING = "pending"  # waiting for its next attempt
+    SENDING = "sending"  # claimed by one process, under a lease
+    SENT = "sent"
+    # the dead letter: every attempt failed; kept with its error until an admin retries it
+    FAILED = "failed"
+    SKIPPED = "skipped"  # seeded history, never sent (see notify.history)
+
+
+OUTBOX_STATUSES = tuple(status.value for status in DeliveryStatus)
 
 
 class Message(IdMixin, OwnedMixin, CreatedAtMixin, Model):
@@ -45,11 +58,14 @@ class Delivery(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     __table_args__ = (
         UniqueConstraint("message_id", "channel"),
         Index("ix_notify_delivery_due", "status", "next_attempt_at"),
+        CheckConstraint(
+            "status IN ({})".format(", ".join(f"'{s}'" for s in OUTBOX_STATUSES)), name="status"
+        ),
     )
 
     message_id: Mapped[int] = mapped_column(ForeignKey("notify_message.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_error: Mapped[str] = mapped_column(Text, default="")
