@@ -277,10 +277,16 @@ def test_staff_status_buttons_refuse_illegal_steps(city, login_as):
 def test_device_token_is_shown_once_and_stored_hashed(city, login_as):
     officer = login_as(city.officer)
     sensor = city.sensor("S1")
-    r = officer.post(f"/government/staff/sensor/{sensor.id}/token", follow_redirects=True)
+    r = officer.post(f"/government/staff/sensor/{sensor.id}/token")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     body = r.get_data(as_text=True)
     token = body.split("(shown once): ")[1].split("\n")[0].strip().split("<")[0].strip()
     assert token.startswith("gov-sensor_")
+    # never in the session cookie (signed, not encrypted), so not on the next page either
+    with officer.session_transaction() as session:
+        assert token not in repr(dict(session))
+    assert token not in r.headers.get("Set-Cookie", "")
+    assert token not in officer.get("/government/staff/devices").get_data(as_text=True)
     db.session.expire_all()
     assert sensors.sensor_by_token(token).id == sensor.id
     assert token not in (city.sensor("S1").token_hash or "")

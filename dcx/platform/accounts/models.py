@@ -72,12 +72,17 @@ class User(IdMixin, CreatedAtMixin, UserMixin, Model):
 
 
 class AccountSession(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """One signed-in device. Signing out deletes it, so a replayed cookie finds nothing."""
+    """One signed-in device. Signing out deletes it, so a replayed cookie finds nothing.
+
+    ``started_at`` is wall-clock time, not the showcase's: a session lasts at most
+    ``SESSION_MAX_DAYS`` of people's real time, however far a presenter moves the demo clock.
+    """
 
     __tablename__ = "account_session"
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.real_now, index=True)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 
@@ -94,3 +99,15 @@ class SignInFailure(IdMixin, Model):
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class SignUpRequest(IdMixin, CreatedAtMixin, Model):
+    """A sign-up waiting for its address to be confirmed: the account is made from it when
+    the link e-mailed to that address is followed (outside a showcase)."""
+
+    __tablename__ = "account_signup_request"
+
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -23,14 +23,14 @@ class Channel(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
-    """An outbox row: pending, being sent (leased), sent, failed for good, or skipped
-    (seeded history, never sent: see notify.history)."""
+    """Where an outbox row stands (see :mod:`dcx.platform.notify.delivery`)."""
 
-    PENDING = "pending"
-    SENDING = "sending"
+    PENDING = "pending"  # waiting for its next attempt
+    SENDING = "sending"  # claimed by one process, under a lease
     SENT = "sent"
+    # the dead letter: every attempt failed; kept with its error until an admin retries it
     FAILED = "failed"
-    SKIPPED = "skipped"
+    SKIPPED = "skipped"  # seeded history, never sent (see notify.history)
 
 
 CHANNELS = tuple(member.value for member in Channel)
