@@ -13,7 +13,7 @@ from dcx.government import repairs as government_repairs
 from dcx.government.models import GovernmentRepair
 from dcx.platform import clock
 from dcx.platform.links import link
-from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
+from dcx.platform.notify.services import notify_each
 
 REMIND_AFTER = timedelta(days=3)
 CLOSE_AFTER = timedelta(days=14)
@@ -40,25 +40,20 @@ def fix_reminders(now: datetime) -> int:
         )
         if reporter_id is not None  # as the query asks; this says so to the type checker
     ]
-    locales = recipient_locales(reporter_id for _id, reporter_id, _loc, _at in rows)
-    messages = []
-    for repair_id, reporter_id, location, fixed_at in rows:
-        with in_locale(locales[reporter_id]):
-            title = _("Still fixed? Report #%(number)s", number=repair_id)
-            body = _(
+
+    def reminder(row: tuple[int, int, str, datetime | None]) -> dict[str, str]:
+        repair_id, _reporter_id, location, fixed_at = row
+        return {
+            "title": _("Still fixed? Report #%(number)s", number=repair_id),
+            "body": _(
                 "Is %(location)s still working? Confirm it, or reopen the report.",
                 location=location,
-            )
-        messages.append(
-            {
-                "user_id": reporter_id,
-                "title": title,
-                "body": body,
-                "link": link("government.citizen_report", repair_id=repair_id),
-                "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
-            }
-        )
-    return notify_bulk("government.fix_check", messages)
+            ),
+            "link": link("government.citizen_report", repair_id=repair_id),
+            "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
+        }
+
+    return notify_each("government.fix_check", rows, lambda row: row[1], reminder)
 
 
 def close_settled_fixes(now: datetime) -> int:
