@@ -7,11 +7,12 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from dcx.extensions import db
 from dcx.government import congestion
@@ -26,6 +27,9 @@ from dcx.government.models import (
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
 from dcx.platform.inputs import parse_timestamp
+
+# the rows kept per interval: a sensor's observations, a segment's travel times
+Interval = TypeVar("Interval", GovernmentObservation, GovernmentTravelTime)
 
 
 class IngestError(ValueError):
@@ -272,27 +276,25 @@ def detect_congestion(
     return incident
 
 
+def _latest_per(model: type[Interval], key: InstrumentedAttribute[int]) -> dict[int, Interval]:
+    """Each ``key``'s latest row of ``model`` (its greatest ``interval_start``), in one query."""
+    latest = (
+        select(key.label("key"), func.max(model.interval_start).label("start"))
+        .group_by(key)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(model).join(latest, (latest.c.key == key) & (latest.c.start == model.interval_start))
+    ).scalars()
+    return {getattr(row, key.key): row for row in rows}
+
+
 def sensor_overview(now: datetime) -> list[dict[str, Any]]:
     """Every sensor with its latest counts and online status (two queries)."""
     sensors = list(
         db.session.execute(select(GovernmentSensor).order_by(GovernmentSensor.code)).scalars()
     )
-    latest = (
-        select(
-            GovernmentObservation.sensor_id,
-            func.max(GovernmentObservation.interval_start).label("start"),
-        )
-        .group_by(GovernmentObservation.sensor_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(GovernmentObservation).join(
-            latest,
-            (latest.c.sensor_id == GovernmentObservation.sensor_id)
-            & (latest.c.start == GovernmentObservation.interval_start),
-        )
-    ).scalars()
-    by_sensor = {o.sensor_id: o for o in rows}
+    by_sensor = _latest_per(GovernmentObservation, GovernmentObservation.sensor_id)
     result = []
     for s in sensors:
         obs = by_sensor.get(s.id)
@@ -319,22 +321,7 @@ def segment_overview() -> list[dict[str, Any]]:
     segments = list(
         db.session.execute(select(GovernmentSegment).order_by(GovernmentSegment.id)).scalars()
     )
-    latest = (
-        select(
-            GovernmentTravelTime.segment_id,
-            func.max(GovernmentTravelTime.interval_start).label("start"),
-        )
-        .group_by(GovernmentTravelTime.segment_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(GovernmentTravelTime).join(
-            latest,
-            (latest.c.segment_id == GovernmentTravelTime.segment_id)
-            & (latest.c.start == GovernmentTravelTime.interval_start),
-        )
-    ).scalars()
-    by_segment = {t.segment_id: t for t in rows}
+    by_segment = _latest_per(GovernmentTravelTime, GovernmentTravelTime.segment_id)
     sensors = {s.id: s for s in db.session.execute(select(GovernmentSensor)).scalars()}
     result = []
     for seg in segments:

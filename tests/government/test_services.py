@@ -124,6 +124,27 @@ def test_resending_an_interval_replaces_it(city):
     assert [r.vehicle_count for r in rows] == [12]
 
 
+def test_the_overviews_show_each_sensors_and_segments_latest_interval(city):
+    start = clock.now().replace(microsecond=0) - timedelta(minutes=45)
+    sensor = city.sensor("S1")
+    sensors.ingest_observations(
+        sensor,
+        [
+            _obs(start, vehicle_count=10, travel_times=[{"to": "S2", "seconds": 120}]),
+            _obs(
+                start + timedelta(minutes=15),
+                vehicle_count=25,
+                travel_times=[{"to": "S2", "seconds": 150}],
+            ),
+        ],
+    )
+    by_code = {row["code"]: row for row in sensors.sensor_overview(clock.now())}
+    assert by_code["S1"]["vehicles"] == 25  # the later interval, not the first
+    assert by_code["S2"]["vehicles"] is None  # no observation yet
+    indexes = [row["index"] for row in sensors.segment_overview() if row["index"] is not None]
+    assert indexes == [pytest.approx(150 / 120, abs=0.01)]
+
+
 def test_device_addresses_are_kept_only_as_daily_salted_hashes(city):
     start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     sensor = city.sensor("S1")
