@@ -26,8 +26,10 @@ from dcx.extensions import db
 from dcx.filters import number
 from dcx.platform.links import link
 from dcx.platform.notify.services import notify_each
+from dcx.verticals import scheduled
 
 
+@scheduled({"hour": 7}, _l("Remind owners whose service became due soon, urgent or overdue."))
 def service_reminders(now: datetime) -> int:
     """Remind owners whose next service became due soon, urgent or overdue.
 
@@ -64,6 +66,9 @@ def service_reminders(now: datetime) -> int:
     )
 
 
+@scheduled(
+    {"hour": 7, "minute": 5}, _l("Tell owners about confirmed trouble codes that need action now.")
+)
 def critical_codes(now: datetime) -> int:
     """Tell owners about confirmed codes that mean they should act now, in their language."""
     rows = db.session.execute(
@@ -95,11 +100,19 @@ def critical_codes(now: datetime) -> int:
     return notify_each("automotive.trouble_code", critical, lambda found: found[1].user_id, warning)
 
 
+@scheduled(
+    {"hour": 7, "minute": 10},
+    _l("Cover newly added cars by published recalls and notify their owners."),
+)
 def recall_matches(now: datetime) -> int:
     """Cover vehicles added since a recall was published and notify their owners."""
     return recalls.match_recalls()
 
 
+@scheduled(
+    {"hour": 7, "minute": 15},
+    _l("Issue loan instalments and remind owners three days before a bill is due."),
+)
 def bills_due(now: datetime) -> int:
     """Issue instalment bills that fell due and remind owners three days before each."""
     today = now.date()

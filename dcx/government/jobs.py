@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
@@ -14,11 +15,13 @@ from dcx.government.models import GovernmentRepair
 from dcx.platform import clock
 from dcx.platform.links import link
 from dcx.platform.notify.services import notify_each
+from dcx.verticals import scheduled
 
 REMIND_AFTER = timedelta(days=3)
 CLOSE_AFTER = timedelta(days=14)
 
 
+@scheduled({"hour": 9}, _l("Ask reporters again whether a fix made 3 days ago still holds."))
 def fix_reminders(now: datetime) -> int:
     """Remind reporters of repairs fixed 3+ days ago, still unconfirmed; once per fix.
 
@@ -56,6 +59,7 @@ def fix_reminders(now: datetime) -> int:
     return notify_each("government.fix_check", rows, lambda row: row[1], reminder)
 
 
+@scheduled({"hour": 2}, _l("Close repairs fixed 14 days ago that nobody reopened."))
 def close_settled_fixes(now: datetime) -> int:
     """Close repairs fixed 14+ days ago that nobody reopened."""
     repairs = db.session.execute(
@@ -72,6 +76,7 @@ def close_settled_fixes(now: datetime) -> int:
     return count
 
 
+@scheduled({"hour": 3}, _l("Delete report photos that no report names (failed uploads, resets)."))
 def sweep_photos(now: datetime) -> int:
     """Delete report photos no report names, an hour after they were written."""
     return photos.sweep_orphan_photos(clock.real_now() - photos.ORPHAN_PHOTO_AGE)

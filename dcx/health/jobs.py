@@ -25,6 +25,7 @@ from dcx.health.models import (
 from dcx.platform.accounts.models import User
 from dcx.platform.links import link
 from dcx.platform.notify.services import notify_each
+from dcx.verticals import scheduled
 
 
 def _open_slots(now: datetime, start: datetime, end: datetime):
@@ -58,6 +59,7 @@ def _patient(slot: tuple[HealthMedication, datetime]) -> int:
     return slot[0].patient_id
 
 
+@scheduled({"minute": "*/15"}, _l("Remind patients of each dose at its time, once per dose."))
 def dose_reminders(now: datetime) -> int:
     """Remind patients of each dose whose time has come (within two hours) and not yet marked.
 
@@ -77,6 +79,11 @@ def dose_reminders(now: datetime) -> int:
     return notify_each("health.dose_reminder", due, _patient, reminder)
 
 
+@scheduled(
+    {"minute": 30},
+    _l("Follow up doses left unmarked three hours after their time."),
+    name="missed_doses",
+)
 def missed_dose_follow_up(now: datetime) -> int:
     """A gentle follow-up for each dose left unmarked three hours after its time (last day)."""
     end = now - medication.MISSED_AFTER
@@ -96,6 +103,9 @@ def missed_dose_follow_up(now: datetime) -> int:
     return notify_each("health.missed_dose", missed, _patient, follow_up)
 
 
+@scheduled(
+    {"minute": "*/10"}, _l("Alert the care team of crisis blood pressure readings not yet alerted.")
+)
 def crisis_alerts(now: datetime) -> int:
     """Catch-up: alert each care-team clinician of crisis readings of the last two days, once."""
     rows = db.session.execute(
@@ -127,6 +137,9 @@ def crisis_alerts(now: datetime) -> int:
     return notify_each("health.crisis_alert", rows, lambda row: row[4].clinician_id, alert)
 
 
+@scheduled(
+    {"day_of_week": "mon", "hour": 7}, _l("Each patient's week of readings and active minutes.")
+)
 def weekly_summary(now: datetime) -> int:
     """Each active patient's week: readings, average blood pressure and active minutes."""
     today: date = now.date()

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, select
 
 from dcx.database import insert_ignoring_duplicates
@@ -18,8 +19,10 @@ from dcx.platform.links import link
 from dcx.platform.notify.services import notify_each
 from dcx.retail import recommender
 from dcx.retail.models import RetailBook, RetailEvent, RetailRecommendationSent, RetailRsvp
+from dcx.verticals import scheduled
 
 
+@scheduled({"minute": 0}, _l("Remind everyone going to an event the day before it starts."))
 def event_reminders(now: datetime) -> int:
     """Remind everyone going to an event that starts within the next day (once each)."""
     rows = db.session.execute(
@@ -56,6 +59,9 @@ def event_reminders(now: datetime) -> int:
     return notify_each("retail.event_reminder", rows, lambda row: row[0], reminder)
 
 
+@scheduled(
+    {"day": 1, "hour": 8}, _l('Send each customer the month\'s "new for you" recommended titles.')
+)
 def new_for_you(now: datetime) -> int:
     """Send each customer with orders this month's recommended titles (once per month)."""
     period = f"{now:%Y-%m}"

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -17,11 +10,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.retail import recommender, reviews, services, store_events
 from dcx.retail.forms import RemoveAttendeeForm
-from dcx.retail.models import (
-    RetailContentReport,
-    RetailEvent,
-    RetailRsvp,
-)
+from dcx.retail.models import RetailContentReport, RetailEvent, RetailRsvp
 from dcx.retail.services import RetailError
 from dcx.retail.views import _get_or_404, staff_bp
 

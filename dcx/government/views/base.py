@@ -3,11 +3,7 @@ reports, and the public status page with its Atom feed."""
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    current_app,
-    render_template,
-)
+from flask import abort, current_app, render_template
 from flask_login import current_user
 
 from dcx.extensions import db
@@ -24,10 +20,7 @@ from dcx.government import (
     workspace,
 )
 from dcx.government import incidents as government_incidents
-from dcx.government.models import (
-    GovernmentIncident,
-    GovernmentRepair,
-)
+from dcx.government.models import GovernmentIncident, GovernmentRepair
 from dcx.platform import clock
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
-from dcx.government import (
-    districts,
-    forms,
-    photos,
-    public_updates,
-    repairs,
-    workspace,
-)
-from dcx.government.models import (
-    GovernmentRepair,
-    GovernmentStreet,
-)
+from dcx.government import districts, forms, photos, public_updates, repairs, workspace
+from dcx.government.models import GovernmentRepair, GovernmentStreet
 from dcx.government.views.base import REPORT_DRAFT, _template_exists, bp
 from dcx.platform.drafts.services import discard
 from dcx.platform.forms import SelectChoice

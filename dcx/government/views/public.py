@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from dcx.extensions import db
-from dcx.government import (
-    districts,
-    forms,
-    photos,
-    public_updates,
-    repairs,
-    repairs_public,
-)
-from dcx.government.models import (
-    GovernmentPublicUpdate,
-    GovernmentRepair,
-)
+from dcx.government import districts, forms, photos, public_updates, repairs, repairs_public
+from dcx.government.models import GovernmentPublicUpdate, GovernmentRepair
 from dcx.government.views.base import bp
 from dcx.platform.conditional import conditional
 from dcx.platform.forms import SelectChoice

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from flask import (
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from dcx.extensions import db
-from dcx.government import (
-    crews,
-    sensors,
-)
-from dcx.government.models import (
-    GovernmentCrew,
-    GovernmentSensor,
-)
+from dcx.government import crews, sensors
+from dcx.government.models import GovernmentCrew, GovernmentSensor
 from dcx.government.views.base import _congestion_context, _department, _map_context, staff_bp
 from dcx.platform import charts, clock
 
