@@ -135,20 +135,7 @@ def _history(ctx: SeedContext, spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _recall(spec: dict[str, Any]) -> None:
-    fields = {
-        k: spec[k]
-        for k in (
-            "campaign_number",
-            "make",
-            "model",
-            "year_from",
-            "year_to",
-            "component",
-            "summary",
-            "consequence",
-            "remedy",
-        )
-    }
+    fields = {name: spec[name] for name in recalls.RECALL_FIELDS}
     fields["do_not_drive"] = bool(spec.get("do_not_drive", False))
     fields["published_at"] = clock.now() - timedelta(days=int(spec.get("published_days_ago", 0)))
     recalls.publish_recall(**fields)

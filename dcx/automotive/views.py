@@ -369,20 +369,7 @@ def publish_recall():
     """Publish a maker's recall campaign; every affected owner is notified."""
     form = RecallForm()
     if form.validate_on_submit():
-        fields = {
-            name: form[name].data
-            for name in (
-                "campaign_number",
-                "make",
-                "model",
-                "year_from",
-                "year_to",
-                "component",
-                "summary",
-                "consequence",
-                "remedy",
-            )
-        }
+        fields = {name: form[name].data for name in automotive_recalls.RECALL_FIELDS}
         automotive_recalls.publish_recall(**fields, do_not_drive=form.do_not_drive.data == "yes")
         db.session.commit()
         flash(_("Recall %(number)s published.", number=form.campaign_number.data), "success")
