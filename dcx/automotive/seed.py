@@ -28,6 +28,7 @@ from dcx.automotive.models import (
     AutomotiveTroubleCode,
     AutomotiveVehicle,
 )
+from dcx.database import ids_in
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.links import link
@@ -253,11 +254,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     if not catalogue or not customers:
         return
     ids = [c.id for c in customers]
-    owners = set(
-        db.session.execute(
-            select(AutomotiveVehicle.user_id).where(AutomotiveVehicle.user_id.in_(ids))
-        ).scalars()
-    )
+    owners = ids_in(AutomotiveVehicle.user_id, ids)
     todo = [c for c in customers if c.id not in owners]
     if not todo:
         return
