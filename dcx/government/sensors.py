@@ -345,10 +345,21 @@ def segment_overview() -> list[dict[str, Any]]:
     return result
 
 
+def _last_hours(now: datetime, hours: int) -> tuple[datetime, list[str]]:
+    """The start of the last ``hours`` whole hours up to ``now``, and each hour's label."""
+    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
+    return start, [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+
+
+def _hour_of(at: datetime, start: datetime, hours: int) -> int | None:
+    """Which of the ``hours`` from ``start`` holds ``at``; None outside them."""
+    slot = int((at - start).total_seconds() // 3600)
+    return slot if 0 <= slot < hours else None
+
+
 def traffic_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, list]]:
     """Vehicles per hour for each sensor over the last ``hours`` hours (for a line chart)."""
-    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
-    labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+    start, labels = _last_hours(now, hours)
     rows = db.session.execute(
         select(
             GovernmentSensor.code,
@@ -360,16 +371,14 @@ def traffic_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str,
     ).all()
     series: dict[str, list] = defaultdict(lambda: [0] * hours)
     for code, at, vehicles in rows:
-        slot = int((at - start).total_seconds() // 3600)
-        if 0 <= slot < hours:
+        if (slot := _hour_of(at, start, hours)) is not None:
             series[code][slot] += vehicles
     return labels, dict(sorted(series.items()))
 
 
 def index_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, list]]:
     """The highest travel-time index per hour for each segment over the last ``hours``."""
-    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
-    labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+    start, labels = _last_hours(now, hours)
     rows = db.session.execute(
         select(
             GovernmentSegment.name,
@@ -381,8 +390,7 @@ def index_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, l
     ).all()
     series: dict[str, list] = defaultdict(lambda: [None] * hours)
     for name, at, index in rows:
-        slot = int((at - start).total_seconds() // 3600)
-        if 0 <= slot < hours:
+        if (slot := _hour_of(at, start, hours)) is not None:
             current = series[name][slot]
             series[name][slot] = index if current is None else max(current, index)
     return labels, dict(sorted(series.items()))
