@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
@@ -34,6 +36,40 @@ class JobSpec:
     trigger: Mapping[str, Any]
     function: Callable[[datetime], int]
     description: str = ""
+
+
+JobFunction = Callable[[datetime], int]
+_SCHEDULE = "__dcx_schedule__"
+
+
+def scheduled(
+    trigger: Mapping[str, Any], description: str = "", *, name: str = ""
+) -> Callable[[JobFunction], JobFunction]:
+    """Declare a function of a vertical's ``jobs`` module a scheduled job, beside its code.
+
+    :func:`jobs_in` turns it into a :class:`JobSpec` with the id ``<key>.<name>``: ``name`` is
+    the function's own unless given (a job's id is stable data: its runs and claims are kept
+    under it, so a renamed function keeps its old id this way). The function is unchanged.
+    """
+
+    def mark(function: JobFunction) -> JobFunction:
+        setattr(function, _SCHEDULE, (trigger, description, name or function.__name__))
+        return function
+
+    return mark
+
+
+def jobs_in(module: ModuleType) -> tuple[JobSpec, ...]:
+    """The jobs ``module`` (``dcx.<key>.jobs``) declares with :func:`scheduled`, in the order
+    they are written, each with its id prefixed by the vertical's key."""
+    key = module.__name__.split(".")[-2]
+    specs = []
+    for function in vars(module).values():
+        mark = getattr(function, _SCHEDULE, None) if inspect.isfunction(function) else None
+        if mark is not None and function.__module__ == module.__name__:
+            trigger, description, name = mark
+            specs.append(JobSpec(f"{key}.{name}", trigger, function, description))
+    return tuple(specs)
 
 
 @dataclass(frozen=True)

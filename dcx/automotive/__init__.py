@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from dcx.automotive import api, cli, jobs, obligations, seed, simulate, views, workspace
-from dcx.verticals import JobSpec, Topic, TourStep, Vertical
+from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
     key="automotive",
@@ -19,34 +19,7 @@ vertical = Vertical(
     blueprint=views.bp,
     api_blueprint=api.bp,
     cli=cli.automotive_group,
-    jobs=(
-        JobSpec(
-            id="automotive.service_reminders",
-            trigger={"hour": 7},
-            function=jobs.service_reminders,
-            description=_l("Remind owners whose service became due soon, urgent or overdue."),
-        ),
-        JobSpec(
-            id="automotive.critical_codes",
-            trigger={"hour": 7, "minute": 5},
-            function=jobs.critical_codes,
-            description=_l("Tell owners about confirmed trouble codes that need action now."),
-        ),
-        JobSpec(
-            id="automotive.recall_matches",
-            trigger={"hour": 7, "minute": 10},
-            function=jobs.recall_matches,
-            description=_l("Cover newly added cars by published recalls and notify their owners."),
-        ),
-        JobSpec(
-            id="automotive.bills_due",
-            trigger={"hour": 7, "minute": 15},
-            function=jobs.bills_due,
-            description=_l(
-                "Issue loan instalments and remind owners three days before a bill is due."
-            ),
-        ),
-    ),
+    jobs=jobs_in(jobs),
     topics=(
         Topic("automotive.service_reminder", _l("Car service reminders"), ("email", "push")),
         Topic("automotive.trouble_code", _l("Urgent car trouble codes"), ("push", "sms")),

@@ -1,6 +1,6 @@
 """Daily automotive jobs: service reminders, critical codes, recall matches, bills due.
 
-Each job catches up from state and sends through ``notify_bulk`` with a key per fact (the
+Each job catches up from state and sends through ``notify_each`` with a key per fact (the
 service cycle and urgency, the code row, the recall and vehicle, the bill), so running a job
 twice, or after downtime, never sends the same message twice.
 """
@@ -8,6 +8,7 @@ twice, or after downtime, never sends the same message twice.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -25,9 +26,11 @@ from dcx.automotive.models import (
 from dcx.extensions import db
 from dcx.filters import number
 from dcx.platform.links import link
-from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
+from dcx.platform.notify.services import notify_each
+from dcx.verticals import scheduled
 
 
+@scheduled({"hour": 7}, _l("Remind owners whose service became due soon, urgent or overdue."))
 def service_reminders(now: datetime) -> int:
     """Remind owners whose next service became due soon, urgent or overdue.
 
@@ -39,39 +42,34 @@ def service_reminders(now: datetime) -> int:
         for status in fleet_status.fleet_status(vehicles, now.date())
         if status.due.urgency != "not_urgent"
     ]
-    locales = recipient_locales(status.vehicle.user_id for status in due_now)
-    rows = []
-    for status in due_now:
+
+    def reminder(status: fleet_status.VehicleStatus) -> dict[str, Any]:
         due = status.due
         vehicle = status.vehicle
         cycle = f"{vehicle.last_service_on.isoformat()}:{vehicle.last_service_km}"
-        with in_locale(locales[vehicle.user_id]):
-            title = str(
-                _l(
-                    "Service %(urgency)s: %(name)s",
-                    urgency=due.urgency_label.lower(),
-                    name=vehicle.name,
-                )
-            )
-            body = str(
-                _l(
-                    "Next service due on %(day)s or at %(km)s km, whichever comes first.",
-                    day=format_date(due.due_on),
-                    km=number(due.due_km),
-                )
-            )
-        rows.append(
-            {
-                "user_id": vehicle.user_id,
-                "title": title,
-                "body": body,
-                "link": link("automotive.book", vehicle_id=vehicle.id, reason="service"),
-                "key": f"automotive.service:{vehicle.id}:{cycle}:{due.urgency}",
-            }
-        )
-    return notify_bulk("automotive.service_reminder", rows)
+        return {
+            "title": _l(
+                "Service %(urgency)s: %(name)s",
+                urgency=due.urgency_label.lower(),
+                name=vehicle.name,
+            ),
+            "body": _l(
+                "Next service due on %(day)s or at %(km)s km, whichever comes first.",
+                day=format_date(due.due_on),
+                km=number(due.due_km),
+            ),
+            "link": link("automotive.book", vehicle_id=vehicle.id, reason="service"),
+            "key": f"automotive.service:{vehicle.id}:{cycle}:{due.urgency}",
+        }
+
+    return notify_each(
+        "automotive.service_reminder", due_now, lambda status: status.vehicle.user_id, reminder
+    )
 
 
+@scheduled(
+    {"hour": 7, "minute": 5}, _l("Tell owners about confirmed trouble codes that need action now.")
+)
 def critical_codes(now: datetime) -> int:
     """Tell owners about confirmed codes that mean they should act now, in their language."""
     rows = db.session.execute(
@@ -85,37 +83,38 @@ def critical_codes(now: datetime) -> int:
     critical = [
         (code, vehicle) for code, vehicle in rows if dtc.explain(code.code).severity == "critical"
     ]
-    locales = recipient_locales(vehicle.user_id for _code, vehicle in critical)
-    messages = []
-    for code, vehicle in critical:
-        with in_locale(locales[vehicle.user_id]):
-            info = dtc.explain(code.code)  # its title and advice, in the owner's language
-            title = str(
-                _l(
-                    "%(code)s on your %(name)s: %(title)s",
-                    code=code.code,
-                    name=vehicle.name,
-                    title=info.title,
-                )
-            )
-            body = str(info.drive_advice)
-        messages.append(
-            {
-                "user_id": vehicle.user_id,
-                "title": title,
-                "body": body,
-                "link": link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
-                "key": f"automotive.critical:{code.id}",
-            }
-        )
-    return notify_bulk("automotive.trouble_code", messages)
+
+    def warning(found: tuple[AutomotiveTroubleCode, AutomotiveVehicle]) -> dict[str, Any]:
+        code, vehicle = found
+        info = dtc.explain(code.code)  # its title and advice, in the owner's language
+        return {
+            "title": _l(
+                "%(code)s on your %(name)s: %(title)s",
+                code=code.code,
+                name=vehicle.name,
+                title=info.title,
+            ),
+            "body": info.drive_advice,
+            "link": link("automotive.vehicle", vehicle_id=vehicle.id, _anchor="codes"),
+            "key": f"automotive.critical:{code.id}",
+        }
+
+    return notify_each("automotive.trouble_code", critical, lambda found: found[1].user_id, warning)
 
 
+@scheduled(
+    {"hour": 7, "minute": 10},
+    _l("Cover newly added cars by published recalls and notify their owners."),
+)
 def recall_matches(now: datetime) -> int:
     """Cover vehicles added since a recall was published and notify their owners."""
     return recalls.match_recalls()
 
 
+@scheduled(
+    {"hour": 7, "minute": 15},
+    _l("Issue loan instalments and remind owners three days before a bill is due."),
+)
 def bills_due(now: datetime) -> int:
     """Issue instalment bills that fell due and remind owners three days before each."""
     today = now.date()
@@ -131,24 +130,18 @@ def bills_due(now: datetime) -> int:
             )
         ).scalars()
     )
-    locales = recipient_locales(bill.user_id for bill in bills)
-    rows = []
-    for bill in bills:
-        with in_locale(locales[bill.user_id]):
-            title = str(
-                _l(
-                    "Payment due on %(day)s: %(title)s",
-                    day=format_date(bill.due_on),
-                    title=bill.title,
-                )
-            )
-        rows.append(
-            {
-                "user_id": bill.user_id,
-                "title": title,
-                "body": "",
-                "link": link("automotive.financing", _anchor=f"bill-{bill.id}"),
-                "key": f"automotive.bill_due:{bill.id}",
-            }
-        )
-    return notify_bulk("automotive.bill_due", rows)
+    return notify_each(
+        "automotive.bill_due",
+        bills,
+        lambda bill: bill.user_id,
+        lambda bill: {
+            "title": _l(
+                "Payment due on %(day)s: %(title)s",
+                day=format_date(bill.due_on),
+                title=bill.title,
+            ),
+            "body": "",
+            "link": link("automotive.financing", _anchor=f"bill-{bill.id}"),
+            "key": f"automotive.bill_due:{bill.id}",
+        },
+    )

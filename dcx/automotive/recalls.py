@@ -21,6 +21,19 @@ from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.platform.timeline.services import record
 
+# What a maker's recall campaign says, as the staff form and the showcase's data give it.
+RECALL_FIELDS = (
+    "campaign_number",
+    "make",
+    "model",
+    "year_from",
+    "year_to",
+    "component",
+    "summary",
+    "consequence",
+    "remedy",
+)
+
 
 def publish_recall(**fields: Any) -> AutomotiveRecall:
     """Publish (or find, by campaign number) a maker's recall and notify affected owners."""

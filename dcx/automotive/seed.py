@@ -30,6 +30,7 @@ from dcx.automotive.models import (
     AutomotiveVehicle,
     BillKind,
 )
+from dcx.database import ids_in
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.links import link
@@ -138,20 +139,7 @@ def _history(ctx: SeedContext, spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _recall(spec: dict[str, Any]) -> None:
-    fields = {
-        k: spec[k]
-        for k in (
-            "campaign_number",
-            "make",
-            "model",
-            "year_from",
-            "year_to",
-            "component",
-            "summary",
-            "consequence",
-            "remedy",
-        )
-    }
+    fields = {name: spec[name] for name in recalls.RECALL_FIELDS}
     fields["do_not_drive"] = bool(spec.get("do_not_drive", False))
     fields["published_at"] = clock.now() - timedelta(days=int(spec.get("published_days_ago", 0)))
     recalls.publish_recall(**fields)
@@ -269,11 +257,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     if not catalogue or not customers:
         return
     ids = [c.id for c in customers]
-    owners = set(
-        db.session.execute(
-            select(AutomotiveVehicle.user_id).where(AutomotiveVehicle.user_id.in_(ids))
-        ).scalars()
-    )
+    owners = ids_in(AutomotiveVehicle.user_id, ids)
     todo = [c for c in customers if c.id not in owners]
     if not todo:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -28,23 +28,11 @@ from dcx.automotive.models import (
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
-from dcx.platform.accounts.guards import staff_blueprint
+from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice, validated
 
-bp = Blueprint("automotive", __name__, template_folder="templates")
-# the staff workspace at /automotive/staff/: every route on it is guarded as a whole
-staff_bp = staff_blueprint("automotive", "dcx.automotive")
-bp.register_blueprint(staff_bp, url_prefix="/staff")
-
-
-@bp.app_template_filter("automotive_label")
-def _automotive_label(value: str | None, kind: str) -> str:
-    """``{{ c.status|automotive_label("coverage") }}``: a stored key in the visitor's language.
-
-    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
-    prefix; unlike a context variable it also reaches macros imported without context.
-    """
-    return labels.label(kind, value)
+# its pages at /automotive and the staff workspace at /automotive/staff/, guarded as a whole
+bp, staff_bp = vertical_blueprints("automotive", labels.label)
 
 
 @bp.route("/")
@@ -382,20 +370,7 @@ def publish_recall():
     """Publish a maker's recall campaign; every affected owner is notified."""
     form = RecallForm()
     if form.validate_on_submit():
-        fields = {
-            name: form[name].data
-            for name in (
-                "campaign_number",
-                "make",
-                "model",
-                "year_from",
-                "year_to",
-                "component",
-                "summary",
-                "consequence",
-                "remedy",
-            )
-        }
+        fields = {name: form[name].data for name in automotive_recalls.RECALL_FIELDS}
         automotive_recalls.publish_recall(**fields, do_not_drive=form.do_not_drive.data == "yes")
         db.session.commit()
         flash(_("Recall %(number)s published.", number=form.campaign_number.data), "success")

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from dcx.banking import jobs, reports, seed, simulate, views, workspace
-from dcx.verticals import JobSpec, Topic, TourStep, Vertical
+from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
     key="banking",
@@ -17,22 +17,7 @@ vertical = Vertical(
         "A customer opens a savings account from the app without visiting a branch, sets savings goals with the budgeting tool, and sees what is safe to spend once bills, payments and goals are counted. Every month a message brings the savings progress and a spending report. The bank feels like a friendly advisor."
     ),
     blueprint=views.bp,
-    jobs=(
-        JobSpec(
-            id="banking.monthly_summary",
-            trigger={"day": 1, "hour": 6},
-            function=jobs.monthly_summary,
-            description=_l(
-                "On the 1st: each customer's savings and spending message for last month."
-            ),
-        ),
-        JobSpec(
-            id="banking.daily_alerts",
-            trigger={"hour": 7},
-            function=jobs.daily_alerts,
-            description=_l("Daily: bills due in three days and low safe-to-spend alerts."),
-        ),
-    ),
+    jobs=jobs_in(jobs),
     topics=(
         Topic(
             "banking.monthly_summary", _l("Monthly savings and spending report"), ("email", "push")

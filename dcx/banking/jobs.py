@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.banking import amounts, reports, rules, safe_to_spend
@@ -19,10 +20,15 @@ from dcx.extensions import db
 from dcx.filters import money
 from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
+from dcx.verticals import scheduled
 
 BILL_NOTICE_DAYS = 3
 
 
+@scheduled(
+    {"day": 1, "hour": 6},
+    _l("On the 1st: each customer's savings and spending message for last month."),
+)
 def monthly_summary(now: datetime) -> int:
     """On the 1st: every customer's message for the month that just ended, set-based.
 
@@ -34,6 +40,7 @@ def monthly_summary(now: datetime) -> int:
     return notify_bulk("banking.monthly_summary", rows)
 
 
+@scheduled({"hour": 7}, _l("Daily: bills due in three days and low safe-to-spend alerts."))
 def daily_alerts(now: datetime) -> int:
     """Bills due within three days and low safe-to-spend, each alert sent once.
 

@@ -11,7 +11,7 @@ from typing import Any
 from babel.dates import format_date, format_skeleton
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from dcx import filters
 from dcx.banking import amounts as banking_amounts
@@ -30,6 +30,18 @@ from dcx.platform.notify.services import in_locale, recipient_locales
 from dcx.verticals import CalendarEntry
 
 _COUNTED = BankingTransaction.category != TRANSFERS
+
+
+def _spending(user_id: int, start: date, end: date) -> tuple[ColumnElement[bool], ...]:
+    """The customer's counted spending booked in [start, end): money out, transfers aside."""
+    return (
+        BankingTransaction.user_id == user_id,
+        BankingTransaction.status == TransactionStatus.BOOKED,
+        BankingTransaction.amount_minor < 0,
+        _COUNTED,
+        BankingTransaction.booked_on >= start,
+        BankingTransaction.booked_on < end,
+    )
 
 
 def _income_spending_columns(t=BankingTransaction):
@@ -56,14 +68,7 @@ def category_totals(user_id: int, start: date, end: date) -> dict[str, int]:
     """Spending per top-level category in [start, end), as positive minor units."""
     rows = db.session.execute(
         select(BankingTransaction.category, func.sum(-BankingTransaction.amount_minor))
-        .where(
-            BankingTransaction.user_id == user_id,
-            BankingTransaction.status == TransactionStatus.BOOKED,
-            BankingTransaction.amount_minor < 0,
-            _COUNTED,
-            BankingTransaction.booked_on >= start,
-            BankingTransaction.booked_on < end,
-        )
+        .where(*_spending(user_id, start, end))
         .group_by(BankingTransaction.category)
     ).all()
     return {category: int(total) for category, total in rows}
@@ -144,14 +149,7 @@ def monthly_report(user_id: int, year: int, month: int) -> MonthlyReport:
         (merchant, int(total))
         for merchant, total in db.session.execute(
             select(BankingTransaction.merchant, func.sum(-BankingTransaction.amount_minor))
-            .where(
-                BankingTransaction.user_id == user_id,
-                BankingTransaction.status == TransactionStatus.BOOKED,
-                BankingTransaction.amount_minor < 0,
-                _COUNTED,
-                BankingTransaction.booked_on >= start,
-                BankingTransaction.booked_on < end,
-            )
+            .where(*_spending(user_id, start, end))
             .group_by(BankingTransaction.merchant)
             .order_by(func.sum(-BankingTransaction.amount_minor).desc())
             .limit(5)

@@ -28,7 +28,7 @@ from dcx.banking.models import (
     BankingTransaction,
     TransactionStatus,
 )
-from dcx.database import insert_ignoring_duplicates
+from dcx.database import ids_in, insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.links import link
@@ -321,11 +321,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
         return
     today = clock.today()
     ids = [u.id for u in customers]
-    has_account = set(
-        db.session.execute(
-            select(BankingAccount.user_id).where(BankingAccount.user_id.in_(ids))
-        ).scalars()
-    )
+    has_account = ids_in(BankingAccount.user_id, ids)
     product = rules.PRODUCTS["easy_access"]
     plans = []
     for user in customers:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -31,26 +31,14 @@ from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.filters import number
 from dcx.platform import charts, clock, staff_lists
-from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.accounts.models import User
+from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.drafts.services import discard
 from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.platform.notify.services import notify
 
-bp = Blueprint("banking", __name__, template_folder="templates")
-# the staff workspace at /banking/staff/: every route on it is guarded as a whole
-staff_bp = staff_blueprint("banking", "dcx.banking")
-bp.register_blueprint(staff_bp, url_prefix="/staff")
-
-
-@bp.app_template_filter("banking_label")
-def _banking_label(value: str | None, kind: str) -> str:
-    """``{{ t.category|banking_label("category") }}``: a stored key in the visitor's language.
-
-    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
-    prefix; unlike a context variable it also reaches macros imported without context.
-    """
-    return labels.label(kind, value)
+# its pages at /banking and the staff workspace at /banking/staff/, guarded as a whole
+bp, staff_bp = vertical_blueprints("banking", labels.label)
 
 
 @bp.app_template_filter("banking_account_name")

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from dcx.education import customer_card, jobs, meetings, seed, views
-from dcx.verticals import JobSpec, Topic, TourStep, Vertical
+from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
     key="education",
@@ -18,26 +18,7 @@ vertical = Vertical(
     ),
     blueprint=views.bp,
     staff_endpoint="education.staff.home",
-    jobs=(
-        JobSpec(
-            id="education.meeting_reminders",
-            trigger={"hour": 8},
-            function=jobs.meeting_reminders,
-            description=_l("Remind students and professors of office hours the day before."),
-        ),
-        JobSpec(
-            id="education.inactivity_nudges",
-            trigger={"hour": 9},
-            function=jobs.inactivity_nudges,
-            description=_l("Nudge students inactive for 7 days with a suggested next step."),
-        ),
-        JobSpec(
-            id="education.weekly_digest",
-            trigger={"day_of_week": "mon", "hour": 6},
-            function=jobs.weekly_digest,
-            description=_l("Each student's weekly progress digest."),
-        ),
-    ),
+    jobs=jobs_in(jobs),
     topics=(
         Topic("education.reply", _l("A professor replied to you"), ("email", "push")),
         Topic("education.reminder", _l("Office hours tomorrow"), ("email", "push")),

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dcx.education import meetings, services
@@ -26,6 +27,7 @@ from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
+from dcx.verticals import scheduled
 
 
 def _when(starts_at: datetime) -> str:
@@ -33,6 +35,7 @@ def _when(starts_at: datetime) -> str:
     return format_datetime(starts_at, "EEE dd MMM, HH:mm z")
 
 
+@scheduled({"hour": 8}, _l("Remind students and professors of office hours the day before."))
 def meeting_reminders(now: datetime) -> int:
     """Remind students and professors of office hours starting by the end of tomorrow.
 
@@ -108,6 +111,7 @@ def meeting_reminders(now: datetime) -> int:
     return notify_bulk("education.reminder", rows)
 
 
+@scheduled({"hour": 9}, _l("Nudge students inactive for 7 days with a suggested next step."))
 def inactivity_nudges(now: datetime) -> int:
     """Nudge each student inactive for 7 days in an unfinished course, with a next step.
 
@@ -181,6 +185,7 @@ def _class_figures(
     return found
 
 
+@scheduled({"day_of_week": "mon", "hour": 6}, _l("Each student's weekly progress digest."))
 def weekly_digest(now: datetime) -> int:
     """Each enrolled student's week: chapters read, tests taken, progress and weak topics.
 

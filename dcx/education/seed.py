@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx import filters
+from dcx.database import ids_in
 from dcx.education import chat, module_tests, services
 from dcx.education.models import (
     EducationAnswer,
@@ -302,11 +303,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
     if not courses:
         return
     ids = [customer.id for customer in customers]
-    done = set(
-        db.session.execute(
-            select(EducationEnrollment.user_id).where(EducationEnrollment.user_id.in_(ids))
-        ).scalars()
-    )
+    done = ids_in(EducationEnrollment.user_id, ids)
     plans = {course.id: _scale_plan(course) for course in courses}
     topic_keys = {course.id: [t.key for t in course.topics] for course in courses}
     rng = ctx.random

@@ -5,26 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import (
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from dcx.education import chat, class_pages, forms, meetings, services, teaching
-from dcx.education.views import (
-    _names,
-    _poll,
-    _post_message,
-    _render_conversation,
-    staff_bp,
-)
+from dcx.education.views import _names, _poll, _post_message, _render_conversation, staff_bp
 from dcx.extensions import db
 from dcx.platform import staff_lists
 from dcx.platform.accounts.models import User

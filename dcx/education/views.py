@@ -9,7 +9,6 @@ threads and slots.
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -31,24 +30,12 @@ from dcx.education.models import (
     EducationOfficeHourSlot,
 )
 from dcx.extensions import db
-from dcx.platform.accounts.guards import staff_blueprint
 from dcx.platform.accounts.models import User
+from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice
 
-bp = Blueprint("education", __name__, template_folder="templates")
-# the staff workspace at /education/staff/: every route on it is guarded as a whole
-staff_bp = staff_blueprint("education", "dcx.education")
-bp.register_blueprint(staff_bp, url_prefix="/staff")
-
-
-@bp.app_template_filter("education_label")
-def _education_label(value: str | None, kind: str) -> str:
-    """``{{ m.level|education_label("level") }}``: a stored key in the visitor's language.
-
-    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
-    prefix; unlike a context variable it also reaches macros imported without context.
-    """
-    return labels.label(kind, value)
+# its pages at /education and the staff workspace at /education/staff/, guarded as a whole
+bp, staff_bp = vertical_blueprints("education", labels.label)
 
 
 def _chapter_or_404(chapter_id) -> EducationChapter:

@@ -12,7 +12,7 @@ from dcx.government import (
     views,
     workspace,
 )
-from dcx.verticals import JobSpec, Topic, TourStep, Vertical
+from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
     key="government",
@@ -35,26 +35,7 @@ vertical = Vertical(
     summary_card=workspace.summary_card,
     calendar=workspace.calendar,
     simulate=simulate.period,
-    jobs=(
-        JobSpec(
-            id="government.fix_reminders",
-            trigger={"hour": 9},
-            function=jobs.fix_reminders,
-            description=_l("Ask reporters again whether a fix made 3 days ago still holds."),
-        ),
-        JobSpec(
-            id="government.close_settled_fixes",
-            trigger={"hour": 2},
-            function=jobs.close_settled_fixes,
-            description=_l("Close repairs fixed 14 days ago that nobody reopened."),
-        ),
-        JobSpec(
-            id="government.sweep_photos",
-            trigger={"hour": 3},
-            function=jobs.sweep_photos,
-            description=_l("Delete report photos that no report names (failed uploads, resets)."),
-        ),
-    ),
+    jobs=jobs_in(jobs),
     topics=(
         Topic(
             "government.fix_check",

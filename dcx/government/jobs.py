@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dcx.extensions import db
@@ -13,12 +14,14 @@ from dcx.government import repairs as government_repairs
 from dcx.government.models import GovernmentRepair, RepairStatus
 from dcx.platform import clock
 from dcx.platform.links import link
-from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
+from dcx.platform.notify.services import notify_each
+from dcx.verticals import scheduled
 
 REMIND_AFTER = timedelta(days=3)
 CLOSE_AFTER = timedelta(days=14)
 
 
+@scheduled({"hour": 9}, _l("Ask reporters again whether a fix made 3 days ago still holds."))
 def fix_reminders(now: datetime) -> int:
     """Remind reporters of repairs fixed 3+ days ago, still unconfirmed; once per fix.
 
@@ -40,27 +43,23 @@ def fix_reminders(now: datetime) -> int:
         )
         if reporter_id is not None  # as the query asks; this says so to the type checker
     ]
-    locales = recipient_locales(reporter_id for _id, reporter_id, _loc, _at in rows)
-    messages = []
-    for repair_id, reporter_id, location, fixed_at in rows:
-        with in_locale(locales[reporter_id]):
-            title = _("Still fixed? Report #%(number)s", number=repair_id)
-            body = _(
+
+    def reminder(row: tuple[int, int, str, datetime | None]) -> dict[str, str]:
+        repair_id, _reporter_id, location, fixed_at = row
+        return {
+            "title": _("Still fixed? Report #%(number)s", number=repair_id),
+            "body": _(
                 "Is %(location)s still working? Confirm it, or reopen the report.",
                 location=location,
-            )
-        messages.append(
-            {
-                "user_id": reporter_id,
-                "title": title,
-                "body": body,
-                "link": link("government.citizen_report", repair_id=repair_id),
-                "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
-            }
-        )
-    return notify_bulk("government.fix_check", messages)
+            ),
+            "link": link("government.citizen_report", repair_id=repair_id),
+            "key": f"government.fix_reminder:{repair_id}:{fixed_at:%Y%m%d%H%M}",
+        }
+
+    return notify_each("government.fix_check", rows, lambda row: row[1], reminder)
 
 
+@scheduled({"hour": 2}, _l("Close repairs fixed 14 days ago that nobody reopened."))
 def close_settled_fixes(now: datetime) -> int:
     """Close repairs fixed 14+ days ago that nobody reopened."""
     repairs = db.session.execute(
@@ -78,6 +77,7 @@ def close_settled_fixes(now: datetime) -> int:
     return count
 
 
+@scheduled({"hour": 3}, _l("Delete report photos that no report names (failed uploads, resets)."))
 def sweep_photos(now: datetime) -> int:
     """Delete report photos no report names, an hour after they were written."""
     return photos.sweep_orphan_photos(clock.real_now() - photos.ORPHAN_PHOTO_AGE)

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from dcx.database import ids_in
 from dcx.extensions import db
 from dcx.government import districts as government_districts
 from dcx.government import incidents, photos, public_updates, simulation, workspace
@@ -215,15 +216,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
     if not streets or not customers:
         return
     ids = [c.id for c in customers]
-    done = set(
-        db.session.execute(
-            select(GovernmentRepair.reporter_id).where(GovernmentRepair.reporter_id.in_(ids))
-        ).scalars()
-    ) | set(
-        db.session.execute(
-            select(GovernmentAreaFollow.user_id).where(GovernmentAreaFollow.user_id.in_(ids))
-        ).scalars()
-    )
+    done = ids_in(GovernmentRepair.reporter_id, ids) | ids_in(GovernmentAreaFollow.user_id, ids)
     rnd, now = ctx.random, clock.now()
     statuses, weights = zip(*SCALE_OUTCOMES, strict=True)
     districts = list(government_districts.DISTRICTS)

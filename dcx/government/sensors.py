@@ -7,11 +7,12 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from dcx.extensions import db
 from dcx.government import congestion
@@ -27,6 +28,9 @@ from dcx.government.models import (
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
 from dcx.platform.inputs import parse_timestamp
+
+# the rows kept per interval: a sensor's observations, a segment's travel times
+Interval = TypeVar("Interval", GovernmentObservation, GovernmentTravelTime)
 
 
 class IngestError(ValueError):
@@ -274,27 +278,25 @@ def detect_congestion(
     return incident
 
 
+def _latest_per(model: type[Interval], key: InstrumentedAttribute[int]) -> dict[int, Interval]:
+    """Each ``key``'s latest row of ``model`` (its greatest ``interval_start``), in one query."""
+    latest = (
+        select(key.label("key"), func.max(model.interval_start).label("start"))
+        .group_by(key)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(model).join(latest, (latest.c.key == key) & (latest.c.start == model.interval_start))
+    ).scalars()
+    return {getattr(row, key.key): row for row in rows}
+
+
 def sensor_overview(now: datetime) -> list[dict[str, Any]]:
     """Every sensor with its latest counts and online status (two queries)."""
     sensors = list(
         db.session.execute(select(GovernmentSensor).order_by(GovernmentSensor.code)).scalars()
     )
-    latest = (
-        select(
-            GovernmentObservation.sensor_id,
-            func.max(GovernmentObservation.interval_start).label("start"),
-        )
-        .group_by(GovernmentObservation.sensor_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(GovernmentObservation).join(
-            latest,
-            (latest.c.sensor_id == GovernmentObservation.sensor_id)
-            & (latest.c.start == GovernmentObservation.interval_start),
-        )
-    ).scalars()
-    by_sensor = {o.sensor_id: o for o in rows}
+    by_sensor = _latest_per(GovernmentObservation, GovernmentObservation.sensor_id)
     result = []
     for s in sensors:
         obs = by_sensor.get(s.id)
@@ -321,22 +323,7 @@ def segment_overview() -> list[dict[str, Any]]:
     segments = list(
         db.session.execute(select(GovernmentSegment).order_by(GovernmentSegment.id)).scalars()
     )
-    latest = (
-        select(
-            GovernmentTravelTime.segment_id,
-            func.max(GovernmentTravelTime.interval_start).label("start"),
-        )
-        .group_by(GovernmentTravelTime.segment_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(GovernmentTravelTime).join(
-            latest,
-            (latest.c.segment_id == GovernmentTravelTime.segment_id)
-            & (latest.c.start == GovernmentTravelTime.interval_start),
-        )
-    ).scalars()
-    by_segment = {t.segment_id: t for t in rows}
+    by_segment = _latest_per(GovernmentTravelTime, GovernmentTravelTime.segment_id)
     sensors = {s.id: s for s in db.session.execute(select(GovernmentSensor)).scalars()}
     result = []
     for seg in segments:
@@ -360,10 +347,21 @@ def segment_overview() -> list[dict[str, Any]]:
     return result
 
 
+def _last_hours(now: datetime, hours: int) -> tuple[datetime, list[str]]:
+    """The start of the last ``hours`` whole hours up to ``now``, and each hour's label."""
+    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
+    return start, [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+
+
+def _hour_of(at: datetime, start: datetime, hours: int) -> int | None:
+    """Which of the ``hours`` from ``start`` holds ``at``; None outside them."""
+    slot = int((at - start).total_seconds() // 3600)
+    return slot if 0 <= slot < hours else None
+
+
 def traffic_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, list]]:
     """Vehicles per hour for each sensor over the last ``hours`` hours (for a line chart)."""
-    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
-    labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+    start, labels = _last_hours(now, hours)
     rows = db.session.execute(
         select(
             GovernmentSensor.code,
@@ -375,16 +373,14 @@ def traffic_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str,
     ).all()
     series: dict[str, list] = defaultdict(lambda: [0] * hours)
     for code, at, vehicles in rows:
-        slot = int((at - start).total_seconds() // 3600)
-        if 0 <= slot < hours:
+        if (slot := _hour_of(at, start, hours)) is not None:
             series[code][slot] += vehicles
     return labels, dict(sorted(series.items()))
 
 
 def index_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, list]]:
     """The highest travel-time index per hour for each segment over the last ``hours``."""
-    start = (now - timedelta(hours=hours - 1)).replace(minute=0, second=0, microsecond=0)
-    labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+    start, labels = _last_hours(now, hours)
     rows = db.session.execute(
         select(
             GovernmentSegment.name,
@@ -396,8 +392,7 @@ def index_series(now: datetime, hours: int = 12) -> tuple[list[str], dict[str, l
     ).all()
     series: dict[str, list] = defaultdict(lambda: [None] * hours)
     for name, at, index in rows:
-        slot = int((at - start).total_seconds() // 3600)
-        if 0 <= slot < hours:
+        if (slot := _hour_of(at, start, hours)) is not None:
             current = series[name][slot]
             series[name][slot] = index if current is None else max(current, index)
     return labels, dict(sorted(series.items()))

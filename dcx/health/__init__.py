@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from dcx.health import api, hooks, jobs, simulate, views
 from dcx.health.seed import seed
 from dcx.health.seed_scale import scale
-from dcx.verticals import JobSpec, Topic, TourStep, Vertical
+from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
     key="health",
@@ -22,34 +22,7 @@ vertical = Vertical(
     api_blueprint=api.bp,
     private_timeline=True,
     staff_endpoint="health.staff.home",
-    jobs=(
-        JobSpec(
-            id="health.dose_reminders",
-            trigger={"minute": "*/15"},
-            function=jobs.dose_reminders,
-            description=_l("Remind patients of each dose at its time, once per dose."),
-        ),
-        JobSpec(
-            id="health.missed_doses",
-            trigger={"minute": 30},
-            function=jobs.missed_dose_follow_up,
-            description=_l("Follow up doses left unmarked three hours after their time."),
-        ),
-        JobSpec(
-            id="health.crisis_alerts",
-            trigger={"minute": "*/10"},
-            function=jobs.crisis_alerts,
-            description=_l(
-                "Alert the care team of crisis blood pressure readings not yet alerted."
-            ),
-        ),
-        JobSpec(
-            id="health.weekly_summary",
-            trigger={"day_of_week": "mon", "hour": 7},
-            function=jobs.weekly_summary,
-            description=_l("Each patient's week of readings and active minutes."),
-        ),
-    ),
+    jobs=jobs_in(jobs),
     topics=(
         Topic("health.dose_reminder", _l("Medication reminders"), ("push",)),
         Topic("health.missed_dose", _l("Missed-dose follow-ups"), ("push",)),

@@ -61,16 +61,12 @@ def observations(body):
     patient_id = devices.patient_for_token(bearer_token())
     if patient_id is None:
         return api_error(401, "missing, wrong or revoked device token")
-    try:
-        result = devices.ingest(patient_id, body["readings"])
-    except (rules.HealthError, ValueError) as exc:
-        db.session.rollback()
-        return api_error(400, str(exc))
-    db.session.commit()
-    return jsonify(result), 201
+    return _store(patient_id, lambda: body["readings"])
 
 
 def _store(patient_id: int, readings_of) -> tuple:
+    """Store what ``readings_of()`` reads for the patient: 201 with the counts, or 400 with
+    the reason (a value out of range, a code we do not know) and nothing stored."""
     try:
         result = devices.ingest(patient_id, readings_of())
     except (rules.HealthError, ValueError) as exc:

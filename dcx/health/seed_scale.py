@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
+from dcx.database import ids_in
 from dcx.extensions import db
 from dcx.health import goals as health_goals
 from dcx.health import medication, rules
@@ -52,19 +53,11 @@ def scale(ctx: SeedContext, customers: list) -> None:
     ids = [c.id for c in customers]
     if not clinicians or not ids:
         return
-    seen = set(
-        db.session.execute(
-            select(HealthVisit.patient_id).where(HealthVisit.patient_id.in_(ids))
-        ).scalars()
-    )
+    seen = ids_in(HealthVisit.patient_id, ids)
     patients = [c for c in customers if c.id not in seen]
     if not patients:
         return
-    profiles = set(
-        db.session.execute(
-            select(HealthPatientProfile.user_id).where(HealthPatientProfile.user_id.in_(ids))
-        ).scalars()
-    )
+    profiles = ids_in(HealthPatientProfile.user_id, ids)
     teams = {
         (row.patient_id, row.clinician_id)
         for row in db.session.execute(

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from dcx.retail import jobs, recommender, seed, store_events, views
-from dcx.verticals import JobSpec, Topic, TourStep, Vertical
+from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
     key="retail",
@@ -17,20 +17,7 @@ vertical = Vertical(
         "A local bookstore runs an online community where customers review favourite books, join discussion groups, and take part in virtual events or meetups in the shop. Recommendations come from what each customer has bought, and picked titles can be set aside at the café table to browse before choosing. Managing one's reading feels simple and pleasant."
     ),
     blueprint=views.bp,
-    jobs=(
-        JobSpec(
-            id="retail.event_reminders",
-            trigger={"minute": 0},
-            function=jobs.event_reminders,
-            description=_l("Remind everyone going to an event the day before it starts."),
-        ),
-        JobSpec(
-            id="retail.new_for_you",
-            trigger={"day": 1, "hour": 8},
-            function=jobs.new_for_you,
-            description=_l('Send each customer the month\'s "new for you" recommended titles.'),
-        ),
-    ),
+    jobs=jobs_in(jobs),
     topics=(
         Topic(
             "retail.waitlist_promoted", _l("A seat freed up for you at an event"), ("email", "push")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Subquery, delete, func, insert, select
 
 from dcx.extensions import db
 from dcx.retail.models import RetailCoPurchase, RetailOrder, RetailOrderLine
@@ -22,8 +22,8 @@ from dcx.retail.models import RetailCoPurchase, RetailOrder, RetailOrderLine
 BATCH = 1000
 
 
-def _purchases():
-    """Distinct (customer, book) pairs."""
+def purchases() -> Subquery:
+    """Distinct (customer, book) pairs: each book's vector of buyers."""
     return (
         select(RetailOrder.user_id.label("user_id"), RetailOrderLine.book_id.label("book_id"))
         .join(RetailOrderLine, RetailOrderLine.order_id == RetailOrder.id)
@@ -34,7 +34,7 @@ def _purchases():
 
 def rebuild() -> None:
     """Count every pair afresh from the orders: one DELETE and one INSERT ... SELECT."""
-    p = _purchases()
+    p = purchases()
     a, b = p.alias("a"), p.alias("b")
     db.session.execute(delete(RetailCoPurchase))
     db.session.execute(

@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Row, select
 
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform.links import link
-from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
+from dcx.platform.notify.services import notify_each
 from dcx.retail import recommender
 from dcx.retail.models import (
     RetailBook,
@@ -24,8 +25,10 @@ from dcx.retail.models import (
     RetailRsvp,
     RsvpStatus,
 )
+from dcx.verticals import scheduled
 
 
+@scheduled({"minute": 0}, _l("Remind everyone going to an event the day before it starts."))
 def event_reminders(now: datetime) -> int:
     """Remind everyone going to an event that starts within the next day (once each)."""
     rows = db.session.execute(
@@ -45,28 +48,26 @@ def event_reminders(now: datetime) -> int:
             RetailEvent.starts_at <= now + timedelta(days=1),
         )
     ).all()
-    locales = recipient_locales(row[0] for row in rows)
-    messages = []
-    for user_id, event_id, title, starts_at, kind, meeting_link, address in rows:
-        with in_locale(locales[user_id]):
-            subject = _("Tomorrow: %(title)s", title=title)
-            body = _(
+
+    def reminder(row: Row[int, int, str, datetime, str, str, str]) -> dict[str, str]:
+        _user_id, event_id, title, starts_at, kind, meeting_link, address = row
+        return {
+            "title": _("Tomorrow: %(title)s", title=title),
+            "body": _(
                 "Starts %(when)s. %(where)s",
                 when=format_datetime(starts_at, "dd MMM HH:mm z"),
                 where=meeting_link if kind == "virtual" else address,
-            )
-        messages.append(
-            {
-                "user_id": user_id,
-                "title": subject,
-                "body": body,
-                "link": link("retail.event", event_id=event_id),
-                "key": f"retail.event_reminder:{event_id}",
-            }
-        )
-    return notify_bulk("retail.event_reminder", messages)
+            ),
+            "link": link("retail.event", event_id=event_id),
+            "key": f"retail.event_reminder:{event_id}",
+        }
+
+    return notify_each("retail.event_reminder", rows, lambda row: row[0], reminder)
 
 
+@scheduled(
+    {"day": 1, "hour": 8}, _l('Send each customer the month\'s "new for you" recommended titles.')
+)
 def new_for_you(now: datetime) -> int:
     """Send each customer with orders this month's recommended titles (once per month)."""
     period = f"{now:%Y-%m}"
@@ -97,18 +98,14 @@ def new_for_you(now: datetime) -> int:
     by_user: dict[int, list[str]] = {}
     for p in picks:
         by_user.setdefault(p["user_id"], []).append(titles[p["book_id"]])
-    locales = recipient_locales(by_user)
-    messages = []
-    for user_id, names in by_user.items():
-        with in_locale(locales[user_id]):
-            title = _("New for you this month")
-        messages.append(
-            {
-                "user_id": user_id,
-                "title": title,
-                "body": "; ".join(names),
-                "link": link("retail.recommendations"),
-                "key": f"retail.new_for_you:{period}",
-            }
-        )
-    return notify_bulk("retail.new_for_you", messages)
+    return notify_each(
+        "retail.new_for_you",
+        by_user,
+        lambda user_id: user_id,
+        lambda user_id: {
+            "title": _("New for you this month"),
+            "body": "; ".join(by_user[user_id]),
+            "link": link("retail.recommendations"),
+            "key": f"retail.new_for_you:{period}",
+        },
+    )

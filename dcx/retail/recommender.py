@@ -40,16 +40,6 @@ class Recommendation:
     because: RetailBook | None = None
 
 
-def _purchases():
-    """Distinct (customer, book) pairs: each book's vector of buyers."""
-    return (
-        select(RetailOrder.user_id.label("user_id"), RetailOrderLine.book_id.label("book_id"))
-        .join(RetailOrderLine, RetailOrderLine.order_id == RetailOrder.id)
-        .distinct()
-        .subquery()
-    )
-
-
 def co_purchases(
     book_ids: Iterable[int] | None = None,
 ) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
@@ -58,7 +48,7 @@ def co_purchases(
     Returns ``(co, buyers)``: ``co[(i, j)]`` is how many customers bought both i and j
     (only pairs with i in ``book_ids`` when given), ``buyers[i]`` how many bought i.
     """
-    p = _purchases()
+    p = kept_co_purchases.purchases()
     a, b = aliased(p), aliased(p)
     stmt = (
         select(a.c.book_id, b.c.book_id, func.count())

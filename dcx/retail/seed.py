@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from dcx.database import insert_ignoring_duplicates
+from dcx.database import ids_in, insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
@@ -462,11 +462,7 @@ def scale(ctx: SeedContext, customers: list[User]) -> None:
     subjects = sorted(pools)
     currency = ctx.data.get("store", {}).get("currency", "EUR")
     ids = [c.id for c in customers]
-    have_orders = set(
-        db.session.execute(
-            select(RetailOrder.user_id).where(RetailOrder.user_id.in_(ids))
-        ).scalars()
-    )
+    have_orders = ids_in(RetailOrder.user_id, ids)
 
     rows: list[Any] = []
     purchases: dict[int, tuple[tuple[int, ...], set[int]]] = {}

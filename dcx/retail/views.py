@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -21,7 +20,7 @@ from sqlalchemy import select
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
-from dcx.platform.accounts.guards import staff_blueprint
+from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.community import services as community
 from dcx.platform.community.models import CommunitySpace
 from dcx.platform.drafts import services as drafts
@@ -50,10 +49,8 @@ from dcx.retail.models import (
 )
 from dcx.retail.services import RetailError
 
-bp = Blueprint("retail", __name__, template_folder="templates")
-# the staff workspace at /retail/staff/: every route on it is guarded as a whole
-staff_bp = staff_blueprint("retail", "dcx.retail")
-bp.register_blueprint(staff_bp, url_prefix="/staff")
+# its pages at /retail and the staff workspace at /retail/staff/, guarded as a whole
+bp, staff_bp = vertical_blueprints("retail")
 
 CAFE_DRAFT = "retail.cafe"
 PER_PAGE = 24

@@ -312,3 +312,13 @@ def test_completing_visits_remedies_clears_and_restarts_the_service(app):
     assert fleet_status.active_codes([car.id])[car.id] == []
     assert car.last_service_on == clock.today() and car.last_service_km == 20200
     assert fleet_status.fleet_status([car])[0].due.urgency == "not_urgent"
+
+
+def test_the_recall_form_and_the_showcase_data_give_the_same_fields():
+    from dcx.automotive.forms import RecallForm
+    from dcx.automotive.models import AutomotiveRecall
+    from dcx.automotive.recalls import RECALL_FIELDS
+
+    columns = set(AutomotiveRecall.__table__.columns.keys())
+    assert set(RECALL_FIELDS) <= columns
+    assert all(hasattr(RecallForm, name) for name in RECALL_FIELDS)

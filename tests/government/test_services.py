@@ -124,6 +124,56 @@ def test_resending_an_interval_replaces_it(city):
     assert [r.vehicle_count for r in rows] == [12]
 
 
+def test_the_overviews_show_each_sensors_and_segments_latest_interval(city):
+    start = clock.now().replace(microsecond=0) - timedelta(minutes=45)
+    sensor = city.sensor("S1")
+    sensors.ingest_observations(
+        sensor,
+        [
+            _obs(start, vehicle_count=10, travel_times=[{"to": "S2", "seconds": 120}]),
+            _obs(
+                start + timedelta(minutes=15),
+                vehicle_count=25,
+                travel_times=[{"to": "S2", "seconds": 150}],
+            ),
+        ],
+    )
+    by_code = {row["code"]: row for row in sensors.sensor_overview(clock.now())}
+    assert by_code["S1"]["vehicles"] == 25  # the later interval, not the first
+    assert by_code["S2"]["vehicles"] is None  # no observation yet
+    indexes = [row["index"] for row in sensors.segment_overview() if row["index"] is not None]
+    assert indexes == [pytest.approx(150 / 120, abs=0.01)]
+
+
+def test_the_charts_count_each_hour_of_the_last_twelve(city):
+    now = datetime(2026, 11, 20, 14, 40, tzinfo=UTC)
+    sensors.ingest_observations(
+        city.sensor("S1"),
+        [
+            _obs(now - timedelta(hours=13), vehicle_count=99),  # before the window
+            _obs(
+                now - timedelta(hours=2),
+                vehicle_count=5,
+                travel_times=[{"to": "S2", "seconds": 150}],
+            ),
+            _obs(now - timedelta(minutes=30), vehicle_count=7),
+            _obs(
+                now - timedelta(minutes=15),
+                vehicle_count=4,
+                travel_times=[{"to": "S2", "seconds": 180}],
+            ),
+        ],
+    )
+    labels, traffic = sensors.traffic_series(now)
+    assert labels[0] == "03:00" and labels[-1] == "14:00" and len(labels) == 12
+    assert traffic["S1"][-3:] == [5, 0, 11] and sum(traffic["S1"]) == 16
+    labels, indexes = sensors.index_series(now)
+    (segment,) = indexes.values()
+    assert segment[-3] == pytest.approx(1.25, abs=0.01)
+    assert segment[-1] == pytest.approx(1.5, abs=0.01)
+    assert segment[-2] is None
+
+
 def test_device_addresses_are_kept_only_as_daily_salted_hashes(city):
     start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     sensor = city.sensor("S1")

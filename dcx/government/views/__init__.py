@@ -3,14 +3,7 @@
 Importing a feature's module registers its routes on ``bp``; this package imports them all.
 """
 
-from dcx.government.views import (  # noqa: F401  (each registers its routes on base.bp)
-    citizens,
-    incidents,
-    public,
-    repairs,
-    tasks,
-    traffic,
-)
+from dcx.government.views import citizens, incidents, public, repairs, tasks, traffic  # noqa: F401  (each registers its routes on base.bp)
 from dcx.government.views.base import bp
 
 __all__ = ["bp"]

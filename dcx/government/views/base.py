@@ -3,12 +3,7 @@ reports, and the public status page with its Atom feed."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    render_template,
-)
+from flask import abort, current_app, render_template
 from flask_login import current_user
 
 from dcx.extensions import db
@@ -31,24 +26,11 @@ from dcx.government.models import (
     IncidentStatus,
 )
 from dcx.platform import clock
-from dcx.platform.accounts.guards import staff_blueprint
+from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice
 
-# named after the package, so its templates stay in dcx/government/templates/
-bp = Blueprint("government", "dcx.government", template_folder="templates")
-# the staff workspace at /government/staff/: every route on it is guarded as a whole
-staff_bp = staff_blueprint("government", "dcx.government")
-bp.register_blueprint(staff_bp, url_prefix="/staff")
-
-
-@bp.app_template_filter("government_label")
-def _government_label(value: str | None, kind: str) -> str:
-    """``{{ r.category|government_label("category") }}``: a stored key in the visitor's language.
-
-    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
-    prefix; unlike a context variable it also reaches macros imported without context.
-    """
-    return labels.label(kind, value)
+# its pages at /government and the staff workspace at /government/staff/, guarded as a whole
+bp, staff_bp = vertical_blueprints("government", labels.label)
 
 
 @bp.app_template_global("government_labels")

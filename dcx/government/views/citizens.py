@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
-from dcx.government import (
-    districts,
-    forms,
-    photos,
-    public_updates,
-    repairs,
-    workspace,
-)
-from dcx.government.models import (
-    GovernmentRepair,
-    GovernmentStreet,
-)
+from dcx.government import districts, forms, photos, public_updates, repairs, workspace
+from dcx.government.models import GovernmentRepair, GovernmentStreet
 from dcx.government.views.base import REPORT_DRAFT, _template_exists, bp
 from dcx.platform.drafts.services import discard
 from dcx.platform.forms import SelectChoice
@@ -44,6 +27,18 @@ def _send_photo(repair: GovernmentRepair):
     if path is None:
         abort(404)
     return send_file(path, mimetype=repair.photo_type)
+
+
+def _own_report(repair_id: int) -> GovernmentRepair:
+    """A report the signed-in citizen made; 404 for anyone else's."""
+    return owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+
+
+def _saved_report(repair: GovernmentRepair, message: str, category: str = "success") -> Response:
+    """Commit what the citizen changed, say so and go back to their report."""
+    db.session.commit()
+    flash(message, category)
+    return redirect(url_for("government.citizen_report", repair_id=repair.id))
 
 
 @bp.route("/reports")
@@ -100,9 +95,7 @@ def report():
             photo_type,
         )
         discard(current_user.id, REPORT_DRAFT)
-        db.session.commit()
-        flash(_("Thank you. Your report #%(id)s is in.", id=repair.id), "success")
-        return redirect(url_for("government.citizen_report", repair_id=repair.id))
+        return _saved_report(repair, _("Thank you. Your report #%(id)s is in.", id=repair.id))
     return render_template(
         "government/report.html",
         form=form,
@@ -115,7 +108,7 @@ def report():
 @login_required
 def citizen_report(repair_id: int):
     """One of the citizen's reports, with its history; confirm or reopen once fixed."""
-    repair = owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+    repair = _own_report(repair_id)
     return render_template(
         "government/citizen_report.html",
         repair=repair,
@@ -128,30 +121,26 @@ def citizen_report(repair_id: int):
 @login_required
 def citizen_photo(repair_id: int):
     """The photo of the citizen's own report."""
-    return _send_photo(
-        owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
-    )
+    return _send_photo(_own_report(repair_id))
 
 
 @bp.post("/reports/<int:repair_id>/confirm")
 @login_required
 def confirm_fixed(repair_id: int):
     """The citizen confirms the repair: it is closed."""
-    repair = owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+    repair = _own_report(repair_id)
     try:
         photos.confirm_fixed(repair, current_user.id)
     except repairs.IllegalTransition:
         abort(400)
-    db.session.commit()
-    flash(_("Thank you for confirming."), "success")
-    return redirect(url_for("government.citizen_report", repair_id=repair.id))
+    return _saved_report(repair, _("Thank you for confirming."))
 
 
 @bp.post("/reports/<int:repair_id>/reopen")
 @login_required
 def reopen_report(repair_id: int):
     """The citizen says it is not really fixed: the report is reopened."""
-    repair = owned_or_404(GovernmentRepair, repair_id, current_user.id, owner_attr="reporter_id")
+    repair = _own_report(repair_id)
     form = forms.ReopenForm()
     if not form.validate_on_submit():
         abort(400)
@@ -159,9 +148,7 @@ def reopen_report(repair_id: int):
         photos.reopen(repair, current_user.id, form.note.data or "")
     except repairs.IllegalTransition:
         abort(400)
-    db.session.commit()
-    flash(_("Reopened. The city will look at it again."), "warning")
-    return redirect(url_for("government.citizen_report", repair_id=repair.id))
+    return _saved_report(repair, _("Reopened. The city will look at it again."), "warning")
 
 
 @bp.post("/follow")

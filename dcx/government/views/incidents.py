@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from dcx.extensions import db
 from dcx.government import congestion as government_congestion
-from dcx.government import (
-    districts,
-    forms,
-    repairs,
-)
+from dcx.government import districts, forms, repairs
 from dcx.government import incidents as government_incidents
-from dcx.government.models import (
-    GovernmentHandoff,
-    GovernmentIncident,
-    GovernmentRepair,
-)
+from dcx.government.models import GovernmentHandoff, GovernmentIncident, GovernmentRepair
 from dcx.government.views.base import _department, _incident_or_404, _repair_choice, staff_bp
 from dcx.platform.forms import SelectChoice, validated
 
@@ -86,6 +73,13 @@ def incident(incident_id: int):
     return _incident_page(_incident_or_404(incident_id))
 
 
+def _saved(incident: GovernmentIncident, message: str) -> Response:
+    """Commit what a form changed on ``incident``, say so and go back to its page."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("government.staff.incident", incident_id=incident.id))
+
+
 @staff_bp.post("/incidents/<int:incident_id>/describe")
 def describe_incident(incident_id: int):
     """Record the cause of an incident."""
@@ -94,9 +88,7 @@ def describe_incident(incident_id: int):
     if not form.validate_on_submit():
         return _incident_page(incident, 400, describe_form=form)
     government_incidents.describe_incident(incident, validated(form.cause.data))
-    db.session.commit()
-    flash(_("Cause recorded."), "success")
-    return redirect(url_for("government.staff.incident", incident_id=incident.id))
+    return _saved(incident, _("Cause recorded."))
 
 
 @staff_bp.post("/incidents/<int:incident_id>/share")
@@ -107,12 +99,9 @@ def share_incident(incident_id: int):
     if not form.validate_on_submit():
         return _incident_page(incident, 400, share_form=form)
     government_incidents.share_incident(incident, form.department.data, current_user.id)
-    db.session.commit()
-    flash(
-        _("Shared with %(dept)s.", dept=districts.DEPARTMENT_LABELS[form.department.data]),
-        "success",
+    return _saved(
+        incident, _("Shared with %(dept)s.", dept=districts.DEPARTMENT_LABELS[form.department.data])
     )
-    return redirect(url_for("government.staff.incident", incident_id=incident.id))
 
 
 @staff_bp.post("/incidents/<int:incident_id>/acknowledge")
@@ -123,9 +112,7 @@ def acknowledge_incident(incident_id: int):
         incident, _department() or "", current_user.id
     ):
         abort(400)
-    db.session.commit()
-    flash(_("Acknowledged."), "success")
-    return redirect(url_for("government.staff.incident", incident_id=incident.id))
+    return _saved(incident, _("Acknowledged."))
 
 
 @staff_bp.post("/incidents/<int:incident_id>/comment")
@@ -157,9 +144,7 @@ def handoff_incident(incident_id: int):
     government_incidents.hand_off(
         incident, department, form.to_department.data, validated(form.task.data), current_user.id
     )
-    db.session.commit()
-    flash(_("Task handed off."), "success")
-    return redirect(url_for("government.staff.incident", incident_id=incident.id))
+    return _saved(incident, _("Task handed off."))
 
 
 @staff_bp.post("/handoffs/<int:handoff_id>/done")
@@ -169,9 +154,7 @@ def complete_handoff(handoff_id: int):
     incident = _incident_or_404(handoff.incident_id)
     if not government_incidents.complete_handoff(handoff, _department()):
         abort(404)
-    db.session.commit()
-    flash(_("Task done."), "success")
-    return redirect(url_for("government.staff.incident", incident_id=incident.id))
+    return _saved(incident, _("Task done."))
 
 
 @staff_bp.post("/incidents/<int:incident_id>/repair")

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.government import (
-    forms,
-    photos,
-    repairs,
-)
+from dcx.government import forms, photos, repairs
 from dcx.government import planner as government_planner
-from dcx.government.models import (
-    GovernmentCrew,
-    GovernmentRepair,
-    GovernmentSocialPost,
-)
+from dcx.government.models import GovernmentCrew, GovernmentRepair, GovernmentSocialPost
 from dcx.government.views import citizens
 from dcx.government.views.base import _repair_choice, staff_bp
 from dcx.platform import clock

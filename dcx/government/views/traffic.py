@@ -6,14 +6,8 @@ from flask import jsonify, make_response, render_template
 from flask_babel import gettext as _
 
 from dcx.extensions import db
-from dcx.government import (
-    crews,
-    sensors,
-)
-from dcx.government.models import (
-    GovernmentCrew,
-    GovernmentSensor,
-)
+from dcx.government import crews, sensors
+from dcx.government.models import GovernmentCrew, GovernmentSensor
 from dcx.government.views.base import _congestion_context, _department, _map_context, staff_bp
 from dcx.platform import charts, clock
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_babel import format_date
 from flask_login import current_user
 
@@ -23,23 +23,10 @@ from dcx.health import (
 from dcx.health import goals as health_goals
 from dcx.health import vitals as health_vitals
 from dcx.platform import clock
-from dcx.platform.accounts.guards import staff_blueprint
+from dcx.platform.blueprints import vertical_blueprints
 
-# named after the package, so its templates (and static files) stay in dcx/health/templates/
-bp = Blueprint("health", "dcx.health", template_folder="templates")
-# the staff workspace at /health/staff/: every route on it is guarded as a whole
-staff_bp = staff_blueprint("health", "dcx.health")
-bp.register_blueprint(staff_bp, url_prefix="/staff")
-
-
-@bp.app_template_filter("health_label")
-def _health_label(value: str | None, kind: str) -> str:
-    """``{{ a.intensity|health_label("intensity") }}``: a stored key in the visitor's language.
-
-    An app-wide filter (Jinja filters cannot be limited to one blueprint), hence the vertical's
-    prefix; unlike a context variable it also reaches macros imported without context.
-    """
-    return labels.label(kind, value)
+# its pages at /health and the staff workspace at /health/staff/, guarded as a whole
+bp, staff_bp = vertical_blueprints("health", labels.label)
 
 
 def _day(moment: date | datetime) -> str:

@@ -15,14 +15,16 @@ language inside its block::
     for row in due:
         with in_locale(locales[row.user_id]):
             title = _("%(name)s is due on %(day)s", name=row.name, day=format_date(row.day))
+
+A job that sends one message per row does both through :func:`notify_each`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import time
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
@@ -45,6 +47,8 @@ from dcx.platform.notify.models import (
 from dcx.platform.notify.quiet import minute_of, zone
 from dcx.platform.timezones import in_timezone, valid_zone
 from dcx.verticals import registry
+
+T = TypeVar("T")
 
 EXTERNAL_CHANNELS = ("email", "sms", "push")
 FALLBACK_LOCALE = "en"
@@ -237,6 +241,31 @@ def notify_bulk(topic: str, rows: Iterable[Mapping[str, Any]]) -> int:
             )
     db.session.flush()
     return len(inserted)
+
+
+def notify_each(
+    topic: str,
+    items: Iterable[T],
+    recipient: Callable[[T], int],
+    compose: Callable[[T], Mapping[str, Any]],
+) -> int:
+    """One message of ``topic`` per item, each written in its recipient's language, sent
+    set-based by :func:`notify_bulk`.
+
+    ``recipient(item)`` is the user id; ``compose(item)`` gives the message's ``title``,
+    ``body``, ``link`` and once-only ``key``, and runs inside :func:`in_locale` of that
+    recipient (every recipient's language read in one query), where its texts are rendered.
+    Returns how many messages were new.
+    """
+    items = list(items)
+    locales = recipient_locales(recipient(item) for item in items)
+    messages = []
+    for item in items:
+        user_id = recipient(item)
+        with in_locale(locales[user_id]):
+            message = {name: str(value) for name, value in compose(item).items()}
+        messages.append({**message, "user_id": user_id})
+    return notify_bulk(topic, messages)
 
 
 def unread_count(user_id: int) -> int:

@@ -71,17 +71,12 @@ def sign_in_inside_sandbox(email: str, target: str) -> Response | tuple[str, int
     cap's page when no sandbox can be made."""
     from dcx.platform.accounts.services import find_user
     from dcx.platform.accounts.views import sign_in
-    from dcx.platform.sandboxes import services as sandboxing
-    from dcx.platform.sandboxes.store import SandboxUnavailable
-    from dcx.platform.sandboxes.views import limit_page, start_for_visitor
+    from dcx.platform.sandboxes.views import start_or_refusal
 
     db.session.commit()  # the main database's side of the sign-in (failures cleared)
-    try:
-        start_for_visitor()
-    except sandboxing.SandboxLimit as limit:
-        return limit_page(limit)
-    except SandboxUnavailable:
-        abort(503)
+    refusal = start_or_refusal()
+    if refusal is not None:
+        return refusal
     user = find_user(email)
     if user is None:  # a persona the copy does not hold (seeded after it was taken)
         abort(404)

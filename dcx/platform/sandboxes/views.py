@@ -26,10 +26,22 @@ def start_for_visitor() -> str:
     return sandbox.id
 
 
-def limit_page(limit: services.SandboxLimit):
+def limit_page(limit: services.SandboxLimit) -> tuple[str, int]:
     """The page saying no sandbox can be made now, and why (503 full, 429 this address)."""
     status = 503 if limit.reason == "total" else 429
     return render_template("sandboxes/limit.html", reason=limit.reason), status
+
+
+def start_or_refusal() -> tuple[str, int] | None:
+    """Start this browser's sandbox (or keep the one it is in): None once it is in one, else
+    the cap's page to answer instead; 503 when the store cannot make one."""
+    try:
+        start_for_visitor()
+    except services.SandboxLimit as limit:
+        return limit_page(limit)
+    except SandboxUnavailable:
+        abort(503)
+    return None
 
 
 @bp.route("", methods=["POST"])
@@ -40,12 +52,9 @@ def start():
     if not sandboxes.enabled():
         abort(404)
     refuse_foreign_origin()
-    try:
-        start_for_visitor()
-    except services.SandboxLimit as limit:
-        return limit_page(limit)
-    except SandboxUnavailable:
-        abort(503)
+    refusal = start_or_refusal()
+    if refusal is not None:
+        return refusal
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("site.home"))
 

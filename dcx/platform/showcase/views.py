@@ -43,9 +43,7 @@ def view_as(persona: str):
     """Sign this browser in as a persona, inside its own sandbox (made now if it has none);
     the presenter bar stays, with a way back to the presenter's account in that copy."""
     from dcx.platform import sandboxes
-    from dcx.platform.sandboxes import services as sandboxing
-    from dcx.platform.sandboxes.store import SandboxUnavailable
-    from dcx.platform.sandboxes.views import limit_page, start_for_visitor
+    from dcx.platform.sandboxes.views import start_or_refusal
     from dcx.platform.showcase.tours import refuse_foreign_origin
 
     if not sandboxes.enabled():
@@ -53,12 +51,9 @@ def view_as(persona: str):
     refuse_foreign_origin()
     admin = presenting.presenter()
     admin_email = admin.email if admin is not None else None
-    try:
-        start_for_visitor()
-    except sandboxing.SandboxLimit as limit:
-        return limit_page(limit)
-    except SandboxUnavailable:
-        abort(503)
+    refusal = start_or_refusal()
+    if refusal is not None:
+        return refusal
     user = presenting.persona_user(persona)
     if user is None:
         abort(404)

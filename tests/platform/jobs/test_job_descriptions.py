@@ -1,6 +1,6 @@
 """Every job's description on /admin/jobs is asked of the catalogue in the admin's language.
 
-The descriptions are declared once, at import time, in each package's ``__init__.py``; they must
+The descriptions are declared once, at import time, beside each job (``@scheduled``); they must
 be lazy strings so that each page renders them in its visitor's locale. These tests install a
 Spanish catalogue of their own that translates each description to ``[es] <msgid>``: seeing
 that on the page proves the page asked gettext for it, in the visitor's locale.

@@ -21,32 +21,15 @@ from dcx.platform import clock
 from dcx.platform.notify import delivery, services
 from dcx.platform.notify.models import Delivery
 from tests.conftest import make_user
-from tests.platform.notify.test_smtp import Inbox, _free_port
+from tests.platform.notify.conftest import smtp_config
 
 BASE = "https://demo.dcx.example"
 
 
 @pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
 def app_config(smtp_server):
-    controller, _ = smtp_server
     return {
-        "MAIL_SERVER": controller.hostname,
-        "MAIL_PORT": controller.port,
-        "MAIL_SENDER": "bank@dcx.example",
-        "DCX_BASE_URL": BASE + "/",
+        **smtp_config(smtp_server, BASE + "/"),
         "WTF_CSRF_ENABLED": True,  # the one-click POST must pass without a CSRF token
     }
 

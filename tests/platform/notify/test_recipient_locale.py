@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import format_date, get_locale, gettext, lazy_gettext
+from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.filters import money
-from dcx.platform.notify.services import in_locale, recipient_locales
+from dcx.platform.notify.models import Message
+from dcx.platform.notify.services import in_locale, notify_each, recipient_locales
 from tests.conftest import make_user
 
 
@@ -92,3 +94,19 @@ def test_in_locale_inside_a_request_gives_the_visitors_language_back(app):
         with in_locale("es"):
             assert gettext("Income") == "Ingresos"
         assert gettext("Income") == "Venituri"
+
+
+def test_notify_each_writes_every_message_in_its_recipients_language_once(app):
+    spanish = _user("es-each@example.com", "es")
+    romanian = _user("ro-each@example.com", "ro")
+
+    def compose(user):
+        return {"title": lazy_gettext("Cancel"), "body": gettext("Cancel"), "key": "each:1"}
+
+    people = [spanish, romanian]
+    assert notify_each("test.each", people, lambda user: user.id, compose) == 2
+    assert notify_each("test.each", people, lambda user: user.id, compose) == 0  # once-only
+    sent = dict(db.session.execute(select(Message.user_id, Message.title)).all())
+    assert sent == {spanish.id: "Cancelar", romanian.id: "Anulează"}
+    bodies = set(db.session.execute(select(Message.body)).scalars())
+    assert bodies == {"Cancelar", "Anulează"}

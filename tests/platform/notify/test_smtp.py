@@ -1,10 +1,8 @@
 """Email over real SMTP: a local aiosmtpd server receives what the delivery job sends."""
 
-import socket
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from dcx.extensions import db
@@ -12,45 +10,12 @@ from dcx.platform import clock
 from dcx.platform.notify import delivery, services
 from dcx.platform.notify.models import Delivery
 from tests.conftest import make_user
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
+from tests.platform.notify.conftest import free_port, smtp_config
 
 
 @pytest.fixture
 def app_config(smtp_server):
-    controller, _ = smtp_server
-    return {
-        "MAIL_SERVER": controller.hostname,
-        "MAIL_PORT": controller.port,
-        "MAIL_SENDER": "bank@dcx.example",
-        "DCX_BASE_URL": "https://demo.dcx.example/",
-    }
+    return smtp_config(smtp_server, "https://demo.dcx.example/")
 
 
 def test_email_goes_over_real_smtp(app, topics, smtp_server):
@@ -79,7 +44,7 @@ def test_email_goes_over_real_smtp(app, topics, smtp_server):
 
 def test_an_unreachable_smtp_server_is_retried_with_its_error_kept(app, topics, smtp_server):
     controller, handler = smtp_server
-    app.config["MAIL_PORT"] = _free_port()  # nobody listens there
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
     user = make_user()
     services.notify(user, "demo.alert", "Alert")  # sms only by default
     services.save_preferences(user.id, {"demo.news": ["email"]})

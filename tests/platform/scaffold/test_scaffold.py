@@ -57,7 +57,7 @@ def test_plan_writes_every_part_of_the_contract():
     } <= names
     init = plan.files[ROOT / "dcx/insurance/__init__.py"]
     for part in (
-        "JobSpec(",
+        "jobs=jobs_in(jobs)",
         "TourStep(",
         "timeline_kinds=",
         "seed=seed.load",
@@ -66,6 +66,7 @@ def test_plan_writes_every_part_of_the_contract():
         'staff_endpoint="insurance.staff.home"',
     ):
         assert part in init
+    assert '@scheduled({"hour": 8}' in plan.files[ROOT / "dcx/insurance/jobs.py"]
 
 
 @contextmanager

@@ -117,6 +117,14 @@ def test_presenter_views_as_a_persona_and_back(presenter):
     assert "Olga Operator" in presenter.get("/").get_data(as_text=True)
 
 
+def test_a_presenter_past_the_cap_gets_the_cap_page_and_stays_themselves(app, presenter):
+    app.config["DCX_SANDBOX_MAX"] = 0
+    response = presenter.post("/showcase/view-as/alex")
+    assert response.status_code == 503
+    assert 'data-reason="total"' in response.get_data(as_text=True)
+    assert "Olga Operator" in presenter.get("/").get_data(as_text=True)
+
+
 def test_customers_get_no_presenter_bar_and_no_controls(client, seeded):
     # a customer of the main database (a persona's published password opens a sandbox instead)
     make_user(email="casey@example.com", name="Casey Customer")

@@ -1,0 +1,15 @@
+"""Shared model helpers in ``dcx.database``."""
+
+from dcx.database import ids_in
+from dcx.platform.accounts.models import User
+from tests.conftest import make_user
+
+
+def test_ids_in_answers_which_of_the_ids_a_column_holds_in_one_query(app, query_counter):
+    first = make_user(email="one@example.com")
+    second = make_user(email="two@example.com")
+    one, two = first.id, second.id
+    with query_counter() as count:
+        assert ids_in(User.id, [one, two + 100, two]) == {one, two}
+    assert count() == 1
+    assert ids_in(User.id, iter([])) == set()
