@@ -42,16 +42,20 @@ def city_rhythm(at: datetime) -> float:
 
 
 def intervals(start: datetime, end: datetime) -> list[datetime]:
-    """The starts of the whole 15-minute intervals within ``[start, end)``."""
-    first = start.replace(second=0, microsecond=0)
-    if first < start:
-        first += timedelta(minutes=1)
-    first += timedelta(minutes=-first.minute % 15)
+    """The starts of the 15-minute intervals whose report falls within ``[start, end)``.
+
+    A sensor reports an interval when it ends, so an interval belongs to the one period its
+    end falls in: one that straddles two clock moves is reported by the second (it used to
+    be lost, and the sensors fell silent until the clock moved a whole interval more).
+    """
+    report = start.replace(second=0, microsecond=0)
+    if report < start:
+        report += timedelta(minutes=1)
+    report += timedelta(minutes=-report.minute % 15)
     found = []
-    at = first
-    while at + STEP <= end:
-        found.append(at)
-        at += STEP
+    while report < end:
+        found.append(report - STEP)
+        report += STEP
     return found
 
 
