@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
@@ -184,6 +184,20 @@ def authenticate(email: str, password: str, address: str) -> User | None:
         return user
     record_signin_failure(email, address)
     return None
+
+
+#: The session's key for when the previous visit began (an ISO time, UTC): what the home's
+#: "since Tuesday" line counts from during this visit.
+SINCE_SESSION_KEY = "dcx_since"
+
+
+def record_visit(user: User) -> datetime:
+    """Note that ``user`` visits now; returns when their previous visit began (now on a
+    first visit), what "since Tuesday" on their home counts from."""
+    now = clock.now()
+    previous = user.last_seen_at or now
+    user.last_seen_at = now
+    return previous
 
 
 def is_safe_next(target: str | None) -> TypeGuard[str]:
