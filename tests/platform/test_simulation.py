@@ -14,7 +14,7 @@ from dcx.platform.showcase import presenter
 from dcx.platform.showcase.loader import scale_showcase, seed_showcase
 from dcx.verticals import registry
 
-LIVING = ("automotive", "banking", "education", "government", "health")
+LIVING = ("automotive", "banking", "education", "government", "health", "retail")
 
 
 def _rows() -> int:
