@@ -458,9 +458,14 @@ def _office_hours(
             if not weak:
                 continue
             for slot in course_slots:
-                if ctx.draw("book", user_id, slot.id) >= 0.4:
+                if ctx.draw("book", user_id, slot.course_id, slot.starts_at.date()) >= 0.4:
                     continue
-                topic = weak[int(ctx.draw("topic", user_id, slot.id) * len(weak))].name[:120]
+                topic = weak[
+                    int(
+                        ctx.draw("topic", user_id, slot.course_id, slot.starts_at.date())
+                        * len(weak)
+                    )
+                ].name[:120]
                 booked = slot.starts_at - timedelta(days=8, hours=2)
                 bookings.append(
                     {
