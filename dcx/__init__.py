@@ -148,6 +148,7 @@ PLATFORM_PACKAGES = (
     "showcase",
     "assessment",
     "pwa",
+    "community",
 )
 
 

@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_VERTICALS = (
@@ -94,9 +95,12 @@ def from_environment(instance_path: str) -> dict:
         "SIGNIN_WINDOW_MINUTES": int(os.environ.get("SIGNIN_WINDOW_MINUTES", "15")),
         # New accounts per address (Flask-Limiter's notation).
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10/hour"),
+        # memory:// counts per process: each gunicorn worker has its own budget. Several
+        # workers or hosts share one through redis://127.0.0.1:6379 (the "redis" extra).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
-        # Requests per device token (or address) on each ingest API route.
+        # Accepted requests per device token on each ingest API route; refused requests (no,
+        # unknown or revoked token) per address across them all.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600/minute"),
         # Where people reach the site: links in emails are made absolute with it.
         "DCX_BASE_URL": os.environ.get("DCX_BASE_URL", "http://127.0.0.1:5000"),
@@ -108,8 +112,14 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "10")),
         "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5")),
+        "NOTIFY_BACKOFF_MAX_MINUTES": int(os.environ.get("NOTIFY_BACKOFF_MAX_MINUTES", "1440")),
         "NOTIFY_LEASE_SECONDS": int(os.environ.get("NOTIFY_LEASE_SECONDS", "600")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        # A signed-in session ends after this long without a request, and this long after
+        # sign-in however active (wall-clock time, not the demo clock's).
+        "SESSION_IDLE_HOURS": float(os.environ.get("SESSION_IDLE_HOURS", "12")),
+        "SESSION_MAX_DAYS": float(os.environ.get("SESSION_MAX_DAYS", "30")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(os.environ.get("SESSION_MAX_DAYS", "30"))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),

@@ -4,10 +4,20 @@ loader and small column helpers."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar, TypeVar, cast
 
 from flask import abort
-from sqlalchemy import CursorResult, DateTime, ForeignKey, Insert, Integer, Result, select
+from sqlalchemy import (
+    CheckConstraint,
+    CursorResult,
+    DateTime,
+    ForeignKey,
+    Insert,
+    Integer,
+    Result,
+    select,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -121,3 +131,18 @@ def owned_or_404(model: type[T], ident: Any, user_id: int, owner_attr: str = "us
     if row is None:
         abort(404)
     return row
+
+
+def one_of(column: str, values: type[StrEnum], *extra: str) -> CheckConstraint:
+    """A CHECK constraint holding ``column`` to the values of a ``StrEnum`` (and ``extra``).
+
+    Named after the column, so the naming convention makes it ``ck_<table>_<column>``; a
+    migration that adds it writes the same condition (see :func:`one_of_sql`).
+    """
+    return CheckConstraint(one_of_sql(column, [*values, *extra]), name=column)
+
+
+def one_of_sql(column: str, values: list[str] | tuple[str, ...] | type[StrEnum]) -> str:
+    """The condition of :func:`one_of`: ``status IN ('open', 'closed')``."""
+    allowed = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({allowed})"

@@ -19,12 +19,15 @@ from flask_babel import (
     get_locale,
 )
 
+from dcx.platform.numbers import to_major
+
 
 def money(amount_minor: int | None, currency: str = "EUR") -> str:
-    """Integer minor units (cents) and an ISO 4217 code, formatted for the locale."""
+    """Integer minor units and an ISO 4217 code, formatted for the locale: the currency's own
+    number of decimals (2 for EUR, 0 for JPY, 3 for BHD)."""
     if amount_minor is None:
         return "—"
-    return format_currency(amount_minor / 100, currency)
+    return format_currency(to_major(amount_minor, currency), currency)
 
 
 def as_date(value: date | datetime | None, style: str = "medium") -> str:

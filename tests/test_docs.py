@@ -43,5 +43,6 @@ def test_extending_has_samples_for_every_platform_service():
         "ingest_route",
         "Obligation(",
         "CalendarEntry(",
+        "community.ensure_spaces",
     ):
         assert name in text, name

@@ -10,8 +10,8 @@ import pytest
 from flask_babel import force_locale
 
 from dcx.banking.amounts import parse_amount
-from dcx.filters import number, percent
-from dcx.platform.numbers import parse_number
+from dcx.filters import money, number, percent
+from dcx.platform.numbers import parse_number, to_major, to_minor
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,21 @@ def test_an_amount_is_read_in_cents_in_the_locale(app):
     assert parse_amount("1,234.56") == 123456  # English outside a request
     with pytest.raises(ValueError):
         parse_amount("12,50", "en")  # not 1250 euros by mistake
+
+
+@pytest.mark.parametrize(
+    ("currency", "minor", "expected"),
+    [("EUR", 123456, "€1,234.56"), ("JPY", 123456, "¥123,456"), ("BHD", 123456, "BHD123.456")],
+)
+def test_money_has_as_many_decimals_as_its_currency(app, currency, minor, expected):
+    """Minor units are cents for the euro, whole yen for the yen, fils (1/1000) for the dinar."""
+    with app.test_request_context(), force_locale("en"):
+        assert money(minor, currency).replace("\u00a0", "") == expected
+
+
+def test_an_amount_is_read_in_the_currency_s_own_minor_units(app):
+    assert parse_amount("1,234", "en", currency="JPY") == 1234
+    assert parse_amount("1.234", "en", currency="BHD") == 1234
+    with pytest.raises(ValueError):
+        parse_amount("12.5", "en", currency="JPY")  # a yen has no decimals
+    assert to_major(1234, "BHD") == Decimal("1.234") and to_minor(Decimal("1.234"), "BHD") == 1234

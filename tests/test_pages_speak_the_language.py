@@ -120,6 +120,7 @@ NOT_READ = {
     "open311.requests_list": "the Open311 API for other programs (JSON)",
     "open311.request_detail": "the Open311 API for other programs (JSON)",
     "notify.unsubscribe": "a signed link from a message, not from a page (tests/platform/notify)",
+    "accounts.confirm_signup": "a link from a sign-up e-mail, outside a showcase only",
     # a redirect to a page the walk reads
     "notify.open_message": "marks a message read and redirects to its link",
     "education.mastery_overview": "redirects to the course's mastery page",

@@ -6,6 +6,7 @@ from flask import Blueprint, g
 
 from dcx.automotive import telemetry as automotive_telemetry
 from dcx.automotive import vehicles
+from dcx.automotive.models import CodeStatus
 from dcx.extensions import db
 from dcx.platform.api.services import api_error, bearer_token, ingest_route
 
@@ -53,7 +54,7 @@ READING_SCHEMA = {
                 "type": "object",
                 "required": ["code"],
                 "additionalProperties": False,
-                "properties": {"code": _code, "status": {"enum": ["pending", "confirmed"]}},
+                "properties": {"code": _code, "status": {"enum": [str(s) for s in CodeStatus]}},
             },
         },
         "cleared_codes": {"type": "array", "maxItems": 50, "items": _code},

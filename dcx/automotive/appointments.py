@@ -14,9 +14,11 @@ from dcx.automotive import codes as dtc
 from dcx.automotive import fleet_status, recalls
 from dcx.automotive.confirmations import confirm_booking
 from dcx.automotive.models import (
+    AppointmentStatus,
     AutomotiveAppointment,
     AutomotiveRecallCoverage,
     AutomotiveVehicle,
+    CoverageStatus,
 )
 from dcx.automotive.rules import DEALERS, KEY, SLOT_FORMAT, SLOT_HOURS
 from dcx.extensions import db
@@ -41,7 +43,7 @@ def available_slots(dealer: str, today: date, days: int = 10) -> list[datetime]:
             select(AutomotiveAppointment.starts_at)
             .where(
                 AutomotiveAppointment.dealer == dealer,
-                AutomotiveAppointment.status == "booked",
+                AutomotiveAppointment.status == AppointmentStatus.BOOKED,
                 AutomotiveAppointment.starts_at >= candidates[0],
                 AutomotiveAppointment.starts_at <= candidates[-1],
             )
@@ -84,8 +86,8 @@ def book_appointment(
                 AutomotiveRecallCoverage.vehicle_id == vehicle.id,
             )
         ).scalar_one_or_none()
-        if coverage is not None and coverage.status == "notified":
-            coverage.status = "booked"
+        if coverage is not None and coverage.status == CoverageStatus.NOTIFIED:
+            coverage.status = CoverageStatus.BOOKED
     db.session.flush()
     record(
         vehicle.user_id,
@@ -114,9 +116,9 @@ def complete_appointment(appointment: AutomotiveAppointment) -> None:
     A recall visit remedies the recall; a visit about a code clears that code; a scheduled
     service restarts the service interval from today's date and odometer.
     """
-    if appointment.status != "booked":
+    if appointment.status != AppointmentStatus.BOOKED:
         return
-    appointment.status = "done"
+    appointment.status = AppointmentStatus.DONE
     vehicle = appointment.vehicle
     now = clock.now()
     if appointment.recall_id is not None:
@@ -155,7 +157,7 @@ def booked_appointments() -> list[AutomotiveAppointment]:
         db.session.execute(
             select(AutomotiveAppointment)
             .options(joinedload(AutomotiveAppointment.vehicle))
-            .where(AutomotiveAppointment.status == "booked")
+            .where(AutomotiveAppointment.status == AppointmentStatus.BOOKED)
             .order_by(AutomotiveAppointment.starts_at)
             .limit(200)
         ).scalars()
@@ -170,7 +172,7 @@ def upcoming_appointments(user_id: int) -> list[AutomotiveAppointment]:
             select(AutomotiveAppointment)
             .where(
                 AutomotiveAppointment.user_id == user_id,
-                AutomotiveAppointment.status == "booked",
+                AutomotiveAppointment.status == AppointmentStatus.BOOKED,
                 AutomotiveAppointment.starts_at >= start,
             )
             .order_by(AutomotiveAppointment.starts_at)

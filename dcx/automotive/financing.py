@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from dcx.automotive.models import (
     AutomotiveBill,
     AutomotiveLoan,
+    BillKind,
 )
 from dcx.automotive.rules import KEY
 from dcx.database import insert_ignoring_duplicates
@@ -23,13 +25,37 @@ from dcx.platform.months import add_months
 from dcx.platform.notify.services import in_locale, recipient_locales
 from dcx.platform.timeline.services import record
 
+#: Loan maths runs in ``Decimal`` and rounds each figure to a whole minor unit half-even
+#: (banker's rounding): over a 48- or 72-month table the halves round up as often as down,
+#: so the rounding does not drift one way, and the last instalment absorbs what is left.
+ROUNDING = ROUND_HALF_EVEN
+
+
+def _to_minor(value: Decimal) -> int:
+    """A Decimal amount in minor units, rounded to a whole unit by :data:`ROUNDING`."""
+    return int(value.quantize(Decimal(1), rounding=ROUNDING))
+
+
+def monthly_rate(rate_bp: int) -> Decimal:
+    """The monthly rate of a nominal yearly rate in basis points (to 28 digits)."""
+    return Decimal(rate_bp) / Decimal(120_000)
+
+
+def month_interest(balance_minor: int, rate_bp: int) -> int:
+    """One month's interest on a balance, in minor units.
+
+    One exact division of integers, rounded once: 10,060.00 at 6.9% earns 57.845, which
+    rounds half-even to 57.84, where floats read 57.84500000000001 and charged 57.85.
+    """
+    return _to_minor(Decimal(balance_minor * rate_bp) / Decimal(120_000))
+
 
 def monthly_payment(principal_minor: int, rate_bp: int, term_months: int) -> int:
     """The level monthly instalment that repays ``principal`` over the term (annuity)."""
-    rate = rate_bp / 10000 / 12
+    rate = monthly_rate(rate_bp)
     if rate == 0:
         return -(-principal_minor // term_months)
-    return round(principal_minor * rate / (1 - (1 + rate) ** -term_months))
+    return _to_minor(principal_minor * rate / (1 - (1 + rate) ** -term_months))
 
 
 @dataclass(frozen=True)
@@ -46,12 +72,11 @@ class ScheduleRow:
 
 def amortisation(loan: AutomotiveLoan) -> list[ScheduleRow]:
     """The full repayment schedule; the last instalment absorbs the rounding."""
-    rate = loan.rate_bp / 10000 / 12
     payment = monthly_payment(loan.principal_minor, loan.rate_bp, loan.term_months)
     balance = loan.principal_minor
     rows = []
     for n in range(1, loan.term_months + 1):
-        interest = round(balance * rate)
+        interest = month_interest(balance, loan.rate_bp)
         principal = payment - interest if n < loan.term_months else balance
         balance -= principal
         rows.append(
@@ -104,7 +129,7 @@ def _issued(loan_ids: list[int]) -> dict[int, int]:
     """How many instalment bills each of these loans has."""
     rows = db.session.execute(
         select(AutomotiveBill.loan_id, func.count())
-        .where(AutomotiveBill.loan_id.in_(loan_ids), AutomotiveBill.kind == "instalment")
+        .where(AutomotiveBill.loan_id.in_(loan_ids), AutomotiveBill.kind == BillKind.INSTALMENT)
         .group_by(AutomotiveBill.loan_id)
     ).all()
     return {int(loan_id): int(n) for loan_id, n in rows if loan_id is not None}
@@ -133,7 +158,7 @@ def _issue_batch(
                     "vehicle_id": loan.vehicle_id,
                     "loan_id": loan.id,
                     "reference": instalment_reference(loan, row.number),
-                    "kind": "instalment",
+                    "kind": BillKind.INSTALMENT.value,
                     "title": _(
                         "%(lender)s instalment %(n)s of %(term)s",
                         lender=loan.lender,
@@ -178,7 +203,7 @@ def loan_position(loan: AutomotiveLoan, today: date) -> LoanPosition:
     period_end = next_row.due_on if next_row else last_due
     period_days = max(1, (period_end - last_due).days)
     days = min(max(0, (today - last_due).days), period_days)
-    accrued = round(balance * loan.rate_bp / 10000 / 12 * days / period_days)
+    accrued = _to_minor(Decimal(balance * loan.rate_bp * days) / Decimal(120_000 * period_days))
     return LoanPosition(
         payment=schedule[0].payment,
         paid_count=paid,

@@ -18,6 +18,7 @@ from dcx.automotive.models import (
     AutomotiveRecallCoverage,
     AutomotiveTroubleCode,
     AutomotiveVehicle,
+    CoverageStatus,
 )
 from dcx.automotive.rules import (
     DEFAULT_DAILY_KM,
@@ -107,7 +108,7 @@ def open_recalls(vehicle_ids: Sequence[int]) -> dict[int, list[AutomotiveRecallC
             .join(AutomotiveRecall, AutomotiveRecall.id == AutomotiveRecallCoverage.recall_id)
             .where(
                 AutomotiveRecallCoverage.vehicle_id.in_(vehicle_ids),
-                AutomotiveRecallCoverage.status != "remedied",
+                AutomotiveRecallCoverage.status != CoverageStatus.REMEDIED,
             )
             .order_by(AutomotiveRecall.published_at.desc())
         ).all()

@@ -20,6 +20,7 @@ from dcx.automotive.models import (
     AutomotiveLoan,
     AutomotiveTroubleCode,
     AutomotiveVehicle,
+    CodeStatus,
 )
 from dcx.extensions import db
 from dcx.filters import number
@@ -77,7 +78,8 @@ def critical_codes(now: datetime) -> int:
         select(AutomotiveTroubleCode, AutomotiveVehicle)
         .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveTroubleCode.vehicle_id)
         .where(
-            AutomotiveTroubleCode.cleared_at.is_(None), AutomotiveTroubleCode.status == "confirmed"
+            AutomotiveTroubleCode.cleared_at.is_(None),
+            AutomotiveTroubleCode.status == CodeStatus.CONFIRMED,
         )
     ).all()
     critical = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -17,14 +18,52 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
 FUEL_TYPES = ("petrol", "diesel", "hybrid", "electric")
-CODE_STATUSES = ("pending", "confirmed")
-COVERAGE_STATUSES = ("notified", "booked", "remedied")
-BILL_KINDS = ("instalment", "service")
+
+
+class CodeStatus(StrEnum):
+    """A trouble code is pending until the car confirms it (it came back on another drive)."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+
+
+class CoverageStatus(StrEnum):
+    """An affected car of a recall: its owner is notified, books the visit, the fix is done."""
+
+    NOTIFIED = "notified"
+    BOOKED = "booked"
+    REMEDIED = "remedied"
+
+
+class AppointmentStatus(StrEnum):
+    """A service visit is booked, then done."""
+
+    BOOKED = "booked"
+    DONE = "done"
+
+
+class LoanKind(StrEnum):
+    """How the car is financed."""
+
+    LOAN = "loan"
+    LEASE = "lease"
+
+
+class BillKind(StrEnum):
+    """What a bill is for: a loan instalment or a service invoice."""
+
+    INSTALMENT = "instalment"
+    SERVICE = "service"
+
+
+CODE_STATUSES = tuple(member.value for member in CodeStatus)
+COVERAGE_STATUSES = tuple(member.value for member in CoverageStatus)
+BILL_KINDS = tuple(member.value for member in BillKind)
 
 
 class AutomotiveVehicle(IdMixin, OwnedMixin, CreatedAtMixin, Model):
@@ -92,13 +131,16 @@ class AutomotiveTroubleCode(IdMixin, Model):
     """A J2012 code a car reported; active until cleared. Pending codes may become confirmed."""
 
     __tablename__ = "automotive_trouble_code"
-    __table_args__ = (UniqueConstraint("vehicle_id", "code", "first_seen_at"),)
+    __table_args__ = (
+        UniqueConstraint("vehicle_id", "code", "first_seen_at"),
+        one_of("status", CodeStatus),
+    )
 
     vehicle_id: Mapped[int] = mapped_column(
         ForeignKey("automotive_vehicle.id", ondelete="CASCADE"), index=True
     )
     code: Mapped[str] = mapped_column(String(5))
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=CodeStatus.PENDING)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -129,13 +171,16 @@ class AutomotiveRecallCoverage(IdMixin, Model):
     """One affected vehicle of a recall: notified, then booked, then remedied."""
 
     __tablename__ = "automotive_recall_coverage"
-    __table_args__ = (UniqueConstraint("recall_id", "vehicle_id"),)
+    __table_args__ = (
+        UniqueConstraint("recall_id", "vehicle_id"),
+        one_of("status", CoverageStatus),
+    )
 
     recall_id: Mapped[int] = mapped_column(ForeignKey("automotive_recall.id", ondelete="CASCADE"))
     vehicle_id: Mapped[int] = mapped_column(
         ForeignKey("automotive_vehicle.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(10), default="notified")
+    status: Mapped[str] = mapped_column(String(10), default=CoverageStatus.NOTIFIED)
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     remedied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -147,6 +192,7 @@ class AutomotiveAppointment(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """A service visit booked at a dealer, with the reason it was booked for."""
 
     __tablename__ = "automotive_appointment"
+    __table_args__ = (one_of("status", AppointmentStatus),)
     __owner_indexed__ = True
 
     vehicle_id: Mapped[int] = mapped_column(
@@ -159,7 +205,7 @@ class AutomotiveAppointment(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     recall_id: Mapped[int | None] = mapped_column(
         ForeignKey("automotive_recall.id", ondelete="SET NULL"), nullable=True
     )
-    status: Mapped[str] = mapped_column(String(10), default="booked")
+    status: Mapped[str] = mapped_column(String(10), default=AppointmentStatus.BOOKED)
 
     vehicle: Mapped[AutomotiveVehicle] = relationship()
 
@@ -168,11 +214,12 @@ class AutomotiveLoan(IdMixin, OwnedMixin, Model):
     """A car loan or lease: principal, yearly rate in basis points, term and first due date."""
 
     __tablename__ = "automotive_loan"
+    __table_args__ = (one_of("kind", LoanKind),)
     __owner_indexed__ = True
 
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("automotive_vehicle.id", ondelete="CASCADE"))
     reference: Mapped[str] = mapped_column(String(30), unique=True)
-    kind: Mapped[str] = mapped_column(String(10), default="loan")
+    kind: Mapped[str] = mapped_column(String(10), default=LoanKind.LOAN)
     lender: Mapped[str] = mapped_column(String(80))
     principal_minor: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
@@ -191,6 +238,7 @@ class AutomotiveBill(IdMixin, OwnedMixin, Model):
         Index("ix_automotive_bill_user_due", "user_id", "due_on"),
         # a loan's bills: its position, and the daily job's count of bills issued per loan
         Index("ix_automotive_bill_loan", "loan_id"),
+        one_of("kind", BillKind),
     )
 
     vehicle_id: Mapped[int | None] = mapped_column(
@@ -200,7 +248,7 @@ class AutomotiveBill(IdMixin, OwnedMixin, Model):
         ForeignKey("automotive_loan.id", ondelete="CASCADE"), nullable=True
     )
     reference: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[str] = mapped_column(String(12), default="instalment")
+    kind: Mapped[str] = mapped_column(String(12), default=BillKind.INSTALMENT)
     title: Mapped[str] = mapped_column(String(120))
     amount_minor: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from dcx.automotive.financing import add_months, amortisation, instalment_reference
 from dcx.automotive.fleet_status import fleet_status
 from dcx.automotive.models import (
+    AppointmentStatus,
     AutomotiveAppointment,
     AutomotiveBill,
     AutomotiveLoan,
@@ -142,7 +143,10 @@ def calendar_entries(user_id: int) -> list[CalendarEntry]:
     rows = db.session.execute(
         select(AutomotiveAppointment, AutomotiveVehicle)
         .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveAppointment.vehicle_id)
-        .where(AutomotiveAppointment.user_id == user_id, AutomotiveAppointment.status == "booked")
+        .where(
+            AutomotiveAppointment.user_id == user_id,
+            AutomotiveAppointment.status == AppointmentStatus.BOOKED,
+        )
         .order_by(AutomotiveAppointment.starts_at)
     ).all()
     entries = [

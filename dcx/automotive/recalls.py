@@ -11,6 +11,7 @@ from dcx.automotive.models import (
     AutomotiveRecall,
     AutomotiveRecallCoverage,
     AutomotiveVehicle,
+    CoverageStatus,
 )
 from dcx.automotive.rules import KEY
 from dcx.database import insert_ignoring_duplicates
@@ -79,7 +80,12 @@ def match_recalls() -> int:
     db.session.execute(
         insert_ignoring_duplicates(AutomotiveRecallCoverage),
         [
-            {"recall_id": r[0], "vehicle_id": r[1], "status": "notified", "notified_at": now}
+            {
+                "recall_id": r[0],
+                "vehicle_id": r[1],
+                "status": CoverageStatus.NOTIFIED.value,
+                "notified_at": now,
+            }
             for r in rows
         ],
     )
@@ -140,7 +146,8 @@ def recalls_of(
             .join(AutomotiveVehicle, AutomotiveVehicle.id == AutomotiveRecallCoverage.vehicle_id)
             .where(AutomotiveVehicle.user_id == user_id)
             .order_by(
-                AutomotiveRecallCoverage.status == "remedied", AutomotiveRecall.published_at.desc()
+                AutomotiveRecallCoverage.status == CoverageStatus.REMEDIED,
+                AutomotiveRecall.published_at.desc(),
             )
         ).all()
     )
@@ -148,7 +155,7 @@ def recalls_of(
 
 def mark_remedied(coverage: AutomotiveRecallCoverage) -> None:
     """The dealer did the recall repair on this vehicle."""
-    coverage.status = "remedied"
+    coverage.status = CoverageStatus.REMEDIED
     coverage.remedied_at = clock.now()
     db.session.flush()
 

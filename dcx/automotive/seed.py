@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from flask_babel import format_datetime, gettext
@@ -27,6 +28,7 @@ from dcx.automotive.models import (
     AutomotiveReading,
     AutomotiveTroubleCode,
     AutomotiveVehicle,
+    BillKind,
 )
 from dcx.extensions import db
 from dcx.platform import clock
@@ -36,7 +38,8 @@ from dcx.verticals import SeedContext
 
 
 def _minor(amount: Any) -> int:
-    return round(float(amount) * 100)
+    """An amount in the seed file (major units, as YAML reads it) in minor units, exactly."""
+    return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def load(ctx: SeedContext) -> None:
@@ -172,7 +175,7 @@ def _loan(ctx: SeedContext, spec: dict[str, Any], vehicle: AutomotiveVehicle) ->
         lender=spec["lender"],
         principal_minor=_minor(spec["principal"]),
         currency=spec.get("currency", "EUR"),
-        rate_bp=round(float(spec["rate_pct"]) * 100),
+        rate_bp=_minor(spec["rate_pct"]),  # a percentage in hundredths: basis points
         term_months=int(spec["term_months"]),
         first_due_on=financing.add_months(latest_due, -(due - 1)),
     )
@@ -390,7 +393,7 @@ def scale(ctx: SeedContext, customers: list[Any]) -> None:
                     "vehicle_id": loan.vehicle_id,
                     "loan_id": loan.id,
                     "reference": financing.instalment_reference(loan, row.number),
-                    "kind": "instalment",
+                    "kind": BillKind.INSTALMENT.value,
                     "title": f"{loan.lender} instalment {row.number} of {loan.term_months}",
                     "amount_minor": row.payment,
                     "currency": loan.currency,

@@ -17,6 +17,7 @@ from dcx.automotive.models import (
     AutomotiveReading,
     AutomotiveTroubleCode,
     AutomotiveVehicle,
+    CodeStatus,
 )
 from dcx.automotive.rules import KEY
 from dcx.database import insert_ignoring_duplicates
@@ -146,8 +147,8 @@ def _apply_codes(
             continue
         if seen_at > row.last_seen_at:
             row.last_seen_at = seen_at
-        if status == "confirmed" and row.status == "pending":
-            row.status = "confirmed"
+        if status == CodeStatus.CONFIRMED and row.status == CodeStatus.PENDING:
+            row.status = CodeStatus.CONFIRMED.value
             row.confirmed_at = seen_at
             result.confirmed_codes.append(code)
     for code in cleared:

@@ -23,6 +23,7 @@ from dcx.automotive.models import (
     AutomotiveLoan,
     AutomotiveRecallCoverage,
     AutomotiveVehicle,
+    CoverageStatus,
 )
 from dcx.database import owned_or_404
 from dcx.extensions import db
@@ -180,7 +181,7 @@ def vehicle(vehicle_id: int):
         remedied=[
             coverage
             for coverage, _recall, owned in automotive_recalls.recalls_of(current_user.id)
-            if owned.id == car.id and coverage.status == "remedied"
+            if owned.id == car.id and coverage.status == CoverageStatus.REMEDIED
         ],
         charts=_history_charts(car.id),
         explain=dtc.explain,

@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from dcx import filters
 from dcx.banking import amounts, goals
 from dcx.banking.models import (
+    AccountKind,
     BankingAccount,
     BankingTransaction,
+    TransactionStatus,
 )
 from dcx.banking.rules import CURRENCY, KEY, PRODUCTS, TRANSFERS, BankingError
 from dcx.extensions import db
@@ -37,7 +39,7 @@ def primary_current_account(user_id: int) -> BankingAccount | None:
     """The customer's first current account, or None."""
     return db.session.execute(
         select(BankingAccount)
-        .where(BankingAccount.user_id == user_id, BankingAccount.kind == "current")
+        .where(BankingAccount.user_id == user_id, BankingAccount.kind == AccountKind.CURRENT)
         .order_by(BankingAccount.id)
         .limit(1)
     ).scalar_one_or_none()
@@ -47,7 +49,10 @@ def balances(user_id: int) -> dict[int, int]:
     """Booked balance of each of the customer's accounts, by account id (one query)."""
     rows = db.session.execute(
         select(BankingTransaction.account_id, func.sum(BankingTransaction.amount_minor))
-        .where(BankingTransaction.user_id == user_id, BankingTransaction.status == "booked")
+        .where(
+            BankingTransaction.user_id == user_id,
+            BankingTransaction.status == TransactionStatus.BOOKED,
+        )
         .group_by(BankingTransaction.account_id)
     ).all()
     return {account_id: int(total or 0) for account_id, total in rows}
@@ -57,7 +62,8 @@ def available_balance(account_id: int) -> int:
     """Booked balance of one account."""
     total = db.session.execute(
         select(func.sum(BankingTransaction.amount_minor)).where(
-            BankingTransaction.account_id == account_id, BankingTransaction.status == "booked"
+            BankingTransaction.account_id == account_id,
+            BankingTransaction.status == TransactionStatus.BOOKED,
         )
     ).scalar()
     return int(total or 0)
@@ -81,7 +87,7 @@ def open_current_account(user_id: int, today: date, number: str | None = None) -
     """
     account = BankingAccount(
         user_id=user_id,
-        kind="current",
+        kind=AccountKind.CURRENT.value,
         name=gettext("Everyday account"),
         number=number or new_account_number(),
         currency=CURRENCY,
@@ -123,7 +129,7 @@ def open_savings_account(
             _l("You must be 18 or older to open a savings account."), "date_of_birth"
         )
     source = db.session.get(BankingAccount, application.source_account_id)
-    if source is None or source.user_id != user_id or source.kind != "current":
+    if source is None or source.user_id != user_id or source.kind != AccountKind.CURRENT:
         raise BankingError(_l("Choose one of your current accounts."), "source_account_id")
     if source.number[-4:] != application.last4:
         raise BankingError(_l("Those digits do not match your current account."), "last4")
@@ -145,7 +151,7 @@ def open_savings_account(
         raise BankingError(_l("Please accept the terms and the privacy notice."), "consent_terms")
     account = BankingAccount(
         user_id=user_id,
-        kind="savings",
+        kind=AccountKind.SAVINGS.value,
         name=product.name,
         number=new_account_number(),
         currency=CURRENCY,

@@ -15,20 +15,19 @@ from dcx.platform.inputs import DB_INT_MAX
 from dcx.platform.months import add_months as add_months
 from dcx.platform.months import month_bounds as month_bounds
 from dcx.platform.months import month_start as month_start
-from dcx.platform.numbers import parse_number
+from dcx.platform.numbers import currency_digits, parse_number, to_minor
 
 
-def parse_amount(text: str | None, locale: str | None = None) -> int:
-    """Parse an amount typed in the visitor's locale into minor units: ``"1,234.56"`` or
-    ``"12"`` in English, ``"1.234,56"`` or ``"12,5"`` in Spanish; ValueError for anything else."""
+def parse_amount(text: str | None, locale: str | None = None, currency: str = "EUR") -> int:
+    """Parse an amount typed by a customer in the visitor's locale into minor units: ``"1,234.56"``
+    or ``"12"`` in English, ``"1.234,56"`` or ``"12,5"`` in Spanish; at most as many decimals
+    as the currency has (two for EUR, none for JPY); ValueError for anything else."""
     value = parse_number(text, locale)
-    # Bounded before quantizing: 1e308 is finite but cannot be quantized, and a stored amount
+    # Bounded before scaling: 1e308 is finite but cannot be quantized, and a stored amount
     # must fit an INTEGER column of minor units.
-    if not value.is_finite() or abs(value) * 100 > DB_INT_MAX:
+    if not value.is_finite() or abs(value).scaleb(currency_digits(currency)) > DB_INT_MAX:
         raise ValueError("not an amount")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError("use at most two decimals")
-    return int(value * 100)
+    return to_minor(value, currency)
 
 
 def apy(rate_bp: int, compounding: int) -> Decimal:

@@ -16,10 +16,12 @@ from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, litera
 from dcx import filters
 from dcx.banking import accounts, amounts
 from dcx.banking.models import (
+    AccountKind,
     BankingAccount,
     BankingGoal,
     BankingGoalMovement,
     BankingTransaction,
+    TransactionStatus,
 )
 from dcx.banking.rules import CURRENCY, KEY, TRANSFERS, BankingError
 from dcx.extensions import db
@@ -187,7 +189,7 @@ def create_goal(
         raise BankingError(_l("Pick a date in the future."), "target_date")
     if account_id is not None:
         account = db.session.get(BankingAccount, account_id)
-        if account is None or account.user_id != user_id or account.kind != "savings":
+        if account is None or account.user_id != user_id or account.kind != AccountKind.SAVINGS:
             raise BankingError(_l("Choose one of your savings accounts."), "account_id")
     exists = db.session.execute(
         select(BankingGoal.id).where(BankingGoal.user_id == user_id, BankingGoal.name == name)
@@ -271,7 +273,16 @@ def move_goal_money(goal: BankingGoal, amount_minor: int, today: date) -> bool:
     return False
 
 
-def _book(account, amount, day, merchant, category, subcategory, stamp, status="booked"):
+def _book(
+    account,
+    amount,
+    day,
+    merchant,
+    category,
+    subcategory,
+    stamp,
+    status=TransactionStatus.BOOKED.value,
+):
     db.session.add(
         BankingTransaction(
             user_id=account.user_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -15,11 +16,26 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 
-ACCOUNT_KINDS = ("current", "savings")
-TRANSACTION_STATUSES = ("booked", "pending")
+
+class AccountKind(StrEnum):
+    """A current account (cards, salary, bills) or a savings account (rate, goals)."""
+
+    CURRENT = "current"
+    SAVINGS = "savings"
+
+
+class TransactionStatus(StrEnum):
+    """A card payment is pending until the merchant settles it; then it is booked."""
+
+    BOOKED = "booked"
+    PENDING = "pending"
+
+
+ACCOUNT_KINDS = tuple(member.value for member in AccountKind)
+TRANSACTION_STATUSES = tuple(member.value for member in TransactionStatus)
 
 
 class BankingAccount(IdMixin, OwnedMixin, CreatedAtMixin, Model):
@@ -30,9 +46,10 @@ class BankingAccount(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     """
 
     __tablename__ = "banking_account"
+    __table_args__ = (one_of("kind", AccountKind),)
     __owner_indexed__ = True
 
-    kind: Mapped[str] = mapped_column(String(16), default="current")
+    kind: Mapped[str] = mapped_column(String(16), default=AccountKind.CURRENT.value)
     name: Mapped[str] = mapped_column(String(80))
     number: Mapped[str] = mapped_column(String(34), unique=True)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
@@ -60,13 +77,14 @@ class BankingTransaction(IdMixin, OwnedMixin, Model):
         UniqueConstraint("account_id", "reference"),
         Index("ix_banking_transaction_user_booked", "user_id", "booked_on"),
         Index("ix_banking_transaction_account_booked", "account_id", "booked_on"),
+        one_of("status", TransactionStatus),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("banking_account.id", ondelete="CASCADE"))
     booked_on: Mapped[date] = mapped_column(Date)
     amount_minor: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
-    status: Mapped[str] = mapped_column(String(16), default="booked")
+    status: Mapped[str] = mapped_column(String(16), default=TransactionStatus.BOOKED.value)
     merchant: Mapped[str] = mapped_column(String(120), default="")
     merchant_category: Mapped[str] = mapped_column(String(80), default="")
     category: Mapped[str] = mapped_column(String(40), default="Other")

@@ -21,6 +21,7 @@ from dcx.banking.models import (
     BankingGoal,
     BankingGoalMovement,
     BankingTransaction,
+    TransactionStatus,
 )
 from dcx.banking.rules import CURRENCY, KEY, TRANSFERS
 from dcx.extensions import db
@@ -42,7 +43,7 @@ def month_totals(user_id: int, start: date, end: date) -> tuple[int, int]:
     row = db.session.execute(
         select(*_income_spending_columns()).where(
             BankingTransaction.user_id == user_id,
-            BankingTransaction.status == "booked",
+            BankingTransaction.status == TransactionStatus.BOOKED,
             _COUNTED,
             BankingTransaction.booked_on >= start,
             BankingTransaction.booked_on < end,
@@ -57,7 +58,7 @@ def category_totals(user_id: int, start: date, end: date) -> dict[str, int]:
         select(BankingTransaction.category, func.sum(-BankingTransaction.amount_minor))
         .where(
             BankingTransaction.user_id == user_id,
-            BankingTransaction.status == "booked",
+            BankingTransaction.status == TransactionStatus.BOOKED,
             BankingTransaction.amount_minor < 0,
             _COUNTED,
             BankingTransaction.booked_on >= start,
@@ -145,7 +146,7 @@ def monthly_report(user_id: int, year: int, month: int) -> MonthlyReport:
             select(BankingTransaction.merchant, func.sum(-BankingTransaction.amount_minor))
             .where(
                 BankingTransaction.user_id == user_id,
-                BankingTransaction.status == "booked",
+                BankingTransaction.status == TransactionStatus.BOOKED,
                 BankingTransaction.amount_minor < 0,
                 _COUNTED,
                 BankingTransaction.booked_on >= start,
@@ -276,7 +277,7 @@ def monthly_summary_rows(year: int, month: int) -> list[dict[str, Any]]:
         income, spending = _income_spending_columns(t)
         return (
             select(t.user_id, income, spending)
-            .where(t.status == "booked", t.category != TRANSFERS)
+            .where(t.status == TransactionStatus.BOOKED, t.category != TRANSFERS)
             .where(t.booked_on >= begin, t.booked_on < until)
             .group_by(t.user_id)
             .subquery()

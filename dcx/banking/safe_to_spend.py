@@ -15,11 +15,13 @@ from sqlalchemy import and_, case, func, select
 from dcx.banking import amounts, bills
 from dcx.banking import goals as banking_goals
 from dcx.banking.models import (
+    AccountKind,
     BankingAccount,
     BankingBill,
     BankingGoal,
     BankingGoalMovement,
     BankingTransaction,
+    TransactionStatus,
 )
 from dcx.banking.rules import BUFFER_MINOR, CURRENCY, INCOME, OVERDUE_DAYS
 from dcx.extensions import db
@@ -111,8 +113,10 @@ def compute_safe_to_spend(
 def _available_and_pending() -> tuple[Any, Any]:
     """Booked balance, and pending debits as a positive amount, summed over transactions."""
     t = BankingTransaction
-    booked = func.sum(case((t.status == "booked", t.amount_minor)))
-    pending = func.sum(case((and_(t.status == "pending", t.amount_minor < 0), -t.amount_minor)))
+    booked = func.sum(case((t.status == TransactionStatus.BOOKED, t.amount_minor)))
+    pending = func.sum(
+        case((and_(t.status == TransactionStatus.PENDING, t.amount_minor < 0), -t.amount_minor))
+    )
     return booked, pending
 
 
@@ -189,7 +193,7 @@ def _safe_to_spend_batch(ids: list[int], today: date) -> dict[int, SafeToSpend]:
             select(a.user_id, *_available_and_pending())
             .select_from(t)
             .join(a, a.id == t.account_id)
-            .where(a.user_id.in_(ids), a.kind == "current")
+            .where(a.user_id.in_(ids), a.kind == AccountKind.CURRENT)
             .group_by(a.user_id)
         ).all()
     }

@@ -20,11 +20,13 @@ from dcx import filters
 from dcx.banking import amounts, rules
 from dcx.banking import bills as banking_bills
 from dcx.banking.models import (
+    AccountKind,
     BankingAccount,
     BankingBill,
     BankingGoal,
     BankingGoalMovement,
     BankingTransaction,
+    TransactionStatus,
 )
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
@@ -55,7 +57,9 @@ def _account(user_id: int, number: str, today: date, opened: date, **extra: Any)
     return account
 
 
-def _row(account, day, amount, item, reference, status="booked") -> dict[str, Any]:
+def _row(
+    account, day, amount, item, reference, status=TransactionStatus.BOOKED.value
+) -> dict[str, Any]:
     return {
         "user_id": account.user_id,
         "account_id": account.id,
@@ -201,7 +205,7 @@ def seed(ctx: SeedContext) -> None:
             spec["current_account"],
             today,
             first,
-            kind="current",
+            kind=AccountKind.CURRENT.value,
             name=gettext("Everyday account"),
         )
         rows = history_rows(current, spec, today, ctx.random)
@@ -214,7 +218,7 @@ def seed(ctx: SeedContext) -> None:
                 spec["savings_account"]["number"],
                 today,
                 opened,
-                kind="savings",
+                kind=AccountKind.SAVINGS.value,
                 name=product.name,
                 product=product.key,
                 nominal_rate_bp=product.rate_bp,
@@ -351,7 +355,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
         first = amounts.add_months(amounts.month_start(today), -int(spec["months"]))
         current = BankingAccount(
             user_id=user.id,
-            kind="current",
+            kind=AccountKind.CURRENT.value,
             name=gettext("Everyday account"),
             number=f"DCXS{user.id:010d}",
             currency=rules.CURRENCY,
@@ -361,7 +365,7 @@ def scale(ctx: SeedContext, customers: list) -> None:
         if goals:
             savings = BankingAccount(
                 user_id=user.id,
-                kind="savings",
+                kind=AccountKind.SAVINGS.value,
                 name=product.name,
                 number=f"DCXT{user.id:010d}",
                 currency=rules.CURRENCY,

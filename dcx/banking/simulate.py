@@ -24,11 +24,13 @@ from dcx import filters
 from dcx.banking import amounts, rules
 from dcx.banking import bills as banking_bills
 from dcx.banking.models import (
+    AccountKind,
     BankingAccount,
     BankingBill,
     BankingGoal,
     BankingGoalMovement,
     BankingTransaction,
+    TransactionStatus,
 )
 from dcx.extensions import db
 from dcx.platform.links import link
@@ -84,7 +86,7 @@ def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) 
     last_day = amounts.add_months(month, 1) - timedelta(days=1)
     template = db.session.execute(
         select(*_COPIED).where(
-            BankingTransaction.status == "booked",
+            BankingTransaction.status == TransactionStatus.BOOKED,
             BankingTransaction.category != rules.TRANSFERS,
             BankingTransaction.booked_on >= previous,
             BankingTransaction.booked_on < month,
@@ -109,7 +111,7 @@ def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) 
                 **row._asdict(),
                 "booked_on": booked_on,
                 "amount_minor": amount,
-                "status": "booked",
+                "status": TransactionStatus.BOOKED.value,
                 "reference": f"seed-{month:%Y-%m}-{what}",
             }
         )
@@ -123,7 +125,7 @@ def _current_accounts(user_ids: set[int]) -> dict[int, BankingAccount]:
     found: dict[int, BankingAccount] = {}
     for account in db.session.execute(
         select(BankingAccount)
-        .where(BankingAccount.user_id.in_(user_ids), BankingAccount.kind == "current")
+        .where(BankingAccount.user_id.in_(user_ids), BankingAccount.kind == AccountKind.CURRENT)
         .order_by(BankingAccount.id)
     ).scalars():
         found.setdefault(account.user_id, account)
@@ -155,7 +157,7 @@ def _manual_bills(first: date, stop: date) -> int:
                     "booked_on": due,
                     "amount_minor": -bill.amount_minor,
                     "currency": bill.currency,
-                    "status": "booked",
+                    "status": TransactionStatus.BOOKED.value,
                     "merchant": bill.merchant or bill.name,
                     "merchant_category": "",
                     "category": bill.category,
@@ -204,7 +206,7 @@ def _standing_orders(month: date, first: date, stop: date) -> int:
             "user_id": goal.user_id,
             "booked_on": month,
             "currency": goal.currency,
-            "status": "booked",
+            "status": TransactionStatus.BOOKED.value,
             "merchant": str(_l("Standing order to %(goal)s", goal=goal.name))[:120],
             "merchant_category": "",
             "category": rules.TRANSFERS,
@@ -232,7 +234,7 @@ def _salary_events(first: date, stop: date) -> int:
     salaries = db.session.execute(
         select(t.user_id, t.account_id, t.booked_on, t.amount_minor, t.currency, t.merchant).where(
             t.category == rules.INCOME,
-            t.status == "booked",
+            t.status == TransactionStatus.BOOKED,
             t.amount_minor > 0,
             t.booked_on >= first,
             t.booked_on < stop,

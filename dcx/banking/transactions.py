@@ -10,6 +10,7 @@ from sqlalchemy import case, func, or_, select
 from dcx.banking.models import (
     BankingAccount,
     BankingTransaction,
+    TransactionStatus,
 )
 from dcx.extensions import db
 
@@ -34,7 +35,7 @@ def transactions_with_balance(account: BankingAccount, flt: TransactionFilter, l
     """
     t = BankingTransaction
     running = (
-        func.sum(case((t.status == "booked", t.amount_minor), else_=0))
+        func.sum(case((t.status == TransactionStatus.BOOKED, t.amount_minor), else_=0))
         .over(partition_by=t.account_id, order_by=(t.booked_on, t.id))
         .label("balance_after")
     )

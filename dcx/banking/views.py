@@ -26,7 +26,7 @@ from dcx.banking.forms import (
     OpenSavingsForm,
     TransactionFilterForm,
 )
-from dcx.banking.models import BankingAccount, BankingBill, BankingGoal
+from dcx.banking.models import AccountKind, BankingAccount, BankingBill, BankingGoal
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.filters import number
@@ -116,7 +116,9 @@ def _savings_form() -> OpenSavingsForm:
         for p in rules.PRODUCTS.values()
     ]
     form.source_account_id.choices = [
-        _account_choice(a) for a in accounts.accounts(current_user.id) if a.kind == "current"
+        _account_choice(a)
+        for a in accounts.accounts(current_user.id)
+        if a.kind == AccountKind.CURRENT
     ]
     return form
 
@@ -197,7 +199,7 @@ def account(account_id: int):
     rows = transactions.transactions_with_balance(acc, flt)
     apy = (
         amounts.percent(amounts.apy(acc.nominal_rate_bp, acc.compounding))
-        if acc.kind == "savings"
+        if acc.kind == AccountKind.SAVINGS
         else None
     )
     return render_template(
@@ -217,7 +219,9 @@ def _goal_form() -> GoalForm:
     form = GoalForm()
     # A savings account first: goals saved somewhere real are the ones that get reached.
     form.account_id.choices = [
-        _account_choice(a) for a in accounts.accounts(current_user.id) if a.kind == "savings"
+        _account_choice(a)
+        for a in accounts.accounts(current_user.id)
+        if a.kind == AccountKind.SAVINGS
     ] + [SelectChoice("", _("No linked account"))]
     return form
 

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from dcx.education.models import EducationQuestion
+from dcx.education.models import EducationQuestion, QuestionKind
 from dcx.platform.forms import SelectChoice, add_error
 from dcx.platform.numbers import parse_number
 
@@ -97,11 +97,11 @@ def test_form(
     for q in questions:
         choices = [SelectChoice(str(i), text) for i, text in enumerate(q.choices)]
         field: Field
-        if q.kind == "single":
+        if q.kind == QuestionKind.SINGLE:
             field = RadioField(
                 q.prompt, choices=choices, validate_choice=False, validators=[Optional()]
             )
-        elif q.kind == "multiple":
+        elif q.kind == QuestionKind.MULTIPLE:
             field = _MultiCheckboxField(
                 q.prompt, choices=choices, validate_choice=False, validators=[Optional()]
             )
@@ -118,9 +118,9 @@ def responses_from(form: FlaskForm, questions: list[EducationQuestion]) -> dict[
     for q in questions:
         field = form[field_name(q)]
         valid = {str(i) for i in range(len(q.choices))}
-        if q.kind == "single":
+        if q.kind == QuestionKind.SINGLE:
             responses[q.id] = [int(field.data)] if field.data in valid else []
-        elif q.kind == "multiple":
+        elif q.kind == QuestionKind.MULTIPLE:
             responses[q.id] = sorted({int(v) for v in (field.data or []) if v in valid})
         else:
             text = (field.data or "").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -18,12 +19,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
 SCORING_RULES = ("highest", "last")
-QUESTION_KINDS = ("single", "multiple", "numeric")
+
+
+class QuestionKind(StrEnum):
+    """How a test question is answered: one choice, several choices, or a number."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    NUMERIC = "numeric"
+
+
+QUESTION_KINDS = tuple(member.value for member in QuestionKind)
 
 
 class EducationCourse(IdMixin, Model):
@@ -191,7 +202,10 @@ class EducationQuestion(IdMixin, Model):
     """
 
     __tablename__ = "education_question"
-    __table_args__ = (UniqueConstraint("test_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("test_id", "position"),
+        one_of("kind", QuestionKind),
+    )
 
     test_id: Mapped[int] = mapped_column(ForeignKey("education_test.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)

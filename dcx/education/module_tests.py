@@ -16,6 +16,7 @@ from dcx.education.models import (
     EducationModule,
     EducationModuleTest,
     EducationQuestion,
+    QuestionKind,
 )
 from dcx.education.services import (
     GRACE,
@@ -38,7 +39,7 @@ def grade(question: EducationQuestion, response: list[Any]) -> tuple[bool, float
     Single choice: the one right index. Multiple choice: exactly the set of right indices
     (all or nothing). Numeric: within ``tolerance`` of the right value.
     """
-    if question.kind == "numeric":
+    if question.kind == QuestionKind.NUMERIC:
         if not response or response[0] is None:
             return False, 0.0
         try:
@@ -55,7 +56,7 @@ def grade(question: EducationQuestion, response: list[Any]) -> tuple[bool, float
         except (TypeError, ValueError):
             return False, 0.0
         right = chosen == {int(c) for c in question.correct}
-        if question.kind == "single":
+        if question.kind == QuestionKind.SINGLE:
             right = right and len(chosen) == 1
     return right, float(question.points) if right else 0.0
 

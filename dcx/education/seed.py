@@ -32,6 +32,7 @@ from dcx.education.models import (
     EducationModuleTest,
     EducationOfficeHourSlot,
     EducationQuestion,
+    QuestionKind,
 )
 from dcx.extensions import db
 from dcx.platform import clock
@@ -138,7 +139,7 @@ def seed_course(data: dict[str, Any], professor_id: int) -> EducationCourse:
 
 def answer_for(question: EducationQuestion, right: bool) -> list[Any]:
     """A response that is right, or plausibly wrong, for a seeded attempt."""
-    if question.kind == "numeric":
+    if question.kind == QuestionKind.NUMERIC:
         value = float(question.correct[0])
         return [value if right else value + 10 * (question.tolerance or 1) + 1]
     correct = [int(c) for c in question.correct]

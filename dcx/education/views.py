@@ -146,7 +146,6 @@ def chapter(chapter_id):
         course=module.course,
         following=following,
         read=read,
-        form=forms.ActionForm(),
     )
 
 
@@ -185,7 +184,6 @@ def test(test_id):
         current=module_tests.open_attempt(current_user.id, test),
         score=services.score_by_rule([a.percent for a in attempts], course.scoring_rule),
         unlocked=services.module_unlocked(current_user.id, test.module),
-        form=forms.ActionForm(),
     )
 
 
@@ -412,7 +410,6 @@ def office_hours():
         booked_slot_ids=booked_slot_ids,
         topic=topic,
         form=forms.BookingForm(topic=topic),
-        action=forms.ActionForm(),
         closes_at=meetings.closes_at,
         active=meetings.active_bookings,
         location=meetings.slot_location,

@@ -14,10 +14,12 @@ from sqlalchemy import select
 from dcx.extensions import db
 from dcx.government import repairs
 from dcx.government.models import (
+    CrewStatus,
     GovernmentCrew,
     GovernmentCrewPosition,
     GovernmentRepair,
     GovernmentWorkOrder,
+    WorkOrderStatus,
 )
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
@@ -42,7 +44,10 @@ def active_order(crew_id: int) -> GovernmentWorkOrder | None:
     """The crew's earliest work order not yet done."""
     return db.session.execute(
         select(GovernmentWorkOrder)
-        .where(GovernmentWorkOrder.crew_id == crew_id, GovernmentWorkOrder.status == "scheduled")
+        .where(
+            GovernmentWorkOrder.crew_id == crew_id,
+            GovernmentWorkOrder.status == WorkOrderStatus.SCHEDULED,
+        )
         .order_by(GovernmentWorkOrder.starts_at)
         .limit(1)
     ).scalar_one_or_none()
@@ -74,7 +79,7 @@ def report_position(
             repairs.transition(
                 repair, "fixed", actor_id, gettext("fixed by %(crew)s", crew=crew.name)
             )
-            order.status = "done"
+            order.status = WorkOrderStatus.DONE.value
         repair_status = repair.status
     db.session.flush()
     return {
@@ -108,14 +113,14 @@ def crew_overview() -> list[dict[str, Any]]:
             GovernmentWorkOrder.crew_id, GovernmentRepair.id, GovernmentRepair.x, GovernmentRepair.y
         )
         .join(GovernmentRepair, GovernmentRepair.id == GovernmentWorkOrder.repair_id)
-        .where(GovernmentWorkOrder.status == "scheduled")
+        .where(GovernmentWorkOrder.status == WorkOrderStatus.SCHEDULED)
         .order_by(GovernmentWorkOrder.starts_at.desc())
     ):
         targets[crew_id] = (repair_id, x, y)  # earliest wins: rows come latest first
     result = []
     for crew in crews:
         target = targets.get(crew.id)
-        moving = crew.status in {"dispatched", "en_route"}
+        moving = crew.status in {CrewStatus.DISPATCHED, CrewStatus.EN_ROUTE}
         eta = eta_seconds(crew, target[1], target[2]) if target is not None and moving else None
         result.append(
             {

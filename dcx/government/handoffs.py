@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from dcx.extensions import db
 from dcx.government import incidents
-from dcx.government.models import GovernmentHandoff, GovernmentIncident
+from dcx.government.models import GovernmentHandoff, GovernmentIncident, HandoffStatus
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class DepartmentTask:
     @property
     def status(self) -> str:
         """``open``, ``acknowledged`` or ``done``."""
-        if self.handoff.status == "done":
+        if self.handoff.status == HandoffStatus.DONE:
             return "done"
         return "acknowledged" if self.acknowledged_at else "open"
 
@@ -41,7 +41,7 @@ def tasks_for(department: str | None) -> list[DepartmentTask]:
         .where(GovernmentHandoff.to_department == department)
         .options(selectinload(GovernmentIncident.shares))
         .order_by(
-            case((GovernmentHandoff.status == "done", 1), else_=0),
+            case((GovernmentHandoff.status == HandoffStatus.DONE, 1), else_=0),
             GovernmentHandoff.created_at.desc(),
             GovernmentHandoff.id.desc(),
         )

@@ -13,6 +13,7 @@ from dcx.government.models import (
     GovernmentIncident,
     GovernmentIncidentComment,
     GovernmentIncidentShare,
+    HandoffStatus,
 )
 from dcx.platform import clock
 from dcx.platform.links import link
@@ -135,7 +136,7 @@ def complete_handoff(handoff: GovernmentHandoff, department: str | None) -> bool
     """The receiving department marks its follow-on task done; False for anyone else."""
     if department != handoff.to_department:
         return False
-    handoff.status = "done"
+    handoff.status = HandoffStatus.DONE.value
     db.session.flush()
     return True
 

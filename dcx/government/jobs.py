@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dcx.extensions import db
 from dcx.government import photos
 from dcx.government import repairs as government_repairs
-from dcx.government.models import GovernmentRepair
+from dcx.government.models import GovernmentRepair, RepairStatus
 from dcx.platform import clock
 from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
@@ -33,7 +33,7 @@ def fix_reminders(now: datetime) -> int:
                 GovernmentRepair.location,
                 GovernmentRepair.fixed_at,
             ).where(
-                GovernmentRepair.status == "fixed",
+                GovernmentRepair.status == RepairStatus.FIXED,
                 GovernmentRepair.reporter_id.is_not(None),
                 GovernmentRepair.fixed_at <= now - REMIND_AFTER,
             )
@@ -65,7 +65,8 @@ def close_settled_fixes(now: datetime) -> int:
     """Close repairs fixed 14+ days ago that nobody reopened."""
     repairs = db.session.execute(
         select(GovernmentRepair).where(
-            GovernmentRepair.status == "fixed", GovernmentRepair.fixed_at <= now - CLOSE_AFTER
+            GovernmentRepair.status == RepairStatus.FIXED,
+            GovernmentRepair.fixed_at <= now - CLOSE_AFTER,
         )
     ).scalars()
     count = 0

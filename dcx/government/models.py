@@ -7,6 +7,7 @@ Coordinates are city metres on a flat grid (x east, y south), drawn on the offli
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Date,
@@ -20,14 +21,78 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
 DEPARTMENTS = ("transport", "public_works", "police", "communications")
-SENSOR_KINDS = ("vehicle", "pedestrian", "both")
+
+
+class SensorKind(StrEnum):
+    """What a road sensor counts."""
+
+    VEHICLE = "vehicle"
+    PEDESTRIAN = "pedestrian"
+    BOTH = "both"
+
+
+class IncidentStatus(StrEnum):
+    """An incident is open while congestion lasts, closed when the road eases."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class HandoffStatus(StrEnum):
+    """A task handed to another department: open until that department marks it done."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+class RepairStatus(StrEnum):
+    """The steps of a reported repair (see ``repairs.TRANSITIONS`` for which may follow which)."""
+
+    REPORTED = "reported"
+    ACKNOWLEDGED = "acknowledged"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    FIXED = "fixed"
+    CLOSED = "closed"
+    UNABLE_TO_FIX = "unable_to_fix"
+    DUPLICATE = "duplicate"
+
+
+class CrewStatus(StrEnum):
+    """Where a crew is in its day: idle, sent, on its way, on site, done."""
+
+    IDLE = "idle"
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    ON_SITE = "on_site"
+    DONE = "done"
+
+
+class WorkOrderStatus(StrEnum):
+    """A crew's planned visit: scheduled, then done or cancelled."""
+
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class SocialPostStatus(StrEnum):
+    """What happened to an update sent to a social network."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+SENSOR_KINDS = tuple(member.value for member in SensorKind)
 REPAIR_CATEGORIES = ("streetlight", "pothole", "traffic_signal", "sign", "pavement", "other")
-CREW_STATUSES = ("idle", "dispatched", "en_route", "on_site", "done")
+CREW_STATUSES = tuple(member.value for member in CrewStatus)
 
 
 class GovernmentDepartmentMember(IdMixin, Model):
@@ -57,10 +122,11 @@ class GovernmentSensor(IdMixin, Model):
     """A Bluetooth counter on a street; its token is stored only as a hash."""
 
     __tablename__ = "government_sensor"
+    __table_args__ = (one_of("kind", SensorKind),)
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(16), default="both")
+    kind: Mapped[str] = mapped_column(String(16), default=SensorKind.BOTH.value)
     x: Mapped[float] = mapped_column(Float)
     y: Mapped[float] = mapped_column(Float)
     token_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
@@ -132,6 +198,7 @@ class GovernmentIncident(IdMixin, CreatedAtMixin, Model):
     """Congestion (or another problem) with its cause, location and severity."""
 
     __tablename__ = "government_incident"
+    __table_args__ = (one_of("status", IncidentStatus),)
 
     title: Mapped[str] = mapped_column(String(160))
     cause: Mapped[str] = mapped_column(Text, default="")
@@ -192,6 +259,7 @@ class GovernmentHandoff(IdMixin, CreatedAtMixin, Model):
     """A follow-on task one department hands to another about an incident."""
 
     __tablename__ = "government_handoff"
+    __table_args__ = (one_of("status", HandoffStatus),)
 
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("government_incident.id", ondelete="CASCADE"), index=True
@@ -209,13 +277,14 @@ class GovernmentRepair(IdMixin, CreatedAtMixin, Model):
     """A repair request, from an incident or a citizen's report, moving through its workflow."""
 
     __tablename__ = "government_repair"
+    __table_args__ = (one_of("status", RepairStatus),)
 
     category: Mapped[str] = mapped_column(String(32))
     location: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
     x: Mapped[float] = mapped_column(Float)
     y: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(20), default="reported")
+    status: Mapped[str] = mapped_column(String(20), default=RepairStatus.REPORTED.value)
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("government_incident.id", ondelete="SET NULL"), nullable=True
     )
@@ -241,6 +310,10 @@ class GovernmentRepairEvent(IdMixin, Model):
     """One step of a repair's workflow: from which status to which, by whom, why."""
 
     __tablename__ = "government_repair_event"
+    __table_args__ = (
+        one_of("from_status", RepairStatus, ""),
+        one_of("to_status", RepairStatus),
+    )
 
     repair_id: Mapped[int] = mapped_column(
         ForeignKey("government_repair.id", ondelete="CASCADE"), index=True
@@ -260,6 +333,7 @@ class GovernmentCrew(IdMixin, Model):
     """A repair crew with its device token (hashed), last position and status."""
 
     __tablename__ = "government_crew"
+    __table_args__ = (one_of("status", CrewStatus),)
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -267,7 +341,7 @@ class GovernmentCrew(IdMixin, Model):
     token_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     x: Mapped[float] = mapped_column(Float, default=0)
     y: Mapped[float] = mapped_column(Float, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="idle")
+    status: Mapped[str] = mapped_column(String(16), default=CrewStatus.IDLE.value)
     speed_kmh: Mapped[float] = mapped_column(Float, default=30)
     last_position_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -276,7 +350,10 @@ class GovernmentWorkOrder(IdMixin, Model):
     """A repair booked for a crew in a time slot."""
 
     __tablename__ = "government_work_order"
-    __table_args__ = (Index("ix_government_work_order_crew_start", "crew_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_government_work_order_crew_start", "crew_id", "starts_at"),
+        one_of("status", WorkOrderStatus),
+    )
 
     repair_id: Mapped[int] = mapped_column(
         ForeignKey("government_repair.id", ondelete="CASCADE"), index=True
@@ -284,7 +361,7 @@ class GovernmentWorkOrder(IdMixin, Model):
     crew_id: Mapped[int] = mapped_column(ForeignKey("government_crew.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), default=WorkOrderStatus.SCHEDULED.value)
 
     repair: Mapped[GovernmentRepair] = relationship()
     crew: Mapped[GovernmentCrew] = relationship()
@@ -294,7 +371,10 @@ class GovernmentCrewPosition(IdMixin, Model):
     """A position a crew reported, kept so the map can draw its trail."""
 
     __tablename__ = "government_crew_position"
-    __table_args__ = (Index("ix_government_crew_position_crew_at", "crew_id", "at"),)
+    __table_args__ = (
+        Index("ix_government_crew_position_crew_at", "crew_id", "at"),
+        one_of("status", CrewStatus),
+    )
 
     crew_id: Mapped[int] = mapped_column(ForeignKey("government_crew.id", ondelete="CASCADE"))
     x: Mapped[float] = mapped_column(Float)
@@ -330,14 +410,17 @@ class GovernmentSocialPost(IdMixin, CreatedAtMixin, Model):
     """The post rendered for one social network, and what happened when it was sent."""
 
     __tablename__ = "government_social_post"
-    __table_args__ = (UniqueConstraint("update_id", "network"),)
+    __table_args__ = (
+        UniqueConstraint("update_id", "network"),
+        one_of("status", SocialPostStatus),
+    )
 
     update_id: Mapped[int] = mapped_column(
         ForeignKey("government_public_update.id", ondelete="CASCADE")
     )
     network: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=SocialPostStatus.PENDING.value)
     outcome: Mapped[str] = mapped_column(String(300), default="")
 
     update: Mapped[GovernmentPublicUpdate] = relationship()

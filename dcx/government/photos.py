@@ -19,6 +19,7 @@ from dcx.government.models import (
     GovernmentRepair,
     GovernmentRepairEvent,
     GovernmentStreet,
+    WorkOrderStatus,
 )
 from dcx.government.rules import KEY
 from dcx.platform.links import link
@@ -183,7 +184,7 @@ def reopen(repair: GovernmentRepair, user_id: int, note: str = "") -> Government
         repair, "reported", user_id, note or government_repairs.NOTE_REOPENED
     )
     for order in planner._orders_of(repair.id):
-        if order.status == "scheduled":
-            order.status = "cancelled"
+        if order.status == WorkOrderStatus.SCHEDULED:
+            order.status = WorkOrderStatus.CANCELLED.value
     db.session.flush()
     return event

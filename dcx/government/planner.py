@@ -13,9 +13,12 @@ from sqlalchemy import select
 from dcx.extensions import db
 from dcx.government import repairs
 from dcx.government.models import (
+    CrewStatus,
     GovernmentCrew,
     GovernmentRepair,
     GovernmentWorkOrder,
+    RepairStatus,
+    WorkOrderStatus,
 )
 
 
@@ -40,7 +43,7 @@ def crew_conflicts(
     """The crew's live work orders overlapping [starts_at, ends_at)."""
     stmt = select(GovernmentWorkOrder).where(
         GovernmentWorkOrder.crew_id == crew_id,
-        GovernmentWorkOrder.status != "cancelled",
+        GovernmentWorkOrder.status != WorkOrderStatus.CANCELLED,
         GovernmentWorkOrder.starts_at < ends_at,
         GovernmentWorkOrder.ends_at > starts_at,
     )
@@ -64,7 +67,7 @@ def schedule_repair(
         raise ScheduleConflict(_l("a work order must end after it starts"))
     if crew_conflicts(crew.id, starts_at, ends_at):
         raise ScheduleConflict(_l("%(crew)s is already booked at that time", crew=crew.name))
-    if repair.status == "reported":
+    if repair.status == RepairStatus.REPORTED:
         repairs.transition(repair, "acknowledged", actor_id)
     when = format_datetime(starts_at, "d MMM y, HH:mm", rebase=False) + " UTC"
     repairs.transition(repair, "scheduled", actor_id, f"{crew.name}, {when}")
@@ -72,8 +75,8 @@ def schedule_repair(
         repair_id=repair.id, crew_id=crew.id, starts_at=starts_at, ends_at=ends_at
     )
     db.session.add(order)
-    if crew.status in {"idle", "done"}:
-        crew.status = "dispatched"
+    if crew.status in {CrewStatus.IDLE, CrewStatus.DONE}:
+        crew.status = CrewStatus.DISPATCHED.value
     db.session.flush()
     return order
 
@@ -94,7 +97,7 @@ def week_plan(monday: date) -> dict[str, Any]:
         .where(
             GovernmentWorkOrder.starts_at < end,
             GovernmentWorkOrder.ends_at > start,
-            GovernmentWorkOrder.status != "cancelled",
+            GovernmentWorkOrder.status != WorkOrderStatus.CANCELLED,
         )
         .order_by(GovernmentWorkOrder.starts_at)
     ).all()

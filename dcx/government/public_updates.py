@@ -22,6 +22,8 @@ from dcx.government.models import (
     GovernmentPublicUpdate,
     GovernmentRepair,
     GovernmentSocialPost,
+    RepairStatus,
+    SocialPostStatus,
 )
 from dcx.government.rules import KEY
 from dcx.platform import clock
@@ -79,15 +81,18 @@ def deliver_social(post: GovernmentSocialPost, link: str) -> None:
     """Send one post through the configured webhook, or record that none is configured."""
     webhook = current_app.config.get("GOVERNMENT_SOCIAL_WEBHOOK", "")
     if not webhook:
-        post.status, post.outcome = "skipped", NO_WEBHOOK
+        post.status, post.outcome = SocialPostStatus.SKIPPED.value, NO_WEBHOOK
         return
     try:
         post.outcome = send_to_webhook(
             webhook, {"network": post.network, "text": post.text, "link": link}
         )[:300]
-        post.status = "sent"
+        post.status = SocialPostStatus.SENT.value
     except Exception as exc:  # any network failure is recorded, never raised to the caller
-        post.status, post.outcome = "failed", f"{type(exc).__name__}: {exc}"[:300]
+        post.status, post.outcome = (
+            SocialPostStatus.FAILED.value,
+            f"{type(exc).__name__}: {exc}"[:300],
+        )
 
 
 def fix_notice(category: str, location: str, district: str, at: datetime) -> tuple[str, str]:
@@ -141,7 +146,7 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
             db.session.add(post)
         post.text = text
         deliver_social(post, public_link)
-    fixes = sum(1 for e in repair.events if e.to_status == "fixed")
+    fixes = sum(1 for e in repair.events if e.to_status == RepairStatus.FIXED)
     followers = list(
         db.session.execute(
             select(GovernmentAreaFollow.user_id).where(GovernmentAreaFollow.district == district)

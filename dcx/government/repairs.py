@@ -14,22 +14,14 @@ from dcx.government.models import (
     GovernmentIncident,
     GovernmentRepair,
     GovernmentRepairEvent,
+    RepairStatus,
 )
 from dcx.government.rules import KEY
 from dcx.platform import clock
 from dcx.platform.links import link
 from dcx.platform.timeline.services import record
 
-REPAIR_STATUSES = (
-    "reported",
-    "acknowledged",
-    "scheduled",
-    "in_progress",
-    "fixed",
-    "closed",
-    "unable_to_fix",
-    "duplicate",
-)
+REPAIR_STATUSES = tuple(member.value for member in RepairStatus)
 STATUS_LABELS = {
     "reported": _l("Reported"),
     "acknowledged": _l("Acknowledged"),
@@ -121,7 +113,7 @@ def unlinked_citizen_reports() -> list[GovernmentRepair]:
             .where(
                 GovernmentRepair.reporter_id.is_not(None),
                 GovernmentRepair.incident_id.is_(None),
-                GovernmentRepair.status.in_(("reported", "acknowledged")),
+                GovernmentRepair.status.in_((RepairStatus.REPORTED, RepairStatus.ACKNOWLEDGED)),
             )
             .order_by(GovernmentRepair.id.desc())
             .limit(50)
@@ -139,7 +131,7 @@ def link_report_to_incident(
     if repair.status not in {"reported", "acknowledged"}:
         raise IllegalTransition(_l("only a report not yet scheduled can be linked"))
     repair.incident_id = incident.id
-    if repair.status == "reported":
+    if repair.status == RepairStatus.REPORTED:
         note = gettext("linked to incident #%(number)s", number=incident.id)
         transition(repair, "acknowledged", actor_id, note)
     db.session.flush()
@@ -154,7 +146,7 @@ def new_reported_repair(
 
 
 def _new_repair(**fields: Any) -> GovernmentRepair:
-    repair = GovernmentRepair(status="reported", created_at=clock.now(), **fields)
+    repair = GovernmentRepair(status=RepairStatus.REPORTED.value, created_at=clock.now(), **fields)
     db.session.add(repair)
     repair.events.append(
         GovernmentRepairEvent(

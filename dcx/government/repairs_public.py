@@ -17,7 +17,12 @@ from sqlalchemy import and_, case, func, select
 
 from dcx.extensions import db
 from dcx.government.forms import CATEGORY_LABELS
-from dcx.government.models import GovernmentPublicUpdate, GovernmentRepair, GovernmentRepairEvent
+from dcx.government.models import (
+    GovernmentPublicUpdate,
+    GovernmentRepair,
+    GovernmentRepairEvent,
+    RepairStatus,
+)
 from dcx.government.repairs import OPEN_STATUSES, STATUS_LABELS
 from dcx.platform import clock
 from dcx.platform.links import tag_uri
@@ -51,7 +56,12 @@ def public_entries(updates: Sequence[GovernmentPublicUpdate]) -> list[PublicEntr
     """The updates with their repairs' real state, in one query whatever their number."""
     ids = [u.repair_id for u in updates if u.repair_id is not None]
     event = GovernmentRepairEvent
-    reopened = case((and_(event.from_status == "fixed", event.to_status == "reported"), event.at))
+    reopened = case(
+        (
+            and_(event.from_status == RepairStatus.FIXED, event.to_status == RepairStatus.REPORTED),
+            event.at,
+        )
+    )
     state: dict[int, tuple[GovernmentRepair, datetime | None, datetime | None]] = {}
     if ids:
         for repair, last_step, last_reopen in db.session.execute(

@@ -22,6 +22,7 @@ from dcx.government.models import (
     GovernmentSegment,
     GovernmentSensor,
     GovernmentTravelTime,
+    IncidentStatus,
 )
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
@@ -220,7 +221,7 @@ def _open_incidents(segment_ids: list[int]) -> dict[int, GovernmentIncident]:
         for incident in db.session.execute(
             select(GovernmentIncident).where(
                 GovernmentIncident.segment_id.in_(segment_ids),
-                GovernmentIncident.status == "open",
+                GovernmentIncident.status == IncidentStatus.OPEN,
             )
         ).scalars()
         if incident.segment_id is not None
@@ -244,7 +245,8 @@ def detect_congestion(
     else:
         incident = db.session.execute(
             select(GovernmentIncident).where(
-                GovernmentIncident.segment_id == segment.id, GovernmentIncident.status == "open"
+                GovernmentIncident.segment_id == segment.id,
+                GovernmentIncident.status == IncidentStatus.OPEN,
             )
         ).scalar_one_or_none()
     if incident is None:

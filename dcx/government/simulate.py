@@ -32,6 +32,8 @@ from dcx.government.models import (
     GovernmentSensor,
     GovernmentStreet,
     GovernmentTravelTime,
+    IncidentStatus,
+    SensorKind,
 )
 from dcx.government.simulation import rush_factor
 from dcx.platform.accounts.models import User
@@ -95,8 +97,12 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "sensor_id": sensor.id,
                     "interval_start": at,
                     "interval_end": at + STEP,
-                    "vehicle_count": 0 if sensor.kind == "pedestrian" else int(base * noise),
-                    "pedestrian_count": 0 if sensor.kind == "vehicle" else int(base * 0.6 * noise),
+                    "vehicle_count": 0
+                    if sensor.kind == SensorKind.PEDESTRIAN
+                    else int(base * noise),
+                    "pedestrian_count": 0
+                    if sensor.kind == SensorKind.VEHICLE
+                    else int(base * 0.6 * noise),
                     "average_speed_kmh": round(45 - 20 * busy + (noise - 1) * 20, 1),
                     "unique_devices": 0,
                 }
@@ -146,8 +152,11 @@ def _close_eased_congestion() -> int:
     )
     result = db.session.execute(
         update(GovernmentIncident)
-        .where(GovernmentIncident.status == "open", GovernmentIncident.segment_id.in_(eased))
-        .values(status="closed")
+        .where(
+            GovernmentIncident.status == IncidentStatus.OPEN,
+            GovernmentIncident.segment_id.in_(eased),
+        )
+        .values(status=IncidentStatus.CLOSED.value)
         .execution_options(synchronize_session=False)
     )
     return rows_changed(result)

@@ -13,6 +13,7 @@ from dcx.government import sensors as government_sensors
 from dcx.government.models import (
     GovernmentSegment,
     GovernmentSensor,
+    SensorKind,
 )
 
 
@@ -57,10 +58,10 @@ def simulate(
                 "interval_start": at.isoformat(),
                 "interval_end": (at + step).isoformat(),
                 "vehicle_count": int(base * rng.uniform(0.85, 1.15))
-                if sensor.kind != "pedestrian"
+                if sensor.kind != SensorKind.PEDESTRIAN
                 else 0,
                 "pedestrian_count": int(base * 0.6 * rng.uniform(0.8, 1.2))
-                if sensor.kind != "vehicle"
+                if sensor.kind != SensorKind.VEHICLE
                 else 0,
                 "average_speed_kmh": round(45 - 20 * rush + rng.uniform(-3, 3), 1),
                 "travel_times": [],

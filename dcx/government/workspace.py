@@ -14,6 +14,7 @@ from dcx.government.models import (
     GovernmentRepair,
     GovernmentStreet,
     GovernmentWorkOrder,
+    WorkOrderStatus,
 )
 from dcx.platform.links import link
 from dcx.verticals import CalendarEntry
@@ -59,7 +60,7 @@ def calendar(user_id: int) -> list[CalendarEntry]:
         .where(
             GovernmentRepair.reporter_id == user_id,
             # only visits still to come: a repair fixed, closed or given up leaves the calendar
-            GovernmentWorkOrder.status == "scheduled",
+            GovernmentWorkOrder.status == WorkOrderStatus.SCHEDULED,
             GovernmentRepair.status.in_(repairs.OPEN_STATUSES),
         )
     ).all()

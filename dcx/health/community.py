@@ -1,76 +1,75 @@
-"""The community: groups with the same goals, posts, cheers and reports for moderation."""
+"""The community: groups with the same goals, posts, cheers and reports for moderation.
+
+The rows and the rules shared with other verticals are the platform's community
+(:mod:`dcx.platform.community.services`); health adds what keeps health data private: a
+member posts under a display name (a pseudonym), never the account name, and is told of
+replies and cheers.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
 from dcx.health import care_team
-from dcx.health.models import (
-    HealthCheer,
-    HealthGroup,
-    HealthPatientProfile,
-    HealthPost,
-    HealthPostReport,
-)
-from dcx.health.rules import HealthError
+from dcx.health.models import HealthPatientProfile
+from dcx.health.rules import KEY, HealthError
+from dcx.platform.community import services as community
+from dcx.platform.community.models import CommunityPost, CommunitySpace
 from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 
-
-def ensure_groups(groups: Iterable[Mapping[str, str]]) -> list[HealthGroup]:
-    """Get or create community groups by slug."""
-    found = []
-    for spec in groups:
-        group = db.session.execute(
-            select(HealthGroup).where(HealthGroup.slug == spec["slug"])
-        ).scalar_one_or_none()
-        if group is None:
-            group = HealthGroup(
-                slug=spec["slug"],
-                name=spec["name"],
-                description=spec.get("description", ""),
-                measure=spec.get("measure", ""),
-            )
-            db.session.add(group)
-            db.session.flush()
-        found.append(group)
-    return found
+LONGEST = 2000  # characters in a health post
 
 
-def groups() -> list[HealthGroup]:
+def ensure_groups(groups: Iterable[Mapping[str, str]]) -> list[CommunitySpace]:
+    """Get or create community groups by slug; ``measure`` is the goal a group is about."""
+    return community.ensure_spaces(
+        KEY,
+        [
+            {
+                "slug": spec["slug"],
+                "name": spec["name"],
+                "description": spec.get("description", ""),
+                "topic": spec.get("measure", ""),
+            }
+            for spec in groups
+        ],
+    )
+
+
+def groups() -> list[CommunitySpace]:
     """Every community group."""
-    return list(db.session.execute(select(HealthGroup).order_by(HealthGroup.name)).scalars())
+    return community.spaces(KEY)
 
 
-def group_or_404(slug: str) -> HealthGroup:
-    """The group with this slug, or 404."""
-    group = db.session.execute(
-        select(HealthGroup).where(HealthGroup.slug == slug)
-    ).scalar_one_or_none()
-    if group is None:
-        abort(404)
-    return group
+def group_by_slug(slug: str) -> CommunitySpace | None:
+    """The group with this slug, or None."""
+    return community.space_by_slug(KEY, slug)
 
 
-def visible_post_or_404(post_id: Any) -> HealthPost:
-    """A post that is not hidden, or 404."""
-    try:
-        pid = int(post_id)
-    except (TypeError, ValueError):
-        abort(404)
-    post = db.session.get(HealthPost, pid)
-    if post is None or post.hidden:
-        abort(404)
-    return post
+def visible_post(post_id: Any) -> CommunityPost | None:
+    """A health post that is not hidden, or None."""
+    return community.visible_post(KEY, post_id)
+
+
+def display_names(user_ids: set[int]) -> dict[int, str]:
+    """The display names (pseudonyms) of these members, one query; never account names."""
+    if not user_ids:
+        return {}
+    return {
+        uid: name
+        for uid, name in db.session.execute(
+            select(HealthPatientProfile.user_id, HealthPatientProfile.display_name).where(
+                HealthPatientProfile.user_id.in_(user_ids)
+            )
+        ).all()
+        if name
+    }
 
 
 def set_display_name(user_id: int, name: str) -> HealthPatientProfile:
@@ -94,28 +93,19 @@ def set_display_name(user_id: int, name: str) -> HealthPatientProfile:
 
 def create_post(
     user_id: int,
-    group: HealthGroup,
+    group: CommunitySpace,
     body: str,
     milestone: bool = False,
-    parent: HealthPost | None = None,
-) -> HealthPost:
+    parent: CommunityPost | None = None,
+) -> CommunityPost:
     """Post in a group (or reply); needs a display name first."""
     if not care_team.profile_for(user_id).display_name:
         raise HealthError(_l("Choose a display name before posting."))
-    body = body.strip()
-    if not 1 <= len(body) <= 2000:
+    if not 1 <= len(body.strip()) <= LONGEST:
         raise HealthError(_l("Write between 1 and 2000 characters."))
-    post = HealthPost(
-        group_id=group.id,
-        author_id=user_id,
-        parent_id=parent.id if parent else None,
-        body=body,
-        milestone=bool(milestone) and parent is None,
-    )
-    db.session.add(post)
-    db.session.flush()
-    if parent and parent.author_id != user_id:
-        author = parent.author_id
+    post = community.post(group, user_id, body, milestone, parent, longest=LONGEST)
+    if parent and parent.user_id != user_id:
+        author = parent.user_id
         with in_locale(recipient_locales([author])[author]):
             title = str(_l("New reply to your post"))
         notify(
@@ -129,20 +119,15 @@ def create_post(
     return post
 
 
-def cheer(user_id: int, post: HealthPost) -> bool:
+def cheer(user_id: int, post: CommunityPost) -> bool:
     """Cheer a post once; False if already cheered or it is one's own."""
-    if post.author_id == user_id:
+    if not community.react(user_id, post):
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(HealthCheer(post_id=post.id, user_id=user_id))
-    except IntegrityError:
-        return False
-    group = db.session.get_one(HealthGroup, post.group_id)
-    with in_locale(recipient_locales([post.author_id])[post.author_id]):
+    group = db.session.get_one(CommunitySpace, post.space_id)
+    with in_locale(recipient_locales([post.user_id])[post.user_id]):
         title = str(_l("Someone cheered your post"))
     notify(
-        post.author_id,
+        post.user_id,
         "health.community",
         title,
         "",
@@ -152,114 +137,42 @@ def cheer(user_id: int, post: HealthPost) -> bool:
     return True
 
 
-def report_post(user_id: int, post: HealthPost, reason: str) -> bool:
+def report_post(user_id: int, post: CommunityPost, reason: str) -> bool:
     """Report a post to the moderators once; False if already reported by this member."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                HealthPostReport(post_id=post.id, reporter_id=user_id, reason=reason[:200])
-            )
-    except IntegrityError:
-        return False
-    return True
+    return community.report(user_id, post, reason) is not None
 
 
-def hide_post(post_id: Any) -> HealthPost:
-    """A moderator hides a post (and resolves its reports)."""
-    post = visible_post_or_404(post_id)
-    post.hidden = True
-    for report in db.session.execute(
-        select(HealthPostReport).where(HealthPostReport.post_id == post.id)
-    ).scalars():
-        report.resolved = True
-    db.session.flush()
+def hide_post(post_id: Any) -> CommunityPost | None:
+    """A moderator hides a post (and resolves its reports); None if no such visible post."""
+    post = visible_post(post_id)
+    if post is not None:
+        community.hide(post)
     return post
 
 
-def dismiss_reports(post_id: Any) -> None:
-    """A moderator keeps a reported post: its reports are resolved."""
-    post = visible_post_or_404(post_id)
-    for report in db.session.execute(
-        select(HealthPostReport).where(HealthPostReport.post_id == post.id)
-    ).scalars():
-        report.resolved = True
-    db.session.flush()
+def dismiss_reports(post_id: Any) -> CommunityPost | None:
+    """A moderator keeps a reported post: its reports are resolved; None if no such post."""
+    post = visible_post(post_id)
+    if post is not None:
+        community.dismiss(post)
+    return post
 
 
-@dataclass
-class Thread:
-    """A post with its author's display name, cheers and replies, ready to show."""
+def threads(group: CommunitySpace, viewer_id: int) -> list[community.Conversation]:
+    """The group's visible posts, newest first, with replies oldest first (three queries).
 
-    post: HealthPost
-    author: str
-    cheers: int
-    cheered: bool
-    replies: list[Thread] = field(default_factory=list)
-
-
-def threads(group: HealthGroup, viewer_id: int) -> list[Thread]:
-    """The group's visible posts, newest first, with replies oldest first (three queries)."""
-    posts = list(
-        db.session.execute(
-            select(HealthPost)
-            .where(HealthPost.group_id == group.id, HealthPost.hidden.is_(False))
-            .order_by(HealthPost.created_at.desc(), HealthPost.id.desc())
-            .limit(200)
-        ).scalars()
+    Authors are shown by their display name; one without is a "Member".
+    """
+    return community.conversations(
+        group, viewer_id, author_names=display_names, unnamed=str(_l("Member"))
     )
-    ids = [p.id for p in posts]
-    names = dict(
-        db.session.execute(
-            select(HealthPatientProfile.user_id, HealthPatientProfile.display_name).where(
-                HealthPatientProfile.user_id.in_({p.author_id for p in posts})
-            )
-        ).all()
-    )
-    counts: dict[int, int] = defaultdict(int)
-    mine: set[int] = set()
-    for post_id, uid in db.session.execute(
-        select(HealthCheer.post_id, HealthCheer.user_id).where(HealthCheer.post_id.in_(ids))
-    ).all():
-        counts[post_id] += 1
-        if uid == viewer_id:
-            mine.add(post_id)
-    made = {
-        p.id: Thread(p, names.get(p.author_id) or str(_l("Member")), counts[p.id], p.id in mine)
-        for p in posts
-    }
-    tops = []
-    for post in posts:
-        if post.parent_id is None:
-            tops.append(made[post.id])
-        elif post.parent_id in made:
-            made[post.parent_id].replies.insert(0, made[post.id])
-    return tops
 
 
 def open_report_count() -> int:
     """How many posts :func:`open_reports` lists, counted in SQL."""
-    posts = (
-        select(HealthPost.id)
-        .join(HealthPostReport, HealthPostReport.post_id == HealthPost.id)
-        .where(HealthPostReport.resolved.is_(False), HealthPost.hidden.is_(False))
-        .distinct()
-        .subquery()
-    )
-    return int(db.session.execute(select(func.count()).select_from(posts)).scalar_one())
+    return community.open_report_count(KEY)
 
 
-def open_reports() -> list[tuple[HealthPost, int, HealthGroup]]:
-    """Reported posts still visible and unresolved: (post, how many reports, its group).
-
-    The group comes whole so the moderation page can name it (its seeded, translated name)
-    and link to it (its slug).
-    """
-    rows = db.session.execute(
-        select(HealthPost, func.count(HealthPostReport.id), HealthGroup)
-        .join(HealthPostReport, HealthPostReport.post_id == HealthPost.id)
-        .join(HealthGroup, HealthGroup.id == HealthPost.group_id)
-        .where(HealthPostReport.resolved.is_(False), HealthPost.hidden.is_(False))
-        .group_by(HealthPost.id, HealthGroup.id)
-        .order_by(func.count(HealthPostReport.id).desc(), HealthPost.id)
-    ).all()
-    return [(p, n, group) for p, n, group in rows]
+def open_reports() -> list[community.Reported]:
+    """Reported posts still visible and unresolved, with how many reports and their group."""
+    return community.open_reports(KEY)

@@ -19,12 +19,13 @@ from dcx.health.models import (
     HealthExercise,
     HealthMeal,
     HealthMealItem,
+    MealKind,
 )
 from dcx.health.rules import HealthError
 from dcx.platform import clock
 
 FOODS_FILE = Path(__file__).parent / "data" / "foods.csv"
-MEAL_KINDS = ("breakfast", "lunch", "dinner", "snack")
+MEAL_KINDS = tuple(member.value for member in MealKind)
 SODIUM_PLAN_MG = 2300
 
 

@@ -16,6 +16,7 @@ from dcx.extensions import db
 from dcx.health import food_and_exercise, vitals
 from dcx.health.goal_messages import tell_patient_of_proposal
 from dcx.health.models import (
+    GoalStatus,
     HealthGoal,
     HealthGoalCheckIn,
     HealthObservation,
@@ -46,7 +47,7 @@ MEASURES: dict[str, Measure] = {
         Measure("exercise_minutes", _l("Active minutes a week"), "min"),
     )
 }
-GOAL_STATUSES = ("proposed", "active", "achieved", "not_achieved")
+GOAL_STATUSES = tuple(member.value for member in GoalStatus)
 GOAL_STATUS_LABELS = {
     "proposed": _l("Proposed"),
     "active": _l("Active"),
@@ -330,7 +331,7 @@ def set_goal(
         link("health.goals"),
         key=f"health.goal_set:{goal.id}",
     )
-    if status == "proposed":
+    if status == GoalStatus.PROPOSED:
         tell_patient_of_proposal(goal)
     return goal
 
@@ -340,7 +341,7 @@ def set_goal_status(goal: HealthGoal, status: str) -> HealthGoal:
     if status not in GOAL_STATUSES:
         raise HealthError(_l("Unknown goal status."))
     goal.status = status
-    if status == "achieved":
+    if status == GoalStatus.ACHIEVED:
         _record_achieved(goal)
     db.session.flush()
     return goal
@@ -364,9 +365,9 @@ def accept_goal(patient_id: int, goal_id: Any) -> HealthGoal:
     from dcx.database import owned_or_404
 
     goal = owned_or_404(HealthGoal, goal_id, patient_id, owner_attr="patient_id")
-    if goal.status != "proposed":
+    if goal.status != GoalStatus.PROPOSED:
         raise HealthError(_l("Only a proposed goal can be accepted."))
-    goal.status = "active"
+    goal.status = GoalStatus.ACTIVE.value
     db.session.flush()
     return goal
 
@@ -376,7 +377,7 @@ def refresh_goals(patient_id: int) -> list[HealthGoal]:
     reached = []
     for goal in goals_of(patient_id, ("active",)):
         if goal_progress(goal.baseline, goal.target, current_value(patient_id, goal.measure)) >= 1:
-            goal.status = "achieved"
+            goal.status = GoalStatus.ACHIEVED.value
             _record_achieved(goal)
             reached.append(goal)
     db.session.flush()

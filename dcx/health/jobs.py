@@ -20,6 +20,7 @@ from dcx.health.models import (
     HealthExercise,
     HealthMedication,
     HealthObservation,
+    ObservationKind,
 )
 from dcx.platform.accounts.models import User
 from dcx.platform.links import link
@@ -113,7 +114,7 @@ def crisis_alerts(now: datetime) -> int:
         .join(HealthCareTeamMember, HealthCareTeamMember.patient_id == HealthObservation.patient_id)
         .join(User, User.id == HealthObservation.patient_id)
         .where(
-            HealthObservation.kind == "bp",
+            HealthObservation.kind == ObservationKind.BP,
             HealthObservation.observed_at >= now - timedelta(days=2),
             or_(HealthObservation.value > 180, HealthObservation.value2 > 120),
         )
@@ -146,8 +147,12 @@ def weekly_summary(now: datetime) -> int:
             select(
                 HealthObservation.patient_id,
                 func.count(HealthObservation.id),
-                func.avg(HealthObservation.value).filter(HealthObservation.kind == "bp"),
-                func.avg(HealthObservation.value2).filter(HealthObservation.kind == "bp"),
+                func.avg(HealthObservation.value).filter(
+                    HealthObservation.kind == ObservationKind.BP
+                ),
+                func.avg(HealthObservation.value2).filter(
+                    HealthObservation.kind == ObservationKind.BP
+                ),
             )
             .where(HealthObservation.observed_at > start, HealthObservation.observed_at <= now)
             .group_by(HealthObservation.patient_id)

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, select
 from dcx.extensions import db
 from dcx.health import vitals
 from dcx.health.models import (
+    DoseStatus,
     HealthDose,
     HealthMedication,
 )
@@ -210,7 +211,7 @@ def adherence(patient_id: int, days: int = 30) -> float | None:
             due[slot.date()] += 1
     taken: dict[date, int] = defaultdict(int)
     for dose in doses_between(patient_id, start, now + timedelta(hours=3)).values():
-        if dose.status in ("taken", "late") and dose.scheduled_at <= now:
+        if dose.status in (DoseStatus.TAKEN, DoseStatus.LATE) and dose.scheduled_at <= now:
             taken[dose.scheduled_at.date()] += 1
     return proportion_of_days_covered(due, taken)
 
@@ -229,7 +230,9 @@ def adherence_many(patient_ids: Iterable[int], days: int = 30) -> dict[int, floa
                 due[pid][slot.date()] += 1
     taken: dict[int, dict[date, int]] = {pid: defaultdict(int) for pid in ids}
     # as in adherence(): doses taken, on time or late, and due by now
-    for dose in _dose_rows_many(ids, start, now, HealthDose.status.in_(("taken", "late"))):
+    for dose in _dose_rows_many(
+        ids, start, now, HealthDose.status.in_((DoseStatus.TAKEN, DoseStatus.LATE))
+    ):
         taken[dose.patient_id][dose.scheduled_at.date()] += 1
     return {pid: proportion_of_days_covered(due[pid], taken[pid]) for pid in ids}
 
@@ -270,7 +273,7 @@ def missed_doses(patient_id: int, days: int = 7) -> int:
     for med in medications_of(patient_id):
         for at in slots_between(med, start, now - MISSED_AFTER):
             dose = recorded.get((med.id, at))
-            if dose is None or dose.status == "skipped":
+            if dose is None or dose.status == DoseStatus.SKIPPED:
                 missed += 1
     return missed
 
@@ -285,7 +288,7 @@ def missed_doses_many(patient_ids: Iterable[int], days: int = 7) -> dict[int, in
     # a skipped dose counts as missed, like one never recorded: only the others are read
     recorded = {
         (d.patient_id, d.medication_id, d.scheduled_at)
-        for d in _dose_rows_many(ids, start, now, HealthDose.status != "skipped")
+        for d in _dose_rows_many(ids, start, now, HealthDose.status != DoseStatus.SKIPPED)
     }
     missed = dict.fromkeys(ids, 0)
     for pid, meds in medications_of_many(ids).items():

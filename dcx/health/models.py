@@ -4,6 +4,7 @@ learning progress and the community. Every table is prefixed ``health_``."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -18,11 +19,48 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
 _USER_FK = "account_user.id"
+
+
+class GoalStatus(StrEnum):
+    """A goal the clinician proposes, the patient accepts, and that ends achieved or not."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    NOT_ACHIEVED = "not_achieved"
+
+
+class ObservationKind(StrEnum):
+    """What a reading measures (``vitals.VITALS`` has each one's code, unit and label)."""
+
+    BP = "bp"
+    HEART_RATE = "heart_rate"
+    WEIGHT = "weight"
+    GLUCOSE = "glucose"
+    SPO2 = "spo2"
+    TEMPERATURE = "temperature"
+
+
+class DoseStatus(StrEnum):
+    """A scheduled dose: taken on time, taken late, or skipped."""
+
+    TAKEN = "taken"
+    LATE = "late"
+    SKIPPED = "skipped"
+
+
+class MealKind(StrEnum):
+    """Which meal of the day."""
+
+    BREAKFAST = "breakfast"
+    LUNCH = "lunch"
+    DINNER = "dinner"
+    SNACK = "snack"
 
 
 class HealthCareTeamMember(IdMixin, Model):
@@ -65,6 +103,7 @@ class HealthGoal(IdMixin, CreatedAtMixin, Model):
     """A wellness goal: a measure, where it started, its target and when it is due."""
 
     __tablename__ = "health_goal"
+    __table_args__ = (one_of("status", GoalStatus),)
 
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     visit_id: Mapped[int | None] = mapped_column(
@@ -74,7 +113,7 @@ class HealthGoal(IdMixin, CreatedAtMixin, Model):
     baseline: Mapped[float] = mapped_column(Float)
     target: Mapped[float] = mapped_column(Float)
     due_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    status: Mapped[str] = mapped_column(String(16), default=GoalStatus.PROPOSED.value)
 
     check_ins: Mapped[list[HealthGoalCheckIn]] = relationship(
         back_populates="goal", cascade="all, delete-orphan", order_by="HealthGoalCheckIn.id.desc()"
@@ -105,6 +144,7 @@ class HealthObservation(IdMixin, Model):
     __table_args__ = (
         UniqueConstraint("patient_id", "external_id"),
         Index("ix_health_observation_patient_kind_time", "patient_id", "kind", "observed_at"),
+        one_of("kind", ObservationKind),
     )
 
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
@@ -148,7 +188,10 @@ class HealthDose(IdMixin, Model):
     """What happened to one scheduled dose: taken, taken late or skipped."""
 
     __tablename__ = "health_dose"
-    __table_args__ = (UniqueConstraint("medication_id", "scheduled_at"),)
+    __table_args__ = (
+        UniqueConstraint("medication_id", "scheduled_at"),
+        one_of("status", DoseStatus),
+    )
 
     medication_id: Mapped[int] = mapped_column(
         ForeignKey("health_medication.id", ondelete="CASCADE")
@@ -163,6 +206,7 @@ class HealthMeal(IdMixin, Model):
     """A meal the patient ate, made of items from the food table."""
 
     __tablename__ = "health_meal"
+    __table_args__ = (one_of("kind", MealKind),)
 
     patient_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), index=True)
     eaten_on: Mapped[date] = mapped_column(Date)
@@ -216,52 +260,3 @@ class HealthModuleProgress(IdMixin, CreatedAtMixin, Model):
     pages_seen: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-
-class HealthGroup(IdMixin, Model):
-    """A community group of people working on the same kind of goal."""
-
-    __tablename__ = "health_group"
-
-    slug: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(80))
-    description: Mapped[str] = mapped_column(String(300), default="")
-    measure: Mapped[str] = mapped_column(String(32), default="")
-
-
-class HealthPost(IdMixin, CreatedAtMixin, Model):
-    """A community post or, with ``parent_id``, a reply. Hidden posts are shown to no one."""
-
-    __tablename__ = "health_post"
-    __table_args__ = (Index("ix_health_post_group_time", "group_id", "created_at"),)
-
-    group_id: Mapped[int] = mapped_column(ForeignKey("health_group.id", ondelete="CASCADE"))
-    author_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("health_post.id", ondelete="CASCADE"), nullable=True
-    )
-    body: Mapped[str] = mapped_column(Text)
-    milestone: Mapped[bool] = mapped_column(Boolean, default=False)
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class HealthCheer(IdMixin, Model):
-    """One member cheering a post (once per member)."""
-
-    __tablename__ = "health_cheer"
-    __table_args__ = (UniqueConstraint("post_id", "user_id"),)
-
-    post_id: Mapped[int] = mapped_column(ForeignKey("health_post.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
-
-
-class HealthPostReport(IdMixin, CreatedAtMixin, Model):
-    """A member reporting a post to the moderators (once per member)."""
-
-    __tablename__ = "health_post_report"
-    __table_args__ = (UniqueConstraint("post_id", "reporter_id"),)
-
-    post_id: Mapped[int] = mapped_column(ForeignKey("health_post.id", ondelete="CASCADE"))
-    reporter_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
-    reason: Mapped[str] = mapped_column(String(200), default="")
-    resolved: Mapped[bool] = mapped_column(Boolean, default=False)

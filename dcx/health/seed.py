@@ -19,10 +19,10 @@ from dcx.health.models import (
     HealthGoal,
     HealthMedication,
     HealthObservation,
-    HealthPost,
     HealthVisit,
 )
 from dcx.platform import clock
+from dcx.platform.community.models import CommunityPost
 from dcx.verticals import SeedContext
 
 
@@ -37,15 +37,17 @@ def seed(ctx: SeedContext) -> None:
         if group is None:
             continue
         exists = db.session.execute(
-            select(HealthPost.id).where(
-                HealthPost.author_id == author.id, HealthPost.body == spec["body"]
+            select(CommunityPost.id).where(
+                CommunityPost.space_id == group.id,
+                CommunityPost.user_id == author.id,
+                CommunityPost.body == spec["body"],
             )
         ).first()
         if not exists:
             db.session.add(
-                HealthPost(
-                    group_id=group.id,
-                    author_id=author.id,
+                CommunityPost(
+                    space_id=group.id,
+                    user_id=author.id,
                     body=spec["body"],
                     milestone=bool(spec.get("milestone")),
                     created_at=clock.now() - timedelta(days=ctx.random.randint(1, 5)),

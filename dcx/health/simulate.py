@@ -26,6 +26,7 @@ from dcx.extensions import db
 from dcx.health import medication
 from dcx.health.food_and_exercise import foods
 from dcx.health.models import (
+    GoalStatus,
     HealthDose,
     HealthExercise,
     HealthGoal,
@@ -147,7 +148,7 @@ def _latest(kind: str) -> dict[int, HealthObservation]:
 def _targets(measure: str) -> dict[int, float]:
     rows = db.session.execute(
         select(HealthGoal.patient_id, HealthGoal.target).where(
-            HealthGoal.measure == measure, HealthGoal.status == "active"
+            HealthGoal.measure == measure, HealthGoal.status == GoalStatus.ACTIVE
         )
     ).all()
     return {patient_id: float(target) for patient_id, target in rows}

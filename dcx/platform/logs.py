@@ -3,8 +3,8 @@
 The application logs ids and kinds (``push delivery 12 to user 3, topic health.dose_reminder``),
 never a message's text, an e-mail address or a token. Some secrets travel in URLs, which access
 logs (Werkzeug's, gunicorn's) and error lines print: the private calendar feed
-(``/calendar/<id>/<secret>.ics``) and the hand-off link (``/d/<token>``), also URL-encoded in
-a ``next=`` argument, and bearer tokens. :class:`SecretMaskingFilter` masks them in every line
+(``/calendar/<id>/<secret>.ics``), the hand-off link (``/d/<token>``), also URL-encoded in
+a ``next=`` argument, a sign-up's link (``/account/signup/confirm/<token>``) and bearer tokens. :class:`SecretMaskingFilter` masks them in every line
 of the loggers that print addresses.
 """
 
@@ -24,6 +24,7 @@ _SECRETS = (
     (re.compile(r"(%2Fcalendar%2F\d+%2F)[^&\s\"'%]+(\.ics)", re.IGNORECASE), rf"\g<1>{MASK}\g<2>"),
     (re.compile(r"(/d/)[^/\s?#\"']+"), rf"\g<1>{MASK}"),
     (re.compile(r"(%2Fd%2F)[^&\s\"'%]+", re.IGNORECASE), rf"\g<1>{MASK}"),
+    (re.compile(r"(/signup/confirm/)[^/\s?#\"']+"), rf"\g<1>{MASK}"),
     (re.compile(r"(Bearer\s+)\S+", re.IGNORECASE), rf"\g<1>{MASK}"),
 )
 

@@ -17,7 +17,13 @@ from dcx.extensions import db
 from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify_bulk, recipient_locales
 from dcx.retail import recommender
-from dcx.retail.models import RetailBook, RetailEvent, RetailRecommendationSent, RetailRsvp
+from dcx.retail.models import (
+    RetailBook,
+    RetailEvent,
+    RetailRecommendationSent,
+    RetailRsvp,
+    RsvpStatus,
+)
 
 
 def event_reminders(now: datetime) -> int:
@@ -34,7 +40,7 @@ def event_reminders(now: datetime) -> int:
         )
         .join(RetailEvent, RetailEvent.id == RetailRsvp.event_id)
         .where(
-            RetailRsvp.status == "going",
+            RetailRsvp.status == RsvpStatus.GOING,
             RetailEvent.starts_at > now,
             RetailEvent.starts_at <= now + timedelta(days=1),
         )

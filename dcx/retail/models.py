@@ -5,6 +5,7 @@ discussion groups, events and the recommendations it sent.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -18,12 +19,38 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
 SHELVES = ("want", "reading", "read")
-RSVP_STATUSES = ("going", "interested", "not_going", "waitlisted")
+
+
+class RsvpStatus(StrEnum):
+    """A reader's answer to a store event; ``waitlisted`` when it was full."""
+
+    GOING = "going"
+    INTERESTED = "interested"
+    NOT_GOING = "not_going"
+    WAITLISTED = "waitlisted"
+
+
+class EventKind(StrEnum):
+    """Where a store event happens: online (a link) or in the shop (an address)."""
+
+    VIRTUAL = "virtual"
+    IN_STORE = "in_store"
+
+
+class ReservationOutcome(StrEnum):
+    """A title at the café table: pending, then kept (bought) or returned to the shelf."""
+
+    PENDING = "pending"
+    KEPT = "kept"
+    RETURNED = "returned"
+
+
+RSVP_STATUSES = tuple(member.value for member in RsvpStatus)
 
 
 class RetailBook(IdMixin, CreatedAtMixin, Model):
@@ -137,20 +164,23 @@ class RetailReservation(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     @property
     def open(self) -> bool:
         """True while some title is still waiting for keep or return."""
-        return any(item.outcome == "pending" for item in self.items)
+        return any(item.outcome == ReservationOutcome.PENDING for item in self.items)
 
 
 class RetailReservationItem(IdMixin, Model):
     """One title at the café table: pending, then kept (bought) or returned to the shelf."""
 
     __tablename__ = "retail_reservation_item"
-    __table_args__ = (UniqueConstraint("reservation_id", "book_id"),)
+    __table_args__ = (
+        UniqueConstraint("reservation_id", "book_id"),
+        one_of("outcome", ReservationOutcome),
+    )
 
     reservation_id: Mapped[int] = mapped_column(
         ForeignKey("retail_reservation.id", ondelete="CASCADE")
     )
     book_id: Mapped[int] = mapped_column(ForeignKey("retail_book.id"))
-    outcome: Mapped[str] = mapped_column(String(12), default="pending")
+    outcome: Mapped[str] = mapped_column(String(12), default=ReservationOutcome.PENDING.value)
 
     reservation: Mapped[RetailReservation] = relationship(
         "dcx.retail.models.RetailReservation", back_populates="items"
@@ -214,111 +244,56 @@ class RetailHelpfulVote(IdMixin, OwnedMixin, Model):
     review_id: Mapped[int] = mapped_column(ForeignKey("retail_review.id", ondelete="CASCADE"))
 
 
-class RetailGroup(IdMixin, Model):
-    """A discussion group (book club) with a current book and a reading schedule."""
+class RetailClub(IdMixin, Model):
+    """What a book club (a community space of the bookstore) reads now."""
 
-    __tablename__ = "retail_group"
+    __tablename__ = "retail_club"
 
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")
+    space_id: Mapped[int] = mapped_column(
+        ForeignKey("community_space.id", ondelete="CASCADE"), unique=True
+    )
     current_book_id: Mapped[int | None] = mapped_column(ForeignKey("retail_book.id"), nullable=True)
 
     current_book: Mapped[RetailBook | None] = relationship("dcx.retail.models.RetailBook")
-    schedule: Mapped[list[RetailScheduleItem]] = relationship(
-        "dcx.retail.models.RetailScheduleItem",
-        cascade="all, delete-orphan",
-        order_by=lambda: RetailScheduleItem.due_on,
-    )
 
 
-class RetailScheduleItem(IdMixin, Model):
-    """One step of a group's reading schedule: read this far by this date."""
+class RetailClubReading(IdMixin, Model):
+    """One step of a book club's reading schedule: read this far by this date."""
 
-    __tablename__ = "retail_schedule_item"
-    __table_args__ = (UniqueConstraint("group_id", "due_on"),)
+    __tablename__ = "retail_club_reading"
+    __table_args__ = (UniqueConstraint("space_id", "due_on"),)
 
-    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
+    space_id: Mapped[int] = mapped_column(ForeignKey("community_space.id", ondelete="CASCADE"))
     due_on: Mapped[date] = mapped_column(Date)
     reading: Mapped[str] = mapped_column(String(200))
 
 
-class RetailMembership(IdMixin, OwnedMixin, Model):
-    """A customer belongs to a group."""
-
-    __tablename__ = "retail_membership"
-    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
-
-    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-
-
-class RetailThread(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """A conversation in a group."""
-
-    __tablename__ = "retail_thread"
-    __table_args__ = (UniqueConstraint("group_id", "title"),)
-
-    group_id: Mapped[int] = mapped_column(ForeignKey("retail_group.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(160))
-
-    group: Mapped[RetailGroup] = relationship("dcx.retail.models.RetailGroup")
-    posts: Mapped[list[RetailPost]] = relationship(
-        "dcx.retail.models.RetailPost",
-        back_populates="thread",
-        cascade="all, delete-orphan",
-        order_by=lambda: RetailPost.id,
-    )
-
-
-class RetailPost(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """A message in a thread: its opening post or a reply."""
-
-    __tablename__ = "retail_post"
-
-    thread_id: Mapped[int] = mapped_column(
-        ForeignKey("retail_thread.id", ondelete="CASCADE"), index=True
-    )
-    body: Mapped[str] = mapped_column(Text)
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    thread: Mapped[RetailThread] = relationship(
-        "dcx.retail.models.RetailThread", back_populates="posts"
-    )
-    author = relationship("dcx.platform.accounts.models.User")
-
-
 class RetailContentReport(IdMixin, OwnedMixin, CreatedAtMixin, Model):
-    """A customer reported a review or a post; staff hide it or dismiss the report."""
+    """A customer reported a review; staff hide it or dismiss the report.
+
+    Reports of book-club posts are the community's (:class:`CommunityReport`).
+    """
 
     __tablename__ = "retail_content_report"
-    __table_args__ = (
-        UniqueConstraint("user_id", "review_id"),
-        UniqueConstraint("user_id", "post_id"),
-    )
+    __table_args__ = (UniqueConstraint("user_id", "review_id"),)
 
-    review_id: Mapped[int | None] = mapped_column(
-        ForeignKey("retail_review.id", ondelete="CASCADE"), nullable=True
-    )
-    post_id: Mapped[int | None] = mapped_column(
-        ForeignKey("retail_post.id", ondelete="CASCADE"), nullable=True
-    )
+    review_id: Mapped[int] = mapped_column(ForeignKey("retail_review.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(200), default="")
     resolution: Mapped[str] = mapped_column(String(12), default="")  # "", hidden, dismissed
 
-    review: Mapped[RetailReview | None] = relationship("dcx.retail.models.RetailReview")
-    post: Mapped[RetailPost | None] = relationship("dcx.retail.models.RetailPost")
+    review: Mapped[RetailReview] = relationship("dcx.retail.models.RetailReview")
 
 
 class RetailEvent(IdMixin, Model):
     """A virtual (link) or in-store (address) event with limited seats."""
 
     __tablename__ = "retail_event"
+    __table_args__ = (one_of("kind", EventKind),)
 
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[str] = mapped_column(String(10))  # virtual | in_store
+    kind: Mapped[str] = mapped_column(String(10))
     link: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -331,7 +306,7 @@ class RetailEvent(IdMixin, Model):
     @property
     def where(self) -> str:
         """The address, or the link of a virtual event."""
-        return self.link if self.kind == "virtual" else self.address
+        return self.link if self.kind == EventKind.VIRTUAL else self.address
 
 
 class RetailRsvp(IdMixin, OwnedMixin, Model):
@@ -341,6 +316,7 @@ class RetailRsvp(IdMixin, OwnedMixin, Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         Index("ix_retail_rsvp_event_status", "event_id", "status"),
+        one_of("status", RsvpStatus),
     )
 
     event_id: Mapped[int] = mapped_column(ForeignKey("retail_event.id", ondelete="CASCADE"))

@@ -15,17 +15,17 @@ from sqlalchemy.orm import aliased
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.community import services as community
 from dcx.retail import co_purchases as kept_co_purchases
 from dcx.retail.models import (
     RetailBook,
-    RetailMembership,
     RetailOrder,
     RetailOrderLine,
     RetailRecommendationSent,
     RetailReview,
     RetailShelfEntry,
 )
-from dcx.retail.services import _has_request, goal_progress, owned_book_ids
+from dcx.retail.services import KEY, _has_request, goal_progress, owned_book_ids
 
 # --- recommendations -------------------------------------------------------------------------
 
@@ -255,9 +255,7 @@ def summary_card(user_id: int) -> dict | None:
     reviews = db.session.execute(
         select(func.count(RetailReview.id)).where(RetailReview.user_id == user_id)
     ).scalar_one()
-    groups = db.session.execute(
-        select(func.count(RetailMembership.id)).where(RetailMembership.user_id == user_id)
-    ).scalar_one()
+    groups = community.memberships_of(user_id, KEY)
     if not orders[0] and not reviews and not groups:
         return None
     progress = goal_progress(user_id, clock.today().year)

@@ -17,7 +17,6 @@ from dcx.retail.models import (
     RetailBook,
     RetailContentReport,
     RetailHelpfulVote,
-    RetailPost,
     RetailReview,
 )
 from dcx.retail.services import KEY, RetailError
@@ -133,59 +132,44 @@ def vote_helpful(review: RetailReview, user_id: int) -> bool:
     return True
 
 
-def report_content(
-    user_id: int, reason: str, review: RetailReview | None = None, post: RetailPost | None = None
-) -> RetailContentReport | None:
-    """Report a review or a post to the staff; a second report by the same customer is ignored."""
-    if review is not None:
-        reported = RetailContentReport.review_id == review.id
-    elif post is not None:
-        reported = RetailContentReport.post_id == post.id
-    else:
-        raise ValueError("report a review or a post")
-    stmt = select(RetailContentReport).where(RetailContentReport.user_id == user_id, reported)
+def report_content(user_id: int, reason: str, review: RetailReview) -> RetailContentReport | None:
+    """Report a review to the staff; a second report by the same customer is ignored.
+
+    Book-club posts are reported through the community
+    (:func:`dcx.retail.reading_groups.report_post`).
+    """
+    stmt = select(RetailContentReport).where(
+        RetailContentReport.user_id == user_id, RetailContentReport.review_id == review.id
+    )
     if db.session.execute(stmt).first():
         return None
-    report = RetailContentReport(
-        user_id=user_id,
-        review_id=review.id if review else None,
-        post_id=post.id if post else None,
-        reason=reason.strip()[:200],
-    )
+    report = RetailContentReport(user_id=user_id, review_id=review.id, reason=reason.strip()[:200])
     db.session.add(report)
     db.session.flush()
     return report
 
 
 def open_reports() -> list[RetailContentReport]:
-    """Staff: reports not yet resolved, oldest first."""
+    """Staff: review reports not yet resolved, oldest first."""
     return list(
         db.session.execute(
             select(RetailContentReport)
             .where(RetailContentReport.resolution == "")
-            .options(
-                selectinload(RetailContentReport.review).selectinload(RetailReview.book),
-                selectinload(RetailContentReport.post).selectinload(RetailPost.thread),
-            )
+            .options(selectinload(RetailContentReport.review).selectinload(RetailReview.book))
             .order_by(RetailContentReport.created_at, RetailContentReport.id)
         ).scalars()
     )
 
 
 def moderate(report: RetailContentReport, action: str) -> int:
-    """Hide the reported content or dismiss the report; resolves every open report on it."""
+    """Hide the reported review or dismiss the report; resolves every open report on it."""
     if action not in ("hidden", "dismissed"):
         raise RetailError(_l("Hide or dismiss."))
     if action == "hidden":
-        content = report.review or report.post
-        if content is None:
-            raise LookupError(f"report {report.id} is about neither a review nor a post")
-        content.hidden = True
-    same = select(RetailContentReport).where(RetailContentReport.resolution == "")
-    same = same.where(
-        RetailContentReport.review_id == report.review_id
-        if report.review_id
-        else RetailContentReport.post_id == report.post_id
+        report.review.hidden = True
+    same = select(RetailContentReport).where(
+        RetailContentReport.resolution == "",
+        RetailContentReport.review_id == report.review_id,
     )
     resolved = 0
     for other in db.session.execute(same).scalars():

@@ -21,26 +21,22 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import hash_password
+from dcx.platform.community.models import CommunityMembership, CommunityPost, CommunityThread
 from dcx.platform.timeline.services import record_bulk
-from dcx.retail import co_purchases, recommender, services, synthetic
+from dcx.retail import co_purchases, reading_groups, recommender, services, synthetic
 from dcx.retail.models import (
     RetailBook,
     RetailContentReport,
     RetailEvent,
-    RetailGroup,
-    RetailMembership,
     RetailOrder,
     RetailOrderLine,
-    RetailPost,
     RetailReadingGoal,
     RetailRecommendationSent,
     RetailReservation,
     RetailReservationItem,
     RetailReview,
     RetailRsvp,
-    RetailScheduleItem,
     RetailShelfEntry,
-    RetailThread,
 )
 from dcx.retail.services import isbn13_check_digit, wrap_list
 from dcx.verticals import SeedContext
@@ -292,43 +288,39 @@ def seed(ctx: SeedContext) -> None:
 
 
 def _seed_groups(data, rng, pools, readers, maria_id, now) -> None:
-    groups = {g.slug: g for g in db.session.execute(select(RetailGroup)).scalars()}
     for spec in data.get("groups", []):
         members = [maria_id, *rng.sample(readers, 10)]
-        group = groups.get(spec["slug"])
-        if group is None:
-            group = RetailGroup(
-                slug=spec["slug"],
-                name=spec["name"],
-                description=spec["description"],
-                current_book_id=pools[spec["subject"]][1],
-            )
-            db.session.add(group)
-            db.session.flush()
-            start = now.date() - timedelta(days=7)
-            group.schedule = [
-                RetailScheduleItem(
-                    due_on=start + timedelta(days=7 * w),
-                    reading=f"Chapters {w * 5 + 1}-{w * 5 + 5}",
-                )
+        start = now.date() - timedelta(days=7)
+        group = reading_groups.create_group(
+            spec["slug"],
+            spec["name"],
+            spec["description"],
+            current_book_id=pools[spec["subject"]][1],
+            schedule=[
+                (start + timedelta(days=7 * w), f"Chapters {w * 5 + 1}-{w * 5 + 5}")
                 for w in range(4)
-            ]
-            db.session.add_all(RetailMembership(group_id=group.id, user_id=u) for u in members)
+            ],
+        )
+        if not db.session.execute(
+            select(CommunityMembership.id).where(CommunityMembership.space_id == group.id)
+        ).first():
+            db.session.add_all(CommunityMembership(space_id=group.id, user_id=u) for u in members)
             db.session.flush()
         titles = set(
             db.session.execute(
-                select(RetailThread.title).where(RetailThread.group_id == group.id)
+                select(CommunityThread.title).where(CommunityThread.space_id == group.id)
             ).scalars()
         )
         for t, thread_spec in enumerate(spec.get("threads", [])):
             if thread_spec["title"] in titles:
                 continue
             opened = now - timedelta(days=6 - t)
-            thread = RetailThread(
-                group_id=group.id, user_id=members[1], title=thread_spec["title"], created_at=opened
+            thread = CommunityThread(
+                space_id=group.id, user_id=members[1], title=thread_spec["title"], created_at=opened
             )
             thread.posts = [
-                RetailPost(
+                CommunityPost(
+                    space_id=group.id,
                     user_id=members[(p + 1) % len(members)],
                     body=body,
                     created_at=opened + timedelta(hours=p * 5),

@@ -25,6 +25,7 @@ from dcx.platform.timeline.services import record
 from dcx.retail import co_purchases
 from dcx.retail.models import (
     SHELVES,
+    ReservationOutcome,
     RetailBook,
     RetailOrder,
     RetailOrderLine,
@@ -291,12 +292,12 @@ def reserve_for_cafe(user_id: int, day: date, book_ids: Iterable[int]) -> Retail
 
 def decide_reservation_item(reservation: RetailReservation, item_id: int, outcome: str) -> None:
     """Keep (buy) or return one title of a café reservation; kept titles share one order."""
-    if outcome not in ("kept", "returned"):
+    if outcome not in (ReservationOutcome.KEPT, ReservationOutcome.RETURNED):
         raise RetailError(_l("Keep or return the book."))
     item = next((i for i in reservation.items if i.id == item_id), None)
     if item is None:
         raise LookupError(item_id)
-    if item.outcome != "pending":
+    if item.outcome != ReservationOutcome.PENDING:
         raise RetailError(_l("You already decided about this book."))
     item.outcome = outcome
     if outcome == "kept":

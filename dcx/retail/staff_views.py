@@ -15,12 +15,13 @@ from flask_babel import ngettext
 
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.retail import recommender, reviews, services, store_events
+from dcx.retail import reading_groups, recommender, reviews, services, store_events
 from dcx.retail.forms import RemoveAttendeeForm
 from dcx.retail.models import (
     RetailContentReport,
     RetailEvent,
     RetailRsvp,
+    RsvpStatus,
 )
 from dcx.retail.services import RetailError
 from dcx.retail.views import _get_or_404, staff_bp
@@ -40,6 +41,7 @@ def home():
         waitlists=store_events.waitlists(e.id for e in upcoming),
         cafe=services.cafe_table_by_day(clock.today(), days=7),
         reports=reviews.open_reports(),
+        post_reports=reading_groups.open_post_reports(),
         top_reviewed=reviews.top_reviewed(),
         most_recommended=recommender.most_recommended(),
     )
@@ -52,6 +54,18 @@ def moderate(report_id: int, action: str):
     if action not in ("hidden", "dismissed"):
         abort(404)
     reviews.moderate(report, action)
+    db.session.commit()
+    flash(_("Report resolved."), "success")
+    return redirect(url_for("retail.staff.home"))
+
+
+@staff_bp.route("/posts/<int:post_id>/<action>", methods=["POST"])
+def moderate_post(post_id: int, action: str):
+    """Hide a reported book-club post or dismiss its reports."""
+    post = reading_groups.post_by_id(post_id)
+    if post is None or action not in ("hidden", "dismissed"):
+        abort(404)
+    reading_groups.moderate_post(post, action)
     db.session.commit()
     flash(_("Report resolved."), "success")
     return redirect(url_for("retail.staff.home"))
@@ -107,7 +121,7 @@ def remove_guest(event_id: int, rsvp_id: int):
                 )
             return redirect(url_for("retail.staff.staff_event", event_id=event.id))
         status = 400
-    if rsvp.status != "going":
+    if rsvp.status != RsvpStatus.GOING:
         return redirect(url_for("retail.staff.staff_event", event_id=event.id))
     queue = store_events.waitlist(event.id)
     return render_template(

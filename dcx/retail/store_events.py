@@ -20,9 +20,11 @@ from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
 from dcx.retail.models import (
+    EventKind,
     RetailEvent,
     RetailReservation,
     RetailRsvp,
+    RsvpStatus,
 )
 from dcx.retail.services import KEY, RetailError, _has_request
 from dcx.verticals import CalendarEntry
@@ -34,7 +36,7 @@ def seats_taken(event_id: int) -> int:
     """How many customers are going."""
     return db.session.execute(
         select(func.count(RetailRsvp.id)).where(
-            RetailRsvp.event_id == event_id, RetailRsvp.status == "going"
+            RetailRsvp.event_id == event_id, RetailRsvp.status == RsvpStatus.GOING
         )
     ).scalar_one()
 
@@ -69,16 +71,16 @@ def answer_event(event: RetailEvent, user_id: int, answer: str) -> RetailRsvp:
         rsvp = RetailRsvp(event_id=event.id, user_id=user_id, status=answer)
         db.session.add(rsvp)
     if answer == "going" and full:
-        rsvp.status = "waitlisted"
+        rsvp.status = RsvpStatus.WAITLISTED.value
         rsvp.waitlisted_at = now
     else:
         rsvp.status = answer
         rsvp.waitlisted_at = None
     rsvp.updated_at = now
     db.session.flush()
-    if rsvp.status == "going":
+    if rsvp.status == RsvpStatus.GOING:
         _seat_confirmed(event, rsvp, promoted=False)
-    if previous == "going" and rsvp.status != "going":
+    if previous == "going" and rsvp.status != RsvpStatus.GOING:
         promote_from_waitlist(event)
     return rsvp
 
@@ -92,7 +94,7 @@ def promote_from_waitlist(event: RetailEvent) -> list[RetailRsvp]:
     queue = list(
         db.session.execute(
             select(RetailRsvp)
-            .where(RetailRsvp.event_id == event.id, RetailRsvp.status == "waitlisted")
+            .where(RetailRsvp.event_id == event.id, RetailRsvp.status == RsvpStatus.WAITLISTED)
             .order_by(RetailRsvp.waitlisted_at, RetailRsvp.id)
             .limit(free)
         ).scalars()
@@ -100,7 +102,7 @@ def promote_from_waitlist(event: RetailEvent) -> list[RetailRsvp]:
     locales = recipient_locales(rsvp.user_id for rsvp in queue)
     for position, rsvp in enumerate(queue, start=1):
         joined = rsvp.waitlisted_at
-        rsvp.status = "going"
+        rsvp.status = RsvpStatus.GOING.value
         rsvp.waitlisted_at = None
         rsvp.updated_at = clock.now()
         promoted.append(rsvp)
@@ -138,12 +140,12 @@ def remove_attendee(event: RetailEvent, rsvp: RetailRsvp) -> list[RetailRsvp]:
     Raises :class:`RetailError` for an answer that holds no seat at this event or an event
     that has started.
     """
-    if rsvp.event_id != event.id or rsvp.status != "going":
+    if rsvp.event_id != event.id or rsvp.status != RsvpStatus.GOING:
         raise RetailError(_l("This customer holds no seat at this event."))
     if event.starts_at <= clock.now():
         raise RetailError(_l("This event has already started."))
     db.session.execute(select(RetailEvent.id).where(RetailEvent.id == event.id).with_for_update())
-    rsvp.status = "not_going"
+    rsvp.status = RsvpStatus.NOT_GOING.value
     rsvp.updated_at = clock.now()
     db.session.flush()
     return promote_from_waitlist(event)
@@ -155,7 +157,7 @@ def guest_list(event_id: int) -> list[RetailRsvp]:
         db.session.execute(
             select(RetailRsvp)
             .join(RetailRsvp.user)
-            .where(RetailRsvp.event_id == event_id, RetailRsvp.status == "going")
+            .where(RetailRsvp.event_id == event_id, RetailRsvp.status == RsvpStatus.GOING)
             .options(selectinload(RetailRsvp.user))
             .order_by(User.name, RetailRsvp.id)
         ).scalars()
@@ -224,7 +226,7 @@ def waitlist(event_id: int) -> list[RetailRsvp]:
     return list(
         db.session.execute(
             select(RetailRsvp)
-            .where(RetailRsvp.event_id == event_id, RetailRsvp.status == "waitlisted")
+            .where(RetailRsvp.event_id == event_id, RetailRsvp.status == RsvpStatus.WAITLISTED)
             .options(selectinload(RetailRsvp.user))
             .order_by(RetailRsvp.waitlisted_at, RetailRsvp.id)
         ).scalars()
@@ -239,7 +241,7 @@ def waitlists(event_ids: Iterable[int]) -> dict[int, list[RetailRsvp]]:
         return result
     rows = db.session.execute(
         select(RetailRsvp)
-        .where(RetailRsvp.event_id.in_(ids), RetailRsvp.status == "waitlisted")
+        .where(RetailRsvp.event_id.in_(ids), RetailRsvp.status == RsvpStatus.WAITLISTED)
         .options(selectinload(RetailRsvp.user))
         .order_by(RetailRsvp.waitlisted_at, RetailRsvp.id)
     ).scalars()
@@ -257,7 +259,7 @@ def event_ics(event: RetailEvent) -> bytes:
         ends_at=event.ends_at,
         location=event.where,
         description=event.description,
-        url=event.link if event.kind == "virtual" and event.link else "",
+        url=event.link if event.kind == EventKind.VIRTUAL and event.link else "",
     )
     return ics_file([("retail", entry)], event.title, brand.name())
 
@@ -279,7 +281,7 @@ def calendar(user_id: int) -> list[CalendarEntry]:
             .join(RetailRsvp, RetailRsvp.event_id == RetailEvent.id)
             .where(
                 RetailRsvp.user_id == user_id,
-                RetailRsvp.status.in_(("going", "waitlisted")),
+                RetailRsvp.status.in_((RsvpStatus.GOING, RsvpStatus.WAITLISTED)),
                 RetailEvent.ends_at > now,
             )
             .order_by(RetailEvent.starts_at)

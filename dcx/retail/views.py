@@ -17,12 +17,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
 from dcx.platform.accounts.guards import staff_blueprint
+from dcx.platform.community import services as community
+from dcx.platform.community.models import CommunitySpace
 from dcx.platform.drafts import services as drafts
 from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.retail import reading_groups, recommender, reviews, services, store_events
@@ -39,14 +40,13 @@ from dcx.retail.forms import (
     ThreadForm,
 )
 from dcx.retail.models import (
+    ReservationOutcome,
     RetailEvent,
-    RetailGroup,
     RetailOrder,
-    RetailPost,
     RetailReservation,
     RetailReview,
     RetailShelfEntry,
-    RetailThread,
+    RsvpStatus,
 )
 from dcx.retail.services import RetailError
 
@@ -271,7 +271,7 @@ def reservation(reservation_id):
 def decide(reservation_id, item_id: int, outcome: str):
     """Keep (buy) or return one title of a café reservation."""
     reservation = owned_or_404(RetailReservation, reservation_id, current_user.id)
-    if outcome not in ("kept", "returned"):
+    if outcome not in (ReservationOutcome.KEPT, ReservationOutcome.RETURNED):
         abort(404)
     try:
         services.decide_reservation_item(reservation, item_id, outcome)
@@ -413,11 +413,18 @@ def groups():
     return render_template("retail/groups.html", groups=reading_groups.groups_with_counts(uid))
 
 
+def _group_or_404(group_id: int) -> CommunitySpace:
+    group = reading_groups.group_by_id(group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
 @login_required
 def group(group_id: int):
     """A group: its current book, reading schedule and threads; members start threads."""
-    group = _get_or_404(RetailGroup, group_id)
+    group = _group_or_404(group_id)
     member = reading_groups.is_member(group.id, current_user.id)
     form = ThreadForm()
     status = 200
@@ -436,6 +443,8 @@ def group(group_id: int):
     return render_template(
         "retail/group.html",
         group=group,
+        current_book=reading_groups.current_books([group.id]).get(group.id),
+        schedule=reading_groups.schedule_of(group.id),
         member=member,
         threads=reading_groups.threads_of(group.id),
         form=form,
@@ -447,7 +456,7 @@ def group(group_id: int):
 @login_required
 def join(group_id: int):
     """Join a group."""
-    group = _get_or_404(RetailGroup, group_id)
+    group = _group_or_404(group_id)
     reading_groups.join_group(group, current_user.id)
     db.session.commit()
     flash(_("Welcome to %(name)s.", name=group.name), "success")
@@ -458,7 +467,7 @@ def join(group_id: int):
 @login_required
 def leave(group_id: int):
     """Leave a group."""
-    group = _get_or_404(RetailGroup, group_id)
+    group = _group_or_404(group_id)
     reading_groups.leave_group(group, current_user.id)
     db.session.commit()
     flash(_("You left %(name)s.", name=group.name), "info")
@@ -469,8 +478,10 @@ def leave(group_id: int):
 @login_required
 def thread(thread_id: int):
     """A thread and its replies; members reply."""
-    thread = _get_or_404(RetailThread, thread_id)
-    member = reading_groups.is_member(thread.group_id, current_user.id)
+    thread = reading_groups.thread_by_id(thread_id)
+    if thread is None:
+        abort(404)
+    member = reading_groups.is_member(thread.space_id, current_user.id)
     form = ReplyForm()
     status = 200
     if request.method == "POST":
@@ -485,14 +496,12 @@ def thread(thread_id: int):
                 return redirect(url_for("retail.thread", thread_id=thread.id))
         else:
             status = 400
-    posts = db.session.execute(
-        select(RetailPost)
-        .where(RetailPost.thread_id == thread.id, RetailPost.hidden.is_(False))
-        .options(selectinload(RetailPost.author))
-        .order_by(RetailPost.id)
-    ).scalars()
     return render_template(
-        "retail/thread.html", thread=thread, posts=list(posts), member=member, form=form
+        "retail/thread.html",
+        thread=thread,
+        posts=community.thread_posts(thread),
+        member=member,
+        form=form,
     ), status
 
 
@@ -500,11 +509,13 @@ def thread(thread_id: int):
 @login_required
 def report_post(post_id: int):
     """Report a post to the staff."""
-    post = _get_or_404(RetailPost, post_id)
+    post = reading_groups.post_by_id(post_id)
+    if post is None:
+        abort(404)
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)
-    reviews.report_content(current_user.id, form.reason.data or "", post=post)
+    reading_groups.report_post(current_user.id, post, form.reason.data or "")
     db.session.commit()
     flash(_("Thank you: a bookseller will look at it."), "info")
     return redirect(url_for("retail.thread", thread_id=post.thread_id))
@@ -543,7 +554,7 @@ def event(event_id: int):
                 status = 400
             else:
                 db.session.commit()
-                if rsvp.status == "waitlisted":
+                if rsvp.status == RsvpStatus.WAITLISTED:
                     flash(_("The event is full: you are on the waitlist."), "warning")
                 else:
                     flash(_("Your answer is saved."), "success")

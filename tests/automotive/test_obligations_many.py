@@ -28,7 +28,7 @@ def _invoice(user, vehicle, reference: str, due_on: date, amount_minor: int) -> 
         user_id=user.id,
         vehicle_id=vehicle.id,
         reference=reference,
-        kind="invoice",
+        kind="service",  # a service invoice
         title=f"Service invoice {reference}",
         amount_minor=amount_minor,
         currency="EUR",

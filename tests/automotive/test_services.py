@@ -212,6 +212,24 @@ def test_amortisation_repays_the_principal_exactly(app):
     assert schedule[1].due_on == date(2026, 2, 28)  # clipped to the month's end
 
 
+def test_loan_interest_is_rounded_once_from_exact_figures_not_floats(app):
+    """10,060.00 at 6.9% earns exactly 57.845 in a month: half-even makes it 57.84. In floats
+    the same product reads 57.84500000000001 and was charged as 57.85."""
+    assert financing.month_interest(1_006_000, 690) == 5_784
+    assert financing.month_interest(1_006_100, 690) == 5_785  # 57.85075: not a half
+    user = make_user()
+    car = make_vehicle(user)
+    loan = make_loan(
+        user, car, principal_minor=1_006_000, rate_bp=690, term=36, first_due_on=date(2026, 1, 5)
+    )
+    schedule = financing.amortisation(loan)
+    assert schedule[0].interest == 5_784
+    # every instalment, the last one included, adds up to the principal plus the interest
+    assert sum(r.payment for r in schedule) == 1_006_000 + sum(r.interest for r in schedule)
+    assert all(r.payment == r.principal + r.interest for r in schedule)
+    assert schedule[-1].balance == 0 and all(isinstance(r.payment, int) for r in schedule)
+
+
 def test_loan_position_and_payoff_follow_the_payments(app):
     user = make_user()
     car = make_vehicle(user)

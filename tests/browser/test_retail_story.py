@@ -14,7 +14,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.models import Message
 from dcx.retail import reading_groups, services, store_events
-from dcx.retail.models import RetailEvent, RetailGroup, RetailReservation, RetailReview
+from dcx.retail.models import RetailEvent, RetailReservation, RetailReview
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -41,9 +41,7 @@ def _seed_story(live_db) -> dict:
         services.place_order(buyer.id, [alpha.id, beta.id, gamma.id])
         services.place_order(bea.id, [alpha.id, beta.id])
         services.place_order(alex.id, [alpha.id])
-        group = RetailGroup(slug="circle", name="The Mystery Circle", description="Whodunits.")
-        db.session.add(group)
-        db.session.flush()
+        group = reading_groups.create_group("circle", "The Mystery Circle", "Whodunits.")
         reading_groups.join_group(group, bea.id)
         thread = reading_groups.start_thread(
             group, bea.id, "Who did it?", "I suspected the harbour master."

@@ -277,10 +277,16 @@ def test_staff_status_buttons_refuse_illegal_steps(city, login_as):
 def test_device_token_is_shown_once_and_stored_hashed(city, login_as):
     officer = login_as(city.officer)
     sensor = city.sensor("S1")
-    r = officer.post(f"/government/staff/sensor/{sensor.id}/token", follow_redirects=True)
+    r = officer.post(f"/government/staff/sensor/{sensor.id}/token")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     body = r.get_data(as_text=True)
     token = body.split("(shown once): ")[1].split("\n")[0].strip().split("<")[0].strip()
     assert token.startswith("gov-sensor_")
+    # never in the session cookie (signed, not encrypted), so not on the next page either
+    with officer.session_transaction() as session:
+        assert token not in repr(dict(session))
+    assert token not in r.headers.get("Set-Cookie", "")
+    assert token not in officer.get("/government/staff/devices").get_data(as_text=True)
     db.session.expire_all()
     assert sensors.sensor_by_token(token).id == sensor.id
     assert token not in (city.sensor("S1").token_hash or "")
@@ -402,6 +408,31 @@ def test_citizen_reopens_or_confirms_a_fix(city, login_as):
     repair = db.session.get(GovernmentRepair, repair.id)
     assert repair.status == "reported" and repair.events[-1].note == "Still a hole"
     assert maria.post(f"/government/reports/{repair.id}/confirm").status_code == 400
+
+
+def test_the_citizen_and_the_staff_read_one_repair_history_and_only_staff_its_notes(city, login_as):
+    repair = photos.report_repair(city.citizen.id, "pothole", workspace.streets()[0], "", "Hole")
+    repair.status = "in_progress"
+    repairs.transition(repair, "fixed")
+    db.session.commit()
+    assert (
+        login_as(city.citizen)
+        .post(f"/government/reports/{repair.id}/reopen", data={"note": "Still a hole"})
+        .status_code
+        == 302
+    )
+
+    def history(page: str) -> str:
+        return page.split('<h2 class="h5 card-title">History</h2>')[1].split("</ol>")[0]
+
+    citizen = history(
+        login_as(city.citizen).get(f"/government/reports/{repair.id}").get_data(as_text=True)
+    )
+    staff_page = login_as(city.officer).get(f"/government/staff/repairs/{repair.id}")
+    staff = history(staff_page.get_data(as_text=True))
+    assert citizen.count("<li><time datetime=") == staff.count("<li><time datetime=") >= 2
+    assert 'id="repair-history"' in staff and "Still a hole" in staff
+    assert "repair-history" not in citizen and "Still a hole" not in citizen
 
 
 # --- public ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dcx.extensions import db
 from dcx.health import care_team, medication, models, panel
 from dcx.health import goals as health_goals
 from dcx.platform import clock
+from dcx.platform.community.models import CommunityPost, CommunitySpace
 from dcx.platform.showcase.loader import seed_showcase
 from dcx.platform.timeline.models import Event
 
@@ -19,16 +20,25 @@ TABLES = [
     models.HealthDose,
     models.HealthExercise,
     models.HealthModuleProgress,
-    models.HealthGroup,
-    models.HealthPost,
 ]
 
 
+COMMUNITY = [CommunitySpace, CommunityPost]  # the health rows of the shared community
+
+
 def _counts():
-    return {
+    counts = {
         m.__tablename__: db.session.execute(select(func.count()).select_from(m)).scalar_one()
         for m in TABLES
     }
+    spaces = select(CommunitySpace.id).where(CommunitySpace.vertical == "health")
+    counts["community_space"] = db.session.execute(
+        select(func.count()).select_from(spaces.subquery())
+    ).scalar_one()
+    counts["community_post"] = db.session.execute(
+        select(func.count(CommunityPost.id)).where(CommunityPost.space_id.in_(spaces))
+    ).scalar_one()
+    return counts
 
 
 def test_seed_twice_changes_nothing(app):
@@ -36,7 +46,7 @@ def test_seed_twice_changes_nothing(app):
     seed_showcase(registry)
     db.session.commit()
     first = _counts()
-    assert all(first[m.__tablename__] > 0 for m in TABLES), first
+    assert all(first[m.__tablename__] > 0 for m in [*TABLES, *COMMUNITY]), first
     seed_showcase(registry)
     db.session.commit()
     assert _counts() == first

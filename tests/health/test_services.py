@@ -225,7 +225,7 @@ def test_community_needs_display_name_and_cheers_once(app, patient, users):
     assert community.cheer(other.id, post)
     assert not community.cheer(other.id, post)
     threads = community.threads(group, other.id)
-    assert threads[0].cheers == 1 and threads[0].cheered and threads[0].author == "Walker"
+    assert threads[0].reactions == 1 and threads[0].reacted and threads[0].author == "Walker"
     assert community.report_post(other.id, post, "spam")
     assert len(community.open_reports()) == 1
     community.hide_post(post.id)

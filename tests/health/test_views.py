@@ -13,9 +13,9 @@ from dcx.health.models import (
     HealthGoalCheckIn,
     HealthMeal,
     HealthObservation,
-    HealthPost,
 )
 from dcx.platform import clock
+from dcx.platform.community.models import CommunityPost
 from tests.conftest import make_user
 from tests.health.conftest import login
 
@@ -312,7 +312,7 @@ def test_cheer_reply_report_and_moderation(app, patient, patient_client, clinici
         as_text=True
     )
     clinician_client.post(f"/health/staff/posts/{post.id}/hide")
-    assert db.session.get(HealthPost, post.id).hidden
+    assert db.session.get(CommunityPost, post.id).hidden
     assert "150 minutes this week!" not in member.get("/health/community/move-more").get_data(
         as_text=True
     )

@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.community.models import CommunityMembership
 from dcx.platform.notify import services as notify
 from dcx.platform.timeline.models import Event
+from dcx.retail import reading_groups
 from dcx.retail import services as retail
-from dcx.retail.models import RetailGroup, RetailMembership
 from dcx.verticals import VerticalRegistry, registry
 from tests.conftest import AuthActions, make_user, speaking
 
@@ -60,10 +61,10 @@ def book_clubs(app):
     """Three book clubs, of 1, 2 and 20 members, named by their size."""
     people = [make_user(email=f"reader{i}@example.com", name=f"Reader {i}") for i in range(20)]
     for size in (1, 2, 20):
-        group = RetailGroup(slug=f"club-{size}", name=f"Club of {size}", description="")
-        db.session.add(group)
-        db.session.flush()
-        db.session.add_all(RetailMembership(group_id=group.id, user_id=p.id) for p in people[:size])
+        group = reading_groups.create_group(f"club-{size}", f"Club of {size}")
+        db.session.add_all(
+            CommunityMembership(space_id=group.id, user_id=p.id) for p in people[:size]
+        )
     db.session.commit()
 
 

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import find_user
+from dcx.platform.community import models as community_models
+from dcx.platform.community import services as community
 from dcx.platform.showcase import texts
 from dcx.platform.showcase.loader import seed_showcase
 from dcx.platform.timeline.models import Event
@@ -21,7 +23,10 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "default"
 
 def _counts():
     tables = [
-        m for m in vars(models).values() if isinstance(m, type) and hasattr(m, "__tablename__")
+        m
+        for module in (models, community_models)
+        for m in vars(module).values()
+        if isinstance(m, type) and hasattr(m, "__tablename__")
     ]
     return {
         m.__tablename__: db.session.execute(select(func.count()).select_from(m)).scalar_one()
@@ -43,7 +48,9 @@ def test_seed_twice_changes_nothing_and_tells_the_story(app):
         for i in db.session.execute(select(models.RetailBook.isbn)).scalars()
     )
     assert first["retail_order"] > 200 and first["retail_review"] > 100
-    assert first["retail_group"] == 3 and first["retail_thread"] >= 4
+    clubs = community.spaces("retail")
+    assert first["retail_club"] == len(clubs) == 3
+    assert sum(len(community.threads_of(club.id)) for club in clubs) >= 4
     alex = find_user("alex@dcx.example")
     recs = recommender.recommend(alex.id, limit=6)
     assert len(recs) == 6

@@ -260,10 +260,7 @@ def test_moderation_hides_reported_review_from_the_average(app, book_factory, cu
 
 
 def test_only_members_start_threads_and_reply(app, customer_factory):
-    from dcx.retail.models import RetailGroup
-
-    group = RetailGroup(slug="club", name="Club")
-    db.session.add(group)
+    group = reading_groups.create_group("club", "Club")
     bo, cy = customer_factory("bo"), customer_factory("cy")
     with pytest.raises(RetailError):
         reading_groups.start_thread(group, bo.id, "Hello", "First!")

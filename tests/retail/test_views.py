@@ -9,15 +9,15 @@ from sqlalchemy import func, select
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.community import services as community
+from dcx.platform.community.models import CommunityThread
 from dcx.platform.drafts import services as drafts
 from dcx.retail import reading_groups, reviews, services
 from dcx.retail.models import (
-    RetailGroup,
     RetailOrder,
     RetailReservation,
     RetailReview,
     RetailRsvp,
-    RetailThread,
 )
 from tests.conftest import AuthActions, make_user
 
@@ -181,9 +181,7 @@ def test_write_and_edit_a_review_but_not_another_customers(client, customer, boo
 
 
 def test_join_a_group_and_reply(client, customer, other):
-    group = RetailGroup(slug="club", name="The Club")
-    db.session.add(group)
-    db.session.flush()
+    group = reading_groups.create_group("club", "The Club")
     _, other_user = other
     reading_groups.join_group(group, other_user.id)
     thread = reading_groups.start_thread(group, other_user.id, "Chapter one", "Thoughts?")
@@ -196,7 +194,7 @@ def test_join_a_group_and_reply(client, customer, other):
     assert "Loved it." in body
     assert client.post(f"/retail/threads/{thread.id}", data={"body": ""}).status_code == 400
     client.post(f"/retail/groups/{group.id}", data={"title": "Chapter two", "body": "Go"})
-    assert db.session.execute(select(func.count(RetailThread.id))).scalar_one() == 2
+    assert db.session.execute(select(func.count(CommunityThread.id))).scalar_one() == 2
 
 
 def test_rsvp_waitlist_and_promotion_through_the_pages(client, customer, other, event_factory):
@@ -287,3 +285,31 @@ def test_dashboard_query_count_stays_small(client, customer, book_factory, query
     with query_counter() as q:
         assert client.get("/retail/").status_code == 200
     assert q() <= 25
+
+
+def test_staff_moderation_hides_a_reported_club_post(client, customer, other, staff_client):
+    group = reading_groups.create_group("club", "The Club")
+    _, other_user = other
+    reading_groups.join_group(group, other_user.id)
+    thread = reading_groups.start_thread(group, other_user.id, "Chapter one", "Spoiler: the cook")
+    post = thread.posts[0]
+    (health,) = community.ensure_spaces("health", [{"slug": "move", "name": "Move"}])
+    elsewhere = community.post(health, other_user.id, "Not the bookstore's")
+    db.session.commit()
+    assert client.post(f"/retail/posts/{elsewhere.id}/report").status_code == 404
+    client.post(f"/retail/posts/{post.id}/report", data={"reason": "spoiler"})
+    client.post(f"/retail/posts/{post.id}/report", data={"reason": "second thoughts"})  # once only
+    assert client.post(f"/retail/staff/posts/{post.id}/hidden").status_code == 403
+    bookseller, _ = staff_client("retail")
+    page = bookseller.get("/retail/staff").get_data(as_text=True)
+    assert "Spoiler: the cook" in page and "spoiler" in page and "second thoughts" not in page
+    assert bookseller.post(f"/retail/staff/posts/{post.id}/delete").status_code == 404
+    assert bookseller.post(f"/retail/staff/posts/{elsewhere.id}/hidden").status_code == 404
+    bookseller.post(f"/retail/staff/posts/{post.id}/hidden")
+    db.session.refresh(post)
+    assert post.hidden
+    assert "Spoiler: the cook" not in bookseller.get("/retail/staff").get_data(as_text=True)
+    assert "Spoiler: the cook" not in client.get(f"/retail/threads/{thread.id}").get_data(
+        as_text=True
+    )
+    assert client.get(f"/retail/groups/{health.id}").status_code == 404  # health's space

@@ -28,6 +28,7 @@ from dcx.government import incidents as government_incidents
 from dcx.government.models import (
     GovernmentIncident,
     GovernmentRepair,
+    IncidentStatus,
 )
 from dcx.platform import clock
 from dcx.platform.accounts.guards import staff_blueprint
@@ -97,7 +98,7 @@ def _congestion_context(department: str | None) -> dict:
         for i in government_incidents.visible_incidents(
             department, include_all=current_user.is_admin
         )
-        if i.status == "open"
+        if i.status == IncidentStatus.OPEN
     ]
     key = ";".join(f"{i.id}:{i.severity}:{i.travel_time_index or ''}" for i in incidents)
     return {

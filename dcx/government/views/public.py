@@ -24,6 +24,7 @@ from dcx.government import (
 from dcx.government.models import (
     GovernmentPublicUpdate,
     GovernmentRepair,
+    RepairStatus,
 )
 from dcx.government.views.base import bp
 from dcx.platform.conditional import conditional
@@ -60,7 +61,7 @@ def still_broken(update_id: int):
         abort(404)
     if not public_updates.may_reopen(repair, current_user.id):
         abort(403)
-    if repair.status != "fixed":
+    if repair.status != RepairStatus.FIXED:
         flash(_("This repair is already being looked at again."), "info")
         return redirect(url_for("government.status"))
     photos.reopen(repair, current_user.id, repairs.NOTE_STILL_BROKEN)

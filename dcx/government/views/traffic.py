@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import jsonify, make_response, render_template
 from flask_babel import gettext as _
 
 from dcx.extensions import db
@@ -64,7 +58,12 @@ def live():
 
 @staff_bp.post("/<any(sensor, crew):kind>/<int:ident>/token")
 def issue_token(kind: str, ident: int):
-    """Issue a new device token for a sensor or a crew; it is shown once."""
+    """Issue a new device token for a sensor or a crew; it is shown once, in this answer only.
+
+    The token is never put in the session: a flash message would carry it in the session
+    cookie, which is signed but not encrypted (readable by anyone who sees the cookie, and
+    kept by the browser). The page is answered directly and marked not to be stored.
+    """
     if kind == "sensor":
         sensor = db.get_or_404(GovernmentSensor, ident)
         token, name = sensors.issue_sensor_token(sensor), sensor.code
@@ -72,15 +71,21 @@ def issue_token(kind: str, ident: int):
         crew = db.get_or_404(GovernmentCrew, ident)
         token, name = crews.issue_crew_token(crew), crew.code
     db.session.commit()
-    flash(_("New token for %(name)s (shown once): %(token)s", name=name, token=token), "warning")
-    return redirect(url_for("government.staff.devices"))
+    response = make_response(_devices_page(issued={"name": name, "token": token}))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _devices_page(issued: dict[str, str] | None = None) -> str:
+    return render_template(
+        "government/devices.html",
+        sensors=sensors.sensor_overview(clock.now()),
+        crews=crews.crew_overview(),
+        issued=issued,
+    )
 
 
 @staff_bp.route("/devices")
 def devices():
     """Sensors and crews with their status; issue device tokens here."""
-    return render_template(
-        "government/devices.html",
-        sensors=sensors.sensor_overview(clock.now()),
-        crews=crews.crew_overview(),
-    )
+    return _devices_page()

@@ -136,10 +136,12 @@ def moderation():
 def moderate(post_id: int, action: str):
     """Hide a reported post, or keep it and resolve the reports."""
     if action == "hide":
-        health_community.hide_post(post_id)
+        if health_community.hide_post(post_id) is None:
+            abort(404)
         flash(_("The post is hidden."), "success")
     elif action == "keep":
-        health_community.dismiss_reports(post_id)
+        if health_community.dismiss_reports(post_id) is None:
+            abort(404)
         flash(_("The post stays; reports resolved."), "info")
     else:
         abort(404)

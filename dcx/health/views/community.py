@@ -14,8 +14,8 @@ from dcx.health import (
 )
 from dcx.health import community as health_community
 from dcx.health import goals as health_goals
-from dcx.health.models import HealthGroup
 from dcx.health.views.base import _bad, bp
+from dcx.platform.community.models import CommunitySpace
 from dcx.platform.forms import add_error, validated
 
 
@@ -63,7 +63,9 @@ def display_name():
 @login_required
 def group(slug: str):
     """A group's posts; post a new one."""
-    grp = health_community.group_or_404(slug)
+    grp = health_community.group_by_slug(slug)
+    if grp is None:
+        abort(404)
     form = forms.PostForm()
     status = 200
     if form.validate_on_submit():
@@ -94,9 +96,10 @@ def group(slug: str):
 
 
 def _post_and_group(post_id: int):
-    post = health_community.visible_post_or_404(post_id)
-    grp = db.session.get(HealthGroup, post.group_id)
-    return post, grp
+    post = health_community.visible_post(post_id)
+    if post is None:
+        abort(404)
+    return post, db.session.get_one(CommunitySpace, post.space_id)
 
 
 @bp.route("/community/posts/<int:post_id>/reply", methods=["POST"])

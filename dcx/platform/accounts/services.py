@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from sqlalchemy import delete, func, select
 
+from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import ROLES, AccountSession, SignInFailure, User
@@ -121,15 +122,19 @@ def open_session(user: User, user_agent: str = "") -> str:
     return token
 
 
-def user_for_session(token: str) -> User | None:
-    """The user whose open session has this token, or None (signed out or never valid)."""
+def user_for_session(token: str, started_after: datetime | None = None) -> User | None:
+    """The user whose open session has this token, or None (signed out, never valid, or
+    started at or before ``started_after``, wall-clock time)."""
     if not token or len(token) > 128:
         return None
-    user = db.session.execute(
+    stmt = (
         select(User)
         .join(AccountSession, AccountSession.user_id == User.id)
         .where(AccountSession.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
+    )
+    if started_after is not None:
+        stmt = stmt.where(AccountSession.started_at > started_after)
+    user = db.session.execute(stmt).scalar_one_or_none()
     if user is not None:
         user.session_token = token
     return user
@@ -141,6 +146,21 @@ def close_session(token: str | None) -> None:
         db.session.execute(
             delete(AccountSession).where(AccountSession.token_hash == _token_hash(token))
         )
+
+
+def sweep_sessions(real_now: datetime, max_age: timedelta) -> int:
+    """Delete the sessions started ``max_age`` or longer before ``real_now`` (wall-clock):
+    no cookie signs in with them any more. Returns how many."""
+    result = db.session.execute(
+        delete(AccountSession).where(AccountSession.started_at <= real_now - max_age)
+    )
+    return rows_changed(result)
+
+
+def sweep_signin_failures(now: datetime, window: timedelta) -> int:
+    """Delete failed sign-ins older than the throttle's window (they no longer count)."""
+    result = db.session.execute(delete(SignInFailure).where(SignInFailure.at < now - window))
+    return rows_changed(result)
 
 
 def signin_blocked(email: str, address: str, max_failures: int, window_minutes: int) -> bool:

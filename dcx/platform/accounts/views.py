@@ -21,7 +21,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from dcx.extensions import db, limiter, login_manager, real_app
-from dcx.platform.accounts import devices, services
+from dcx.platform.accounts import devices, lifetime, services
+from dcx.platform.accounts import mail as account_mail
+from dcx.platform.accounts import signup as signup_rules
 from dcx.platform.accounts.forms import PasswordForm, ProfileForm, SignInForm, SignUpForm
 from dcx.platform.accounts.models import User
 from dcx.platform.forms import add_error
@@ -33,9 +35,10 @@ bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="tem
 
 @login_manager.user_loader
 def load_user(token: str):
-    """Find the user of the session token kept in the signed cookie (on a showcase's main
-    database, never a persona's: see :mod:`dcx.platform.sandboxes.personas`)."""
-    user = services.user_for_session(token)
+    """Find the user of the session token kept in the signed cookie, within the session's
+    idle and absolute limits (:mod:`.lifetime`); on a showcase's main database, never a
+    persona's: see :mod:`dcx.platform.sandboxes.personas`."""
+    user = lifetime.user_for_cookie(token)
     return user if personas.allowed_on_main(user) else None
 
 
@@ -71,6 +74,7 @@ def sign_in(user: User) -> None:
     session.clear()  # no fixation: a fresh session for every sign-in
     session[services.SINCE_SESSION_KEY] = services.record_visit(user).isoformat()
     services.open_session(user, request.user_agent.string or "")
+    lifetime.mark_seen()
     login_user(user)
 
 
@@ -83,7 +87,14 @@ def _signup_limit() -> str:
 def signup():
     """Create a customer account and sign in."""
     form = SignUpForm()
+    if form.validate_on_submit() and not current_app.config.get("DCX_SHOWCASE_MODE"):
+        # the same work and the same answer whether or not the address has an account
+        outgoing = signup_rules.request_signup(form.email.data, form.name.data, form.password.data)
+        db.session.commit()
+        account_mail.send(outgoing)
+        return redirect(url_for("accounts.signup_sent"), 303)
     if form.validate_on_submit():
+        # a showcase's sandbox: its accounts are copies of published personas; sign in at once
         try:
             user = services.create_user(form.email.data, form.name.data, form.password.data)
         except services.AccountError as exc:
@@ -94,6 +105,33 @@ def signup():
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(_next_or_home())
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/signup/sent")
+def signup_sent():
+    """What every sign-up answers outside a showcase: check your e-mail."""
+    return render_template("accounts/signup_sent.html")
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str):
+    """The link of a sign-up e-mail: GET asks (a link scanner creates nothing), POST creates
+    the account and signs in."""
+    if request.method == "GET":
+        found = signup_rules.pending(token) is not None
+        return render_template(
+            "accounts/signup_confirm.html", token=token, found=found
+        ), 200 if found else 404
+    try:
+        user = signup_rules.confirm_signup(token)
+    except services.AccountError as exc:
+        db.session.commit()
+        flash(str(exc), "warning")
+        return redirect(url_for("accounts.signin"), 303)
+    sign_in(user)
+    db.session.commit()
+    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+    return redirect(url_for("site.home"), 303)
 
 
 @bp.route("/signin", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 from jsonschema import Draft202012Validator
 
@@ -100,6 +100,26 @@ def caller_key() -> str:
     return f"token:{hash_token(token)}" if token else f"addr:{get_remote_address()}"
 
 
+def refused_caller_key() -> str:
+    """The client address, for the budget of refused requests (whatever token they carried)."""
+    return f"refused:{get_remote_address()}"
+
+
+def accepted(response: Response) -> bool:
+    """The route accepted the request: its token was valid (it answered below 400)."""
+    return response.status_code < 400
+
+
+def refused(response: Response) -> bool:
+    """The route refused the request (a missing, unknown or revoked token, a bad body); a 429
+    is the limiter's own answer, not a refusal to count again."""
+    return response.status_code >= 400 and response.status_code != 429
+
+
+# Every ingest route shares one budget of refused requests per address.
+REFUSED_SCOPE = "api-refused"
+
+
 def _rate_limit() -> str:
     return current_app.config.get("API_RATE_LIMIT", "600/minute")
 
@@ -120,8 +140,13 @@ def ingest_route(
     """Declare a JSON route whose body is validated against ``request_schema``.
 
     The view receives the validated body as its first argument (``body``) when a schema is
-    given. The route is recorded for the OpenAPI document. Each caller (a device's bearer
-    token, else the address) gets ``API_RATE_LIMIT`` requests (a 429 with JSON beyond it).
+    given. The route is recorded for the OpenAPI document.
+
+    Two budgets of ``API_RATE_LIMIT`` each guard it (a JSON 429 beyond either): the requests
+    a route accepted count per bearer token's hash (a valid token: each device its own
+    budget); the requests it refused count per client address, across every ingest route, so
+    a flood of made-up tokens (each new, so each with a fresh budget of its own) is limited
+    by where it comes from. Neither is counted before the route has answered.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -132,7 +157,11 @@ def ingest_route(
                 return view(body, *args, **kwargs)
             return view(*args, **kwargs)
 
-        limited = limiter.limit(_rate_limit, key_func=caller_key)(wrapped)
+        limited = limiter.limit(_rate_limit, key_func=caller_key, deduct_when=accepted)(
+            limiter.shared_limit(
+                _rate_limit, REFUSED_SCOPE, key_func=refused_caller_key, deduct_when=refused
+            )(wrapped)
+        )
         bp.add_url_rule(rule, view.__name__, limited, methods=list(methods))
         for method in methods:
             _pending.append(

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import IdMixin, UTCDateTime
+from dcx.database import IdMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
+
+
+class RunStatus(StrEnum):
+    """A claimed run is running until it succeeds or fails."""
+
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 class JobRun(IdMixin, Model):
@@ -17,11 +26,14 @@ class JobRun(IdMixin, Model):
     scheduler inserting the same (job, scheduled time) fails and skips the run."""
 
     __tablename__ = "job_run"
-    __table_args__ = (UniqueConstraint("job_id", "scheduled_for"),)
+    __table_args__ = (
+        UniqueConstraint("job_id", "scheduled_for"),
+        one_of("status", RunStatus),
+    )
 
     job_id: Mapped[str] = mapped_column(String(80), index=True)
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING.value)
     owner: Mapped[str] = mapped_column(String(80), default="")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

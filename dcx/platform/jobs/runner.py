@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.platform.jobs.models import JobRun
+from dcx.platform.jobs.models import JobRun, RunStatus
 from dcx.platform.logs import log_failure
 from dcx.verticals import JobSpec, registry
 
@@ -95,7 +95,7 @@ def claim(job_id: str, scheduled_for: datetime, owner: str) -> JobRun | None:
         .where(
             JobRun.job_id == job_id,
             JobRun.scheduled_for == scheduled_for,
-            JobRun.status == "running",
+            JobRun.status == RunStatus.RUNNING,
             JobRun.started_at < now - lease(),
         )
         .values(owner=owner, started_at=now, error="re-claimed after the lease ran out")
@@ -117,12 +117,12 @@ def execute(spec: JobSpec, run: JobRun, now: datetime) -> JobRun:
     except Exception as error:
         db.session.rollback()
         run = db.session.get_one(JobRun, run_id)
-        run.status = "failed"
+        run.status = RunStatus.FAILED.value
         run.error = traceback.format_exc()[-4000:]
         log_failure(current_app.logger, error, "job %s failed", spec.id)
     else:
         run = db.session.get_one(JobRun, run_id)
-        run.status = "succeeded"
+        run.status = RunStatus.SUCCEEDED.value
         run.count = int(count or 0)
         run.error = ""
     run.finished_at = clock.now()
@@ -145,7 +145,9 @@ def run_due_jobs(now: datetime | None = None, owner: str | None = None) -> list[
                 JobRun.job_id == spec.id, JobRun.scheduled_for == due
             )
         ).first()
-        if already and not (already.status == "running" and already.started_at < now - lease()):
+        if already and not (
+            already.status == RunStatus.RUNNING and already.started_at < now - lease()
+        ):
             continue
         run = claim(spec.id, due, owner)
         if run is not None:

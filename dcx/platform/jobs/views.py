@@ -11,6 +11,7 @@ from dcx.extensions import db
 from dcx.platform import clock, simulation
 from dcx.platform.accounts.views import role_required
 from dcx.platform.jobs import runner
+from dcx.platform.jobs.models import RunStatus
 from dcx.platform.showcase.presenter import presenter_required
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin", template_folder="templates")
@@ -42,7 +43,7 @@ def run(job_id: str):
     result = runner.run_now(job_id, owner=current_user.email)
     if result is None:
         flash(_("%(job)s is running or has just run; its outcome is below.", job=job_id), "info")
-    elif result.status == "succeeded":
+    elif result.status == RunStatus.SUCCEEDED:
         flash(
             ngettext(
                 "%(job)s ran: %(num)d item done.",

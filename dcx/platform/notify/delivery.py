@@ -4,8 +4,11 @@
 is claimed by a conditional UPDATE (``pending`` -> ``sending``, only if it is still pending and
 due), so two processes never send the same row. The claim pushes ``next_attempt_at`` forward by
 a lease: a row left ``sending`` by a crashed process becomes due again when the lease runs out.
-A failure counts an attempt, keeps the error and waits 1, 2, 4, 8 ... minutes; after
-``NOTIFY_MAX_ATTEMPTS`` (5) the row is ``failed`` and stays, with its error, for people to see.
+A failure (an SMTP server refusing or unreachable, any adapter error) counts an attempt, keeps
+the error and waits 1, 2, 4, 8 ... minutes, at most ``NOTIFY_BACKOFF_MAX_MINUTES`` (a day);
+after ``NOTIFY_MAX_ATTEMPTS`` (5) the row is a dead letter (``failed``): it is never tried
+again by itself and stays, with its error, on the admin's outbox page, where
+:func:`retry_dead_letter` (the page's "retry" button) queues it again.
 
 Adapters are callables ``adapter(item: Outgoing) -> str`` returning the text actually sent;
 they raise to report a failure. They live in ``app.extensions["dcx_notify_adapters"]``
@@ -21,7 +24,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import cast
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import Table, and_, bindparam, select, update
 
 from dcx.database import rows_changed
@@ -29,7 +32,7 @@ from dcx.extensions import db
 from dcx.platform import brand
 from dcx.platform.accounts.models import User
 from dcx.platform.notify import mail
-from dcx.platform.notify.models import Delivery, Message, QuietHours
+from dcx.platform.notify.models import Delivery, DeliveryStatus, Message, QuietHours
 from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
 
 
@@ -172,8 +175,22 @@ def max_attempts() -> int:
 
 
 def backoff(attempts: int) -> timedelta:
-    """The wait after the ``attempts``-th failure: 1, 2, 4, 8 ... minutes (at most a day)."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 24 * 60))
+    """The wait after the ``attempts``-th failure: 1, 2, 4, 8 ... minutes, at most
+    ``NOTIFY_BACKOFF_MAX_MINUTES`` (a day)."""
+    configured = current_app.config.get("NOTIFY_BACKOFF_MAX_MINUTES") if has_app_context() else None
+    cap = int(configured or 24 * 60)
+    return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 30), cap))
+
+
+def retry_dead_letter(delivery_id: int, now: datetime) -> bool:
+    """Queue a dead letter again with a fresh round of attempts (its last error is kept until
+    the next try); False if the row is not a dead letter. The caller commits."""
+    result = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.FAILED)
+        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now)
+    )
+    return rows_changed(result) == 1
 
 
 def lease() -> timedelta:
@@ -184,7 +201,10 @@ def lease() -> timedelta:
 def _due(now: datetime):
     # Pending rows that are due, and rows left "sending" by a crashed process whose lease ran
     # out (their next_attempt_at was pushed forward by the lease when claimed).
-    return and_(Delivery.status.in_(("pending", "sending")), Delivery.next_attempt_at <= now)
+    return and_(
+        Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
+        Delivery.next_attempt_at <= now,
+    )
 
 
 def hold_for_quiet_hours(now: datetime) -> int:
@@ -192,7 +212,7 @@ def hold_for_quiet_hours(now: datetime) -> int:
     rows = db.session.execute(
         select(Delivery.id, QuietHours)
         .join(QuietHours, QuietHours.user_id == Delivery.user_id)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
         .where(Delivery.channel.in_(HELD_CHANNELS))
     ).all()
     held = 0
@@ -202,7 +222,7 @@ def hold_for_quiet_hours(now: datetime) -> int:
             continue
         result = db.session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "pending")
+            .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
             .values(next_attempt_at=until)
         )
         held += rows_changed(result)
@@ -277,7 +297,7 @@ def _record_failure(item: Outgoing, now: datetime, error: str) -> None:
     final = attempts >= max_attempts()
     params = {
         "row_id": item.delivery_id,
-        "new_status": "failed" if final else "pending",
+        "new_status": DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
         "new_attempts": attempts,
         "error": error[:2000],
         # a failed row is never picked up again; next_attempt_at then says when it gave up
@@ -354,5 +374,6 @@ __all__ = [
     "load",
     "render_push",
     "render_sms",
+    "retry_dead_letter",
     "send",
 ]

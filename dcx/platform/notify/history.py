@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from dcx.database import rows_changed
 from dcx.extensions import db
-from dcx.platform.notify.models import Delivery
+from dcx.platform.notify.models import Channel, Delivery, DeliveryStatus
 
 
 def outbox_mark() -> int:
@@ -27,8 +27,12 @@ def retire_seeded_emails(after_id: int) -> int:
     """
     result = db.session.execute(
         update(Delivery)
-        .where(Delivery.id > after_id, Delivery.channel == "email", Delivery.status == "pending")
-        .values(status="skipped")
+        .where(
+            Delivery.id > after_id,
+            Delivery.channel == Channel.EMAIL,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.SKIPPED.value)
     )
     db.session.flush()
     return rows_changed(result)

@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime
+from dcx.database import CreatedAtMixin, IdMixin, OwnedMixin, UTCDateTime, one_of
 from dcx.extensions import Model
 from dcx.platform import clock
 
-CHANNELS = ("inbox", "email", "sms", "push")
-# skipped: seeded history, never sent (see notify.history)
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+
+class Channel(StrEnum):
+    """Where a message goes: the inbox, or out by email, SMS or push."""
+
+    INBOX = "inbox"
+    EMAIL = "email"
+    SMS = "sms"
+    PUSH = "push"
+
+
+class DeliveryStatus(StrEnum):
+    """Where an outbox row stands (see :mod:`dcx.platform.notify.delivery`)."""
+
+    PENDING = "pending"  # waiting for its next attempt
+    SENDING = "sending"  # claimed by one process, under a lease
+    SENT = "sent"
+    # the dead letter: every attempt failed; kept with its error until an admin retries it
+    FAILED = "failed"
+    SKIPPED = "skipped"  # seeded history, never sent (see notify.history)
+
+
+CHANNELS = tuple(member.value for member in Channel)
+OUTBOX_STATUSES = tuple(member.value for member in DeliveryStatus)
 
 
 class Message(IdMixin, OwnedMixin, CreatedAtMixin, Model):
@@ -45,11 +66,13 @@ class Delivery(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     __table_args__ = (
         UniqueConstraint("message_id", "channel"),
         Index("ix_notify_delivery_due", "status", "next_attempt_at"),
+        one_of("channel", Channel),
+        one_of("status", DeliveryStatus),
     )
 
     message_id: Mapped[int] = mapped_column(ForeignKey("notify_message.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_error: Mapped[str] = mapped_column(Text, default="")

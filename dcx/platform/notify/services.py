@@ -33,7 +33,15 @@ from dcx.database import insert_ignoring_duplicates, rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
-from dcx.platform.notify.models import CHANNELS, Delivery, Message, Preference, QuietHours
+from dcx.platform.notify.models import (
+    CHANNELS,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Message,
+    Preference,
+    QuietHours,
+)
 from dcx.platform.notify.quiet import minute_of, zone
 from dcx.platform.timezones import in_timezone, valid_zone
 from dcx.verticals import registry
@@ -280,8 +288,8 @@ def phone_messages(user_id: int, limit: int = 50) -> list[tuple[Delivery, Messag
         .join(Message, Message.id == Delivery.message_id)
         .where(
             Delivery.user_id == user_id,
-            Delivery.channel.in_(("sms", "push")),
-            Delivery.status == "sent",
+            Delivery.channel.in_((Channel.SMS, Channel.PUSH)),
+            Delivery.status == DeliveryStatus.SENT,
         )
         .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
         .limit(limit)

@@ -12,10 +12,11 @@ from sqlalchemy.orm import joinedload
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.filters import machine_time
-from dcx.platform import staff_lists
+from dcx.platform import clock, staff_lists
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.accounts.views import role_required
+from dcx.platform.notify import delivery as outbox_delivery
 from dcx.platform.notify import mail, services
 from dcx.platform.notify.forms import CHANNEL_LABELS, MarkAllReadForm, preferences_form
 from dcx.platform.notify.models import OUTBOX_STATUSES, Delivery, Message
@@ -49,7 +50,6 @@ def index():
         unread=services.unread_count(current_user.id),
         topics=_topic_labels(),
         channels=CHANNEL_LABELS,
-        form=MarkAllReadForm(),
     )
 
 
@@ -223,3 +223,16 @@ def outbox():
         emails=emails,
         channels=CHANNEL_LABELS,
     )
+
+
+@bp.route("/outbox/<int:delivery_id>/retry", methods=["POST"])
+@role_required("admin")
+def retry_delivery(delivery_id: int):
+    """Queue a dead letter again: the outbox job sends it on its next run."""
+    db.get_or_404(Delivery, delivery_id)
+    if outbox_delivery.retry_dead_letter(delivery_id, clock.now()):
+        flash(_("The message is queued again; the next delivery run sends it."), "success")
+    else:
+        flash(_("Only a message whose every attempt failed can be retried."), "warning")
+    db.session.commit()
+    return redirect(url_for("notify.outbox", status="failed"), 303)

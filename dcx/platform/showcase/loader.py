@@ -12,6 +12,8 @@ it, and it becomes the site's default language.
 
 from __future__ import annotations
 
+import copy
+import functools
 import random
 import re
 from collections.abc import Iterable
@@ -48,6 +50,15 @@ class ShowcaseError(ValueError):
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    stat = path.stat()
+    # a copy: callers check and translate what they get in place
+    return copy.deepcopy(_parsed(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    """One showcase file parsed, once per version of it (a seed reads each file twice, and a
+    sandbox, a reset or a test seeds the same files again)."""
     try:
         data = texts.load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from dcx.platform.accounts.models import Role
 from dcx.platform.accounts.services import SINCE_SESSION_KEY, is_safe_next
 from dcx.platform.site.overview import overview_for
 from dcx.platform.site.workspaces import workspaces_for
@@ -31,7 +32,7 @@ def home():
     """The six stories as cards; for a signed-in customer, first what needs their attention;
     for staff, first their workspace."""
     overview = None
-    if current_user.is_authenticated and current_user.role == "customer":
+    if current_user.is_authenticated and current_user.role == Role.CUSTOMER:
         overview = overview_for(current_user.id, _previous_visit())
     return render_template(
         "site/home.html",

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import url_for
 
+from dcx.platform.accounts.models import Role
 from dcx.verticals import registry
 
 
@@ -27,7 +28,7 @@ class Workspace:
 def workspaces_for(user: Any) -> list[Workspace]:
     """The workspaces of the verticals a staff member serves (none for customers and admins,
     whose presenter bar already reaches every page)."""
-    if not getattr(user, "is_authenticated", False) or user.role != "staff":
+    if not getattr(user, "is_authenticated", False) or user.role != Role.STAFF:
         return []
     return [
         Workspace(v.key, str(v.title), v.icon, url_for(v.staff_endpoint))

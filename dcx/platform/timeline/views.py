@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from dcx.extensions import db
 from dcx.platform import brand
-from dcx.platform.accounts.models import User
+from dcx.platform.accounts.models import Role, User
 from dcx.platform.accounts.views import role_required
 from dcx.platform.conditional import conditional
 from dcx.platform.timeline import calendar, privacy, services
@@ -77,7 +77,7 @@ def feed(user_id: int, secret: str):
 def customers():
     """Staff search for a customer by name or email."""
     q = (request.args.get("q") or "").strip()[:100]
-    stmt = select(User).where(User.role == "customer").order_by(User.name).limit(50)
+    stmt = select(User).where(User.role == Role.CUSTOMER).order_by(User.name).limit(50)
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
@@ -91,7 +91,7 @@ def customers():
 def customer_360(user_id: int):
     """One page for staff: profile, each industry's card, the timeline and messages sent."""
     customer = db.session.get(User, user_id)
-    if customer is None or customer.role != "customer":
+    if customer is None or customer.role != Role.CUSTOMER:
         abort(404)
     hidden = privacy.hidden_verticals(customer, current_user)
     cards = []

@@ -1,7 +1,7 @@
 """accounts: when each person last signed in, so their home says what changed since
 
-Revision ID: platform_0007_last_seen
-Revises: platform_0006_pwa
+Revision ID: platform_0009_last_seen
+Revises: platform_0008_community
 Create Date: 2026-12-06 23:00:00.000000
 
 """
@@ -12,8 +12,8 @@ import dcx.database
 
 
 # revision identifiers, used by Alembic.
-revision = 'platform_0007_last_seen'
-down_revision = 'platform_0006_pwa'
+revision = 'platform_0009_last_seen'
+down_revision = 'platform_0008_community'
 branch_labels = None
 depends_on = None
 

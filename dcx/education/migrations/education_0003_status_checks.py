@@ -1,0 +1,32 @@
+"""education: a CHECK constraint holds a question's kind to its enum
+
+Revision ID: education_0003_status_checks
+Revises: education_0002_standards
+Create Date: 2026-12-06 23:00:00.000000
+
+"""
+
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "education_0003_status_checks"
+down_revision = "education_0002_standards"
+branch_labels = None
+depends_on = None
+
+# (table, column, the values it may hold): each check is named ck_<table>_<column>
+CHECKS = (
+    ("education_question", "kind", "kind IN ('single', 'multiple', 'numeric')"),
+)
+
+
+def upgrade():
+    for table, column, condition in CHECKS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_check_constraint(op.f(f"ck_{table}_{column}"), condition)
+
+
+def downgrade():
+    for table, column, _condition in reversed(CHECKS):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(op.f(f"ck_{table}_{column}"), type_="check")

@@ -1,0 +1,34 @@
+"""retail: CHECK constraints hold an RSVP's status, an event's kind and a café title's outcome to their enums
+
+Revision ID: retail_0003_status_checks
+Revises: retail_0002_perf
+Create Date: 2026-12-06 23:00:00.000000
+
+"""
+
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "retail_0003_status_checks"
+down_revision = "retail_0002_perf"
+branch_labels = None
+depends_on = None
+
+# (table, column, the values it may hold): each check is named ck_<table>_<column>
+CHECKS = (
+    ("retail_reservation_item", "outcome", "outcome IN ('pending', 'kept', 'returned')"),
+    ("retail_event", "kind", "kind IN ('virtual', 'in_store')"),
+    ("retail_rsvp", "status", "status IN ('going', 'interested', 'not_going', 'waitlisted')"),
+)
+
+
+def upgrade():
+    for table, column, condition in CHECKS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_check_constraint(op.f(f"ck_{table}_{column}"), condition)
+
+
+def downgrade():
+    for table, column, _condition in reversed(CHECKS):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(op.f(f"ck_{table}_{column}"), type_="check")
