@@ -201,33 +201,35 @@ def comparison(report: MonthlyReport) -> list[str]:
     else:
         lines = [gettext("You spent %(amount)s more than you earned this month.", amount=amount)]
     _key, income, spending = report.history[-2]
-    before = savings_rate(income, spending)
+    sentence = rate_comparison(
+        rate, savings_rate(income, spending), date(report.year, report.month, 1)
+    )
+    return [*lines, sentence] if sentence else lines
+
+
+def rate_comparison(rate: Decimal, before: Decimal | None, start: date) -> str | None:
+    """The savings rate of the month beginning ``start`` against the month before's, in the
+    language in force: "Your savings rate is 4 points better than in November."; None when
+    the month before had no income. The report page and the monthly message both say it."""
     if before is None:
-        return lines
-    start = banking_amounts.add_months(date(report.year, report.month, 1), -1)
-    month = format_date(start, "LLLL", locale=get_locale())
+        return None
+    month = format_date(banking_amounts.add_months(start, -1), "LLLL", locale=get_locale())
     points = int((rate - before).to_integral_value())
     if points > 0:
-        lines.append(
-            ngettext(
-                "Your savings rate is %(num)d point better than in %(month)s.",
-                "Your savings rate is %(num)d points better than in %(month)s.",
-                points,
-                month=month,
-            )
+        return ngettext(
+            "Your savings rate is %(num)d point better than in %(month)s.",
+            "Your savings rate is %(num)d points better than in %(month)s.",
+            points,
+            month=month,
         )
-    elif points < 0:
-        lines.append(
-            ngettext(
-                "Your savings rate is %(num)d point worse than in %(month)s.",
-                "Your savings rate is %(num)d points worse than in %(month)s.",
-                -points,
-                month=month,
-            )
+    if points < 0:
+        return ngettext(
+            "Your savings rate is %(num)d point worse than in %(month)s.",
+            "Your savings rate is %(num)d points worse than in %(month)s.",
+            -points,
+            month=month,
         )
-    else:
-        lines.append(gettext("Your savings rate is the same as in %(month)s.", month=month))
-    return lines
+    return gettext("Your savings rate is the same as in %(month)s.", month=month)
 
 
 def latest_report_month(owned: Iterable[BankingAccount], today: date) -> date | None:
@@ -268,14 +270,19 @@ def monthly_summary_rows(year: int, month: int) -> list[dict[str, Any]]:
     """
     start, end = banking_amounts.month_bounds(year, month)
     t, g, a = BankingTransaction, BankingGoal, BankingAccount
-    income, spending = _income_spending_columns(t)
-    tx = (
-        select(t.user_id, income, spending)
-        .where(t.status == TransactionStatus.BOOKED, t.category != TRANSFERS)
-        .where(t.booked_on >= start, t.booked_on < end)
-        .group_by(t.user_id)
-        .subquery()
-    )
+
+    def totals_of(begin: date, until: date):
+        income, spending = _income_spending_columns(t)
+        return (
+            select(t.user_id, income, spending)
+            .where(t.status == TransactionStatus.BOOKED, t.category != TRANSFERS)
+            .where(t.booked_on >= begin, t.booked_on < until)
+            .group_by(t.user_id)
+            .subquery()
+        )
+
+    tx = totals_of(start, end)
+    tx_before = totals_of(banking_amounts.add_months(start, -1), start)
     goals = (
         select(
             g.user_id,
@@ -296,22 +303,31 @@ def monthly_summary_rows(year: int, month: int) -> list[dict[str, Any]]:
             func.coalesce(goals.c.saved, 0),
             func.coalesce(goals.c.target, 0),
             func.coalesce(goals.c.goals, 0),
+            func.coalesce(tx_before.c.income, 0),
+            func.coalesce(tx_before.c.spending, 0),
         )
         .select_from(owners)
         .outerjoin(tx, tx.c.user_id == owners.c.user_id)
+        .outerjoin(tx_before, tx_before.c.user_id == owners.c.user_id)
         .outerjoin(goals, goals.c.user_id == owners.c.user_id)
     )
     period = banking_amounts.period_key(start)
     totals = db.session.execute(stmt).all()
     locales = recipient_locales(row[0] for row in totals)
     rows = []
-    for user_id, inc, spent, saved, target, count in totals:
+    for user_id, inc, spent, saved, target, count, inc_before, spent_before in totals:
         with in_locale(locales[user_id]):
             rows.append(
                 {
                     "user_id": user_id,
                     **_monthly_summary_text(
-                        start, int(inc), int(spent), int(saved), int(target), int(count)
+                        start,
+                        int(inc),
+                        int(spent),
+                        int(saved),
+                        int(target),
+                        int(count),
+                        savings_rate(int(inc_before), int(spent_before)),
                     ),
                     "link": banking_amounts.report_path(year, month),
                     "key": f"banking.monthly:{period}",
@@ -321,9 +337,16 @@ def monthly_summary_rows(year: int, month: int) -> list[dict[str, Any]]:
 
 
 def _monthly_summary_text(
-    start: date, income: int, spending: int, saved: int, target: int, goals: int
+    start: date,
+    income: int,
+    spending: int,
+    saved: int,
+    target: int,
+    goals: int,
+    rate_before: Decimal | None = None,
 ) -> dict[str, str]:
-    """The monthly message's title and body, in the language in force (see ``in_locale``)."""
+    """The monthly message's title and body, in the language in force (see ``in_locale``),
+    with the savings rate against the month before's (``rate_before``) as the report says."""
     label = format_skeleton("yMMMM", start, locale=get_locale())
     rate = savings_rate(income, spending)
     amounts = {
@@ -339,6 +362,9 @@ def _monthly_summary_text(
                 **amounts,
             )
         )
+        compared = rate_comparison(rate, rate_before, start)
+        if compared:
+            body += " " + compared
     else:
         body = str(_l("%(month)s: income %(income)s, spending %(spending)s.", **amounts))
     if goals:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.education import customer_card, jobs, meetings, seed, views
+from dcx.education import customer_card, jobs, meetings, seed, simulate, views
 from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
@@ -32,6 +32,7 @@ vertical = Vertical(
         "office_hours_booked": _l("Office hours booked"),
     },
     seed=seed.seed,
+    simulate=simulate.period,
     scale=seed.scale,
     tour=(
         TourStep(

@@ -31,7 +31,7 @@ def meeting_time(starts_at: datetime) -> str:
     return format_datetime(starts_at, "EEE dd MMM yyyy, HH:mm z")
 
 
-def _booking_summary(starts_at: datetime, topic: str) -> str:
+def booking_summary(starts_at: datetime, topic: str) -> str:
     """The timeline line of a booking: when, and what about (rendered in the reader's locale)."""
     when = meeting_time(starts_at)
     return f"{when} · {topic}" if topic else when
@@ -100,7 +100,7 @@ def book_slot(
         "office_hours_booked",
         _l("Office hours with %(name)s", name=professor.name),
         # Lazy, like the subject: the timeline writes the date in the student's language.
-        LazyString(_booking_summary, slot.starts_at, booking.topic),
+        LazyString(booking_summary, slot.starts_at, booking.topic),
         {"slot_id": slot.id},
         link("education.office_hours"),
         key=f"education.booking:{booking.id}:{booking.created_at.isoformat()}",

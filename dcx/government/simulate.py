@@ -1,4 +1,4 @@
-"""The life of a city period: sensors stream their counts, and congestion eases.
+"""The life of a city period: sensors stream their counts, congestion eases, residents report.
 
 Every sensor reports each 15-minute interval up to the clock's now, with the city's rhythm
 (rush hours, quiet nights, calmer weekends), so the dashboard is live whenever the presenter
@@ -13,28 +13,46 @@ batch of rows, one update for the sensors' last report and one for the incidents
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.government import congestion
+from dcx.government.labels import CATEGORY_LABELS
 from dcx.government.models import (
     GovernmentIncident,
     GovernmentObservation,
+    GovernmentRepair,
+    GovernmentRepairEvent,
     GovernmentSegment,
     GovernmentSensor,
+    GovernmentStreet,
     GovernmentTravelTime,
     IncidentStatus,
     SensorKind,
 )
 from dcx.government.simulation import rush_factor
+from dcx.platform.accounts.models import User
+from dcx.platform.links import link
 from dcx.platform.simulation import insert_batches
+from dcx.platform.timeline.services import record_bulk
 from dcx.verticals import SimulationContext
 
 STEP = timedelta(minutes=15)
 STREAMED = timedelta(days=7)
+# What residents report, and in their words (written in the showcase's language).
+REPORT_TEXTS = {
+    "streetlight": _l("The streetlight is out after dark."),
+    "pothole": _l("A pothole is opening in the road."),
+    "traffic_signal": _l("The pedestrian signal does not change."),
+    "sign": _l("A road sign is bent and hard to read."),
+    "pavement": _l("Loose paving stones on the footpath."),
+}
+REPORTED = tuple(REPORT_TEXTS)
 
 
 def city_rhythm(at: datetime) -> float:
@@ -44,16 +62,20 @@ def city_rhythm(at: datetime) -> float:
 
 
 def intervals(start: datetime, end: datetime) -> list[datetime]:
-    """The starts of the whole 15-minute intervals within ``[start, end)``."""
-    first = start.replace(second=0, microsecond=0)
-    if first < start:
-        first += timedelta(minutes=1)
-    first += timedelta(minutes=-first.minute % 15)
+    """The starts of the 15-minute intervals whose report falls within ``[start, end)``.
+
+    A sensor reports an interval when it ends, so an interval belongs to the one period its
+    end falls in: one that straddles two clock moves is reported by the second (it used to
+    be lost, and the sensors fell silent until the clock moved a whole interval more).
+    """
+    report = start.replace(second=0, microsecond=0)
+    if report < start:
+        report += timedelta(minutes=1)
+    report += timedelta(minutes=-report.minute % 15)
     found = []
-    at = first
-    while at + STEP <= end:
-        found.append(at)
-        at += STEP
+    while report < end:
+        found.append(report - STEP)
+        report += STEP
     return found
 
 
@@ -62,7 +84,7 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     times = intervals(max(start, end - STREAMED), end)
     sensors = list(db.session.execute(select(GovernmentSensor)).scalars())
     if not times or not sensors:
-        return 0
+        return _street_reports(ctx, start, end)
     segments = list(db.session.execute(select(GovernmentSegment)).scalars())
     observations, travel = [], []
     for at in times:
@@ -105,7 +127,7 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
         .values(last_seen_at=last)
     )
     closed = 0 if ctx.history else _close_eased_congestion()
-    return len(observations) + len(travel) + closed
+    return len(observations) + len(travel) + closed + _street_reports(ctx, start, end)
 
 
 def _close_eased_congestion() -> int:
@@ -138,3 +160,105 @@ def _close_eased_congestion() -> int:
         .execution_options(synchronize_session=False)
     )
     return rows_changed(result)
+
+
+def _street_reports(ctx: SimulationContext, start: datetime, end: datetime) -> int:
+    """Residents file street reports: none, one or two a day across the city, each by a
+    resident drawn for it, about a street and a category drawn for it.
+
+    Carries on after the latest resident's report (reports are filed in time order), so a
+    period lived again files nothing twice. The seeded past is the seed's."""
+    if ctx.history:
+        return 0
+    streets = list(
+        db.session.execute(select(GovernmentStreet).order_by(GovernmentStreet.id)).scalars()
+    )
+    residents = list(
+        db.session.execute(
+            select(User.id).where(User.role == "customer").order_by(User.id)
+        ).scalars()
+    )
+    if not streets or not residents:
+        return 0
+    latest = db.session.execute(
+        select(func.max(GovernmentRepair.created_at)).where(
+            GovernmentRepair.reporter_id.is_not(None)
+        )
+    ).scalar()
+    after = _aware(latest) if latest is not None else None
+    reports = []
+    day = start.date()
+    while day <= end.date():
+        count = 0 if ctx.draw("reports", day) < 0.4 else (1 if ctx.draw("two", day) < 0.67 else 2)
+        for n in range(count):
+            at = datetime.combine(day, time(7), tzinfo=UTC) + timedelta(
+                minutes=int(840 * ctx.draw("report-at", day, n))
+            )
+            if not start <= at < end or (after is not None and at <= after):
+                continue
+            street = streets[int(ctx.draw("street", day, n) * len(streets))]
+            category = REPORTED[int(ctx.draw("category", day, n) * len(REPORTED))]
+            reports.append(
+                {
+                    "category": category,
+                    "location": street.name[:160],
+                    "description": str(REPORT_TEXTS[category]),
+                    "x": (street.x1 + street.x2) / 2,
+                    "y": (street.y1 + street.y2) / 2,
+                    "status": "reported",
+                    "reporter_id": residents[int(ctx.draw("who", day, n) * len(residents))],
+                    "created_at": at,
+                }
+            )
+        day += timedelta(days=1)
+    if not reports:
+        return 0
+    insert_batches(GovernmentRepair, reports)
+    filed = db.session.execute(
+        select(
+            GovernmentRepair.id,
+            GovernmentRepair.reporter_id,
+            GovernmentRepair.category,
+            GovernmentRepair.location,
+            GovernmentRepair.created_at,
+        ).where(
+            GovernmentRepair.reporter_id.is_not(None),
+            GovernmentRepair.created_at >= reports[0]["created_at"],
+            GovernmentRepair.created_at < end,
+        )
+    ).all()
+    steps, events = [], []
+    for repair_id, reporter_id, category, location, created_at in filed:
+        steps.append(
+            {
+                "repair_id": repair_id,
+                "from_status": "",
+                "to_status": "reported",
+                "actor_id": reporter_id,
+                "note": "",
+                "at": created_at,
+            }
+        )
+        events.append(
+            {
+                "user_id": reporter_id,
+                "vertical": "government",
+                "kind": "report_submitted",
+                "subject": _l(
+                    "Report #%(number)s: %(category)s",
+                    number=repair_id,
+                    category=CATEGORY_LABELS.get(category, category),
+                ),
+                "summary": location,
+                "link": link("government.citizen_report", repair_id=repair_id),
+                "key": f"government.report_submitted:{repair_id}",
+                "occurred_at": created_at,
+            }
+        )
+    return len(reports) + insert_batches(GovernmentRepairEvent, steps) + record_bulk(events)
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):  # SQLite's max() of a decorated column comes back raw
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,4 +1,5 @@
-"""The life of a health period: doses taken (or not), vitals on their way, exercise logged.
+"""The life of a health period: doses taken (or not), vitals on their way, exercise and meals
+logged.
 
 Every patient carries on from where their record stops: doses after the last one marked,
 readings after the last reading, workouts after the last workout. A patient takes their
@@ -23,11 +24,14 @@ from sqlalchemy import func, insert, select
 
 from dcx.extensions import db
 from dcx.health import medication
+from dcx.health.food_and_exercise import foods
 from dcx.health.models import (
     GoalStatus,
     HealthDose,
     HealthExercise,
     HealthGoal,
+    HealthMeal,
+    HealthMealItem,
     HealthMedication,
     HealthObservation,
 )
@@ -51,7 +55,12 @@ def _days(start: datetime, end: datetime) -> list[date]:
 
 def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     """Live ``[start, end)`` for every patient; returns how many rows it wrote."""
-    return _doses(ctx, start, end) + _vitals(ctx, start, end) + _exercise(ctx, start, end)
+    return (
+        _doses(ctx, start, end)
+        + _vitals(ctx, start, end)
+        + _exercise(ctx, start, end)
+        + _meals(ctx, start, end)
+    )
 
 
 def adherence_of(ctx: SimulationContext) -> dict[int, float]:
@@ -250,3 +259,96 @@ def _exercise(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     if rows:
         db.session.execute(insert(HealthExercise), rows)
     return len(rows)
+
+
+# When each meal is eaten, and what goes into it (codes of the bundled food table, grams).
+MEAL_TIMES = {"breakfast": time(8), "lunch": time(13), "dinner": time(19, 30)}
+MENUS: dict[str, tuple[tuple[tuple[str, int], ...], ...]] = {
+    "breakfast": (
+        (("oats", 60), ("milk", 200), ("berries", 80)),
+        (("wholegrain_bread", 70), ("egg", 100)),
+        (("greek_yogurt", 150), ("banana", 120), ("almonds", 20)),
+    ),
+    "lunch": (
+        (("chicken_breast", 140), ("brown_rice", 180), ("broccoli", 100)),
+        (("lentils", 200), ("mixed_salad", 120), ("olive_oil", 10)),
+        (("pasta", 200), ("tomato", 120), ("cheese", 30)),
+    ),
+    "dinner": (
+        (("salmon", 140), ("potato", 200), ("spinach", 80)),
+        (("tofu", 150), ("white_rice", 180), ("broccoli", 100)),
+        (("pizza", 250), ("mixed_salad", 100)),
+    ),
+}
+# The share of meals a persona logs (the food diary is kept, not perfectly).
+MEALS_LOGGED = 0.75
+
+
+def _meals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
+    """The personas, and every patient who logged a meal before, log their meals: carrying
+    on after the latest meal logged, three a day, three in four of them."""
+    if ctx.history:
+        return 0  # the food diary starts with the showcase
+    newest = (
+        select(HealthMeal.patient_id, func.max(HealthMeal.eaten_on).label("day"))
+        .group_by(HealthMeal.patient_id)
+        .subquery()
+    )
+    last: dict[int, datetime] = {}
+    for patient_id, day, kind in db.session.execute(
+        select(HealthMeal.patient_id, HealthMeal.eaten_on, HealthMeal.kind).join(
+            newest,
+            (newest.c.patient_id == HealthMeal.patient_id) & (newest.c.day == HealthMeal.eaten_on),
+        )
+    ):
+        at = datetime.combine(day, MEAL_TIMES.get(kind, time(21)), tzinfo=UTC)
+        last[patient_id] = max(last.get(patient_id, at), at)
+    personas = {
+        ctx.users[spec["persona"]]
+        for spec in ctx.data.get("patients", [])
+        if spec.get("persona") in ctx.users
+    }
+    table = foods()
+    meals, items = [], []
+    for patient_id in sorted(personas | set(last)):
+        after = last.get(patient_id)
+        for day in _days(start, end):
+            for kind, when in MEAL_TIMES.items():
+                at = datetime.combine(day, when, tzinfo=UTC)
+                if not start <= at < end or (after is not None and at <= after):
+                    continue
+                if ctx.draw("meal", patient_id, day, kind) >= MEALS_LOGGED:
+                    continue
+                menu = MENUS[kind][int(ctx.draw("menu", patient_id, day, kind) * len(MENUS[kind]))]
+                meals.append({"patient_id": patient_id, "eaten_on": day, "kind": kind})
+                items.append(((patient_id, day, kind), menu))
+    if not meals:
+        return 0
+    before = db.session.execute(select(func.coalesce(func.max(HealthMeal.id), 0))).scalar_one()
+    db.session.execute(insert(HealthMeal), meals)
+    ids = {
+        (patient_id, day, kind): meal_id
+        for meal_id, patient_id, day, kind in db.session.execute(
+            select(
+                HealthMeal.id, HealthMeal.patient_id, HealthMeal.eaten_on, HealthMeal.kind
+            ).where(HealthMeal.id > before)
+        )
+    }
+    rows = []
+    for key, menu in items:
+        for code, grams in menu:
+            food = table[code]
+            factor = grams / 100
+            rows.append(
+                {
+                    "meal_id": ids[key],
+                    "food_code": code,
+                    "grams": grams,
+                    "kcal": round(food.kcal * factor, 1),
+                    "protein_g": round(food.protein_g * factor, 1),
+                    "carbs_g": round(food.carbs_g * factor, 1),
+                    "fat_g": round(food.fat_g * factor, 1),
+                    "sodium_mg": round(food.sodium_mg * factor, 1),
+                }
+            )
+    return len(meals) + insert_batches(HealthMealItem, rows)

@@ -7,7 +7,8 @@ sees the month's salary and a service reminder the kilometres driven.
 
 Each vertical's lived time is recorded in ``simulation_period``: a period already lived is
 never lived again, and the gap left by real time passing between two clock moves is lived
-with the next one (so sensors keep streaming). The hooks are idempotent themselves too
+with the next one, or by the job ``platform.live_on`` every five minutes (so sensors keep
+streaming while the presenter talks). The hooks are idempotent themselves too
 (natural keys, INSERT ... ON CONFLICT DO NOTHING), so a lost record costs nothing twice.
 A seeded showcase gets its history through :func:`live_history`: the same hooks over the
 months before the seed, marked ``history`` so a hook may skip what its seed already wrote.
@@ -124,6 +125,20 @@ def advance(start: datetime, end: datetime, history: bool = False) -> dict[str, 
         db.session.flush()
         written[vertical.key] = rows
     return written
+
+
+def live_on(now: datetime) -> int:
+    """Live the real time that passed since the world last lived, up to ``now`` (a job).
+
+    Between two clock moves real time passes too: without this, sensors would fall silent
+    15 minutes after the presenter's last "+1 week". Run every few minutes, each vertical
+    carries on from where it stopped; a showcase that never lived (nothing seeded) is left
+    alone. Returns the rows written.
+    """
+    done = lived_until()
+    if not done:
+        return 0
+    return summary(advance(min(done.values()), now))
 
 
 def live_history(days: int = HISTORY_DAYS) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from dcx.retail import jobs, recommender, seed, store_events, views
+from dcx.retail import jobs, recommender, seed, simulate, store_events, views
 from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
@@ -34,6 +34,7 @@ vertical = Vertical(
     },
     staff_endpoint="retail.staff.home",
     seed=seed.seed,
+    simulate=simulate.period,
     scale=seed.scale,
     calendar=store_events.calendar,
     summary_card=recommender.summary_card,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from dcx.banking import bills, goals, jobs
+from flask_babel import force_locale
+
+from dcx.banking import bills, goals, jobs, reports
 from dcx.extensions import db
 from tests.banking.conftest import add_tx
 from tests.conftest import make_user, message_for, speaking
@@ -97,3 +99,46 @@ def test_monthly_summary_in_many_languages_takes_as_many_queries_as_in_one(
         return q()
 
     assert run(1) == run(9)
+
+
+def test_monthly_summary_compares_the_savings_rate_with_the_month_before(app, current_account):
+    """The message says what the report page says: "N points better than in September"."""
+    readers = {
+        locale: _customer(f"{locale or 'en'}@example.com", locale) for locale in ("es", "ro", "")
+    }
+    for user in readers.values():
+        account = current_account(user.id, date(2026, 8, 1), 10_000)
+        add_tx(account, date(2026, 9, 1), 250_000, "Employer", "Income", "Salary")
+        add_tx(account, date(2026, 9, 2), -150_000, "Landlord", "Housing", "Rent")  # 40 %
+        add_tx(account, date(2026, 10, 1), 250_000, "Employer", "Income", "Salary")
+        add_tx(account, date(2026, 10, 2), -80_000, "Landlord", "Housing", "Rent")  # 68 %
+    assert jobs.monthly_summary(FIRST_OF_NOVEMBER) == 3
+    db.session.commit()
+
+    en = _message("banking.monthly_summary", readers[""].id)
+    assert en.body == (
+        "October 2026: income €2,500.00, spending €800.00, savings rate 68.0 %. "
+        "Your savings rate is 28 points better than in September."
+    )
+    es = _message("banking.monthly_summary", readers["es"].id)
+    assert es.body.endswith("Tu tasa de ahorro es 28 puntos mejor que en septiembre.")
+    ro = _message("banking.monthly_summary", readers["ro"].id)
+    assert ro.body.endswith(
+        "Rata ta de economisire este cu 28 de puncte mai bună decât în septembrie."
+    )
+    # the report page says the same sentence
+    with force_locale("en"):
+        report = reports.monthly_report(readers[""].id, 2026, 10)
+        assert reports.comparison(report)[1] in en.body
+
+
+def test_monthly_summary_says_worse_when_the_rate_fell(app, current_account):
+    user = _customer("en@example.com", "")
+    account = current_account(user.id, date(2026, 8, 1), 10_000)
+    add_tx(account, date(2026, 9, 1), 250_000, "Employer", "Income", "Salary")
+    add_tx(account, date(2026, 10, 1), 250_000, "Employer", "Income", "Salary")
+    add_tx(account, date(2026, 10, 2), -50_000, "Landlord", "Housing", "Rent")  # 100 % -> 80 %
+    jobs.monthly_summary(FIRST_OF_NOVEMBER)
+    db.session.commit()
+    body = _message("banking.monthly_summary", user.id).body
+    assert body.endswith("Your savings rate is 20 points worse than in September.")

@@ -507,3 +507,16 @@ def test_atom_feed_lists_updates(city):
 def test_the_social_webhook_must_be_an_http_url(url):
     with pytest.raises(ValueError, match="http"):
         public_updates.send_to_webhook(url, {"text": "hello"})
+
+
+def test_an_interval_straddling_two_clock_moves_is_reported_once_by_the_second():
+    from dcx.government.simulate import intervals
+
+    at = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    first = intervals(at + timedelta(minutes=3), at + timedelta(minutes=38))
+    second = intervals(at + timedelta(minutes=38), at + timedelta(minutes=52))
+    assert first == [at, at + timedelta(minutes=15)]  # reported at 10:15 and 10:30
+    assert second == [at + timedelta(minutes=30)]  # 10:30 to 10:45, reported at 10:45
+    # split anywhere, the intervals are the same as lived at once
+    whole = intervals(at + timedelta(minutes=3), at + timedelta(minutes=52))
+    assert first + second == whole

@@ -14,7 +14,7 @@ from dcx.platform.showcase import presenter
 from dcx.platform.showcase.loader import scale_showcase, seed_showcase
 from dcx.verticals import registry
 
-LIVING = ("automotive", "banking", "government", "health")
+LIVING = ("automotive", "banking", "education", "government", "health", "retail")
 
 
 def _rows() -> int:
@@ -229,3 +229,31 @@ def test_a_failing_hook_leaves_the_clock_and_the_others_living(app, monkeypatch)
         start = clock.now()
         written = simulation.advance(start, start + timedelta(days=30))
         assert "banking" not in written and written["health"] > 0
+
+
+def test_sensors_keep_reporting_as_real_time_passes_after_a_clock_move(app, monkeypatch):
+    from dcx.government import sensors
+
+    with app.app_context():
+        seed_showcase(registry(), "default", only=("government",))
+        db.session.commit()
+        _move_clock(7)
+        real = clock.real_now()
+        # the presenter talks for twenty minutes: real time passes, the clock is not moved
+        monkeypatch.setattr(clock, "real_now", lambda: real + timedelta(minutes=20))
+        now = clock.now()
+        assert not any(s["online"] for s in sensors.sensor_overview(now))  # nothing lived yet
+        ran = {r.job_id for r in run_due_jobs()}
+        assert "platform.live_on" in ran
+        db.session.expire_all()
+        overview = sensors.sensor_overview(clock.now())
+        assert overview and all(sensor["online"] for sensor in overview)
+        assert simulation.live_on(clock.now()) == 0  # the time is lived once
+
+
+def test_living_on_leaves_a_world_that_never_lived_alone(app):
+    with app.app_context():
+        assert simulation.live_on(clock.now()) == 0
+        assert (
+            db.session.execute(select(func.count(simulation.SimulationPeriod.id))).scalar_one() == 0
+        )

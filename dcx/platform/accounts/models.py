@@ -42,6 +42,8 @@ class User(IdMixin, CreatedAtMixin, UserMixin, Model):
     # An IANA zone ("Europe/Bucharest") every time is shown in; "" follows the site's default.
     timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     health_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When this person last signed in: the start of their previous visit, for "since Tuesday".
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     sessions: Mapped[list[AccountSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

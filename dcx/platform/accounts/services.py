@@ -206,6 +206,20 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     return None
 
 
+#: The session's key for when the previous visit began (an ISO time, UTC): what the home's
+#: "since Tuesday" line counts from during this visit.
+SINCE_SESSION_KEY = "dcx_since"
+
+
+def record_visit(user: User) -> datetime:
+    """Note that ``user`` visits now; returns when their previous visit began (now on a
+    first visit), what "since Tuesday" on their home counts from."""
+    now = clock.now()
+    previous = user.last_seen_at or now
+    user.last_seen_at = now
+    return previous
+
+
 def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Accept only a local path: no scheme, no host, no ``//`` or backslash tricks."""
     if not target or not target.startswith("/") or target.startswith("//"):

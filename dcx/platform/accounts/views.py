@@ -72,6 +72,7 @@ def sign_in(user: User) -> None:
     """Renew the session and sign ``user`` in on this device."""
     signing_in.send(real_app(), user=user)
     session.clear()  # no fixation: a fresh session for every sign-in
+    session[services.SINCE_SESSION_KEY] = services.record_visit(user).isoformat()
     services.open_session(user, request.user_agent.string or "")
     lifetime.mark_seen()
     login_user(user)

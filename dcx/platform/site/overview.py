@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from dcx.platform import clock
 from dcx.platform.notify.services import unread_count
+from dcx.platform.site.since import changes_since, sentence
 from dcx.platform.timeline.calendar import entries_for
 from dcx.platform.timeline.services import timeline
 from dcx.verticals import registry
@@ -24,6 +25,7 @@ class Overview:
     upcoming: list[Any] = field(default_factory=list)
     recent: list[Any] = field(default_factory=list)
     unread: int = 0
+    since_last_visit: str = ""  # "Since Tuesday: 2 new messages, ...", or ""
 
     @property
     def empty(self) -> bool:
@@ -31,8 +33,9 @@ class Overview:
         return not (self.obligations or self.upcoming or self.recent or self.unread)
 
 
-def overview_for(user_id: int) -> Overview:
-    """Bills due soon, things in the next days, recent events and unread messages."""
+def overview_for(user_id: int, since: datetime | None = None) -> Overview:
+    """Bills due soon, things in the next days, recent events and unread messages; with
+    ``since`` (when the customer's previous visit began), what arrived after it."""
     now = clock.now()
     today = now.date()
     obligations = []
@@ -54,4 +57,10 @@ def overview_for(user_id: int) -> Overview:
         upcoming=upcoming,
         recent=timeline(user_id, limit=5),
         unread=unread_count(user_id),
+        since_last_visit=_since_last_visit(user_id, since, now) if since else "",
     )
+
+
+def _since_last_visit(user_id: int, since: datetime, now: datetime) -> str:
+    labels = {vertical.key: dict(vertical.timeline_kinds) for vertical in registry()}
+    return sentence(changes_since(user_id, since), labels, now)

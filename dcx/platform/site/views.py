@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     current_app,
@@ -17,7 +19,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from dcx.platform.accounts.models import Role
-from dcx.platform.accounts.services import is_safe_next
+from dcx.platform.accounts.services import SINCE_SESSION_KEY, is_safe_next
 from dcx.platform.site.overview import overview_for
 from dcx.platform.site.workspaces import workspaces_for
 from dcx.verticals import registry
@@ -31,13 +33,25 @@ def home():
     for staff, first their workspace."""
     overview = None
     if current_user.is_authenticated and current_user.role == Role.CUSTOMER:
-        overview = overview_for(current_user.id)
+        overview = overview_for(current_user.id, _previous_visit())
     return render_template(
         "site/home.html",
         stories=list(registry()),
         overview=overview,
         workspaces=workspaces_for(current_user),
     )
+
+
+def _previous_visit() -> datetime | None:
+    """When the signed-in customer's previous visit began, as their sign-in noted it in the
+    session; a session restored without one counts from this visit's sign-in."""
+    raw = session.get(SINCE_SESSION_KEY)
+    if isinstance(raw, str):
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+    return current_user.last_seen_at
 
 
 @bp.route("/language/<code>")

@@ -22,6 +22,7 @@ from dcx.platform.notify.models import Delivery, Message
 
 PROBE = "tests.platform.jobs.probe"
 ROOT = Path(__file__).resolve().parents[3]
+EVERY_FEW_MINUTES = {"platform.deliver_outbox", "platform.live_on"}
 
 
 @pytest.fixture
@@ -91,8 +92,8 @@ def test_a_job_runs_once_per_due_time_in_one_process(app):
     first = runner.run_due_jobs()
     again = runner.run_due_jobs()
     assert {r.job_id for r in first} >= {"probe.monthly_summary"}
-    # the every-minute delivery job may legitimately fall due again between the two calls
-    assert [r for r in again if r.job_id != "platform.deliver_outbox"] == []
+    # the delivery job (each minute) and the world living on (each five) may fall due again
+    assert [r for r in again if r.job_id not in EVERY_FEW_MINUTES] == []
     assert _summaries() == 5
 
 
