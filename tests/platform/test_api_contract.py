@@ -50,9 +50,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_answer_is_a_status_the_document_states(case):
-    """Generated requests (valid and not) only get statuses their operation documents."""
+    """Generated requests (valid and not) never get a 5xx, and only get statuses their
+    operation documents."""
     response = case.call()
-    assert response.status_code < 500
+    assert response.status_code < 500, (case.path, case.body, response.text[:300])
     status_code_conformance(None, response, case)

@@ -15,7 +15,7 @@ from dcx.platform import clock
 from dcx.platform.notify import delivery, services
 from dcx.platform.notify.models import Delivery, DeliveryStatus
 from tests.conftest import make_user
-from tests.platform.notify.test_smtp import _free_port
+from tests.platform.notify.conftest import free_port
 
 
 class Gatekeeper:
@@ -35,7 +35,7 @@ class Gatekeeper:
 @pytest.fixture
 def gate():
     handler = Gatekeeper()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield controller, handler

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from dcx.config import DEFAULT_VERTICALS
 from dcx.platform.scaffold import writer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -159,6 +160,10 @@ PROOF = [
     "tests/browser/test_insurance_story.py",
     "tests/test_verticals_contract.py",
     "tests/test_migrations.py",
+    # The contract's per-vertical cases of the six verticals the suite itself proves are left
+    # out (their ids carry their key); the new vertical's cases and the registry-wide ones run.
+    "-k",
+    " and ".join(f"not {v.rsplit('.', 1)[-1]}" for v in DEFAULT_VERTICALS),
 ]
 
 
