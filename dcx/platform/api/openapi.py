@@ -118,7 +118,7 @@ def build_document() -> dict[str, Any]:
             }
         paths.setdefault(path, {})[route.method.lower()] = operation
     for operations in paths.values():
-        allowed = ", ".join(sorted(m.upper() for m in operations) + ["OPTIONS"])
+        allowed = ", ".join([*sorted(m.upper() for m in operations), "OPTIONS"])
         for operation in operations.values():
             operation["responses"]["405"] = _method_not_allowed(allowed)
     return {
