@@ -82,6 +82,24 @@ class Topic:
     key: str
     label: str
     channels: tuple[str, ...] = ("email",)
+    # The files an e-mail of this topic carries, built at sending time from the message's key
+    # and its recipient's id: the key names the object and its version (a booking and its
+    # SEQUENCE), so a retry attaches the same file. In the recipient's language.
+    attachments: Callable[[str, int], Sequence[Attachment]] | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to an e-mail, e.g. an iCalendar cancellation (text/calendar).
+
+    ``params`` are parameters of its Content-Type, such as ``(("method", "CANCEL"),)``, which
+    mail apps read to offer the invitation's action.
+    """
+
+    filename: str
+    content_type: str
+    data: bytes
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

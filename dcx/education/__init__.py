@@ -23,6 +23,12 @@ vertical = Vertical(
         Topic("education.reply", _l("A professor replied to you"), ("email", "push")),
         Topic("education.reminder", _l("Office hours tomorrow"), ("email", "push")),
         Topic("education.booking", _l("A student booked your office hours"), ("email",)),
+        Topic(
+            meetings.CANCELLED_TOPIC,
+            _l("Your office hours booking was cancelled"),
+            ("email",),
+            attachments=meetings.cancellation_attachments,
+        ),
         Topic("education.nudge", _l("Pick up where you left off"), ("email",)),
         Topic("education.digest", _l("Weekly progress digest"), ("email",)),
     ),

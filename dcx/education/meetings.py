@@ -21,7 +21,9 @@ from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 from dcx.platform.timeline.calendar import ics_file
 from dcx.platform.timeline.services import record
-from dcx.verticals import CalendarEntry
+from dcx.verticals import Attachment, CalendarEntry
+
+CANCELLED_TOPIC = "education.booking_cancelled"
 
 # --- office hours --------------------------------------------------------------------------
 
@@ -125,7 +127,11 @@ def book_slot(
 
 
 def cancel_booking(booking: EducationBooking) -> None:
-    """Cancel a booking (freeing the place)."""
+    """Cancel a booking (freeing the place) and e-mail the student its METHOD:CANCEL.
+
+    The message's key names the booking and the cancellation's SEQUENCE, so the e-mail's
+    .ics (see :func:`cancellation_attachments`) withdraws exactly the invitation it follows.
+    """
     if booking.cancelled_at is not None:
         raise EducationError(_l("This booking is already cancelled."))
     if booking.slot.starts_at <= clock.now():
@@ -133,6 +139,48 @@ def cancel_booking(booking: EducationBooking) -> None:
     booking.cancelled_at = clock.now()
     booking.sequence = (booking.sequence or 0) + 1
     db.session.flush()
+    student = db.session.get_one(User, booking.user_id)
+    professor = db.session.get_one(User, booking.slot.professor_id)
+    with in_locale(recipient_locales([student.id])[student.id]):
+        title = str(_l("Office hours with %(name)s cancelled", name=professor.name))
+        body = str(
+            _l(
+                "Your booking for %(when)s is cancelled; the attached file removes it "
+                "from your calendar.",
+                when=meeting_time(booking.slot.starts_at),
+            )
+        )
+    notify(
+        student,
+        CANCELLED_TOPIC,
+        title,
+        body,
+        link("education.office_hours"),
+        key=f"{CANCELLED_TOPIC}:{booking.id}:{booking.sequence}",
+    )
+
+
+def cancellation_attachments(key: str, user_id: int) -> list[Attachment]:
+    """The METHOD:CANCEL (.ics) of the booking a cancellation message's key names.
+
+    Built from the key's SEQUENCE, not the booking's current one: a booking made again since
+    still gets the cancellation this message announced, which its newer invitation outranks.
+    """
+    _, booking_id, sequence = key.rsplit(":", 2)
+    booking = db.session.get(EducationBooking, int(booking_id))
+    if booking is None or booking.user_id != user_id:
+        return []
+    student = db.session.get_one(User, user_id)
+    data = invitation_ics(
+        booking.slot,
+        [student],
+        f"education-booking-{booking.id}@dcx",
+        sequence=int(sequence),
+        cancelled=True,
+    )
+    return [
+        Attachment(f"office-hours-{booking.id}.ics", "text/calendar", data, (("method", "CANCEL"),))
+    ]
 
 
 def student_bookings(user_id: int) -> list[EducationBooking]:

@@ -16,10 +16,13 @@ from __future__ import annotations
 import hmac
 import math
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+# ElementTree only writes XML here, it never parses any (the reason bandit warns about it).
+from xml.etree import ElementTree  # nosec B405
+
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -27,6 +30,7 @@ from dcx.extensions import db
 from dcx.government import districts, repairs
 from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import REPAIR_CATEGORIES, GovernmentRepair, GovernmentStreet
+from dcx.platform import clock
 from dcx.platform.links import base_url
 from dcx.platform.notify.services import in_locale, site_language
 
@@ -35,6 +39,18 @@ bp = Blueprint("open311", __name__)
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 METRES_PER_DEGREE = 111_320.0
 LIMIT = 1000  # the standard's suggested most requests per answer
+WINDOW = timedelta(days=90)  # the standard's default (and widest) date range of a search
+FORMAT = "<any(json, xml):fmt>"  # XML is the standard's default format, JSON its alternative
+# The element of each list's items in the standard's XML (a list of requests is
+# <service_requests><request>...; of formats, <formats><format>...).
+XML_ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "attributes": "attribute",
+}
 
 
 class Open311Error(Exception):
@@ -137,14 +153,55 @@ def service_request(repair: GovernmentRepair) -> dict[str, Any]:
     }
 
 
+def parse_w3c_datetime(name: str, value: str) -> datetime:
+    """A W3C datetime (``2026-11-01T00:00:00Z``, ``...+01:00`` or a date) as UTC.
+
+    A value without an offset is read as UTC; anything else is an Open311Error (400).
+    """
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Open311Error(400, f"{name} is not a W3C datetime") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def search_window(start: str = "", end: str = "") -> tuple[datetime, datetime]:
+    """The [start, end] range of requested_datetime a search covers: the standard's 90 days.
+
+    With neither date, the last 90 days; with one, the 90 days after or before it; a range
+    that ends before it starts or spans more than 90 days is an Open311Error (400).
+    """
+    start_at = parse_w3c_datetime("start_date", start) if start else None
+    end_at = parse_w3c_datetime("end_date", end) if end else None
+    if start_at is None:
+        until = end_at or clock.now()
+        return until - WINDOW, until
+    if end_at is None:
+        return start_at, start_at + WINDOW
+    if end_at < start_at:
+        raise Open311Error(400, "end_date is before start_date")
+    if end_at - start_at > WINDOW:
+        raise Open311Error(400, "start_date and end_date may not span more than 90 days")
+    return start_at, end_at
+
+
 def find_requests(
-    ids: Iterable[int] = (), service_code: str = "", status: str = ""
+    ids: Iterable[int] = (),
+    service_code: str = "",
+    status: str = "",
+    window: tuple[datetime, datetime] | None = None,
 ) -> list[GovernmentRepair]:
-    """Repairs as the GET filters ask: by ids, else by service code and open/closed status."""
+    """Repairs as the GET filters ask: by ids (which override every other filter), else by
+    service code, open/closed status and the window of requested_datetime; at most LIMIT."""
     stmt = select(GovernmentRepair).order_by(GovernmentRepair.id.desc())
     wanted = list(ids)
     if wanted:
-        stmt = stmt.where(GovernmentRepair.id.in_(wanted))
+        stmt = stmt.where(GovernmentRepair.id.in_(wanted[:LIMIT]))
+        return list(db.session.execute(stmt.limit(LIMIT)).scalars())
+    if window is not None:
+        stmt = stmt.where(GovernmentRepair.created_at.between(*window))
     if service_code:
         stmt = stmt.where(GovernmentRepair.category.in_(service_code.split(",")))
     if status == "open":
@@ -175,11 +232,54 @@ def file_request(fields: dict[str, str]) -> GovernmentRepair:
     )
 
 
+# --- the formats -------------------------------------------------------------------------
+
+
+def _xml_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _xml_fill(element: ElementTree.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _xml_fill(ElementTree.SubElement(element, name), item)
+    elif isinstance(value, list):
+        for item in value:
+            _xml_fill(ElementTree.SubElement(element, XML_ITEMS[element.tag]), item)
+    else:
+        element.text = _xml_text(value)
+
+
+def to_xml(root: str, value: Any) -> bytes:
+    """The standard's XML for a JSON-shaped value: lists become repeated elements
+    (``service_requests`` of ``request``), ``None`` an empty element, booleans true/false."""
+    element = ElementTree.Element(root)
+    _xml_fill(element, value)
+    return ElementTree.tostring(element, encoding="utf-8", xml_declaration=True)
+
+
+def _answer(fmt: str, root: str, value: Any, status: int = 200) -> Response:
+    """``value`` as JSON, or as XML under ``root``: the same answer in either format."""
+    if fmt == "xml":
+        return Response(to_xml(root, value), status=status, mimetype="text/xml")
+    response = jsonify(value)
+    response.status_code = status
+    return response
+
+
 # --- the endpoints ------------------------------------------------------------------------
 
 
-def _errors(status: int, description: str):
-    return jsonify([{"code": status, "description": description}]), status
+def _format() -> str:
+    return (request.view_args or {}).get("fmt", "json")
+
+
+def _errors(status: int, description: str, fmt: str = "json") -> Response:
+    return _answer(fmt, "errors", [{"code": status, "description": description}], status)
 
 
 def _key_is_valid(key: str) -> bool:
@@ -189,13 +289,15 @@ def _key_is_valid(key: str) -> bool:
 
 @bp.errorhandler(Open311Error)
 def _open311_error(error: Open311Error):
-    return _errors(error.status, error.description)
+    return _errors(error.status, error.description, _format())
 
 
-@bp.route("/discovery.json")
-def discovery():
+@bp.route(f"/discovery.{FORMAT}")
+def discovery(fmt: str):
     """Where this endpoint is and what it speaks (the standard's service discovery)."""
-    return jsonify(
+    return _answer(
+        fmt,
+        "discovery",
         {
             "changeset": "2026-12-06T00:00:00Z",
             "contact": base_url() + "/government/status",
@@ -206,56 +308,59 @@ def discovery():
                     "url": base_url() + "/open311/v2",
                     "changeset": "2026-12-06T00:00:00Z",
                     "type": "production",
-                    "formats": ["application/json"],
+                    "formats": ["text/xml", "application/json"],
                 }
             ],
-        }
+        },
     )
 
 
-@bp.route("/services.json")
-def services():
+@bp.route(f"/services.{FORMAT}")
+def services(fmt: str):
     """Every service: the city's repair categories, in the city's language."""
     with in_locale(site_language()):
-        return jsonify([service(code) for code in REPAIR_CATEGORIES])
+        return _answer(fmt, "services", [service(code) for code in REPAIR_CATEGORIES])
 
 
-@bp.route("/services/<code>.json")
-def service_definition(code: str):
+@bp.route(f"/services/<code>.{FORMAT}")
+def service_definition(code: str, fmt: str):
     """A service's definition: no extra attributes are asked for any category."""
     if code not in REPAIR_CATEGORIES:
-        return _errors(404, "service_code not found")
-    return jsonify({"service_code": code, "attributes": []})
+        return _errors(404, "service_code not found", fmt)
+    return _answer(fmt, "service_definition", {"service_code": code, "attributes": []})
 
 
-@bp.route("/requests.json", methods=["GET", "POST"])
-def requests_list():
-    """GET: the requests (filters service_request_id, service_code, status). POST: file one."""
+@bp.route(f"/requests.{FORMAT}", methods=["GET", "POST"])
+def requests_list(fmt: str):
+    """GET: the requests (filters service_request_id, service_code, start_date, end_date,
+    status; the last 90 days by default). POST: file one."""
     if request.method == "POST":
         fields = {k: str(v) for k, v in (request.get_json(silent=True) or request.form).items()}
         if not _key_is_valid(fields.get("api_key", "")):
-            return _errors(403, "api_key is missing or not valid")
+            return _errors(403, "api_key is missing or not valid", fmt)
         repair = file_request(fields)
         db.session.commit()
-        return jsonify([{"service_request_id": str(repair.id), "service_notice": ""}]), 201
+        created = [{"service_request_id": str(repair.id), "service_notice": ""}]
+        return _answer(fmt, "service_requests", created, 201)
     raw_ids = request.args.get("service_request_id", "")
     try:
         ids = [int(i) for i in raw_ids.split(",") if i.strip()]
     except ValueError:
-        return _errors(400, "service_request_id must be numbers")
+        return _errors(400, "service_request_id must be numbers", fmt)
     status = request.args.get("status", "")
     if status not in ("", "open", "closed"):
-        return _errors(400, "status is open or closed")
-    found = find_requests(ids, request.args.get("service_code", ""), status)
+        return _errors(400, "status is open or closed", fmt)
+    window = search_window(request.args.get("start_date", ""), request.args.get("end_date", ""))
+    found = find_requests(ids, request.args.get("service_code", ""), status, window)
     with in_locale(site_language()):
-        return jsonify([service_request(r) for r in found])
+        return _answer(fmt, "service_requests", [service_request(r) for r in found])
 
 
-@bp.route("/requests/<int:request_id>.json")
-def request_detail(request_id: int):
+@bp.route(f"/requests/<int:request_id>.{FORMAT}")
+def request_detail(request_id: int, fmt: str):
     """One request, as a list of one (the standard's shape)."""
     repair = db.session.get(GovernmentRepair, request_id)
     if repair is None:
-        return _errors(404, "service_request_id not found")
+        return _errors(404, "service_request_id not found", fmt)
     with in_locale(site_language()):
-        return jsonify([service_request(repair)])
+        return _answer(fmt, "service_requests", [service_request(repair)])

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from email import message_from_bytes, policy
+
+import pytest
 import vobject
+from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from dcx.education import meetings
+from dcx.extensions import db
+from dcx.platform import clock
+from dcx.platform.notify import delivery
 
 
 def _read(ics: bytes):
@@ -67,10 +74,61 @@ def test_a_cancelled_booking_sends_a_cancel_of_the_same_uid_with_a_higher_sequen
 def test_the_student_downloads_the_cancellation(world, client, auth):
     booking = meetings.book_slot(world.student.id, world.slot, "Beta")
     meetings.cancel_booking(booking)
-    from dcx.extensions import db
-
     db.session.commit()
     auth.login("student@example.com")
     answer = client.get(f"/education/bookings/{booking.id}.ics")
     assert answer.status_code == 200
     assert _read(answer.data)[0] == "CANCEL"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real local SMTP server (aiosmtpd) that keeps what it receives."""
+    from tests.platform.notify.conftest import Inbox, free_port
+
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def app_config(smtp_server):
+    from tests.platform.notify.conftest import smtp_config
+
+    return smtp_config(smtp_server, "https://campus.example/")
+
+
+def test_the_cancellation_is_mailed_to_the_student_as_a_calendar_cancel(world, smtp_server):
+    """A mail app sees a text/calendar; method=CANCEL part that withdraws the invitation."""
+    _, inbox = smtp_server
+    booking = meetings.book_slot(world.student.id, world.slot, "Beta")
+    _, uid, booked_sequence, _, _ = _read(meetings.booking_ics(booking))
+    db.session.commit()
+    delivery.deliver_due(clock.now())
+    inbox.received.clear()  # the professor's "booked" e-mail
+
+    meetings.cancel_booking(booking)
+    db.session.commit()
+    delivery.deliver_due(clock.now())
+
+    (envelope,) = inbox.received
+    assert envelope.rcpt_tos == ["student@example.com"]
+    email = message_from_bytes(envelope.content, policy=policy.default)
+    assert "Prof Plum" in email["Subject"]
+    (attachment,) = list(email.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "CANCEL"
+    assert attachment.get_filename() == f"office-hours-{booking.id}.ics"
+    method, mailed_uid, sequence, status, attendees = _read(attachment.get_content().encode())
+    assert (method, mailed_uid, status) == ("CANCEL", uid, "CANCELLED")
+    assert sequence > booked_sequence
+    assert attendees == ["mailto:student@example.com"]
+    assert email.get_body(preferencelist=("plain",)) is not None  # still a readable e-mail
+
+    # delivered once: the outbox keeps the one message of this cancellation
+    delivery.deliver_due(clock.now())
+    assert len(inbox.received) == 1

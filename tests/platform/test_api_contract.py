@@ -7,6 +7,8 @@ that each status it gets back is one the document states for that operation.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -38,6 +40,26 @@ def test_a_405_names_the_methods_that_are_allowed(client):
     assert api.status_code == 405 and "POST" in api.headers["Allow"]
     page = client.delete("/government/status")
     assert page.status_code == 405 and "GET" in page.headers["Allow"]
+
+
+def test_the_document_states_the_405_each_ingest_path_answers_with_its_allow(client):
+    """Every method a path does not document answers 405; the document says so, with Allow."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert set(EXPECTED) <= {(path, m) for path, ops in paths.items() for m in ops}
+    for path, operations in paths.items():
+        documented = {m.upper() for m in operations}
+        for operation in operations.values():
+            stated = operation["responses"]["405"]
+            assert "Allow" in stated["headers"], path
+            assert set(stated["headers"]["Allow"]["schema"]["example"].split(", ")) == (
+                documented | {"OPTIONS"}
+            )
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method in {"GET", "PUT", "PATCH", "DELETE", "POST"} - documented:
+            answer = client.open(url, method=method)
+            assert answer.status_code == 405, (method, path, answer.status_code)
+            allow = {m.strip() for m in answer.headers["Allow"].split(",")}
+            assert allow - {"HEAD", "OPTIONS"} == documented, (method, path, allow)
 
 
 @pytest.fixture

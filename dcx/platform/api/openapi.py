@@ -53,6 +53,20 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
+def _method_not_allowed(allowed: str) -> dict[str, Any]:
+    # OpenAPI has no responses per path, only per operation: each operation of the path states
+    # what any other method (GET on an ingest path, PUT, DELETE ...) gets, with RFC 9110's Allow.
+    return {
+        "description": f"Another method than {allowed} was used on this path",
+        "headers": {
+            "Allow": {
+                "description": "The methods this path answers",
+                "schema": {"type": "string", "example": allowed},
+            }
+        },
+    }
+
+
 def build_document() -> dict[str, Any]:
     """Build the OpenAPI document for every ingest route this app mounts."""
     rules = {r.endpoint: r.rule for r in current_app.url_map.iter_rules()}
@@ -103,6 +117,10 @@ def build_document() -> dict[str, Any]:
                 "content": {"application/json": {"schema": dict(route.request_schema)}},
             }
         paths.setdefault(path, {})[route.method.lower()] = operation
+    for operations in paths.values():
+        allowed = ", ".join([*sorted(m.upper() for m in operations), "OPTIONS"])
+        for operation in operations.values():
+            operation["responses"]["405"] = _method_not_allowed(allowed)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -34,6 +34,7 @@ from dcx.platform.accounts.models import User
 from dcx.platform.notify import mail
 from dcx.platform.notify.models import Delivery, DeliveryStatus, Message, QuietHours
 from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
+from dcx.verticals import registry
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Outgoing:
     title: str
     body: str
     link: str
+    key: str | None = None  # the message's key: what a topic's attachments are built from
 
 
 Adapter = Callable[[Outgoing], str]
@@ -80,10 +82,12 @@ def render_push(message: Outgoing | Message) -> str:
 
 
 def render_email(item: Outgoing) -> EmailMessage:
-    """The email of one claimed delivery, in its recipient's language (see notify.email)."""
-    from dcx.platform.notify.services import recipient_locales
+    """The email of one claimed delivery, in its recipient's language (see notify.email),
+    with the files its topic attaches (an invitation's cancellation, for example)."""
+    from dcx.platform.notify.services import in_locale, recipient_locales
 
-    return mail.render_email(
+    locale = recipient_locales([item.user_id])[item.user_id]
+    outgoing = mail.render_email(
         delivery_id=item.delivery_id,
         user_id=item.user_id,
         topic=item.topic,
@@ -91,8 +95,22 @@ def render_email(item: Outgoing) -> EmailMessage:
         body=item.body,
         link_path=item.link,
         recipient=item.email,
-        locale=recipient_locales([item.user_id])[item.user_id],
+        locale=locale,
     )
+    spec = registry().topics().get(item.topic)
+    if spec is not None and spec.attachments is not None and item.key:
+        with in_locale(locale):
+            files = list(spec.attachments(item.key, item.user_id))
+        for file in files:
+            maintype, subtype = file.content_type.split("/", 1)
+            outgoing.add_attachment(
+                file.data,
+                maintype=maintype,
+                subtype=subtype,
+                filename=file.filename,
+                params=dict(file.params),
+            )
+    return outgoing
 
 
 absolute_link = mail.absolute_link
@@ -322,6 +340,7 @@ def load(ids: list[int]) -> list[Outgoing]:
             Message.title,
             Message.body,
             Message.link,
+            Message.key,
         )
         .join(Message, Message.id == Delivery.message_id)
         .join(User, User.id == Delivery.user_id)
