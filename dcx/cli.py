@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
 from dcx.extensions import db, real_app
+from dcx.platform.sandboxes.commands import sandboxes_group
 
 dcx_group = AppGroup("dcx", help="Run, seed and present the DCX Showcase.")
 
@@ -39,12 +40,12 @@ def _check_showcase(showcase: str, language: str | None = None) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
-def _seed(showcase: str, language: str | None = None) -> None:
+def _seed(showcase: str, language: str | None = None, only: tuple[str, ...] | None = None) -> None:
     from dcx.platform.showcase.loader import ShowcaseError, seed_showcase
     from dcx.verticals import registry
 
     try:
-        seed_showcase(registry(), showcase, language=language)
+        seed_showcase(registry(), showcase, language=language, only=only)
     except (ShowcaseError, KeyError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -60,15 +61,31 @@ def _seed(showcase: str, language: str | None = None) -> None:
     help="Also add N synthetic customers, each given a history by every vertical.",
 )
 @click.option("--seed", "seed_value", default=2026, show_default=True, help="Same seed, same rows.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="VERTICAL",
+    help="Seed only this vertical (and the personas); repeat for several.",
+)
 @language_option
-def seed_command(showcase: str, scale: int, seed_value: int, language: str | None) -> None:
-    """Create the schema if needed and load a showcase (seeding twice changes nothing)."""
+def seed_command(
+    showcase: str, scale: int, seed_value: int, only: tuple[str, ...], language: str | None
+) -> None:
+    """Create the schema if needed and load a showcase (seeding twice changes nothing).
+    New sandboxes copy what was seeded last, partial seeds too."""
+    from dcx.verticals import registry
+
+    unknown = sorted(set(only) - {v.key for v in registry()})
+    if unknown:
+        raise click.BadParameter(f"no vertical {', '.join(unknown)}", param_hint="--only")
     _check_showcase(showcase, language)
     upgrade_database()
     from dcx.platform.showcase.loader import loaded_language
 
-    _seed(showcase, language or loaded_language())
-    click.echo(f"Seeded showcase {showcase!r}.")
+    _seed(showcase, language or loaded_language(), only=only or None)
+    suffix = f" (only {', '.join(only)})" if only else ""
+    click.echo(f"Seeded showcase {showcase!r}{suffix}.")
     if scale:
         from dcx.platform.showcase.loader import scale_showcase
         from dcx.verticals import registry
@@ -261,6 +278,8 @@ def clock_reset() -> None:
 
 jobs_group = AppGroup("jobs", help="List and run scheduled jobs.")
 dcx_group.add_command(jobs_group)
+
+dcx_group.add_command(sandboxes_group)
 
 
 @jobs_group.command("list")

@@ -23,7 +23,7 @@ from flask_login import current_user
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
-from dcx.platform import charts, clock
+from dcx.platform import charts, clock, sandboxes
 from dcx.platform.assessment import services
 from dcx.platform.assessment.forms import QuestionnaireForm, draft_answers
 from dcx.platform.assessment.models import AssessmentRun
@@ -104,6 +104,12 @@ def questionnaire():
         if user_id is not None:
             drafts.discard(user_id, DRAFT_KEY)
         db.session.commit()
+        sandbox_id = sandboxes.current()
+        if sandbox_id is not None:
+            # the presenter page shows how a sandbox's visitor scored, never who they are
+            from dcx.platform.sandboxes import services as sandbox_register
+
+            sandbox_register.note_assessment(sandbox_id, run.stage, run.overall)
         if user_id is None:
             _remember(run)
         return redirect(url_for("assessment.result", run_id=run.id))

@@ -144,7 +144,7 @@ def _live_sandbox_scopes(app: Flask) -> list:
 
         with services.register() as reg:
             ids = reg.execute(
-                select(Sandbox.id).where(Sandbox.last_seen_at >= services._live_since())
+                select(Sandbox.id).where(Sandbox.last_seen_at >= services.live_since())
             ).scalars()
             return [inside(app, sandbox_id) for sandbox_id in ids]
 

@@ -2,7 +2,11 @@
 
 A row says a sandbox exists, when it was made and last used, in which language, and what it
 visited (:class:`SandboxVisit`); nothing in it identifies the visitor (no address, no agent).
-The sandbox's own data is in its own database, never here.
+To cap how many sandboxes one address holds across every web worker, a row keeps a keyed,
+truncated hash of the address (``address_key``: the secret key is needed to test a guess, and
+it is deleted with the row); it is never shown. The sandbox's own data is in its own database,
+never here; only the outcome of its assessment (stage and score) is copied to the register so
+the presenter page can show it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ class Sandbox(Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
     resets: Mapped[int] = mapped_column(Integer, default=0)
+    address_key: Mapped[str | None] = mapped_column(String(32), index=True, nullable=True)
+    assessment_stage: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    assessment_overall: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SandboxVisit(IdMixin, Model):

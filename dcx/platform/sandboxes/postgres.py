@@ -151,6 +151,20 @@ def url(sandbox_id: str) -> URL | None:
     return _main_url().set(database=name) if _exists(name) else None
 
 
+def size(sandbox_id: str) -> int:
+    """Bytes the sandbox's database takes on the server (0 when it is gone)."""
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            found = conn.execute(
+                text("SELECT pg_database_size(datname) FROM pg_database WHERE datname = :name"),
+                {"name": database_name(sandbox_id)},
+            ).scalar()
+    finally:
+        admin.dispose()
+    return int(found or 0)
+
+
 def drop(sandbox_id: str) -> None:
     """Drop the sandbox's database."""
     admin = _admin()

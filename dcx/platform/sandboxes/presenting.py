@@ -38,6 +38,15 @@ class SandboxReport:
         """The stories visited, in the order first seen."""
         return list(dict.fromkeys(v.vertical for v in self.visits))
 
+    def assessment_stage_label(self) -> str | None:
+        """The maturity stage the sandbox's latest assessment reached, as people read it."""
+        key = self.sandbox.assessment_stage
+        if key is None:
+            return None
+        from dcx.platform.assessment.services import stage_by_key
+
+        return str(stage_by_key(key).label)
+
     def steps(self, vertical: str) -> list[int]:
         """The tour steps of ``vertical`` visited, in order, each once."""
         return sorted({v.step for v in self.visits if v.vertical == vertical and v.step})

@@ -5,8 +5,9 @@ their own on the main engine, because the request's ``db.session`` may be routed
 Lifetimes are wall-clock time (``clock.real_now()``): a sandbox's own demo clock may run a
 month ahead, its visitor's idleness does not.
 
-A client address is never stored: it is counted in this process's memory only, as a keyed
-hash, to cap how many sandboxes one address holds at once.
+A client address is never stored: a keyed hash of it (``address_key``, truncated, useless
+without the secret key) is kept on the sandbox's row, so the cap on how many live sandboxes
+one address holds is counted in the database and holds across every web worker and host.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from dcx.extensions import real_app
 from dcx.platform import clock
 from dcx.platform.sandboxes import store
 from dcx.platform.sandboxes.models import Sandbox, SandboxVisit
@@ -51,7 +51,8 @@ def idle_lifetime() -> timedelta:
     return timedelta(minutes=int(current_app.config.get("DCX_SANDBOX_IDLE_MINUTES", 120)))
 
 
-def _live_since() -> datetime:
+def live_since() -> datetime:
+    """The moment after which a sandbox last used is still live."""
     return clock.real_now() - idle_lifetime()
 
 
@@ -60,23 +61,20 @@ def _address_key(address: str) -> str:
     return hmac.new(secret, (address or "").encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _by_address() -> dict[str, list[str]]:
-    return real_app().extensions.setdefault("dcx_sandbox_addresses", {})
-
-
 def create(address: str, language: str | None = None) -> Sandbox:
     """A new sandbox, a copy of the template; raise :class:`SandboxLimit` past a cap."""
-    with register() as session:
-        live_ids = set(
-            session.execute(select(Sandbox.id).where(Sandbox.last_seen_at >= _live_since()))
-            .scalars()
-            .all()
-        )
-    if len(live_ids) >= int(current_app.config.get("DCX_SANDBOX_MAX", 200)):
-        raise SandboxLimit("total")
     key = _address_key(address)
-    mine = [sid for sid in _by_address().get(key, []) if sid in live_ids]
-    if len(mine) >= int(current_app.config.get("DCX_SANDBOX_MAX_PER_ADDRESS", 10)):
+    live_now = Sandbox.last_seen_at >= live_since()
+    with register() as session:
+        total, mine = session.execute(
+            select(
+                func.count(),
+                func.count().filter(Sandbox.address_key == key),
+            ).where(live_now)
+        ).one()
+    if total >= int(current_app.config.get("DCX_SANDBOX_MAX", 200)):
+        raise SandboxLimit("total")
+    if mine >= int(current_app.config.get("DCX_SANDBOX_MAX_PER_ADDRESS", 10)):
         raise SandboxLimit("address")
     sandbox_id = secrets.token_urlsafe(16)
     store.copy_template(sandbox_id)
@@ -87,10 +85,10 @@ def create(address: str, language: str | None = None) -> Sandbox:
         last_seen_at=now,
         language=_language_of(sandbox_id),
         resets=0,
+        address_key=key,
     )
     with register() as session:
         session.add(sandbox)
-    _by_address()[key] = [*mine, sandbox_id]
     return sandbox
 
 
@@ -111,7 +109,7 @@ def live(sandbox_id: str | None) -> Sandbox | None:
         return None
     with register() as session:
         return session.execute(
-            select(Sandbox).where(Sandbox.id == sandbox_id, Sandbox.last_seen_at >= _live_since())
+            select(Sandbox).where(Sandbox.id == sandbox_id, Sandbox.last_seen_at >= live_since())
         ).scalar_one_or_none()
 
 
@@ -160,22 +158,53 @@ def record_visit(sandbox_id: str, vertical: str, step: int = 0) -> None:
         session.add(SandboxVisit(sandbox_id=sandbox_id, vertical=vertical, step=step, at=now))
 
 
+def note_assessment(sandbox_id: str, stage: str, overall: int) -> None:
+    """Record the outcome of the assessment the sandbox just ran (its latest), for the
+    presenter page: the stage and score only, never the answers."""
+    with register() as session:
+        session.execute(
+            update(Sandbox)
+            .where(Sandbox.id == sandbox_id)
+            .values(assessment_stage=stage, assessment_overall=overall)
+        )
+
+
+def expire(sandbox_ids: set[str]) -> None:
+    """Delete these sandboxes now, register rows first, then their databases and files."""
+    if not sandbox_ids:
+        return
+    with register() as session:
+        session.execute(delete(SandboxVisit).where(SandboxVisit.sandbox_id.in_(sandbox_ids)))
+        session.execute(delete(Sandbox).where(Sandbox.id.in_(sandbox_ids)))
+    for sandbox_id in sandbox_ids:
+        store.delete(sandbox_id)
+
+
+def purge() -> int:
+    """Delete every sandbox, live or not, with its database and files, and any orphan;
+    returns how many the register knew."""
+    with register() as session:
+        known = set(session.execute(select(Sandbox.id)).scalars().all())
+    expire(known)
+    for orphan in store.stored_ids(older_than=0) - known:
+        store.delete(orphan)
+    return len(known)
+
+
 def sweep(now: datetime | None = None) -> int:
     """Delete every expired sandbox with its database and files, and any orphaned files;
     returns how many sandboxes were deleted. (The job's ``now`` is the main demo clock's;
     lifetimes are wall-clock, so it is not used.)"""
     with register() as session:
         expired = set(
-            session.execute(select(Sandbox.id).where(Sandbox.last_seen_at < _live_since()))
+            session.execute(select(Sandbox.id).where(Sandbox.last_seen_at < live_since()))
             .scalars()
             .all()
         )
         known = set(session.execute(select(Sandbox.id)).scalars().all())
-        if expired:
-            session.execute(delete(SandboxVisit).where(SandboxVisit.sandbox_id.in_(expired)))
-            session.execute(delete(Sandbox).where(Sandbox.id.in_(expired)))
-    for sandbox_id in expired | (store.stored_ids() - known):
-        store.delete(sandbox_id)
+    expire(expired)
+    for orphan in store.stored_ids() - known:
+        store.delete(orphan)
     return len(expired)
 
 
@@ -183,5 +212,5 @@ def live_count() -> int:
     """How many sandboxes are live now."""
     with register() as session:
         return session.execute(
-            select(func.count()).select_from(Sandbox).where(Sandbox.last_seen_at >= _live_since())
+            select(func.count()).select_from(Sandbox).where(Sandbox.last_seen_at >= live_since())
         ).scalar_one()

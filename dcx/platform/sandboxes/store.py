@@ -182,6 +182,25 @@ def delete(sandbox_id: str) -> None:
     shutil.rmtree(root() / sandbox_id, ignore_errors=True)
 
 
+def size(sandbox_id: str) -> int:
+    """Bytes the sandbox takes: its database (the file, or the server's database) and its
+    folder of uploads."""
+    total = 0
+    if is_postgresql():
+        from dcx.platform.sandboxes import postgres
+
+        total += postgres.size(sandbox_id)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(f"{_database_file(sandbox_id)}{suffix}")
+            if path.is_file():
+                total += path.stat().st_size
+    folder = root() / sandbox_id
+    if folder.is_dir():
+        total += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    return total
+
+
 def stored_ids(older_than: float = 300.0) -> set[str]:
     """The ids of every sandbox with a database or a folder here untouched for
     ``older_than`` seconds (to find orphans; a sandbox being made this moment is left be)."""

@@ -26,7 +26,7 @@ from flask_babel import force_locale
 from sqlalchemy import Integer, delete, func, select, text
 
 from dcx.extensions import db
-from dcx.platform import simulation
+from dcx.platform import clock, simulation
 from dcx.platform.accounts import services as accounts
 from dcx.platform.accounts.models import ROLES, User
 from dcx.platform.notify.history import outbox_mark, retire_seeded_emails
@@ -318,6 +318,9 @@ def remember_showcase(data: dict[str, Any]) -> None:
     state.brand_name = data["brand"]["name"][:120]
     state.brand_colour = data["brand"]["colour"]
     state.language = data.get("language", "en")
+    # every seed (a partial one too) is a new load: sandboxes copy a template taken again
+    # when this moment changes, so a re-seeded vertical reaches the next sandbox
+    state.loaded_at = clock.now()
     db.session.add(state)
     db.session.flush()
     forget_state()

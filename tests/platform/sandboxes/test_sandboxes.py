@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from dcx import create_app
 from dcx.extensions import db
 from dcx.platform import clock, sandboxes
 from dcx.platform.accounts.models import User
@@ -169,3 +170,119 @@ def test_the_presenter_page_lists_what_a_sandbox_visited(app, client, seeded, us
     assert 'id="sandboxes-link"' in admin.get("/").get_data(as_text=True)
     assert admin.post(f"/showcase/sandbox/{visitor}/open").status_code == 302
     assert sandbox_of(admin) == visitor
+
+
+def test_a_partial_reseed_reaches_the_next_sandbox(app, runner, seeded, tmp_path):
+    """Re-seeding one vertical takes the template again: a new sandbox copies the new data,
+    one made before keeps its copy."""
+    import shutil
+
+    from dcx.banking.models import BankingGoal
+    from dcx.platform.showcase.loader import SEEDS_DIR
+
+    before = app.test_client()
+    before.post("/showcase/sandbox")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR / "default", seeds / "default")
+    banking = seeds / "default" / "banking.yaml"
+    text = banking.read_text()
+    marker = "    goals:\n"
+    assert marker in text
+    banking.write_text(
+        text.replace(
+            marker,
+            marker + "      - {name: Concert tickets, target: 9000, saved: 3000, "
+            "started_months_ago: 1, due_in_months: 2}\n",
+            1,
+        )
+    )
+    app.config["DCX_SEEDS_DIR"] = str(seeds)
+    result = runner.invoke(args=["dcx", "seed", "--only", "banking"])
+    assert result.exit_code == 0, result.output
+    assert "only banking" in result.output
+    after = app.test_client()
+    after.post("/showcase/sandbox")
+
+    def concert_goals(browser) -> int:
+        with sandboxes.inside(app, sandbox_of(browser)):
+            return db.session.execute(
+                select(func.count())
+                .select_from(BankingGoal)
+                .where(BankingGoal.name == "Concert tickets")
+            ).scalar_one()
+
+    assert concert_goals(after) == 1
+    assert concert_goals(before) == 0
+
+
+def test_seed_only_refuses_an_unknown_vertical(runner):
+    result = runner.invoke(args=["dcx", "seed", "--only", "bakery"])
+    assert result.exit_code == 2 and "no vertical bakery" in result.output
+
+
+def test_two_app_instances_sharing_one_database_hold_one_address_cap(app, seeded, tmp_path):
+    """Two web workers (two apps on one database) count one address's sandboxes together:
+    the cap lives in the register, not in a worker's memory."""
+    from dcx.platform.sandboxes.models import Sandbox as Row
+    from tests.conftest import RequestScopedClient, _base_config
+
+    app.config["DCX_SANDBOX_MAX_PER_ADDRESS"] = 2
+    other = create_app(
+        {
+            **_base_config(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"]),
+            "DCX_SANDBOX_MAX_PER_ADDRESS": 2,
+        }
+    )
+    other.test_client_class = RequestScopedClient
+    address = {"REMOTE_ADDR": "203.0.113.7"}
+    assert app.test_client().post("/showcase/sandbox", environ_base=address).status_code == 302
+    assert other.test_client().post("/showcase/sandbox", environ_base=address).status_code == 302
+    for worker in (app, other):
+        refused = worker.test_client().post("/showcase/sandbox", environ_base=address)
+        assert refused.status_code == 429
+    # another address is not held back by this one's share
+    elsewhere = {"REMOTE_ADDR": "198.51.100.4"}
+    assert other.test_client().post("/showcase/sandbox", environ_base=elsewhere).status_code == 302
+    # an expired sandbox no longer counts against its address
+    oldest = db.session.execute(select(Row.id).order_by(Row.created_at).limit(1)).scalar_one()
+    db.session.execute(
+        update(Row)
+        .where(Row.id == oldest)
+        .values(last_seen_at=clock.real_now() - timedelta(hours=3))
+    )
+    db.session.commit()
+    assert other.test_client().post("/showcase/sandbox", environ_base=address).status_code == 302
+    keys = set(db.session.execute(select(Row.address_key)).scalars())
+    assert len(keys) == 2 and "203.0.113.7" not in keys  # a keyed hash, never the address
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_the_presenter_page_shows_a_sandboxs_assessment_result_not_its_visitor(
+    app, client, seeded, users
+):
+    from dcx.platform.assessment.questions import all_questions
+    from tests.conftest import PASSWORD, AuthActions
+
+    client.post("/showcase/sandbox")
+    visitor = sandbox_of(client)
+    client.get("/banking/")
+    answers = {q.id: "5" for q in all_questions()}
+    assert client.post("/assessment/questionnaire", data=answers).status_code == 302
+    untested = app.test_client()
+    untested.post("/showcase/sandbox", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    admin = app.test_client()
+    users("boss@example.com", role="admin")
+    AuthActions(admin).login("boss@example.com", PASSWORD)
+    page = admin.get("/showcase/sandbox/all").get_data(as_text=True)
+    mine = page.split(f'data-sandbox="{visitor}"', 1)[1].split('data-sandbox="', 1)[0]
+    assert 'data-story="banking"' in mine
+    assert 'data-assessment-stage="optimising" data-assessment-score="100"' in mine
+    assert "Optimising" in mine and "100 of 100" in mine
+    theirs = page.split(f'data-sandbox="{sandbox_of(untested)}"', 1)[1].split('data-sandbox="', 1)[
+        0
+    ]
+    assert "data-assessment-stage" not in theirs
+    # nothing that identifies a visitor: no address, no key, no answer
+    row = db.session.get(Sandbox, visitor)
+    assert row.address_key not in page and "127.0.0.1" not in page
