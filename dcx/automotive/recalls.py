@@ -166,6 +166,16 @@ def recalls_of(
     )
 
 
+def coverage_of(vehicle_id: int, recall_id: int) -> AutomotiveRecallCoverage | None:
+    """The recall's coverage of this vehicle, or None if the recall does not cover it."""
+    return db.session.execute(
+        select(AutomotiveRecallCoverage).where(
+            AutomotiveRecallCoverage.recall_id == recall_id,
+            AutomotiveRecallCoverage.vehicle_id == vehicle_id,
+        )
+    ).scalar_one_or_none()
+
+
 def mark_remedied(coverage: AutomotiveRecallCoverage) -> None:
     """The dealer did the recall repair on this vehicle."""
     coverage.status = CoverageStatus.REMEDIED

@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from dcx.automotive import appointments as automotive_appointments
 from dcx.automotive import codes as dtc
@@ -21,13 +20,13 @@ from dcx.automotive.models import (
     AutomotiveAppointment,
     AutomotiveBill,
     AutomotiveLoan,
-    AutomotiveRecallCoverage,
     AutomotiveVehicle,
     CoverageStatus,
 )
 from dcx.database import owned_or_404
 from dcx.extensions import db
 from dcx.platform import charts, clock
+from dcx.platform.accounts import services as accounts
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice, validated
 
@@ -206,12 +205,7 @@ def _prefilled_reason(car: AutomotiveVehicle) -> tuple[str, str, int | None]:
         return _("Trouble code %(code)s: %(title)s", code=code, title=info.title), code, None
     recall_id = request.args.get("recall", type=int)
     if recall_id:
-        coverage = db.session.execute(
-            select(AutomotiveRecallCoverage).where(
-                AutomotiveRecallCoverage.recall_id == recall_id,
-                AutomotiveRecallCoverage.vehicle_id == car.id,
-            )
-        ).scalar_one_or_none()
+        coverage = automotive_recalls.coverage_of(car.id, recall_id)
         if coverage is None:
             abort(404)
         recall = coverage.recall
@@ -332,14 +326,7 @@ def pay(bill_id: int):
 def home():
     """The service advisor's view: cars needing attention and recall coverage."""
     statuses = workspace.vehicles_needing_service()
-    owners = {}
-    if statuses:
-        from dcx.platform.accounts.models import User
-
-        ids = {s.vehicle.user_id for s in statuses}
-        owners = {
-            u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()
-        }
+    owners = accounts.users_by_id(s.vehicle.user_id for s in statuses)
     return render_template(
         "automotive/staff.html",
         statuses=statuses,

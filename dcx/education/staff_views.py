@@ -13,6 +13,7 @@ from dcx.education import chat, class_pages, forms, meetings, services, teaching
 from dcx.education.views import _names, _poll, _post_message, _render_conversation, staff_bp
 from dcx.extensions import db
 from dcx.platform import staff_lists
+from dcx.platform.accounts import services as accounts
 from dcx.platform.accounts.models import User
 from dcx.platform.forms import SelectChoice
 
@@ -144,9 +145,7 @@ def staff_slots():
 
 def _booker_names(professor) -> dict[int, User]:
     ids = {b.user_id for s in teaching.professor_slots(professor) for b in s.bookings}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()}
+    return accounts.users_by_id(ids)
 
 
 @staff_bp.route("/slots/<slot_id>.ics")

@@ -30,7 +30,7 @@ from dcx.education.models import (
     EducationOfficeHourSlot,
 )
 from dcx.extensions import db
-from dcx.platform.accounts.models import User
+from dcx.platform.accounts import services as accounts
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice
 
@@ -312,11 +312,7 @@ def messages():
 
 def _names(conversations) -> dict[int, str]:
     ids = {c.student_id for c in conversations} | {c.professor_id for c in conversations}
-    if not ids:
-        return {}
-    return {
-        u.id: u.name for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()
-    }
+    return {user_id: u.name for user_id, u in accounts.users_by_id(ids).items()}
 
 
 def _render_conversation(conversation, form, staff: bool, status: int = 200):

@@ -6,12 +6,12 @@ from dcx.government import (
     api,
     cli,
     jobs,
-    open311,
     seed,
     simulate,
     views,
     workspace,
 )
+from dcx.government.views import open311 as open311_views
 from dcx.verticals import Topic, TourStep, Vertical, jobs_in
 
 vertical = Vertical(
@@ -27,7 +27,7 @@ vertical = Vertical(
     ),
     blueprint=views.bp,
     api_blueprint=api.bp,
-    mounts=(("/open311/v2", open311.bp),),
+    mounts=(("/open311/v2", open311_views.bp),),
     cli=cli.government_group,
     staff_endpoint="government.staff.home",
     seed=seed.load,

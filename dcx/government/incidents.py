@@ -13,6 +13,7 @@ from dcx.government.models import (
     GovernmentIncident,
     GovernmentIncidentComment,
     GovernmentIncidentShare,
+    GovernmentRepair,
     HandoffStatus,
 )
 from dcx.platform import clock
@@ -148,6 +149,15 @@ def incident_comments(incident_id: int) -> list[GovernmentIncidentComment]:
             select(GovernmentIncidentComment)
             .where(GovernmentIncidentComment.incident_id == incident_id)
             .order_by(GovernmentIncidentComment.id)
+        ).scalars()
+    )
+
+
+def incident_repairs(incident_id: int) -> list[GovernmentRepair]:
+    """The repairs raised from an incident."""
+    return list(
+        db.session.execute(
+            select(GovernmentRepair).where(GovernmentRepair.incident_id == incident_id)
         ).scalars()
     )
 

@@ -13,7 +13,6 @@ which is exact enough for a city.
 
 from __future__ import annotations
 
-import hmac
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ from typing import Any
 # ElementTree only writes XML here, it never parses any (the reason bandit warns about it).
 from xml.etree import ElementTree  # nosec B405
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -31,10 +30,6 @@ from dcx.government import districts, repairs
 from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import REPAIR_CATEGORIES, GovernmentRepair, GovernmentStreet
 from dcx.platform import clock
-from dcx.platform.links import base_url
-from dcx.platform.notify.services import in_locale, site_language
-
-bp = Blueprint("open311", __name__)
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 METRES_PER_DEGREE = 111_320.0
@@ -262,105 +257,10 @@ def to_xml(root: str, value: Any) -> bytes:
     return ElementTree.tostring(element, encoding="utf-8", xml_declaration=True)
 
 
-def _answer(fmt: str, root: str, value: Any, status: int = 200) -> Response:
+def answer(fmt: str, root: str, value: Any, status: int = 200) -> Response:
     """``value`` as JSON, or as XML under ``root``: the same answer in either format."""
     if fmt == "xml":
         return Response(to_xml(root, value), status=status, mimetype="text/xml")
     response = jsonify(value)
     response.status_code = status
     return response
-
-
-# --- the endpoints ------------------------------------------------------------------------
-
-
-def _format() -> str:
-    return (request.view_args or {}).get("fmt", "json")
-
-
-def _errors(status: int, description: str, fmt: str = "json") -> Response:
-    return _answer(fmt, "errors", [{"code": status, "description": description}], status)
-
-
-def _key_is_valid(key: str) -> bool:
-    keys = [k.strip() for k in current_app.config.get("OPEN311_API_KEYS", "").split(",")]
-    return any(k and hmac.compare_digest(k.encode(), key.encode()) for k in keys)
-
-
-@bp.errorhandler(Open311Error)
-def _open311_error(error: Open311Error):
-    return _errors(error.status, error.description, _format())
-
-
-@bp.route(f"/discovery.{FORMAT}")
-def discovery(fmt: str):
-    """Where this endpoint is and what it speaks (the standard's service discovery)."""
-    return _answer(
-        fmt,
-        "discovery",
-        {
-            "changeset": "2026-12-06T00:00:00Z",
-            "contact": base_url() + "/government/status",
-            "key_service": "OPEN311_API_KEYS, from the city",
-            "endpoints": [
-                {
-                    "specification": SPECIFICATION,
-                    "url": base_url() + "/open311/v2",
-                    "changeset": "2026-12-06T00:00:00Z",
-                    "type": "production",
-                    "formats": ["text/xml", "application/json"],
-                }
-            ],
-        },
-    )
-
-
-@bp.route(f"/services.{FORMAT}")
-def services(fmt: str):
-    """Every service: the city's repair categories, in the city's language."""
-    with in_locale(site_language()):
-        return _answer(fmt, "services", [service(code) for code in REPAIR_CATEGORIES])
-
-
-@bp.route(f"/services/<code>.{FORMAT}")
-def service_definition(code: str, fmt: str):
-    """A service's definition: no extra attributes are asked for any category."""
-    if code not in REPAIR_CATEGORIES:
-        return _errors(404, "service_code not found", fmt)
-    return _answer(fmt, "service_definition", {"service_code": code, "attributes": []})
-
-
-@bp.route(f"/requests.{FORMAT}", methods=["GET", "POST"])
-def requests_list(fmt: str):
-    """GET: the requests (filters service_request_id, service_code, start_date, end_date,
-    status; the last 90 days by default). POST: file one."""
-    if request.method == "POST":
-        fields = {k: str(v) for k, v in (request.get_json(silent=True) or request.form).items()}
-        if not _key_is_valid(fields.get("api_key", "")):
-            return _errors(403, "api_key is missing or not valid", fmt)
-        repair = file_request(fields)
-        db.session.commit()
-        created = [{"service_request_id": str(repair.id), "service_notice": ""}]
-        return _answer(fmt, "service_requests", created, 201)
-    raw_ids = request.args.get("service_request_id", "")
-    try:
-        ids = [int(i) for i in raw_ids.split(",") if i.strip()]
-    except ValueError:
-        return _errors(400, "service_request_id must be numbers", fmt)
-    status = request.args.get("status", "")
-    if status not in ("", "open", "closed"):
-        return _errors(400, "status is open or closed", fmt)
-    window = search_window(request.args.get("start_date", ""), request.args.get("end_date", ""))
-    found = find_requests(ids, request.args.get("service_code", ""), status, window)
-    with in_locale(site_language()):
-        return _answer(fmt, "service_requests", [service_request(r) for r in found])
-
-
-@bp.route(f"/requests/<int:request_id>.{FORMAT}")
-def request_detail(request_id: int, fmt: str):
-    """One request, as a list of one (the standard's shape)."""
-    repair = db.session.get(GovernmentRepair, request_id)
-    if repair is None:
-        return _errors(404, "service_request_id not found", fmt)
-    with in_locale(site_language()):
-        return _answer(fmt, "service_requests", [service_request(repair)])

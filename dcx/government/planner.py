@@ -81,6 +81,11 @@ def schedule_repair(
     return order
 
 
+def crews() -> list[GovernmentCrew]:
+    """Every crew, by code."""
+    return list(db.session.execute(select(GovernmentCrew).order_by(GovernmentCrew.code)).scalars())
+
+
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week."""
     return day - timedelta(days=day.weekday())
@@ -90,7 +95,7 @@ def week_plan(monday: date) -> dict[str, Any]:
     """Crews and their work orders for the week starting ``monday`` (one query each)."""
     start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
     end = start + timedelta(days=7)
-    crews = list(db.session.execute(select(GovernmentCrew).order_by(GovernmentCrew.code)).scalars())
+    every_crew = crews()
     orders = db.session.execute(
         select(GovernmentWorkOrder, GovernmentRepair)
         .join(GovernmentRepair, GovernmentRepair.id == GovernmentWorkOrder.repair_id)
@@ -105,4 +110,4 @@ def week_plan(monday: date) -> dict[str, Any]:
     grid: dict[tuple[int, date], list] = defaultdict(list)
     for order, repair in orders:
         grid[(order.crew_id, order.starts_at.date())].append((order, repair))
-    return {"days": days, "crews": crews, "grid": grid}
+    return {"days": days, "crews": every_crew, "grid": grid}

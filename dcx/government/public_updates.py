@@ -213,6 +213,15 @@ def public_updates(limit: int = 50) -> list[GovernmentPublicUpdate]:
     )
 
 
+def social_posts(limit: int = 60) -> list[GovernmentSocialPost]:
+    """The social-media outbox, newest first."""
+    return list(
+        db.session.execute(
+            select(GovernmentSocialPost).order_by(GovernmentSocialPost.id.desc()).limit(limit)
+        ).scalars()
+    )
+
+
 def follow_area(user_id: int, district: str) -> bool:
     """Follow a district; False if already followed."""
     if district not in districts.DISTRICTS:

@@ -17,11 +17,27 @@ from dcx.health.rules import KEY, HealthError
 from dcx.platform.accounts.models import User
 
 
-def profile_for(user_id: int) -> HealthPatientProfile:
-    """The patient's profile, created with defaults on first use."""
-    profile = db.session.execute(
+def stored_profile(user_id: int) -> HealthPatientProfile | None:
+    """The patient's profile as stored, or None before its first use."""
+    return db.session.execute(
         select(HealthPatientProfile).where(HealthPatientProfile.user_id == user_id)
     ).scalar_one_or_none()
+
+
+def profile_or_default(user_id: int) -> HealthPatientProfile:
+    """The patient's profile, or (for a page that only shows it) an unsaved one with the
+    defaults :func:`profile_for` would store: reading it writes nothing."""
+    profile = stored_profile(user_id)
+    if profile is None:
+        profile = HealthPatientProfile(
+            user_id=user_id, calorie_plan=2000, weekly_minutes_goal=150, display_name=""
+        )
+    return profile
+
+
+def profile_for(user_id: int) -> HealthPatientProfile:
+    """The patient's profile, created with defaults on first use."""
+    profile = stored_profile(user_id)
     if profile is None:
         profile = HealthPatientProfile(user_id=user_id, calorie_plan=2000, weekly_minutes_goal=150)
         db.session.add(profile)

@@ -106,7 +106,7 @@ def _observations(patient_id: int, subject: dict[str, str]) -> list[dict[str, An
         .where(HealthObservation.patient_id == patient_id)
         .order_by(HealthObservation.observed_at, HealthObservation.id)
     ).scalars()
-    profile = care_team.profile_for(patient_id)
+    profile = care_team.profile_or_default(patient_id)
     entries = []
     for obs in rows:
         spec = vitals.VITALS[obs.kind]

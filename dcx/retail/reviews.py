@@ -24,6 +24,13 @@ from dcx.retail.services import KEY, RetailError
 # --- reviews ---------------------------------------------------------------------------------
 
 
+def review_by(user_id: int, book_id: int) -> RetailReview | None:
+    """The customer's own review of the book (hidden or not), or None if they wrote none."""
+    return db.session.execute(
+        select(RetailReview).where(RetailReview.user_id == user_id, RetailReview.book_id == book_id)
+    ).scalar_one_or_none()
+
+
 def save_review(
     user_id: int,
     book_id: int,
@@ -36,11 +43,7 @@ def save_review(
     if not 1 <= half_stars <= 10:
         raise RetailError(_l("A rating is from half a star to five stars."))
     if review is None:
-        review = db.session.execute(
-            select(RetailReview).where(
-                RetailReview.user_id == user_id, RetailReview.book_id == book_id
-            )
-        ).scalar_one_or_none()
+        review = review_by(user_id, book_id)
     created = review is None
     if review is None:
         review = RetailReview(user_id=user_id, book_id=book_id)

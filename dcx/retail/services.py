@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from flask import url_for
 from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -130,6 +131,15 @@ def search_books(q: str = "", subject: str = "", author: str = ""):
     if author:
         stmt = stmt.where(RetailBook.authors.like(f"%;{author};%"))
     return stmt.order_by(RetailBook.title, RetailBook.id)
+
+
+def book_page(
+    q: str = "", subject: str = "", author: str = "", page: int = 1, per_page: int = 24
+) -> Pagination:
+    """One page of :func:`search_books` (a page past the end, or below 1, is no error)."""
+    return db.paginate(
+        search_books(q, subject, author), page=page, per_page=per_page, error_out=False
+    )
 
 
 def all_subjects() -> list[str]:
@@ -349,11 +359,7 @@ def cafe_table_by_day(start: date, days: int = 7) -> dict[date, list[RetailReser
 
 def shelve(user_id: int, book_id: int, shelf: str) -> RetailShelfEntry | None:
     """Put the book on a shelf (want, reading, read); an empty shelf takes it off."""
-    entry = db.session.execute(
-        select(RetailShelfEntry).where(
-            RetailShelfEntry.user_id == user_id, RetailShelfEntry.book_id == book_id
-        )
-    ).scalar_one_or_none()
+    entry = shelf_entry(user_id, book_id)
     if not shelf:
         if entry is not None:
             db.session.delete(entry)
@@ -369,6 +375,15 @@ def shelve(user_id: int, book_id: int, shelf: str) -> RetailShelfEntry | None:
     entry.updated_at = clock.now()
     db.session.flush()
     return entry
+
+
+def shelf_entry(user_id: int, book_id: int) -> RetailShelfEntry | None:
+    """Where the customer keeps the book (their shelf entry), or None if it is on no shelf."""
+    return db.session.execute(
+        select(RetailShelfEntry).where(
+            RetailShelfEntry.user_id == user_id, RetailShelfEntry.book_id == book_id
+        )
+    ).scalar_one_or_none()
 
 
 def shelves_for(user_id: int) -> dict[str, list[RetailShelfEntry]]:

@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
@@ -44,7 +43,6 @@ from dcx.retail.models import (
     RetailOrder,
     RetailReservation,
     RetailReview,
-    RetailShelfEntry,
     RsvpStatus,
 )
 from dcx.retail.services import RetailError
@@ -105,8 +103,13 @@ def books():
         return render_template(
             "retail/books.html", form=form, page=None, subjects=services.all_subjects()
         ), 400
-    stmt = services.search_books(form.q.data or "", form.subject.data or "", form.author.data or "")
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = services.book_page(
+        form.q.data or "",
+        form.subject.data or "",
+        form.author.data or "",
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+    )
     return render_template(
         "retail/books.html", form=form, page=page, subjects=services.all_subjects()
     )
@@ -128,16 +131,8 @@ def book(book_id: int):
     )
     mine = shelf = None
     if current_user.is_authenticated:
-        mine = db.session.execute(
-            select(RetailReview).where(
-                RetailReview.book_id == book.id, RetailReview.user_id == current_user.id
-            )
-        ).scalar_one_or_none()
-        shelf = db.session.execute(
-            select(RetailShelfEntry).where(
-                RetailShelfEntry.book_id == book.id, RetailShelfEntry.user_id == current_user.id
-            )
-        ).scalar_one_or_none()
+        mine = reviews.review_by(current_user.id, book.id)
+        shelf = services.shelf_entry(current_user.id, book.id)
     shelf_form = ShelfForm(shelf=shelf.shelf if shelf else "want")
     return render_template(
         "retail/book.html",
@@ -320,11 +315,7 @@ def _review_page(form, book, review, status=200):
 def write_review(book_id: int):
     """Write a review of the book (or go to editing the one already written)."""
     book = _get_or_404(services.RetailBook, book_id)
-    existing = db.session.execute(
-        select(RetailReview).where(
-            RetailReview.book_id == book.id, RetailReview.user_id == current_user.id
-        )
-    ).scalar_one_or_none()
+    existing = reviews.review_by(current_user.id, book.id)
     if existing is not None:
         return redirect(url_for("retail.edit_review", review_id=existing.id))
     form = ReviewForm()

@@ -349,3 +349,14 @@ def test_patient_accepts_a_proposed_goal(app, patient, patient_client):
     patient_client.post(f"/health/goals/{goal.id}/accept")
     db.session.refresh(goal)
     assert goal.status == "active"
+
+
+def test_opening_the_community_stores_no_profile(app, patient, patient_client):
+    """A GET writes nothing: the page shows the default name until the patient saves one."""
+    assert care_team.stored_profile(patient.id) is None
+    page = patient_client.get("/health/community")
+    assert page.status_code == 200 and 'id="display-name-form"' in page.get_data(as_text=True)
+    assert care_team.stored_profile(patient.id) is None
+    patient_client.post("/health/community/name", data={"display_name": "QuietWalker"})
+    assert care_team.stored_profile(patient.id).display_name == "QuietWalker"
+    assert 'value="QuietWalker"' in patient_client.get("/health/community").get_data(as_text=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from dcx.extensions import db
@@ -46,11 +45,7 @@ def _incident_page(incident: GovernmentIncident, status: int = 200, **form_overr
         "my_share": next((s for s in incident.shares if s.department == department), None),
         "comments": government_incidents.incident_comments(incident.id),
         "handoffs": government_incidents.incident_handoffs(incident.id),
-        "repairs": list(
-            db.session.execute(
-                select(GovernmentRepair).where(GovernmentRepair.incident_id == incident.id)
-            ).scalars()
-        ),
+        "repairs": government_incidents.incident_repairs(incident.id),
         "describe_form": forms.DescribeIncidentForm(obj=incident),
         "share_form": forms.ShareForm(department="public_works"),
         "comment_form": forms.CommentForm(),

@@ -7,12 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from dcx.extensions import db
-from dcx.government import forms, photos, repairs
+from dcx.government import forms, photos, public_updates, repairs
 from dcx.government import planner as government_planner
-from dcx.government.models import GovernmentCrew, GovernmentRepair, GovernmentSocialPost
+from dcx.government.models import GovernmentCrew, GovernmentRepair
 from dcx.government.views import citizens
 from dcx.government.views.base import _repair_choice, staff_bp
 from dcx.platform import clock
@@ -80,10 +79,7 @@ def staff_photo(repair_id: int):
 def _schedule_form() -> forms.ScheduleForm:
     form = forms.ScheduleForm()
     form.repair.choices = [_repair_choice(r) for r in photos.repairs(("reported", "acknowledged"))]
-    form.crew.choices = [
-        SelectChoice(c.id, c.name)
-        for c in db.session.execute(select(GovernmentCrew).order_by(GovernmentCrew.code)).scalars()
-    ]
+    form.crew.choices = [SelectChoice(c.id, c.name) for c in government_planner.crews()]
     return form
 
 
@@ -141,11 +137,8 @@ def planner():
 @staff_bp.route("/social")
 def social():
     """The social-media outbox: each post as rendered for its network, and what happened."""
-    posts = db.session.execute(
-        select(GovernmentSocialPost).order_by(GovernmentSocialPost.id.desc()).limit(60)
-    ).scalars()
     return render_template(
         "government/social.html",
-        posts=list(posts),
+        posts=public_updates.social_posts(limit=60),
         webhook=bool(current_app.config.get("GOVERNMENT_SOCIAL_WEBHOOK")),
     )

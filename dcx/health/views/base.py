@@ -75,7 +75,7 @@ def index():
             "schedule": medication.schedule(uid),
             "adherence": medication.adherence(uid),
             "minutes": food_and_exercise.weekly_minutes(uid, clock.today()),
-            "profile": care_team.profile_for(uid),
+            "profile": care_team.profile_or_default(uid),
             "suggested": learning_progress.suggested_modules(uid),
         }
     return render_template("health/index.html", dashboard=dashboard)

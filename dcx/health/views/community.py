@@ -23,8 +23,7 @@ from dcx.platform.forms import add_error, validated
 @login_required
 def community():
     """Groups by goal, and one's display name."""
-    profile = care_team.profile_for(current_user.id)
-    db.session.commit()
+    profile = care_team.profile_or_default(current_user.id)
     return render_template(
         "health/community.html",
         groups=health_community.groups(),
@@ -81,8 +80,7 @@ def group(slug: str):
             return redirect(url_for("health.group", slug=slug, _anchor=f"post-{post.id}"))
     elif form.is_submitted():
         status = 400
-    profile = care_team.profile_for(current_user.id)
-    db.session.commit()
+    profile = care_team.profile_or_default(current_user.id)
     return render_template(
         "health/group.html",
         group=grp,

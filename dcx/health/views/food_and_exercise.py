@@ -40,8 +40,7 @@ def food():
     elif form.is_submitted():
         status = 400
     today = clock.today()
-    profile = care_team.profile_for(uid)
-    db.session.commit()
+    profile = care_team.profile_or_default(uid)
     return render_template(
         "health/food.html",
         form=form,
@@ -68,8 +67,7 @@ def exercise():
         return redirect(url_for("health.exercise"))
     if form.is_submitted():
         status = 400
-    profile = care_team.profile_for(uid)
-    db.session.commit()
+    profile = care_team.profile_or_default(uid)
     today = clock.today()
     weeks = [today - timedelta(days=7 * w) for w in range(3, -1, -1)]
     chart = charts.bar_chart(

@@ -24,10 +24,10 @@ from dcx.platform.forms import SelectChoice
 def settings():
     """Height and plans, the care team, the wearable's token and the data export."""
     uid = current_user.id
-    profile = care_team.profile_for(uid)
-    form = forms.SettingsForm(obj=profile)
+    form = forms.SettingsForm(obj=care_team.profile_or_default(uid))
     status = 200
     if form.validate_on_submit():
+        profile = care_team.profile_for(uid)
         profile.height_cm = form.height_cm.data
         profile.calorie_plan = form.calorie_plan.data
         profile.weekly_minutes_goal = form.weekly_minutes_goal.data
@@ -36,7 +36,6 @@ def settings():
         return redirect(url_for("health.settings"))
     if form.is_submitted():
         status = 400
-    db.session.commit()
     return _settings_page(form, status)
 
 
@@ -53,7 +52,7 @@ def _settings_page(form, status=200, token=None):
         form=form,
         team=[c for c in all_clinicians if c.id in team_ids],
         team_form=team_form,
-        profile=care_team.profile_for(uid),
+        profile=care_team.profile_or_default(uid),
         token=token,
     ), status
 

@@ -87,8 +87,7 @@ def vitals():
     elif form.is_submitted():
         status = 400
     readings = list(reversed(health_vitals.recent_observations(uid, days=30)))[:30]
-    profile = care_team.profile_for(uid)
-    db.session.commit()
+    profile = care_team.profile_or_default(uid)
     charts_ = [
         c
         for c in (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TypeGuard
 from urllib.parse import urlsplit
@@ -71,6 +72,14 @@ def find_user(email: str) -> User | None:
     return db.session.execute(
         select(User).where(User.email == normalise_email(email))
     ).scalar_one_or_none()
+
+
+def users_by_id(ids: Iterable[int]) -> dict[int, User]:
+    """The accounts with these ids, by id (missing ids are left out); no query for none."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {u.id: u for u in db.session.execute(select(User).where(User.id.in_(wanted))).scalars()}
 
 
 def create_user(

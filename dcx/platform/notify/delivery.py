@@ -18,21 +18,29 @@ by channel, so a deployment (or a test) can swap one.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import cast
 
 from flask import Flask, current_app, has_app_context
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import brand
 from dcx.platform.accounts.models import User
 from dcx.platform.notify import mail
-from dcx.platform.notify.models import Delivery, DeliveryStatus, Message, QuietHours
+from dcx.platform.notify.models import (
+    OUTBOX_STATUSES,
+    Delivery,
+    DeliveryStatus,
+    Message,
+    QuietHours,
+)
 from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
 from dcx.verticals import registry
 
@@ -396,3 +404,21 @@ __all__ = [
     "retry_dead_letter",
     "send",
 ]
+
+
+# --- the admin's view of the outbox ------------------------------------------------------------
+
+
+def outbox_page(status: str, page: int, per_page: int) -> Pagination:
+    """One page of deliveries, newest first, with their messages; only ``status`` ones when it
+    is one of :data:`OUTBOX_STATUSES` (anything else lists all). A page past the end is empty."""
+    stmt = select(Delivery).options(joinedload(Delivery.message)).order_by(Delivery.id.desc())
+    if status in OUTBOX_STATUSES:
+        stmt = stmt.where(Delivery.status == status)
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+
+
+def recipient_emails(user_ids: Iterable[int]) -> dict[int, str]:
+    """The email address of each of these customers, by id."""
+    wanted = set(user_ids)
+    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(wanted))).all())

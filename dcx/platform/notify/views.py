@@ -6,8 +6,6 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
@@ -19,7 +17,7 @@ from dcx.platform.accounts.views import role_required
 from dcx.platform.notify import delivery as outbox_delivery
 from dcx.platform.notify import mail, services
 from dcx.platform.notify.forms import CHANNEL_LABELS, MarkAllReadForm, preferences_form
-from dcx.platform.notify.models import OUTBOX_STATUSES, Delivery, Message
+from dcx.platform.notify.models import Delivery, Message
 from dcx.platform.notify.quiet import time_of
 from dcx.verticals import registry
 
@@ -206,16 +204,8 @@ def unsubscribe(user_id: int, topic: str, token: str):
 def outbox():
     """The admin's view of the outbox: every delivery's status, attempts and last error."""
     status = request.args.get("status", "")
-    stmt = select(Delivery).options(joinedload(Delivery.message)).order_by(Delivery.id.desc())
-    if status in OUTBOX_STATUSES:
-        stmt = stmt.where(Delivery.status == status)
-    pagination = db.paginate(
-        stmt, page=max(_page(), 1), per_page=staff_lists.page_size(), error_out=False
-    )
-    user_ids = {d.user_id for d in pagination.items}
-    emails = dict(
-        db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()
-    )
+    pagination = outbox_delivery.outbox_page(status, _page(), staff_lists.page_size())
+    emails = outbox_delivery.recipient_emails(d.user_id for d in pagination.items)
     return render_template(
         "notify/outbox.html",
         pagination=pagination,

@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -28,6 +30,8 @@ from dcx.platform.sandboxes import store
 from dcx.platform.sandboxes.models import Sandbox, SandboxVisit
 
 TOUCH_EVERY = timedelta(seconds=60)
+# How far back the presenter's overview lists sandboxes.
+RECENT = timedelta(days=7)
 
 
 class SandboxLimit(Exception):
@@ -214,3 +218,62 @@ def live_count() -> int:
         return session.execute(
             select(func.count()).select_from(Sandbox).where(Sandbox.last_seen_at >= live_since())
         ).scalar_one()
+
+
+# --- what the presenter's overview shows -----------------------------------------------------
+
+
+@dataclass
+class SandboxReport:
+    """One sandbox as the presenter page lists it."""
+
+    sandbox: Sandbox
+    live: bool
+    visits: list[SandboxVisit] = field(default_factory=list)
+
+    def seconds_in(self, vertical: str) -> int:
+        """Time spent in one story, in seconds."""
+        return sum(v.seconds for v in self.visits if v.vertical == vertical)
+
+    def stories(self) -> list[str]:
+        """The stories visited, in the order first seen."""
+        return list(dict.fromkeys(v.vertical for v in self.visits))
+
+    def assessment_stage_label(self) -> str | None:
+        """The maturity stage the sandbox's latest assessment reached, as people read it."""
+        key = self.sandbox.assessment_stage
+        if key is None:
+            return None
+        from dcx.platform.assessment.services import stage_by_key
+
+        return str(stage_by_key(key).label)
+
+    def steps(self, vertical: str) -> list[int]:
+        """The tour steps of ``vertical`` visited, in order, each once."""
+        return sorted({v.step for v in self.visits if v.vertical == vertical and v.step})
+
+
+def reports(now: datetime | None = None) -> list[SandboxReport]:
+    """Sandboxes seen in the last week, newest first, with their visits (two queries)."""
+    now = now or clock.real_now()
+    with register() as reg:
+        rows = (
+            reg.execute(
+                select(Sandbox)
+                .where(Sandbox.last_seen_at >= now - RECENT)
+                .order_by(Sandbox.last_seen_at.desc())
+                .limit(200)
+            )
+            .scalars()
+            .all()
+        )
+        visits: dict[str, list[SandboxVisit]] = defaultdict(list)
+        if rows:
+            for visit in reg.execute(
+                select(SandboxVisit)
+                .where(SandboxVisit.sandbox_id.in_([r.id for r in rows]))
+                .order_by(SandboxVisit.id)
+            ).scalars():
+                visits[visit.sandbox_id].append(visit)
+    horizon = now - idle_lifetime()
+    return [SandboxReport(r, r.last_seen_at >= horizon, visits[r.id]) for r in rows]

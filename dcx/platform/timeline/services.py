@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.accounts.models import Role, User
 from dcx.platform.notify.services import in_locale, recipient_locales
 from dcx.platform.timeline.models import Event
 from dcx.verticals import registry
@@ -188,3 +189,13 @@ def timeline(
         stmt = stmt.where(Event.id < before_id)
     stmt = stmt.order_by(Event.occurred_at.desc(), Event.id.desc()).limit(limit)
     return list(db.session.execute(stmt).scalars())
+
+
+def find_customers(q: str, limit: int = 50) -> list[User]:
+    """Customers, by name, whose name or email contains ``q`` (any case); all of them (up to
+    ``limit``) for an empty ``q``."""
+    stmt = select(User).where(User.role == Role.CUSTOMER).order_by(User.name).limit(limit)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    return list(db.session.execute(stmt).scalars().all())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
 
 from dcx.extensions import db
 from dcx.platform import brand
@@ -77,12 +76,8 @@ def feed(user_id: int, secret: str):
 def customers():
     """Staff search for a customer by name or email."""
     q = (request.args.get("q") or "").strip()[:100]
-    stmt = select(User).where(User.role == Role.CUSTOMER).order_by(User.name).limit(50)
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
     return render_template(
-        "timeline/customers.html", customers=db.session.execute(stmt).scalars().all(), q=q
+        "timeline/customers.html", customers=services.find_customers(q, limit=50), q=q
     )
 
 
