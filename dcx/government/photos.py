@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
 
 from dcx.extensions import db
 from dcx.government import planner
@@ -22,6 +23,7 @@ from dcx.government.models import (
     WorkOrderStatus,
 )
 from dcx.government.rules import KEY
+from dcx.platform import staff_lists
 from dcx.platform.links import link
 from dcx.platform.sandboxes import files_folder
 from dcx.platform.timeline.services import record
@@ -166,6 +168,21 @@ def repairs(statuses: Iterable[str] | None = None) -> list[GovernmentRepair]:
     if statuses is not None:
         stmt = stmt.where(GovernmentRepair.status.in_(tuple(statuses)))
     return list(db.session.execute(stmt.limit(200)).scalars())
+
+
+def repairs_page(wanted: staff_lists.ListRequest) -> Pagination:
+    """One page of the repair requests, newest first, found by place or category."""
+    stmt = select(GovernmentRepair).order_by(GovernmentRepair.id.desc())
+    return staff_lists.page_of(
+        stmt, wanted, search=(GovernmentRepair.location, GovernmentRepair.category)
+    )
+
+
+def count_repairs(statuses: Iterable[str]) -> int:
+    """How many repairs have one of ``statuses`` (counted in SQL)."""
+    return db.session.execute(
+        select(func.count(GovernmentRepair.id)).where(GovernmentRepair.status.in_(tuple(statuses)))
+    ).scalar_one()
 
 
 def confirm_fixed(repair: GovernmentRepair, user_id: int) -> GovernmentRepairEvent:

@@ -105,8 +105,18 @@ def transition(
     return event
 
 
-def unlinked_citizen_reports() -> list[GovernmentRepair]:
-    """Open citizen reports not yet tied to an incident (candidates to link to one)."""
+#: Citizen reports offered to link to an incident: the nearest this many.
+NEAREST_REPORTS = 8
+
+
+def unlinked_citizen_reports(
+    x: float, y: float, limit: int = NEAREST_REPORTS
+) -> list[GovernmentRepair]:
+    """The ``limit`` open citizen reports nearest to (``x``, ``y``) not yet tied to an
+    incident (candidates to link to the incident there), nearest first, sorted in SQL."""
+    distance = (GovernmentRepair.x - x) * (GovernmentRepair.x - x) + (GovernmentRepair.y - y) * (
+        GovernmentRepair.y - y
+    )
     return list(
         db.session.execute(
             select(GovernmentRepair)
@@ -115,8 +125,8 @@ def unlinked_citizen_reports() -> list[GovernmentRepair]:
                 GovernmentRepair.incident_id.is_(None),
                 GovernmentRepair.status.in_((RepairStatus.REPORTED, RepairStatus.ACKNOWLEDGED)),
             )
-            .order_by(GovernmentRepair.id.desc())
-            .limit(50)
+            .order_by(distance, GovernmentRepair.id.desc())
+            .limit(limit)
         ).scalars()
     )
 

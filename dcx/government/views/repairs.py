@@ -15,15 +15,21 @@ from dcx.government import planner as government_planner
 from dcx.government.models import GovernmentCrew, GovernmentRepair, GovernmentSocialPost
 from dcx.government.views import citizens
 from dcx.government.views.base import _repair_choice, staff_bp
-from dcx.platform import clock
+from dcx.platform import clock, staff_lists
 from dcx.platform.forms import SelectChoice
 
 
 @staff_bp.route("/repairs")
 def staff_repairs():
-    """Every repair request with its status."""
+    """The repair requests a page at a time, newest first, searchable, with their status."""
+    wanted = staff_lists.requested()
+    page = photos.repairs_page(wanted)
     return render_template(
-        "government/repairs.html", repairs=photos.repairs(), statuses=repairs.STATUS_LABELS
+        "government/repairs.html",
+        page=page,
+        q=wanted.q,
+        repairs=page.items,
+        statuses=repairs.STATUS_LABELS,
     )
 
 
