@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from dcx.extensions import db
 from dcx.government import planner
@@ -162,19 +162,31 @@ def citizen_reports(user_id: int) -> list[GovernmentRepair]:
     )
 
 
-def repairs(statuses: Iterable[str] | None = None) -> list[GovernmentRepair]:
-    """Repairs, newest first, optionally only those with some statuses."""
-    stmt = select(GovernmentRepair).order_by(GovernmentRepair.id.desc())
-    if statuses is not None:
-        stmt = stmt.where(GovernmentRepair.status.in_(tuple(statuses)))
-    return list(db.session.execute(stmt.limit(200)).scalars())
-
-
 def repairs_page(wanted: staff_lists.ListRequest) -> Pagination:
     """One page of the repair requests, newest first, found by place or category."""
     stmt = select(GovernmentRepair).order_by(GovernmentRepair.id.desc())
     return staff_lists.page_of(
         stmt, wanted, search=(GovernmentRepair.location, GovernmentRepair.category)
+    )
+
+
+#: Repairs the planner offers to schedule at once: the newest waiting, and the one picked.
+PLANNER_WAITING = 12
+
+
+def waiting_repairs(
+    picked: int | None = None, limit: int = PLANNER_WAITING
+) -> list[GovernmentRepair]:
+    """The repairs waiting to be scheduled (reported or acknowledged) that the planner offers:
+    the ``picked`` one first if it waits, then the newest, ``limit`` in all (one statement)."""
+    first = case((GovernmentRepair.id == (picked or 0), 0), else_=1)
+    return list(
+        db.session.execute(
+            select(GovernmentRepair)
+            .where(GovernmentRepair.status.in_(government_repairs.WAITING_STATUSES))
+            .order_by(first, GovernmentRepair.id.desc())
+            .limit(limit)
+        ).scalars()
     )
 
 

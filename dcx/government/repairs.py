@@ -44,6 +44,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "duplicate": frozenset(),
 }
 OPEN_STATUSES = ("reported", "acknowledged", "scheduled", "in_progress")
+#: Repairs no crew is booked for yet: what the planner offers to schedule.
+WAITING_STATUSES = ("reported", "acknowledged")
 # Notes the workflow writes itself, stored as these keys and shown through
 # labels.REPAIR_NOTE_LABELS in the reader's language (notes staff type are shown as typed).
 NOTE_CONFIRMED = "confirmed fixed by the citizen"

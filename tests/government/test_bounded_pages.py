@@ -4,11 +4,14 @@ citizen reports an incident offers, the nearest few."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from dcx.extensions import db
 from dcx.government import public_updates, repairs, workspace
 from dcx.government.models import GovernmentIncident, GovernmentRepair
+from dcx.platform import clock
 from tests.page_cost import page_cost
 
 
@@ -116,3 +119,52 @@ def test_an_incident_offers_the_nearest_citizen_reports(city, login_as):
     body = page.get_data(as_text=True)
     assert all(f'value="{r.id}">#{r.id} ' in body for r in near)
     assert not any(f">#{r.id} " in body for r in far)
+
+
+def test_the_planner_offers_the_newest_waiting_and_the_picked_repair(city, login_as):
+    from dcx.government import photos
+
+    made = _repairs(photos.PLANNER_WAITING + 3)
+    oldest = made[0]
+    officer = login_as(city.officer)
+
+    def waiting(url: str) -> str:
+        page = officer.get(url)
+        assert page.status_code == 200
+        return page.get_data(as_text=True).split('id="waiting-repairs"')[1].split("</ul>")[0]
+
+    shown = waiting("/government/staff/planner")
+    assert shown.count("data-waiting=") == photos.PLANNER_WAITING
+    assert f'data-waiting="{made[-1].id}"' in shown and f'data-waiting="{oldest.id}"' not in shown
+    assert f"of {len(made)} waiting repairs" in officer.get("/government/staff/planner").get_data(
+        as_text=True
+    )
+    picked = waiting(f"/government/staff/planner?repair={oldest.id}")
+    assert f'data-waiting="{oldest.id}"' in picked
+    assert picked.count("data-waiting=") == photos.PLANNER_WAITING
+    page = officer.get("/government/staff/planner?week=2026-13-40&repair=x")
+    assert page.status_code == 200
+    form = {
+        "repair": oldest.id,
+        "crew": city.crew("CREW-B").id,
+        "day": (clock.today() + timedelta(days=1)).isoformat(),
+        "start_hour": 9,
+        "hours": 2,
+    }
+    assert officer.post("/government/staff/planner", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(GovernmentRepair, oldest.id).status == "scheduled"
+
+
+def test_the_planner_costs_the_same_with_more_waiting_repairs(city, login_as):
+    from dcx.government import photos
+
+    _repairs(photos.PLANNER_WAITING + 1)
+    officer = login_as(city.officer)
+    officer.get("/government/staff/planner")
+    with page_cost(db.engine) as few:
+        assert officer.get("/government/staff/planner").status_code == 200
+    _repairs(10, start=50)
+    with page_cost(db.engine) as many:
+        assert officer.get("/government/staff/planner").status_code == 200
+    assert many.as_tuple() == few.as_tuple()

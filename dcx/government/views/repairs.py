@@ -83,9 +83,9 @@ def staff_photo(repair_id: int):
     return citizens._send_photo(db.get_or_404(GovernmentRepair, repair_id))
 
 
-def _schedule_form() -> forms.ScheduleForm:
+def _schedule_form(picked: int | None = None) -> forms.ScheduleForm:
     form = forms.ScheduleForm()
-    form.repair.choices = [_repair_choice(r) for r in photos.repairs(("reported", "acknowledged"))]
+    form.repair.choices = [_repair_choice(r) for r in photos.waiting_repairs(picked)]
     form.crew.choices = [
         SelectChoice(c.id, c.name)
         for c in db.session.execute(select(GovernmentCrew).order_by(GovernmentCrew.code)).scalars()
@@ -103,6 +103,7 @@ def _planner_page(form: forms.ScheduleForm, monday, status: int = 200):
         previous=monday - timedelta(days=7),
         following=monday + timedelta(days=7),
         statuses=repairs.STATUS_LABELS,
+        waiting_total=photos.count_repairs(repairs.WAITING_STATUSES),
     ), status
 
 
@@ -114,7 +115,8 @@ def planner():
     except ValueError:
         week = clock.today()
     monday = government_planner.week_start(week)
-    form = _schedule_form()
+    picked = (request.args if request.method == "GET" else request.form).get("repair", type=int)
+    form = _schedule_form(picked)
     if request.method == "GET":
         form.repair.data = request.args.get("repair", type=int)
         form.crew.data = request.args.get("crew", type=int)
