@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -99,10 +100,19 @@ def rating_summary(book_id: int) -> RatingSummary:
     return RatingSummary(count=count, average=average, distribution=distribution)
 
 
-def reviews_of(book_id: int) -> list[tuple[RetailReview, int]]:
-    """The book's visible reviews with their helpful votes, most helpful first."""
+#: Reviews on one page of a book; the rest are a pager away.
+REVIEWS_PAGE = 10
+
+
+def reviews_of(
+    book_id: int, offset: int = 0, limit: int | None = None
+) -> list[tuple[RetailReview, int]]:
+    """The book's visible reviews with their helpful votes, most helpful first (``limit`` of
+    them after ``offset``, or all), votes counted in SQL for this book's reviews only."""
+    of_book = select(RetailReview.id).where(RetailReview.book_id == book_id)
     votes = (
         select(RetailHelpfulVote.review_id, func.count(RetailHelpfulVote.id).label("n"))
+        .where(RetailHelpfulVote.review_id.in_(of_book))
         .group_by(RetailHelpfulVote.review_id)
         .subquery()
     )
@@ -111,9 +121,37 @@ def reviews_of(book_id: int) -> list[tuple[RetailReview, int]]:
         .outerjoin(votes, votes.c.review_id == RetailReview.id)
         .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
         .options(selectinload(RetailReview.author))
-        .order_by(func.coalesce(votes.c.n, 0).desc(), RetailReview.updated_at.desc())
+        .order_by(
+            func.coalesce(votes.c.n, 0).desc(), RetailReview.updated_at.desc(), RetailReview.id
+        )
+        .offset(offset)
+        .limit(limit)
     ).all()
     return [(r, n) for r, n in rows]
+
+
+class _ReviewPagination(Pagination):
+    """A page of a book's reviews; the total is the rating summary's count, already known."""
+
+    def _query_items(self) -> list[tuple[RetailReview, int]]:
+        return reviews_of(self._query_args["book_id"], self._query_offset, self.per_page)
+
+    def _query_count(self) -> int:
+        return int(self._query_args["total"])
+
+
+def reviews_page(book_id: int, page: int, total: int) -> Pagination:
+    """Page ``page`` of the book's ``total`` visible reviews, most helpful first: one statement
+    of at most ``REVIEWS_PAGE`` reviews. A page below 1 or past the last is clamped to it."""
+    last = max(1, -(-total // REVIEWS_PAGE))
+    return _ReviewPagination(
+        page=min(max(page, 1), last),
+        per_page=REVIEWS_PAGE,
+        max_per_page=None,
+        error_out=False,
+        book_id=book_id,
+        total=total,
+    )
 
 
 def vote_helpful(review: RetailReview, user_id: int) -> bool:
