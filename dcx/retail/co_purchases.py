@@ -90,17 +90,48 @@ def _upsert():
     )
 
 
-def neighbours(book_ids: Iterable[int]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+#: Co-purchase pairs a recommendation reads per title the customer owns: its strongest.
+TOP_PAIRS = 20
+
+
+def _pairs(ids: list[int], per_title: int | None, leaving_out: Iterable[int]):
+    """The statement reading (title, other title, customers) for ``ids``: every kept pair,
+    or, with ``per_title``, each title's ``per_title`` pairs bought together most (ranked in
+    SQL by a window function), never with itself nor with a title in ``leaving_out``."""
+    pair = RetailCoPurchase
+    if per_title is None:
+        return select(pair.book_id, pair.other_book_id, pair.customers).where(
+            pair.book_id.in_(ids or [0])
+        )
+    rank = func.row_number().over(
+        partition_by=pair.book_id, order_by=(pair.customers.desc(), pair.other_book_id)
+    )
+    ranked = (
+        select(pair.book_id, pair.other_book_id, pair.customers, rank.label("rank"))
+        .where(
+            pair.book_id.in_(ids or [0]),
+            pair.other_book_id != pair.book_id,
+            pair.other_book_id.not_in(list(leaving_out) or [0]),
+            pair.customers > 0,
+        )
+        .subquery()
+    )
+    return select(ranked.c.book_id, ranked.c.other_book_id, ranked.c.customers).where(
+        ranked.c.rank <= per_title
+    )
+
+
+def neighbours(
+    book_ids: Iterable[int], per_title: int | None = None, leaving_out: Iterable[int] = ()
+) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
     """``(co, buyers)`` for these titles, as :func:`dcx.retail.recommender.rank_by_cosine`
     takes them: ``co[(i, j)]`` customers who bought both (i among ``book_ids``), ``buyers[i]``
-    customers who bought i, for every title involved. Two indexed reads."""
+    customers who bought i, for every title involved. Two indexed reads. With ``per_title``,
+    only each title's strongest pairs with titles not in ``leaving_out`` are read, so the rows
+    are bounded by the customer's titles, however many customers buy."""
     ids = list(book_ids)
     co: dict[tuple[int, int], int] = {}
-    for i, j, n in db.session.execute(
-        select(
-            RetailCoPurchase.book_id, RetailCoPurchase.other_book_id, RetailCoPurchase.customers
-        ).where(RetailCoPurchase.book_id.in_(ids or [0]))
-    ).all():
+    for i, j, n in db.session.execute(_pairs(ids, per_title, leaving_out)).all():
         if i != j and n > 0:
             co[i, j] = n
     involved = {i for i, _j in co} | {j for _i, j in co}
