@@ -44,10 +44,6 @@ GROWING: dict[str, str] = {
     # first changes as the class grows, and their answers and attempts are read row by row
     "education.staff.home": "reads the attempts and answers of the first stuck students shown",
     "education.staff.staff_course": "reads the attempts and answers of the page's students",
-    "government.staff.incident": "lists every report of the incident's area",
-    "government.staff.planner": "loads every open report to plan crews",
-    "government.staff.staff_repairs": "lists every repair request, unpaginated",
-    "government.status": "lists every open report on the public status page",
     "retail.book": "every review of the book",
     # co-purchases are kept (no self-join), but every kept pair of the customer's titles is
     # read: bounded by the catalogue, yet more pairs exist as customers buy more

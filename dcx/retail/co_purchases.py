@@ -91,7 +91,7 @@ def _upsert():
 
 
 #: Co-purchase pairs a recommendation reads per title the customer owns: its strongest.
-TOP_PAIRS = 20
+TOP_PAIRS = 5
 
 
 def _pairs(ids: list[int], per_title: int | None, leaving_out: Iterable[int]):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from dcx.extensions import db
@@ -85,15 +85,14 @@ def format_rating(stars: float | None) -> str:
 
 
 def rating_summary(book_id: int) -> RatingSummary:
-    """The visible reviews' count, average (stars, 2 decimals) and distribution (1..10)."""
-    rows = db.session.execute(
-        select(RetailReview.half_stars, func.count(RetailReview.id))
+    """The visible reviews' count, average (stars, 2 decimals) and distribution (1..10):
+    counted in SQL, one row however many reviews there are."""
+    half = RetailReview.half_stars
+    row = db.session.execute(
+        select(*(func.coalesce(func.sum(case((half == h, 1), else_=0)), 0) for h in range(1, 11)))
         .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
-        .group_by(RetailReview.half_stars)
-    ).all()
-    distribution = {h: 0 for h in range(1, 11)}
-    for half, n in rows:
-        distribution[half] = n
+    ).one()
+    distribution = {h: int(n) for h, n in zip(range(1, 11), row, strict=True)}
     count = sum(distribution.values())
     total = sum(h * n for h, n in distribution.items())
     average = round(total / count / 2, 2) if count else None
