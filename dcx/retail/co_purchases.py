@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Subquery, delete, func, insert, select
+from sqlalchemy import Subquery, and_, delete, func, insert, select
+from sqlalchemy.orm import aliased
 
 from dcx.extensions import db
 from dcx.retail.models import RetailCoPurchase, RetailOrder, RetailOrderLine
@@ -116,8 +117,28 @@ def _pairs(ids: list[int], per_title: int | None, leaving_out: Iterable[int]):
         )
         .subquery()
     )
-    return select(ranked.c.book_id, ranked.c.other_book_id, ranked.c.customers).where(
-        ranked.c.rank <= per_title
+    # each title's buyers ride along on its pairs' rows (its pair with itself), so the rows
+    # read are the pairs kept, not one more per title they involve
+    mine, theirs = aliased(RetailCoPurchase), aliased(RetailCoPurchase)
+    return (
+        select(
+            ranked.c.book_id,
+            ranked.c.other_book_id,
+            ranked.c.customers,
+            mine.customers,
+            theirs.customers,
+        )
+        .join(
+            mine, and_(mine.book_id == ranked.c.book_id, mine.other_book_id == ranked.c.book_id)
+        )
+        .join(
+            theirs,
+            and_(
+                theirs.book_id == ranked.c.other_book_id,
+                theirs.other_book_id == ranked.c.other_book_id,
+            ),
+        )
+        .where(ranked.c.rank <= per_title)
     )
 
 
@@ -127,10 +148,17 @@ def neighbours(
     """``(co, buyers)`` for these titles, as :func:`dcx.retail.recommender.rank_by_cosine`
     takes them: ``co[(i, j)]`` customers who bought both (i among ``book_ids``), ``buyers[i]``
     customers who bought i, for every title involved. Two indexed reads. With ``per_title``,
-    only each title's strongest pairs with titles not in ``leaving_out`` are read, so the rows
-    are bounded by the customer's titles, however many customers buy."""
+    only each title's strongest pairs with titles not in ``leaving_out`` are read, with both
+    titles' buyers, in one statement: at most ``per_title`` rows per title, however many
+    customers buy."""
     ids = list(book_ids)
     co: dict[tuple[int, int], int] = {}
+    if per_title is not None:
+        buyers: dict[int, int] = {}
+        for i, j, n, of_i, of_j in db.session.execute(_pairs(ids, per_title, leaving_out)):
+            co[i, j] = n
+            buyers[i], buyers[j] = int(of_i), int(of_j)
+        return co, buyers
     for i, j, n in db.session.execute(_pairs(ids, per_title, leaving_out)).all():
         if i != j and n > 0:
             co[i, j] = n

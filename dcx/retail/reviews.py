@@ -100,7 +100,7 @@ def rating_summary(book_id: int) -> RatingSummary:
 
 
 #: Reviews on one page of a book; the rest are a pager away.
-REVIEWS_PAGE = 10
+REVIEWS_PAGE = 5
 
 
 def reviews_of(
