@@ -128,9 +128,7 @@ def _pairs(ids: list[int], per_title: int | None, leaving_out: Iterable[int]):
             mine.customers,
             theirs.customers,
         )
-        .join(
-            mine, and_(mine.book_id == ranked.c.book_id, mine.other_book_id == ranked.c.book_id)
-        )
+        .join(mine, and_(mine.book_id == ranked.c.book_id, mine.other_book_id == ranked.c.book_id))
         .join(
             theirs,
             and_(

@@ -89,8 +89,9 @@ def rating_summary(book_id: int) -> RatingSummary:
     counted in SQL, one row however many reviews there are."""
     half = RetailReview.half_stars
     row = db.session.execute(
-        select(*(func.coalesce(func.sum(case((half == h, 1), else_=0)), 0) for h in range(1, 11)))
-        .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
+        select(
+            *(func.coalesce(func.sum(case((half == h, 1), else_=0)), 0) for h in range(1, 11))
+        ).where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
     ).one()
     distribution = {h: int(n) for h, n in zip(range(1, 11), row, strict=True)}
     count = sum(distribution.values())
