@@ -151,15 +151,15 @@ def complete_appointment(appointment: AutomotiveAppointment) -> None:
     )
 
 
-def booked_appointments() -> list[AutomotiveAppointment]:
-    """Every booked visit at the dealers, soonest first (the service advisor's list)."""
+def booked_appointments(limit: int = 200) -> list[AutomotiveAppointment]:
+    """The ``limit`` soonest booked visits at the dealers (the service advisor's list)."""
     return list(
         db.session.execute(
             select(AutomotiveAppointment)
             .options(joinedload(AutomotiveAppointment.vehicle))
             .where(AutomotiveAppointment.status == AppointmentStatus.BOOKED)
-            .order_by(AutomotiveAppointment.starts_at)
-            .limit(200)
+            .order_by(AutomotiveAppointment.starts_at, AutomotiveAppointment.id)
+            .limit(limit)
         ).scalars()
     )
 

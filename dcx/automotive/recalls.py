@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 
 from dcx.automotive.models import (
     AutomotiveRecall,
@@ -185,26 +185,33 @@ def mark_remedied(coverage: AutomotiveRecallCoverage) -> None:
 
 def recall_coverage_summary() -> list[dict[str, Any]]:
     """Per campaign: how many vehicles are at each step, notified (waiting to book), booked
-    and remedied, and how many were told at all (``told``, the three together) (one query)."""
+    and remedied, and how many were told at all (``told``, the three together): one query,
+    one row per campaign."""
+    status = AutomotiveRecallCoverage.status
+
+    def counted(step: CoverageStatus):
+        return func.coalesce(func.sum(case((status == step, 1), else_=0)), 0)
+
     rows = db.session.execute(
         select(
             AutomotiveRecall,
-            AutomotiveRecallCoverage.status,
-            func.count(AutomotiveRecallCoverage.id),
+            counted(CoverageStatus.NOTIFIED),
+            counted(CoverageStatus.BOOKED),
+            counted(CoverageStatus.REMEDIED),
         )
         .outerjoin(
             AutomotiveRecallCoverage, AutomotiveRecallCoverage.recall_id == AutomotiveRecall.id
         )
-        .group_by(AutomotiveRecall.id, AutomotiveRecallCoverage.status)
+        .group_by(AutomotiveRecall.id)
         .order_by(AutomotiveRecall.published_at.desc())
     ).all()
-    summary: dict[int, dict[str, Any]] = {}
-    for recall, status, count in rows:
-        entry = summary.setdefault(
-            recall.id, {"recall": recall, "notified": 0, "booked": 0, "remedied": 0}
-        )
-        if status:
-            entry[status] = count
-    for entry in summary.values():
-        entry["told"] = entry["notified"] + entry["booked"] + entry["remedied"]
-    return list(summary.values())
+    return [
+        {
+            "recall": recall,
+            "notified": int(notified),
+            "booked": int(booked),
+            "remedied": int(remedied),
+            "told": int(notified) + int(booked) + int(remedied),
+        }
+        for recall, notified, booked, remedied in rows
+    ]

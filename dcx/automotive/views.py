@@ -25,8 +25,7 @@ from dcx.automotive.models import (
 )
 from dcx.database import owned_or_404
 from dcx.extensions import db
-from dcx.platform import charts, clock
-from dcx.platform.accounts import services as accounts
+from dcx.platform import charts, clock, staff_lists
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice, validated
 
@@ -324,15 +323,18 @@ def pay(bill_id: int):
 
 @staff_bp.route("")
 def home():
-    """The service advisor's view: cars needing attention and recall coverage."""
-    statuses = workspace.vehicles_needing_service()
-    owners = accounts.users_by_id(s.vehicle.user_id for s in statuses)
+    """The service advisor's view: a page of the cars needing attention, searchable, the
+    soonest booked visits and recall coverage."""
+    wanted = staff_lists.requested()
+    page, statuses, owners = workspace.needing_attention_page(wanted)
     return render_template(
         "automotive/staff.html",
+        page=page,
+        q=wanted.q,
         statuses=statuses,
         owners=owners,
         coverage=automotive_recalls.recall_coverage_summary(),
-        appointments=automotive_appointments.booked_appointments(),
+        appointments=automotive_appointments.booked_appointments(staff_lists.page_size()),
         # The platform's customer-360 page, when the timeline package provides it.
         customer_360="timeline.customer_360"
         if "timeline.customer_360" in current_app.view_functions

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, func, select
 
 from dcx.extensions import db
 from dcx.government import planner
@@ -22,6 +23,7 @@ from dcx.government.models import (
     WorkOrderStatus,
 )
 from dcx.government.rules import KEY
+from dcx.platform import staff_lists
 from dcx.platform.links import link
 from dcx.platform.sandboxes import files_folder
 from dcx.platform.timeline.services import record
@@ -160,12 +162,39 @@ def citizen_reports(user_id: int) -> list[GovernmentRepair]:
     )
 
 
-def repairs(statuses: Iterable[str] | None = None) -> list[GovernmentRepair]:
-    """Repairs, newest first, optionally only those with some statuses."""
+def repairs_page(wanted: staff_lists.ListRequest) -> Pagination:
+    """One page of the repair requests, newest first, found by place or category."""
     stmt = select(GovernmentRepair).order_by(GovernmentRepair.id.desc())
-    if statuses is not None:
-        stmt = stmt.where(GovernmentRepair.status.in_(tuple(statuses)))
-    return list(db.session.execute(stmt.limit(200)).scalars())
+    return staff_lists.page_of(
+        stmt, wanted, search=(GovernmentRepair.location, GovernmentRepair.category)
+    )
+
+
+#: Repairs the planner offers to schedule at once: the newest waiting, and the one picked.
+PLANNER_WAITING = 12
+
+
+def waiting_repairs(
+    picked: int | None = None, limit: int = PLANNER_WAITING
+) -> list[GovernmentRepair]:
+    """The repairs waiting to be scheduled (reported or acknowledged) that the planner offers:
+    the ``picked`` one first if it waits, then the newest, ``limit`` in all (one statement)."""
+    first = case((GovernmentRepair.id == (picked or 0), 0), else_=1)
+    return list(
+        db.session.execute(
+            select(GovernmentRepair)
+            .where(GovernmentRepair.status.in_(government_repairs.WAITING_STATUSES))
+            .order_by(first, GovernmentRepair.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def count_repairs(statuses: Iterable[str]) -> int:
+    """How many repairs have one of ``statuses`` (counted in SQL)."""
+    return db.session.execute(
+        select(func.count(GovernmentRepair.id)).where(GovernmentRepair.status.in_(tuple(statuses)))
+    ).scalar_one()
 
 
 def confirm_fixed(repair: GovernmentRepair, user_id: int) -> GovernmentRepairEvent:

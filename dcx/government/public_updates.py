@@ -202,12 +202,13 @@ def publish_fix(repair: GovernmentRepair) -> GovernmentPublicUpdate:
     return update
 
 
-def public_updates(limit: int = 50) -> list[GovernmentPublicUpdate]:
-    """The latest public updates, newest first."""
+def public_updates(limit: int = 50, offset: int = 0) -> list[GovernmentPublicUpdate]:
+    """The latest public updates, newest first (``limit`` of them, after skipping ``offset``)."""
     return list(
         db.session.execute(
             select(GovernmentPublicUpdate)
             .order_by(GovernmentPublicUpdate.published_at.desc(), GovernmentPublicUpdate.id.desc())
+            .offset(offset)
             .limit(limit)
         ).scalars()
     )
@@ -220,6 +221,20 @@ def social_posts(limit: int = 60) -> list[GovernmentSocialPost]:
             select(GovernmentSocialPost).order_by(GovernmentSocialPost.id.desc()).limit(limit)
         ).scalars()
     )
+
+
+#: Updates on one page of the public status page; older ones are a "more" link away.
+STATUS_PAGE = 10
+#: The furthest page asked for is clamped here (an offset must stay a small number).
+LAST_STATUS_PAGE = 10_000
+
+
+def status_page(page: int) -> tuple[list[GovernmentPublicUpdate], int, bool]:
+    """Page ``page`` (from 1, clamped) of the public updates: its updates, the page number
+    used, and whether older updates follow. One statement of at most ``STATUS_PAGE + 1`` rows."""
+    page = min(max(page, 1), LAST_STATUS_PAGE)
+    found = public_updates(STATUS_PAGE + 1, offset=(page - 1) * STATUS_PAGE)
+    return found[:STATUS_PAGE], page, len(found) > STATUS_PAGE
 
 
 def follow_area(user_id: int, district: str) -> bool:

@@ -44,6 +44,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "duplicate": frozenset(),
 }
 OPEN_STATUSES = ("reported", "acknowledged", "scheduled", "in_progress")
+#: Repairs no crew is booked for yet: what the planner offers to schedule.
+WAITING_STATUSES = ("reported", "acknowledged")
 # Notes the workflow writes itself, stored as these keys and shown through
 # labels.REPAIR_NOTE_LABELS in the reader's language (notes staff type are shown as typed).
 NOTE_CONFIRMED = "confirmed fixed by the citizen"
@@ -105,8 +107,18 @@ def transition(
     return event
 
 
-def unlinked_citizen_reports() -> list[GovernmentRepair]:
-    """Open citizen reports not yet tied to an incident (candidates to link to one)."""
+#: Citizen reports offered to link to an incident: the nearest this many.
+NEAREST_REPORTS = 8
+
+
+def unlinked_citizen_reports(
+    x: float, y: float, limit: int = NEAREST_REPORTS
+) -> list[GovernmentRepair]:
+    """The ``limit`` open citizen reports nearest to (``x``, ``y``) not yet tied to an
+    incident (candidates to link to the incident there), nearest first, sorted in SQL."""
+    distance = (GovernmentRepair.x - x) * (GovernmentRepair.x - x) + (GovernmentRepair.y - y) * (
+        GovernmentRepair.y - y
+    )
     return list(
         db.session.execute(
             select(GovernmentRepair)
@@ -115,8 +127,8 @@ def unlinked_citizen_reports() -> list[GovernmentRepair]:
                 GovernmentRepair.incident_id.is_(None),
                 GovernmentRepair.status.in_((RepairStatus.REPORTED, RepairStatus.ACKNOWLEDGED)),
             )
-            .order_by(GovernmentRepair.id.desc())
-            .limit(50)
+            .order_by(distance, GovernmentRepair.id.desc())
+            .limit(limit)
         ).scalars()
     )
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Subquery, delete, func, insert, select
+from sqlalchemy import Subquery, and_, delete, func, insert, select
+from sqlalchemy.orm import aliased
 
 from dcx.extensions import db
 from dcx.retail.models import RetailCoPurchase, RetailOrder, RetailOrderLine
@@ -90,17 +91,73 @@ def _upsert():
     )
 
 
-def neighbours(book_ids: Iterable[int]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+#: Co-purchase pairs a recommendation reads per title the customer owns: its strongest.
+TOP_PAIRS = 5
+
+
+def _pairs(ids: list[int], per_title: int | None, leaving_out: Iterable[int]):
+    """The statement reading (title, other title, customers) for ``ids``: every kept pair,
+    or, with ``per_title``, each title's ``per_title`` pairs bought together most (ranked in
+    SQL by a window function), never with itself nor with a title in ``leaving_out``."""
+    pair = RetailCoPurchase
+    if per_title is None:
+        return select(pair.book_id, pair.other_book_id, pair.customers).where(
+            pair.book_id.in_(ids or [0])
+        )
+    rank = func.row_number().over(
+        partition_by=pair.book_id, order_by=(pair.customers.desc(), pair.other_book_id)
+    )
+    ranked = (
+        select(pair.book_id, pair.other_book_id, pair.customers, rank.label("rank"))
+        .where(
+            pair.book_id.in_(ids or [0]),
+            pair.other_book_id != pair.book_id,
+            pair.other_book_id.not_in(list(leaving_out) or [0]),
+            pair.customers > 0,
+        )
+        .subquery()
+    )
+    # each title's buyers ride along on its pairs' rows (its pair with itself), so the rows
+    # read are the pairs kept, not one more per title they involve
+    mine, theirs = aliased(RetailCoPurchase), aliased(RetailCoPurchase)
+    return (
+        select(
+            ranked.c.book_id,
+            ranked.c.other_book_id,
+            ranked.c.customers,
+            mine.customers,
+            theirs.customers,
+        )
+        .join(mine, and_(mine.book_id == ranked.c.book_id, mine.other_book_id == ranked.c.book_id))
+        .join(
+            theirs,
+            and_(
+                theirs.book_id == ranked.c.other_book_id,
+                theirs.other_book_id == ranked.c.other_book_id,
+            ),
+        )
+        .where(ranked.c.rank <= per_title)
+    )
+
+
+def neighbours(
+    book_ids: Iterable[int], per_title: int | None = None, leaving_out: Iterable[int] = ()
+) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
     """``(co, buyers)`` for these titles, as :func:`dcx.retail.recommender.rank_by_cosine`
     takes them: ``co[(i, j)]`` customers who bought both (i among ``book_ids``), ``buyers[i]``
-    customers who bought i, for every title involved. Two indexed reads."""
+    customers who bought i, for every title involved. Two indexed reads. With ``per_title``,
+    only each title's strongest pairs with titles not in ``leaving_out`` are read, with both
+    titles' buyers, in one statement: at most ``per_title`` rows per title, however many
+    customers buy."""
     ids = list(book_ids)
     co: dict[tuple[int, int], int] = {}
-    for i, j, n in db.session.execute(
-        select(
-            RetailCoPurchase.book_id, RetailCoPurchase.other_book_id, RetailCoPurchase.customers
-        ).where(RetailCoPurchase.book_id.in_(ids or [0]))
-    ).all():
+    if per_title is not None:
+        buyers: dict[int, int] = {}
+        for i, j, n, of_i, of_j in db.session.execute(_pairs(ids, per_title, leaving_out)):
+            co[i, j] = n
+            buyers[i], buyers[j] = int(of_i), int(of_j)
+        return co, buyers
+    for i, j, n in db.session.execute(_pairs(ids, per_title, leaving_out)).all():
         if i != j and n > 0:
             co[i, j] = n
     involved = {i for i, _j in co} | {j for _i, j in co}

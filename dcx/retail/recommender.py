@@ -103,7 +103,9 @@ def recommend(user_id: int, limit: int = 6, exclude: Iterable[int] = ()) -> list
     skip = owned | set(exclude)
     ranked: list[tuple[int, float, int]] = []
     if owned:
-        co, buyers = kept_co_purchases.neighbours(owned)
+        co, buyers = kept_co_purchases.neighbours(
+            owned, per_title=kept_co_purchases.TOP_PAIRS, leaving_out=skip
+        )
         ranked = [
             r for r in rank_by_cosine(owned, co, buyers, limit + len(skip)) if r[0] not in skip
         ]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from dcx.extensions import db
@@ -87,25 +88,34 @@ def format_rating(stars: float | None) -> str:
 
 
 def rating_summary(book_id: int) -> RatingSummary:
-    """The visible reviews' count, average (stars, 2 decimals) and distribution (1..10)."""
-    rows = db.session.execute(
-        select(RetailReview.half_stars, func.count(RetailReview.id))
-        .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
-        .group_by(RetailReview.half_stars)
-    ).all()
-    distribution = {h: 0 for h in range(1, 11)}
-    for half, n in rows:
-        distribution[half] = n
+    """The visible reviews' count, average (stars, 2 decimals) and distribution (1..10):
+    counted in SQL, one row however many reviews there are."""
+    half = RetailReview.half_stars
+    row = db.session.execute(
+        select(
+            *(func.coalesce(func.sum(case((half == h, 1), else_=0)), 0) for h in range(1, 11))
+        ).where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
+    ).one()
+    distribution = {h: int(n) for h, n in zip(range(1, 11), row, strict=True)}
     count = sum(distribution.values())
     total = sum(h * n for h, n in distribution.items())
     average = round(total / count / 2, 2) if count else None
     return RatingSummary(count=count, average=average, distribution=distribution)
 
 
-def reviews_of(book_id: int) -> list[tuple[RetailReview, int]]:
-    """The book's visible reviews with their helpful votes, most helpful first."""
+#: Reviews on one page of a book; the rest are a pager away.
+REVIEWS_PAGE = 5
+
+
+def reviews_of(
+    book_id: int, offset: int = 0, limit: int | None = None
+) -> list[tuple[RetailReview, int]]:
+    """The book's visible reviews with their helpful votes, most helpful first (``limit`` of
+    them after ``offset``, or all), votes counted in SQL for this book's reviews only."""
+    of_book = select(RetailReview.id).where(RetailReview.book_id == book_id)
     votes = (
         select(RetailHelpfulVote.review_id, func.count(RetailHelpfulVote.id).label("n"))
+        .where(RetailHelpfulVote.review_id.in_(of_book))
         .group_by(RetailHelpfulVote.review_id)
         .subquery()
     )
@@ -114,9 +124,37 @@ def reviews_of(book_id: int) -> list[tuple[RetailReview, int]]:
         .outerjoin(votes, votes.c.review_id == RetailReview.id)
         .where(RetailReview.book_id == book_id, RetailReview.hidden.is_(False))
         .options(selectinload(RetailReview.author))
-        .order_by(func.coalesce(votes.c.n, 0).desc(), RetailReview.updated_at.desc())
+        .order_by(
+            func.coalesce(votes.c.n, 0).desc(), RetailReview.updated_at.desc(), RetailReview.id
+        )
+        .offset(offset)
+        .limit(limit)
     ).all()
     return [(r, n) for r, n in rows]
+
+
+class _ReviewPagination(Pagination):
+    """A page of a book's reviews; the total is the rating summary's count, already known."""
+
+    def _query_items(self) -> list[tuple[RetailReview, int]]:
+        return reviews_of(self._query_args["book_id"], self._query_offset, self.per_page)
+
+    def _query_count(self) -> int:
+        return int(self._query_args["total"])
+
+
+def reviews_page(book_id: int, page: int, total: int) -> Pagination:
+    """Page ``page`` of the book's ``total`` visible reviews, most helpful first: one statement
+    of at most ``REVIEWS_PAGE`` reviews. A page below 1 or past the last is clamped to it."""
+    last = max(1, -(-total // REVIEWS_PAGE))
+    return _ReviewPagination(
+        page=min(max(page, 1), last),
+        per_page=REVIEWS_PAGE,
+        max_per_page=None,
+        error_out=False,
+        book_id=book_id,
+        total=total,
+    )
 
 
 def vote_helpful(review: RetailReview, user_id: int) -> bool:

@@ -120,6 +120,7 @@ def book(book_id: int):
     """One book: details, ratings chart, reviews and what the customer can do with it."""
     book = _get_or_404(services.RetailBook, book_id)
     summary = reviews.rating_summary(book.id)
+    page = reviews.reviews_page(book.id, request.args.get("page", 1, type=int) or 1, summary.count)
     chart = charts.bar_chart(
         _("Reviews per rating"),
         # Horizontal bars are drawn bottom-up: ascending puts five stars on top.
@@ -139,7 +140,8 @@ def book(book_id: int):
         book=book,
         summary=summary,
         chart=chart,
-        reviews=reviews.reviews_of(book.id),
+        reviews=page.items,
+        page=page,
         mine=mine,
         shelf=shelf,
         shelf_form=shelf_form,

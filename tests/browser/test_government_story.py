@@ -192,7 +192,13 @@ def test_government_pages_fit_a_phone(page: Page, live_server, live_db):
         db.session.commit()
     page.set_viewport_size({"width": 390, "height": 844})
     _sign_in(page, live_server, "city@example.com")
-    for path in ("/government/staff", "/government/staff/planner", "/government/staff/social"):
+    for path in (
+        "/government/staff",
+        "/government/staff/planner",
+        "/government/staff/social",
+        "/government/staff/repairs",
+        "/government/status",
+    ):
         page.goto(f"{live_server}{path}")
         expect(page.locator("h1")).to_be_visible()
         overflow = page.evaluate(

@@ -73,3 +73,8 @@ def test_the_coverage_table_says_what_each_column_counts(page: Page, live_server
     expect(row.nth(3)).to_have_text("0")
     expect(row.nth(4)).to_have_text("0")
     expect(row.nth(5)).to_have_text("1")
+    # the advisor's page, with its search and pager, fits a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/automotive/staff")
+    expect(page.get_by_role("search")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

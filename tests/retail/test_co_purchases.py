@@ -72,3 +72,27 @@ def test_a_recommendation_costs_the_same_for_more_customers(
     assert [r.book.id for r in recommender.recommend(alex.id, limit=3)] == [
         r.book.id for r in first
     ]
+
+
+def test_a_recommendation_reads_only_each_titles_strongest_pairs(
+    app, book_factory, customer_factory
+):
+    books = [book_factory(f"Book {i}", stock=500) for i in range(10)]
+    alex = customer_factory("alex")
+    services.place_order(alex.id, [books[0].id, books[1].id])
+    # book i (2..9) is bought with book 0 by i readers: the higher, the stronger the pair
+    for i in range(2, 10):
+        for n in range(i):
+            reader = customer_factory(f"r{i}x{n}")
+            services.place_order(reader.id, [books[0].id, books[i].id])
+    db.session.commit()
+    owned = {books[0].id, books[1].id}
+    co, _buyers = co_purchases.neighbours(owned, per_title=3, leaving_out=owned)
+    assert set(co) == {(books[0].id, books[i].id) for i in (7, 8, 9)}
+    full, _ = co_purchases.neighbours(owned)
+    assert len(full) > len(co)  # the strongest three, not every pair, were read
+    assert [r.book.id for r in recommender.recommend(alex.id, limit=3)] == [
+        books[9].id,
+        books[8].id,
+        books[7].id,
+    ]

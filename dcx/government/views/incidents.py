@@ -29,10 +29,10 @@ def incidents():
     )
 
 
-def _repair_form(**defaults) -> forms.RepairFromIncidentForm:
+def _repair_form(incident: GovernmentIncident, **defaults) -> forms.RepairFromIncidentForm:
     form = forms.RepairFromIncidentForm(**defaults)
     form.citizen_report.choices = [SelectChoice(0, _("None: open a new repair"))] + [
-        _repair_choice(r) for r in repairs.unlinked_citizen_reports()
+        _repair_choice(r) for r in repairs.unlinked_citizen_reports(incident.x, incident.y)
     ]
     return form
 
@@ -51,6 +51,7 @@ def _incident_page(incident: GovernmentIncident, status: int = 200, **form_overr
         "comment_form": forms.CommentForm(),
         "handoff_form": forms.HandoffForm(),
         "repair_form": _repair_form(
+            incident,
             location=incident.segment.name if incident.segment else incident.title,
             category="streetlight",
         ),
@@ -156,7 +157,7 @@ def complete_handoff(handoff_id: int):
 def repair_from_incident(incident_id: int):
     """Open a repair request for the incident's cause."""
     incident = _incident_or_404(incident_id)
-    form = _repair_form()
+    form = _repair_form(incident)
     if not form.validate_on_submit():
         return _incident_page(incident, 400, repair_form=form)
     if form.citizen_report.data:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -29,16 +29,20 @@ from dcx.platform.notify.services import in_locale, site_language
 
 @bp.route("/status")
 def status():
-    """The public status page: what the city fixed, newest first. No sign-in needed."""
+    """The public status page: what the city fixed, the latest first, older ones a page at a
+    time. No sign-in needed."""
     form = forms.FollowForm()
     form.district.choices = [SelectChoice(k, v) for k, v in districts.DISTRICTS.items()]
     following = (
         public_updates.followed_areas(current_user.id) if current_user.is_authenticated else []
     )
+    shown, page, older = public_updates.status_page(request.args.get("page", 1, type=int) or 1)
     return render_template(
         "government/status.html",
-        updates=repairs_public.public_entries(public_updates.public_updates()),
-        open_repairs=len(photos.repairs(repairs.OPEN_STATUSES)),
+        updates=repairs_public.public_entries(shown),
+        page=page,
+        older=older,
+        open_repairs=photos.count_repairs(repairs.OPEN_STATUSES),
         follow_form=form,
         following=following,
         districts=districts.DISTRICTS,

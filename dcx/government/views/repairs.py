@@ -14,15 +14,21 @@ from dcx.government import planner as government_planner
 from dcx.government.models import GovernmentCrew, GovernmentRepair
 from dcx.government.views import citizens
 from dcx.government.views.base import _repair_choice, staff_bp
-from dcx.platform import clock
+from dcx.platform import clock, staff_lists
 from dcx.platform.forms import SelectChoice
 
 
 @staff_bp.route("/repairs")
 def staff_repairs():
-    """Every repair request with its status."""
+    """The repair requests a page at a time, newest first, searchable, with their status."""
+    wanted = staff_lists.requested()
+    page = photos.repairs_page(wanted)
     return render_template(
-        "government/repairs.html", repairs=photos.repairs(), statuses=repairs.STATUS_LABELS
+        "government/repairs.html",
+        page=page,
+        q=wanted.q,
+        repairs=page.items,
+        statuses=repairs.STATUS_LABELS,
     )
 
 
@@ -76,9 +82,9 @@ def staff_photo(repair_id: int):
     return citizens._send_photo(db.get_or_404(GovernmentRepair, repair_id))
 
 
-def _schedule_form() -> forms.ScheduleForm:
+def _schedule_form(picked: int | None = None) -> forms.ScheduleForm:
     form = forms.ScheduleForm()
-    form.repair.choices = [_repair_choice(r) for r in photos.repairs(("reported", "acknowledged"))]
+    form.repair.choices = [_repair_choice(r) for r in photos.waiting_repairs(picked)]
     form.crew.choices = [SelectChoice(c.id, c.name) for c in government_planner.crews()]
     return form
 
@@ -93,6 +99,7 @@ def _planner_page(form: forms.ScheduleForm, monday, status: int = 200):
         previous=monday - timedelta(days=7),
         following=monday + timedelta(days=7),
         statuses=repairs.STATUS_LABELS,
+        waiting_total=photos.count_repairs(repairs.WAITING_STATUSES),
     ), status
 
 
@@ -104,7 +111,8 @@ def planner():
     except ValueError:
         week = clock.today()
     monday = government_planner.week_start(week)
-    form = _schedule_form()
+    picked = (request.args if request.method == "GET" else request.form).get("repair", type=int)
+    form = _schedule_form(picked)
     if request.method == "GET":
         form.repair.data = request.args.get("repair", type=int)
         form.crew.data = request.args.get("crew", type=int)
