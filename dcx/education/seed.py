@@ -365,23 +365,7 @@ def _scale_events(
             if score is not None and score >= test.pass_mark_percent:
                 passed.add(module.id)
             now_unlocked = services.unlocked_module_ids(user_id, course, passed)
-            for opened in course.modules:
-                if opened.id in now_unlocked - unlocked:
-                    events.append(
-                        {
-                            "user_id": user_id,
-                            "vertical": "education",
-                            "kind": "module_unlocked",
-                            "subject": _l(
-                                "%(course)s: %(module)s unlocked",
-                                course=course.code,
-                                module=opened.title,
-                            ),
-                            "link": link("education.course", course_id=course.id),
-                            "key": f"education.unlocked:{opened.id}",
-                            "occurred_at": at,
-                        }
-                    )
+            events.extend(services.unlocked_events(user_id, course, now_unlocked - unlocked, at))
             unlocked = now_unlocked
     return events
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort
@@ -236,6 +236,28 @@ def unlocked_module_ids(
         if module.id not in passed:
             break
     return unlocked
+
+
+def unlocked_events(
+    user_id: int, course: EducationCourse, opened: set[int], at: datetime
+) -> list[dict[str, Any]]:
+    """Timeline rows (for ``record_bulk``) saying each module of ``opened`` unlocked at ``at``:
+    what a seed's and a simulated month's attempts write when a test opens the next module."""
+    return [
+        {
+            "user_id": user_id,
+            "vertical": "education",
+            "kind": "module_unlocked",
+            "subject": _l(
+                "%(course)s: %(module)s unlocked", course=course.code, module=module.title
+            ),
+            "link": link("education.course", course_id=course.id),
+            "key": f"education.unlocked:{module.id}",
+            "occurred_at": at,
+        }
+        for module in course.modules
+        if module.id in opened
+    ]
 
 
 def module_unlocked(user_id: int, module: EducationModule) -> bool:

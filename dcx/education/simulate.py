@@ -265,23 +265,7 @@ def _study(
             now_open = services.unlocked_module_ids(
                 user_id, course, _passed(course, percents, user_id)
             )
-            for module in course.modules:
-                if module.id in now_open - was:
-                    events.append(
-                        {
-                            "user_id": user_id,
-                            "vertical": "education",
-                            "kind": "module_unlocked",
-                            "subject": _l(
-                                "%(course)s: %(module)s unlocked",
-                                course=course.code,
-                                module=module.title,
-                            ),
-                            "link": link("education.course", course_id=course.id),
-                            "key": f"education.unlocked:{module.id}",
-                            "occurred_at": submitted,
-                        }
-                    )
+            events.extend(services.unlocked_events(user_id, course, now_open - was, submitted))
         if studied:
             active.append(enrollment_id)
     written = insert_batches(EducationChapterProgress, progress)

@@ -6,7 +6,7 @@ Create Date: 2026-12-06 23:00:00.000000
 
 """
 
-from alembic import op
+from dcx.migrating import add_checks, drop_checks
 
 # revision identifiers, used by Alembic.
 revision = "retail_0003_status_checks"
@@ -23,12 +23,8 @@ CHECKS = (
 
 
 def upgrade():
-    for table, column, condition in CHECKS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.create_check_constraint(op.f(f"ck_{table}_{column}"), condition)
+    add_checks(CHECKS)
 
 
 def downgrade():
-    for table, column, _condition in reversed(CHECKS):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(op.f(f"ck_{table}_{column}"), type_="check")
+    drop_checks(CHECKS)
