@@ -7,7 +7,6 @@ the caller commits.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from dcx.database import rows_changed
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import ROLES, AccountSession, SignInFailure, User
+from dcx.platform.api.services import hash_token
 
 MIN_PASSWORD_LENGTH = 12
 # Not an argon2 hash, so no password ever matches it: an account nobody can sign in to.
@@ -116,15 +116,11 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.execute(delete(AccountSession).where(AccountSession.user_id == user.id))
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def open_session(user: User, user_agent: str = "") -> str:
     """Start a new signed-in session for ``user`` and return its raw token (for the cookie)."""
     token = secrets.token_urlsafe(32)
     db.session.add(
-        AccountSession(user_id=user.id, token_hash=_token_hash(token), user_agent=user_agent[:200])
+        AccountSession(user_id=user.id, token_hash=hash_token(token), user_agent=user_agent[:200])
     )
     db.session.flush()
     user.session_token = token
@@ -139,7 +135,7 @@ def user_for_session(token: str, started_after: datetime | None = None) -> User 
     stmt = (
         select(User)
         .join(AccountSession, AccountSession.user_id == User.id)
-        .where(AccountSession.token_hash == _token_hash(token))
+        .where(AccountSession.token_hash == hash_token(token))
     )
     if started_after is not None:
         stmt = stmt.where(AccountSession.started_at > started_after)
@@ -153,7 +149,7 @@ def close_session(token: str | None) -> None:
     """End the session with this token; its cookie no longer signs anyone in."""
     if token:
         db.session.execute(
-            delete(AccountSession).where(AccountSession.token_hash == _token_hash(token))
+            delete(AccountSession).where(AccountSession.token_hash == hash_token(token))
         )
 
 

@@ -12,7 +12,6 @@ Functions here take explicit arguments, add and flush, and never commit.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +29,7 @@ from dcx.platform.accounts.services import (
     hash_password,
     normalise_email,
 )
+from dcx.platform.api.services import hash_token
 from dcx.platform.links import external
 
 # How long the link in a sign-up e-mail creates the account.
@@ -43,10 +43,6 @@ class AccountEmail:
     to: str
     subject: str
     text: str
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def request_signup(email: str, name: str, password: str) -> AccountEmail:
@@ -78,7 +74,7 @@ def request_signup(email: str, name: str, password: str) -> AccountEmail:
             email=address,
             name=name.strip(),
             password_hash=password_hash,
-            token_hash=_token_hash(token),
+            token_hash=hash_token(token),
         )
     )
     db.session.flush()
@@ -100,7 +96,7 @@ def pending(token: str) -> SignUpRequest | None:
         return None
     return db.session.execute(
         select(SignUpRequest).where(
-            SignUpRequest.token_hash == _token_hash(token),
+            SignUpRequest.token_hash == hash_token(token),
             SignUpRequest.created_at > clock.now() - CONFIRM_WITHIN,
         )
     ).scalar_one_or_none()
