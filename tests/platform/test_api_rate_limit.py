@@ -1,6 +1,7 @@
 """Each device token gets its own request budget on the ingest API; beyond it, a JSON 429."""
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -116,6 +117,11 @@ def test_two_workers_sharing_redis_hit_the_limit_once(tmp_path):
     if not _redis_reachable():
         pytest.skip("no Redis on 127.0.0.1:6379")
     prefix = f"dcx-test-{uuid.uuid4().hex}"
+    # Each worker is a process of its own, not a worker of this run: without this run's database
+    # and xdist worker name, importing the test helpers there cannot remake this worker's database.
+    env = {
+        k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PYTEST_")
+    }
     codes = []
     for worker in ("one", "two"):
         folder = tmp_path / worker
@@ -127,6 +133,7 @@ def test_two_workers_sharing_redis_hit_the_limit_once(tmp_path):
             timeout=120,
             check=True,
             cwd=Path(__file__).resolve().parents[2],
+            env=env,
         )
         codes.append(json.loads(done.stdout.strip().splitlines()[-1]))
     assert codes[0] == [200, 200, 200, 401, 401, 401]
