@@ -12,9 +12,11 @@ Revises: health_0002_status_checks
 Create Date: 2026-12-06 23:20:00.000000
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
+
+from dcx.migrating import max_id, restart_ids
 
 # revision identifiers, used by Alembic.
 revision = "health_0003_community"
@@ -23,26 +25,9 @@ branch_labels = None
 depends_on = "platform_0008_community"
 
 
-def _after(conn, table):
-    return conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()  # noqa: S608  # nosec B608 (table names are constants of this file)
-
-
-def _restart_ids(conn, tables):
-    """PostgreSQL: explicit ids leave a serial behind; move it past the copied rows."""
-    if conn.dialect.name != "postgresql":
-        return
-    for table in tables:
-        conn.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  # nosec B608 (table names are constants of this file)
-                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-            )
-        )
-
-
 def upgrade():
     conn = op.get_bind()
-    shift = {"space": _after(conn, "community_space"), "post": _after(conn, "community_post")}
+    shift = {"space": max_id(conn, "community_space"), "post": max_id(conn, "community_post")}
     for statement in (
         "INSERT INTO community_space (id, vertical, slug, name, description, topic) "
         "SELECT id + :space, 'health', slug, name, description, measure FROM health_group",
@@ -60,7 +45,7 @@ def upgrade():
     ):
         names = [k for k in shift if f":{k}" in statement]
         conn.execute(sa.text(statement), {k: shift[k] for k in names})
-    _restart_ids(conn, ("community_space", "community_post"))
+    restart_ids(conn, ("community_space", "community_post"))
     op.drop_table("health_post_report")
     op.drop_table("health_cheer")
     op.drop_table("health_post")

@@ -12,11 +12,11 @@ Revises: retail_0003_status_checks
 Create Date: 2026-12-06 23:10:00.000000
 
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-import dcx.database
-
+from dcx.migrating import max_id, restart_ids
 
 # revision identifiers, used by Alembic.
 revision = "retail_0004_community"
@@ -25,31 +25,23 @@ branch_labels = None
 depends_on = "platform_0008_community"
 
 
-def _after(conn, table):
-    return conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()  # noqa: S608  # nosec B608 (table names are constants of this file)
-
-
-def _restart_ids(conn, tables):
-    """PostgreSQL: explicit ids leave a serial behind; move it past the copied rows."""
-    if conn.dialect.name != "postgresql":
-        return
-    for table in tables:
-        conn.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  # nosec B608 (table names are constants of this file)
-                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-            )
-        )
-
-
 def upgrade():
     op.create_table(
         "retail_club",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("space_id", sa.Integer(), nullable=False),
         sa.Column("current_book_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["current_book_id"], ["retail_book.id"], name=op.f("fk_retail_club_current_book_id_retail_book")),
-        sa.ForeignKeyConstraint(["space_id"], ["community_space.id"], name=op.f("fk_retail_club_space_id_community_space"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["current_book_id"],
+            ["retail_book.id"],
+            name=op.f("fk_retail_club_current_book_id_retail_book"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["space_id"],
+            ["community_space.id"],
+            name=op.f("fk_retail_club_space_id_community_space"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retail_club")),
         sa.UniqueConstraint("space_id", name=op.f("uq_retail_club_space_id")),
     )
@@ -59,15 +51,22 @@ def upgrade():
         sa.Column("space_id", sa.Integer(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("reading", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["space_id"], ["community_space.id"], name=op.f("fk_retail_club_reading_space_id_community_space"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["space_id"],
+            ["community_space.id"],
+            name=op.f("fk_retail_club_reading_space_id_community_space"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retail_club_reading")),
-        sa.UniqueConstraint("space_id", "due_on", name=op.f("uq_retail_club_reading_space_id_due_on")),
+        sa.UniqueConstraint(
+            "space_id", "due_on", name=op.f("uq_retail_club_reading_space_id_due_on")
+        ),
     )
 
     conn = op.get_bind()
-    space = _after(conn, "community_space")
-    thread = _after(conn, "community_thread")
-    post = _after(conn, "community_post")
+    space = max_id(conn, "community_space")
+    thread = max_id(conn, "community_thread")
+    post = max_id(conn, "community_post")
     shift = {"space": space, "thread": thread, "post": post}
     for statement in (
         "INSERT INTO community_space (id, vertical, slug, name, description, topic) "
@@ -93,7 +92,7 @@ def upgrade():
     ):
         names = [k for k in shift if f":{k}" in statement]
         conn.execute(sa.text(statement), {k: shift[k] for k in names})
-    _restart_ids(conn, ("community_space", "community_thread", "community_post"))
+    restart_ids(conn, ("community_space", "community_thread", "community_post"))
 
     with op.batch_alter_table("retail_content_report") as batch_op:
         batch_op.drop_constraint("uq_retail_content_report_user_id_post_id", type_="unique")
