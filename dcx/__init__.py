@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_timezone
 from flask_login import current_user
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -187,6 +188,10 @@ def register_template_context(app: Flask) -> None:
     from dcx.verticals import registry
 
     filters.register(app)
+    if app.config.get("TEMPLATE_CACHE_DIR"):
+        folder = Path(app.config["TEMPLATE_CACHE_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
     @app.context_processor
     def _shell():

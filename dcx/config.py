@@ -130,6 +130,9 @@ def from_environment(instance_path: str) -> dict:
         "BOOTSTRAP_SERVE_LOCAL": True,
         # hashed, precompressed copies of the static files (built on start when missing)
         "ASSETS_ROOT": os.environ.get("ASSETS_ROOT") or str(instance / "assets"),
+        # Where compiled templates are kept between processes (Jinja's bytecode cache; a
+        # template whose source changed is compiled again). Empty: compiled in each process.
+        "TEMPLATE_CACHE_DIR": os.environ.get("TEMPLATE_CACHE_DIR", ""),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "es", "ro"),

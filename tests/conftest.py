@@ -26,6 +26,9 @@ from werkzeug.serving import make_server
 
 from dcx import create_app
 from dcx.extensions import db
+from tests import rule_memo
+
+rule_memo.install()
 
 PASSWORD = "correct horse battery"
 
@@ -55,11 +58,15 @@ DATABASE_URL = _database_url()
 # Hashed static files are named by content, so one folder serves every test's app: each
 # file is compressed once per machine, not once per test.
 ASSETS_ROOT = Path(tempfile.gettempdir()) / f"dcx-test-assets-{os.getuid()}"
+# Every test builds an app with its own template environment: templates compiled once are
+# kept here for all of them (a template whose source changed is compiled again).
+TEMPLATE_CACHE = Path(tempfile.gettempdir()) / f"dcx-test-templates-{os.getuid()}"
 
 
 def _base_config(tmp: Path, uri: str) -> dict:
     return {
         "ASSETS_ROOT": str(ASSETS_ROOT),
+        "TEMPLATE_CACHE_DIR": str(TEMPLATE_CACHE),
         "TESTING": True,
         "INSTANCE_PATH": str(tmp / "instance"),
         "SECRET_KEY": "test-secret",
