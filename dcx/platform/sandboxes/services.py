@@ -74,7 +74,7 @@ def create(address: str, language: str | None = None) -> Sandbox:
     counts and inserts (:func:`_reserve`), so two requests at the same moment (in any worker or
     host) cannot both take the last place; the copy is made after, and a failed copy gives the
     place back."""
-    sandbox_id = secrets.token_urlsafe(16)
+    sandbox_id = new_id()
     now = clock.real_now()
     sandbox = Sandbox(
         id=sandbox_id,
@@ -91,6 +91,14 @@ def create(address: str, language: str | None = None) -> Sandbox:
         expire({sandbox_id})
         raise
     return sandbox
+
+
+def new_id() -> str:
+    """A fresh, unguessable sandbox id that never starts with "-", so that
+    ``flask dcx sandboxes expire ID`` takes any id as listed (not as an option)."""
+    while (found := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return found
 
 
 def _reserve(sandbox: Sandbox) -> None:
