@@ -5,8 +5,9 @@ A visitor who presses "Try it yourself" waits for :func:`dcx.platform.sandboxes.
 :func:`~dcx.platform.sandboxes.services.reset`. Both are timed here beside a baseline measured in
 the same run: on SQLite a bare ``shutil.copyfile`` of the template file, on PostgreSQL a bare
 ``CREATE DATABASE ... TEMPLATE``; and beside what a reset cost before sandboxes (wiping the
-database and seeding the showcase again). Then 100 live sandboxes are made, each with an open
-connection and one query, and their disk and memory are printed. A script, not a test:
+database and seeding the showcase again). Then 100 live sandboxes are made, each opened with
+one query, and their disk and memory are printed beside the baseline of the same run (the
+main database's size, the process's RSS before them). A script, not a test:
 
     .venv/bin/python bench/bench_sandbox.py [--repeat 20] [--live 100]
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/dcx_bench .venv/bin/python ...
@@ -66,6 +67,47 @@ def _baseline(sandbox_id: str) -> float:
     return elapsed
 
 
+def _main_disk() -> int:
+    """Bytes of the main database: its file (SQLite) or the server's database."""
+    if store.is_postgresql():
+        return int(
+            db.session.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        )
+    return Path(str(store.main_engine().url.database)).stat().st_size
+
+
+def _sandboxes_disk(ids: list[str]) -> int:
+    """Bytes the sandboxes take: the files under the sandbox and upload folders (template
+    included, so measured before and after), plus their PostgreSQL databases."""
+    folders = {store.root(), store.upload_root() / "sandboxes"}
+    total = sum(
+        p.stat().st_size for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file()
+    )
+    if store.is_postgresql() and ids:
+        from dcx.platform.sandboxes import postgres
+
+        names = [postgres.database_name(i) for i in ids]
+        total += int(
+            db.session.execute(
+                text("SELECT SUM(pg_database_size(n)) FROM unnest(CAST(:names AS text[])) n"),
+                {"names": names},
+            ).scalar_one()
+        )
+    return total
+
+
+def _server_connections() -> int:
+    """Connections this bench's sandboxes hold to the server (their databases' backends)."""
+    from dcx.platform.sandboxes import postgres
+
+    return int(
+        db.session.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE starts_with(datname, :prefix)"),
+            {"prefix": postgres.database_name("x" * 22)[:-22]},
+        ).scalar_one()
+    )
+
+
 def main() -> None:
     """Seed once, then time creation, reset and the baseline, and size 100 live sandboxes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -105,12 +147,13 @@ def main() -> None:
                 size = store.template_file().stat().st_size
                 print(f"template: {size / 1024 / 1024:.1f} MiB, {users} accounts")
 
-            baseline, created, resets = [], [], []
+            baseline, created, resets, made = [], [], [], [first.id]
             for n in range(args.repeat):
                 baseline.append(_baseline(f"b{n:021d}"))
                 started = time.perf_counter()
                 sandbox = services.create("bench")
                 created.append(time.perf_counter() - started)
+                made.append(sandbox.id)
                 started = time.perf_counter()
                 services.reset(sandbox.id)
                 resets.append(time.perf_counter() - started)
@@ -121,27 +164,30 @@ def main() -> None:
             print(f"sandbox reset (fresh copy)           {_ms(resets)}")
             print(f"reset before sandboxes (wipe + seed) {old_reset * 1000:7.1f} ms")
 
+            # the baseline of disk and memory, in this run: the main database (the seeded
+            # showcase) and this process before the live sandboxes are made
+            services.expire(set(made))
+            main_disk = _main_disk()
             rss_before = _rss_kib()
-            ids = [first.id]
-            for _ in range(args.live - 1):
-                ids.append(services.create("bench").id)
+            disk_before = _sandboxes_disk([])
+            ids = [services.create("bench").id for _ in range(args.live)]
             for sandbox_id in ids:
                 with store.engine(sandbox_id).connect() as conn:  # type: ignore[union-attr]
                     conn.execute(select(func.count()).select_from(User)).scalar_one()
             rss_after = _rss_kib()
-            disk = sum(p.stat().st_size for p in store.root().rglob("*") if p.is_file())
-            print(f"\n{len(ids)} live sandboxes (and {args.repeat} more made above)")
-            print(f"disk under {store.root()}: {disk / 1024 / 1024:.1f} MiB")
+            disk = _sandboxes_disk(ids) - disk_before
+            mib = 1024 * 1024
+            print(f"\n{len(ids)} live sandboxes")
+            print(f"baseline, the main database          {main_disk / mib:7.1f} MiB")
+            print(f"disk of the {len(ids)} sandboxes          {disk / mib:7.1f} MiB")
+            print(f"disk per sandbox                     {disk / len(ids) / mib:7.1f} MiB")
+            print(f"baseline, RSS of this process        {rss_before / 1024:7.1f} MiB")
+            print(f"RSS with {len(ids)} sandboxes opened      {rss_after / 1024:7.1f} MiB")
+            print(
+                f"RSS per sandbox opened               {(rss_after - rss_before) / len(ids):7.1f} KiB"
+            )
             if store.is_postgresql():
-                from dcx.platform.sandboxes import postgres
-
-                names = [postgres.database_name(i) for i in ids]
-                size = db.session.execute(
-                    text("SELECT SUM(pg_database_size(n)) FROM unnest(CAST(:names AS text[])) n"),
-                    {"names": names},
-                ).scalar_one()
-                print(f"disk of their PostgreSQL databases: {int(size) / 1024 / 1024:.1f} MiB")
-            print(f"memory of this process: +{(rss_after - rss_before) / 1024:.1f} MiB")
+                print(f"server connections held open now     {_server_connections():7d}")
             print(f"live sandboxes counted: {services.live_count()}")
             for sandbox_id in store.stored_ids(older_than=-1):
                 store.delete(sandbox_id)

@@ -142,8 +142,11 @@ def from_environment(instance_path: str) -> dict:
         "DCX_SANDBOX_IDLE_MINUTES": int(os.environ.get("DCX_SANDBOX_IDLE_MINUTES", "120")),
         "DCX_SANDBOX_MAX": int(os.environ.get("DCX_SANDBOX_MAX", "200")),
         "DCX_SANDBOX_MAX_PER_ADDRESS": int(os.environ.get("DCX_SANDBOX_MAX_PER_ADDRESS", "10")),
-        # Sandbox databases (SQLite) and uploads; a shared volume when several hosts serve.
+        # Sandbox databases (SQLite copies; one host's own).
         "DCX_SANDBOX_DIR": os.environ.get("DCX_SANDBOX_DIR", ""),
+        # Uploaded files (the main showcase's, and each sandbox's in sandboxes/<id>/): a volume
+        # every host mounts when several hosts serve.
+        "UPLOAD_ROOT": os.environ.get("UPLOAD_ROOT") or str(instance),
         "GOVERNMENT_SOCIAL_WEBHOOK": os.environ.get("GOVERNMENT_SOCIAL_WEBHOOK", ""),
         # Open311 GeoReport v2: the API keys its clients send (comma-separated), and where the
         # city's map lies on Earth (its north-west corner, "lat,long").

@@ -80,13 +80,13 @@ def inside(app: Flask, sandbox_id: str) -> Iterator[None]:
 
 
 def files_folder() -> Path:
-    """Where this request's uploaded files go: the sandbox's folder, else the instance's."""
+    """Where this request's uploaded files go: the sandbox's folder, else ``UPLOAD_ROOT``."""
+    from dcx.platform.sandboxes import store
+
     sandbox_id = current()
     if sandbox_id is not None:
-        from dcx.platform.sandboxes import store
-
         return store.uploads(sandbox_id)
-    return Path(current_app.instance_path)
+    return store.upload_root()
 
 
 def _route_request() -> None:

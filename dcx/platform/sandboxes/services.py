@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session, scoped_session
 
 from dcx.platform import clock
 from dcx.platform.sandboxes import store
@@ -32,6 +32,8 @@ from dcx.platform.sandboxes.models import Sandbox, SandboxVisit
 TOUCH_EVERY = timedelta(seconds=60)
 # How far back the presenter's overview lists sandboxes.
 RECENT = timedelta(days=7)
+# The advisory lock (PostgreSQL) under which a sandbox's place is counted and taken.
+REGISTER_LOCK = 0x0DC5_5B0C
 
 
 class SandboxLimit(Exception):
@@ -66,34 +68,68 @@ def _address_key(address: str) -> str:
 
 
 def create(address: str, language: str | None = None) -> Sandbox:
-    """A new sandbox, a copy of the template; raise :class:`SandboxLimit` past a cap."""
-    key = _address_key(address)
-    live_now = Sandbox.last_seen_at >= live_since()
-    with register() as session:
-        total, mine = session.execute(
-            select(
-                func.count(),
-                func.count().filter(Sandbox.address_key == key),
-            ).where(live_now)
-        ).one()
-    if total >= int(current_app.config.get("DCX_SANDBOX_MAX", 200)):
-        raise SandboxLimit("total")
-    if mine >= int(current_app.config.get("DCX_SANDBOX_MAX_PER_ADDRESS", 10)):
-        raise SandboxLimit("address")
-    sandbox_id = secrets.token_urlsafe(16)
-    store.copy_template(sandbox_id)
+    """A new sandbox, a copy of the template; raise :class:`SandboxLimit` past a cap.
+
+    Its row is registered first, in one transaction that holds the register's lock while it
+    counts and inserts (:func:`_reserve`), so two requests at the same moment (in any worker or
+    host) cannot both take the last place; the copy is made after, and a failed copy gives the
+    place back."""
+    sandbox_id = new_id()
     now = clock.real_now()
     sandbox = Sandbox(
         id=sandbox_id,
         created_at=now,
         last_seen_at=now,
-        language=_language_of(sandbox_id),
+        language=store.template_language(),
         resets=0,
-        address_key=key,
+        address_key=_address_key(address),
     )
-    with register() as session:
-        session.add(sandbox)
+    _reserve(sandbox)
+    try:
+        store.copy_template(sandbox_id)
+    except BaseException:
+        expire({sandbox_id})
+        raise
     return sandbox
+
+
+def new_id() -> str:
+    """A fresh, unguessable sandbox id that never starts with "-", so that
+    ``flask dcx sandboxes expire ID`` takes any id as listed (not as an option)."""
+    while (found := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return found
+
+
+def _reserve(sandbox: Sandbox) -> None:
+    """Register ``sandbox`` unless a cap is reached, counting and inserting under the lock."""
+    live_now = Sandbox.last_seen_at >= live_since()
+    with register() as session:
+        _lock_register(session)
+        total, mine = session.execute(
+            select(
+                func.count(),
+                func.count().filter(Sandbox.address_key == sandbox.address_key),
+            ).where(live_now)
+        ).one()
+        if total >= int(current_app.config.get("DCX_SANDBOX_MAX", 200)):
+            raise SandboxLimit("total")
+        if mine >= int(current_app.config.get("DCX_SANDBOX_MAX_PER_ADDRESS", 10)):
+            raise SandboxLimit("address")
+        session.add(sandbox)
+
+
+def _lock_register(session: Session) -> None:
+    """Hold the register's lock until this transaction ends: one creation counts at a time.
+
+    PostgreSQL: a transaction-scoped advisory lock (a plain count would let two transactions
+    both see the last free place; there is no row to lock). SQLite: ``BEGIN IMMEDIATE`` takes
+    the database's write lock before the count is read (the driver would otherwise begin only
+    at the insert, after the count), and a second writer waits on ``busy_timeout``."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REGISTER_LOCK})
+    else:
+        session.execute(text("BEGIN IMMEDIATE"))
 
 
 def _language_of(sandbox_id: str) -> str:
@@ -180,6 +216,16 @@ def expire(sandbox_ids: set[str]) -> None:
     with register() as session:
         session.execute(delete(SandboxVisit).where(SandboxVisit.sandbox_id.in_(sandbox_ids)))
         session.execute(delete(Sandbox).where(Sandbox.id.in_(sandbox_ids)))
+    delete_stores(sandbox_ids)
+
+
+def registered_ids(session: Session | scoped_session) -> set[str]:
+    """The ids in the register ``session`` reads (a sandbox's own copy has none)."""
+    return set(session.execute(select(Sandbox.id)).scalars())
+
+
+def delete_stores(sandbox_ids: set[str]) -> None:
+    """Delete these sandboxes' databases and uploads (their register rows are gone)."""
     for sandbox_id in sandbox_ids:
         store.delete(sandbox_id)
 

@@ -371,13 +371,19 @@ def _restart_ids() -> None:
 
 
 def wipe() -> None:
-    """Delete every row of every table (children first), keeping the schema; refused (see
+    """Delete every row of every table (children first), keeping the schema, and the sandboxes
+    the register held, with their databases and uploads; refused (see
     :func:`check_is_showcase`) on a database that holds accounts but no showcase."""
     check_is_showcase()
+    from dcx.platform.sandboxes import services as sandboxing
+
+    # the main database's register goes with its rows: so do its sandboxes, now, not at a sweep
+    registered = sandboxing.registered_ids(db.session)
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(delete(table))
     _restart_ids()
     db.session.flush()
+    sandboxing.delete_stores(registered)
     db.session.expunge_all()  # the deleted rows' objects must not shadow the reseeded ones
     if has_app_context():
         g.pop("_dcx_clock_offset", None)  # the clock's offset row is gone: real time again

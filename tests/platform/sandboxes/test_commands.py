@@ -99,3 +99,12 @@ def test_sizes_read_as_people_read_them():
     assert human_size(812) == "812 B"
     assert human_size(96 * 1024) == "96.0 KB"
     assert human_size(int(3.4 * 1024 * 1024)) == "3.4 MB"
+
+
+def test_a_sandbox_id_is_never_read_as_an_option(monkeypatch):
+    """An id starting with "-" would make `expire ID` a usage error (1 id in 64 did)."""
+    from dcx.platform.sandboxes import services
+
+    drawn = iter(["-starts-like-an-option", "Az09_-az09_-az09_-az09"])
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert services.new_id() == "Az09_-az09_-az09_-az09"

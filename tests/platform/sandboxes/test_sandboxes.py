@@ -3,6 +3,8 @@ the caps, and the sweep that deletes expired ones with their files."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -125,7 +127,7 @@ def test_the_sweep_deletes_expired_sandboxes_with_their_files(app, client, seede
     keep_client = app.test_client()
     keep_client.post("/showcase/sandbox")
     kept = sandbox_of(keep_client)
-    photo = store.root() / old / "government" / "photos" / "x.png"
+    photo = store.uploads(old) / "government" / "photos" / "x.png"
     photo.parent.mkdir(parents=True)
     photo.write_bytes(b"\x89PNG")
     db.session.execute(
@@ -135,7 +137,8 @@ def test_the_sweep_deletes_expired_sandboxes_with_their_files(app, client, seede
     )
     db.session.commit()
     assert services.sweep() == 1
-    assert store.engine(old) is None and not (store.root() / old).exists()
+    assert store.engine(old) is None
+    assert not (store.upload_root() / "sandboxes" / old).exists()
     assert not (store.root() / f"{old}.db").exists()
     assert store.engine(kept) is not None
     assert db.session.get(Sandbox, old) is None
@@ -286,3 +289,138 @@ def test_the_presenter_page_shows_a_sandboxs_assessment_result_not_its_visitor(
     # nothing that identifies a visitor: no address, no key, no answer
     row = db.session.get(Sandbox, visitor)
     assert row.address_key not in page and "127.0.0.1" not in page
+
+
+def test_two_requests_racing_for_the_last_place_get_one_sandbox(app, seeded, tmp_path):
+    """Two web workers (two apps on one database) asked for a sandbox at the same moment, with
+    one place left: both count the register before either registers (a barrier holds the
+    first after its count until the second has counted too, or for a second at most), and
+    still only one gets it, because the count and the registration are one locked step."""
+    import threading
+
+    from sqlalchemy import event
+
+    from tests.conftest import RequestScopedClient, _base_config
+
+    app.config["DCX_SANDBOX_MAX_PER_ADDRESS"] = 1
+    other = create_app(
+        {
+            **_base_config(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"]),
+            "DCX_SANDBOX_MAX_PER_ADDRESS": 1,
+        }
+    )
+    other.test_client_class = RequestScopedClient
+    both_counted = threading.Barrier(2, timeout=1)
+
+    def after_count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT COUNT(") and "sandbox" in statement:
+            # broken after a second: the other request waits for the lock, and counts after
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_counted.wait()
+
+    statuses: list[int] = []
+
+    def ask(worker) -> None:
+        with worker.app_context():
+            answer = worker.test_client().post(
+                "/showcase/sandbox", environ_base={"REMOTE_ADDR": "203.0.113.7"}
+            )
+            statuses.append(answer.status_code)
+
+    engines = [app.extensions["sqlalchemy"].engines[None]]
+    with other.app_context():
+        engines.append(db.engine)
+    for engine in engines:
+        event.listen(engine, "after_cursor_execute", after_count)
+    try:
+        threads = [threading.Thread(target=ask, args=(worker,)) for worker in (app, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        for engine in engines:
+            event.remove(engine, "after_cursor_execute", after_count)
+    assert sorted(statuses) == [302, 429]
+    assert _sandboxes() == 1
+    with other.app_context():
+        db.engine.dispose()
+
+
+def _user_names(worker, sandbox_id: str) -> set[str]:
+    with sandboxes.inside(worker, sandbox_id):
+        return set(db.session.execute(select(User.name)).scalars())
+
+
+def test_a_reset_leaves_no_old_database_in_any_worker(app, seeded, tmp_path):
+    """A reset in one web worker: another worker that had the sandbox open reads the fresh
+    copy at its next use, and nothing of the old database is left open or on disk."""
+    from tests.conftest import _base_config
+
+    other = create_app(_base_config(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"]))
+    sandbox_id = services.create("10.0.0.1").id
+    with sandboxes.inside(app, sandbox_id):
+        db.session.execute(update(User).values(name="Changed in the sandbox"))
+        db.session.commit()
+    assert _user_names(other, sandbox_id) == {"Changed in the sandbox"}  # the other has it open
+    services.reset(sandbox_id)
+    assert "Changed in the sandbox" not in _user_names(other, sandbox_id)
+    assert "Changed in the sandbox" not in _user_names(app, sandbox_id)
+    if store.is_postgresql():
+        from dcx.platform.sandboxes import postgres
+
+        assert postgres.stored_ids() == {sandbox_id}
+    else:
+        files = {p.name.removeprefix(sandbox_id) for p in store.root().glob(f"{sandbox_id}*")}
+        assert files <= {".db", ".db-wal", ".db-shm"}  # the fresh copy, nothing left over
+        # no connection of this process (both workers) holds a replaced, deleted file
+        held = {os.readlink(fd) for fd in Path("/proc/self/fd").iterdir() if fd.is_symlink()}
+        assert not [name for name in held if sandbox_id in name and "(deleted)" in name]
+    with other.app_context():
+        for engine in other.extensions.get("dcx_sandbox_engines", {}).values():
+            engine.dispose()
+        db.engine.dispose()
+
+
+def test_a_reset_of_the_showcase_deletes_every_sandbox_at_once(app, seeded):
+    """Wiping the main database (a reset of the showcase) takes the register with it: every
+    sandbox's database and uploads go at the same moment, not at a later sweep."""
+    from dcx.platform.showcase.loader import wipe
+
+    made = {services.create("10.0.0.1").id, services.create("10.0.0.2").id}
+    for sandbox_id in made:
+        (store.uploads(sandbox_id) / "photo.png").write_bytes(b"\x89PNG")
+    wipe()
+    db.session.commit()
+    assert store.stored_ids(older_than=-1) == set()
+    assert all(store.engine(sandbox_id) is None for sandbox_id in made)
+
+
+def test_uploads_live_under_the_configured_root_and_go_with_their_sandbox(app, seeded, tmp_path):
+    """``UPLOAD_ROOT`` (a volume every host mounts) holds each sandbox's files, keyed by the
+    sandbox: a photo a visitor uploads lands there, and the reset and the sweep remove it."""
+    from dcx.government.photos import photo_dir
+
+    shared = tmp_path / "shared-volume"
+    app.config["UPLOAD_ROOT"] = str(shared)
+    kept, reset, swept = (services.create(f"10.0.0.{n}").id for n in (1, 2, 3))
+    photos = {}
+    for sandbox_id in (kept, reset, swept):
+        with sandboxes.inside(app, sandbox_id):
+            photos[sandbox_id] = photo_dir() / "a.png"
+            photos[sandbox_id].write_bytes(b"\x89PNG")
+    assert photos[kept] == shared / "sandboxes" / kept / "government" / "photos" / "a.png"
+    assert not any(store.root().glob("*/government"))  # nothing beside the databases
+    services.reset(reset)
+    db.session.execute(
+        update(Sandbox)
+        .where(Sandbox.id == swept)
+        .values(last_seen_at=clock.real_now() - timedelta(hours=3))
+    )
+    db.session.commit()
+    assert services.sweep() == 1
+    assert photos[kept].is_file()
+    assert not (shared / "sandboxes" / reset).exists()
+    assert not (shared / "sandboxes" / swept).exists()
+    # outside any sandbox, the main showcase's files are at the root itself
+    assert photo_dir() == shared / "government" / "photos"
