@@ -148,9 +148,11 @@ def from_environment(instance_path: str) -> dict:
         # every host mounts when several hosts serve.
         "UPLOAD_ROOT": os.environ.get("UPLOAD_ROOT") or str(instance),
         "GOVERNMENT_SOCIAL_WEBHOOK": os.environ.get("GOVERNMENT_SOCIAL_WEBHOOK", ""),
-        # Open311 GeoReport v2: the API keys its clients send (comma-separated), and where the
-        # city's map lies on Earth (its north-west corner, "lat,long").
+        # Open311 GeoReport v2: the API keys its clients send (comma-separated), the city's
+        # jurisdiction_id (empty: the host name of DCX_BASE_URL), and where the city's map lies
+        # on Earth (its north-west corner, "lat,long").
         "OPEN311_API_KEYS": os.environ.get("OPEN311_API_KEYS", ""),
+        "OPEN311_JURISDICTION_ID": os.environ.get("OPEN311_JURISDICTION_ID", ""),
         "OPEN311_ORIGIN": os.environ.get("OPEN311_ORIGIN", "44.4400,26.0800"),
         "DCX_TAG_AUTHORITY": os.environ.get("DCX_TAG_AUTHORITY", ""),
         "JOBS_LEASE_SECONDS": int(os.environ.get("JOBS_LEASE_SECONDS", "600")),

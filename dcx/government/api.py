@@ -1,68 +1,21 @@
-"""The government ingest API: sensors post observations, crews post positions (bearer tokens)."""
+"""The government ingest API: sensors post observations (their own format or FIWARE's), crews
+post positions (bearer tokens)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from flask import Blueprint, jsonify
 from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
-from dcx.government import crews, districts, sensors
-from dcx.government.models import CREW_STATUSES, GovernmentCrew
+from dcx.government import crews, districts, fiware, sensors
+from dcx.government.models import CREW_STATUSES, GovernmentCrew, GovernmentSensor
+from dcx.platform import clock
 from dcx.platform.api.services import api_error, bearer_token, ingest_route
 
 bp = Blueprint("government_api", __name__)
-
-_TIME = {"type": "string", "minLength": 10, "maxLength": 40}
-
-OBSERVATIONS_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["observations"],
-    "properties": {
-        "observations": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 200,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["interval_start", "interval_end"],
-                "properties": {
-                    "interval_start": _TIME,
-                    "interval_end": _TIME,
-                    "vehicle_count": {"type": "integer", "minimum": 0, "maximum": 100000},
-                    "pedestrian_count": {"type": "integer", "minimum": 0, "maximum": 100000},
-                    "average_speed_kmh": {"type": "number", "minimum": 0, "maximum": 250},
-                    "travel_times": {
-                        "type": "array",
-                        "maxItems": 20,
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["to", "seconds"],
-                            "properties": {
-                                "to": {"type": "string", "minLength": 1, "maxLength": 32},
-                                "seconds": {
-                                    "type": "number",
-                                    "exclusiveMinimum": 0,
-                                    "maximum": 86400,
-                                },
-                            },
-                        },
-                    },
-                    "devices": {
-                        "description": "Device addresses seen; only salted daily hashes are kept.",
-                        "type": "array",
-                        "maxItems": 500,
-                        "items": {"type": "string", "maxLength": 64},
-                    },
-                },
-            },
-        }
-    },
-}
 
 POSITION_SCHEMA = {
     "type": "object",
@@ -82,18 +35,45 @@ POSITION_SCHEMA = {
     summary="A sensor posts a batch of traffic observations",
     success_status=201,
     conflict="The same interval is being stored by another request at this moment; send it again",
-    request_schema=OBSERVATIONS_SCHEMA,
+    request_schema=sensors.OBSERVATIONS_SCHEMA,
     max_bytes=64 * 1024,
 )
 def observations(body):
     """Store a sensor's observations; congestion opens an incident."""
+    return _store(lambda sensor: body["observations"])
+
+
+@ingest_route(
+    bp,
+    "/traffic-flow-observed",
+    summary="A sensor posts FIWARE TrafficFlowObserved entities (NGSI-LD, normalized form), "
+    "one entity or an array of them (Content-Type application/ld+json or application/json), "
+    "stored as its observations: intensity is the vehicle count, averageVehicleSpeed the "
+    "average speed. An entity that cannot be mapped is refused with 400 naming it and the "
+    "reason, and nothing of that request is stored.",
+    success_status=201,
+    conflict="The same interval is being stored by another request at this moment; send it again",
+    request_schema=fiware.REQUEST_SCHEMA,
+    max_bytes=256 * 1024,
+    media_types=fiware.MEDIA_TYPES,
+)
+def traffic_flow_observed(body):
+    """Store a FIWARE sensor's entities as its observations, as its own format is stored."""
+    return _store(lambda sensor: fiware.observations_from_entities(body, sensor))
+
+
+def _store(observations_of: Callable[[GovernmentSensor], list]):
+    """Store what ``observations_of(sensor)`` reads for the token's sensor: 201 with the counts,
+    401 without a valid token, 400 with the reason (and nothing stored) for what is refused."""
     sensor = sensors.sensor_by_token(bearer_token())
     if sensor is None:
         return api_error(401, "missing or wrong sensor token")
     sensor_id = sensor.id
     for attempt in (1, 2):
         try:
-            stored, travel, raised = sensors.ingest_observations(sensor, body["observations"])
+            stored, travel, raised = sensors.ingest_observations(
+                sensor, observations_of(sensor), now=clock.now()
+            )
             db.session.commit()
             break
         except sensors.IngestError as exc:
@@ -103,9 +83,10 @@ def observations(body):
             # Two identical posts raced to insert the same interval: the second one now finds
             # the first one's row and replaces it, as a resend does.
             db.session.rollback()
-            if attempt == 2:
+            again = db.session.get(GovernmentSensor, sensor_id)
+            if attempt == 2 or again is None:
                 return api_error(409, "the same interval is being stored by another request")
-            sensor = db.session.get(type(sensor), sensor_id)
+            sensor = again
     return jsonify(sensor=sensor.code, stored=stored, travel_times=travel, congestion=raised), 201
 
 

@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 # ElementTree only writes XML here, it never parses any (the reason bandit warns about it).
 from xml.etree import ElementTree  # nosec B405
@@ -30,6 +31,7 @@ from dcx.government import districts, repairs
 from dcx.government.forms import CATEGORY_LABELS
 from dcx.government.models import REPAIR_CATEGORIES, GovernmentRepair, GovernmentStreet
 from dcx.platform import clock
+from dcx.platform.links import base_url
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 METRES_PER_DEGREE = 111_320.0
@@ -56,6 +58,19 @@ class Open311Error(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+def jurisdiction_id() -> str:
+    """The city's jurisdiction_id: ``OPEN311_JURISDICTION_ID``, else the base URL's host name
+    (the standard suggests the city's domain)."""
+    return current_app.config.get("OPEN311_JURISDICTION_ID") or urlsplit(base_url()).hostname or ""
+
+
+def check_jurisdiction(value: str | None) -> None:
+    """A request may name the jurisdiction it means (the standard's ``jurisdiction_id``): none,
+    or this city's (case aside, as domain names are), answers; another one is not served here."""
+    if value and value.strip().lower() != jurisdiction_id().lower():
+        raise Open311Error(404, "jurisdiction_id not found")
 
 
 # --- places -------------------------------------------------------------------------------

@@ -27,10 +27,62 @@ from dcx.government.models import (
 )
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
-from dcx.platform.inputs import parse_timestamp
+from dcx.platform.inputs import check_reading_time, parse_timestamp
 
 # the rows kept per interval: a sensor's observations, a segment's travel times
 Interval = TypeVar("Interval", GovernmentObservation, GovernmentTravelTime)
+
+
+_TIME = {"type": "string", "minLength": 10, "maxLength": 40}
+
+# The sensor's own format (the API validates bodies against it, the FIWARE mapping its result).
+OBSERVATIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["observations"],
+    "properties": {
+        "observations": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 200,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["interval_start", "interval_end"],
+                "properties": {
+                    "interval_start": _TIME,
+                    "interval_end": _TIME,
+                    "vehicle_count": {"type": "integer", "minimum": 0, "maximum": 100000},
+                    "pedestrian_count": {"type": "integer", "minimum": 0, "maximum": 100000},
+                    "average_speed_kmh": {"type": "number", "minimum": 0, "maximum": 250},
+                    "travel_times": {
+                        "type": "array",
+                        "maxItems": 20,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["to", "seconds"],
+                            "properties": {
+                                "to": {"type": "string", "minLength": 1, "maxLength": 32},
+                                "seconds": {
+                                    "type": "number",
+                                    "exclusiveMinimum": 0,
+                                    "maximum": 86400,
+                                },
+                            },
+                        },
+                    },
+                    "devices": {
+                        "description": "Device addresses seen; only salted daily hashes are kept.",
+                        "type": "array",
+                        "maxItems": 500,
+                        "items": {"type": "string", "maxLength": 64},
+                    },
+                },
+            },
+        }
+    },
+}
 
 
 class IngestError(ValueError):
@@ -75,9 +127,16 @@ def parse_time(value: str) -> datetime:
         raise IngestError(str(exc)) from None
 
 
-def ingest_observations(sensor: GovernmentSensor, observations: Iterable[Mapping[str, Any]]):
+def ingest_observations(
+    sensor: GovernmentSensor,
+    observations: Iterable[Mapping[str, Any]],
+    now: datetime | None = None,
+):
     """Store a batch of a sensor's observations; resending an interval replaces it.
 
+    With ``now`` (what a device posts), an interval ending in the future or starting more
+    than a year before ``now`` is refused, as every device reading is; the simulation, which
+    lives a period before the clock reaches it, passes none.
     Returns (observations stored, travel times stored, incidents opened or raised).
     """
     items = list(observations)
@@ -92,6 +151,12 @@ def ingest_observations(sensor: GovernmentSensor, observations: Iterable[Mapping
         start, end = parse_time(item["interval_start"]), parse_time(item["interval_end"])
         if end <= start or end - start > timedelta(hours=2):
             raise IngestError("interval_end must be after interval_start, at most 2 hours")
+        if now is not None:
+            try:
+                check_reading_time(start, now)
+                check_reading_time(end, now)
+            except ValueError as exc:
+                raise IngestError(str(exc)) from None
         speed = item.get("average_speed_kmh")
         if speed is not None and not math.isfinite(speed):
             raise IngestError("average_speed_kmh must be a finite number")

@@ -88,6 +88,10 @@ def test_bad_bodies_are_400_and_oversized_413(client, city):
         ]
     }
     assert client.post(URL, json=early, headers=headers).status_code == 400
+    # implausible times, as for every device reading: an hour ahead, or over a year old
+    for minutes_ago in (-60, 60 * 24 * 400):
+        r = client.post(URL, json=_body(minutes_ago=minutes_ago), headers=headers)
+        assert r.status_code == 400 and "reading time" in r.get_json()["error"]
     nan = '{"observations": [{"interval_start": "2026-11-23T08:00:00Z", "interval_end": "2026-11-23T08:15:00Z", "average_speed_kmh": NaN}]}'
     r = client.post(URL, data=nan, headers={**headers, "Content-Type": "application/json"})
     assert r.status_code == 400
@@ -189,11 +193,11 @@ def test_a_post_that_loses_a_race_for_the_same_interval_is_stored_not_a_500(
     real = sensors.ingest_observations
     calls = []
 
-    def racing(sensor, observations):
+    def racing(sensor, observations, now=None):
         calls.append(1)
         if len(calls) == 1:  # the other request committed the same interval first
             raise IntegrityError("INSERT", {}, Exception("unique"))
-        return real(sensor, observations)
+        return real(sensor, observations, now)
 
     monkeypatch.setattr(sensors, "ingest_observations", racing)
     r = client.post(URL, json=_body(), headers=_auth(city.sensor_tokens["S1"]))

@@ -20,6 +20,7 @@ EXPECTED = {
     ("/api/v1/health/observations", "post"): {"201"},
     ("/api/v1/health/fhir", "post"): {"201"},
     ("/api/v1/government/observations", "post"): {"201", "409"},
+    ("/api/v1/government/traffic-flow-observed", "post"): {"201", "409"},
     ("/api/v1/government/crews/{crew_id}/position", "post"): {"200"},
 }
 

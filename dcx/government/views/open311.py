@@ -16,8 +16,10 @@ from dcx.government.open311 import (
     SPECIFICATION,
     Open311Error,
     answer,
+    check_jurisdiction,
     file_request,
     find_requests,
+    jurisdiction_id,
     search_window,
     service,
     service_request,
@@ -48,6 +50,20 @@ def _open311_error(error: Open311Error):
     return _errors(error.status, error.description, _format())
 
 
+def _fields() -> dict[str, str]:
+    """A POST's fields, sent as a form (the standard's way) or as JSON."""
+    return {k: str(v) for k, v in (request.get_json(silent=True) or request.form).items()}
+
+
+@bp.before_request
+def _jurisdiction() -> None:
+    """Every endpoint takes the standard's optional ``jurisdiction_id``; another city's is 404."""
+    sent = request.args.get("jurisdiction_id")
+    if sent is None and request.method == "POST":
+        sent = _fields().get("jurisdiction_id")
+    check_jurisdiction(sent)
+
+
 @bp.route(f"/discovery.{FORMAT}")
 def discovery(fmt: str):
     """Where this endpoint is and what it speaks (the standard's service discovery)."""
@@ -56,6 +72,7 @@ def discovery(fmt: str):
         "discovery",
         {
             "changeset": "2026-12-06T00:00:00Z",
+            "jurisdiction_id": jurisdiction_id(),
             "contact": base_url() + "/government/status",
             "key_service": "OPEN311_API_KEYS, from the city",
             "endpoints": [
@@ -91,7 +108,7 @@ def requests_list(fmt: str):
     """GET: the requests (filters service_request_id, service_code, start_date, end_date,
     status; the last 90 days by default). POST: file one."""
     if request.method == "POST":
-        fields = {k: str(v) for k, v in (request.get_json(silent=True) or request.form).items()}
+        fields = _fields()
         if not _key_is_valid(fields.get("api_key", "")):
             return _errors(403, "api_key is missing or not valid", fmt)
         repair = file_request(fields)

@@ -114,7 +114,10 @@ def build_document() -> dict[str, Any]:
         if route.request_schema is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": dict(route.request_schema)}},
+                "content": {
+                    media_type: {"schema": dict(route.request_schema)}
+                    for media_type in route.media_types
+                },
             }
         paths.setdefault(path, {})[route.method.lower()] = operation
     for operations in paths.values():

@@ -68,6 +68,8 @@ class ApiRoute:
     # answer 409 Conflict, why (the OpenAPI document states both)
     success_status: int = 200
     conflict: str = ""
+    # the media types the body may be sent as (each a JSON one: validate_json reads them all)
+    media_types: tuple[str, ...] = ("application/json",)
 
 
 def validate_json(schema: Mapping[str, Any], max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
@@ -136,6 +138,7 @@ def ingest_route(
     max_bytes: int = DEFAULT_MAX_BYTES,
     success_status: int = 200,
     conflict: str = "",
+    media_types: tuple[str, ...] = ("application/json",),
 ) -> Callable:
     """Declare a JSON route whose body is validated against ``request_schema``.
 
@@ -176,6 +179,7 @@ def ingest_route(
                     endpoint=f"{bp.name}.{view.__name__}",
                     success_status=success_status,
                     conflict=conflict,
+                    media_types=media_types,
                 )
             )
         return limited
