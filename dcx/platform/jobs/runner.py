@@ -32,8 +32,10 @@ from dcx.platform.logs import log_failure
 from dcx.verticals import JobSpec, registry
 
 _WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=35), timedelta(days=400))
-#: How far back, and how many of its periods, an ``each_period`` job catches up at most.
-CATCH_UP_WINDOW = timedelta(days=400)
+#: How far back, and how many of its periods, an ``each_period`` job catches up at most: a
+#: quarter of downtime loses no report, and a laptop left off for a year does not open on a
+#: year of weekly digests.
+CATCH_UP_WINDOW = timedelta(days=100)
 CATCH_UP_MAX = 60
 
 
