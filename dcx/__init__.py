@@ -171,14 +171,19 @@ def register_errorhandlers(app: Flask) -> None:
     from werkzeug.exceptions import HTTPException
 
     from dcx.platform.logs import log_failure
+    from dcx.platform.site.outage import fault_behind, render_outage, rollback_quietly
     from dcx.platform.site.views import render_error
 
     app.register_error_handler(HTTPException, render_error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        db.session.rollback()
+        rollback_quietly()
         log_failure(app.logger, error, "unhandled error on %s", request.path)
+        if (
+            fault_behind(error) is not None
+        ):  # a full, read-only or unreachable database: a 503 saying so
+            return render_outage(error)
         return render_error(error)
 
 

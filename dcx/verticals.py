@@ -30,12 +30,17 @@ class JobSpec:
     ``trigger`` is a cron mapping understood by APScheduler's ``CronTrigger`` (for example
     ``{"hour": 7}`` for daily at 07:00, ``{"day": 1, "hour": 6}`` for monthly on the 1st).
     ``function(now)`` receives the demo clock's time and returns a count of what it did.
+    ``each_period``: the job's work is keyed by the period its due time names (a monthly
+    report), so the runner runs it once for every due time, missed ones included, each as of
+    that due time; otherwise one run at the latest due time, as of now, catches up the rest
+    from state.
     """
 
     id: str
     trigger: Mapping[str, Any]
     function: Callable[[datetime], int]
     description: str = ""
+    each_period: bool = False
 
 
 JobFunction = Callable[[datetime], int]
@@ -43,17 +48,19 @@ _SCHEDULE = "__dcx_schedule__"
 
 
 def scheduled(
-    trigger: Mapping[str, Any], description: str = "", *, name: str = ""
+    trigger: Mapping[str, Any], description: str = "", *, name: str = "", each_period: bool = False
 ) -> Callable[[JobFunction], JobFunction]:
     """Declare a function of a vertical's ``jobs`` module a scheduled job, beside its code.
 
     :func:`jobs_in` turns it into a :class:`JobSpec` with the id ``<key>.<name>``: ``name`` is
     the function's own unless given (a job's id is stable data: its runs and claims are kept
-    under it, so a renamed function keeps its old id this way). The function is unchanged.
+    under it, so a renamed function keeps its old id this way). ``each_period``: see
+    :class:`JobSpec`. The function is unchanged.
     """
 
     def mark(function: JobFunction) -> JobFunction:
-        setattr(function, _SCHEDULE, (trigger, description, name or function.__name__))
+        mark = (trigger, description, name or function.__name__, each_period)
+        setattr(function, _SCHEDULE, mark)
         return function
 
     return mark
@@ -67,8 +74,8 @@ def jobs_in(module: ModuleType) -> tuple[JobSpec, ...]:
     for function in vars(module).values():
         mark = getattr(function, _SCHEDULE, None) if inspect.isfunction(function) else None
         if mark is not None and function.__module__ == module.__name__:
-            trigger, description, name = mark
-            specs.append(JobSpec(f"{key}.{name}", trigger, function, description))
+            trigger, description, name, each_period = mark
+            specs.append(JobSpec(f"{key}.{name}", trigger, function, description, each_period))
     return tuple(specs)
 
 

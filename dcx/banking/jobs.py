@@ -28,6 +28,7 @@ BILL_NOTICE_DAYS = 3
 @scheduled(
     {"day": 1, "hour": 6},
     _l("On the 1st: each customer's savings and spending message for last month."),
+    each_period=True,
 )
 def monthly_summary(now: datetime) -> int:
     """On the 1st: every customer's message for the month that just ended, set-based.

@@ -185,7 +185,11 @@ def _class_figures(
     return found
 
 
-@scheduled({"day_of_week": "mon", "hour": 6}, _l("Each student's weekly progress digest."))
+@scheduled(
+    {"day_of_week": "mon", "hour": 6},
+    _l("Each student's weekly progress digest."),
+    each_period=True,
+)
 def weekly_digest(now: datetime) -> int:
     """Each enrolled student's week: chapters read, tests taken, progress and weak topics.
 

@@ -139,7 +139,9 @@ def crisis_alerts(now: datetime) -> int:
 
 
 @scheduled(
-    {"day_of_week": "mon", "hour": 7}, _l("Each patient's week of readings and active minutes.")
+    {"day_of_week": "mon", "hour": 7},
+    _l("Each patient's week of readings and active minutes."),
+    each_period=True,
 )
 def weekly_summary(now: datetime) -> int:
     """Each active patient's week: readings, average blood pressure and active minutes."""

@@ -66,7 +66,9 @@ def event_reminders(now: datetime) -> int:
 
 
 @scheduled(
-    {"day": 1, "hour": 8}, _l('Send each customer the month\'s "new for you" recommended titles.')
+    {"day": 1, "hour": 8},
+    _l('Send each customer the month\'s "new for you" recommended titles.'),
+    each_period=True,
 )
 def new_for_you(now: datetime) -> int:
     """Send each customer with orders this month's recommended titles (once per month)."""

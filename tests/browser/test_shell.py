@@ -1,5 +1,7 @@
 """The shell walked in headless Chromium: sign up, sign in, the six industries, phone width."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -28,9 +30,13 @@ def _open_switcher_and_pick(page: Page, key: str, phone: bool) -> None:
 
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
-def test_sign_up_sign_in_and_visit_every_industry(page: Page, live_server, width, height, tmp_path):
+def test_sign_up_sign_in_and_visit_every_industry(
+    page: Page, live_app, live_server, width, height, tmp_path
+):
     page.set_viewport_size({"width": width, "height": height})
     phone = width < 500
+    mail: list = []
+    live_app.extensions["dcx_account_mailer"] = mail.append
     page.goto(f"{live_server}/")
     expect(page.locator(".dcx-story-card")).to_have_count(len(KEYS))
 
@@ -40,6 +46,10 @@ def test_sign_up_sign_in_and_visit_every_industry(page: Page, live_server, width
     page.get_by_label("Password (at least 12 characters)").fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#signup-sent")).to_contain_text("Check your e-mail")
+    # the link in the e-mail creates the account
+    page.goto(re.search(r"https?://\S+/account/signup/confirm/\S+", mail[0].text).group(0))
+    page.get_by_role("button", name="Create my account").click()
     expect(page.locator(".alert-success")).to_contain_text("Welcome, Browser Person")
 
     # sign out, then in again through the sign-in page

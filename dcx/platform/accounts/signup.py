@@ -1,11 +1,10 @@
 """Sign-up that does not tell who has an account.
 
-Outside a showcase, a sign-up never answers "this e-mail already has an account": whatever
-address is typed, the same work is done (the password is hashed, one e-mail is sent) and the
-same page answers "check your e-mail". A new address receives a link that creates the account
-when followed; an address that has an account receives a note saying so (sign in, or change
-the password), and nothing is created. Inside a showcase every account is a sandbox's copy of
-published personas, so sign-up there creates the account at once.
+A sign-up never answers "this e-mail already has an account", in a showcase (its sandboxes
+included) as outside one: whatever address is typed, the same work is done (the password is
+hashed, one e-mail is sent) and the same page answers "check your e-mail". A new address
+receives a link that creates the account when followed; an address that has an account
+receives a note saying so (sign in, or change the password), and nothing is created.
 
 Functions here take explicit arguments, add and flush, and never commit.
 """

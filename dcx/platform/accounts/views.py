@@ -85,25 +85,17 @@ def _signup_limit() -> str:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"], key_func=get_remote_address)
 def signup():
-    """Create a customer account and sign in."""
+    """Start a customer account: the link e-mailed to the address creates it.
+
+    The same work and the same answer whether or not the address has an account, in a
+    showcase (its sandboxes included) as outside one: a sign-up never tells who is there.
+    """
     form = SignUpForm()
-    if form.validate_on_submit() and not current_app.config.get("DCX_SHOWCASE_MODE"):
-        # the same work and the same answer whether or not the address has an account
+    if form.validate_on_submit():
         outgoing = signup_rules.request_signup(form.email.data, form.name.data, form.password.data)
         db.session.commit()
         account_mail.send(outgoing)
         return redirect(url_for("accounts.signup_sent"), 303)
-    if form.validate_on_submit():
-        # a showcase's sandbox: its accounts are copies of published personas; sign in at once
-        try:
-            user = services.create_user(form.email.data, form.name.data, form.password.data)
-        except services.AccountError as exc:
-            add_error(form.email, str(exc))
-        else:
-            sign_in(user)
-            db.session.commit()
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(_next_or_home())
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 
 

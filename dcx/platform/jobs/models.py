@@ -14,11 +14,13 @@ from dcx.platform import clock
 
 
 class RunStatus(StrEnum):
-    """A claimed run is running until it succeeds or fails."""
+    """A claimed run is running until it succeeds or fails; a run whose process died (or whose
+    lease ran out) is marked interrupted, and the next pass takes it over."""
 
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"
 
 
 class JobRun(IdMixin, Model):
@@ -39,3 +41,5 @@ class JobRun(IdMixin, Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # Wall-clock time (never the showcase's): moving the demo clock must not expire a lease.
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

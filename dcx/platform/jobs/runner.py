@@ -3,9 +3,13 @@
 APScheduler is the ticker; it cannot share a job store between processes, so the once-only
 guarantee comes from the database. Each run of a job for a scheduled time is claimed by
 inserting a ``job_run`` row under a unique key; the loser of a race skips. A run left
-``running`` by a crashed process is re-claimed after a lease by a conditional UPDATE. Jobs
-themselves catch up from state (they act on "everything still missing"), so one run per due
-time is enough and a rerun inserts nothing twice.
+``running`` by a process that is gone (on this host), or whose lease ran out, is marked
+``interrupted`` and taken over by a conditional UPDATE. Leases run on wall-clock time: moving
+the showcase's clock expires none. Jobs themselves catch up from state (they act on
+"everything still missing"), so one run per due time is enough and a rerun inserts nothing
+twice. A job declared ``each_period`` (its work is keyed by the period its due time names, a
+monthly report) runs once for every due time it missed, each as of that time, so a killed run
+or a clock moved two months sends every month's report.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dcx.database import rows_changed
@@ -28,6 +32,11 @@ from dcx.platform.logs import log_failure
 from dcx.verticals import JobSpec, registry
 
 _WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=35), timedelta(days=400))
+#: How far back, and how many of its periods, an ``each_period`` job catches up at most: a
+#: quarter of downtime loses no report, and a laptop left off for a year does not open on a
+#: year of weekly digests.
+CATCH_UP_WINDOW = timedelta(days=100)
+CATCH_UP_MAX = 60
 
 
 def owner_name() -> str:
@@ -74,31 +83,161 @@ def next_due(spec: JobSpec, now: datetime) -> datetime | None:
     return trigger_for(spec).get_next_fire_time(None, now + timedelta(seconds=1))
 
 
+def due_times(spec: JobSpec, after: datetime, now: datetime) -> list[datetime]:
+    """Every time after ``after`` and at or before ``now`` the job was due, oldest first
+    (the latest :data:`CATCH_UP_MAX` of them)."""
+    trigger = trigger_for(spec)
+    times: list[datetime] = []
+    fire = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+    while fire is not None and fire <= now:
+        times.append(fire)
+        times = times[-CATCH_UP_MAX:]
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return times
+
+
+def missed_due_times(spec: JobSpec, now: datetime) -> list[datetime]:
+    """The due times of ``spec`` this pass should run, oldest first.
+
+    The latest due time, unless it already has a run that is not interrupted. A job declared
+    ``each_period`` also gets every due time since its newest run (within
+    :data:`CATCH_UP_WINDOW`) and every earlier run that was interrupted. A job that never ran
+    starts at its latest due time: a fresh install does not replay a year of reports.
+    """
+    latest = latest_due(spec, now)
+    if latest is None:
+        return []
+    candidates = {latest}
+    since = now - CATCH_UP_WINDOW
+    if spec.each_period:
+        newest = db.session.execute(
+            select(func.max(JobRun.scheduled_for)).where(
+                JobRun.job_id == spec.id, JobRun.scheduled_for <= now
+            )
+        ).scalar()
+        if newest is not None:
+            candidates.update(due_times(spec, max(newest, since), now))
+            candidates.update(
+                db.session.execute(
+                    select(JobRun.scheduled_for).where(
+                        JobRun.job_id == spec.id,
+                        JobRun.status == RunStatus.INTERRUPTED,
+                        JobRun.scheduled_for >= since,
+                        JobRun.scheduled_for <= now,
+                    )
+                ).scalars()
+            )
+    taken = {
+        row.scheduled_for
+        for row in db.session.execute(
+            select(JobRun.scheduled_for).where(
+                JobRun.job_id == spec.id,
+                JobRun.scheduled_for >= min(candidates),
+                JobRun.scheduled_for <= latest,
+                JobRun.status != RunStatus.INTERRUPTED,
+            )
+        )
+    }
+    return sorted(candidates - taken)
+
+
 def lease() -> timedelta:
-    """How long a run may stay ``running`` before another process may take it over."""
+    """How long (wall-clock) a run may stay ``running`` before another process may take it over."""
     return timedelta(seconds=current_app.config.get("JOBS_LEASE_SECONDS", 600))
+
+
+def process_gone(owner: str) -> bool:
+    """Whether the run log's ``owner`` names a process of this host that no longer exists.
+
+    Another host's process cannot be seen from here: its runs wait for their lease.
+    """
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) <= 0:
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: a check that the process exists, nothing is sent
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, under another user
+        return False
+    return False
+
+
+def interrupt_abandoned_runs() -> int:
+    """Mark ``interrupted`` every run left running by a process that is gone, or whose lease
+    ran out (wall-clock), so it blocks nothing and the next pass takes it over; how many."""
+    real_now = clock.real_now()
+    marked = 0
+    running = db.session.execute(
+        select(JobRun.id, JobRun.owner, JobRun.leased_until, JobRun.started_at).where(
+            JobRun.status == RunStatus.RUNNING
+        )
+    ).all()
+    for run in running:
+        if process_gone(run.owner):
+            reason = f"interrupted: its process {run.owner} ended before the run finished"
+        elif (
+            run.leased_until < real_now
+            if run.leased_until is not None
+            else run.started_at + lease() < clock.now()  # a run claimed before leases were kept
+        ):
+            reason = f"interrupted: {run.owner} held it past its lease"
+        else:
+            continue
+        result = db.session.execute(
+            update(JobRun)
+            .where(
+                JobRun.id == run.id,
+                JobRun.status == RunStatus.RUNNING,
+                JobRun.owner == run.owner,
+            )
+            .values(status=RunStatus.INTERRUPTED.value, finished_at=clock.now(), error=reason)
+        )
+        marked += rows_changed(result)
+    db.session.commit()
+    return marked
 
 
 def claim(job_id: str, scheduled_for: datetime, owner: str) -> JobRun | None:
     """Claim the run of ``job_id`` for ``scheduled_for``; None if another process has it."""
     now = clock.now()
-    run = JobRun(job_id=job_id, scheduled_for=scheduled_for, owner=owner, started_at=now)
+    leased_until = clock.real_now() + lease()
+    run = JobRun(
+        job_id=job_id,
+        scheduled_for=scheduled_for,
+        owner=owner,
+        started_at=now,
+        leased_until=leased_until,
+    )
     db.session.add(run)
     try:
         db.session.commit()
         return run
     except IntegrityError:
         db.session.rollback()
-    # Someone has this run. Take it over only if it was left running past its lease.
+    # Someone has this run. Take it over only if it was interrupted, or left running past its
+    # lease (wall-clock, whatever the showcase's clock says).
     result = db.session.execute(
         update(JobRun)
         .where(
             JobRun.job_id == job_id,
             JobRun.scheduled_for == scheduled_for,
-            JobRun.status == RunStatus.RUNNING,
-            JobRun.started_at < now - lease(),
+            or_(
+                JobRun.status == RunStatus.INTERRUPTED,
+                and_(
+                    JobRun.status == RunStatus.RUNNING,
+                    JobRun.leased_until < clock.real_now(),
+                ),
+            ),
         )
-        .values(owner=owner, started_at=now, error="re-claimed after the lease ran out")
+        .values(
+            status=RunStatus.RUNNING.value,
+            owner=owner,
+            started_at=now,
+            finished_at=None,
+            leased_until=leased_until,
+            error="taken over after an interrupted run",
+        )
     )
     db.session.commit()
     if rows_changed(result) != 1:
@@ -131,29 +270,25 @@ def execute(spec: JobSpec, run: JobRun, now: datetime) -> JobRun:
 
 
 def run_due_jobs(now: datetime | None = None, owner: str | None = None) -> list[JobRun]:
-    """Run every job whose latest due time has no run yet; returns the runs made here."""
+    """Run every due time each job missed (see :func:`missed_due_times`), after marking runs
+    abandoned by dead processes interrupted; returns the runs made here."""
     explicit = now is not None
     now = now or clock.now()
     owner = owner or owner_name()
+    interrupt_abandoned_runs()
     done: list[JobRun] = []
     for spec in all_jobs():
-        due = latest_due(spec, now)
-        if due is None:
-            continue
-        already = db.session.execute(
-            select(JobRun.status, JobRun.started_at).where(
-                JobRun.job_id == spec.id, JobRun.scheduled_for == due
-            )
-        ).first()
-        if already and not (
-            already.status == RunStatus.RUNNING and already.started_at < now - lease()
-        ):
-            continue
-        run = claim(spec.id, due, owner)
-        if run is not None:
-            # Each job reads the clock when it starts, so the delivery job (last) sees as due
-            # what the jobs before it queued a moment ago.
-            done.append(execute(spec, run, now if explicit else clock.now()))
+        latest = latest_due(spec, now)
+        for due in missed_due_times(spec, now):
+            run = claim(spec.id, due, owner)
+            if run is None:
+                continue
+            # A period runs as of its own due time. The present (the latest due time of a job
+            # not kept per period) reads the clock when it starts, so the delivery job (last)
+            # sees as due what the jobs before it queued a moment ago.
+            present = not spec.each_period and due == latest
+            at = (now if explicit else clock.now()) if present else due
+            done.append(execute(spec, run, at))
     return done
 
 
@@ -179,8 +314,6 @@ def run_history(page: int = 1, per_page: int = 20):
 
 def last_runs() -> dict[str, JobRun]:
     """The latest run of each job, by job id (one query)."""
-    from sqlalchemy import func
-
     latest = (
         select(JobRun.job_id, func.max(JobRun.id).label("id")).group_by(JobRun.job_id).subquery()
     )

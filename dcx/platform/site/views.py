@@ -16,10 +16,12 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from dcx.platform.accounts.models import Role
 from dcx.platform.accounts.services import SINCE_SESSION_KEY, is_safe_next
+from dcx.platform.site.outage import database_fault, fault_behind, render_outage, rollback_quietly
 from dcx.platform.site.overview import overview_for
 from dcx.platform.site.workspaces import workspaces_for
 from dcx.verticals import registry
@@ -162,7 +164,23 @@ def _seconds_until_reset() -> int:
 
 
 def render_error(error: Exception):
-    """One error page in the shared layout; JSON for the API. Keeps the headers HTTP asks."""
+    """One error page in the shared layout; JSON for the API. Keeps the headers HTTP asks.
+
+    A database fault (behind the error, or met while choosing the language or drawing the
+    layout, both of which read the database) gets the 503 page that needs no database.
+    """
+    if fault_behind(error) is not None:
+        return render_outage(error)
+    try:
+        return _error_page(error)
+    except SQLAlchemyError as failure:
+        if database_fault(failure) is None:
+            raise
+        rollback_quietly()
+        return render_outage(failure)
+
+
+def _error_page(error: Exception):
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     message = str(_MESSAGES.get(code, _MESSAGES[500 if code >= 500 else 400]))
     detail = _explanation(error, code)

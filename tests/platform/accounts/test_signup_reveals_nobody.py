@@ -1,5 +1,6 @@
 """Sign-up does not tell whether an address has an account: the same answer and the same
-work either way; the link e-mailed to a new address creates the account."""
+work either way, in a showcase as outside one; the link e-mailed to a new address creates the
+account."""
 
 from __future__ import annotations
 
@@ -18,8 +19,17 @@ from tests.conftest import PASSWORD, make_user
 
 
 @pytest.fixture
-def app_config():
-    return {"DCX_SHOWCASE_MODE": False, "DCX_BASE_URL": "https://site.example"}
+def showcase() -> bool:
+    """Outside a showcase unless a test says otherwise (by parametrizing ``showcase``)."""
+    return False
+
+
+@pytest.fixture
+def app_config(showcase):
+    return {"DCX_SHOWCASE_MODE": showcase, "DCX_BASE_URL": "https://site.example"}
+
+
+both_modes = pytest.mark.parametrize("showcase", [False, True], ids=["outside", "showcase"])
 
 
 @pytest.fixture
@@ -50,6 +60,7 @@ def _signup(client, email: str, name: str = "Nia"):
     )
 
 
+@both_modes
 def test_a_taken_and_a_free_address_get_the_same_answer_and_work(app, client, outbox, hashes):
     make_user(email="taken@example.com", name="Owner")
     taken = _signup(client, "Taken@Example.com")
@@ -58,6 +69,7 @@ def test_a_taken_and_a_free_address_get_the_same_answer_and_work(app, client, ou
     assert taken.status_code == 303 and free.location.endswith("/account/signup/sent")
     assert len(hashes) == 2  # one password hash each
     assert [m.to for m in outbox] == ["taken@example.com", "free@example.com"]  # one e-mail each
+    assert taken.get_data() == free.get_data()
     page = client.get(free.location).get_data(as_text=True)
     assert "Check your e-mail" in page and "already" not in page
     # nobody was signed in, and the free address has no account until the link is followed
@@ -73,6 +85,7 @@ def test_the_owner_of_a_taken_address_is_told_and_nothing_is_created(app, client
     assert db.session.scalar(select(func.count()).select_from(SignUpRequest)) == 0
 
 
+@both_modes
 def test_the_link_creates_the_account_once_and_signs_in(app, client, outbox):
     _signup(client, "free@example.com", name="Nia")
     (mail,) = outbox

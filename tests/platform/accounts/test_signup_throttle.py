@@ -25,7 +25,7 @@ def test_signups_from_one_address_are_throttled(app, client):
             environ_base={"REMOTE_ADDR": address},
         )
 
-    assert [signup(n).status_code for n in range(3)] == [302, 302, 302]
+    assert [signup(n).status_code for n in range(3)] == [303, 303, 303]
     assert signup(3).status_code == 429
-    assert signup(4, "192.0.2.99").status_code == 302
+    assert signup(4, "192.0.2.99").status_code == 303
     assert client.get("/account/signup").status_code in {200, 302}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def test_try_it_yourself_gives_a_copy_whose_writes_stay_in_it(app, client, seede
     if not store.is_postgresql():
         assert (Path(app.instance_path) / "sandboxes" / f"{sandbox_id}.db").is_file()
     assert 'id="try-it-yourself"' not in client.get("/").get_data(as_text=True)
+    mail: list = []
+    app.extensions["dcx_account_mailer"] = mail.append
     client.post(
         "/account/signup",
         data={
@@ -55,6 +58,8 @@ def test_try_it_yourself_gives_a_copy_whose_writes_stay_in_it(app, client, seede
             "confirm": "a long password 1",
         },
     )
+    link = re.search(r"/account/signup/confirm/\S+", mail[0].text).group(0)
+    assert client.post(link).status_code == 303
     assert sandbox_of(client) == sandbox_id  # signing in renews the session, not the sandbox
     assert "New Visitor" in client.get("/").get_data(as_text=True)
     with sandboxes.inside(app, sandbox_id):

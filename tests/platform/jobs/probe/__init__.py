@@ -147,7 +147,10 @@ vertical = Vertical(
     ),
     jobs=(
         JobSpec(
-            id="probe.monthly_summary", trigger={"day": 1, "hour": 6}, function=monthly_summary
+            id="probe.monthly_summary",
+            trigger={"day": 1, "hour": 6},
+            function=monthly_summary,
+            each_period=True,
         ),
         JobSpec(id="probe.due_reminders", trigger={"hour": 7}, function=due_reminders),
     ),
