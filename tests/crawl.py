@@ -3,7 +3,7 @@ the links on each page, as the persona signed in through the real sign-in form."
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
@@ -89,14 +89,16 @@ def walk(
     check: Callable[[str, str, PageText], list[str]],
     pages_per_kind: int = PAGES_PER_KIND,
     feeds: bool = False,
+    per_kind: Counter[str] | None = None,
 ) -> tuple[int, list[tuple[str, str]]]:
     """Visit, breadth first, every kind of HTML page the client reaches (``pages_per_kind`` of
     each route), and with ``feeds`` the calendars and Atom feeds they link to; ``check(url,
     html, text)`` says what is wrong with each. Returns the number of pages visited and (url,
-    finding) pairs."""
+    finding) pairs. ``per_kind`` counts the pages of each route visited so far: shared by
+    several walks, a route one walk has visited enough is not visited again by the next."""
     adapter = client.application.url_map.bind("localhost")
     seen, queue, found = set(start), deque(start), []
-    per_kind: Counter[str] = Counter()
+    per_kind = Counter() if per_kind is None else per_kind
     visited = 0
     while queue and visited < PAGES_PER_PERSONA:
         url = queue.popleft()
@@ -170,10 +172,16 @@ def walk_as_every_persona(
     language: str | None = None,
     more: Callable[[dict[str, int]], list[str]] | None = None,
     feeds: bool = False,
+    pages_per_kind: int = PAGES_PER_KIND,
+    once_per_role: bool = False,
 ) -> Iterator[tuple[str, int, list[tuple[str, str]]]]:
     """Seed the default showcase (in ``language``) and walk it as each of its personas;
     ``more({persona key: user id})`` adds to the seeded world first, and returns pages to start
-    from as well (a persona for whom one is not there is answered 404, and goes on)."""
+    from as well (a persona for whom one is not there is answered 404, and goes on). With
+    ``once_per_role`` the personas of one role (customer, staff, admin) share their count of
+    pages per route: a route one has visited enough, the next of that role does not visit
+    again, so each walks only the pages new to its role (a department's own, a customer's
+    other stories)."""
     from dcx.platform.accounts.models import User
 
     seed_showcase(registry(), "default", language=language)
@@ -192,7 +200,7 @@ def walk_as_every_persona(
     # in a showcase each persona signs in to a sandbox of its own, all from this one address
     limit = app.config.get("DCX_SANDBOX_MAX_PER_ADDRESS", 10)
     app.config["DCX_SANDBOX_MAX_PER_ADDRESS"] = max(limit, 2 * len(personas))
-    walkers = [(p["email"], p["password"]) for p in personas]
+    walkers = [(p["email"], p["password"], p["role"]) for p in personas]
     if app.config.get("DCX_SHOWCASE_MODE"):
         # the personas walk their own sandboxes; the main database's pages (the presenters'
         # list of sandboxes) are its operator's, an admin no seed publishes
@@ -201,12 +209,14 @@ def walk_as_every_persona(
         operator = create_user(*OPERATOR, role="admin")
         operator.locale = "" if language in (None, "en") else language  # as the personas
         db.session.commit()
-        walkers.append((OPERATOR[0], OPERATOR[2]))
+        walkers.append((OPERATOR[0], OPERATOR[2], "admin"))
     # a tour's step page, which a persona's walk (longer inside a sandbox) may not come to
     steps = [f"/showcase/tours/{v.key}/1" for v in registry() if v.tour][:1]
-    for email, password in walkers:
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for email, password, role in walkers:
         client = app.test_client()
         signed_in = AuthActions(client).login(email, password)
         assert signed_in.status_code == 302, email
-        visited, found = walk(client, start + steps, check, feeds=feeds)
+        per_kind = kinds[role] if once_per_role else None
+        visited, found = walk(client, start + steps, check, pages_per_kind, feeds, per_kind)
         yield email, visited, found

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from dcx.automotive.models import FUEL_TYPES
 from dcx.automotive.rules import DEALERS
 from dcx.automotive.vehicles import is_valid_vin, normalise_vin
-from dcx.platform.forms import SelectChoice
+from dcx.platform.forms import SelectChoice, SelectField
 
 FUEL_LABELS = {
     "petrol": _l("Petrol"),

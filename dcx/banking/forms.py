@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     HiddenField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from dcx.banking import amounts, labels
+from dcx.platform.forms import SelectField
 
 SAVINGS_STEPS = 5
 

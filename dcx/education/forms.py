@@ -10,7 +10,6 @@ from wtforms import (
     Field,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from dcx.education.models import EducationQuestion, QuestionKind
-from dcx.platform.forms import SelectChoice, add_error
+from dcx.platform.forms import SelectChoice, SelectField, add_error
 from dcx.platform.numbers import parse_number
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from dcx.government.models import REPAIR_CATEGORIES
-from dcx.platform.forms import SelectChoice
+from dcx.platform.forms import SelectChoice, SelectField
 
 CATEGORY_LABELS = {
     "streetlight": _l("Streetlight"),

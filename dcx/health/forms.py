@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     FloatField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from dcx.health import food_and_exercise, goals, medication, rules, vitals
 from dcx.health.learning import MODULES
-from dcx.platform.forms import SelectChoice, add_error
+from dcx.platform.forms import SelectChoice, SelectField, add_error
 
 FEELINGS = (
     SelectChoice("good", _l("Going well")),

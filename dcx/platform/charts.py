@@ -138,6 +138,9 @@ def _svg(chart) -> Markup:
     # coordinates in English digits that a screen reader would read out as text.
     svg = re.sub(r'<desc class="[xy] [^"]*">[^<]*</desc>', "", svg)
     svg = re.sub(r"<title\s*/>|<title></title>", "", svg)
+    # Its legend entries carry ids for that script (activate-serie-N), the same in both drawings
+    # of a chart and in every chart of a page, where an id must be unique.
+    svg = re.sub(r' id="activate-serie-\d+"', "", svg)
     # pygal builds the SVG with an XML library, which escapes every title and label.
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704  # nosec B704
 
@@ -202,7 +205,9 @@ def bar_chart(
         _config(chart, title, height, layout, len(series))
         chart.x_labels = list(labels)  # a bar without its label would be a riddle
         for name, values in series.items():
-            chart.add(name, list(values))
+            # pygal writes a horizontal bar of 0 as a <rect> without its width (invalid SVG);
+            # a bar of no value draws the same nothing
+            chart.add(name, [None if horizontal and v == 0 else v for v in values])
         if counts:
             chart.y_labels = whole_ticks([v for values in series.values() for v in values])
         return chart

@@ -1,4 +1,5 @@
-"""Form pieces every vertical shares: the select option type, adding an error, required data.
+"""Form pieces every vertical shares: the select field, the select option type, adding an
+error, required data.
 
 Forms import :class:`SelectChoice` from here, not from WTForms: WTForms 3.3 declares options
 as ``SelectChoice``, but its stubs (types-WTForms 3.2) do not know that class yet and type
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from wtforms import Field
+import wtforms
+from markupsafe import Markup
+from wtforms import Field, widgets
+from wtforms.fields.choices import SelectFieldBase
 
-__all__ = ["SelectChoice", "add_error", "validated"]
+__all__ = ["Select", "SelectChoice", "SelectField", "add_error", "validated"]
 
 T = TypeVar("T")
 
@@ -53,3 +57,25 @@ def validated(data: T | None) -> T:
     if data is None:
         raise ValueError("a required field has no data: was the form validated?")
     return data
+
+
+class Select(widgets.Select):
+    """WTForms' select, ``required`` only where HTML lets it mean something: on a select that
+    opens on an empty placeholder option. One that opens on a real choice always sends a value,
+    and HTML calls ``required`` there an error, whoever asks for it (Bootstrap's
+    ``render_field`` does for every field with a required flag); the field's validators still
+    refuse a missing value."""
+
+    def __call__(self, field: SelectFieldBase, **kwargs: Any) -> Markup:
+        """The select's markup."""
+        if not self.multiple and not field.has_groups():
+            first = next(iter(field.iter_choices()), None)
+            if first is None or first[0] != "":
+                kwargs["required"] = False
+        return super().__call__(field, **kwargs)
+
+
+class SelectField(wtforms.SelectField):
+    """WTForms' select field, drawn by :class:`Select`: every form's selects import it here."""
+
+    widget = Select()

@@ -8,14 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from dcx.platform.forms import SelectChoice
+from dcx.platform.forms import SelectChoice, SelectField
 
 
 def _stars_label(half_stars: int) -> str:

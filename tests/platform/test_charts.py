@@ -196,3 +196,17 @@ def test_a_short_line_chart_writes_every_date_and_a_long_one_a_few(app):
     days = [f"{d} Oct" for d in range(1, 31)]
     wide, narrow = axis_labels(str(charts.line_chart("Weight", days, {"Weight": [80.0] * 30})))
     assert 6 <= len(wide) <= 12 and 3 <= len(narrow) <= 5
+
+
+def test_every_bar_is_a_whole_rect_and_no_id_repeats(app):
+    # pygal drops the width of a horizontal bar of 0, and gives both drawings of a chart the
+    # same legend ids: two pages' worth of HTML errors
+    markup = str(
+        charts.bar_chart(
+            "Ratings", ["1", "2", "3"], {"Reviews": [0, 4, 1], "Yours": [1, 0, 0]}, horizontal=True
+        )
+    )
+    rects = re.findall(r"<rect\b[^>]*>", markup)
+    assert rects and all(" width=" in rect and " height=" in rect for rect in rects)
+    ids = re.findall(r'\bid="([^"]+)"', markup)
+    assert len(ids) == len(set(ids))

@@ -1,4 +1,5 @@
-"""The shared form pieces: WTForms' own SelectChoice, adding an error, required data."""
+"""The shared form pieces: WTForms' own SelectChoice, the select field, adding an error,
+required data."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from wtforms import Form, SelectField, StringField
 from wtforms.fields import choices
 from wtforms.validators import DataRequired
 
+from dcx.platform import forms
 from dcx.platform.forms import SelectChoice, add_error, validated
 
 
@@ -50,3 +52,25 @@ def test_validated_returns_data_and_refuses_none():
     assert validated(0.0) == 0.0
     with pytest.raises(ValueError, match="no data"):
         validated(None)
+
+
+class _Choosing(Form):
+    """A required select that opens on a real choice, and one that opens on a placeholder."""
+
+    street = forms.SelectField(
+        choices=[SelectChoice("1", "Main St"), SelectChoice("2", "High St")],
+        validators=[DataRequired()],
+    )
+    professor = forms.SelectField(
+        choices=[SelectChoice("", "Choose…"), SelectChoice("7", "Ada")],
+        validators=[DataRequired()],
+    )
+
+
+def test_a_select_says_required_only_when_it_opens_on_a_placeholder():
+    form = _Choosing()
+    # HTML: a required select's first option must be an empty placeholder
+    assert "required" not in form.street()
+    assert "required" in form.professor()
+    assert "required" not in form.street(required=True)  # as Bootstrap's render_field asks
+    assert not _Choosing(MultiDict({"professor": "7"})).validate()  # the validators still hold

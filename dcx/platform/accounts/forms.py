@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from dcx.platform.accounts.services import MIN_PASSWORD_LENGTH
-from dcx.platform.forms import SelectChoice
+from dcx.platform.forms import SelectChoice, SelectField
 from dcx.platform.timezones import timezone_choices
 
 _password = [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=128)]

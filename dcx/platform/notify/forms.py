@@ -9,9 +9,10 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TimeField
+from wtforms import BooleanField, TimeField
 from wtforms.validators import Optional
 
+from dcx.platform.forms import SelectField
 from dcx.platform.notify.services import EXTERNAL_CHANNELS
 
 CHANNEL_LABELS = {"inbox": _l("Inbox"), "email": _l("Email"), "sms": _l("SMS"), "push": _l("Push")}
