@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from dcx.education import services
-from dcx.education.chat import _int_or_404
+from dcx.education.chat import id_or_404
 from dcx.education.models import (
     EducationAttempt,
     EducationChapter,
@@ -50,7 +50,7 @@ def professor_courses(user: User) -> list[EducationCourse]:
 
 def professor_course_or_404(user: User, course_id: Any) -> EducationCourse:
     """A course this professor teaches; any other id answers 404."""
-    course = db.session.get(EducationCourse, _int_or_404(course_id))
+    course = db.session.get(EducationCourse, id_or_404(course_id))
     if course is None or (not user.is_admin and course.professor_id != user.id):
         abort(404)
     return course
