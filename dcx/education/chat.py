@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from dcx.database import rows_where
 from dcx.education.models import (
     EducationChatMessage,
     EducationConversation,
@@ -138,15 +139,11 @@ def messages_after(
     conversation: EducationConversation, after_id: int = 0
 ) -> list[EducationChatMessage]:
     """The thread's messages newer than ``after_id``, oldest first (reading them writes nothing)."""
-    return list(
-        db.session.execute(
-            select(EducationChatMessage)
-            .where(
-                EducationChatMessage.conversation_id == conversation.id,
-                EducationChatMessage.id > after_id,
-            )
-            .order_by(EducationChatMessage.id)
-        ).scalars()
+    return rows_where(
+        EducationChatMessage,
+        EducationChatMessage.conversation_id == conversation.id,
+        EducationChatMessage.id > after_id,
+        order_by=(EducationChatMessage.id,),
     )
 
 
@@ -196,23 +193,19 @@ def unread_counts(conversations: list[EducationConversation], viewer_id: int) ->
 
 def student_conversations(user_id: int) -> list[EducationConversation]:
     """The student's threads, most recent first."""
-    return list(
-        db.session.execute(
-            select(EducationConversation)
-            .where(EducationConversation.student_id == user_id)
-            .order_by(EducationConversation.updated_at.desc())
-        ).scalars()
+    return rows_where(
+        EducationConversation,
+        EducationConversation.student_id == user_id,
+        order_by=(EducationConversation.updated_at.desc(),),
     )
 
 
 def professor_conversations(professor_id: int) -> list[EducationConversation]:
     """The professor's threads, most recent first."""
-    return list(
-        db.session.execute(
-            select(EducationConversation)
-            .where(EducationConversation.professor_id == professor_id)
-            .order_by(EducationConversation.updated_at.desc())
-        ).scalars()
+    return rows_where(
+        EducationConversation,
+        EducationConversation.professor_id == professor_id,
+        order_by=(EducationConversation.updated_at.desc(),),
     )
 
 

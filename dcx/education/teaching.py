@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from dcx.database import rows_where
 from dcx.education import services
 from dcx.education.chat import id_or_404
 from dcx.education.models import (
@@ -58,15 +59,11 @@ def professor_course_or_404(user: User, course_id: Any) -> EducationCourse:
 
 def professor_slots(user: User) -> list[EducationOfficeHourSlot]:
     """The professor's slots from a day ago on, soonest first."""
-    return list(
-        db.session.execute(
-            select(EducationOfficeHourSlot)
-            .where(
-                EducationOfficeHourSlot.professor_id == user.id,
-                EducationOfficeHourSlot.starts_at > clock.now() - timedelta(days=1),
-            )
-            .order_by(EducationOfficeHourSlot.starts_at)
-        ).scalars()
+    return rows_where(
+        EducationOfficeHourSlot,
+        EducationOfficeHourSlot.professor_id == user.id,
+        EducationOfficeHourSlot.starts_at > clock.now() - timedelta(days=1),
+        order_by=(EducationOfficeHourSlot.starts_at,),
     )
 
 
