@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from dcx.extensions import db
+from dcx.platform.inputs import db_int
 
 T = TypeVar("T")
 
@@ -136,10 +137,11 @@ def rows_where(model: type[T], *criteria: Any, order_by: Iterable[Any] = ()) -> 
 def owned_or_404(model: type[T], ident: Any, user_id: int, owner_attr: str = "user_id") -> T:
     """Load one row of ``model`` by primary key only if it belongs to ``user_id``.
 
-    Another customer's id answers 404, exactly like a missing one, so ids reveal nothing.
+    Another customer's id answers 404, exactly like a missing one, so ids reveal nothing; so
+    does one that is not a number or that no INTEGER column could hold.
     """
     try:
-        pk = int(ident)
+        pk = db_int(ident)
     except (TypeError, ValueError):
         abort(404)
     stmt = select(model).where(

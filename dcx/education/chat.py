@@ -78,10 +78,7 @@ def professor_conversation_or_404(user: User, conversation_id: Any) -> Education
     from dcx.database import owned_or_404
 
     if user.is_admin:
-        row = db.session.get(EducationConversation, id_or_404(conversation_id))
-        if row is None:
-            abort(404)
-        return row
+        return db.get_or_404(EducationConversation, id_or_404(conversation_id))
     return owned_or_404(EducationConversation, conversation_id, user.id, owner_attr="professor_id")
 
 
