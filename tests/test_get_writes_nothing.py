@@ -30,15 +30,6 @@ BOOKKEEPING = {
     "sandbox": "sandbox keep-alive",
 }
 
-# Read receipts written by a GET: the customer's own read state, which belongs behind a POST
-# (or a beacon the page sends). Not moved yet; each is a (table, endpoint) that must leave this
-# list when fixed (the test fails on a fixed one still listed, as on a new one).
-NOT_YET_MOVED = {
-    ("notify_message", "notify.open_message"): "opening a message marks it read",
-    ("education_conversation", "education.conversation"): "reading a chat moves the read mark",
-    ("health_module_progress", "health.module"): "reading a module page counts it seen",
-}
-
 
 def written_table(statement: str) -> tuple[str, str] | None:
     """(verb, table) of a statement that writes, else None."""
@@ -79,11 +70,7 @@ def test_no_get_a_persona_reaches_writes(app):
     finally:
         event.remove(Engine, "before_cursor_execute", note)
     assert walked >= 3
-    new = {key: verbs for key, verbs in writes.items() if key not in NOT_YET_MOVED}
-    assert not new, "GET requests that write:\n" + "\n".join(
+    assert not writes, "GET requests that write:\n" + "\n".join(
         f"{endpoint} {'/'.join(sorted(verbs))} {table}"
-        for (table, endpoint), verbs in sorted(new.items())
-    )
-    assert set(NOT_YET_MOVED) <= set(writes), (
-        f"no longer written: {set(NOT_YET_MOVED) - set(writes)}"
+        for (table, endpoint), verbs in sorted(writes.items())
     )

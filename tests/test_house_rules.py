@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 # What builds or runs a statement: ``select(...)``, ``db.session.execute(...)`` and their kin.
-QUERY_BUILDERS = {"select", "insert", "update", "delete", "text"}
+QUERY_BUILDERS = {"select", "insert", "update", "delete", "text", "rows_where"}
 SESSION_QUERIES = {"execute", "scalar", "scalars", "query"}
 
 
@@ -65,6 +65,7 @@ def page():
     one = db.session.scalar(db.select(func.count()).select_from(Book))
     pager = db.paginate(stmt)
     legacy = Book.query.all()
+    listed = rows_where(Book, Book.id > 1)
     with services.register() as reg:
         reg.execute(sa.select(Visit))
     return render_template("page.html", rows=services.books_of(user_id))
@@ -73,6 +74,7 @@ def page():
     assert "db.session.execute" in calls and "select" in calls
     assert "db.session.scalar" in calls and "db.select" in calls
     assert "db.paginate" in calls and "reg.execute" in calls and "sa.select" in calls
+    assert "rows_where" in calls  # the shared list query is a query too
     assert any(call.startswith("Book.query") for call in calls)
     assert not any("services" in call or "render_template" in call for call in calls)
 

@@ -96,8 +96,6 @@ NOT_READ = {
     "automotive.live": "JSON for the fleet page's script",
     "government.staff.live": "JSON for the traffic dashboard's script",
     "notify.phone_json": "JSON for the presenter bar's phone preview",
-    "education.conversation_poll": "JSON for the chat's script",
-    "education.staff.staff_conversation_poll": "JSON for the chat's script",
     "drafts.show": "JSON: a form's saved draft",
     "drafts.static": "the drafts script",
     "health.export_csv": "the patient's data export (CSV)",
@@ -122,7 +120,7 @@ NOT_READ = {
     "notify.unsubscribe": "a signed link from a message, not from a page (tests/platform/notify)",
     "accounts.confirm_signup": "a link from a sign-up e-mail, outside a showcase only",
     # a redirect to a page the walk reads
-    "notify.open_message": "marks a message read and redirects to its link",
+    "notify.open_message": "opened by the inbox's POST, which marks it read (tests/platform/notify)",
     "education.mastery_overview": "redirects to the course's mastery page",
     "showcase.phone": "redirects to the inbox's phone preview",
     "site.language": "sets the language and redirects back",

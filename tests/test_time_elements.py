@@ -56,7 +56,7 @@ def test_inbox_message_phone_and_timeline_pages_carry_valid_times(app, client, c
     db.session.commit()
     delivery.deliver_due(clock.now() + timedelta(seconds=1))
     message_id = (
-        client.get("/inbox/").get_data(as_text=True).split('href="/inbox/')[1].split('"')[0]
+        client.get("/inbox/").get_data(as_text=True).split('data-message-id="')[1].split('"')[0]
     )
     found = []
     for url in ("/inbox/", f"/inbox/{message_id}", "/inbox/phone", "/timeline", "/"):

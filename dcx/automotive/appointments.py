@@ -21,6 +21,7 @@ from dcx.automotive.models import (
     CoverageStatus,
 )
 from dcx.automotive.rules import DEALERS, KEY, SLOT_FORMAT, SLOT_HOURS
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.links import link
@@ -167,14 +168,10 @@ def booked_appointments(limit: int = 200) -> list[AutomotiveAppointment]:
 def upcoming_appointments(user_id: int) -> list[AutomotiveAppointment]:
     """The customer's booked visits from today on, soonest first."""
     start = datetime.combine(clock.today(), time(0), tzinfo=UTC)
-    return list(
-        db.session.execute(
-            select(AutomotiveAppointment)
-            .where(
-                AutomotiveAppointment.user_id == user_id,
-                AutomotiveAppointment.status == AppointmentStatus.BOOKED,
-                AutomotiveAppointment.starts_at >= start,
-            )
-            .order_by(AutomotiveAppointment.starts_at)
-        ).scalars()
+    return rows_where(
+        AutomotiveAppointment,
+        AutomotiveAppointment.user_id == user_id,
+        AutomotiveAppointment.status == AppointmentStatus.BOOKED,
+        AutomotiveAppointment.starts_at >= start,
+        order_by=(AutomotiveAppointment.starts_at,),
     )

@@ -17,7 +17,7 @@ from dcx.automotive.models import (
     BillKind,
 )
 from dcx.automotive.rules import KEY
-from dcx.database import insert_ignoring_duplicates
+from dcx.database import insert_ignoring_duplicates, rows_where
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.links import link
@@ -215,12 +215,8 @@ def loan_position(loan: AutomotiveLoan, today: date) -> LoanPosition:
 
 def loans_of(user_id: int) -> list[AutomotiveLoan]:
     """The customer's loans and leases."""
-    return list(
-        db.session.execute(
-            select(AutomotiveLoan)
-            .where(AutomotiveLoan.user_id == user_id)
-            .order_by(AutomotiveLoan.id)
-        ).scalars()
+    return rows_where(
+        AutomotiveLoan, AutomotiveLoan.user_id == user_id, order_by=(AutomotiveLoan.id,)
     )
 
 

@@ -12,6 +12,7 @@ from dcx.automotive.models import (
     AutomotiveVehicle,
 )
 from dcx.automotive.rules import KEY, VIN_FORMAT
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.api.services import hash_token, new_token
@@ -31,12 +32,8 @@ def is_valid_vin(vin: str) -> bool:
 
 def vehicles_of(user_id: int) -> list[AutomotiveVehicle]:
     """The customer's vehicles, oldest first."""
-    return list(
-        db.session.execute(
-            select(AutomotiveVehicle)
-            .where(AutomotiveVehicle.user_id == user_id)
-            .order_by(AutomotiveVehicle.id)
-        ).scalars()
+    return rows_where(
+        AutomotiveVehicle, AutomotiveVehicle.user_id == user_id, order_by=(AutomotiveVehicle.id,)
     )
 
 

@@ -345,9 +345,7 @@ def home():
 @staff_bp.route("/appointments/<int:appointment_id>/done", methods=["POST"])
 def complete(appointment_id: int):
     """The advisor marks a visit done: recall remedied, code cleared or service restarted."""
-    appointment = db.session.get(AutomotiveAppointment, appointment_id)
-    if appointment is None:
-        abort(404)
+    appointment = db.get_or_404(AutomotiveAppointment, appointment_id)
     automotive_appointments.complete_appointment(appointment)
     db.session.commit()
     flash(_("Visit for %(name)s completed.", name=appointment.vehicle.name), "success")

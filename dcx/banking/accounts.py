@@ -19,6 +19,7 @@ from dcx.banking.models import (
     TransactionStatus,
 )
 from dcx.banking.rules import CURRENCY, KEY, PRODUCTS, TRANSFERS, BankingError
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.platform.links import link
 from dcx.platform.timeline.services import record
@@ -26,12 +27,10 @@ from dcx.platform.timeline.services import record
 
 def accounts(user_id: int) -> list[BankingAccount]:
     """The customer's accounts, current first."""
-    return list(
-        db.session.execute(
-            select(BankingAccount)
-            .where(BankingAccount.user_id == user_id)
-            .order_by(BankingAccount.kind, BankingAccount.id)
-        ).scalars()
+    return rows_where(
+        BankingAccount,
+        BankingAccount.user_id == user_id,
+        order_by=(BankingAccount.kind, BankingAccount.id),
     )
 
 

@@ -26,18 +26,18 @@ from dcx.banking.rules import (
     TRANSFERS,
     BankingError,
 )
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.verticals import Obligation, registry
 
 
 def bills(user_id: int) -> list[BankingBill]:
     """The customer's active bills, by next date."""
-    return list(
-        db.session.execute(
-            select(BankingBill)
-            .where(BankingBill.user_id == user_id, BankingBill.active.is_(True))
-            .order_by(BankingBill.next_due_on)
-        ).scalars()
+    return rows_where(
+        BankingBill,
+        BankingBill.user_id == user_id,
+        BankingBill.active.is_(True),
+        order_by=(BankingBill.next_due_on,),
     )
 
 

@@ -27,6 +27,7 @@ from dcx.banking.rules import CURRENCY, KEY, TRANSFERS
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.services import in_locale, recipient_locales
+from dcx.platform.numbers import to_major
 from dcx.verticals import CalendarEntry
 
 _COUNTED = BankingTransaction.category != TRANSFERS
@@ -129,6 +130,10 @@ class MonthlyReport:
     def net_minor(self) -> int:
         """Income minus spending."""
         return self.income_minor - self.spending_minor
+
+    def major(self, amount_minor: int) -> Decimal:
+        """An amount of the report, in major units of its currency (for a chart)."""
+        return to_major(amount_minor, self.currency)
 
 
 def monthly_report(user_id: int, year: int, month: int) -> MonthlyReport:

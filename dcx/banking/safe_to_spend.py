@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,7 @@ from dcx.banking.models import (
 )
 from dcx.banking.rules import BUFFER_MINOR, CURRENCY, INCOME, OVERDUE_DAYS
 from dcx.extensions import db
+from dcx.platform.numbers import to_major
 from dcx.verticals import Obligation
 
 
@@ -89,6 +91,10 @@ class SafeToSpend:
             (_l("Goal contributions"), -self.goals_minor),
             (_l("Buffer"), -self.buffer_minor),
         ]
+
+    def waterfall(self) -> list[tuple[str, Decimal]]:
+        """The steps for a chart: each label, and its amount in major units of the currency."""
+        return [(str(label), to_major(amount, self.currency)) for label, amount in self.steps()]
 
 
 def compute_safe_to_spend(

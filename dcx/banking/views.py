@@ -65,10 +65,6 @@ def _template_exists(name: str) -> bool:
     return True
 
 
-def _major(minor: int) -> float:
-    return minor / 100
-
-
 @bp.route("/")
 def index():
     """The landing page; for a signed-in customer with accounts, their dashboard."""
@@ -344,9 +340,11 @@ def stop_bill(bill_id: int):
 def safe_to_spend():
     """Safe to spend until payday, with the "why this number" waterfall."""
     sts = banking_safe_to_spend.safe_to_spend(current_user.id, clock.today())
-    steps = [(str(label), _major(amount)) for label, amount in sts.steps()]
     chart = charts.waterfall_chart(
-        _("Why this number"), steps, result_label=_("Safe to spend"), currency=sts.currency
+        _("Why this number"),
+        sts.waterfall(),
+        result_label=_("Safe to spend"),
+        currency=sts.currency,
     )
     return render_template("banking/safe_to_spend.html", sts=sts, waterfall=chart)
 
@@ -389,16 +387,16 @@ def report(period: str):
         _("Income and spending, last six months"),
         [h[0] for h in rep.history],
         {
-            _("Income"): [_major(h[1]) for h in rep.history],
-            _("Spending"): [_major(h[2]) for h in rep.history],
+            _("Income"): [rep.major(h[1]) for h in rep.history],
+            _("Spending"): [rep.major(h[2]) for h in rep.history],
         },
     )
     category_chart = charts.bar_chart(
         _("Spending by category"),
         [labels.label("category", line.category) for line in rep.categories],
         {
-            _("This month"): [_major(line.amount_minor) for line in rep.categories],
-            _("Last month"): [_major(line.previous_minor) for line in rep.categories],
+            _("This month"): [rep.major(line.amount_minor) for line in rep.categories],
+            _("Last month"): [rep.major(line.previous_minor) for line in rep.categories],
         },
         horizontal=True,
     )
@@ -435,8 +433,8 @@ def home():
 @staff_bp.route("/customers/<int:user_id>", methods=["GET", "POST"])
 def staff_customer(user_id: int):
     """One customer's goals and safe to spend, and a note to their inbox."""
-    customer = db.session.get(User, user_id)
-    if customer is None or not accounts.accounts(user_id):
+    customer = db.get_or_404(User, user_id)
+    if not accounts.accounts(user_id):
         abort(404)
     form = NoteForm()
     if form.validate_on_submit():

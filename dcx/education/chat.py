@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from dcx.database import rows_where
 from dcx.education.models import (
     EducationChatMessage,
     EducationConversation,
@@ -18,6 +19,7 @@ from dcx.education.services import AWAY_AFTER, EducationError, _short, touch
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import User
+from dcx.platform.inputs import db_int
 from dcx.platform.links import link
 from dcx.platform.notify.services import in_locale, notify, recipient_locales
 
@@ -76,16 +78,14 @@ def professor_conversation_or_404(user: User, conversation_id: Any) -> Education
     from dcx.database import owned_or_404
 
     if user.is_admin:
-        row = db.session.get(EducationConversation, _int_or_404(conversation_id))
-        if row is None:
-            abort(404)
-        return row
+        return db.get_or_404(EducationConversation, id_or_404(conversation_id))
     return owned_or_404(EducationConversation, conversation_id, user.id, owner_attr="professor_id")
 
 
-def _int_or_404(value: Any) -> int:
+def id_or_404(value: Any) -> int:
+    """An id from a URL as an int an INTEGER column holds; anything else answers 404."""
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         abort(404)
 
@@ -133,30 +133,38 @@ def send_message(
 
 
 def messages_after(
-    conversation: EducationConversation, viewer_id: int, after_id: int = 0
+    conversation: EducationConversation, after_id: int = 0
 ) -> list[EducationChatMessage]:
-    """The thread's messages newer than ``after_id``; marks them read for the viewer.
-
-    When the viewer is the student this also notes that they are present (not away).
-    """
-    rows = list(
-        db.session.execute(
-            select(EducationChatMessage)
-            .where(
-                EducationChatMessage.conversation_id == conversation.id,
-                EducationChatMessage.id > after_id,
-            )
-            .order_by(EducationChatMessage.id)
-        ).scalars()
+    """The thread's messages newer than ``after_id``, oldest first (reading them writes nothing)."""
+    return rows_where(
+        EducationChatMessage,
+        EducationChatMessage.conversation_id == conversation.id,
+        EducationChatMessage.id > after_id,
+        order_by=(EducationChatMessage.id,),
     )
-    last = rows[-1].id if rows else 0
+
+
+def read_up_to(conversation: EducationConversation, viewer_id: int, message_id: int) -> None:
+    """The viewer, with the thread open, has been shown its messages up to ``message_id``.
+
+    Their read mark moves there (never back, never past the thread's last message); when the
+    viewer is the student this also notes that they are present (not away).
+    """
+    last = (
+        db.session.scalar(
+            select(func.max(EducationChatMessage.id)).where(
+                EducationChatMessage.conversation_id == conversation.id,
+                EducationChatMessage.id <= message_id,
+            )
+        )
+        or 0
+    )
     if viewer_id == conversation.student_id:
         conversation.student_seen_at = clock.now()
         conversation.student_last_read_id = max(conversation.student_last_read_id, last)
     elif viewer_id == conversation.professor_id:
         conversation.professor_last_read_id = max(conversation.professor_last_read_id, last)
     db.session.flush()
-    return rows
 
 
 def unread_counts(conversations: list[EducationConversation], viewer_id: int) -> dict[int, int]:
@@ -182,23 +190,19 @@ def unread_counts(conversations: list[EducationConversation], viewer_id: int) ->
 
 def student_conversations(user_id: int) -> list[EducationConversation]:
     """The student's threads, most recent first."""
-    return list(
-        db.session.execute(
-            select(EducationConversation)
-            .where(EducationConversation.student_id == user_id)
-            .order_by(EducationConversation.updated_at.desc())
-        ).scalars()
+    return rows_where(
+        EducationConversation,
+        EducationConversation.student_id == user_id,
+        order_by=(EducationConversation.updated_at.desc(),),
     )
 
 
 def professor_conversations(professor_id: int) -> list[EducationConversation]:
     """The professor's threads, most recent first."""
-    return list(
-        db.session.execute(
-            select(EducationConversation)
-            .where(EducationConversation.professor_id == professor_id)
-            .order_by(EducationConversation.updated_at.desc())
-        ).scalars()
+    return rows_where(
+        EducationConversation,
+        EducationConversation.professor_id == professor_id,
+        order_by=(EducationConversation.updated_at.desc(),),
     )
 
 

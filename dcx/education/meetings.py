@@ -8,6 +8,7 @@ from flask_babel import LazyString, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from dcx.database import rows_where
 from dcx.education.chat import professors_for
 from dcx.education.models import (
     EducationBooking,
@@ -54,15 +55,11 @@ def bookable_slots(user_id: int) -> list[EducationOfficeHourSlot]:
     professor_ids = {u.id for u, _ in professors_for(user_id)}
     if not professor_ids:
         return []
-    return list(
-        db.session.execute(
-            select(EducationOfficeHourSlot)
-            .where(
-                EducationOfficeHourSlot.professor_id.in_(professor_ids),
-                EducationOfficeHourSlot.starts_at > clock.now(),
-            )
-            .order_by(EducationOfficeHourSlot.starts_at)
-        ).scalars()
+    return rows_where(
+        EducationOfficeHourSlot,
+        EducationOfficeHourSlot.professor_id.in_(professor_ids),
+        EducationOfficeHourSlot.starts_at > clock.now(),
+        order_by=(EducationOfficeHourSlot.starts_at,),
     )
 
 

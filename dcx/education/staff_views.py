@@ -92,9 +92,9 @@ def staff_conversation(conversation_id):
     return _render_conversation(conversation, form, staff=True)
 
 
-@staff_bp.route("/messages/<conversation_id>/poll")
+@staff_bp.route("/messages/<conversation_id>/poll", methods=["POST"])
 def staff_conversation_poll(conversation_id):
-    """JSON: the thread's messages after ``?after=<id>``."""
+    """JSON: the thread's messages after the form's ``after`` id (and marks them read)."""
     return _poll(chat.professor_conversation_or_404(current_user, conversation_id))
 
 

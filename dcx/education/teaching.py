@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from dcx.database import rows_where
 from dcx.education import services
-from dcx.education.chat import _int_or_404
+from dcx.education.chat import id_or_404
 from dcx.education.models import (
     EducationAttempt,
     EducationChapter,
@@ -50,7 +51,7 @@ def professor_courses(user: User) -> list[EducationCourse]:
 
 def professor_course_or_404(user: User, course_id: Any) -> EducationCourse:
     """A course this professor teaches; any other id answers 404."""
-    course = db.session.get(EducationCourse, _int_or_404(course_id))
+    course = db.session.get(EducationCourse, id_or_404(course_id))
     if course is None or (not user.is_admin and course.professor_id != user.id):
         abort(404)
     return course
@@ -58,15 +59,11 @@ def professor_course_or_404(user: User, course_id: Any) -> EducationCourse:
 
 def professor_slots(user: User) -> list[EducationOfficeHourSlot]:
     """The professor's slots from a day ago on, soonest first."""
-    return list(
-        db.session.execute(
-            select(EducationOfficeHourSlot)
-            .where(
-                EducationOfficeHourSlot.professor_id == user.id,
-                EducationOfficeHourSlot.starts_at > clock.now() - timedelta(days=1),
-            )
-            .order_by(EducationOfficeHourSlot.starts_at)
-        ).scalars()
+    return rows_where(
+        EducationOfficeHourSlot,
+        EducationOfficeHourSlot.professor_id == user.id,
+        EducationOfficeHourSlot.starts_at > clock.now() - timedelta(days=1),
+        order_by=(EducationOfficeHourSlot.starts_at,),
     )
 
 

@@ -40,27 +40,16 @@ bp, staff_bp = vertical_blueprints("education", labels.label)
 
 def _chapter_or_404(chapter_id) -> EducationChapter:
     """A chapter of a course the student is enrolled in."""
-    chapter = db.session.get(EducationChapter, _int(chapter_id))
-    if chapter is None:
-        abort(404)
+    chapter = db.get_or_404(EducationChapter, chat.id_or_404(chapter_id))
     services.enrolled_course_or_404(current_user.id, chapter.module.course_id)
     return chapter
 
 
 def _test_or_404(test_id) -> EducationModuleTest:
     """A test of a course the student is enrolled in."""
-    test = db.session.get(EducationModuleTest, _int(test_id))
-    if test is None:
-        abort(404)
+    test = db.get_or_404(EducationModuleTest, chat.id_or_404(test_id))
     services.enrolled_course_or_404(current_user.id, test.module.course_id)
     return test
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        abort(404)
 
 
 # --- student pages -------------------------------------------------------------------------
@@ -317,8 +306,7 @@ def _names(conversations) -> dict[int, str]:
 
 def _render_conversation(conversation, form, staff: bool, status: int = 200):
     names = _names([conversation])
-    rows = chat.messages_after(conversation, current_user.id)
-    db.session.commit()
+    rows = chat.messages_after(conversation)
     endpoint = ".staff_conversation" if staff else ".conversation"
     return (
         render_template(
@@ -349,10 +337,12 @@ def _post_message(conversation, form, staff: bool):
 
 
 def _poll(conversation):
-    after = request.args.get("after", "0")
-    after_id = int(after) if after.isdigit() else 0
+    """The messages after the form's ``after`` id; the viewer has now been shown them all, so
+    the read mark moves (a POST: the page's script sends it at once, then every few seconds)."""
+    after_id = max(request.form.get("after", 0, type=int), 0)
     names = _names([conversation])
-    rows = chat.messages_after(conversation, current_user.id, after_id)
+    rows = chat.messages_after(conversation, after_id)
+    chat.read_up_to(conversation, current_user.id, rows[-1].id if rows else after_id)
     db.session.commit()
     return jsonify(messages=[chat.message_json(m, names, current_user.id) for m in rows])
 
@@ -368,10 +358,10 @@ def conversation(conversation_id):
     return _render_conversation(conversation, form, staff=False)
 
 
-@bp.route("/messages/<conversation_id>/poll")
+@bp.route("/messages/<conversation_id>/poll", methods=["POST"])
 @login_required
 def conversation_poll(conversation_id):
-    """JSON: the thread's messages after ``?after=<id>`` (and marks them read)."""
+    """JSON: the thread's messages after the form's ``after`` id (and marks them read)."""
     return _poll(chat.student_conversation_or_404(current_user.id, conversation_id))
 
 
@@ -404,10 +394,8 @@ def office_hours():
 @login_required
 def book(slot_id):
     """Book a slot."""
-    slot = db.session.get(EducationOfficeHourSlot, _int(slot_id))
-    if slot is None or slot.professor_id not in {
-        u.id for u, _c in chat.professors_for(current_user.id)
-    }:
+    slot = db.get_or_404(EducationOfficeHourSlot, chat.id_or_404(slot_id))
+    if slot.professor_id not in {u.id for u, _c in chat.professors_for(current_user.id)}:
         abort(404)
     form = forms.BookingForm()
     if not form.validate_on_submit():

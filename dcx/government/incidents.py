@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.government import districts
 from dcx.government.models import (
@@ -144,30 +145,22 @@ def complete_handoff(handoff: GovernmentHandoff, department: str | None) -> bool
 
 def incident_comments(incident_id: int) -> list[GovernmentIncidentComment]:
     """An incident's comments, oldest first."""
-    return list(
-        db.session.execute(
-            select(GovernmentIncidentComment)
-            .where(GovernmentIncidentComment.incident_id == incident_id)
-            .order_by(GovernmentIncidentComment.id)
-        ).scalars()
+    return rows_where(
+        GovernmentIncidentComment,
+        GovernmentIncidentComment.incident_id == incident_id,
+        order_by=(GovernmentIncidentComment.id,),
     )
 
 
 def incident_repairs(incident_id: int) -> list[GovernmentRepair]:
     """The repairs raised from an incident."""
-    return list(
-        db.session.execute(
-            select(GovernmentRepair).where(GovernmentRepair.incident_id == incident_id)
-        ).scalars()
-    )
+    return rows_where(GovernmentRepair, GovernmentRepair.incident_id == incident_id)
 
 
 def incident_handoffs(incident_id: int) -> list[GovernmentHandoff]:
     """An incident's follow-on tasks, oldest first."""
-    return list(
-        db.session.execute(
-            select(GovernmentHandoff)
-            .where(GovernmentHandoff.incident_id == incident_id)
-            .order_by(GovernmentHandoff.id)
-        ).scalars()
+    return rows_where(
+        GovernmentHandoff,
+        GovernmentHandoff.incident_id == incident_id,
+        order_by=(GovernmentHandoff.id,),
     )

@@ -10,6 +10,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.government import repairs
 from dcx.government.models import (
@@ -30,11 +31,7 @@ class ScheduleConflict(ValueError):
 
 
 def _orders_of(repair_id: int) -> list[GovernmentWorkOrder]:
-    return list(
-        db.session.execute(
-            select(GovernmentWorkOrder).where(GovernmentWorkOrder.repair_id == repair_id)
-        ).scalars()
-    )
+    return rows_where(GovernmentWorkOrder, GovernmentWorkOrder.repair_id == repair_id)
 
 
 def crew_conflicts(

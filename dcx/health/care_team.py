@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.health.models import (
     HealthCareTeamMember,
@@ -90,11 +91,7 @@ def remove_from_care_team(patient_id: int, clinician_id: int) -> None:
 
 def clinicians() -> list[User]:
     """Every health clinician a patient may choose."""
-    return list(
-        db.session.execute(
-            select(User).where(User.role == "staff", User.department == KEY).order_by(User.name)
-        ).scalars()
-    )
+    return rows_where(User, User.role == "staff", User.department == KEY, order_by=(User.name,))
 
 
 def patient_for_clinician_or_404(clinician_id: int, patient_id: Any) -> User:

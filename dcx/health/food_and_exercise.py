@@ -13,6 +13,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.health import goals, vitals
 from dcx.health.models import (
@@ -93,12 +94,11 @@ def log_meal(
 
 def meals_on(patient_id: int, day: date) -> list[HealthMeal]:
     """The patient's meals of one day."""
-    return list(
-        db.session.execute(
-            select(HealthMeal)
-            .where(HealthMeal.patient_id == patient_id, HealthMeal.eaten_on == day)
-            .order_by(HealthMeal.id)
-        ).scalars()
+    return rows_where(
+        HealthMeal,
+        HealthMeal.patient_id == patient_id,
+        HealthMeal.eaten_on == day,
+        order_by=(HealthMeal.id,),
     )
 
 
@@ -209,13 +209,9 @@ def weekly_minutes_many(
 
 def exercises_of(patient_id: int, days: int = 28) -> list[HealthExercise]:
     """The patient's recent activities, newest first."""
-    return list(
-        db.session.execute(
-            select(HealthExercise)
-            .where(
-                HealthExercise.patient_id == patient_id,
-                HealthExercise.performed_on > clock.today() - timedelta(days=days),
-            )
-            .order_by(HealthExercise.performed_on.desc(), HealthExercise.id.desc())
-        ).scalars()
+    return rows_where(
+        HealthExercise,
+        HealthExercise.patient_id == patient_id,
+        HealthExercise.performed_on > clock.today() - timedelta(days=days),
+        order_by=(HealthExercise.performed_on.desc(), HealthExercise.id.desc()),
     )

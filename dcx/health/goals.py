@@ -12,6 +12,7 @@ from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.health import food_and_exercise, vitals
 from dcx.health.goal_messages import tell_patient_of_proposal
@@ -263,12 +264,11 @@ def wrong_way_many(goals: Sequence[HealthGoal]) -> list[bool]:
 
 def goals_of(patient_id: int, statuses: Iterable[str] = GOAL_STATUSES) -> list[HealthGoal]:
     """The patient's goals, newest first."""
-    return list(
-        db.session.execute(
-            select(HealthGoal)
-            .where(HealthGoal.patient_id == patient_id, HealthGoal.status.in_(list(statuses)))
-            .order_by(HealthGoal.id.desc())
-        ).scalars()
+    return rows_where(
+        HealthGoal,
+        HealthGoal.patient_id == patient_id,
+        HealthGoal.status.in_(list(statuses)),
+        order_by=(HealthGoal.id.desc(),),
     )
 
 

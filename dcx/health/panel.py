@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.health import care_team, medication, vitals
 from dcx.health import goals as health_goals
@@ -56,12 +57,10 @@ def record_visit(
 
 def visits_of(patient_id: int) -> list[HealthVisit]:
     """The patient's visits, newest first."""
-    return list(
-        db.session.execute(
-            select(HealthVisit)
-            .where(HealthVisit.patient_id == patient_id)
-            .order_by(HealthVisit.occurred_at.desc())
-        ).scalars()
+    return rows_where(
+        HealthVisit,
+        HealthVisit.patient_id == patient_id,
+        order_by=(HealthVisit.occurred_at.desc(),),
     )
 
 

@@ -1,7 +1,9 @@
 """Server-side SVG charts (pygal): no JavaScript, no CDN, readable on a phone and in print.
 
 Each function returns markup safe to place in a template through the ``chart`` macro. Series
-values are plain numbers (convert minor units to major before charting money).
+values are numbers; money arrives as exact ``Decimal`` amounts in major units, as the service
+gives them (``dcx.platform.numbers.to_major`` with the currency's own digits, never ``/ 100``),
+and is drawn from floats only where pygal draws.
 
 A chart is drawn twice: wide, for a desktop column, and narrow, for a phone, with fewer x
 labels, one legend entry a line and the same text size. An SVG scales its text with its
@@ -17,6 +19,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pygal
@@ -29,6 +32,7 @@ BRAND = "#1f4e79"
 MONEY_IN = "#2e7d4f"
 MONEY_OUT = "#b03a2e"
 _CLEAR = "rgba(0,0,0,0)"
+_ZERO = Decimal(0)
 _COLOURS = (BRAND, "#c0392b", "#2e8b57", "#d68910", "#6c3483", "#17a2b8")
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
@@ -53,6 +57,14 @@ WIDE = Layout("wide", 800, 14, 16, 12, 16, None, 0)
 NARROW = Layout("narrow", 400, 14, 16, 5, 5, 1, 22)
 LAYOUTS = (WIDE, NARROW)
 
+# A value to draw: a number, or an exact amount of money in major units
+Value = float | Decimal
+
+
+def _drawn(values: Sequence[Value | None]) -> list[float | None]:
+    """The values as pygal draws them (floats), missing ones kept as gaps."""
+    return [None if v is None else float(v) for v in values]
+
 
 def _style(layout: Layout, colours: Sequence[str] = _COLOURS) -> Style:
     return Style(
@@ -76,12 +88,12 @@ def number(value: float | None) -> str:
     return "" if value is None else format_decimal(value, format="#,##0.##")
 
 
-def money(value: float | None, currency: str) -> str:
+def money(value: Value | None, currency: str) -> str:
     """An amount in major units as money in the visitor's locale: €1,234.50, 1.234,50 €."""
     return "" if value is None else format_currency(value, currency)
 
 
-def whole_money(value: float | None, currency: str) -> str:
+def whole_money(value: Value | None, currency: str) -> str:
     """An axis label in money without cents: €1,500 in English, 1.500 € in Spanish."""
     if value is None:
         return ""
@@ -91,7 +103,7 @@ def whole_money(value: float | None, currency: str) -> str:
     )
 
 
-def has_data(values: Sequence[float | None], zero_is_data: bool = True) -> bool:
+def has_data(values: Sequence[Value | None], zero_is_data: bool = True) -> bool:
     """Whether a chart of ``values`` would draw anything: a value, or one that is not 0."""
     return any(v is not None and (zero_is_data or v != 0) for v in values)
 
@@ -122,7 +134,7 @@ def _thin_x_labels(chart, labels: Sequence[str], layout: Layout) -> None:
         chart.config.show_minor_x_labels = False
 
 
-def whole_ticks(values: Sequence[float | None], most: int = 6) -> list[int]:
+def whole_ticks(values: Sequence[Value | None], most: int = 6) -> list[int]:
     """Axis ticks for counts: whole numbers from 0, at most about ``most`` of them (pygal would
     otherwise label 1 review with 0.2, 0.4, ...)."""
     top = max((v for v in values if v is not None), default=0)
@@ -156,7 +168,7 @@ def _render(draw: Callable[[Layout], Any]) -> Markup:
 def line_chart(
     title: str,
     labels: Sequence[str],
-    series: Mapping[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[Value | None]],
     height: int = 320,
     guides: Mapping[str, float] | None = None,
 ) -> Markup:
@@ -172,7 +184,7 @@ def line_chart(
         _config(chart, title, height, layout, len(series) + len(guides or {}))
         _thin_x_labels(chart, labels, layout)
         for name, values in series.items():
-            chart.add(name, list(values))
+            chart.add(name, _drawn(values))
         for name, value in (guides or {}).items():
             chart.add(
                 name, [value] * len(labels), show_dots=False, stroke_style={"dasharray": "6,4"}
@@ -185,7 +197,7 @@ def line_chart(
 def bar_chart(
     title: str,
     labels: Sequence[str],
-    series: Mapping[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[Value | None]],
     height: int = 320,
     horizontal: bool = False,
     counts: bool = False,
@@ -207,7 +219,8 @@ def bar_chart(
         for name, values in series.items():
             # pygal writes a horizontal bar of 0 as a <rect> without its width (invalid SVG);
             # a bar of no value draws the same nothing
-            chart.add(name, [None if horizontal and v == 0 else v for v in values])
+            drawn = _drawn(values)
+            chart.add(name, [None if horizontal and v == 0 else v for v in drawn])
         if counts:
             chart.y_labels = whole_ticks([v for values in series.values() for v in values])
         return chart
@@ -217,14 +230,14 @@ def bar_chart(
 
 def waterfall_chart(
     title: str,
-    steps: Sequence[tuple[str, float]],
+    steps: Sequence[tuple[str, Value]],
     result_label: str,
     currency: str,
     height: int = 360,
 ) -> Markup:
     """A waterfall: a starting amount, then additions and deductions, ending at the result.
 
-    ``steps`` are (label, signed amount in major units); the first is the start, and the last
+    ``steps`` are (label, signed amount in major units, exact as a ``Decimal``); the first is the start, and the last
     bar, ``result_label``, is the running total. The start and the result are in the brand
     colour, money in is green and money out red; every amount is written as money in
     ``currency`` for the visitor's locale. Empty markup without steps.
@@ -236,17 +249,18 @@ def waterfall_chart(
         ("in", _("Money in"), MONEY_IN),
         ("out", _("Money out"), MONEY_OUT),
     )
-    bars: list[tuple[str, float, float, float]] = []  # kind, low end, high end, amount shown
-    running = 0.0
-    for i, (_label, amount) in enumerate(steps):
+    bars: list[tuple[str, Decimal, Decimal, Decimal]] = []  # kind, low, high, amount shown
+    running = Decimal(0)
+    for i, (_label, value) in enumerate(steps):
+        amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
         if i == 0:
-            bars.append(("total", min(0, amount), max(0, amount), amount))
+            bars.append(("total", min(_ZERO, amount), max(_ZERO, amount), amount))
             running = amount
             continue
         kind = "in" if amount >= 0 else "out"
         bars.append((kind, min(running, running + amount), max(running, running + amount), amount))
         running += amount
-    bars.append(("total", min(0, running), max(0, running), running))
+    bars.append(("total", min(_ZERO, running), max(_ZERO, running), running))
     x_labels = [label for label, _amount in steps] + [result_label]
 
     # pygal stacks values above 0 and below 0 apart: a bar that crosses 0 is drawn in two
@@ -284,16 +298,16 @@ def waterfall_chart(
 _SILENT: dict[str, Any] = {"formatter": lambda _v: ""}
 
 
-def _float_base(low: float, high: float) -> float | dict[str, Any] | None:
+def _float_base(low: Decimal, high: Decimal) -> float | dict[str, Any] | None:
     """The invisible part under a floating bar: from 0 to its near end, on its side of 0."""
     if low >= 0:
-        return {"value": low, "color": _CLEAR}
+        return {"value": float(low), "color": _CLEAR}
     if high <= 0:
-        return {"value": high, "color": _CLEAR}
+        return {"value": float(high), "color": _CLEAR}
     return None  # the bar crosses 0: it starts at 0 both ways
 
 
-def _part(low: float, high: float, below: bool, label: str) -> dict[str, Any] | None:
+def _part(low: Decimal, high: Decimal, below: bool, label: str) -> dict[str, Any] | None:
     """The part of the bar [low, high] above 0 (or below, with ``below``) on top of its base."""
     if low >= 0:
         value = None if below else high - low
@@ -305,7 +319,7 @@ def _part(low: float, high: float, below: bool, label: str) -> dict[str, Any] | 
         return None
     # A bar crossing 0 says its amount once, on the part above.
     text = "" if below and high > 0 else label
-    return {"value": value, "formatter": lambda _v: text}
+    return {"value": float(value), "formatter": lambda _v: text}
 
 
 def pie_chart(title: str, parts: Mapping[str, float], height: int = 320) -> Markup:

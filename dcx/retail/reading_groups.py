@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.platform.community import services as community
 from dcx.platform.community.models import CommunityPost, CommunitySpace, CommunityThread
@@ -67,12 +68,10 @@ def current_books(space_ids: Iterable[int]) -> dict[int, RetailBook]:
 
 def schedule_of(space_id: int) -> list[RetailClubReading]:
     """A club's reading schedule, by date."""
-    return list(
-        db.session.execute(
-            select(RetailClubReading)
-            .where(RetailClubReading.space_id == space_id)
-            .order_by(RetailClubReading.due_on)
-        ).scalars()
+    return rows_where(
+        RetailClubReading,
+        RetailClubReading.space_id == space_id,
+        order_by=(RetailClubReading.due_on,),
     )
 
 

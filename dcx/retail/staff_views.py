@@ -17,7 +17,7 @@ from dcx.retail.models import (
     RsvpStatus,
 )
 from dcx.retail.services import RetailError
-from dcx.retail.views import _get_or_404, staff_bp
+from dcx.retail.views import staff_bp
 
 # --- staff -----------------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ def home():
 @staff_bp.route("/reports/<int:report_id>/<action>", methods=["POST"])
 def moderate(report_id: int, action: str):
     """Hide reported content or dismiss the report."""
-    report = _get_or_404(RetailContentReport, report_id)
+    report = db.get_or_404(RetailContentReport, report_id)
     if action not in ("hidden", "dismissed"):
         abort(404)
     reviews.moderate(report, action)
@@ -67,7 +67,7 @@ def moderate_post(post_id: int, action: str):
 @staff_bp.route("/events/<int:event_id>")
 def staff_event(event_id: int):
     """An event's guest list and waitlist, with a way to take a guest off the list."""
-    event = _get_or_404(RetailEvent, event_id)
+    event = db.get_or_404(RetailEvent, event_id)
     return render_template(
         "retail/staff_event.html",
         event=event,
@@ -78,7 +78,7 @@ def staff_event(event_id: int):
 
 
 def _guest_or_404(event: RetailEvent, rsvp_id: int) -> RetailRsvp:
-    rsvp = _get_or_404(RetailRsvp, rsvp_id)
+    rsvp = db.get_or_404(RetailRsvp, rsvp_id)
     if rsvp.event_id != event.id:
         abort(404)
     return rsvp
@@ -87,7 +87,7 @@ def _guest_or_404(event: RetailEvent, rsvp_id: int) -> RetailRsvp:
 @staff_bp.route("/events/<int:event_id>/guests/<int:rsvp_id>/remove", methods=["GET", "POST"])
 def remove_guest(event_id: int, rsvp_id: int):
     """Confirm, then take a guest off the list: the first on the waitlist gets the seat."""
-    event = _get_or_404(RetailEvent, event_id)
+    event = db.get_or_404(RetailEvent, event_id)
     rsvp = _guest_or_404(event, rsvp_id)
     form = RemoveAttendeeForm()
     status = 200

@@ -64,16 +64,6 @@ def _retail_rating(value: float | None) -> str:
     return reviews.format_rating(value)
 
 
-def _get_or_404(model, ident):
-    try:
-        row = db.session.get(model, int(ident))
-    except (TypeError, ValueError):
-        row = None
-    if row is None:
-        abort(404)
-    return row
-
-
 @bp.route("/")
 def index():
     """The landing page; for a signed-in customer, their reading dashboard."""
@@ -118,7 +108,7 @@ def books():
 @bp.route("/books/<int:book_id>")
 def book(book_id: int):
     """One book: details, ratings chart, reviews and what the customer can do with it."""
-    book = _get_or_404(services.RetailBook, book_id)
+    book = db.get_or_404(services.RetailBook, book_id)
     summary = reviews.rating_summary(book.id)
     page = reviews.reviews_page(book.id, request.args.get("page", 1, type=int) or 1, summary.count)
     chart = charts.bar_chart(
@@ -151,7 +141,7 @@ def book(book_id: int):
 @bp.route("/books/<int:book_id>/cover.svg")
 def cover(book_id: int):
     """The generated cover of a book without one."""
-    book = _get_or_404(services.RetailBook, book_id)
+    book = db.get_or_404(services.RetailBook, book_id)
     svg = cover_svg(book.title, book.author_list[0] if book.author_list else "")
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=86400"
@@ -162,7 +152,7 @@ def cover(book_id: int):
 @login_required
 def buy(book_id: int):
     """Place an order for one copy of the book."""
-    book = _get_or_404(services.RetailBook, book_id)
+    book = db.get_or_404(services.RetailBook, book_id)
     try:
         order = services.place_order(current_user.id, [book.id])
     except RetailError as exc:
@@ -177,7 +167,7 @@ def buy(book_id: int):
 @login_required
 def shelve(book_id: int):
     """Put the book on a shelf."""
-    book = _get_or_404(services.RetailBook, book_id)
+    book = db.get_or_404(services.RetailBook, book_id)
     form = ShelfForm()
     if not form.validate_on_submit():
         abort(400)
@@ -316,7 +306,7 @@ def _review_page(form, book, review, status=200):
 @login_required
 def write_review(book_id: int):
     """Write a review of the book (or go to editing the one already written)."""
-    book = _get_or_404(services.RetailBook, book_id)
+    book = db.get_or_404(services.RetailBook, book_id)
     existing = reviews.review_by(current_user.id, book.id)
     if existing is not None:
         return redirect(url_for("retail.edit_review", review_id=existing.id))
@@ -366,7 +356,7 @@ def edit_review(review_id):
 @login_required
 def helpful(review_id: int):
     """Mark a review as helpful."""
-    review = _get_or_404(RetailReview, review_id)
+    review = db.get_or_404(RetailReview, review_id)
     if review.hidden:
         abort(404)
     try:
@@ -383,7 +373,7 @@ def helpful(review_id: int):
 @login_required
 def report_review(review_id: int):
     """Report a review to the staff."""
-    review = _get_or_404(RetailReview, review_id)
+    review = db.get_or_404(RetailReview, review_id)
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -531,7 +521,7 @@ def events():
 @login_required
 def event(event_id: int):
     """One event: where, when, seats left; RSVP (a full event puts you on the waitlist)."""
-    event = _get_or_404(RetailEvent, event_id)
+    event = db.get_or_404(RetailEvent, event_id)
     rsvp = store_events.rsvp_for(event.id, current_user.id)
     form = RsvpForm(answer=rsvp.status if rsvp and rsvp.status != "waitlisted" else "going")
     status = 200
@@ -568,7 +558,7 @@ def event(event_id: int):
 @bp.route("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
     """The event as a calendar file."""
-    event = _get_or_404(RetailEvent, event_id)
+    event = db.get_or_404(RetailEvent, event_id)
     return Response(
         store_events.event_ics(event),
         mimetype="text/calendar",

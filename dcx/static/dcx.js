@@ -6,6 +6,14 @@
   document.querySelectorAll(".dcx-table-wrap, .table-responsive").forEach(function (el) {
     if (!el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); }
   });
+  // <form data-read-receipt>: sent in the background once the page is shown, with the form's
+  // CSRF token; reading moves a read mark, the GET that showed the page writes nothing.
+  document.querySelectorAll("form[data-read-receipt]").forEach(function (form) {
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"Accept": "application/json"}
+    }).catch(function () {});
+  });
   // <form data-confirm="Question?">: ask before it is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -147,6 +148,18 @@ def test_safe_to_spend_subtracts_everything_spoken_for():
     assert sts.amount_minor == 100_000
     assert sts.per_day_minor == 10_000
     assert sum(amount for _, amount in sts.steps()) == sts.amount_minor
+
+
+def test_charts_get_money_in_major_units_of_the_currency_s_own_digits(app):
+    sts = safe_to_spend.compute_safe_to_spend(
+        200_050, 5_000, 60_000, 30_000, days=10, buffer_minor=5_000
+    )
+    assert sts.waterfall()[0] == ("Available balance", Decimal("2000.50"))
+    assert sum(amount for _, amount in sts.waterfall()) == Decimal("1000.50")
+    yen = dataclasses.replace(sts, currency="JPY")  # no minor unit: not divided by 100
+    assert yen.waterfall()[0][1] == Decimal(200_050)
+    report = reports.MonthlyReport(2026, 11, 0, 0, [], [], [], [], currency="BHD")
+    assert report.major(1_234) == Decimal("1.234")  # three decimals
 
 
 def test_negative_balance_gives_negative_safe_to_spend_and_nothing_per_day():

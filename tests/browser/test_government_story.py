@@ -179,7 +179,7 @@ def test_congestion_to_published_fix(page: Page, browser: Browser, live_server, 
         ).scalar_one()
         assert message.link == f"/government/reports/{report_id}"
     citizen.goto(f"{live_server}/inbox/")
-    citizen.get_by_role("link", name=f"Is it really fixed? Report #{report_id}").click()
+    citizen.get_by_role("button", name=f"Is it really fixed? Report #{report_id}").click()
     expect(citizen.locator("#fix-check")).to_contain_text("Is it really fixed?")
     expect(citizen.locator("#report-status")).to_have_text("Fixed")
     citizen.get_by_role("button", name="Yes, it is fixed").click()

@@ -39,7 +39,7 @@ def test_a_message_arrives_is_read_and_the_badge_goes(page: Page, live_server, l
     expect(page).to_have_url(f"{live_server}/inbox/")
     unread = page.locator(".dcx-message.dcx-unread")
     expect(unread).to_have_count(1)
-    page.get_by_role("link", name="Your November savings report").click()
+    page.get_by_role("button", name="Your November savings report").click()  # a POST: read
     expect(page).to_have_url(f"{live_server}/account/profile")
     expect(page.locator('[data-badge="nav-inbox"]')).to_have_count(0)
 

@@ -247,7 +247,8 @@ def test_a_reply_notifies_an_away_student_but_not_one_with_the_thread_open(world
     chat.send_message(conversation, t.student.id, "Question about beta")
     chat.send_message(conversation, t.professor.id, "Here is the answer")
     assert len(_replies(t.student.id)) == 1  # never seen: away
-    chat.messages_after(conversation, t.student.id)  # the student has the thread open
+    shown = chat.messages_after(conversation)[-1].id
+    chat.read_up_to(conversation, t.student.id, shown)  # the student has the thread open
     chat.send_message(conversation, t.professor.id, "And one more thing")
     assert len(_replies(t.student.id)) == 1
     clock.advance(services.AWAY_AFTER + timedelta(seconds=1))
@@ -263,7 +264,13 @@ def test_unread_counts_per_side(world):
     chat.send_message(conversation, t.student.id, "two")
     assert chat.unread_counts([conversation], t.professor.id) == {conversation.id: 2}
     assert chat.unread_counts([conversation], t.student.id) == {conversation.id: 0}
-    chat.messages_after(conversation, t.professor.id)
+    first, second = chat.messages_after(conversation)
+    assert chat.unread_counts([conversation], t.professor.id) == {conversation.id: 2}  # read only
+    chat.read_up_to(conversation, t.professor.id, first.id)
+    assert chat.unread_counts([conversation], t.professor.id) == {conversation.id: 1}
+    chat.read_up_to(conversation, t.professor.id, second.id + 1000)  # never past the last one
+    assert conversation.professor_last_read_id == second.id
+    chat.read_up_to(conversation, t.professor.id, 0)  # never back
     assert chat.unread_counts([conversation], t.professor.id) == {conversation.id: 0}
 
 

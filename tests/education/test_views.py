@@ -115,11 +115,39 @@ def test_chat_poll_returns_new_messages_as_json(app, world):
     conversation_id = conversation_url.rsplit("/", 1)[1]
     assert "1 unread" in prof.get("/education/staff/messages").get_data(as_text=True)
     prof.post(f"/education/staff/messages/{conversation_id}", data={"body": "Hello student"})
-    data = c.get(f"{conversation_url}/poll?after=0").get_json()
+    data = c.post(f"{conversation_url}/poll", data={"after": "0"}).get_json()
     assert [m["body"] for m in data["messages"]] == ["Hello professor", "Hello student"]
     assert data["messages"][1]["mine"] is False
     last = data["messages"][1]["id"]
-    assert c.get(f"{conversation_url}/poll?after={last}").get_json() == {"messages": []}
+    assert c.post(f"{conversation_url}/poll", data={"after": last}).get_json() == {"messages": []}
+    for bad in ("-5", "x", "99999999999999999999"):
+        assert c.post(f"{conversation_url}/poll", data={"after": bad}).status_code == 200, bad
+    assert c.get(f"{conversation_url}/poll").status_code == 405  # a GET writes nothing
+
+
+def test_reading_a_chat_moves_the_read_mark_through_the_poll_not_the_page(app, world):
+    student = login(app, world.student)
+    url = student.post(
+        "/education/messages", data={"target": f"{world.professor.id}:{world.course.id}"}
+    ).headers["Location"]
+    student.post(url, data={"body": "A question"})
+    conversation_id = url.rsplit("/", 1)[1]
+    prof = login(app, world.professor)
+    staff_url = f"/education/staff/messages/{conversation_id}"
+    page = prof.get(staff_url).get_data(as_text=True)
+    assert f'data-poll-url="{staff_url}/poll"' in page and "A question" in page
+    assert "1 unread" in prof.get("/education/staff/messages").get_data(as_text=True)
+    shown = re.search(r'data-after="(\d+)"', page).group(1)
+    assert prof.post(f"{staff_url}/poll", data={"after": shown}).get_json() == {"messages": []}
+    assert "unread" not in prof.get("/education/staff/messages").get_data(as_text=True)
+    # the student's side: the reply is unread until the page's first poll says it was shown
+    prof.post(staff_url, data={"body": "An answer"})
+    assert "1 unread" in student.get("/education/messages").get_data(as_text=True)
+    page = student.get(url).get_data(as_text=True)
+    assert "1 unread" in student.get("/education/messages").get_data(as_text=True)
+    shown = re.search(r'data-after="(\d+)"', page).group(1)
+    student.post(f"{url}/poll", data={"after": shown})
+    assert "unread" not in student.get("/education/messages").get_data(as_text=True)
 
 
 def test_an_empty_message_is_a_400_not_a_500(app, world):
@@ -162,10 +190,13 @@ def test_another_students_attempts_messages_and_bookings_answer_404(app, world):
         ("post", f"/education/attempts/{attempt.id}"),
         ("get", f"/education/messages/{conversation.id}"),
         ("post", f"/education/messages/{conversation.id}"),
-        ("get", f"/education/messages/{conversation.id}/poll"),
+        ("post", f"/education/messages/{conversation.id}/poll"),
         ("get", f"/education/bookings/{booking.id}.ics"),
         ("post", f"/education/bookings/{booking.id}/cancel"),
         ("get", "/education/attempts/not-a-number"),
+        ("get", "/education/chapters/99999999999999999999"),  # beyond an INTEGER column
+        ("get", f"/education/messages/{2**40}"),
+        ("post", f"/education/office-hours/{2**63}/book"),
     ]:
         assert getattr(c, method)(url).status_code == 404, url
     assert "private" not in c.get("/education/messages").get_data(as_text=True)
@@ -230,10 +261,10 @@ def test_a_professor_sees_only_their_own_courses_threads_and_slots(app, world):
     for url in [
         f"/education/staff/courses/{world.course.id}",
         f"/education/staff/messages/{conversation.id}",
-        f"/education/staff/messages/{conversation.id}/poll",
         f"/education/staff/slots/{world.slot.id}.ics",
     ]:
         assert c.get(url).status_code == 404, url
+    assert c.post(f"/education/staff/messages/{conversation.id}/poll").status_code == 404
     assert (
         c.post(f"/education/staff/messages/{conversation.id}", data={"body": "x"}).status_code
         == 404

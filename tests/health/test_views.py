@@ -142,6 +142,25 @@ def test_check_in_reaches_the_clinician(app, record, patient_client, clinician_c
     assert "Salt is everywhere" in body
 
 
+def test_reading_a_module_page_moves_its_mark_through_the_read_receipt(
+    app, patient, patient_client
+):
+    page = patient_client.get("/health/learn/move-more?page=2").get_data(as_text=True)
+    assert 'action="/health/learn/move-more/seen" data-read-receipt' in page
+    assert "move-more" not in learning_progress.progress_of(patient.id)  # the GET wrote nothing
+    assert (
+        patient_client.post("/health/learn/move-more/seen", data={"page": "2"}).status_code == 204
+    )
+    assert (
+        patient_client.post("/health/learn/move-more/seen", data={"page": "1"}).status_code == 204
+    )
+    assert learning_progress.progress_of(patient.id)["move-more"].pages_seen == 2  # never back
+    for bad in ("0", "99", "x", ""):
+        answer = patient_client.post("/health/learn/move-more/seen", data={"page": bad})
+        assert answer.status_code == 400, bad
+    assert patient_client.post("/health/learn/no-such/seen", data={"page": "1"}).status_code == 404
+
+
 def test_quiz_pass_and_fail(app, patient, patient_client):
     r = patient_client.post("/health/learn/move-more/quiz", data={"q0": "0", "q1": "1"})
     assert r.status_code == 400 and "try again" in r.get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 from dcx.platform import charts
 
@@ -30,6 +31,13 @@ def test_waterfall_ends_at_the_running_total(app):
     )
     assert "Bills" in svg and "Goals" in svg and "Left" in svg
     assert "€500.00" in _values(_wide(svg))  # the final bar's value
+
+
+def test_the_waterfall_draws_exact_amounts_in_the_currency_s_digits(app):
+    steps = [("Balance", Decimal("1.234")), ("Fee", Decimal("-0.001"))]
+    assert "BHD1.233" in _values(_wide(charts.waterfall_chart("Left", steps, "=", "BHD")))
+    bars = charts.bar_chart("Spending", ["Food"], {"This month": [Decimal("12.34")]})
+    assert "12.34" in bars
 
 
 def test_bar_pie_and_radar_render():

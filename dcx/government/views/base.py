@@ -54,9 +54,7 @@ def _department() -> str | None:
 
 def _incident_or_404(incident_id: int) -> GovernmentIncident:
     """An incident the current staff member's department may see; 404 otherwise."""
-    incident = db.session.get(GovernmentIncident, incident_id)
-    if incident is None:
-        abort(404)
+    incident = db.get_or_404(GovernmentIncident, incident_id)
     if current_user.is_admin:
         return incident
     if not government_incidents.incident_visible_to(incident, _department()):

@@ -9,7 +9,7 @@ from dcx.extensions import db
 from dcx.health import (
     learning_progress,
 )
-from dcx.health.learning import MODULES
+from dcx.health.learning import MODULES, Module
 from dcx.health.views.base import bp
 
 
@@ -26,20 +26,35 @@ def learn():
     )
 
 
+def _step(mod: Module, page: int, refusal: int) -> int:
+    """``page`` if it is a step of the module (one of its pages, then its quiz); else the
+    ``refusal`` status."""
+    if not 1 <= page <= len(mod.pages) + 1:
+        abort(refusal)
+    return page
+
+
 @bp.route("/learn/<slug>")
 @login_required
 def module(slug: str):
     """One page of a module, or its quiz after the last page."""
     mod = learning_progress.module_or_404(slug)
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > len(mod.pages) + 1:
-        abort(404)
-    learning_progress.see_page(current_user.id, slug, min(page, len(mod.pages)))
-    db.session.commit()
+    page = _step(mod, request.args.get("page", 1, type=int), refusal=404)
     progress = learning_progress.progress_of(current_user.id).get(slug)
     return render_template(
         "health/module.html", module=mod, page=page, progress=progress, result=None
     )
+
+
+@bp.route("/learn/<slug>/seen", methods=["POST"])
+@login_required
+def module_seen(slug: str):
+    """The page's read receipt (sent by its script once shown): the patient read up to ``page``."""
+    mod = learning_progress.module_or_404(slug)
+    page = _step(mod, request.form.get("page", 0, type=int), refusal=400)
+    learning_progress.see_page(current_user.id, slug, min(page, len(mod.pages)))
+    db.session.commit()
+    return "", 204
 
 
 @bp.route("/learn/<slug>/quiz", methods=["POST"])

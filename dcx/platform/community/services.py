@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.community.models import (
@@ -77,12 +78,10 @@ def ensure_spaces(vertical: str, specs: Iterable[Mapping[str, str]]) -> list[Com
 
 def spaces(vertical: str) -> list[CommunitySpace]:
     """Every space of the vertical, by name."""
-    return list(
-        db.session.execute(
-            select(CommunitySpace)
-            .where(CommunitySpace.vertical == vertical)
-            .order_by(CommunitySpace.name, CommunitySpace.id)
-        ).scalars()
+    return rows_where(
+        CommunitySpace,
+        CommunitySpace.vertical == vertical,
+        order_by=(CommunitySpace.name, CommunitySpace.id),
     )
 
 

@@ -51,18 +51,21 @@ def index():
     )
 
 
-@bp.route("/<int:message_id>")
+@bp.route("/<int:message_id>", methods=["GET", "POST"])
 @login_required
 def open_message(message_id: int):
-    """Mark the message read and go to what it is about (local links only)."""
+    """The message. Opened from the inbox (a POST) it is marked read and its local link is
+    followed; a GET only shows it, so a prefetch or a link scanner marks nothing read."""
     message = owned_or_404(Message, message_id, current_user.id)
-    services.mark_read(message)
-    db.session.commit()
-    if message.link and is_safe_next(message.link):
-        return redirect(message.link)
+    local_link = message.link if message.link and is_safe_next(message.link) else None
+    if request.method == "POST":
+        services.mark_read(message)
+        db.session.commit()
+        return redirect(local_link or url_for("notify.open_message", message_id=message.id), 303)
     return render_template(
         "notify/message.html",
         message=message,
+        local_link=local_link,
         topics=_topic_labels(),
         channels=CHANNEL_LABELS,
     )
@@ -190,8 +193,7 @@ def unsubscribe(user_id: int, topic: str, token: str):
     spec = registry().topics().get(topic)
     if spec is None or not mail.token_is_valid(user_id, topic, token):
         abort(404)
-    if db.session.get(User, user_id) is None:
-        abort(404)
+    db.get_or_404(User, user_id)
     done = request.method == "POST"
     if done:
         mail.stop_emails(user_id, topic)

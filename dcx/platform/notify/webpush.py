@@ -27,6 +27,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, select, update
 
+from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify.delivery import Outgoing, absolute_link, render_push
@@ -125,12 +126,8 @@ def subscribe(user_id: int, endpoint: str, p256dh: str, auth: str, name: str) ->
 
 def devices(user_id: int) -> list[PushSubscription]:
     """The customer's devices, oldest first."""
-    return list(
-        db.session.execute(
-            select(PushSubscription)
-            .where(PushSubscription.user_id == user_id)
-            .order_by(PushSubscription.id)
-        ).scalars()
+    return rows_where(
+        PushSubscription, PushSubscription.user_id == user_id, order_by=(PushSubscription.id,)
     )
 
 

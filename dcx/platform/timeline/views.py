@@ -85,8 +85,8 @@ def customers():
 @role_required("staff", "admin")
 def customer_360(user_id: int):
     """One page for staff: profile, each industry's card, the timeline and messages sent."""
-    customer = db.session.get(User, user_id)
-    if customer is None or customer.role != Role.CUSTOMER:
+    customer = db.get_or_404(User, user_id)
+    if customer.role != Role.CUSTOMER:
         abort(404)
     hidden = privacy.hidden_verticals(customer, current_user)
     cards = []

@@ -46,11 +46,26 @@ def test_nav_badge_shows_the_unread_count(client, customer, topics):
 
 def test_opening_a_message_marks_it_read_and_goes_to_its_local_link(client, customer, topics):
     message = _message(customer, link="/banking/")
-    response = client.get(f"/inbox/{message.id}")
-    assert response.status_code == 302 and response.headers["Location"] == "/banking/"
+    inbox = client.get("/inbox/").get_data(as_text=True)
+    assert f'<form method="post" action="/inbox/{message.id}">' in inbox  # a POST, not a link
+    response = client.post(f"/inbox/{message.id}")
+    assert response.status_code == 303 and response.headers["Location"] == "/banking/"
     db.session.refresh(message)
     assert message.read_at is not None
     assert services.unread_count(customer.id) == 0
+
+
+def test_showing_a_message_marks_nothing_read(client, customer, topics):
+    message = _message(customer, "Plain", body="Just a note")
+    linked = _message(customer, "Linked", link="/banking/")
+    page = client.get(f"/inbox/{message.id}")
+    assert page.status_code == 200 and "Just a note" in page.get_data(as_text=True)
+    shown = client.get(f"/inbox/{linked.id}").get_data(as_text=True)
+    assert 'id="message-link" href="/banking/"' in shown  # a local link is offered, not taken
+    assert services.unread_count(customer.id) == 2
+    opened = client.post(f"/inbox/{message.id}")  # no link: back to the message itself
+    assert opened.status_code == 303 and opened.headers["Location"] == f"/inbox/{message.id}"
+    assert services.unread_count(customer.id) == 1
 
 
 def test_an_external_link_is_shown_not_followed(client, customer, topics):
@@ -69,6 +84,7 @@ def test_another_customers_message_answers_404(client, customer, topics):
     other = make_user(email="other@example.com", name="Other")
     theirs = _message(other, "Private")
     assert client.get(f"/inbox/{theirs.id}").status_code == 404
+    assert client.post(f"/inbox/{theirs.id}").status_code == 404
     assert client.get("/inbox/999999").status_code == 404
     db.session.refresh(theirs)
     assert theirs.read_at is None
