@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from dcx.extensions import db
+from dcx.platform.inputs import db_int
 
 T = TypeVar("T")
 
@@ -130,7 +131,7 @@ def owned_or_404(model: type[T], ident: Any, user_id: int, owner_attr: str = "us
     Another customer's id answers 404, exactly like a missing one, so ids reveal nothing.
     """
     try:
-        pk = int(ident)
+        pk = db_int(ident)
     except (TypeError, ValueError):
         abort(404)
     stmt = select(model).where(

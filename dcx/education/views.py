@@ -33,6 +33,7 @@ from dcx.extensions import db
 from dcx.platform.accounts import services as accounts
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice
+from dcx.platform.inputs import db_int
 
 # its pages at /education and the staff workspace at /education/staff/, guarded as a whole
 bp, staff_bp = vertical_blueprints("education", labels.label)
@@ -58,7 +59,7 @@ def _test_or_404(test_id) -> EducationModuleTest:
 
 def _int(value) -> int:
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         abort(404)
 

@@ -24,6 +24,7 @@ from dcx.platform.community import services as community
 from dcx.platform.community.models import CommunitySpace
 from dcx.platform.drafts import services as drafts
 from dcx.platform.forms import SelectChoice, add_error, validated
+from dcx.platform.inputs import db_int
 from dcx.retail import reading_groups, recommender, reviews, services, store_events
 from dcx.retail.covers import cover_svg
 from dcx.retail.forms import (
@@ -66,7 +67,7 @@ def _retail_rating(value: float | None) -> str:
 
 def _get_or_404(model, ident):
     try:
-        row = db.session.get(model, int(ident))
+        row = db.session.get(model, db_int(ident))
     except (TypeError, ValueError):
         row = None
     if row is None:
