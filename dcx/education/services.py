@@ -36,6 +36,7 @@ from dcx.education.models import (
 )
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.inputs import db_int
 from dcx.platform.links import link
 
 # Mastery levels, highest first: a topic reaches a level at this share of the points possible.
@@ -101,7 +102,7 @@ def enrollment_for(user_id: int, course_id: int) -> EducationEnrollment | None:
 def enrolled_course_or_404(user_id: int, course_id: Any) -> EducationCourse:
     """The course if the student is enrolled in it; any other id answers 404."""
     try:
-        pk = int(course_id)
+        pk = db_int(course_id)
     except (TypeError, ValueError):
         abort(404)
     if enrollment_for(user_id, pk) is None:

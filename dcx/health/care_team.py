@@ -16,6 +16,7 @@ from dcx.health.models import (
 )
 from dcx.health.rules import KEY, HealthError
 from dcx.platform.accounts.models import User
+from dcx.platform.inputs import db_int
 
 
 def stored_profile(user_id: int) -> HealthPatientProfile | None:
@@ -97,7 +98,7 @@ def clinicians() -> list[User]:
 def patient_for_clinician_or_404(clinician_id: int, patient_id: Any) -> User:
     """The patient, if ``clinician_id`` is on their care team; 404 otherwise (even for admins)."""
     try:
-        pid = int(patient_id)
+        pid = db_int(patient_id)
     except (TypeError, ValueError):
         abort(404)
     row = db.session.execute(

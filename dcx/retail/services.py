@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.inputs import db_int
 from dcx.platform.timeline.services import record
 from dcx.retail import co_purchases
 from dcx.retail.models import (
@@ -151,7 +152,7 @@ def all_subjects() -> list[str]:
 def get_book(book_id) -> RetailBook | None:
     """One book by id, or None for a missing or malformed id."""
     try:
-        return db.session.get(RetailBook, int(book_id))
+        return db.session.get(RetailBook, db_int(book_id))
     except (TypeError, ValueError):
         return None
 

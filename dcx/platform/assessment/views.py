@@ -29,6 +29,7 @@ from dcx.platform.assessment.forms import QuestionnaireForm, draft_answers
 from dcx.platform.assessment.models import AssessmentRun
 from dcx.platform.assessment.questions import DISCIPLINES, SCALE, STAGES, WEAK_BELOW
 from dcx.platform.drafts import services as drafts
+from dcx.platform.inputs import db_int
 from dcx.verticals import registry
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment", template_folder="templates")
@@ -67,7 +68,7 @@ def _visible_run(ident) -> AssessmentRun:
     if current_user.is_authenticated:
         return owned_or_404(AssessmentRun, ident, current_user.id)
     try:
-        pk = int(ident)
+        pk = db_int(ident)
     except (TypeError, ValueError):
         abort(404)
     keys = _session_keys()

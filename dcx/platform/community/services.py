@@ -28,6 +28,7 @@ from dcx.platform.community.models import (
     CommunityThread,
     ReportStatus,
 )
+from dcx.platform.inputs import db_int
 
 AuthorNames = Callable[[set[int]], Mapping[int, str]]
 
@@ -97,7 +98,7 @@ def space_by_slug(vertical: str, slug: str) -> CommunitySpace | None:
 def space_by_id(vertical: str, space_id: Any) -> CommunitySpace | None:
     """The vertical's space with this id (another vertical's id is None), or None."""
     try:
-        ident = int(space_id)
+        ident = db_int(space_id)
     except (TypeError, ValueError):
         return None
     space = db.session.get(CommunitySpace, ident)
@@ -245,7 +246,7 @@ def thread_posts(thread: CommunityThread) -> list[CommunityPost]:
 def thread_in(vertical: str, thread_id: Any) -> CommunityThread | None:
     """The vertical's thread with this id (with its space), or None."""
     try:
-        ident = int(thread_id)
+        ident = db_int(thread_id)
     except (TypeError, ValueError):
         return None
     return db.session.execute(
@@ -262,7 +263,7 @@ def thread_in(vertical: str, thread_id: Any) -> CommunityThread | None:
 def visible_post(vertical: str, post_id: Any) -> CommunityPost | None:
     """The vertical's post with this id if it is not hidden, or None."""
     try:
-        ident = int(post_id)
+        ident = db_int(post_id)
     except (TypeError, ValueError):
         return None
     return db.session.execute(
