@@ -62,6 +62,10 @@ PUBLIC_TABLES = {
     "retail_rsvp": "the guest list is the event's",
     "government_repair": "a street report is public on the status page",
 }
+# Columns of private rows that name something public, and why.
+PUBLIC_COLUMNS = {
+    "health_module_progress.module": "a learning module's key: the catalogue is everyone's",
+}
 # Staff pages every department may open, and why.
 STAFF_WIDE = {
     "timeline.customer_360": "the customer 360 serves every department (health is hidden "
@@ -228,7 +232,11 @@ def _owned_texts(user_id: int) -> tuple[set[str], set[str]]:
             for c in table.columns
             if any(fk.column.table.name == "account_user" for fk in c.foreign_keys)
         ]
-        texts = [c for c in table.columns if isinstance(c.type, String | Text)]
+        texts = [
+            c
+            for c in table.columns
+            if isinstance(c.type, String | Text) and f"{table.name}.{c.name}" not in PUBLIC_COLUMNS
+        ]
         if not texts:
             continue
         private = bool(owners) and table.name not in PUBLIC_TABLES
