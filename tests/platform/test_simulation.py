@@ -167,8 +167,8 @@ def test_the_seeded_past_has_months_of_life(app):
     diary lived over the seeded history, each spread over at least three months."""
     from dcx.education.models import EducationOfficeHourSlot
     from dcx.health.models import HealthMeal
-    from dcx.retail.models import RetailOrder
     from dcx.platform.timeline.models import Event
+    from dcx.retail.models import RetailOrder
 
     with app.app_context():
         seed_showcase(registry(), "default")
