@@ -17,7 +17,11 @@ Natural keys keep it idempotent: chapter progress by (student, chapter), an atte
 booking by (slot, student), events by their keys. Draws are fixed by what they are about
 (a student, a day, a question and attempt), so "+1 week" four times lives the same month as
 "+1 month". Set-based: a fixed number of queries for everyone, one insert per batch.
-The seeded past is the seed's (``ctx.history``): nothing is lived over it.
+
+Over the seeded past (``ctx.history``) the professors' weekly office hours are lived (held
+before the seed's day, booked by the students weak on a topic) and every student who is not
+a persona studies from their enrolment; a persona's study up to the seed is the showcase
+file's, and no slot is left open beyond the seed's day.
 """
 
 from __future__ import annotations
@@ -103,8 +107,6 @@ def ability(ctx: SimulationContext, user_id: int, topics: list[str], weak: set[s
 
 def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     """Live ``[start, end)`` for every student and professor; returns the rows written."""
-    if ctx.history:
-        return 0
     courses = {course.id: course for course in db_courses()}
     if not courses:
         return 0
@@ -130,7 +132,12 @@ def _study(
     ctx: SimulationContext, start: datetime, end: datetime, courses: dict[int, EducationCourse]
 ) -> int:
     enrollments = db.session.execute(
-        select(EducationEnrollment.id, EducationEnrollment.user_id, EducationEnrollment.course_id)
+        select(
+            EducationEnrollment.id,
+            EducationEnrollment.user_id,
+            EducationEnrollment.course_id,
+            EducationEnrollment.enrolled_at,
+        )
     ).all()
     if not enrollments:
         return 0
@@ -182,12 +189,15 @@ def _study(
     weak_of = weak_topics_of(ctx)
     personas = set(ctx.users.values())
     progress, attempts, answers, events, active = [], [], [], [], []
-    for enrollment_id, user_id, course_id in enrollments:
+    for enrollment_id, user_id, course_id, enrolled_at in enrollments:
         course = courses.get(course_id)
-        if course is None:
-            continue
+        if course is None or (ctx.history and user_id in personas):
+            continue  # a persona's past is the showcase file's
         key = (user_id, course_id)
         after = last.get(key)
+        joined = _aware(enrolled_at)
+        if joined is not None and (after is None or joined > after):
+            after = joined  # nobody studies a course before enrolling in it
         studied = False
         for day in _days(start, end):
             if after is not None and day <= after.date():
@@ -301,7 +311,7 @@ def _study(
             (user_id, course_id): at
             for (user_id, course_id), at in _latest_activity(progress, attempts, courses).items()
         }
-        by_id = {eid: (uid, cid) for eid, uid, cid in enrollments}
+        by_id = {eid: (uid, cid) for eid, uid, cid, _at in enrollments}
         db.session.execute(
             update(EducationEnrollment),
             [
@@ -382,12 +392,15 @@ def _office_hours(
         published = datetime.combine(day, time(8), tzinfo=UTC)
         if day.weekday() != 0 or not start <= published < end:
             continue
+        held = datetime.combine(day + timedelta(days=9), OFFICE_HOURS, UTC)
+        if ctx.history and held >= end:
+            continue  # the seed's open slots are the showcase file's
         for course in courses.values():
             slots.append(
                 {
                     "professor_id": course.professor_id,
                     "course_id": course.id,
-                    "starts_at": datetime.combine(day + timedelta(days=9), OFFICE_HOURS, UTC),
+                    "starts_at": held,
                     "minutes": 45,
                     "place": "",
                     "video_link": "",
@@ -429,13 +442,15 @@ def _office_hours(
         taught = courses.get(course_id)
         if taught is None:
             continue
-        students = list(
-            db.session.execute(
-                select(EducationEnrollment.user_id).where(
+        joined = {
+            user_id: _aware(enrolled_at)
+            for user_id, enrolled_at in db.session.execute(
+                select(EducationEnrollment.user_id, EducationEnrollment.enrolled_at).where(
                     EducationEnrollment.course_id == course_id
                 )
-            ).scalars()
-        )
+            )
+        }
+        students = list(joined)
         mastery = services.topic_mastery_many(taught, students)
         for user_id in students:
             weak = [m for m in mastery[user_id] if m.weak]
@@ -444,13 +459,16 @@ def _office_hours(
             for slot in course_slots:
                 if ctx.draw("book", user_id, slot.course_id, slot.starts_at.date()) >= 0.4:
                     continue
+                booked = slot.starts_at - timedelta(days=8, hours=2)
+                enrolled = joined[user_id]
+                if enrolled is not None and enrolled > booked:
+                    continue  # not a student of the course yet
                 topic = weak[
                     int(
                         ctx.draw("topic", user_id, slot.course_id, slot.starts_at.date())
                         * len(weak)
                     )
                 ].name[:120]
-                booked = slot.starts_at - timedelta(days=8, hours=2)
                 bookings.append(
                     {
                         "slot_id": slot.id,

@@ -286,9 +286,8 @@ MEALS_LOGGED = 0.75
 
 def _meals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     """The personas, and every patient who logged a meal before, log their meals: carrying
-    on after the latest meal logged, three a day, three in four of them."""
-    if ctx.history:
-        return 0  # the food diary starts with the showcase
+    on after the latest meal logged, three a day, three in four of them (over the seeded
+    past too, so the diary has months behind it on first look)."""
     newest = (
         select(HealthMeal.patient_id, func.max(HealthMeal.eaten_on).label("day"))
         .group_by(HealthMeal.patient_id)

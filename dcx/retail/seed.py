@@ -419,6 +419,9 @@ def _seed_cafe_and_reports(rng, readers, pools, subjects, now) -> None:
 def _seed_last_months_picks(now) -> None:
     """Last month's "new for you" picks, so the store view's most-recommended list has data."""
     last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    sent = select(RetailRecommendationSent.id).where(RetailRecommendationSent.period == last_month)
+    if db.session.execute(sent.limit(1)).first() is not None:
+        return  # picked once: seeded again after the history was lived, the picks would differ
     values = [
         {
             "user_id": p["user_id"],

@@ -14,6 +14,10 @@ order ``CAFE-<reservation>`` as the shop writes it), a line by (order, title), a
 Draws are fixed by what they are about (a customer and a day, a title), so "+1 week" four
 times lives the same month as "+1 month". Set-based: a fixed number of queries, one insert
 per batch of rows.
+
+Over the seeded past (``ctx.history``) the shop's customers shop and review as they do after
+it; a persona's orders, reviews and seats up to the seed are the showcase file's, and so
+are the events still to come.
 """
 
 from __future__ import annotations
@@ -68,8 +72,6 @@ def _days(start: datetime, end: datetime) -> list[date]:
 
 def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     """Live ``[start, end)`` for every customer of the shop; returns the rows written."""
-    if ctx.history:
-        return 0  # the seed writes the shop's past itself
     books = {
         book_id: (price, currency)
         for book_id, price, currency in db.session.execute(
@@ -89,7 +91,8 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
         owned[user_id].add(book_id)
     written = _orders(ctx, start, end, books, owned)
     written += _reviews(ctx, start, end)
-    written += _events(ctx, start, end, sorted(owned))
+    personas = set(ctx.users.values()) if ctx.history else set()
+    written += _events(ctx, start, end, sorted(set(owned) - personas))
     return written
 
 
@@ -109,6 +112,8 @@ def _orders(
     )
     before = {user_id: set(titles) for user_id, titles in owned.items()}
     personas = set(ctx.users.values())
+    # a persona's shopping up to the seed is the showcase file's
+    shoppers = sorted(u for u in owned if not (ctx.history and u in personas))
     orders: list[dict[str, Any]] = []
     catalogue = sorted(books)
     closing = _close_reservations(ctx, start, end)
@@ -117,7 +122,7 @@ def _orders(
         for order in closing.get(day, []):
             owned[order["user_id"]].update(order["books"])
             orders.append(order)
-        for user_id in sorted(owned):
+        for user_id in shoppers:
             share = PERSONA_SHOPPING_DAYS if user_id in personas else SHOPPING_DAYS
             if ctx.draw("shop", user_id, day) >= share:
                 continue
@@ -275,11 +280,14 @@ def _reviews(ctx: SimulationContext, start: datetime, end: datetime) -> int:
             RetailOrder.placed_at < end - REVIEW_AFTER,
         )
     ).all()
+    personas = set(ctx.users.values()) if ctx.history else set()
     reviews, events = [], []
     for user_id, book_id, placed_at in rows:
         at = _aware(placed_at) + REVIEW_AFTER
         if not start <= at < end or ctx.draw("review", user_id, book_id) >= REVIEWED:
             continue
+        if user_id in personas:
+            continue  # a persona's reviews up to the seed are the showcase file's
         half_stars = 5 + int(6 * ctx.draw("stars", user_id, book_id))  # 2.5 to 5 stars
         title = "★" * (half_stars // 2) + ("½" if half_stars % 2 else "")
         reviews.append(
@@ -319,7 +327,8 @@ def _events(ctx: SimulationContext, start: datetime, end: datetime, customers: l
     for series, event in sorted(latest.items()):
         at = _aware(event.starts_at) + EVENT_EVERY
         while at - ANNOUNCED < end:
-            if at - ANNOUNCED >= start:
+            # over the seeded past, only events already held: the coming ones are the file's
+            if at - ANNOUNCED >= start and not (ctx.history and at >= end):
                 new.append(
                     {
                         "slug": f"{series}{SERIES}{at:%Y%m%d}",

@@ -155,22 +155,40 @@ def test_the_cars_drive_and_the_service_falls_due_from_the_distance(app):
         assert all(after[v].odometer_km > before[v] + 300 for v in before)
 
 
-def test_the_seeded_timeline_of_alex_spans_three_months(app):
+def _spread(moments) -> tuple[int, timedelta]:
+    """How many distinct months ``moments`` fall in, and the days between the first and last."""
+    days = sorted({m.date() if hasattr(m, "date") else m for m in moments})
+    assert days, "nothing was written"
+    return len({(d.year, d.month) for d in days}), days[-1] - days[0]
+
+
+def test_the_seeded_past_has_months_of_life(app):
+    """One seed (it is costly): Alex's timeline, and what education, retail and the food
+    diary lived over the seeded history, each spread over at least three months."""
+    from dcx.education.models import EducationOfficeHourSlot
+    from dcx.health.models import HealthMeal
     from dcx.platform.timeline.models import Event
+    from dcx.retail.models import RetailOrder
 
     with app.app_context():
         seed_showcase(registry(), "default")
         db.session.commit()
-        days = sorted(
-            {
-                at.date()
-                for at in db.session.execute(
-                    select(Event.occurred_at).where(Event.user_id == _persona("alex"))
-                ).scalars()
-            }
-        )
-        assert len(days) >= 4
-        assert days[-1] - days[0] >= timedelta(days=90)
+        alex = select(Event.occurred_at).where(Event.user_id == _persona("alex"))
+        lived = {
+            "alex's timeline": alex,
+            "office hours held": select(EducationOfficeHourSlot.starts_at),
+            "orders placed": select(RetailOrder.placed_at).where(
+                RetailOrder.reference.like("SIM-%")
+            ),
+            "meals logged": select(HealthMeal.eaten_on),
+        }
+        for what, query in lived.items():
+            months, span = _spread(db.session.execute(query).scalars())
+            assert months >= 3 and span >= timedelta(days=85), (what, months, span)
+        rows = _rows()
+        seed_showcase(registry(), "default")  # seeded again: the past is not lived twice
+        db.session.commit()
+        assert _rows() == rows
 
 
 def test_the_simulation_statements_do_not_grow_with_customers(app, query_counter):

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, tuple_
 
 from dcx.database import insert_ignoring_duplicates
 from dcx.extensions import db
@@ -126,16 +126,16 @@ def _event_values(row: Mapping[str, Any]) -> dict[str, Any]:
 def _new_events(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows of ``chunk`` whose (customer, key) is neither recorded nor earlier in it.
 
-    One query: owners and keys are matched as two IN lists, and the pairs compared here (an
-    owner may hold another's key string).
+    One query, matching the (owner, key) pairs themselves: two IN lists (owners, keys) would
+    have the database probe every owner with every key, millions of lookups for a month at
+    scale.
     """
     keyed = {(values["user_id"], values["key"]) for values in chunk if values["key"] is not None}
     seen: set[tuple[int, str | None]] = set()
     if keyed:
         found = db.session.execute(
             select(Event.user_id, Event.key).where(
-                Event.user_id.in_({user_id for user_id, _ in keyed}),
-                Event.key.in_({key for _, key in keyed}),
+                tuple_(Event.user_id, Event.key).in_(list(keyed))
             )
         )
         seen.update((user_id, key) for user_id, key in found)
