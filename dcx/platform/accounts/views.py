@@ -78,6 +78,10 @@ def sign_in(user: User) -> None:
     login_user(user)
 
 
+# The session key of the sign-up e-mail a showcase with no mail server shows on the next page.
+SHOWN_MAIL = "dcx_signup_mail"
+
+
 def _signup_limit() -> str:
     return current_app.config.get("SIGNUP_RATE_LIMIT", "10/hour")
 
@@ -95,14 +99,21 @@ def signup():
         outgoing = signup_rules.request_signup(form.email.data, form.name.data, form.password.data)
         db.session.commit()
         account_mail.send(outgoing)
+        if current_app.config.get("DCX_SHOWCASE_MODE") and not current_app.config.get(
+            "MAIL_SERVER"
+        ):
+            # a showcase with no mail server shows the visitor the e-mail instead (its
+            # accounts are the published personas: nothing to hide there)
+            session[SHOWN_MAIL] = {"subject": outgoing.subject, "text": outgoing.text}
         return redirect(url_for("accounts.signup_sent"), 303)
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/signup/sent")
 def signup_sent():
-    """What every sign-up answers outside a showcase: check your e-mail."""
-    return render_template("accounts/signup_sent.html")
+    """What every sign-up answers: check your e-mail (in a showcase with no mail server, the
+    e-mail itself, once)."""
+    return render_template("accounts/signup_sent.html", shown=session.pop(SHOWN_MAIL, None))
 
 
 @bp.route("/signup/confirm/<token>", methods=["GET", "POST"])

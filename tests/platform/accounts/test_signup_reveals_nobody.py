@@ -114,3 +114,27 @@ def test_an_expired_link_creates_nothing(app, client, outbox):
     assert response.status_code == 303 and response.location.endswith("/account/signin")
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     assert signup.sweep_signup_requests(later) == 1
+
+
+@pytest.mark.parametrize("showcase", [True], ids=["showcase"])
+def test_a_showcase_with_no_mail_server_shows_the_email_once_so_a_visitor_can_finish(
+    app, client, outbox
+):
+    signed = _signup(client, "free@example.com", name="Nia")
+    page = client.get(signed.location).get_data(as_text=True)
+    assert "This showcase sends no e-mail" in page and "Finish creating your account" in page
+    link = re.search(r'href="https://site\.example(/account/signup/confirm/[^"]+)"', page)
+    assert link, page
+    assert client.post(link.group(1)).status_code == 303
+    assert "Nia" in client.get("/").get_data(as_text=True)
+    # shown once: the page asked again is the plain answer
+    again = client.get(signed.location).get_data(as_text=True)
+    assert "Finish creating your account" not in again and "Check your e-mail" in again
+
+
+@both_modes
+def test_with_a_mail_server_the_email_is_only_sent(app, client, outbox, showcase):
+    app.config["MAIL_SERVER"] = "mail.example"
+    page = client.get(_signup(client, "free@example.com").location).get_data(as_text=True)
+    assert "Finish creating your account" not in page and "Check your e-mail" in page
+    assert len(outbox) == 1
