@@ -116,6 +116,16 @@ def _schema(tmp_path_factory):
     return tmp / "template.sqlite3"
 
 
+def database_uri(template: Path, folder: Path, name: str) -> str:
+    """Where a test's app keeps its data: on PostgreSQL this worker's database (emptied after
+    each test), on SQLite a copy of the schema's ``template`` named ``name`` in ``folder``."""
+    if DATABASE_URL:
+        return DATABASE_URL
+    target = folder / f"{name}.sqlite3"
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
+
+
 @cache
 def _written_tables_query() -> str:
     """One statement naming every table a test left rows in, or whose id sequence it used
@@ -191,12 +201,7 @@ def app_config() -> dict:
 @pytest.fixture
 def app(_schema, tmp_path, app_config):
     """An app bound to a database of its own for this test."""
-    if DATABASE_URL:
-        uri = DATABASE_URL
-    else:
-        target = tmp_path / "test.sqlite3"
-        shutil.copy(_schema, target)
-        uri = f"sqlite:///{target}"
+    uri = database_uri(_schema, tmp_path, "test")
     application = create_app({**_base_config(tmp_path, uri), **app_config})
     application.test_client_class = RequestScopedClient
     with application.app_context():
@@ -356,12 +361,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_app(_schema, tmp_path):
     """An app with CSRF and everything real, for a live server in the same process."""
-    if DATABASE_URL:
-        uri = DATABASE_URL
-    else:
-        target = tmp_path / "live.sqlite3"
-        shutil.copy(_schema, target)
-        uri = f"sqlite:///{target}"
+    uri = database_uri(_schema, tmp_path, "live")
     config = {**_base_config(tmp_path, uri), "WTF_CSRF_ENABLED": True, "TESTING": False}
     application = create_app(config)
     yield application

@@ -10,7 +10,6 @@ than either size has customers, so a paginated list is full at both.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -24,6 +23,7 @@ from tests.conftest import (
     AuthActions,
     RequestScopedClient,
     _base_config,
+    database_uri,
     empty_what_was_written,
 )
 from tests.crawl import pages_reached, start_pages
@@ -114,11 +114,7 @@ def _visit(app, personas: list[dict], urls: dict[str, list[str]] | None) -> dict
 def page_costs(_schema, tmp_path_factory) -> list[PageCosts]:
     """Every persona's pages, measured at SMALL and again at LARGE synthetic customers."""
     tmp = tmp_path_factory.mktemp("bounded")
-    if DATABASE_URL:
-        uri = DATABASE_URL
-    else:
-        shutil.copy(_schema, tmp / "bounded.sqlite3")
-        uri = f"sqlite:///{tmp / 'bounded.sqlite3'}"
+    uri = database_uri(_schema, tmp, "bounded")
     # measured on the database that grows, as a deployment serves it: in showcase mode each
     # persona would sign in to a sandbox, a copy taken before the synthetic customers came
     config = {**_base_config(tmp, uri), "DCX_STAFF_PAGE_SIZE": STAFF_PAGE}

@@ -16,7 +16,6 @@ One showcase is seeded for the module; the walks and the visitors share it.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from tests.conftest import (
     AuthActions,
     RequestScopedClient,
     _base_config,
+    database_uri,
     empty_what_was_written,
 )
 from tests.crawl import SKIP, PageText, start_pages
@@ -287,11 +287,7 @@ def world(_schema, tmp_path_factory):
     """The default showcase seeded once (outside showcase mode: each persona signs in to the
     same database), every persona signed in, and the owners' walks done."""
     tmp = tmp_path_factory.mktemp("urlwalk")
-    if DATABASE_URL:
-        uri = DATABASE_URL
-    else:
-        shutil.copy(_schema, tmp / "urlwalk.sqlite3")
-        uri = f"sqlite:///{tmp / 'urlwalk.sqlite3'}"
+    uri = database_uri(_schema, tmp, "urlwalk")
     app = create_app({**_base_config(tmp, uri), "DCX_SHOWCASE_MODE": False})
     app.test_client_class = RequestScopedClient
     with app.app_context():
