@@ -26,6 +26,7 @@ from types import CodeType, ModuleType
 from typing import Any
 
 import pytest
+from flask import request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -181,6 +182,28 @@ def test_every_json_route_outside_the_ingest_api_is_covered(app):
     assert api and api <= found, "the search must see the ingest API's routes read JSON"
     assert found - api - set(ROUTES) == set(), "JSON routes without hostile-body tests"
     assert set(ROUTES) <= found, "ROUTES names a route that reads no JSON"
+
+
+def _reads_the_body() -> Any:
+    return request.get_json(silent=True)
+
+
+def _calls_a_reader() -> Any:
+    return _reads_the_body()
+
+
+def _reads_a_form() -> Any:
+    return request.form.get("data")
+
+
+def test_the_search_sees_a_body_read_through_a_helper_or_a_decorator():
+    @functools.wraps(_reads_a_form)
+    def decorated() -> Any:
+        _calls_a_reader()
+        return _reads_a_form()
+
+    assert _reads_json(_calls_a_reader) and _reads_json(decorated)
+    assert not _reads_json(_reads_a_form)
 
 
 # --- hostile values ------------------------------------------------------------------------
