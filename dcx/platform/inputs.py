@@ -9,7 +9,9 @@ than route by route:
 - text: a NUL character anywhere in the path, the query or a form is refused with a 400
   (PostgreSQL cannot store it);
 - JSON: one reader for every body (``request.get_json``) refuses NaN and Infinity, NUL
-  characters and nesting deeper than :data:`MAX_JSON_DEPTH`, each with the reason;
+  characters, lone surrogates (text no database can store) and nesting deeper than
+  :data:`MAX_JSON_DEPTH`, each with the reason; :func:`json_object` reads a body that must
+  be one JSON object, or says why it is not;
 - timestamps: :func:`parse_timestamp` turns ISO 8601 into aware UTC or a ValueError (an offset
   that carries a time past year 1 or 9999 included), and :func:`check_reading_time` refuses a
   device reading implausibly far from the showcase clock, saying why.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -94,14 +97,31 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+# A NUL character, or half of a UTF-16 surrogate pair ("\ud800" alone is valid JSON but no
+# UTF-8 text: a database refuses to store it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_text(text: str, where: str) -> None:
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return
+    if found.group() == "\x00":
+        raise ValueError(f"{where} contains a NUL character")
+    raise ValueError(f"{where} contains half of a surrogate pair (not valid Unicode)")
+
+
+class JSONBodyError(ValueError):
+    """A request body that is not the JSON object a route reads; the message says why."""
+
+
 def _check_json_value(value: Any) -> None:
     """Depth and strings of a parsed document, walked without recursion."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                raise ValueError("a string contains a NUL character")
+            _check_text(item, "a string")
         elif isinstance(item, float):
             if not math.isfinite(item):  # 1e999 parses to inf
                 raise ValueError("a number is too large")
@@ -110,14 +130,14 @@ def _check_json_value(value: Any) -> None:
                 raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
             children = item.items() if isinstance(item, dict) else enumerate(item)
             for key, child in children:
-                if isinstance(key, str) and "\x00" in key:
-                    raise ValueError("a key contains a NUL character")
+                if isinstance(key, str):
+                    _check_text(key, "a key")
                 stack.append((child, depth + 1))
 
 
 def loads_strict(text: str | bytes) -> Any:
-    """Parse JSON refusing NaN/Infinity, NUL characters and deep nesting (ValueError, with the
-    reason); the one reader behind every ``request.get_json``."""
+    """Parse JSON refusing NaN/Infinity, NUL characters, lone surrogates and deep nesting
+    (ValueError, with the reason); the one reader behind every ``request.get_json``."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
@@ -132,6 +152,28 @@ class StrictJSONProvider(DefaultJSONProvider):
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse a request body or any JSON text the application reads through Flask."""
         return loads_strict(s)
+
+
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+_JSON_KINDS[type(None)] = "null"
+
+
+def json_object() -> dict[str, Any]:
+    """The request's body as one JSON object, read by :func:`loads_strict`; JSONBodyError
+    saying why when it is not sent as JSON, cannot be read, or is another kind of value.
+
+    A view answers the error in its own format (a clear 400); a body over the request's
+    ``max_content_length`` is Werkzeug's 413."""
+    if not request.is_json:
+        raise JSONBodyError("send the body as application/json")
+    try:
+        body = loads_strict(request.get_data(cache=True))
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError included
+        raise JSONBodyError(f"the body is not readable JSON: {error}") from None
+    if not isinstance(body, dict):
+        kind = _JSON_KINDS.get(type(body), "value")
+        raise JSONBodyError(f"the body is a JSON {kind}, not an object")
+    return body
 
 
 def parse_timestamp(value: Any) -> datetime:

@@ -14,7 +14,9 @@ from dcx.platform import clock
 from dcx.platform.inputs import (
     DB_INT_MAX,
     MAX_JSON_DEPTH,
+    JSONBodyError,
     check_reading_time,
+    json_object,
     loads_strict,
     parse_timestamp,
 )
@@ -84,6 +86,33 @@ def test_the_json_reader_refuses_deep_nesting_nan_and_nul():
             loads_strict(text)
     with pytest.raises(ValueError, match="NUL"):
         loads_strict('{"name": "a\\u0000b"}')
+
+
+def test_the_json_reader_refuses_half_a_surrogate_pair():
+    # valid JSON, but no UTF-8 text: PostgreSQL refuses it in a JSON or a text column
+    assert loads_strict('"\\ud83d\\ude00"') == "\N{GRINNING FACE}"
+    for text in ('"\\ud800"', '{"a": ["x\\udfff"]}', '{"\\udbff": 1}'):
+        with pytest.raises(ValueError, match="surrogate"):
+            loads_strict(text)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        ('{"a": 1}', "text/plain", "application/json"),
+        ('{"a": NaN}', "application/json", "not readable JSON"),
+        (b'{"a": "\xff"}', "application/json", "not readable JSON"),
+        ('["a"]', "application/json", "JSON array, not an object"),
+        ('"a"', "application/json", "JSON string, not an object"),
+        ("null", "application/json", "JSON null, not an object"),
+    ],
+)
+def test_a_body_that_is_not_one_json_object_says_why(app, body, content_type, reason):
+    request = app.test_request_context(method="POST", data=body, content_type=content_type)
+    with request, pytest.raises(JSONBodyError, match=reason):
+        json_object()
+    with app.test_request_context(method="POST", json={"a": 1}):
+        assert json_object() == {"a": 1}
 
 
 @pytest.fixture

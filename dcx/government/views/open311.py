@@ -24,6 +24,7 @@ from dcx.government.open311 import (
     service,
     service_request,
 )
+from dcx.platform.inputs import JSONBodyError, json_object
 from dcx.platform.links import base_url
 from dcx.platform.notify.services import in_locale, site_language
 
@@ -51,8 +52,14 @@ def _open311_error(error: Open311Error):
 
 
 def _fields() -> dict[str, str]:
-    """A POST's fields, sent as a form (the standard's way) or as JSON."""
-    return {k: str(v) for k, v in (request.get_json(silent=True) or request.form).items()}
+    """A POST's fields, sent as a form (the standard's way) or as one JSON object."""
+    if not request.is_json:
+        return dict(request.form.items())
+    try:
+        body = json_object()
+    except JSONBodyError as error:
+        raise Open311Error(400, str(error)) from None
+    return {key: str(value) for key, value in body.items()}
 
 
 @bp.before_request

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 from dcx.extensions import db, login_manager
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.drafts import services
+from dcx.platform.inputs import JSONBodyError, json_object
 from dcx.platform.links import external
 from dcx.platform.site.views import render_error
 
@@ -108,8 +109,11 @@ def save(form_key: str):
     if request.content_length is not None and request.content_length > services.MAX_DRAFT_BYTES:
         return _error(413, _("The draft is too large."))
     request.max_content_length = services.MAX_DRAFT_BYTES
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+    try:
+        body = json_object()
+    except JSONBodyError:
+        body = {}
+    if not isinstance(body.get("data"), dict):
         return _error(400, _('Send a JSON object: {"data": {...}, "url": "/page"}.'))
     url = body.get("url")
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, jsonify, redirect, request, url_for
+from flask import flash, jsonify, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length
 
 from dcx.database import owned_or_404
 from dcx.extensions import db
+from dcx.platform.inputs import JSONBodyError, json_object
 from dcx.platform.notify import webpush
 from dcx.platform.notify.models import PushSubscription
 from dcx.platform.notify.views import bp
@@ -45,8 +46,11 @@ def devices_context(user_id: int) -> dict[str, Any]:
 @login_required
 def subscribe():
     """Register this browser's push subscription as a device on the account (JSON)."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("subscription"), dict):
+    try:
+        body = json_object()
+    except JSONBodyError:
+        body = {}
+    if not isinstance(body.get("subscription"), dict):
         return jsonify(error=_("That subscription could not be read.")), 400
     subscription = body["subscription"]
     keys = subscription.get("keys") if isinstance(subscription.get("keys"), dict) else {}
