@@ -174,6 +174,7 @@ def walk_as_every_persona(
     feeds: bool = False,
     pages_per_kind: int = PAGES_PER_KIND,
     once_per_role: bool = False,
+    starting: Callable[[str, str], None] | None = None,
 ) -> Iterator[tuple[str, int, list[tuple[str, str]]]]:
     """Seed the default showcase (in ``language``) and walk it as each of its personas;
     ``more({persona key: user id})`` adds to the seeded world first, and returns pages to start
@@ -181,7 +182,7 @@ def walk_as_every_persona(
     ``once_per_role`` the personas of one role (customer, staff, admin) share their count of
     pages per route: a route one has visited enough, the next of that role does not visit
     again, so each walks only the pages new to its role (a department's own, a customer's
-    other stories)."""
+    other stories). ``starting(email, role)`` is told who walks next, before the walk."""
     from dcx.platform.accounts.models import User
 
     seed_showcase(registry(), "default", language=language)
@@ -214,6 +215,8 @@ def walk_as_every_persona(
     steps = [f"/showcase/tours/{v.key}/1" for v in registry() if v.tour][:1]
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     for email, password, role in walkers:
+        if starting is not None:
+            starting(email, role)
         client = app.test_client()
         signed_in = AuthActions(client).login(email, password)
         assert signed_in.status_code == 302, email

@@ -545,7 +545,7 @@ WRITE = re.compile(r"^\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+
 # counted so that guessing is throttled.
 BOOKKEEPING = {"account_session", "account_signin_failure"}
 # A page shown again after a refused post that moves its reader's read mark, as its GET does
-# (listed in tests/test_get_writes_nothing.py: NOT_YET_MOVED): (endpoint, table).
+# (tests/test_every_page.py fails on any): (endpoint, table).
 READ_MARKS = {("education.conversation", "education_conversation")}
 
 hostile_values = st.one_of(
