@@ -2,8 +2,9 @@
 
 :func:`deliver_due` is the platform job ``platform.deliver_outbox`` (every minute). Each due row
 is claimed by a conditional UPDATE (``pending`` -> ``sending``, only if it is still pending and
-due), so two processes never send the same row. The claim pushes ``next_attempt_at`` forward by
-a lease: a row left ``sending`` by a crashed process becomes due again when the lease runs out.
+due), so two processes never send the same row. The claim holds a lease on wall-clock time
+(``leased_until``): a row left ``sending`` by a crashed process is taken again when the lease
+runs out, and moving the showcase's clock (a month in a second) expires no lease.
 A failure (an SMTP server refusing or unreachable, any adapter error) counts an attempt, keeps
 the error and waits 1, 2, 4, 8 ... minutes, at most ``NOTIFY_BACKOFF_MAX_MINUTES`` (a day);
 after ``NOTIFY_MAX_ATTEMPTS`` (5) the row is a dead letter (``failed``): it is never tried
@@ -26,12 +27,12 @@ from typing import cast
 
 from flask import Flask, current_app, has_app_context
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from dcx.database import rows_changed
 from dcx.extensions import db
-from dcx.platform import brand
+from dcx.platform import brand, clock
 from dcx.platform.accounts.models import User
 from dcx.platform.notify import mail
 from dcx.platform.notify.models import (
@@ -220,16 +221,23 @@ def retry_dead_letter(delivery_id: int, now: datetime) -> bool:
 
 
 def lease() -> timedelta:
-    """How long a claimed row may stay ``sending`` before another process may take it."""
+    """How long (wall-clock) a claimed row may stay ``sending`` before another process may
+    take it."""
     return timedelta(seconds=int(current_app.config.get("NOTIFY_LEASE_SECONDS", 600)))
 
 
 def _due(now: datetime):
     # Pending rows that are due, and rows left "sending" by a crashed process whose lease ran
-    # out (their next_attempt_at was pushed forward by the lease when claimed).
-    return and_(
-        Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
-        Delivery.next_attempt_at <= now,
+    # out on the wall clock (a row claimed before leases were kept: by next_attempt_at).
+    return or_(
+        and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
+        and_(
+            Delivery.status == DeliveryStatus.SENDING,
+            or_(
+                Delivery.leased_until < clock.real_now(),
+                and_(Delivery.leased_until.is_(None), Delivery.next_attempt_at <= now),
+            ),
+        ),
     )
 
 
@@ -257,17 +265,24 @@ def hold_for_quiet_hours(now: datetime) -> int:
 
 
 _OUTBOX = cast(Table, Delivery.__table__)  # declarative types it as any FromClause
-_DUE = and_(
-    _OUTBOX.c.status.in_(("pending", "sending")),
-    _OUTBOX.c.next_attempt_at <= bindparam("now", type_=_OUTBOX.c.next_attempt_at.type),
+_DUE = or_(
+    and_(
+        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.next_attempt_at <= bindparam("now", type_=_OUTBOX.c.next_attempt_at.type),
+    ),
+    and_(
+        _OUTBOX.c.status == "sending",
+        or_(
+            _OUTBOX.c.leased_until < bindparam("real_now", type_=_OUTBOX.c.leased_until.type),
+            and_(_OUTBOX.c.leased_until.is_(None), _OUTBOX.c.next_attempt_at <= bindparam("now")),
+        ),
+    ),
 )
 # Built once: these run once per row, so they are plain Core statements with parameters.
 _CLAIM = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row_id"), _DUE)
-    .values(
-        status="sending", next_attempt_at=bindparam("until", type_=_OUTBOX.c.next_attempt_at.type)
-    )
+    .values(status="sending", leased_until=bindparam("until", type_=_OUTBOX.c.leased_until.type))
 )
 _SENT = (
     update(_OUTBOX)
@@ -278,6 +293,7 @@ _SENT = (
         attempts=_OUTBOX.c.attempts + 1,
         rendered=bindparam("rendered"),
         last_error="",
+        leased_until=None,
     )
 )
 _RETRY = (
@@ -288,6 +304,7 @@ _RETRY = (
         attempts=bindparam("new_attempts"),
         last_error=bindparam("error"),
         next_attempt_at=bindparam("retry_at", type_=_OUTBOX.c.next_attempt_at.type),
+        leased_until=None,
     )
 )
 
@@ -304,9 +321,12 @@ def claim(now: datetime, limit: int = BATCH) -> list[int]:
         ).scalars()
     )
     won = []
-    until = now + lease()
+    real_now = clock.real_now()
+    until = real_now + lease()
     for delivery_id in candidates:
-        result = db.session.execute(_CLAIM, {"row_id": delivery_id, "now": now, "until": until})
+        result = db.session.execute(
+            _CLAIM, {"row_id": delivery_id, "now": now, "real_now": real_now, "until": until}
+        )
         if rows_changed(result) == 1:
             won.append(delivery_id)
     db.session.commit()

@@ -77,6 +77,9 @@ class Delivery(IdMixin, OwnedMixin, CreatedAtMixin, Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Until when (wall-clock, never the showcase's: moving the demo clock must not expire it)
+    # the process that claimed the row is sending it; after that another process may take it.
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # What the adapter actually sent (the SMS text, the push line, the email's subject and
     # body): the presenter's phone preview shows exactly this.
     rendered: Mapped[str] = mapped_column(Text, default="", server_default="")
