@@ -35,9 +35,6 @@ STAFF_PAGE = 8
 # Pages that still do work per customer, by endpoint, with the reason. Each is an xfail
 # (strict): a fix makes it pass, and the entry must then go.
 GROWING: dict[str, str] = {
-    # one row per booked slot of the ten working days shown (at most forty): bounded by the
-    # slots on the page, but more of them are taken as customers book
-    "automotive.book": "reads each booked slot of the window shown, until every slot is taken",
     # paginated and chosen in SQL: a fixed number of statements, rows bounded by a page of
     # cars, but each car shown brings its own codes and recalls, and which cars come first
     # (and how many visits are booked, up to a page) changes as customers grow
