@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from dcx.automotive import codes as dtc
@@ -37,21 +37,18 @@ def available_slots(dealer: str, today: date, days: int = 10) -> list[datetime]:
         if day.weekday() >= 5:
             continue
         candidates.extend(datetime.combine(day, time(hour), tzinfo=UTC) for hour in SLOT_HOURS)
-    # Only the window's slots, each once: a dealer's bookings further ahead, or several in
-    # one slot, must not make the booking page read more the more customers book.
-    taken = set(
-        db.session.execute(
-            select(AutomotiveAppointment.starts_at)
-            .where(
-                AutomotiveAppointment.dealer == dealer,
-                AutomotiveAppointment.status == AppointmentStatus.BOOKED,
-                AutomotiveAppointment.starts_at >= candidates[0],
-                AutomotiveAppointment.starts_at <= candidates[-1],
-            )
-            .distinct()
-        ).scalars()
-    )
-    return [slot for slot in candidates if slot not in taken]
+    # One row whatever the bookings: for each slot of the window, whether any booking holds
+    # it, so the page reads the same however many customers have booked.
+    booked = AutomotiveAppointment.starts_at
+    taken = db.session.execute(
+        select(*(func.max(case((booked == slot, 1), else_=0)) for slot in candidates)).where(
+            AutomotiveAppointment.dealer == dealer,
+            AutomotiveAppointment.status == AppointmentStatus.BOOKED,
+            booked >= candidates[0],
+            booked <= candidates[-1],
+        )
+    ).one()
+    return [slot for slot, held in zip(candidates, taken, strict=True) if not held]
 
 
 def book_appointment(

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, func, or_
-from sqlalchemy.orm import QueryableAttribute
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, lazyload
 
 from dcx.extensions import db
+from dcx.platform.inputs import DB_INT_MAX
 
 #: The longest search a list accepts; longer text is cut (a search is never an error).
 MAX_SEARCH = 100
@@ -35,10 +36,25 @@ class ListRequest:
 
 def requested() -> ListRequest:
     """The search and page of this request's query string, made safe: a page below 1, or one
-    that is not a number, is page 1."""
+    that is not a number, is page 1; a number too large for the database is the furthest page
+    (which :func:`page_of` brings back to the last)."""
     q = (request.args.get("q") or "").strip()[:MAX_SEARCH]
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", type=int)
+    if page is None:
+        raw = request.args.get("page") or ""
+        page = DB_INT_MAX if raw.isascii() and raw.isdigit() else 1
     return ListRequest(q=q, page=max(1, page))
+
+
+def last_page(total: int, per_page: int) -> int:
+    """The number of the last page of ``total`` rows, ``per_page`` a page (1 when empty)."""
+    return max(1, -(-total // per_page))
+
+
+def clamped_page(page: int, total: int, per_page: int) -> int:
+    """``page`` brought within the pages of ``total`` rows: below 1 is the first, past the
+    end the last, so an offset is never larger than the rows there are."""
+    return min(max(page, 1), last_page(total, per_page))
 
 
 def page_size() -> int:
@@ -58,6 +74,13 @@ def matching(
     return stmt.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
 
 
+class _CountedPagination(SelectPagination):
+    """A page of a statement whose rows were counted before the page was chosen."""
+
+    def _query_count(self) -> int:
+        return int(self._query_args["total"])
+
+
 def page_of(
     stmt: Select,
     wanted: ListRequest,
@@ -65,13 +88,18 @@ def page_of(
     per_page: int | None = None,
 ) -> Pagination:
     """One page of ``stmt`` (which orders its rows) filtered by ``wanted.q`` over ``search``:
-    two statements (the page and the count), whatever the list's length. A page past the
-    end is an empty page, not an error."""
-    return db.paginate(
-        matching(stmt, wanted.q, search),
-        page=wanted.page,
-        per_page=per_page or page_size(),
+    two statements (the count, then the page), whatever the list's length. A page past the
+    end is the last page (a huge number costs no long offset scan), one below 1 the first."""
+    found = matching(stmt, wanted.q, search)
+    per_page = per_page or page_size()
+    counted = found.options(lazyload("*")).order_by(None).subquery()
+    total = int(db.session.execute(select(func.count()).select_from(counted)).scalar_one())
+    return _CountedPagination(
+        page=clamped_page(wanted.page, total, per_page),
+        per_page=per_page,
         max_per_page=None,
         error_out=False,
-        count=True,
+        select=found,
+        session=db.session(),
+        total=total,
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.staff_lists import clamped_page
 from dcx.platform.timeline.services import record
 from dcx.retail.models import (
     RetailBook,
@@ -146,9 +147,8 @@ class _ReviewPagination(Pagination):
 def reviews_page(book_id: int, page: int, total: int) -> Pagination:
     """Page ``page`` of the book's ``total`` visible reviews, most helpful first: one statement
     of at most ``REVIEWS_PAGE`` reviews. A page below 1 or past the last is clamped to it."""
-    last = max(1, -(-total // REVIEWS_PAGE))
     return _ReviewPagination(
-        page=min(max(page, 1), last),
+        page=clamped_page(page, total, REVIEWS_PAGE),
         per_page=REVIEWS_PAGE,
         max_per_page=None,
         error_out=False,

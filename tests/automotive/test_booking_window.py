@@ -42,3 +42,29 @@ def test_free_slots_read_only_the_windows_booked_slots(app):
         again = appointments.available_slots(rules.DEALERS[0], today)
     assert first not in slots and slots == again
     assert after.rows == before.rows == 1
+
+
+def test_free_slots_read_one_row_however_many_slots_are_taken(app):
+    """Whether each slot of the window is taken comes back as one row: more customers booking
+    more of the window's slots do not make the page read more."""
+    car = make_vehicle(make_user())
+    today = clock.today()
+    with page_cost(db.engine) as empty:
+        window = appointments.available_slots(rules.DEALERS[0], today)
+    taken = window[:3] + window[-2:]
+    for slot in taken:
+        _book(car, slot)
+    db.session.add(
+        AutomotiveAppointment(
+            user_id=car.user_id,
+            vehicle_id=car.id,
+            dealer=rules.DEALERS[1],
+            starts_at=window[5],
+            reason="Another dealer's slot",
+        )
+    )
+    db.session.commit()
+    with page_cost(db.engine) as busy:
+        free = appointments.available_slots(rules.DEALERS[0], today)
+    assert free == [s for s in window if s not in taken]
+    assert empty.as_tuple() == busy.as_tuple() == (1, 1)

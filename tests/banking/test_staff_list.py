@@ -112,3 +112,20 @@ def test_the_advisor_page_costs_the_same_for_more_customers(app, current_account
         assert advisor.get("/banking/staff").status_code == 200
     assert many.statements == few.statements
     assert many.rows == few.rows
+
+
+@pytest.mark.parametrize("page", ["2000000000", "999999999999", "9" * 30])
+def test_a_page_past_the_end_is_the_last_page_without_a_long_offset(
+    app, current_account, staff_client, page
+):
+    """The shared staff-list pager clamps a huge page number to the last page (the last
+    customers are shown, not an empty page or the first): the offset asked of the database is
+    that page's, never the number typed (an OFFSET scan past every row, or an integer the
+    database cannot hold)."""
+    _customers(current_account, 7)
+    advisor, _ = staff_client("banking")
+    answer = advisor.get(f"/banking/staff?page={page}")
+    assert answer.status_code == 200
+    listed = answer.get_data(as_text=True).split('id="banking-customers"')[1]
+    assert "Customer 06" in listed and "Customer 05" not in listed
+    assert "7\u20137 of 7" in listed and 'href="/banking/staff?page=2#customers"' in listed
