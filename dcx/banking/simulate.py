@@ -94,6 +94,10 @@ def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) 
         )
     ).all()
     rows = []
+    # once per month, not per row: its text (what a draw is about), the new references'
+    # prefix and the booked days of the month by number
+    month_text, prefix, booked = str(month), f"seed-{month:%Y-%m}-", TransactionStatus.BOOKED.value
+    on_day = {n: month.replace(day=n) for n in range(1, last_day.day + 1)}
     for row in template:
         match = _REFERENCE.match(row.reference)
         if match is None or match.group(3) == "opening":
@@ -101,20 +105,19 @@ def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) 
         what = match.group(3)
         amount, day = row.amount_minor, row.booked_on.day
         if amount < 0 and _CARD_SPENDING.search(what):
-            day += int(ctx.draw(row.account_id, month, what, "day") * 9) - 4
-            amount = round(amount * (0.7 + 0.65 * ctx.draw(row.account_id, month, what, "amount")))
-        booked_on = month.replace(day=min(max(day, 1), last_day.day))
+            day += int(ctx.draw(row.account_id, month_text, what, "day") * 9) - 4
+            amount = round(
+                amount * (0.7 + 0.65 * ctx.draw(row.account_id, month_text, what, "amount"))
+            )
+        booked_on = on_day[min(max(day, 1), last_day.day)]
         if not first <= booked_on < stop:
             continue
-        rows.append(
-            {
-                **row._asdict(),
-                "booked_on": booked_on,
-                "amount_minor": amount,
-                "status": TransactionStatus.BOOKED.value,
-                "reference": f"seed-{month:%Y-%m}-{what}",
-            }
-        )
+        copied = row._asdict()
+        copied["booked_on"] = booked_on
+        copied["amount_minor"] = amount
+        copied["status"] = booked
+        copied["reference"] = prefix + what
+        rows.append(copied)
     return insert_batches(BankingTransaction, rows)
 
 

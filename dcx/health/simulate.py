@@ -87,35 +87,49 @@ def _doses(ctx: SimulationContext, start: datetime, end: datetime) -> int:
         ).all()
     )
     personas = adherence_of(ctx)
-    due: dict[tuple[int, date], list[tuple[HealthMedication, datetime]]] = defaultdict(list)
+    days = [(day, str(day)) for day in _days(start, end)]
+    due: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
+    times: dict[tuple[str, ...], list[time]] = {}  # each schedule's times, parsed once
     for med in meds:
         after = last.get(med.id)
         if isinstance(after, str):  # SQLite's max() of a decorated column comes back raw
             after = datetime.fromisoformat(after)
         if after is not None and after.tzinfo is None:
             after = after.replace(tzinfo=UTC)
-        for day in _days(start, end):
-            for slot in medication.slots_on(med, day):
+        schedule = tuple(med.time_list)
+        if schedule not in times:
+            times[schedule] = [medication.dose_time(t) for t in schedule]
+        for day, day_text in days:
+            if day < med.start_on:
+                continue  # as medication.slots_on: none before it starts
+            for at in times[schedule]:
+                slot = datetime.combine(day, at, tzinfo=UTC)
                 if start <= slot < end and (after is None or slot > after):
-                    due[(med.patient_id, day)].append((med, slot))
+                    due[(med.patient_id, day_text)].append((slot, med.id))
     rows = []
-    for (patient_id, day), slots in due.items():
-        adherence = personas.get(patient_id, 0.6 + 0.35 * ctx.draw("adherence", patient_id))
+    adherence_of_patient: dict[int, float] = {}
+    for (patient_id, day_text), slots in due.items():
+        adherence = adherence_of_patient.get(patient_id)
+        if adherence is None:
+            adherence = personas.get(patient_id)
+            if adherence is None:
+                adherence = 0.6 + 0.35 * ctx.draw("adherence", patient_id)
+            adherence_of_patient[patient_id] = adherence
         slipped = -1
-        if ctx.draw("slip", patient_id, day) > adherence:
-            slipped = int(ctx.draw("which", patient_id, day) * len(slots))
-        for n, (med, slot) in enumerate(sorted(slots, key=lambda s: s[1])):
+        if ctx.draw("slip", patient_id, day_text) > adherence:
+            slipped = int(ctx.draw("which", patient_id, day_text) * len(slots))
+        for n, (slot, med_id) in enumerate(sorted(slots, key=lambda s: s[0])):
             status = "taken"
             if n == slipped:
-                if ctx.draw("unmarked", med.id, slot) < 0.5:
+                if ctx.draw("unmarked", med_id, slot) < 0.5:
                     continue  # never marked: the missed-dose reminder will notice
                 status = "skipped"
-            elif ctx.draw("late", med.id, slot) < 0.12:
+            elif ctx.draw("late", med_id, slot) < 0.12:
                 status = "late"
             delay = {"taken": 10, "late": 95, "skipped": 30}[status]
             rows.append(
                 {
-                    "medication_id": med.id,
+                    "medication_id": med_id,
                     "patient_id": patient_id,
                     "scheduled_at": slot,
                     "status": status,
