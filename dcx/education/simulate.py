@@ -206,6 +206,7 @@ def _study(
         after_day = after.date() if after is not None else None
         share = PERSONA_STUDY_DAYS if user_id in personas else STUDY_DAYS
         chances = _Ability(ctx, user_id, weak_of.get(user_id, set()))
+        passed = _passed(course, percents, user_id)  # again only after a test
         studied = False
         for day, day_text, four_pm in days:
             if after_day is not None and day <= after_day:
@@ -217,7 +218,7 @@ def _study(
             )
             if not start <= at < end:
                 continue
-            step = _next_step(course, read[key], percents, user_id)
+            step = _next_step(course, read[key], percents, user_id, passed)
             if step is None:
                 break  # the course is done, or the student is stuck with no attempt left
             kind, thing = step
@@ -228,7 +229,7 @@ def _study(
                 continue
             test: EducationModuleTest = thing
             number = len(percents[(user_id, test.id)]) + 1
-            was = services.unlocked_module_ids(user_id, course, _passed(course, percents, user_id))
+            was = services.unlocked_module_ids(user_id, course, passed)
             points = possible = 0.0
             for question in test.questions:
                 chance = chances.of(question) + PRACTICE * (number - 1)
@@ -277,9 +278,8 @@ def _study(
                     "occurred_at": submitted,
                 }
             )
-            now_open = services.unlocked_module_ids(
-                user_id, course, _passed(course, percents, user_id)
-            )
+            passed = _passed(course, percents, user_id)
+            now_open = services.unlocked_module_ids(user_id, course, passed)
             events.extend(services.unlocked_events(user_id, course, now_open - was, submitted))
         if studied:
             active.append(enrollment_id)
@@ -413,9 +413,10 @@ def _next_step(
     read: set[int],
     percents: dict[tuple[int, int], list[float]],
     user_id: int,
+    passed: set[int],
 ) -> tuple[str, Any] | None:
-    """What the student does next: ("chapter", chapter), ("test", test) or None."""
-    passed = _passed(course, percents, user_id)
+    """What the student does next: ("chapter", chapter), ("test", test) or None, with
+    ``passed`` the modules they passed so far."""
     for module in course.modules:
         if module.id in passed:
             continue
