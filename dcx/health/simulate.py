@@ -35,7 +35,7 @@ from dcx.health.models import (
     HealthMedication,
     HealthObservation,
 )
-from dcx.platform.simulation import BATCH, insert_batches
+from dcx.platform.simulation import insert_batches
 from dcx.verticals import SimulationContext
 
 READING_AT = time(7, 30)
@@ -284,10 +284,8 @@ def _exercise(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "intensity": last.intensity,
                 }
             )
-    # the table's own INSERT (Core): the ORM's bulk path costs a lot more per row
-    for at in range(0, len(rows), BATCH):
-        db.session.execute(insert(HealthExercise.__table__), rows[at : at + BATCH])
-    return len(rows)
+    # the table's own INSERT in batches: the ORM's bulk path costs a lot more per row
+    return insert_batches(HealthExercise, rows)
 
 
 # When each meal is eaten, and what goes into it (codes of the bundled food table, grams).
