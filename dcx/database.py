@@ -43,7 +43,8 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: use dcx.platform.clock.now()")
-        value = value.astimezone(UTC)
+        if value.tzinfo is not UTC:  # most are UTC already: a simulated month binds millions
+            value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:

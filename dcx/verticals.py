@@ -324,6 +324,9 @@ class SeedContext:
             raise KeyError(f"persona {persona!r} is not in the showcase file") from None
 
 
+_DRAWS = 2**64
+
+
 @dataclass
 class SimulationContext:
     """What a vertical's ``simulate`` hook receives besides the period it lives through.
@@ -345,10 +348,13 @@ class SimulationContext:
     random: Any = None
 
     def draw(self, *about: Any) -> float:
-        """A number in [0, 1) fixed by the seed, this vertical and ``about``."""
-        text = ":".join(str(part) for part in (self.seed, self.key, *about))
+        """A number in [0, 1) fixed by the seed, this vertical and ``about``.
+
+        Hot (a simulated month draws a million times at scale): a caller in a loop may pass
+        a part already as its ``str`` (a day's text, computed once), the draw is the same."""
+        text = ":".join(map(str, (self.seed, self.key, *about)))
         digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-        return int.from_bytes(digest, "big") / 2**64
+        return int.from_bytes(digest, "big") / _DRAWS
 
     def rng(self, *about: Any) -> random.Random:
         """A ``random.Random`` fixed by the seed, this vertical and ``about``."""

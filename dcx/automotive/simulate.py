@@ -48,6 +48,11 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     }
     readings: list[dict[str, Any]] = []
     codes: list[dict[str, Any]] = []
+    # each day once: its text (what a draw is about) and its report time
+    days = [
+        (str(day), datetime.combine(day, REPORTS_AT, tzinfo=UTC))
+        for day in _days(start.date(), end.date())
+    ]
     for vehicle in vehicles:
         last = latest.get(vehicle.id)
         if last is None:
@@ -56,16 +61,17 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
         odometer, energy = last.odometer_km, last.energy_pct or 70.0
         oil = last.oil_life_pct if last.oil_life_pct is not None else 100.0
         tyres = [t if t is not None else 240.0 for t in last.tyres]
-        for day in _days(start.date(), end.date()):
-            at = datetime.combine(day, REPORTS_AT, tzinfo=UTC)
-            if not start <= at < end or at <= last.recorded_at:
+        vehicle_id, since = vehicle.id, last.recorded_at
+        interval = max(1, vehicle.service_interval_km)
+        for day, at in days:
+            if not start <= at < end or at <= since:
                 continue
-            km = int(daily * (0.3 + 1.4 * ctx.draw("km", vehicle.id, day)))
+            km = int(daily * (0.3 + 1.4 * ctx.draw("km", vehicle_id, day)))
             odometer += km
             energy -= km / 6
             if energy < 15:
-                energy = 85 + 15 * ctx.draw("refill", vehicle.id, day)
-            oil = max(5.0, oil - km / max(1, vehicle.service_interval_km) * 100)
+                energy = 85 + 15 * ctx.draw("refill", vehicle_id, day)
+            oil = max(5.0, oil - km / interval * 100)
             tyres = [round(t - 0.1, 1) for t in tyres]
             if min(tyres) < 225:
                 tyres = [240.0] * 4
@@ -85,8 +91,8 @@ def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "longitude": last.longitude,
                 }
             )
-            if ctx.draw("code", vehicle.id, day) < CODE_CHANCE_PER_DAY:
-                code = OCCASIONAL_CODES[int(ctx.draw("which", vehicle.id, day) * 3)]
+            if ctx.draw("code", vehicle_id, day) < CODE_CHANCE_PER_DAY:
+                code = OCCASIONAL_CODES[int(ctx.draw("which", vehicle_id, day) * 3)]
                 codes.append(
                     {
                         "vehicle_id": vehicle.id,

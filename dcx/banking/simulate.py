@@ -84,7 +84,7 @@ def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) 
     """Book month ``month``'s lived days from the month before, one customer's habits each."""
     previous = amounts.add_months(month, -1)
     last_day = amounts.add_months(month, 1) - timedelta(days=1)
-    template = db.session.execute(
+    found = db.session.execute(
         select(*_COPIED).where(
             BankingTransaction.status == TransactionStatus.BOOKED,
             BankingTransaction.category != rules.TRANSFERS,
@@ -92,29 +92,32 @@ def _repeat_month(ctx: SimulationContext, month: date, first: date, stop: date) 
             BankingTransaction.booked_on < month,
             BankingTransaction.reference.like("seed-%"),
         )
-    ).all()
+    )
+    names = list(found.keys())
     rows = []
-    for row in template:
-        match = _REFERENCE.match(row.reference)
+    # once per month, not per row: its text (what a draw is about), the new references'
+    # prefix and the booked days of the month by number
+    month_text, prefix, booked = str(month), f"seed-{month:%Y-%m}-", TransactionStatus.BOOKED.value
+    on_day = {n: month.replace(day=n) for n in range(1, last_day.day + 1)}
+    for row in found:
+        copied = dict(zip(names, row, strict=True))
+        match = _REFERENCE.match(copied["reference"])
         if match is None or match.group(3) == "opening":
             continue
         what = match.group(3)
-        amount, day = row.amount_minor, row.booked_on.day
+        amount, day = copied["amount_minor"], copied["booked_on"].day
         if amount < 0 and _CARD_SPENDING.search(what):
-            day += int(ctx.draw(row.account_id, month, what, "day") * 9) - 4
-            amount = round(amount * (0.7 + 0.65 * ctx.draw(row.account_id, month, what, "amount")))
-        booked_on = month.replace(day=min(max(day, 1), last_day.day))
+            account_id = copied["account_id"]
+            day += int(ctx.draw(account_id, month_text, what, "day") * 9) - 4
+            amount = round(amount * (0.7 + 0.65 * ctx.draw(account_id, month_text, what, "amount")))
+        booked_on = on_day[min(max(day, 1), last_day.day)]
         if not first <= booked_on < stop:
             continue
-        rows.append(
-            {
-                **row._asdict(),
-                "booked_on": booked_on,
-                "amount_minor": amount,
-                "status": TransactionStatus.BOOKED.value,
-                "reference": f"seed-{month:%Y-%m}-{what}",
-            }
-        )
+        copied["booked_on"] = booked_on
+        copied["amount_minor"] = amount
+        copied["status"] = booked
+        copied["reference"] = prefix + what
+        rows.append(copied)
     return insert_batches(BankingTransaction, rows)
 
 

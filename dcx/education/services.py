@@ -416,15 +416,24 @@ def topic_mastery_many(
         uid: {key: TopicMastery(key, name) for key, name in names.items()} for uid in user_ids
     }
     if user_ids:
+        # the course's questions once (their topics and points), not once per student
+        questions = {
+            question_id: (topics or [], points)
+            for question_id, topics, points in db.session.execute(
+                select(EducationQuestion.id, EducationQuestion.topics, EducationQuestion.points)
+                .join(EducationModuleTest, EducationModuleTest.id == EducationQuestion.test_id)
+                .join(EducationModule, EducationModule.id == EducationModuleTest.module_id)
+                .where(EducationModule.course_id == course.id)
+            )
+        }
         rows = db.session.execute(
             select(
                 EducationAttempt.user_id,
-                EducationQuestion,
+                EducationAnswer.question_id,
                 func.sum(EducationAnswer.points),
                 func.count(EducationAnswer.id),
             )
             .join(EducationAttempt, EducationAttempt.id == EducationAnswer.attempt_id)
-            .join(EducationQuestion, EducationQuestion.id == EducationAnswer.question_id)
             .join(EducationModuleTest, EducationModuleTest.id == EducationAttempt.test_id)
             .join(EducationModule, EducationModule.id == EducationModuleTest.module_id)
             .where(
@@ -432,14 +441,17 @@ def topic_mastery_many(
                 EducationAttempt.submitted_at.is_not(None),
                 EducationAttempt.user_id.in_(user_ids),
             )
-            .group_by(EducationAttempt.user_id, EducationQuestion.id)
+            .group_by(EducationAttempt.user_id, EducationAnswer.question_id)
         ).all()
-        for user_id, question, earned, answers in rows:
+        for user_id, question_id, earned, answers in rows:
+            if question_id not in questions:
+                continue  # an answer to a question of another course's test
+            topics, points = questions[question_id]
             table = tables[user_id]
-            for key in question.topics:
+            for key in topics:
                 entry = table.setdefault(key, TopicMastery(key, names.get(key, key)))
                 entry.earned += float(earned or 0)
-                entry.possible += question.points * answers
+                entry.possible += points * answers
     return {uid: sorted(t.values(), key=lambda m: m.name) for uid, t in tables.items()}
 
 

@@ -188,6 +188,11 @@ def _study(
 
     weak_of = weak_topics_of(ctx)
     personas = set(ctx.users.values())
+    # Each day once: its text (what a draw is about) and its study hour.
+    days = [
+        (day, str(day), datetime.combine(day, time(16), tzinfo=UTC)) for day in _days(start, end)
+    ]
+    marked = _Marking()
     progress, attempts, answers, events, active = [], [], [], [], []
     for enrollment_id, user_id, course_id, enrolled_at in enrollments:
         course = courses.get(course_id)
@@ -198,19 +203,22 @@ def _study(
         joined = _aware(enrolled_at)
         if joined is not None and (after is None or joined > after):
             after = joined  # nobody studies a course before enrolling in it
+        after_day = after.date() if after is not None else None
+        share = PERSONA_STUDY_DAYS if user_id in personas else STUDY_DAYS
+        chances = _Ability(ctx, user_id, weak_of.get(user_id, set()))
+        passed = _passed(course, percents, user_id)  # again only after a test
         studied = False
-        for day in _days(start, end):
-            if after is not None and day <= after.date():
+        for day, day_text, four_pm in days:
+            if after_day is not None and day <= after_day:
                 continue
-            share = PERSONA_STUDY_DAYS if user_id in personas else STUDY_DAYS
-            if ctx.draw("study", user_id, course_id, day) >= share:
+            if ctx.draw("study", user_id, course_id, day_text) >= share:
                 continue
-            at = datetime.combine(day, time(16), tzinfo=UTC) + timedelta(
-                minutes=int(300 * ctx.draw("at", user_id, course_id, day))
+            at = four_pm + timedelta(
+                minutes=int(300 * ctx.draw("at", user_id, course_id, day_text))
             )
             if not start <= at < end:
                 continue
-            step = _next_step(course, read[key], percents, user_id)
+            step = _next_step(course, read[key], percents, user_id, passed)
             if step is None:
                 break  # the course is done, or the student is stuck with no attempt left
             kind, thing = step
@@ -221,16 +229,14 @@ def _study(
                 continue
             test: EducationModuleTest = thing
             number = len(percents[(user_id, test.id)]) + 1
-            was = services.unlocked_module_ids(user_id, course, _passed(course, percents, user_id))
+            was = services.unlocked_module_ids(user_id, course, passed)
             points = possible = 0.0
             for question in test.questions:
-                chance = ability(ctx, user_id, question.topics, weak_of.get(user_id, set()))
-                chance += PRACTICE * (number - 1)
+                chance = chances.of(question) + PRACTICE * (number - 1)
                 right = ctx.draw("right", user_id, question.id, number) < chance
-                response = answer_for(question, right)
-                correct, earned = grade(question, response)
+                response, correct, earned, worth = marked.of(question, right)
                 points += earned
-                possible += question.points
+                possible += worth
                 answers.append(
                     {
                         "key": (user_id, test.id, number),
@@ -261,7 +267,7 @@ def _study(
                     "user_id": user_id,
                     "vertical": "education",
                     "kind": "test_submitted",
-                    "subject": f"{test.title}: {filters.percent(percent, 1)}",
+                    "subject": f"{test.title}: {marked.percent(percent)}",
                     "summary": _l(
                         "Attempt %(number)s of %(total)s",
                         number=number,
@@ -272,9 +278,8 @@ def _study(
                     "occurred_at": submitted,
                 }
             )
-            now_open = services.unlocked_module_ids(
-                user_id, course, _passed(course, percents, user_id)
-            )
+            passed = _passed(course, percents, user_id)
+            now_open = services.unlocked_module_ids(user_id, course, passed)
             events.extend(services.unlocked_events(user_id, course, now_open - was, submitted))
         if studied:
             active.append(enrollment_id)
@@ -323,6 +328,46 @@ def _study(
     return written
 
 
+class _Ability:
+    """One student's chance at each question, drawn once per question (not per attempt)."""
+
+    def __init__(self, ctx: SimulationContext, user_id: int, weak: set[str]) -> None:
+        self.ctx, self.user_id, self.weak = ctx, user_id, weak
+        self.known: dict[int, float] = {}
+
+    def of(self, question: Any) -> float:
+        chance = self.known.get(question.id)
+        if chance is None:
+            chance = ability(self.ctx, self.user_id, question.topics, self.weak)
+            self.known[question.id] = chance
+        return chance
+
+
+class _Marking:
+    """Each question's right or wrong response, marked once, and each percent's text,
+    formatted once: the same for every student."""
+
+    def __init__(self) -> None:
+        self.responses: dict[tuple[int, bool], tuple[list[Any], bool, float, float]] = {}
+        self.texts: dict[float, str] = {}
+
+    def of(self, question: Any, right: bool) -> tuple[list[Any], bool, float, float]:
+        """(response, correct, points earned, points possible)."""
+        found = self.responses.get((question.id, right))
+        if found is None:
+            response = answer_for(question, right)
+            correct, earned = grade(question, response)
+            found = (response, correct, earned, float(question.points))
+            self.responses[(question.id, right)] = found
+        return found
+
+    def percent(self, value: float) -> str:
+        text = self.texts.get(value)
+        if text is None:
+            text = self.texts[value] = filters.percent(value, 1)
+        return text
+
+
 def _latest_activity(
     progress: list[dict[str, Any]],
     attempts: list[dict[str, Any]],
@@ -368,9 +413,10 @@ def _next_step(
     read: set[int],
     percents: dict[tuple[int, int], list[float]],
     user_id: int,
+    passed: set[int],
 ) -> tuple[str, Any] | None:
-    """What the student does next: ("chapter", chapter), ("test", test) or None."""
-    passed = _passed(course, percents, user_id)
+    """What the student does next: ("chapter", chapter), ("test", test) or None, with
+    ``passed`` the modules they passed so far."""
     for module in course.modules:
         if module.id in passed:
             continue

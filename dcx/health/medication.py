@@ -108,11 +108,16 @@ def medications_of_many(
     return found
 
 
+def dose_time(text: str) -> time:
+    """A schedule's "HH:MM" as a time of day."""
+    return time.fromisoformat(text)
+
+
 def slots_on(med: HealthMedication, day: date) -> list[datetime]:
     """The scheduled dose times of ``med`` on ``day`` (none before it starts)."""
     if day < med.start_on:
         return []
-    return [datetime.combine(day, time.fromisoformat(t), tzinfo=UTC) for t in med.time_list]
+    return [datetime.combine(day, dose_time(t), tzinfo=UTC) for t in med.time_list]
 
 
 def slots_between(med: HealthMedication, start: datetime, end: datetime) -> list[datetime]:

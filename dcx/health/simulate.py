@@ -53,6 +53,11 @@ def _days(start: datetime, end: datetime) -> list[date]:
     return days
 
 
+def _reading_days(start: datetime, end: datetime, at: time) -> list[tuple[date, str, datetime]]:
+    """Each day of the period once: the day, its text (what a draw is about), ``at`` on it."""
+    return [(day, str(day), datetime.combine(day, at, tzinfo=UTC)) for day in _days(start, end)]
+
+
 def period(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     """Live ``[start, end)`` for every patient; returns how many rows it wrote."""
     return (
@@ -87,35 +92,49 @@ def _doses(ctx: SimulationContext, start: datetime, end: datetime) -> int:
         ).all()
     )
     personas = adherence_of(ctx)
-    due: dict[tuple[int, date], list[tuple[HealthMedication, datetime]]] = defaultdict(list)
+    days = [(day, str(day)) for day in _days(start, end)]
+    due: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
+    times: dict[tuple[str, ...], list[time]] = {}  # each schedule's times, parsed once
     for med in meds:
         after = last.get(med.id)
         if isinstance(after, str):  # SQLite's max() of a decorated column comes back raw
             after = datetime.fromisoformat(after)
         if after is not None and after.tzinfo is None:
             after = after.replace(tzinfo=UTC)
-        for day in _days(start, end):
-            for slot in medication.slots_on(med, day):
+        schedule = tuple(med.time_list)
+        if schedule not in times:
+            times[schedule] = [medication.dose_time(t) for t in schedule]
+        for day, day_text in days:
+            if day < med.start_on:
+                continue  # as medication.slots_on: none before it starts
+            for at in times[schedule]:
+                slot = datetime.combine(day, at, tzinfo=UTC)
                 if start <= slot < end and (after is None or slot > after):
-                    due[(med.patient_id, day)].append((med, slot))
+                    due[(med.patient_id, day_text)].append((slot, med.id))
     rows = []
-    for (patient_id, day), slots in due.items():
-        adherence = personas.get(patient_id, 0.6 + 0.35 * ctx.draw("adherence", patient_id))
+    adherence_of_patient: dict[int, float] = {}
+    for (patient_id, day_text), slots in due.items():
+        adherence = adherence_of_patient.get(patient_id)
+        if adherence is None:
+            adherence = personas.get(patient_id)
+            if adherence is None:
+                adherence = 0.6 + 0.35 * ctx.draw("adherence", patient_id)
+            adherence_of_patient[patient_id] = adherence
         slipped = -1
-        if ctx.draw("slip", patient_id, day) > adherence:
-            slipped = int(ctx.draw("which", patient_id, day) * len(slots))
-        for n, (med, slot) in enumerate(sorted(slots, key=lambda s: s[1])):
+        if ctx.draw("slip", patient_id, day_text) > adherence:
+            slipped = int(ctx.draw("which", patient_id, day_text) * len(slots))
+        for n, (slot, med_id) in enumerate(sorted(slots, key=lambda s: s[0])):
             status = "taken"
             if n == slipped:
-                if ctx.draw("unmarked", med.id, slot) < 0.5:
+                if ctx.draw("unmarked", med_id, slot) < 0.5:
                     continue  # never marked: the missed-dose reminder will notice
                 status = "skipped"
-            elif ctx.draw("late", med.id, slot) < 0.12:
+            elif ctx.draw("late", med_id, slot) < 0.12:
                 status = "late"
             delay = {"taken": 10, "late": 95, "skipped": 30}[status]
             rows.append(
                 {
-                    "medication_id": med.id,
+                    "medication_id": med_id,
                     "patient_id": patient_id,
                     "scheduled_at": slot,
                     "status": status,
@@ -159,19 +178,25 @@ def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
     systolic_goal = _targets("systolic")
     weight_goal = _targets("weight")
     personas = set(ctx.users.values())
+    # each day of the period once: its text (what a draw is about) and its reading time
+    days = [
+        (day, text, at)
+        for day, text, at in _reading_days(start, end, READING_AT)
+        if start <= at < end
+    ]
     for patient_id, last in _latest("bp").items():
         target = systolic_goal.get(patient_id, last.value)
         # the personas measure every morning; others on about one day in three
         habit = 1.0 if patient_id in personas else SYNTHETIC_READING_DAYS
-        for day in _days(start, end):
-            at = datetime.combine(day, READING_AT, tzinfo=UTC)
-            if not start <= at < end or at <= last.observed_at:
+        since, last_day = last.observed_at, last.observed_at.date()
+        for day, day_text, at in days:
+            if at <= since:
                 continue
-            if ctx.draw("measures", patient_id, day) >= habit:
+            if ctx.draw("measures", patient_id, day_text) >= habit:
                 continue
-            k = (day - last.observed_at.date()).days
+            k = (day - last_day).days
             pull = 1 - (1 - DAILY_PULL) ** k
-            noise = (ctx.draw("bp", patient_id, day) - 0.5) * 6
+            noise = (ctx.draw("bp", patient_id, day_text) - 0.5) * 6
             systolic = last.value + (target - last.value) * pull
             diastolic = (last.value2 or 80) + (target - last.value) * pull * 0.6
             rows.append(
@@ -185,7 +210,7 @@ def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "value2": round(diastolic + noise / 2),
                     "observed_at": at,
                     "source": "device",
-                    "external_id": f"seed:bp:{day}",
+                    "external_id": f"seed:bp:{day_text}",
                 }
             )
             rows.append(
@@ -199,18 +224,18 @@ def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "value2": None,
                     "observed_at": at,
                     "source": "device",
-                    "external_id": f"seed:hr:{day}",
+                    "external_id": f"seed:hr:{day_text}",
                 }
             )
     for patient_id, last in _latest("weight").items():
         target = weight_goal.get(patient_id, last.value - 1.5)
-        for day in _days(start, end):
-            at = datetime.combine(day, READING_AT, tzinfo=UTC)
-            k = (day - last.observed_at.date()).days
-            if not start <= at < end or at <= last.observed_at or k % 3:
+        since, last_day = last.observed_at, last.observed_at.date()
+        for day, day_text, at in days:
+            k = (day - last_day).days
+            if at <= since or k % 3:
                 continue
             pull = 1 - (1 - DAILY_PULL / 2) ** k
-            noise = (ctx.draw("weight", patient_id, day) - 0.5) * 0.6
+            noise = (ctx.draw("weight", patient_id, day_text) - 0.5) * 0.6
             rows.append(
                 {
                     "patient_id": patient_id,
@@ -222,7 +247,7 @@ def _vitals(ctx: SimulationContext, start: datetime, end: datetime) -> int:
                     "value2": None,
                     "observed_at": at,
                     "source": "device",
-                    "external_id": f"seed:weight:{day}",
+                    "external_id": f"seed:weight:{day_text}",
                 }
             )
     return insert_batches(HealthObservation, rows)
@@ -238,27 +263,29 @@ def _exercise(ctx: SimulationContext, start: datetime, end: datetime) -> int:
         select(HealthExercise).join(newest, newest.c.id == HealthExercise.id)
     ).scalars()
     rows = []
+    days = [
+        (day, text) for day, text, at in _reading_days(start, end, time(18)) if start <= at < end
+    ]
     for last in latest:
-        for day in _days(start, end):
-            at = datetime.combine(day, time(18), tzinfo=UTC)
-            if not start <= at < end or day <= last.performed_on:
+        patient_id, since = last.patient_id, last.performed_on
+        for day, day_text in days:
+            if day <= since:
                 continue
             # about every other day, a little more or less than last time
-            if ctx.draw("exercise", last.patient_id, day) < 0.45:
+            if ctx.draw("exercise", patient_id, day_text) < 0.45:
                 continue
-            minutes = last.minutes + int(ctx.draw("minutes", last.patient_id, day) * 11) - 5
+            minutes = last.minutes + int(ctx.draw("minutes", patient_id, day_text) * 11) - 5
             rows.append(
                 {
-                    "patient_id": last.patient_id,
+                    "patient_id": patient_id,
                     "performed_on": day,
                     "activity": last.activity,
                     "minutes": max(10, minutes),
                     "intensity": last.intensity,
                 }
             )
-    if rows:
-        db.session.execute(insert(HealthExercise), rows)
-    return len(rows)
+    # the table's own INSERT in batches: the ORM's bulk path costs a lot more per row
+    return insert_batches(HealthExercise, rows)
 
 
 # When each meal is eaten, and what goes into it (codes of the bundled food table, grams).

@@ -116,26 +116,33 @@ def _orders(
     shoppers = sorted(u for u in owned if not (ctx.history and u in personas))
     orders: list[dict[str, Any]] = []
     catalogue = sorted(books)
+    shares = [
+        (user_id, PERSONA_SHOPPING_DAYS if user_id in personas else SHOPPING_DAYS)
+        for user_id in shoppers
+    ]
     closing = _close_reservations(ctx, start, end)
     for day in _days(start, end):
         # the café orders of reservations that closed at midnight come first that day
         for order in closing.get(day, []):
             owned[order["user_id"]].update(order["books"])
             orders.append(order)
-        for user_id in shoppers:
-            share = PERSONA_SHOPPING_DAYS if user_id in personas else SHOPPING_DAYS
-            if ctx.draw("shop", user_id, day) >= share:
+        # the day once: its text (what a draw is about), its opening hour, its stamp
+        day_text, ten, stamp = (
+            str(day),
+            datetime.combine(day, time(10), tzinfo=UTC),
+            f"{day:%Y%m%d}",
+        )
+        for user_id, share in shares:
+            if ctx.draw("shop", user_id, day_text) >= share:
                 continue
-            at = datetime.combine(day, time(10), tzinfo=UTC) + timedelta(
-                minutes=int(600 * ctx.draw("at", user_id, day))
-            )
-            reference = f"SIM-{user_id}-{day:%Y%m%d}"
+            at = ten + timedelta(minutes=int(600 * ctx.draw("at", user_id, day_text)))
+            reference = f"SIM-{user_id}-{stamp}"
             if not start <= at < end or reference in placed:
                 continue
             choices = [b for b in catalogue if b not in owned[user_id]]
             if not choices:
                 continue
-            rng = ctx.rng("basket", user_id, day)
+            rng = ctx.rng("basket", user_id, day_text)
             basket = rng.sample(choices, min(len(choices), 1 + int(rng.random() < 0.3)))
             owned[user_id].update(basket)
             orders.append(
