@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +17,7 @@ from dcx.health import (
 )
 from dcx.health.views.base import bp
 from dcx.platform.forms import SelectChoice
+from dcx.platform.views import post_or_400
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -63,12 +64,12 @@ def add_clinician():
     """Let a clinician see one's record by adding them to the care team."""
     form = forms.CareTeamForm()
     form.clinician.choices = [SelectChoice(c.id, c.name) for c in care_team.clinicians()]
-    if not form.validate_on_submit():
-        abort(400)
-    care_team.add_to_care_team(current_user.id, form.clinician.data)
-    db.session.commit()
-    flash(_("Added to your care team."), "success")
-    return redirect(url_for("health.settings"))
+    return post_or_400(
+        form,
+        lambda: care_team.add_to_care_team(current_user.id, form.clinician.data),
+        to=url_for("health.settings"),
+        flashed=_("Added to your care team."),
+    )
 
 
 @bp.route("/settings/care-team/<int:clinician_id>/remove", methods=["POST"])
