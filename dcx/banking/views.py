@@ -36,7 +36,7 @@ from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.drafts.services import discard
 from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.platform.notify.services import notify
-from dcx.platform.views import submit
+from dcx.platform.views import saved, submit
 
 # its pages at /banking and the staff workspace at /banking/staff/, guarded as a whole
 bp, staff_bp = vertical_blueprints("banking", labels.label)
@@ -328,9 +328,10 @@ def stop_bill(bill_id: int):
     """Stop counting a bill (it ended)."""
     bill = owned_or_404(BankingBill, bill_id, current_user.id)
     bill.active = False
-    db.session.commit()
-    flash(_("“%(name)s” will no longer be counted.", name=bill.name), "info")
-    return redirect(url_for("banking.bills"))
+    return saved(
+        url_for("banking.bills"),
+        (_("“%(name)s” will no longer be counted.", name=bill.name), "info"),
+    )
 
 
 # --- safe to spend ----------------------------------------------------------------------

@@ -33,7 +33,7 @@ from dcx.extensions import db
 from dcx.platform.accounts import services as accounts
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice
-from dcx.platform.views import submit
+from dcx.platform.views import saved, submit
 
 # its pages at /education and the staff workspace at /education/staff/, guarded as a whole
 bp, staff_bp = vertical_blueprints("education", labels.label)
@@ -174,9 +174,7 @@ def test_start(test_id):
     try:
         attempt = module_tests.start_attempt(current_user.id, test)
     except services.EducationError as error:
-        db.session.commit()
-        flash(str(error), "warning")
-        return redirect(url_for("education.test", test_id=test.id))
+        return saved(url_for("education.test", test_id=test.id), (str(error), "warning"))
     db.session.commit()
     return redirect(url_for("education.attempt", attempt_id=attempt.id))
 
@@ -410,9 +408,10 @@ def book(slot_id):
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(url_for("education.office_hours"))
-    db.session.commit()
-    flash(_("Booked. Add it to your calendar with the invitation below."), "success")
-    return redirect(url_for("education.office_hours", _anchor=f"booking-{booking.id}"))
+    return saved(
+        url_for("education.office_hours", _anchor=f"booking-{booking.id}"),
+        _("Booked. Add it to your calendar with the invitation below."),
+    )
 
 
 @bp.post("/bookings/<booking_id>/cancel")

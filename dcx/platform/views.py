@@ -27,7 +27,7 @@ from wtforms import Field
 from dcx.extensions import db
 from dcx.platform.forms import add_error
 
-__all__ = ["Flashed", "Submission", "post_or_400", "submit"]
+__all__ = ["Flashed", "Submission", "post_or_400", "saved", "submit"]
 
 T = TypeVar("T")
 
@@ -76,11 +76,19 @@ def _error_field(
     return next(f for f in form if f.name != "csrf_token")
 
 
-def _commit_and_go(result: T, to: str | Callable[[T], str], flashed: Flashed[T]) -> Response:
+def _commit_and_go(
+    result: T, to: str | Callable[[T], str], flashed: Flashed[T], code: int = 302
+) -> Response:
     """Commit the service's work, flash, and redirect."""
     db.session.commit()
     _say(flashed, result)
-    return redirect(_target(to, result))
+    return redirect(_target(to, result), code)
+
+
+def saved(to: str, flashed: str | tuple[str, str] | None = None, *, code: int = 302) -> Response:
+    """For an action without a form to redraw (a button): commit what it changed, say so
+    (``flashed`` as in :func:`submit`) and redirect to ``to`` (with ``code``)."""
+    return _commit_and_go(None, to, flashed, code)
 
 
 def submit(

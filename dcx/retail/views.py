@@ -24,7 +24,7 @@ from dcx.platform.community import services as community
 from dcx.platform.community.models import CommunitySpace
 from dcx.platform.drafts import services as drafts
 from dcx.platform.forms import SelectChoice, validated
-from dcx.platform.views import post_or_400, submit
+from dcx.platform.views import post_or_400, saved, submit
 from dcx.retail import reading_groups, recommender, reviews, services, store_events
 from dcx.retail.covers import cover_svg
 from dcx.retail.forms import (
@@ -159,9 +159,10 @@ def buy(book_id: int):
     except RetailError as exc:
         flash(str(exc), "error")
         return redirect(url_for("retail.book", book_id=book.id))
-    db.session.commit()
-    flash(_("Thank you! Order %(ref)s is placed.", ref=order.reference), "success")
-    return redirect(url_for("retail.order", order_id=order.id))
+    return saved(
+        url_for("retail.order", order_id=order.id),
+        _("Thank you! Order %(ref)s is placed.", ref=order.reference),
+    )
 
 
 @bp.route("/books/<int:book_id>/shelf", methods=["POST"])
@@ -271,9 +272,10 @@ def decide(reservation_id, item_id: int, outcome: str):
     except RetailError as exc:
         flash(str(exc), "error")
         return redirect(url_for("retail.reservation", reservation_id=reservation.id))
-    db.session.commit()
-    flash(_("Kept: it is yours.") if outcome == "kept" else _("Returned to the shelf."), "success")
-    return redirect(url_for("retail.reservation", reservation_id=reservation.id))
+    return saved(
+        url_for("retail.reservation", reservation_id=reservation.id),
+        _("Kept: it is yours.") if outcome == "kept" else _("Returned to the shelf."),
+    )
 
 
 # --- shelves ---------------------------------------------------------------------------------
@@ -441,9 +443,9 @@ def join(group_id: int):
     """Join a group."""
     group = _group_or_404(group_id)
     reading_groups.join_group(group, current_user.id)
-    db.session.commit()
-    flash(_("Welcome to %(name)s.", name=group.name), "success")
-    return redirect(url_for("retail.group", group_id=group.id))
+    return saved(
+        url_for("retail.group", group_id=group.id), _("Welcome to %(name)s.", name=group.name)
+    )
 
 
 @bp.route("/groups/<int:group_id>/leave", methods=["POST"])
@@ -452,9 +454,7 @@ def leave(group_id: int):
     """Leave a group."""
     group = _group_or_404(group_id)
     reading_groups.leave_group(group, current_user.id)
-    db.session.commit()
-    flash(_("You left %(name)s.", name=group.name), "info")
-    return redirect(url_for("retail.groups"))
+    return saved(url_for("retail.groups"), (_("You left %(name)s.", name=group.name), "info"))
 
 
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])

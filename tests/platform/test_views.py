@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired
 
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
-from dcx.platform.views import post_or_400, submit
+from dcx.platform.views import post_or_400, saved, submit
 
 
 class _NameForm(FlaskForm):
@@ -125,4 +125,14 @@ def test_post_or_400_refuses_an_invalid_form_and_runs_a_valid_one(app):
         response = post_or_400(_NameForm(), lambda: _add_user("Ana"), to="/done", flashed="Ok.")
         assert (response.status_code, response.location) == (302, "/done")
         assert get_flashed_messages(with_categories=True) == [("success", "Ok.")]
+    assert _users() == 1
+
+
+def test_saved_commits_says_so_and_redirects_with_the_code_asked(app):
+    with app.test_request_context("/", method="POST"):
+        _add_user("Ana")
+        response = saved("/after", ("Saved.", "info"), code=303)
+        assert (response.status_code, response.location) == (303, "/after")
+        assert get_flashed_messages(with_categories=True) == [("info", "Saved.")]
+    db.session.rollback()  # what was committed stays
     assert _users() == 1

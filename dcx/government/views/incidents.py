@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,7 +14,7 @@ from dcx.government import incidents as government_incidents
 from dcx.government.models import GovernmentHandoff, GovernmentIncident, GovernmentRepair
 from dcx.government.views.base import _department, _incident_or_404, _repair_choice, staff_bp
 from dcx.platform.forms import SelectChoice, validated
-from dcx.platform.views import submit
+from dcx.platform.views import saved, submit
 
 
 @staff_bp.route("/incidents")
@@ -72,9 +72,7 @@ def incident(incident_id: int):
 
 def _saved(incident: GovernmentIncident, message: str) -> Response:
     """Commit what a form changed on ``incident``, say so and go back to its page."""
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("government.staff.incident", incident_id=incident.id))
+    return saved(url_for("government.staff.incident", incident_id=incident.id), message)
 
 
 @staff_bp.post("/incidents/<int:incident_id>/describe")
@@ -183,6 +181,7 @@ def repair_from_incident(incident_id: int):
             current_user.id,
             validated(form.location.data),
         )
-    db.session.commit()
-    flash(_("Repair #%(id)s created.", id=repair.id), "success")
-    return redirect(url_for("government.staff.planner", repair=repair.id))
+    return saved(
+        url_for("government.staff.planner", repair=repair.id),
+        _("Repair #%(id)s created.", id=repair.id),
+    )

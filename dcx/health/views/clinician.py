@@ -25,7 +25,7 @@ from dcx.health.views import vitals
 from dcx.health.views.base import _bad, staff_bp
 from dcx.platform import staff_lists
 from dcx.platform.forms import add_error, validated
-from dcx.platform.views import post_or_400
+from dcx.platform.views import post_or_400, saved
 
 
 @staff_bp.route("")
@@ -104,9 +104,9 @@ def staff_visit(patient_id: int):
             )
         if form.module.data:
             learning_progress.assign_module(patient.id, form.module.data, current_user.id)
-        db.session.commit()
-        flash(_("Visit recorded."), "success")
-        return redirect(url_for("health.staff.staff_patient", patient_id=patient.id))
+        return saved(
+            url_for("health.staff.staff_patient", patient_id=patient.id), _("Visit recorded.")
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("health/staff_visit.html", form=form, patient=patient), status
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,7 +17,7 @@ from dcx.health import (
 )
 from dcx.health.views.base import bp
 from dcx.platform.forms import SelectChoice
-from dcx.platform.views import post_or_400
+from dcx.platform.views import post_or_400, saved
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -32,9 +32,7 @@ def settings():
         profile.height_cm = form.height_cm.data
         profile.calorie_plan = form.calorie_plan.data
         profile.weekly_minutes_goal = form.weekly_minutes_goal.data
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for("health.settings"))
+        return saved(url_for("health.settings"), _("Settings saved."))
     if form.is_submitted():
         status = 400
     return _settings_page(form, status)
@@ -77,9 +75,7 @@ def add_clinician():
 def remove_clinician(clinician_id: int):
     """Take a clinician off the care team."""
     care_team.remove_from_care_team(current_user.id, clinician_id)
-    db.session.commit()
-    flash(_("Removed from your care team."), "info")
-    return redirect(url_for("health.settings"))
+    return saved(url_for("health.settings"), (_("Removed from your care team."), "info"))
 
 
 @bp.route("/settings/device", methods=["POST"])
@@ -88,9 +84,7 @@ def device_token():
     """Issue a new token for a wearable (shown once; only its hash is kept)."""
     if request.form.get("action") == "revoke":
         devices.revoke_device_token(current_user.id)
-        db.session.commit()
-        flash(_("The device token is revoked."), "info")
-        return redirect(url_for("health.settings"))
+        return saved(url_for("health.settings"), (_("The device token is revoked."), "info"))
     token = devices.issue_device_token(current_user.id)
     db.session.commit()
     profile = care_team.profile_for(current_user.id)
