@@ -7,6 +7,7 @@ to the key itself for a value it does not know.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -23,9 +24,5 @@ COVERAGE_LABELS: dict[str, Any] = {
 LABELS: dict[str, dict[str, Any]] = {"coverage": COVERAGE_LABELS}
 
 
-def label(kind: str, value: str | None) -> str:
-    """The label of a stored ``value`` of ``kind`` (``coverage``) in the current locale.
-
-    An unknown kind or value comes back as it is, so nothing stored is ever hidden.
-    """
-    return stored_label(LABELS, kind, value)
+#: ``label(kind, value)``: a stored ``value``'s label (``coverage``) in the current locale.
+label = partial(stored_label, LABELS)

@@ -28,6 +28,7 @@ from dcx.extensions import db
 from dcx.platform import charts, clock, staff_lists
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice, validated
+from dcx.platform.views import submit
 
 # its pages at /automotive and the staff workspace at /automotive/staff/, guarded as a whole
 bp, staff_bp = vertical_blueprints("automotive", labels.label)
@@ -79,34 +80,32 @@ def live():
 def add_vehicle():
     """Register a car by its VIN."""
     form = VehicleForm()
-    if form.validate_on_submit():
-        try:
-            vehicle = automotive_vehicles.add_vehicle(
-                current_user.id,
-                vin=form.vin.data,
-                make=form.make.data,
-                model=form.model.data,
-                year=form.year.data,
-                plate=form.plate.data or "",
-                colour=form.colour.data or "",
-                fuel_type=form.fuel_type.data,
-                last_service_on=form.last_service_on.data,
-                last_service_km=form.last_service_km.data or 0,
-            )
-        except ValueError:
-            form.vin.errors = [_("This VIN is already registered.")]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "%(name)s added. Connect it to start receiving its diagnostics.",
-                    name=vehicle.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("automotive.vehicle", vehicle_id=vehicle.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("automotive/vehicle_form.html", form=form), status
+    done = submit(
+        form,
+        lambda: automotive_vehicles.add_vehicle(
+            current_user.id,
+            vin=form.vin.data,
+            make=form.make.data,
+            model=form.model.data,
+            year=form.year.data,
+            plate=form.plate.data or "",
+            colour=form.colour.data or "",
+            fuel_type=form.fuel_type.data,
+            last_service_on=form.last_service_on.data,
+            last_service_km=form.last_service_km.data or 0,
+        ),
+        to=lambda vehicle: url_for("automotive.vehicle", vehicle_id=vehicle.id),
+        flashed=lambda vehicle: _(
+            "%(name)s added. Connect it to start receiving its diagnostics.", name=vehicle.name
+        ),
+        refused=ValueError,
+        field=form.vin,
+        refusal=_("This VIN is already registered."),
+    )
+    return done.response or (
+        render_template("automotive/vehicle_form.html", form=form),
+        done.status,
+    )
 
 
 def _history_charts(vehicle_id: int):
@@ -356,11 +355,13 @@ def complete(appointment_id: int):
 def publish_recall():
     """Publish a maker's recall campaign; every affected owner is notified."""
     form = RecallForm()
-    if form.validate_on_submit():
-        fields = {name: form[name].data for name in automotive_recalls.RECALL_FIELDS}
-        automotive_recalls.publish_recall(**fields, do_not_drive=form.do_not_drive.data == "yes")
-        db.session.commit()
-        flash(_("Recall %(number)s published.", number=form.campaign_number.data), "success")
-        return redirect(url_for("automotive.staff.home"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("automotive/recall_form.html", form=form), status
+    done = submit(
+        form,
+        lambda: automotive_recalls.publish_recall(
+            **{name: form[name].data for name in automotive_recalls.RECALL_FIELDS},
+            do_not_drive=form.do_not_drive.data == "yes",
+        ),
+        to=url_for("automotive.staff.home"),
+        flashed=_("Recall %(number)s published.", number=form.campaign_number.data),
+    )
+    return done.response or (render_template("automotive/recall_form.html", form=form), done.status)

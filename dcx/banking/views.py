@@ -36,6 +36,7 @@ from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.drafts.services import discard
 from dcx.platform.forms import SelectChoice, add_error, validated
 from dcx.platform.notify.services import notify
+from dcx.platform.views import saved, submit
 
 # its pages at /banking and the staff workspace at /banking/staff/, guarded as a whole
 bp, staff_bp = vertical_blueprints("banking", labels.label)
@@ -216,29 +217,29 @@ def goals():
     """The customer's goals, and the form to set a new one."""
     form = _goal_form()
     today = clock.today()
-    if form.validate_on_submit():
-        try:
-            banking_goals.create_goal(
-                current_user.id,
-                form.name.data.strip(),
-                form.target.minor,
-                form.target_date.data,
-                today,
-                int(form.account_id.data) if form.account_id.data else None,
-            )
-        except rules.BankingError as exc:
-            db.session.rollback()
-            add_error(getattr(form, exc.field, form.name), str(exc))
-        else:
-            db.session.commit()
-            flash(_("Goal set. We will tell you each month how it is going."), "success")
-            return redirect(url_for("banking.goals"))
+    done = submit(
+        form,
+        lambda: banking_goals.create_goal(
+            current_user.id,
+            form.name.data.strip(),
+            form.target.minor,
+            form.target_date.data,
+            today,
+            int(form.account_id.data) if form.account_id.data else None,
+        ),
+        to=url_for("banking.goals"),
+        flashed=_("Goal set. We will tell you each month how it is going."),
+        refused=rules.BankingError,
+        field=form.name,
+    )
+    if done.response:
+        return done.response
     return render_template(
         "banking/goals.html",
         form=form,
         goals=banking_goals.goal_views(current_user.id, today),
         money_form=GoalMoneyForm(formdata=None),
-    ), 400 if form.errors else 200
+    ), done.status
 
 
 @bp.route("/goals/<int:goal_id>/money", methods=["POST"])
@@ -247,22 +248,22 @@ def goal_money(goal_id: int):
     """Contribute to or withdraw from one goal."""
     goal = owned_or_404(BankingGoal, goal_id, current_user.id)
     form = GoalMoneyForm()
-    if form.validate_on_submit():
-        amount = form.amount.minor if form.direction.data == "in" else -form.amount.minor
-        try:
-            reached = banking_goals.move_goal_money(goal, amount, clock.today())
-        except rules.BankingError as exc:
-            db.session.rollback()
-            add_error(form.amount, str(exc))
-        else:
-            db.session.commit()
-            if reached:
-                flash(
-                    _("🎉 You reached your goal “%(name)s”! Well done.", name=goal.name), "success"
-                )
-            else:
-                flash(_("Goal updated."), "success")
-            return redirect(url_for("banking.goals"))
+    sign = 1 if form.direction.data == "in" else -1
+    name = goal.name
+    done = submit(
+        form,
+        lambda: banking_goals.move_goal_money(goal, sign * form.amount.minor, clock.today()),
+        to=url_for("banking.goals"),
+        flashed=lambda reached: (
+            _("🎉 You reached your goal “%(name)s”! Well done.", name=name)
+            if reached
+            else _("Goal updated.")
+        ),
+        refused=rules.BankingError,
+        field=form.amount,
+    )
+    if done.response:
+        return done.response
     return render_template(
         "banking/goals.html",
         form=_goal_form(),
@@ -280,18 +281,18 @@ def goal_money(goal_id: int):
 def bills():
     """Recurring bills, those other industries expose, and the form to add one."""
     form = BillForm()
-    if form.validate_on_submit():
-        try:
-            banking_bills.add_bill(
-                current_user.id, form.name.data.strip(), form.amount.minor, form.next_due_on.data
-            )
-        except rules.BankingError as exc:
-            db.session.rollback()
-            add_error(getattr(form, exc.field, form.name), str(exc))
-        else:
-            db.session.commit()
-            flash(_("Bill added."), "success")
-            return redirect(url_for("banking.bills"))
+    done = submit(
+        form,
+        lambda: banking_bills.add_bill(
+            current_user.id, form.name.data.strip(), form.amount.minor, form.next_due_on.data
+        ),
+        to=url_for("banking.bills"),
+        flashed=_("Bill added."),
+        refused=rules.BankingError,
+        field=form.name,
+    )
+    if done.response:
+        return done.response
     today = clock.today()
     end = amounts.add_months(today, 2)
     return render_template(
@@ -303,7 +304,7 @@ def bills():
             for d in banking_bills.dues_between(current_user.id, today, end)
             if d.source != "banking"
         ],
-    ), 400 if form.errors else 200
+    ), done.status
 
 
 @bp.route("/bills/detect", methods=["POST"])
@@ -327,9 +328,10 @@ def stop_bill(bill_id: int):
     """Stop counting a bill (it ended)."""
     bill = owned_or_404(BankingBill, bill_id, current_user.id)
     bill.active = False
-    db.session.commit()
-    flash(_("“%(name)s” will no longer be counted.", name=bill.name), "info")
-    return redirect(url_for("banking.bills"))
+    return saved(
+        url_for("banking.bills"),
+        (_("“%(name)s” will no longer be counted.", name=bill.name), "info"),
+    )
 
 
 # --- safe to spend ----------------------------------------------------------------------
@@ -437,17 +439,20 @@ def staff_customer(user_id: int):
     if not accounts.accounts(user_id):
         abort(404)
     form = NoteForm()
-    if form.validate_on_submit():
-        notify(
+    done = submit(
+        form,
+        lambda: notify(
             customer,
             "banking.advisor_note",
             validated(form.title.data).strip(),
             validated(form.body.data).strip(),
             link=url_for("banking.goals"),
-        )
-        db.session.commit()
-        flash(_("Your note is in %(name)s's inbox.", name=customer.name), "success")
-        return redirect(url_for("banking.staff.staff_customer", user_id=user_id))
+        ),
+        to=url_for("banking.staff.staff_customer", user_id=user_id),
+        flashed=_("Your note is in %(name)s's inbox.", name=customer.name),
+    )
+    if done.response:
+        return done.response
     today = clock.today()
     return render_template(
         "banking/staff_customer.html",
@@ -457,4 +462,4 @@ def staff_customer(user_id: int):
         goals=banking_goals.goal_views(user_id, today),
         balances=accounts.balances(user_id),
         accounts=accounts.accounts(user_id),
-    ), 400 if form.errors else 200
+    ), done.status

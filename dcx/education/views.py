@@ -33,6 +33,7 @@ from dcx.extensions import db
 from dcx.platform.accounts import services as accounts
 from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.forms import SelectChoice
+from dcx.platform.views import saved, submit
 
 # its pages at /education and the staff workspace at /education/staff/, guarded as a whole
 bp, staff_bp = vertical_blueprints("education", labels.label)
@@ -173,9 +174,7 @@ def test_start(test_id):
     try:
         attempt = module_tests.start_attempt(current_user.id, test)
     except services.EducationError as error:
-        db.session.commit()
-        flash(str(error), "warning")
-        return redirect(url_for("education.test", test_id=test.id))
+        return saved(url_for("education.test", test_id=test.id), (str(error), "warning"))
     db.session.commit()
     return redirect(url_for("education.attempt", attempt_id=attempt.id))
 
@@ -275,16 +274,16 @@ def messages():
     """The student's threads with unread counts, and a form to start one."""
     form = forms.NewConversationForm()
     form.target.choices = _conversation_targets(current_user.id)
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            professor_id, _sep, course_id = form.target.data.partition(":")
-            conversation = chat.open_conversation(
-                current_user.id, int(professor_id), int(course_id) if course_id else None
-            )
-            db.session.commit()
-            return redirect(url_for("education.conversation", conversation_id=conversation.id))
-        status = 400
+    professor_id, _sep, course_id = (form.target.data or "").partition(":")
+    done = submit(
+        form,
+        lambda: chat.open_conversation(
+            current_user.id, int(professor_id), int(course_id) if course_id else None
+        ),
+        to=lambda conversation: url_for("education.conversation", conversation_id=conversation.id),
+    )
+    if done.response:
+        return done.response
     conversations = chat.student_conversations(current_user.id)
     return (
         render_template(
@@ -295,7 +294,7 @@ def messages():
             form=form,
             staff=False,
         ),
-        status,
+        done.status,
     )
 
 
@@ -409,9 +408,10 @@ def book(slot_id):
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(url_for("education.office_hours"))
-    db.session.commit()
-    flash(_("Booked. Add it to your calendar with the invitation below."), "success")
-    return redirect(url_for("education.office_hours", _anchor=f"booking-{booking.id}"))
+    return saved(
+        url_for("education.office_hours", _anchor=f"booking-{booking.id}"),
+        _("Booked. Add it to your calendar with the invitation below."),
+    )
 
 
 @bp.post("/bookings/<booking_id>/cancel")

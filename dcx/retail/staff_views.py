@@ -8,6 +8,7 @@ from flask_babel import ngettext
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.views import saved
 from dcx.retail import reading_groups, recommender, reviews, services, store_events
 from dcx.retail.forms import RemoveAttendeeForm
 from dcx.retail.models import (
@@ -47,9 +48,7 @@ def moderate(report_id: int, action: str):
     if action not in ("hidden", "dismissed"):
         abort(404)
     reviews.moderate(report, action)
-    db.session.commit()
-    flash(_("Report resolved."), "success")
-    return redirect(url_for("retail.staff.home"))
+    return saved(url_for("retail.staff.home"), _("Report resolved."))
 
 
 @staff_bp.route("/posts/<int:post_id>/<action>", methods=["POST"])
@@ -59,9 +58,7 @@ def moderate_post(post_id: int, action: str):
     if post is None or action not in ("hidden", "dismissed"):
         abort(404)
     reading_groups.moderate_post(post, action)
-    db.session.commit()
-    flash(_("Report resolved."), "success")
-    return redirect(url_for("retail.staff.home"))
+    return saved(url_for("retail.staff.home"), _("Report resolved."))
 
 
 @staff_bp.route("/events/<int:event_id>")

@@ -23,7 +23,8 @@ from dcx.platform.blueprints import vertical_blueprints
 from dcx.platform.community import services as community
 from dcx.platform.community.models import CommunitySpace
 from dcx.platform.drafts import services as drafts
-from dcx.platform.forms import SelectChoice, add_error, validated
+from dcx.platform.forms import SelectChoice, validated
+from dcx.platform.views import post_or_400, saved, submit
 from dcx.retail import reading_groups, recommender, reviews, services, store_events
 from dcx.retail.covers import cover_svg
 from dcx.retail.forms import (
@@ -158,9 +159,10 @@ def buy(book_id: int):
     except RetailError as exc:
         flash(str(exc), "error")
         return redirect(url_for("retail.book", book_id=book.id))
-    db.session.commit()
-    flash(_("Thank you! Order %(ref)s is placed.", ref=order.reference), "success")
-    return redirect(url_for("retail.order", order_id=order.id))
+    return saved(
+        url_for("retail.order", order_id=order.id),
+        _("Thank you! Order %(ref)s is placed.", ref=order.reference),
+    )
 
 
 @bp.route("/books/<int:book_id>/shelf", methods=["POST"])
@@ -169,12 +171,12 @@ def shelve(book_id: int):
     """Put the book on a shelf."""
     book = db.get_or_404(services.RetailBook, book_id)
     form = ShelfForm()
-    if not form.validate_on_submit():
-        abort(400)
-    services.shelve(current_user.id, book.id, form.shelf.data)
-    db.session.commit()
-    flash(_("Your shelves are up to date."), "success")
-    return redirect(url_for("retail.book", book_id=book.id))
+    return post_or_400(
+        form,
+        lambda: services.shelve(current_user.id, book.id, form.shelf.data),
+        to=url_for("retail.book", book_id=book.id),
+        flashed=_("Your shelves are up to date."),
+    )
 
 
 # --- orders ----------------------------------------------------------------------------------
@@ -217,18 +219,24 @@ def recommendations():
         wanted = request.form.getlist("book_ids", type=int)
         extra = [b for b in wanted if b not in {r.book.id for r in recs}]
         form.book_ids.choices += [SelectChoice(b, str(b)) for b in extra if services.get_book(b)]
-        if form.validate_on_submit():
-            try:
-                reservation = services.reserve_for_cafe(
-                    current_user.id, form.day.data, form.book_ids.data
-                )
-            except RetailError as exc:
-                add_error(form.day, str(exc))
-            else:
-                drafts.discard(current_user.id, CAFE_DRAFT)
-                db.session.commit()
-                flash(_("Your books will wait for you at the café table."), "success")
-                return redirect(url_for("retail.reservation", reservation_id=reservation.id))
+
+        def reserve() -> RetailReservation:
+            reservation = services.reserve_for_cafe(
+                current_user.id, form.day.data, form.book_ids.data
+            )
+            drafts.discard(current_user.id, CAFE_DRAFT)
+            return reservation
+
+        done = submit(
+            form,
+            reserve,
+            to=lambda r: url_for("retail.reservation", reservation_id=r.id),
+            flashed=_("Your books will wait for you at the café table."),
+            refused=RetailError,
+            field=form.day,
+        )
+        if done.response:
+            return done.response
         return render_template("retail/recommendations.html", recs=recs, form=form), 400
     return render_template("retail/recommendations.html", recs=recs, form=form)
 
@@ -264,9 +272,10 @@ def decide(reservation_id, item_id: int, outcome: str):
     except RetailError as exc:
         flash(str(exc), "error")
         return redirect(url_for("retail.reservation", reservation_id=reservation.id))
-    db.session.commit()
-    flash(_("Kept: it is yours.") if outcome == "kept" else _("Returned to the shelf."), "success")
-    return redirect(url_for("retail.reservation", reservation_id=reservation.id))
+    return saved(
+        url_for("retail.reservation", reservation_id=reservation.id),
+        _("Kept: it is yours.") if outcome == "kept" else _("Returned to the shelf."),
+    )
 
 
 # --- shelves ---------------------------------------------------------------------------------
@@ -279,20 +288,20 @@ def shelves():
     year = clock.today().year
     progress = services.goal_progress(current_user.id, year)
     form = GoalForm(target=progress.target)
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            services.set_goal(current_user.id, year, form.target.data)
-            db.session.commit()
-            flash(_("Goal saved."), "success")
-            return redirect(url_for("retail.shelves"))
-        status = 400
+    done = submit(
+        form,
+        lambda: services.set_goal(current_user.id, year, form.target.data),
+        to=url_for("retail.shelves"),
+        flashed=_("Goal saved."),
+    )
+    if done.response:
+        return done.response
     return render_template(
         "retail/shelves.html",
         shelves=services.shelves_for(current_user.id),
         progress=progress,
         form=form,
-    ), status
+    ), done.status
 
 
 # --- reviews ---------------------------------------------------------------------------------
@@ -311,20 +320,19 @@ def write_review(book_id: int):
     if existing is not None:
         return redirect(url_for("retail.edit_review", review_id=existing.id))
     form = ReviewForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _review_page(form, book, None, 400)
-        reviews.save_review(
+    done = submit(
+        form,
+        lambda: reviews.save_review(
             current_user.id,
             book.id,
             int(form.half_stars.data),
             validated(form.title.data),
             form.body.data or "",
-        )
-        db.session.commit()
-        flash(_("Thank you for your review."), "success")
-        return redirect(url_for("retail.book", book_id=book.id))
-    return _review_page(form, book, None)
+        ),
+        to=url_for("retail.book", book_id=book.id),
+        flashed=_("Thank you for your review."),
+    )
+    return done.response or _review_page(form, book, None, done.status)
 
 
 @bp.route("/reviews/<review_id>/edit", methods=["GET", "POST"])
@@ -335,21 +343,20 @@ def edit_review(review_id):
     form = ReviewForm(obj=None if request.method == "POST" else review)
     if request.method == "GET":
         form.half_stars.data = str(review.half_stars)
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _review_page(form, review.book, review, 400)
-        reviews.save_review(
+    done = submit(
+        form,
+        lambda: reviews.save_review(
             current_user.id,
             review.book_id,
             int(form.half_stars.data),
             form.title.data,
             form.body.data,
             review=review,
-        )
-        db.session.commit()
-        flash(_("Your review is updated."), "success")
-        return redirect(url_for("retail.book", book_id=review.book_id))
-    return _review_page(form, review.book, review)
+        ),
+        to=url_for("retail.book", book_id=review.book_id),
+        flashed=_("Your review is updated."),
+    )
+    return done.response or _review_page(form, review.book, review, done.status)
 
 
 @bp.route("/reviews/<int:review_id>/helpful", methods=["POST"])
@@ -375,12 +382,12 @@ def report_review(review_id: int):
     """Report a review to the staff."""
     review = db.get_or_404(RetailReview, review_id)
     form = ReportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    reviews.report_content(current_user.id, form.reason.data or "", review=review)
-    db.session.commit()
-    flash(_("Thank you: a bookseller will look at it."), "info")
-    return redirect(url_for("retail.book", book_id=review.book_id))
+    return post_or_400(
+        form,
+        lambda: reviews.report_content(current_user.id, form.reason.data or "", review=review),
+        to=url_for("retail.book", book_id=review.book_id),
+        flashed=(_("Thank you: a bookseller will look at it."), "info"),
+    )
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -407,19 +414,17 @@ def group(group_id: int):
     group = _group_or_404(group_id)
     member = reading_groups.is_member(group.id, current_user.id)
     form = ThreadForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                thread = reading_groups.start_thread(
-                    group, current_user.id, validated(form.title.data), validated(form.body.data)
-                )
-            except RetailError as exc:
-                add_error(form.title, str(exc))
-            else:
-                db.session.commit()
-                return redirect(url_for("retail.thread", thread_id=thread.id))
-        status = 400
+    done = submit(
+        form,
+        lambda: reading_groups.start_thread(
+            group, current_user.id, validated(form.title.data), validated(form.body.data)
+        ),
+        to=lambda thread: url_for("retail.thread", thread_id=thread.id),
+        refused=RetailError,
+        field=form.title,
+    )
+    if done.response:
+        return done.response
     return render_template(
         "retail/group.html",
         group=group,
@@ -429,7 +434,7 @@ def group(group_id: int):
         threads=reading_groups.threads_of(group.id),
         form=form,
         today=clock.today(),
-    ), status
+    ), done.status
 
 
 @bp.route("/groups/<int:group_id>/join", methods=["POST"])
@@ -438,9 +443,9 @@ def join(group_id: int):
     """Join a group."""
     group = _group_or_404(group_id)
     reading_groups.join_group(group, current_user.id)
-    db.session.commit()
-    flash(_("Welcome to %(name)s.", name=group.name), "success")
-    return redirect(url_for("retail.group", group_id=group.id))
+    return saved(
+        url_for("retail.group", group_id=group.id), _("Welcome to %(name)s.", name=group.name)
+    )
 
 
 @bp.route("/groups/<int:group_id>/leave", methods=["POST"])
@@ -449,9 +454,7 @@ def leave(group_id: int):
     """Leave a group."""
     group = _group_or_404(group_id)
     reading_groups.leave_group(group, current_user.id)
-    db.session.commit()
-    flash(_("You left %(name)s.", name=group.name), "info")
-    return redirect(url_for("retail.groups"))
+    return saved(url_for("retail.groups"), (_("You left %(name)s.", name=group.name), "info"))
 
 
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
@@ -463,26 +466,23 @@ def thread(thread_id: int):
         abort(404)
     member = reading_groups.is_member(thread.space_id, current_user.id)
     form = ReplyForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                reading_groups.reply(thread, current_user.id, validated(form.body.data))
-            except RetailError as exc:
-                add_error(form.body, str(exc))
-                status = 403
-            else:
-                db.session.commit()
-                return redirect(url_for("retail.thread", thread_id=thread.id))
-        else:
-            status = 400
+    done = submit(
+        form,
+        lambda: reading_groups.reply(thread, current_user.id, validated(form.body.data)),
+        to=url_for("retail.thread", thread_id=thread.id),
+        refused=RetailError,
+        field=form.body,
+        refused_status=403,
+    )
+    if done.response:
+        return done.response
     return render_template(
         "retail/thread.html",
         thread=thread,
         posts=community.thread_posts(thread),
         member=member,
         form=form,
-    ), status
+    ), done.status
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["POST"])
@@ -493,12 +493,12 @@ def report_post(post_id: int):
     if post is None:
         abort(404)
     form = ReportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    reading_groups.report_post(current_user.id, post, form.reason.data or "")
-    db.session.commit()
-    flash(_("Thank you: a bookseller will look at it."), "info")
-    return redirect(url_for("retail.thread", thread_id=post.thread_id))
+    return post_or_400(
+        form,
+        lambda: reading_groups.report_post(current_user.id, post, form.reason.data or ""),
+        to=url_for("retail.thread", thread_id=post.thread_id),
+        flashed=(_("Thank you: a bookseller will look at it."), "info"),
+    )
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -524,23 +524,20 @@ def event(event_id: int):
     event = db.get_or_404(RetailEvent, event_id)
     rsvp = store_events.rsvp_for(event.id, current_user.id)
     form = RsvpForm(answer=rsvp.status if rsvp and rsvp.status != "waitlisted" else "going")
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                rsvp = store_events.answer_event(event, current_user.id, form.answer.data)
-            except RetailError as exc:
-                add_error(form.answer, str(exc))
-                status = 400
-            else:
-                db.session.commit()
-                if rsvp.status == RsvpStatus.WAITLISTED:
-                    flash(_("The event is full: you are on the waitlist."), "warning")
-                else:
-                    flash(_("Your answer is saved."), "success")
-                return redirect(url_for("retail.event", event_id=event.id))
-        else:
-            status = 400
+    done = submit(
+        form,
+        lambda: store_events.answer_event(event, current_user.id, form.answer.data),
+        to=url_for("retail.event", event_id=event.id),
+        flashed=lambda answer: (
+            (_("The event is full: you are on the waitlist."), "warning")
+            if answer.status == RsvpStatus.WAITLISTED
+            else _("Your answer is saved.")
+        ),
+        refused=RetailError,
+        field=form.answer,
+    )
+    if done.response:
+        return done.response
     queue = store_events.waitlist(event.id)
     position = next((i + 1 for i, r in enumerate(queue) if r.user_id == current_user.id), None)
     return render_template(
@@ -552,7 +549,7 @@ def event(event_id: int):
         waitlist_length=len(queue),
         position=position,
         started=event.starts_at <= clock.now(),
-    ), status
+    ), done.status
 
 
 @bp.route("/events/<int:event_id>.ics")

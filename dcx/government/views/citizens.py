@@ -14,6 +14,7 @@ from dcx.government.models import GovernmentRepair, GovernmentStreet
 from dcx.government.views.base import REPORT_DRAFT, _template_exists, bp
 from dcx.platform.drafts.services import discard
 from dcx.platform.forms import SelectChoice
+from dcx.platform.views import post_or_400
 
 
 def _report_form() -> forms.RepairReportForm:
@@ -157,12 +158,11 @@ def follow():
     """Follow a district to hear about fixes there."""
     form = forms.FollowForm()
     form.district.choices = [SelectChoice(k, v) for k, v in districts.DISTRICTS.items()]
-    if not form.validate_on_submit():
-        abort(400)
-    public_updates.follow_area(current_user.id, form.district.data)
-    db.session.commit()
-    flash(
-        _("You will hear about fixes in %(d)s.", d=districts.DISTRICTS[form.district.data]),
-        "success",
+    return post_or_400(
+        form,
+        lambda: public_updates.follow_area(current_user.id, form.district.data),
+        to=url_for("government.status"),
+        flashed=lambda _none: _(
+            "You will hear about fixes in %(d)s.", d=districts.DISTRICTS[form.district.data]
+        ),
     )
-    return redirect(url_for("government.status"))

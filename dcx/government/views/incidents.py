@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,6 +14,7 @@ from dcx.government import incidents as government_incidents
 from dcx.government.models import GovernmentHandoff, GovernmentIncident, GovernmentRepair
 from dcx.government.views.base import _department, _incident_or_404, _repair_choice, staff_bp
 from dcx.platform.forms import SelectChoice, validated
+from dcx.platform.views import saved, submit
 
 
 @staff_bp.route("/incidents")
@@ -71,9 +72,7 @@ def incident(incident_id: int):
 
 def _saved(incident: GovernmentIncident, message: str) -> Response:
     """Commit what a form changed on ``incident``, say so and go back to its page."""
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("government.staff.incident", incident_id=incident.id))
+    return saved(url_for("government.staff.incident", incident_id=incident.id), message)
 
 
 @staff_bp.post("/incidents/<int:incident_id>/describe")
@@ -81,10 +80,13 @@ def describe_incident(incident_id: int):
     """Record the cause of an incident."""
     incident = _incident_or_404(incident_id)
     form = forms.DescribeIncidentForm()
-    if not form.validate_on_submit():
-        return _incident_page(incident, 400, describe_form=form)
-    government_incidents.describe_incident(incident, validated(form.cause.data))
-    return _saved(incident, _("Cause recorded."))
+    done = submit(
+        form,
+        lambda: government_incidents.describe_incident(incident, validated(form.cause.data)),
+        to=url_for("government.staff.incident", incident_id=incident.id),
+        flashed=_("Cause recorded."),
+    )
+    return done.response or _incident_page(incident, 400, describe_form=form)
 
 
 @staff_bp.post("/incidents/<int:incident_id>/share")
@@ -92,12 +94,17 @@ def share_incident(incident_id: int):
     """Share an incident with a department."""
     incident = _incident_or_404(incident_id)
     form = forms.ShareForm()
-    if not form.validate_on_submit():
-        return _incident_page(incident, 400, share_form=form)
-    government_incidents.share_incident(incident, form.department.data, current_user.id)
-    return _saved(
-        incident, _("Shared with %(dept)s.", dept=districts.DEPARTMENT_LABELS[form.department.data])
+    done = submit(
+        form,
+        lambda: government_incidents.share_incident(
+            incident, form.department.data, current_user.id
+        ),
+        to=url_for("government.staff.incident", incident_id=incident.id),
+        flashed=lambda _none: _(
+            "Shared with %(dept)s.", dept=districts.DEPARTMENT_LABELS[form.department.data]
+        ),
     )
+    return done.response or _incident_page(incident, 400, share_form=form)
 
 
 @staff_bp.post("/incidents/<int:incident_id>/acknowledge")
@@ -116,15 +123,14 @@ def comment_incident(incident_id: int):
     """Add the department's comment."""
     incident = _incident_or_404(incident_id)
     form = forms.CommentForm()
-    if not form.validate_on_submit():
-        return _incident_page(incident, 400, comment_form=form)
-    government_incidents.comment_on_incident(
-        incident, _department() or "admin", current_user.id, validated(form.body.data)
+    done = submit(
+        form,
+        lambda: government_incidents.comment_on_incident(
+            incident, _department() or "admin", current_user.id, validated(form.body.data)
+        ),
+        to=url_for("government.staff.incident", incident_id=incident.id, _anchor="comments"),
     )
-    db.session.commit()
-    return redirect(
-        url_for("government.staff.incident", incident_id=incident.id, _anchor="comments")
-    )
+    return done.response or _incident_page(incident, 400, comment_form=form)
 
 
 @staff_bp.post("/incidents/<int:incident_id>/handoff")
@@ -175,6 +181,7 @@ def repair_from_incident(incident_id: int):
             current_user.id,
             validated(form.location.data),
         )
-    db.session.commit()
-    flash(_("Repair #%(id)s created.", id=repair.id), "success")
-    return redirect(url_for("government.staff.planner", repair=repair.id))
+    return saved(
+        url_for("government.staff.planner", repair=repair.id),
+        _("Repair #%(id)s created.", id=repair.id),
+    )

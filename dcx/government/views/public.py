@@ -25,6 +25,7 @@ from dcx.platform.conditional import conditional
 from dcx.platform.forms import SelectChoice
 from dcx.platform.links import external
 from dcx.platform.notify.services import in_locale, site_language
+from dcx.platform.views import saved
 
 
 @bp.route("/status")
@@ -63,9 +64,9 @@ def still_broken(update_id: int):
         flash(_("This repair is already being looked at again."), "info")
         return redirect(url_for("government.status"))
     photos.reopen(repair, current_user.id, repairs.NOTE_STILL_BROKEN)
-    db.session.commit()
-    flash(_("Thank you. The repair has been reopened."), "warning")
-    return redirect(url_for("government.status"))
+    return saved(
+        url_for("government.status"), (_("Thank you. The repair has been reopened."), "warning")
+    )
 
 
 @bp.route("/updates.atom")

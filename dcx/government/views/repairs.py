@@ -16,6 +16,7 @@ from dcx.government.views import citizens
 from dcx.government.views.base import _repair_choice, staff_bp
 from dcx.platform import clock, staff_lists
 from dcx.platform.forms import SelectChoice
+from dcx.platform.views import saved
 
 
 @staff_bp.route("/repairs")
@@ -137,9 +138,10 @@ def planner():
         form = _schedule_form()
         form.crew.errors = [str(exc)]
         return _planner_page(form, government_planner.week_start(day), 400)
-    db.session.commit()
-    flash(_("Repair #%(id)s scheduled for %(crew)s.", id=repair.id, crew=crew.name), "success")
-    return redirect(url_for("government.staff.planner", week=order.starts_at.date().isoformat()))
+    return saved(
+        url_for("government.staff.planner", week=order.starts_at.date().isoformat()),
+        _("Repair #%(id)s scheduled for %(crew)s.", id=repair.id, crew=crew.name),
+    )
 
 
 @staff_bp.route("/social")

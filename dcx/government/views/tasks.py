@@ -3,7 +3,7 @@ and marked done in one click each (on the government blueprint)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from dcx.extensions import db
 from dcx.government import districts, handoffs
 from dcx.government.models import GovernmentHandoff
 from dcx.government.views.base import _department, staff_bp
+from dcx.platform.views import saved
 
 
 @staff_bp.route("/tasks")
@@ -31,9 +32,7 @@ def acknowledge_task(handoff_id: int):
     handoff = db.get_or_404(GovernmentHandoff, handoff_id)
     if not handoffs.acknowledge_handoff(handoff, _department(), current_user.id):
         abort(404)
-    db.session.commit()
-    flash(_("Acknowledged: %(task)s", task=handoff.task), "success")
-    return redirect(url_for("government.staff.tasks"))
+    return saved(url_for("government.staff.tasks"), _("Acknowledged: %(task)s", task=handoff.task))
 
 
 @staff_bp.post("/tasks/<int:handoff_id>/done")
@@ -42,6 +41,4 @@ def finish_task(handoff_id: int):
     handoff = db.get_or_404(GovernmentHandoff, handoff_id)
     if not handoffs.finish_handoff(handoff, _department(), current_user.id):
         abort(404)
-    db.session.commit()
-    flash(_("Done: %(task)s", task=handoff.task), "success")
-    return redirect(url_for("government.staff.tasks"))
+    return saved(url_for("government.staff.tasks"), _("Done: %(task)s", task=handoff.task))

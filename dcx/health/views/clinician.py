@@ -25,6 +25,7 @@ from dcx.health.views import vitals
 from dcx.health.views.base import _bad, staff_bp
 from dcx.platform import staff_lists
 from dcx.platform.forms import add_error, validated
+from dcx.platform.views import post_or_400, saved
 
 
 @staff_bp.route("")
@@ -103,9 +104,9 @@ def staff_visit(patient_id: int):
             )
         if form.module.data:
             learning_progress.assign_module(patient.id, form.module.data, current_user.id)
-        db.session.commit()
-        flash(_("Visit recorded."), "success")
-        return redirect(url_for("health.staff.staff_patient", patient_id=patient.id))
+        return saved(
+            url_for("health.staff.staff_patient", patient_id=patient.id), _("Visit recorded.")
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("health/staff_visit.html", form=form, patient=patient), status
 
@@ -118,12 +119,12 @@ def staff_goal_status(patient_id: int, goal_id: int):
     patient = care_team.patient_for_clinician_or_404(current_user.id, patient_id)
     goal = owned_or_404(HealthGoal, goal_id, patient.id, owner_attr="patient_id")
     form = forms.GoalStatusForm()
-    if not form.validate_on_submit():
-        abort(400)
-    health_goals.set_goal_status(goal, form.status.data)
-    db.session.commit()
-    flash(_("Goal updated."), "success")
-    return redirect(url_for("health.staff.staff_patient", patient_id=patient.id))
+    return post_or_400(
+        form,
+        lambda: health_goals.set_goal_status(goal, form.status.data),
+        to=url_for("health.staff.staff_patient", patient_id=patient.id),
+        flashed=_("Goal updated."),
+    )
 
 
 @staff_bp.route("/moderation")

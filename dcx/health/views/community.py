@@ -16,7 +16,8 @@ from dcx.health import community as health_community
 from dcx.health import goals as health_goals
 from dcx.health.views.base import _bad, bp
 from dcx.platform.community.models import CommunitySpace
-from dcx.platform.forms import add_error, validated
+from dcx.platform.forms import validated
+from dcx.platform.views import post_or_400, submit
 
 
 @bp.route("/community")
@@ -41,18 +42,17 @@ def display_name():
     """Choose the name shown in the community."""
     form = forms.DisplayNameForm()
     profile = care_team.profile_for(current_user.id)
-    if form.validate_on_submit():
-        try:
-            health_community.set_display_name(current_user.id, form.display_name.data)
-        except rules.HealthError as exc:
-            add_error(form.display_name, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your community name is saved."), "success")
-            next_group = request.form.get("next_group", "")[:40]
-            if next_group:
-                return redirect(url_for("health.group", slug=next_group))
-            return redirect(url_for("health.community"))
+    next_group = request.form.get("next_group", "")[:40]
+    done = submit(
+        form,
+        lambda: health_community.set_display_name(current_user.id, form.display_name.data),
+        to=url_for("health.group", slug=next_group) if next_group else url_for("health.community"),
+        flashed=_("Your community name is saved."),
+        refused=rules.HealthError,
+        field=form.display_name,
+    )
+    if done.response:
+        return done.response
     return _bad(
         "health/community.html", groups=health_community.groups(), profile=profile, name_form=form
     )
@@ -66,20 +66,17 @@ def group(slug: str):
     if grp is None:
         abort(404)
     form = forms.PostForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            post = health_community.create_post(
-                current_user.id, grp, validated(form.body.data), form.milestone.data
-            )
-        except rules.HealthError as exc:
-            add_error(form.body, str(exc))
-            status = 400
-        else:
-            db.session.commit()
-            return redirect(url_for("health.group", slug=slug, _anchor=f"post-{post.id}"))
-    elif form.is_submitted():
-        status = 400
+    done = submit(
+        form,
+        lambda: health_community.create_post(
+            current_user.id, grp, validated(form.body.data), form.milestone.data
+        ),
+        to=lambda post: url_for("health.group", slug=slug, _anchor=f"post-{post.id}"),
+        refused=rules.HealthError,
+        field=form.body,
+    )
+    if done.response:
+        return done.response
     profile = care_team.profile_or_default(current_user.id)
     return render_template(
         "health/group.html",
@@ -90,7 +87,7 @@ def group(slug: str):
         report_form=forms.ReportForm(),
         name_form=forms.DisplayNameForm(),
         profile=profile,
-    ), status
+    ), done.status
 
 
 def _post_and_group(post_id: int):
@@ -133,9 +130,9 @@ def report(post_id: int):
     """Report a post to the moderators."""
     post, grp = _post_and_group(post_id)
     form = forms.ReportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    health_community.report_post(current_user.id, post, form.reason.data or "")
-    db.session.commit()
-    flash(_("Thank you. A moderator will look at this post."), "info")
-    return redirect(url_for("health.group", slug=grp.slug))
+    return post_or_400(
+        form,
+        lambda: health_community.report_post(current_user.id, post, form.reason.data or ""),
+        to=url_for("health.group", slug=grp.slug),
+        flashed=(_("Thank you. A moderator will look at this post."), "info"),
+    )

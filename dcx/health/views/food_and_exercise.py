@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dcx.extensions import db
 from dcx.health import (
     care_team,
     food_and_exercise,
@@ -17,7 +16,7 @@ from dcx.health import (
 )
 from dcx.health.views.base import _day, bp
 from dcx.platform import charts, clock
-from dcx.platform.forms import add_error
+from dcx.platform.views import submit
 
 
 @bp.route("/food", methods=["GET", "POST"])
@@ -26,19 +25,16 @@ def food():
     """Log a meal and see the day's totals against the plan."""
     uid = current_user.id
     form = forms.MealForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            food_and_exercise.log_meal(uid, clock.today(), form.kind.data, form.items())
-        except rules.HealthError as exc:
-            add_error(form.food1, str(exc))
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Meal saved."), "success")
-            return redirect(url_for("health.food"))
-    elif form.is_submitted():
-        status = 400
+    done = submit(
+        form,
+        lambda: food_and_exercise.log_meal(uid, clock.today(), form.kind.data, form.items()),
+        to=url_for("health.food"),
+        flashed=_("Meal saved."),
+        refused=rules.HealthError,
+        field=form.food1,
+    )
+    if done.response:
+        return done.response
     today = clock.today()
     profile = care_team.profile_or_default(uid)
     return render_template(
@@ -48,7 +44,7 @@ def food():
         totals=food_and_exercise.daily_totals(uid, today),
         plan=food_and_exercise.nutrition_plan(profile.calorie_plan),
         foods=food_and_exercise.foods(),
-    ), status
+    ), done.status
 
 
 @bp.route("/exercise", methods=["GET", "POST"])
@@ -57,16 +53,16 @@ def exercise():
     """Log an activity and see the week's active minutes against the goal."""
     uid = current_user.id
     form = forms.ExerciseForm()
-    status = 200
-    if form.validate_on_submit():
-        food_and_exercise.log_exercise(
+    done = submit(
+        form,
+        lambda: food_and_exercise.log_exercise(
             uid, clock.today(), form.activity.data, form.minutes.data, form.intensity.data
-        )
-        db.session.commit()
-        flash(_("Activity saved."), "success")
-        return redirect(url_for("health.exercise"))
-    if form.is_submitted():
-        status = 400
+        ),
+        to=url_for("health.exercise"),
+        flashed=_("Activity saved."),
+    )
+    if done.response:
+        return done.response
     profile = care_team.profile_or_default(uid)
     today = clock.today()
     weeks = [today - timedelta(days=7 * w) for w in range(3, -1, -1)]
@@ -83,4 +79,4 @@ def exercise():
         goal=profile.weekly_minutes_goal,
         activities=food_and_exercise.exercises_of(uid),
         chart=chart,
-    ), status
+    ), done.status

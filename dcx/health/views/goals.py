@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from dcx.health import (
 from dcx.health import goals as health_goals
 from dcx.health.views.base import _day, bp
 from dcx.platform import charts
+from dcx.platform.views import post_or_400
 
 
 @bp.route("/goals")
@@ -50,12 +51,14 @@ def goals():
 def goal_check_in(goal_id: int):
     """Send a check-in on one's own goal to the care team."""
     form = forms.CheckInForm()
-    if not form.validate_on_submit():
-        abort(400)
-    health_goals.check_in(current_user.id, goal_id, form.feeling.data, form.note.data or "")
-    db.session.commit()
-    flash(_("Check-in sent to your care team."), "success")
-    return redirect(url_for("health.goals"))
+    return post_or_400(
+        form,
+        lambda: health_goals.check_in(
+            current_user.id, goal_id, form.feeling.data, form.note.data or ""
+        ),
+        to=url_for("health.goals"),
+        flashed=_("Check-in sent to your care team."),
+    )
 
 
 @bp.route("/goals/<int:goal_id>/accept", methods=["POST"])

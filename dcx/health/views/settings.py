@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +17,7 @@ from dcx.health import (
 )
 from dcx.health.views.base import bp
 from dcx.platform.forms import SelectChoice
+from dcx.platform.views import post_or_400, saved
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -31,9 +32,7 @@ def settings():
         profile.height_cm = form.height_cm.data
         profile.calorie_plan = form.calorie_plan.data
         profile.weekly_minutes_goal = form.weekly_minutes_goal.data
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for("health.settings"))
+        return saved(url_for("health.settings"), _("Settings saved."))
     if form.is_submitted():
         status = 400
     return _settings_page(form, status)
@@ -63,12 +62,12 @@ def add_clinician():
     """Let a clinician see one's record by adding them to the care team."""
     form = forms.CareTeamForm()
     form.clinician.choices = [SelectChoice(c.id, c.name) for c in care_team.clinicians()]
-    if not form.validate_on_submit():
-        abort(400)
-    care_team.add_to_care_team(current_user.id, form.clinician.data)
-    db.session.commit()
-    flash(_("Added to your care team."), "success")
-    return redirect(url_for("health.settings"))
+    return post_or_400(
+        form,
+        lambda: care_team.add_to_care_team(current_user.id, form.clinician.data),
+        to=url_for("health.settings"),
+        flashed=_("Added to your care team."),
+    )
 
 
 @bp.route("/settings/care-team/<int:clinician_id>/remove", methods=["POST"])
@@ -76,9 +75,7 @@ def add_clinician():
 def remove_clinician(clinician_id: int):
     """Take a clinician off the care team."""
     care_team.remove_from_care_team(current_user.id, clinician_id)
-    db.session.commit()
-    flash(_("Removed from your care team."), "info")
-    return redirect(url_for("health.settings"))
+    return saved(url_for("health.settings"), (_("Removed from your care team."), "info"))
 
 
 @bp.route("/settings/device", methods=["POST"])
@@ -87,9 +84,7 @@ def device_token():
     """Issue a new token for a wearable (shown once; only its hash is kept)."""
     if request.form.get("action") == "revoke":
         devices.revoke_device_token(current_user.id)
-        db.session.commit()
-        flash(_("The device token is revoked."), "info")
-        return redirect(url_for("health.settings"))
+        return saved(url_for("health.settings"), (_("The device token is revoked."), "info"))
     token = devices.issue_device_token(current_user.id)
     db.session.commit()
     profile = care_team.profile_for(current_user.id)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dcx.extensions import db
 from dcx.health import (
     care_team,
     forms,
@@ -14,9 +13,11 @@ from dcx.health import (
 )
 from dcx.health import goals as health_goals
 from dcx.health import vitals as health_vitals
+from dcx.health.models import HealthObservation
 from dcx.health.views.base import _day, bp
 from dcx.platform import charts
-from dcx.platform.forms import add_error
+from dcx.platform.forms import validated
+from dcx.platform.views import submit
 
 
 def trend_chart(uid: int, measure: str, title: str):
@@ -55,37 +56,38 @@ def trend_chart(uid: int, measure: str, title: str):
     return charts.line_chart(title, days, {title: [v for _a, v in values]}, guides=guides)
 
 
+def _reading_saved(obs: HealthObservation) -> tuple[str, str]:
+    """The message after a reading: a blood pressure's band, in red for a crisis."""
+    if obs.kind != "bp":
+        return _("Reading saved."), "success"
+    band = health_vitals.classify_blood_pressure(obs.value, validated(obs.value2))
+    return (
+        _("Reading saved: %(band)s.", band=health_vitals.BP_BAND_LABELS[band]),
+        "danger" if band == "crisis" else "success",
+    )
+
+
 @bp.route("/vitals", methods=["GET", "POST"])
 @login_required
 def vitals():
     """Log a reading and see readings, their bands and trends against goals."""
     uid = current_user.id
     form = forms.ReadingForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            obs = health_vitals.log_observation(
-                uid,
-                form.kind.data,
-                form.systolic.data if form.kind.data == "bp" else form.value.data,
-                form.diastolic.data,
-            )
-        except rules.HealthError as exc:
-            add_error(form.systolic if form.kind.data == "bp" else form.value, str(exc))
-            status = 400
-        else:
-            db.session.commit()
-            if obs.kind == "bp":
-                band = health_vitals.classify_blood_pressure(obs.value, obs.value2)
-                flash(
-                    _("Reading saved: %(band)s.", band=health_vitals.BP_BAND_LABELS[band]),
-                    "danger" if band == "crisis" else "success",
-                )
-            else:
-                flash(_("Reading saved."), "success")
-            return redirect(url_for("health.vitals"))
-    elif form.is_submitted():
-        status = 400
+    done = submit(
+        form,
+        lambda: health_vitals.log_observation(
+            uid,
+            form.kind.data,
+            form.systolic.data if form.kind.data == "bp" else form.value.data,
+            form.diastolic.data,
+        ),
+        to=url_for("health.vitals"),
+        flashed=_reading_saved,
+        refused=rules.HealthError,
+        field=form.systolic if form.kind.data == "bp" else form.value,
+    )
+    if done.response:
+        return done.response
     readings = list(reversed(health_vitals.recent_observations(uid, days=30)))[:30]
     profile = care_team.profile_or_default(uid)
     charts_ = [
@@ -111,4 +113,4 @@ def vitals():
         latest_weight=weight,
         latest_bp=latest.get("bp"),
         profile=profile,
-    ), status
+    ), done.status

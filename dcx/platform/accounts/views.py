@@ -29,6 +29,7 @@ from dcx.platform.accounts.models import User
 from dcx.platform.forms import add_error
 from dcx.platform.sandboxes import personas
 from dcx.platform.timezones import valid_zone
+from dcx.platform.views import saved
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -128,13 +129,13 @@ def confirm_signup(token: str):
     try:
         user = signup_rules.confirm_signup(token)
     except services.AccountError as exc:
-        db.session.commit()
-        flash(str(exc), "warning")
-        return redirect(url_for("accounts.signin"), 303)
+        return saved(url_for("accounts.signin"), (str(exc), "warning"), code=303)
     sign_in(user)
-    db.session.commit()
-    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-    return redirect(url_for("site.home"), 303)
+    return saved(
+        url_for("site.home"),
+        _("Welcome, %(name)s. Your account is ready.", name=user.name),
+        code=303,
+    )
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -194,9 +195,7 @@ def profile():
         current_user.locale = form.locale.data or ""
         current_user.timezone = valid_zone(form.timezone.data)
         current_user.health_consent = bool(form.health_consent.data)
-        db.session.commit()
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.profile"))
+        return saved(url_for("accounts.profile"), _("Your profile is saved."))
     return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
 
 
@@ -218,7 +217,8 @@ def password():
             add_error(form.current, str(exc))
         else:
             sign_in(current_user._get_current_object())
-            db.session.commit()
-            flash(_("Your password is changed; other devices were signed out."), "success")
-            return redirect(url_for("accounts.profile"))
+            return saved(
+                url_for("accounts.profile"),
+                _("Your password is changed; other devices were signed out."),
+            )
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200

@@ -25,6 +25,7 @@ from dcx.platform.accounts.views import sign_in
 from dcx.platform.jobs.runner import run_due_jobs
 from dcx.platform.showcase import presenter as presenting
 from dcx.platform.showcase.loader import ShowcaseError, seed_showcase, wipe
+from dcx.platform.views import saved
 from dcx.verticals import registry
 
 bp = Blueprint("showcase", __name__, url_prefix="/showcase", template_folder="templates")
@@ -61,9 +62,9 @@ def view_as(persona: str):
     sign_in(user)
     if keep is not None and keep.is_admin:
         session[presenting.PRESENTER_KEY] = keep.id
-    db.session.commit()
-    flash(_("You are now viewing as %(name)s.", name=user.name), "info")
-    return redirect(url_for("site.home"))
+    return saved(
+        url_for("site.home"), (_("You are now viewing as %(name)s.", name=user.name), "info")
+    )
 
 
 @bp.route("/back", methods=["POST"])
