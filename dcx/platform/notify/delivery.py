@@ -220,6 +220,17 @@ def retry_dead_letter(delivery_id: int, now: datetime) -> bool:
     return rows_changed(result) == 1
 
 
+def retry_dead_letters(now: datetime) -> int:
+    """Queue every dead letter again (once the mail server is back), in one statement; how
+    many. The caller commits."""
+    result = db.session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.FAILED)
+        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now)
+    )
+    return rows_changed(result)
+
+
 def lease() -> timedelta:
     """How long (wall-clock) a claimed row may stay ``sending`` before another process may
     take it."""

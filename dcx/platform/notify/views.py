@@ -217,6 +217,25 @@ def outbox():
     )
 
 
+@bp.route("/outbox/retry", methods=["POST"])
+@role_required("admin")
+def retry_dead_letters():
+    """Queue every dead letter again, once the mail server is back."""
+    queued = outbox_delivery.retry_dead_letters(clock.now())
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d message is queued again; the next delivery run sends it.",
+            "%(num)d messages are queued again; the next delivery run sends them.",
+            queued,
+        )
+        if queued
+        else _("There is no dead letter to retry."),
+        "success" if queued else "info",
+    )
+    return redirect(url_for("notify.outbox", status="failed"), 303)
+
+
 @bp.route("/outbox/<int:delivery_id>/retry", methods=["POST"])
 @role_required("admin")
 def retry_delivery(delivery_id: int):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from dcx.extensions import db
@@ -114,3 +114,26 @@ def test_the_database_refuses_an_unknown_delivery_state(app, topics):
 def test_the_retry_button_needs_the_forms_csrf_token(app, admin_client):
     app.config["WTF_CSRF_ENABLED"] = True
     assert admin_client.post("/inbox/outbox/1/retry").status_code == 400
+
+
+def test_every_dead_letter_is_queued_again_in_one_click(app, topics, admin_client, client):
+    users = [make_user(email=f"reader{i}@example.com") for i in range(3)]
+    for user in users:
+        services.save_preferences(user.id, {"demo.news": ["email"]})
+        services.notify(user, "demo.news", "News by email")
+    db.session.commit()
+    db.session.execute(
+        update(Delivery).where(Delivery.channel == "email").values(status="failed", attempts=4)
+    )
+    db.session.commit()
+    page = admin_client.get("/inbox/outbox?status=failed").get_data(as_text=True)
+    assert 'id="retry-dead-letters"' in page
+    assert "retry-dead-letters" not in admin_client.get("/inbox/outbox").get_data(as_text=True)
+
+    answer = admin_client.post("/inbox/outbox/retry", follow_redirects=True)
+    assert "3 messages are queued again" in answer.get_data(as_text=True)
+    rows = db.session.execute(select(Delivery).where(Delivery.channel == "email")).scalars()
+    assert {(r.status, r.attempts) for r in rows} == {(DeliveryStatus.PENDING, 0)}
+    again = admin_client.post("/inbox/outbox/retry", follow_redirects=True)
+    assert "There is no dead letter to retry." in again.get_data(as_text=True)
+    assert client.post("/inbox/outbox/retry").status_code in (302, 401, 403)
