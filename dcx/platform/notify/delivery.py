@@ -7,9 +7,11 @@ due), so two processes never send the same row. The claim holds a lease on wall-
 runs out, and moving the showcase's clock (a month in a second) expires no lease.
 A failure (an SMTP server refusing or unreachable, any adapter error) counts an attempt, keeps
 the error and waits 1, 2, 4, 8 ... minutes, at most ``NOTIFY_BACKOFF_MAX_MINUTES`` (a day);
-after ``NOTIFY_MAX_ATTEMPTS`` (5) the row is a dead letter (``failed``): it is never tried
+after ``NOTIFY_MAX_ATTEMPTS`` (10: tries spread over eight and a half hours, so a mail server
+down for an afternoon loses nothing) the row is a dead letter (``failed``): it is never tried
 again by itself and stays, with its error, on the admin's outbox page, where
-:func:`retry_dead_letter` (the page's "retry" button) queues it again.
+:func:`retry_dead_letter` (a row's "retry" button) or :func:`retry_dead_letters` (every dead
+letter at once) queues it again.
 
 Adapters are callables ``adapter(item: Outgoing) -> str`` returning the text actually sent;
 they raise to report a failure. They live in ``app.extensions["dcx_notify_adapters"]``
@@ -198,7 +200,7 @@ def init_adapters(app: Flask) -> None:
 
 def max_attempts() -> int:
     """How many times a delivery is tried before it is marked ``failed``."""
-    return int(current_app.config.get("NOTIFY_MAX_ATTEMPTS", 5))
+    return int(current_app.config.get("NOTIFY_MAX_ATTEMPTS", 10))
 
 
 def backoff(attempts: int) -> timedelta:

@@ -137,3 +137,14 @@ def test_every_dead_letter_is_queued_again_in_one_click(app, topics, admin_clien
     again = admin_client.post("/inbox/outbox/retry", follow_redirects=True)
     assert "There is no dead letter to retry." in again.get_data(as_text=True)
     assert client.post("/inbox/outbox/retry").status_code in (302, 401, 403)
+
+
+def test_by_default_a_delivery_is_tried_for_hours_before_it_is_a_dead_letter(app):
+    from dcx.config import from_environment
+
+    defaults = from_environment(app.instance_path)
+    app.config["NOTIFY_MAX_ATTEMPTS"] = defaults["NOTIFY_MAX_ATTEMPTS"]
+    app.config["NOTIFY_BACKOFF_MAX_MINUTES"] = defaults["NOTIFY_BACKOFF_MAX_MINUTES"]
+    tries = delivery.max_attempts()
+    horizon = sum((delivery.backoff(n) for n in range(1, tries)), timedelta())
+    assert horizon >= timedelta(hours=8), horizon  # a mail server down for an afternoon
