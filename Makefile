@@ -6,8 +6,8 @@ STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi
 
 # the suite runs on every core (pytest-xdist; a worker that runs out of tests takes some from
-# another, so a few long browser tests do not leave one core idle at the end); PYTEST_ARGS adds
-# or overrides options
+# another, so a few long browser tests do not leave one core idle at the end) and names its 20
+# slowest steps; PYTEST_ARGS adds or overrides options
 WORKERS ?= auto
 # coverage is measured, printed and held to its floor (pyproject.toml) unless COVERAGE= is given
 COVERAGE ?= --cov=dcx --cov-report=term:skip-covered
@@ -30,7 +30,7 @@ demo: install  ## seed the showcase on SQLite and serve it at http://127.0.0.1:5
 
 test: install lint  ## the whole suite in parallel: lint, unit, views, browser (headless Chromium), coverage
 	scripts/preflight
-	$(BIN)/pytest -n $(WORKERS) --dist worksteal $(COVERAGE) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal --durations=20 $(COVERAGE) $(PYTEST_ARGS)
 
 lock:  ## refresh requirements.lock after changing a range in pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
