@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -114,6 +115,26 @@ def _schema(tmp_path_factory):
         stamp(revision="heads")
         db.engine.dispose()
     return tmp / "template.sqlite3"
+
+
+@contextmanager
+def own_database(name: str) -> Iterator[str]:
+    """On the PostgreSQL server of ``DATABASE_URL``, a database ``name`` made empty for the
+    block and dropped after it: its URL (for a subprocess's own run)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(DATABASE_URL)
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def database_uri(template: Path, folder: Path, name: str) -> str:
@@ -497,3 +518,49 @@ def sandbox_of(client) -> str:
         found = session.get(SESSION_KEY)
     assert found, "this browser has no sandbox"
     return found
+
+
+# --- a real SMTP server (aiosmtpd) on a free local port ------------------------------------
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A local SMTP server for the test: ``(controller, inbox)``."""
+    from aiosmtpd.controller import Controller
+
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+def smtp_config(smtp_server, base_url: str) -> dict:
+    """The settings that send the app's email to ``smtp_server``, with links on ``base_url``."""
+    controller, _ = smtp_server
+    return {
+        "MAIL_SERVER": controller.hostname,
+        "MAIL_PORT": controller.port,
+        "MAIL_SENDER": "bank@dcx.example",
+        "DCX_BASE_URL": base_url,
+    }

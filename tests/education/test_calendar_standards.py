@@ -6,7 +6,6 @@ from email import message_from_bytes, policy
 
 import pytest
 import vobject
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from dcx.education import meetings
@@ -82,22 +81,8 @@ def test_the_student_downloads_the_cancellation(world, client, auth):
 
 
 @pytest.fixture
-def smtp_server():
-    """A real local SMTP server (aiosmtpd) that keeps what it receives."""
-    from tests.platform.notify.conftest import Inbox, free_port
-
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
 def app_config(smtp_server):
-    from tests.platform.notify.conftest import smtp_config
+    from tests.conftest import smtp_config
 
     return smtp_config(smtp_server, "https://campus.example/")
 

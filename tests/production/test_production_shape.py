@@ -27,16 +27,15 @@ from pathlib import Path
 import pytest
 import requests
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, update
 
 from dcx import create_app
 from dcx.extensions import db
 from dcx.platform.accounts.models import User
 from dcx.platform.jobs.models import JobRun, RunStatus
 from dcx.platform.notify.models import Delivery, DeliveryStatus, Message
+from tests.conftest import Inbox, free_port, own_database
 from tests.platform.jobs.test_runner import PROBE, _customers
-from tests.platform.notify.conftest import Inbox, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -55,18 +54,8 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def database():
     """A database of this test's own, created empty and dropped after: its URL."""
-    server = make_url(DATABASE_URL)
-    name = f"dcx_prodshape_{os.getpid()}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database(f"dcx_prodshape_{os.getpid()}") as url:
+        yield url
 
 
 class Mail:

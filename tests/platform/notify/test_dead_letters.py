@@ -14,8 +14,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify import delivery, services
 from dcx.platform.notify.models import Delivery, DeliveryStatus
-from tests.conftest import make_user
-from tests.platform.notify.conftest import free_port
+from tests.conftest import free_port, make_user
 
 
 class Gatekeeper:

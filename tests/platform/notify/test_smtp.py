@@ -9,8 +9,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify import delivery, services
 from dcx.platform.notify.models import Delivery
-from tests.conftest import make_user
-from tests.platform.notify.conftest import free_port, smtp_config
+from tests.conftest import free_port, make_user, smtp_config
 
 
 @pytest.fixture

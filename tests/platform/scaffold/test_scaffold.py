@@ -9,9 +9,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from dcx.config import DEFAULT_VERTICALS
 from dcx.platform.scaffold import writer
+from tests.conftest import DATABASE_URL, own_database
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -73,25 +75,11 @@ def test_plan_writes_every_part_of_the_contract():
 @contextmanager
 def _own_database():
     """On PostgreSQL, a fresh database for the copy's suite; None on SQLite."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
+    if not os.environ.get("DATABASE_URL"):
         yield None
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    name = f"{base.database}_scaffold"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database(f"{make_url(DATABASE_URL).database}_scaffold") as url:
+        yield url
 
 
 def _copy_project(target: Path) -> None:
