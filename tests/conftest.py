@@ -541,18 +541,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
-    """A local SMTP server for the test: ``(controller, inbox)``."""
+@contextmanager
+def smtp_serving(handler: object) -> Iterator:
+    """A real SMTP server (aiosmtpd) on a free local port for the block, handing what it
+    receives to ``handler``: its controller."""
     from aiosmtpd.controller import Controller
 
-    handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        yield controller, handler
+        yield controller
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    """A local SMTP server for the test: ``(controller, inbox)``."""
+    handler = Inbox()
+    with smtp_serving(handler) as controller:
+        yield controller, handler
 
 
 def smtp_config(smtp_server, base_url: str) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -14,7 +13,7 @@ from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.notify import delivery, services
 from dcx.platform.notify.models import Delivery, DeliveryStatus
-from tests.conftest import free_port, make_user
+from tests.conftest import make_user, smtp_serving
 
 
 class Gatekeeper:
@@ -34,12 +33,8 @@ class Gatekeeper:
 @pytest.fixture
 def gate():
     handler = Gatekeeper()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
+    with smtp_serving(handler) as controller:
         yield controller, handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
