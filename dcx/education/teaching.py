@@ -145,7 +145,7 @@ def class_overview(
             ).all()
         ]
     per_student: dict[int, dict[str, TopicMastery]] = defaultdict(dict)
-    failed: dict[tuple[int, int], int] = defaultdict(int)
+    failed: dict[int, dict[int, int]] = defaultdict(dict)
     for user_id, answer, question, _attempt in _answer_rows(course, [u.id for _, u in enrolled]):
         for key in question.topics:
             entry = per_student[user_id].setdefault(key, TopicMastery(key, names.get(key, key)))
@@ -167,7 +167,7 @@ def class_overview(
     for user_id, test_id, points, max_points in attempts:
         percent = round(100 * points / max_points, 1) if max_points else 0.0
         if percent < pass_marks[test_id]:
-            failed[(user_id, test_id)] += 1
+            failed[user_id][test_id] = failed[user_id].get(test_id, 0) + 1
     user_ids = [u.id for _, u in enrolled]
     passed = passed_modules(course, user_ids)
     read: dict[int, set[int]] = defaultdict(set)
@@ -183,28 +183,8 @@ def class_overview(
     now = clock.now()
     rows = []
     for enrollment, user in enrolled:
-        reasons = []
-        for module in course.modules:
-            test = module.test
-            if test is None or module.id in passed[user.id]:
-                continue
-            count = failed[(user.id, test.id)]
-            if count >= services.STUCK_AFTER_FAILED_ATTEMPTS:
-                reasons.append(
-                    ngettext(
-                        "failed %(test)s %(num)d time",
-                        "failed %(test)s %(num)d times",
-                        count,
-                        test=test.title,
-                    )
-                )
         progress = course_progress(user.id, course, passed[user.id], read[user.id])
-        if (
-            now - enrollment.last_active_at > services.INACTIVE_AFTER
-            and progress.modules_passed < progress.modules_total
-        ):
-            days = (now - enrollment.last_active_at).days
-            reasons.append(ngettext("inactive for %(num)d day", "inactive for %(num)d days", days))
+        reasons = stuck_reasons(course, enrollment, passed[user.id], failed[user.id], progress, now)
         rows.append(StudentRow(user, enrollment, progress, per_student[user.id], reasons))
     totals = {key: TopicMastery(key, name) for key, name in names.items()}
     for mastery in per_student.values():
@@ -213,6 +193,42 @@ def class_overview(
             total.earned += entry.earned
             total.possible += entry.possible
     return rows, sorted(totals.values(), key=lambda t: t.name)
+
+
+def stuck_reasons(
+    course: EducationCourse,
+    enrollment: EducationEnrollment,
+    passed: set[int],
+    failed: dict[int, int],
+    progress: CourseProgress,
+    now: datetime,
+) -> list[str]:
+    """Why a student is stuck, worded in the page's locale (none: not stuck).
+
+    ``passed`` holds the ids of the modules passed, ``failed`` the failed attempts per test id.
+    """
+    reasons = []
+    for module in course.modules:
+        test = module.test
+        if test is None or module.id in passed:
+            continue
+        count = failed.get(test.id, 0)
+        if count >= services.STUCK_AFTER_FAILED_ATTEMPTS:
+            reasons.append(
+                ngettext(
+                    "failed %(test)s %(num)d time",
+                    "failed %(test)s %(num)d times",
+                    count,
+                    test=test.title,
+                )
+            )
+    if (
+        now - enrollment.last_active_at > services.INACTIVE_AFTER
+        and progress.modules_passed < progress.modules_total
+    ):
+        days = (now - enrollment.last_active_at).days
+        reasons.append(ngettext("inactive for %(num)d day", "inactive for %(num)d days", days))
+    return reasons
 
 
 def heat_colour(ratio: float | None) -> str:

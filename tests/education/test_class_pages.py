@@ -9,13 +9,14 @@ from datetime import timedelta
 
 import pytest
 
-from dcx.education import class_pages, services, teaching
+from dcx.education import class_pages, module_tests, services, teaching
 from dcx.education.models import EducationAttempt, EducationEnrollment
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.accounts.models import User
 from dcx.platform.staff_lists import ListRequest
 from tests.conftest import make_user
-from tests.education.conftest import build_course
+from tests.education.conftest import build_course, miss_beta, right_answers
 from tests.education.test_views import login
 from tests.page_cost import page_cost
 
@@ -96,6 +97,52 @@ def test_a_page_of_the_class_is_those_students_rows(app):
         seen += [r.user.id for r in rows]
     assert seen == list(everyone)
     assert class_pages.student_count(t.course) == 10
+
+
+@pytest.mark.parametrize("rule", ["highest", "last"])
+def test_the_students_shown_are_read_as_one_row_each(app, rule):
+    """Answers, attempts and chapters read of a page's students are summed in SQL: one row
+    a student however much each did, and the same progress, mastery and reasons as the
+    class overview words them."""
+    professor = make_user("prof@example.com", "Prof", role="staff", department="education")
+    t = build_course(professor, rule=rule)
+    wrong = {q.id: [0] for q in t.q[:4]}
+    for n in range(10):
+        user = make_user(f"s{n:03d}@example.com", f"Student {n:03d}")
+        services.enroll(user.id, t.course)
+        for responses in ([wrong, miss_beta(t), right_answers(t), wrong] * 2)[
+            n % 4 : n % 4 + n % 4
+        ]:
+            module_tests.submit_attempt(module_tests.start_attempt(user.id, t.t1), responses)
+        if n % 3 == 0:  # the second test, attempted without answers
+            _attempt(user.id, t.t2.id, 1, 10.0 if n % 2 else 1.0)
+        if n % 2 == 0:
+            services.mark_chapter_read(user.id, t.chapter)
+        if n % 5 == 0:
+            enrollment = db.session.query(EducationEnrollment).filter_by(user_id=user.id).one()
+            enrollment.last_active_at = clock.now() - timedelta(days=9)
+    db.session.commit()
+    everyone = {r.user.id: r for r in teaching.class_overview(t.course)[0]}
+    assert any(r.mastery for r in everyone.values()) and any(
+        not r.mastery for r in everyone.values()
+    )
+    assert any(r.stuck_reasons for r in everyone.values())
+    costs = []
+    for number in (1, 2):
+        with app.test_request_context():
+            page, _ = class_pages.class_page(t.course, ListRequest(page=number))
+        enrolled = [(e, db.session.get(User, e.user_id)) for e in page.items]
+        with page_cost(db.engine) as cost:
+            rows = class_pages.student_rows(t.course, enrolled)
+        # the course's questions (5) once, then one aggregate row per student shown
+        costs.append(cost.as_tuple())
+        for row in rows:
+            same = everyone[row.user.id]
+            assert (row.progress, row.stuck_reasons) == (same.progress, same.stuck_reasons)
+            assert row.mastery == same.mastery
+    assert costs == [(2, 5 + 4), (2, 5 + 4)]
+    stuck = class_pages.stuck_students(t.course, limit=1000)
+    assert [r.user.id for r in stuck.rows] == [i for i, r in everyone.items() if r.stuck_reasons]
 
 
 def test_the_class_view_pages_and_searches(app):
