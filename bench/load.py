@@ -5,7 +5,10 @@
 2. serves it with gunicorn (2 workers) and, beside it, a bare Flask + Jinja page
    (``bench/baseline.py``) served the same way;
 3. finds every page a customer and each staff member reach (the crawler of the tests), and
-   for each one counts its SQL statements and its weight on a first and a repeat visit;
+   for each one counts its SQL statements and the rows they fetch (``tests/page_cost.py``,
+   on a repeat visit: the crawl has seen it once) and its weight on a first and a repeat
+   visit; a staff list is measured on its first page (a page of ``DCX_STAFF_PAGE_SIZE`` rows:
+   the crawler takes one page of each route);
 4. runs wrk, on loopback and for a bounded time, against each page signed in (its session
    cookie), each run followed by one of the baseline, and against the telematics API (one
    reading per request, batches of 100) beside a bare insert of the same rows through the
@@ -67,6 +70,7 @@ class Row:
     run: Run
     baseline: Run
     statements: int | None = None
+    rows: int | None = None
     first_kb: float | None = None
     repeat_kb: float | None = None
     notes: list[str] = field(default_factory=list)
@@ -245,6 +249,7 @@ class Page:
     kind: str
     cookie: str
     statements: int = 0
+    rows: int = 0
     first_kb: float = 0.0
     repeat_kb: float = 0.0
 
@@ -273,7 +278,7 @@ def _weight(client, url: str) -> tuple[float, float]:
 def survey(args: argparse.Namespace) -> tuple[list[Page], dict[str, str], dict]:
     """Every page each persona reaches, with cookies, statements and weights; and a car."""
     sys.path.insert(0, str(ROOT))
-    from sqlalchemy import event, func, select
+    from sqlalchemy import func, select
 
     from dcx import create_app
     from dcx.automotive import vehicles
@@ -281,6 +286,7 @@ def survey(args: argparse.Namespace) -> tuple[list[Page], dict[str, str], dict]:
     from dcx.extensions import db
     from dcx.platform.showcase.loader import read_showcase
     from tests.crawl import pages_reached, sign_in, start_pages
+    from tests.page_cost import page_cost
 
     app = create_app({"RATELIMIT_ENABLED": False})
     personas = [
@@ -290,14 +296,12 @@ def survey(args: argparse.Namespace) -> tuple[list[Page], dict[str, str], dict]:
     ]
     pages: list[Page] = []
     cookies: dict[str, str] = {}
-    statements: list[str] = []
     seen: set[str] = set()
     # requests are made outside any app context, as in production: each gets its own (and
     # its own g, where the CSRF token of its session is kept)
     with app.app_context():
         start = start_pages(app)
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     for persona in personas:
         client = app.test_client()
         assert sign_in(client, persona["email"], persona["password"]).status_code == 302
@@ -312,12 +316,12 @@ def survey(args: argparse.Namespace) -> tuple[list[Page], dict[str, str], dict]:
             if staff != is_staff_page:
                 continue  # a staff member's customer pages are measured as the customer
             seen.add(url)
-            statements.clear()
-            client.get(url)
+            with page_cost(engine) as cost:
+                client.get(url)
             page = Page(
                 url, persona["key"], "staff" if staff else "customer", cookies[persona["key"]]
             )
-            page.statements = len(statements)
+            page.statements, page.rows = cost.as_tuple()
             page.first_kb, page.repeat_kb = _weight(client, url)
             pages.append(page)
             taken += 1
@@ -382,14 +386,14 @@ def table(rows: list[Row]) -> list[str]:
     """The Markdown table of every run."""
     lines = [
         "| page | who | req/s | p50 ms | p99 ms | baseline req/s | ratio | errors "
-        "| statements | first KB | repeat KB | notes |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| statements | rows | first KB | repeat KB | notes |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row.name} | {row.kind} | {fmt(row.run.rps, 1)} | {fmt(row.run.p50_ms, 1)} "
             f"| {fmt(row.run.p99_ms, 1)} | {fmt(row.baseline.rps, 0)} | {row.ratio:.3f} "
-            f"| {row.run.errors} | {fmt(row.statements)} | {fmt(row.first_kb, 1)} "
+            f"| {row.run.errors} | {fmt(row.statements)} | {fmt(row.rows)} | {fmt(row.first_kb, 1)} "
             f"| {fmt(row.repeat_kb, 1)} | {'; '.join(row.notes)} |"
         )
     return lines
@@ -459,7 +463,7 @@ def main() -> None:
             headers = [f"Cookie: {page.cookie}"]
             status = site.status(page.url, headers)
             run = wrk(site.url + page.url, args, headers) if status == 200 else Run()
-            row = Row(page.url, page.kind, run, baseline(), page.statements)
+            row = Row(page.url, page.kind, run, baseline(), page.statements, page.rows)
             if status != 200:
                 row.notes.append(f"answered {status}, not loaded")
             elif run.requests == 0:
@@ -468,7 +472,8 @@ def main() -> None:
             rows.append(row)
             print(
                 f"{page.kind:8} {page.url:50} {run.rps:8.1f} req/s p50 {run.p50_ms:8.1f} ms "
-                f"p99 {run.p99_ms:8.1f} ms ratio {row.ratio:.3f} {page.statements} statements"
+                f"p99 {run.p99_ms:8.1f} ms ratio {row.ratio:.3f} {page.statements} statements "
+                f"{page.rows} rows"
             )
         ingest_rows: list[Row] = []
         path = "/api/v1/automotive/telemetry"
@@ -498,8 +503,8 @@ def main() -> None:
         f"and `--scale {args.scale}` synthetic customers on SQLite, seeded in "
         f"{seed_seconds:.0f} s; gunicorn with 2 workers; wrk with {args.connections} connections "
         f"for {args.duration} s a page on loopback, each run followed by one of a bare Flask + "
-        "Jinja page served the same way (the ratio is to that run); statements counted in "
-        "process for one request; weights as a browser accepting brotli receives them (first "
+        "Jinja page served the same way (the ratio is to that run); statements and the rows "
+        "they fetch counted in process for one request (a staff list: its first page); weights as a browser accepting brotli receives them (first "
         "visit: the page and what it links to; repeat: the page, its assets cached as immutable).",
         "",
         *machine_lines,
