@@ -179,7 +179,7 @@ def empty_what_was_written() -> None:
     cascade to every table that refers to them (nearly all refer to the user table), and
     truncating some eighty empty tables cost over a second a test. Should an order fail
     (a cycle of foreign keys), ``TRUNCATE ... CASCADE`` empties them instead."""
-    with db.engine.begin() as conn:
+    with _janitor().connect() as conn:
         written = set(conn.execute(text(_written_tables_query())).scalars())
     if not written:
         return
@@ -195,11 +195,37 @@ def empty_what_was_written() -> None:
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
 
 
+@cache
+def _janitor():
+    """A connection to this worker's PostgreSQL database kept for the whole run, for the
+    questions asked after every test (which tables were written, which sandboxes were made).
+    Kept open, the driver prepares those statements once instead of the server planning them
+    (some hundred subqueries) anew for every test; pinged first, as a test may have dropped
+    every connection to the database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import SingletonThreadPool
+
+    return create_engine(
+        DATABASE_URL,
+        poolclass=SingletonThreadPool,
+        pool_pre_ping=True,
+        isolation_level="AUTOCOMMIT",
+    )
+
+
 def drop_sandbox_databases() -> None:
-    """On PostgreSQL, drop the databases this test's sandboxes (and their template) made."""
+    """On PostgreSQL, drop the databases this test's sandboxes (and their template) made;
+    most tests make none, which one question on the kept connection tells."""
     from dcx.platform.sandboxes import postgres
 
-    postgres.drop_all()
+    prefix = postgres.template_name().removesuffix("template")
+    with _janitor().connect() as conn:
+        made = conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM pg_database WHERE starts_with(datname, :p))"),
+            {"p": prefix},
+        ).scalar()
+    if made:
+        postgres.drop_all()
 
 
 @cache

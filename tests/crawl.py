@@ -109,6 +109,11 @@ def walk(
         if per_kind[kind] >= pages_per_kind:
             continue
         page = client.get(url)
+        if 300 <= page.status_code < 400:
+            # a redirect (the language switch, a route that forwards) is one of its kind too:
+            # every page links to it with its own address, and each answer is the same redirect
+            per_kind[kind] += 1
+            continue
         if page.status_code != 200:
             continue
         if feeds and page.mimetype in FEEDS:
