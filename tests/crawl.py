@@ -154,16 +154,19 @@ def sign_in(client, email: str, password: str):
     return client.post("/account/signin", data=data)
 
 
-def pages_reached(client, start: list[str], pages_per_kind: int = 1) -> list[str]:
+def pages_reached(
+    client, start: list[str], pages_per_kind: int = 1, per_kind: Counter[str] | None = None
+) -> list[str]:
     """The HTML pages the client reaches from ``start``, ``pages_per_kind`` of each route, in
-    the order a breadth-first walk finds them (for a browser to visit them again)."""
+    the order a breadth-first walk finds them (for a browser to visit them again); with
+    ``per_kind`` shared by several walks, a route an earlier walk reached is not reached again."""
     reached: list[str] = []
 
     def note(url: str, html: str, text: PageText) -> list[str]:
         reached.append(url)
         return []
 
-    walk(client, start, note, pages_per_kind)
+    walk(client, start, note, pages_per_kind, per_kind=per_kind)
     return reached
 
 

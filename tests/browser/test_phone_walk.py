@@ -1,15 +1,30 @@
 """Every page of every story, as each seeded persona, in Chromium at phone width (390 px):
 no console error, no failed request (the page or anything it loads), nothing wider than the
-phone. The pages are found by the crawler's walk (one of each route), then opened in the
-browser with nothing blocked."""
+phone. The pages are found by the crawler's walk (one of each route; the staff of all
+departments share theirs), then opened in the browser with nothing blocked."""
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+import threading
+from collections import Counter
+from collections.abc import Iterator
 
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+from werkzeug.serving import make_server
+
+from dcx import create_app
+from dcx.extensions import db
 from dcx.platform.showcase.loader import read_showcase, seed_showcase
 from dcx.verticals import registry
+from tests.conftest import (
+    DATABASE_URL,
+    _base_config,
+    database_uri,
+    drop_sandbox_databases,
+    empty_what_was_written,
+)
 from tests.crawl import pages_reached, sign_in, start_pages
 
 pytestmark = pytest.mark.browser
@@ -61,40 +76,83 @@ def _problems_of(page: Page, url: str, log: list[str]) -> list[str]:
     return problems
 
 
-# One test per persona, so parallel workers share the walk.
-PERSONAS = {p["key"]: p for p in read_showcase("default")["personas"]}
+# The personas who walk together: the staff of every department share their count of pages per
+# route (a page every staff member sees, the inbox or the customer list, is opened once, and
+# each department's own pages by its staff), each customer and the admin walk alone. One test
+# per group, so parallel workers share the walk.
+PERSONAS = read_showcase("default")["personas"]
+GROUPS: dict[str, list[dict]] = {
+    "staff": [p for p in PERSONAS if p["role"] == "staff"],
+    **{p["key"]: [p] for p in PERSONAS if p["role"] != "staff"},
+}
 
 
-@pytest.mark.parametrize("who", list(PERSONAS))
-def test_every_page_of_every_story_is_clean_at_phone_width(
-    browser: Browser, live_server, live_app, live_db, who
-):
-    with live_db() as db:
+@pytest.fixture(scope="module")
+def showcase(_schema, tmp_path_factory) -> Iterator[tuple[Flask, str]]:
+    """The default showcase seeded once for this module's walks (a GET writes nothing, so no
+    walk changes what the next one sees), served on a free local port: (app, base URL)."""
+    tmp = tmp_path_factory.mktemp("phone")
+    uri = database_uri(_schema, tmp, "live")
+    # each persona signs in twice (the crawler, the browser), to a sandbox of its own each time
+    config = {"WTF_CSRF_ENABLED": True, "TESTING": False, "DCX_SANDBOX_MAX_PER_ADDRESS": 50}
+    app = create_app({**_base_config(tmp, uri), **config})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["DCX_BASE_URL"] = base
+    with app.app_context():
         seed_showcase(registry(), "default")
         db.session.commit()
-        start = start_pages(live_app)
+        db.session.remove()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app, base
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            if DATABASE_URL:
+                empty_what_was_written()
+                drop_sandbox_databases()
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_every_page_of_every_story_is_clean_at_phone_width(browser: Browser, showcase, group):
+    app, base = showcase
+    start = start_pages(app)
+    per_kind: Counter[str] = Counter()
     found: dict[str, list[str]] = {}
-    persona = PERSONAS[who]
-    client = live_app.test_client()
-    assert sign_in(client, persona["email"], persona["password"]).status_code == 302
-    urls = [u for u in pages_reached(client, start) if not u.startswith(NOT_PAGES)]
-    assert len(urls) > 10, (persona["email"], urls)
-    context = browser.new_context(viewport={"width": WIDTH, "height": 844})
-    page = context.new_page()
-    log: list[str] = []
-    page.on("console", lambda m, log=log: log.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e, log=log: log.append(f"script error: {e}"))
-    page.on(
-        "response",
-        lambda r, log=log: log.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-    )
-    page.on("requestfailed", lambda r, log=log: _failed(r, log))
-    _sign_in(page, live_server, persona["email"], persona["password"])
-    for url in urls:
-        page.goto(f"{live_server}{url}", wait_until="load")
-        page.wait_for_timeout(100)  # what the page's scripts ask for once loaded
-        problems = _problems_of(page, url, log)
-        if problems:
-            found[f"{persona['email']} {url}"] = problems
-    context.close()
+    walked = 0
+    for persona in GROUPS[group]:
+        client = app.test_client()
+        assert sign_in(client, persona["email"], persona["password"]).status_code == 302
+        urls = [
+            u
+            for u in pages_reached(client, start, per_kind=per_kind)
+            if not u.startswith(NOT_PAGES)
+        ]
+        walked += len(urls)
+        context = browser.new_context(viewport={"width": WIDTH, "height": 844})
+        page = context.new_page()
+        log: list[str] = []
+        page.on("console", lambda m, log=log: log.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e, log=log: log.append(f"script error: {e}"))
+        page.on(
+            "response",
+            lambda r, log=log: log.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on("requestfailed", lambda r, log=log: _failed(r, log))
+        _sign_in(page, base, persona["email"], persona["password"])
+        for url in urls:
+            page.goto(f"{base}{url}", wait_until="load")
+            page.wait_for_timeout(100)  # what the page's scripts ask for once loaded
+            problems = _problems_of(page, url, log)
+            if problems:
+                found[f"{persona['email']} {url}"] = problems
+        context.close()
+    # a customer or the admin reaches every page of theirs; the staff (of one department
+    # after another) the pages their colleagues did not open before them
+    assert walked > 10, (group, walked)
     assert not found, "\n".join(f"{where}: {'; '.join(p)}" for where, p in sorted(found.items()))
