@@ -199,6 +199,7 @@ def more_to_read(ids: dict[str, int]) -> list[str]:
     return pages
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("language", ["es", "ro"])
 def test_no_page_a_persona_reaches_is_left_in_english(app, language):
     long, short = english_fragments(language)

@@ -6,7 +6,7 @@ from playwright.sync_api import Page
 
 from tests.conftest import PASSWORD, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 PUBLIC_PAGES = ["/", "/account/signin", "/account/signup", "/showcase/tours", "/api/v1/docs"]
 CUSTOMER_PAGES = [

@@ -6,7 +6,7 @@ from playwright.sync_api import Page
 from dcx.platform.showcase.loader import seed_showcase
 from tests.browser.test_accessibility import serious_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 STAFF = {
     "automotive": "service@dcx.example",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dcx.automotive.models import AutomotiveVehicle
 from dcx.platform.showcase.loader import seed_showcase
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 PHONE = {"width": 390, "height": 844}
 

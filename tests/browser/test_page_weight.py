@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from dcx.platform.showcase.loader import read_showcase, seed_showcase
 from dcx.verticals import registry
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 FIRST_VISIT_BUDGET = 300 * 1024
 REPEAT_VISIT_BUDGET = 30 * 1024

@@ -27,7 +27,7 @@ from tests.conftest import (
 )
 from tests.crawl import pages_reached, sign_in, start_pages
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 WIDTH = 390
 # Links that change the visitor's settings rather than show a page.
