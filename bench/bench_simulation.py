@@ -114,12 +114,26 @@ def main() -> None:
     """Build each size, time the month with and without the world living it, print figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=2000, help="synthetic customers")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        metavar="DIR",
+        help="keep the seeded databases in DIR and reuse them on the next run (seeding the"
+        " larger size takes minutes); delete DIR after changing the seed or the models",
+    )
+    parser.add_argument("--only-scale", action="store_true", help="skip the default showcase alone")
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the console mail adapter logs every message
     with tempfile.TemporaryDirectory() as tmp:
-        for customers in (0, args.scale):
-            seeded = Path(tmp) / f"seeded-{customers}.sqlite3"
-            built = build(seeded, customers)
+        for customers in (args.scale,) if args.only_scale else (0, args.scale):
+            seeded = (args.reuse or Path(tmp)) / f"seeded-{customers}.sqlite3"
+            built = 0.0
+            if not seeded.exists():
+                seeded.parent.mkdir(parents=True, exist_ok=True)
+                partial = seeded.with_suffix(".partial")  # an interrupted seed is never reused
+                partial.unlink(missing_ok=True)
+                built = build(partial, customers)
+                partial.replace(seeded)
             baseline_db = Path(tmp) / f"baseline-{customers}.sqlite3"
             living_db = Path(tmp) / f"living-{customers}.sqlite3"
             shutil.copy(seeded, baseline_db)
