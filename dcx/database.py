@@ -17,7 +17,6 @@ from sqlalchemy import (
     Insert,
     Integer,
     Result,
-    Table,
     select,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -110,7 +109,7 @@ def insert_ignoring_duplicates(model: Any) -> Insert:
     return sqlite_insert(model).on_conflict_do_nothing()
 
 
-def insert_many_ignoring_duplicates(table: Table, rows: Sequence[Mapping[str, Any]]) -> int:
+def insert_many_ignoring_duplicates(table: Any, rows: Sequence[Mapping[str, Any]]) -> int:
     """Insert ``rows`` (dicts with the same keys) into ``table`` in one executemany, skipping
     rows that violate a unique key, as ``db.session.execute(insert_ignoring_duplicates(table),
     rows)`` would; returns ``len(rows)``.
@@ -135,7 +134,7 @@ def insert_many_ignoring_duplicates(table: Table, rows: Sequence[Mapping[str, An
         if default.is_scalar:
             values[column.key] = [default.arg] * len(rows)
         elif default.is_callable:
-            values[column.key] = [default.arg(None)] * len(rows)  # type: ignore[operator]
+            values[column.key] = [default.arg(None)] * len(rows)
     compiled = insert_ignoring_duplicates(table).compile(
         dialect=dialect, column_keys=list(values), for_executemany=True
     )
