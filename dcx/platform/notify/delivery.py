@@ -128,8 +128,11 @@ absolute_link = mail.absolute_link
 
 
 def _email_summary(outgoing: EmailMessage) -> str:
-    content = mail.text_part(outgoing).strip()
-    return f"To: {outgoing['To']}\nSubject: {outgoing['Subject']}\n\n{content}"
+    return _summary(outgoing["To"], outgoing["Subject"], mail.text_part(outgoing))
+
+
+def _summary(recipient: str, subject: str, text: str) -> str:
+    return f"To: {recipient}\nSubject: {subject}\n\n{text.strip()}"
 
 
 def smtp_email(item: Outgoing) -> str:
@@ -149,8 +152,18 @@ def smtp_email(item: Outgoing) -> str:
 
 
 def console_email(item: Outgoing) -> str:
-    """No mail server configured: log the email and record it as sent."""
-    outgoing = render_email(item)
+    """No mail server configured: log the email and record it as sent (its summary, as
+    :func:`smtp_email` records it, from the email's text alone)."""
+    from dcx.platform.notify.services import recipient_locales
+
+    text = mail.email_text(
+        user_id=item.user_id,
+        topic=item.topic,
+        title=item.title,
+        body=item.body,
+        link_path=item.link,
+        locale=recipient_locales([item.user_id])[item.user_id],
+    )
     # Ids and kinds only: a message's text and an address never reach the logs.
     current_app.logger.info(
         "email (console) delivery %s to user %s, topic %s",
@@ -158,7 +171,7 @@ def console_email(item: Outgoing) -> str:
         item.user_id,
         item.topic,
     )
-    return _email_summary(outgoing)
+    return _summary(item.email, item.title, text)
 
 
 def send_email(item: Outgoing) -> str:

@@ -301,3 +301,21 @@ def test_email_links_are_absolute(app, link, expected):
     from dcx.platform.notify.delivery import absolute_link
 
     assert absolute_link(link) == expected
+
+
+def test_the_console_records_the_summary_the_full_email_gives(app, topics):
+    # The console no longer builds the MIME message: its record is still that email's summary.
+    user = make_user()
+    services.save_preferences(user.id, {"demo.report": ["email"]})
+    services.notify(
+        user,
+        "demo.report",
+        "Économies: +3 %",
+        "Première ligne.\n\nSecond — paragraph.",
+        "/banking/",
+    )
+    db.session.commit()
+    item = delivery.load(delivery.claim(clock.now()))[0]
+    full = delivery._email_summary(delivery.render_email(item))
+    assert delivery.console_email(item) == full
+    assert "Subject: Économies: +3 %" in full and "Second — paragraph." in full
