@@ -64,6 +64,15 @@ class Outgoing:
     body: str
     link: str
     key: str | None = None  # the message's key: what a topic's attachments are built from
+    # the recipient's language and time zone, read by load() for the whole batch at once
+    # ("" when built otherwise: read when the email is rendered)
+    locale: str = ""
+
+
+def _locale(item: Outgoing) -> str:
+    from dcx.platform.notify.services import recipient_locales
+
+    return item.locale or recipient_locales([item.user_id])[item.user_id]
 
 
 Adapter = Callable[[Outgoing], str]
@@ -95,9 +104,9 @@ def render_push(message: Outgoing | Message) -> str:
 def render_email(item: Outgoing) -> EmailMessage:
     """The email of one claimed delivery, in its recipient's language (see notify.email),
     with the files its topic attaches (an invitation's cancellation, for example)."""
-    from dcx.platform.notify.services import in_locale, recipient_locales
+    from dcx.platform.notify.services import in_locale
 
-    locale = recipient_locales([item.user_id])[item.user_id]
+    locale = _locale(item)
     outgoing = mail.render_email(
         delivery_id=item.delivery_id,
         user_id=item.user_id,
@@ -154,15 +163,13 @@ def smtp_email(item: Outgoing) -> str:
 def console_email(item: Outgoing) -> str:
     """No mail server configured: log the email and record it as sent (its summary, as
     :func:`smtp_email` records it, from the email's text alone)."""
-    from dcx.platform.notify.services import recipient_locales
-
     text = mail.email_text(
         user_id=item.user_id,
         topic=item.topic,
         title=item.title,
         body=item.body,
         link_path=item.link,
-        locale=recipient_locales([item.user_id])[item.user_id],
+        locale=_locale(item),
     )
     # Ids and kinds only: a message's text and an address never reach the logs.
     current_app.logger.info(
@@ -380,7 +387,8 @@ def _record_failure(item: Outgoing, now: datetime, error: str) -> None:
 
 
 def load(ids: list[int]) -> list[Outgoing]:
-    """The claimed rows with their message and customer, in one query."""
+    """The claimed rows with their message and customer (and the customers' languages), in
+    two queries."""
     rows = db.session.execute(
         select(
             Delivery.id,
@@ -401,7 +409,10 @@ def load(ids: list[int]) -> list[Outgoing]:
         .where(Delivery.id.in_(ids))
         .order_by(Delivery.id)
     ).all()
-    return [Outgoing(*row) for row in rows]
+    from dcx.platform.notify.services import recipient_locales
+
+    locales = recipient_locales(row[3] for row in rows)  # one query, not one per email
+    return [Outgoing(*row, locale=locales[row[3]]) for row in rows]
 
 
 def send(item: Outgoing, now: datetime) -> bool:

@@ -319,3 +319,21 @@ def test_the_console_records_the_summary_the_full_email_gives(app, topics):
     full = delivery._email_summary(delivery.render_email(item))
     assert delivery.console_email(item) == full
     assert "Subject: Économies: +3 %" in full and "Second — paragraph." in full
+
+
+def test_a_claimed_batch_reads_its_recipients_languages_once(app, topics, query_counter):
+    people = [make_user(email=f"p{n}@example.com") for n in range(3)]
+    people[1].locale = "es"
+    for person in people:
+        services.save_preferences(person.id, {"demo.report": ["email"]})
+        services.notify(person, "demo.report", "Report")
+    db.session.commit()
+    claimed = delivery.claim(clock.now())
+    with query_counter() as count:
+        items = delivery.load(claimed)
+    assert count() <= 3  # the rows, the languages (and the site's default language)
+    assert [item.locale for item in items] == ["en", "es", "en"]
+    with query_counter() as count:
+        for item in items:
+            delivery.console_email(item)
+    assert count() <= len(items)  # no language read per email (the brand is, by the provider)
