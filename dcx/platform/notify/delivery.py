@@ -311,11 +311,13 @@ _DUE = or_(
         ),
     ),
 )
-# Built once: these run once per row, so they are plain Core statements with parameters.
-_CLAIM = (
+# Built once, plain Core statements with parameters: the claim runs once per batch, the
+# others once per row.
+_CLAIM_MANY = (
     update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("row_id"), _DUE)
+    .where(_OUTBOX.c.id.in_(bindparam("row_ids", expanding=True)), _DUE)
     .values(status="sending", leased_until=bindparam("until", type_=_OUTBOX.c.leased_until.type))
+    .returning(_OUTBOX.c.id)
 )
 _SENT = (
     update(_OUTBOX)
@@ -345,25 +347,33 @@ _RETRY = (
 def claim(now: datetime, limit: int = BATCH) -> list[int]:
     """Claim up to ``limit`` due rows for this process; returns the ids it won.
 
-    Each row is taken by a conditional UPDATE that only matches while the row is still due
-    and unclaimed; a row another process took in between matches nothing and is skipped.
+    The rows are taken by one conditional UPDATE that only matches those still due and
+    unclaimed, and answers their ids; a row another process took in between matches nothing
+    and is skipped. (One UPDATE per row was a statement per message: 19,000 in a month at
+    scale.)
     """
     candidates = list(
         db.session.execute(
             select(Delivery.id).where(_due(now)).order_by(Delivery.next_attempt_at).limit(limit)
         ).scalars()
     )
-    won = []
+    if not candidates:
+        db.session.commit()
+        return []
     real_now = clock.real_now()
-    until = real_now + lease()
-    for delivery_id in candidates:
-        result = db.session.execute(
-            _CLAIM, {"row_id": delivery_id, "now": now, "real_now": real_now, "until": until}
-        )
-        if rows_changed(result) == 1:
-            won.append(delivery_id)
+    taken = set(
+        db.session.execute(
+            _CLAIM_MANY,
+            {
+                "row_ids": candidates,
+                "now": now,
+                "real_now": real_now,
+                "until": real_now + lease(),
+            },
+        ).scalars()
+    )
     db.session.commit()
-    return won
+    return [delivery_id for delivery_id in candidates if delivery_id in taken]
 
 
 def _record_sent(delivery_id: int, now: datetime, rendered: str) -> None:

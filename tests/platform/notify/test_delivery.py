@@ -337,3 +337,17 @@ def test_a_claimed_batch_reads_its_recipients_languages_once(app, topics, query_
         for item in items:
             delivery.console_email(item)
     assert count() <= len(items)  # no language read per email (the brand is, by the provider)
+
+
+def test_a_batch_is_claimed_in_one_update_whatever_its_size(app, topics, query_counter):
+    people = [make_user(email=f"c{n}@example.com") for n in range(4)]
+    for person in people:
+        services.save_preferences(person.id, {"demo.report": ["email"]})
+        services.notify(person, "demo.report", "Report")
+    db.session.commit()
+    due = [d.id for d in sorted(_rows(), key=lambda d: (d.next_attempt_at, d.id))]
+    with query_counter() as count:
+        claimed = delivery.claim(clock.now())
+    assert count() == 2  # the due rows, then one UPDATE taking them
+    assert sorted(claimed) == sorted(due) and {d.status for d in _rows()} == {"sending"}
+    assert delivery.claim(clock.now()) == []
