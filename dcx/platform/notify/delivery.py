@@ -67,6 +67,7 @@ class Outgoing:
     # the recipient's language and time zone, read by load() for the whole batch at once
     # ("" when built otherwise: read when the email is rendered)
     locale: str = ""
+    brand: str = ""  # the brand's name, read by load() once for the batch ("": read when sent)
 
 
 def _locale(item: Outgoing) -> str:
@@ -89,7 +90,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def render_sms(message: Outgoing | Message) -> str:
     """The SMS text: brand, title and as much of the body as fits in one SMS."""
-    text = f"{brand.name()}: {message.title}"
+    text = f"{getattr(message, 'brand', '') or brand.name()}: {message.title}"
     if message.body:
         text = f"{text}. {message.body}"
     return _shorten(text, SMS_LENGTH)
@@ -116,6 +117,7 @@ def render_email(item: Outgoing) -> EmailMessage:
         link_path=item.link,
         recipient=item.email,
         locale=locale,
+        brand_name=item.brand,
     )
     spec = registry().topics().get(item.topic)
     if spec is not None and spec.attachments is not None and item.key:
@@ -170,6 +172,7 @@ def console_email(item: Outgoing) -> str:
         body=item.body,
         link_path=item.link,
         locale=_locale(item),
+        brand_name=item.brand,
     )
     # Ids and kinds only: a message's text and an address never reach the logs.
     current_app.logger.info(
@@ -397,8 +400,8 @@ def _record_failure(item: Outgoing, now: datetime, error: str) -> None:
 
 
 def load(ids: list[int]) -> list[Outgoing]:
-    """The claimed rows with their message and customer (and the customers' languages), in
-    two queries."""
+    """The claimed rows with their message and customer, the customers' languages and the
+    brand's name: a fixed number of queries for the batch."""
     rows = db.session.execute(
         select(
             Delivery.id,
@@ -422,7 +425,8 @@ def load(ids: list[int]) -> list[Outgoing]:
     from dcx.platform.notify.services import recipient_locales
 
     locales = recipient_locales(row[3] for row in rows)  # one query, not one per email
-    return [Outgoing(*row, locale=locales[row[3]]) for row in rows]
+    name = brand.name()  # the same for every row: read once, not once per message
+    return [Outgoing(*row, locale=locales[row[3]], brand=name) for row in rows]
 
 
 def send(item: Outgoing, now: datetime) -> bool:

@@ -66,10 +66,10 @@ def unsubscribe_url(user_id: int, topic: str) -> str:
 
 
 def _email_context(
-    user_id: int, topic: str, title: str, body: str, link_path: str, locale: str
+    user_id: int, topic: str, title: str, body: str, link_path: str, locale: str, brand_name: str
 ) -> dict[str, Any]:
     return {
-        "brand": brand.name(),
+        "brand": brand_name or brand.name(),
         "title": title,
         "paragraphs": [p.strip() for p in (body or title).split("\n\n") if p.strip()],
         "link": absolute_link(link_path) if link_path else "",
@@ -102,9 +102,11 @@ def render_email(
     link_path: str,
     recipient: str,
     locale: str = "en",
+    brand_name: str = "",
 ) -> EmailMessage:
-    """The email of one delivery, from ``MAIL_SENDER`` to ``recipient``."""
-    context = _email_context(user_id, topic, title, body, link_path, locale)
+    """The email of one delivery, from ``MAIL_SENDER`` to ``recipient``; ``brand_name``, when
+    the caller has read it already for many emails, else the brand's name now."""
+    context = _email_context(user_id, topic, title, body, link_path, locale, brand_name)
     outgoing = EmailMessage()
     outgoing["From"] = current_app.config.get("MAIL_SENDER") or "showcase@dcx.example"
     outgoing["To"] = recipient
@@ -120,12 +122,19 @@ def render_email(
 
 
 def email_text(
-    *, user_id: int, topic: str, title: str, body: str, link_path: str, locale: str = "en"
+    *,
+    user_id: int,
+    topic: str,
+    title: str,
+    body: str,
+    link_path: str,
+    locale: str = "en",
+    brand_name: str = "",
 ) -> str:
     """The plain-text part of the email :func:`render_email` builds, without building the
     email: what the console records (a MIME message per email was most of the time a month's
     thousands of emails took with no mail server)."""
-    context = _email_context(user_id, topic, title, body, link_path, locale)
+    context = _email_context(user_id, topic, title, body, link_path, locale, brand_name)
     return _render_parts(context, topic, locale, html=False)[0]
 
 

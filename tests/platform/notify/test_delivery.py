@@ -321,7 +321,9 @@ def test_the_console_records_the_summary_the_full_email_gives(app, topics):
     assert "Subject: Économies: +3 %" in full and "Second — paragraph." in full
 
 
-def test_a_claimed_batch_reads_its_recipients_languages_once(app, topics, query_counter):
+def test_a_claimed_batch_reads_its_recipients_languages_and_the_brand_once(
+    app, topics, query_counter
+):
     people = [make_user(email=f"p{n}@example.com") for n in range(3)]
     people[1].locale = "es"
     for person in people:
@@ -331,12 +333,14 @@ def test_a_claimed_batch_reads_its_recipients_languages_once(app, topics, query_
     claimed = delivery.claim(clock.now())
     with query_counter() as count:
         items = delivery.load(claimed)
-    assert count() <= 3  # the rows, the languages (and the site's default language)
+    assert count() <= 4  # the rows, the languages, the site's default language, the brand
     assert [item.locale for item in items] == ["en", "es", "en"]
+    assert {item.brand for item in items} == {app.config["DCX_BRAND"]}
     with query_counter() as count:
         for item in items:
             delivery.console_email(item)
-    assert count() <= len(items)  # no language read per email (the brand is, by the provider)
+            delivery.render_sms(item)
+    assert count() == 0  # nothing read again per message
 
 
 def test_a_batch_is_claimed_in_one_update_whatever_its_size(app, topics, query_counter):
