@@ -9,7 +9,9 @@ counting the SQL statements of the simulation and of the whole month, with wall 
 seconds. The simulation's statements stay the same whatever the number of customers (a fixed
 number of batch inserts). A script, not a test:
 
-    .venv/bin/python bench/bench_simulation.py [--scale 2000]
+    .venv/bin/python bench/bench_simulation.py [--scale 2000] [--reuse DIR] [--only-scale]
+
+(``--reuse DIR`` keeps the seeded databases for the next run: seeding 2000 takes minutes.)
 """
 
 from __future__ import annotations
