@@ -3,7 +3,7 @@ loader, the plain list query and small column helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar, cast
@@ -20,6 +20,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.sql.schema import ColumnDefault
 from sqlalchemy.types import TypeDecorator
 
 from dcx.extensions import db
@@ -106,6 +107,50 @@ def insert_ignoring_duplicates(model: Any) -> Insert:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(model).on_conflict_do_nothing()
+
+
+def insert_many_ignoring_duplicates(table: Any, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` in one executemany, skipping
+    rows that violate a unique key, as ``db.session.execute(insert_ignoring_duplicates(table),
+    rows)`` would; returns ``len(rows)``.
+
+    The same statement and the same stored values, without SQLAlchemy preparing each row on
+    its own (a simulated month at scale inserts hundreds of thousands): the statement is
+    compiled once, each column's values are converted column by column with the type's own
+    bind processor for this database (so a timestamp is stored as the ORM stores it), and
+    the driver's executemany gets the rows. A column left out gets its default, evaluated
+    once for the call (a callable such as the clock's ``now`` gives every row one instant).
+    """
+    if not rows:
+        return 0
+    connection = db.session.connection()
+    dialect = connection.dialect
+    given = list(rows[0])
+    values: dict[str, list[Any]] = {key: [row[key] for row in rows] for key in given}
+    for column in table.columns:
+        default = column.default
+        if column.key in values or default is None or not isinstance(default, ColumnDefault):
+            continue
+        if default.is_scalar:
+            values[column.key] = [default.arg] * len(rows)
+        elif default.is_callable:
+            values[column.key] = [default.arg(None)] * len(rows)
+    compiled = insert_ignoring_duplicates(table).compile(
+        dialect=dialect, column_keys=list(values), for_executemany=True
+    )
+    names = list(compiled.positiontup or []) if dialect.positional else list(values)
+    for name in names:
+        processor = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            values[name] = [processor(value) for value in values[name]]
+    columns = [values[name] for name in names]
+    parameters: list[Any] = (
+        list(zip(*columns, strict=True))
+        if dialect.positional
+        else [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    )
+    connection.exec_driver_sql(compiled.string, parameters)
+    return len(rows)
 
 
 def ids_in(column: Any, ids: Iterable[int]) -> set[int]:

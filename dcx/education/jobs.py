@@ -126,9 +126,20 @@ def inactivity_nudges(now: datetime) -> int:
         ).scalars()
     )
     locales = recipient_locales(enrollment.user_id for enrollment in quiet)
+    # each course's quiet students at once, DIGEST_BATCH at a time: not queries per student
+    by_course: dict[int, list[EducationEnrollment]] = defaultdict(list)
+    for enrollment in quiet:
+        by_course[enrollment.course_id].append(enrollment)
+    steps = {}
+    for course_id, enrolled in by_course.items():
+        course = enrolled[0].course
+        for first in range(0, len(enrolled), DIGEST_BATCH):
+            user_ids = [e.user_id for e in enrolled[first : first + DIGEST_BATCH]]
+            for user_id, found in services.next_steps(course, user_ids).items():
+                steps[course_id, user_id] = found
     rows = []
     for enrollment in quiet:
-        step = services.next_step(enrollment.user_id, enrollment.course)
+        step = steps[enrollment.course_id, enrollment.user_id]
         if step is None:
             continue
         label, link = step

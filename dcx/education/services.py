@@ -309,9 +309,46 @@ def next_step(user_id: int, course: EducationCourse) -> tuple[Any, str] | None:
 
     The label is a lazy translation, rendered in the reader's language where it is shown.
     """
-    read = read_chapter_ids(user_id, course)
-    passed = passed_modules(course, [user_id])[user_id]
-    unlocked = unlocked_module_ids(user_id, course, passed)
+    return next_steps(course, [user_id])[user_id]
+
+
+def next_steps(course: EducationCourse, user_ids: list[int]) -> dict[int, tuple[Any, str] | None]:
+    """:func:`next_step` for many students of the course, in a fixed number of queries: the
+    next unread chapter of the first module not passed, else its test, else (everything
+    passed) a review of the weakest topic."""
+    read: dict[int, set[int]] = {user_id: set() for user_id in user_ids}
+    if user_ids:
+        for user_id, chapter_id in db.session.execute(
+            select(EducationChapterProgress.user_id, EducationChapterProgress.chapter_id)
+            .join(EducationChapter, EducationChapter.id == EducationChapterProgress.chapter_id)
+            .join(EducationModule, EducationModule.id == EducationChapter.module_id)
+            .where(
+                EducationChapterProgress.user_id.in_(user_ids),
+                EducationModule.course_id == course.id,
+            )
+        ):
+            read[user_id].add(chapter_id)
+    passed_by = passed_modules(course, user_ids)
+    steps: dict[int, tuple[Any, str] | None] = {}
+    done = []
+    for user_id in user_ids:
+        steps[user_id] = _step_in_modules(course, read[user_id], passed_by[user_id])
+        if steps[user_id] is None:
+            done.append(user_id)
+    for user_id, topics in topic_mastery_many(course, done).items():
+        weak = [m for m in topics if m.weak]
+        if weak:  # the weakest first, as suggestions() orders them (the first of equals)
+            steps[user_id] = (
+                _l("Review “%(topic)s”", topic=min(weak, key=lambda m: m.ratio).name),
+                link("education.mastery", course_id=course.id),
+            )
+    return steps
+
+
+def _step_in_modules(
+    course: EducationCourse, read: set[int], passed: set[int]
+) -> tuple[Any, str] | None:
+    unlocked = unlocked_module_ids(0, course, passed)
     for module in course.modules:
         if module.id not in unlocked:
             break
@@ -326,12 +363,6 @@ def next_step(user_id: int, course: EducationCourse) -> tuple[Any, str] | None:
                 _l("Take the test “%(title)s”", title=module.test.title),
                 link("education.test", test_id=module.test.id),
             )
-    weak = [s for s in suggestions(user_id, course)]
-    if weak:
-        return (
-            _l("Review “%(topic)s”", topic=weak[0].name),
-            link("education.mastery", course_id=course.id),
-        )
     return None
 
 

@@ -25,7 +25,7 @@ from flask_babel import force_locale
 from sqlalchemy import Integer, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dcx.database import IdMixin, UTCDateTime, insert_ignoring_duplicates
+from dcx.database import IdMixin, UTCDateTime, insert_many_ignoring_duplicates
 from dcx.extensions import Model, db
 from dcx.platform import clock
 from dcx.verticals import SimulationContext, Vertical, registry
@@ -161,9 +161,9 @@ def insert_batches(model: Any, rows: list[dict[str, Any]], batch: int = BATCH) -
 
     Every row of a batch carries the same keys. Returns ``len(rows)``.
     """
-    # The table's own INSERT (Core), not the ORM's bulk path: no per-row bookkeeping, and a
-    # None is sent as NULL rather than as a row of another shape (another statement).
+    # One executemany per batch with the values converted column by column: SQLAlchemy's own
+    # executemany prepared each row on its own, a third of a month's time at scale.
     table = model.__table__
     for at in range(0, len(rows), batch):
-        db.session.execute(insert_ignoring_duplicates(table), rows[at : at + batch])
+        insert_many_ignoring_duplicates(table, rows[at : at + batch])
     return len(rows)

@@ -71,22 +71,41 @@ def co_purchases(
     return co, buyers
 
 
+def pairs_by_book(co: Mapping[tuple[int, int], int]) -> dict[int, list[tuple[int, int, int]]]:
+    """``co``'s pairs by their first book: ``(position in co, other book, both)`` each, so a
+    customer's ranking reads the pairs of the books they own, not the whole catalogue's."""
+    found: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for position, ((i, j), both) in enumerate(co.items()):
+        found[i].append((position, j, both))
+    return found
+
+
 def rank_by_cosine(
     owned: set[int],
     co: Mapping[tuple[int, int], int],
     buyers: Mapping[int, int],
     limit: int = 10,
+    by_book: Mapping[int, list[tuple[int, int, int]]] | None = None,
 ) -> list[tuple[int, float, int]]:
     """Item-to-item scores for one customer: ``(book, score, because_book)``, best first.
 
     Each book is the vector of its buyers, so the cosine of two books is
     ``both / sqrt(buyers_i * buyers_j)``. A candidate's score sums its cosine with every
     book the customer owns; the reason is the owned book it is closest to. Owned books are
-    never suggested; ties break by book id so the ranking is stable.
+    never suggested; ties break by book id so the ranking is stable. ``by_book`` (see
+    :func:`pairs_by_book`), when given, is ``co`` indexed once for many customers; the pairs
+    are still summed in ``co``'s order, so the scores are the same to the last bit.
     """
+    if by_book is None:
+        pairs = [(i, j, both) for (i, j), both in co.items()]
+    else:
+        mine = sorted(
+            (position, i, j, both) for i in owned for position, j, both in by_book.get(i, ())
+        )
+        pairs = [(i, j, both) for _position, i, j, both in mine]
     scores: dict[int, float] = defaultdict(float)
     best: dict[int, tuple[float, int]] = {}
-    for (i, j), both in co.items():
+    for i, j, both in pairs:
         if i not in owned or j in owned:
             continue
         cosine = both / math.sqrt(buyers[i] * buyers[j])
@@ -223,9 +242,11 @@ def monthly_picks(period: str, per_customer: int = 3) -> list[dict]:
         if sent_period != period:
             already_sent[user_id].add(book_id)
     co, buyers = co_purchases()
+    by_book = pairs_by_book(co)
     picks = []
     for user_id, books in owned.items():
-        ranked = rank_by_cosine(books, co, buyers, per_customer + len(already_sent[user_id]))
+        limit = per_customer + len(already_sent[user_id])
+        ranked = rank_by_cosine(books, co, buyers, limit, by_book)
         chosen = [r for r in ranked if r[0] not in already_sent[user_id]][:per_customer]
         for book_id, score, because in chosen:
             picks.append(

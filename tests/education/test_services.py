@@ -380,3 +380,18 @@ def test_one_failed_attempt_or_one_quiet_day_is_singular_in_english(app, world, 
     rows, _ = teaching.class_overview(world.course)
     reasons = {r.user.email: r.stuck_reasons for r in rows}["other@example.com"]
     assert reasons == ["failed Test one 1 time", "inactive for 1 day"]
+
+
+def test_next_steps_of_a_class_in_the_queries_of_one_student(world, query_counter):
+    t = world
+    services.mark_chapter_read(t.other.id, t.chapter)
+    db.session.commit()
+    services.next_steps(t.course, [t.student.id, t.other.id])  # the course's rows loaded
+    with query_counter() as one:
+        alone = services.next_steps(t.course, [t.student.id])
+    with query_counter() as both:
+        steps = services.next_steps(t.course, [t.student.id, t.other.id])
+    assert one() == both()
+    assert steps[t.student.id][1] == alone[t.student.id][1] == f"/education/chapters/{t.chapter.id}"
+    assert steps[t.other.id][1] == f"/education/tests/{t.t1.id}"
+    assert services.next_step(t.other.id, t.course)[1] == steps[t.other.id][1]

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel.speaklater import LazyString
 from sqlalchemy import func, or_, select, tuple_
 
-from dcx.database import insert_ignoring_duplicates
+from dcx.database import insert_many_ignoring_duplicates
 from dcx.extensions import db
 from dcx.platform import clock
 from dcx.platform.accounts.models import Role, User
@@ -99,7 +99,7 @@ def record_bulk(rows: Iterable[Mapping[str, Any]]) -> int:
             values["occurred_at"] = values["occurred_at"] or now
         # ON CONFLICT DO NOTHING: an event another transaction recorded since the check above
         # is skipped by the unique (user, key), not an error that loses the whole batch.
-        db.session.execute(insert_ignoring_duplicates(Event), chunk)
+        insert_many_ignoring_duplicates(Event.__table__, chunk)
         written += len(chunk)
     return written
 

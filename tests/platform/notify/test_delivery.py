@@ -301,3 +301,57 @@ def test_email_links_are_absolute(app, link, expected):
     from dcx.platform.notify.delivery import absolute_link
 
     assert absolute_link(link) == expected
+
+
+def test_the_console_records_the_summary_the_full_email_gives(app, topics):
+    # The console no longer builds the MIME message: its record is still that email's summary.
+    user = make_user()
+    services.save_preferences(user.id, {"demo.report": ["email"]})
+    services.notify(
+        user,
+        "demo.report",
+        "Économies: +3 %",
+        "Première ligne.\n\nSecond — paragraph.",
+        "/banking/",
+    )
+    db.session.commit()
+    item = delivery.load(delivery.claim(clock.now()))[0]
+    full = delivery._email_summary(delivery.render_email(item))
+    assert delivery.console_email(item) == full
+    assert "Subject: Économies: +3 %" in full and "Second — paragraph." in full
+
+
+def test_a_claimed_batch_reads_its_recipients_languages_and_the_brand_once(
+    app, topics, query_counter
+):
+    people = [make_user(email=f"p{n}@example.com") for n in range(3)]
+    people[1].locale = "es"
+    for person in people:
+        services.save_preferences(person.id, {"demo.report": ["email"]})
+        services.notify(person, "demo.report", "Report")
+    db.session.commit()
+    claimed = delivery.claim(clock.now())
+    with query_counter() as count:
+        items = delivery.load(claimed)
+    assert count() <= 4  # the rows, the languages, the site's default language, the brand
+    assert [item.locale for item in items] == ["en", "es", "en"]
+    assert {item.brand for item in items} == {app.config["DCX_BRAND"]}
+    with query_counter() as count:
+        for item in items:
+            delivery.console_email(item)
+            delivery.render_sms(item)
+    assert count() == 0  # nothing read again per message
+
+
+def test_a_batch_is_claimed_in_one_update_whatever_its_size(app, topics, query_counter):
+    people = [make_user(email=f"c{n}@example.com") for n in range(4)]
+    for person in people:
+        services.save_preferences(person.id, {"demo.report": ["email"]})
+        services.notify(person, "demo.report", "Report")
+    db.session.commit()
+    due = [d.id for d in sorted(_rows(), key=lambda d: (d.next_attempt_at, d.id))]
+    with query_counter() as count:
+        claimed = delivery.claim(clock.now())
+    assert count() == 2  # the due rows, then one UPDATE taking them
+    assert sorted(claimed) == sorted(due) and {d.status for d in _rows()} == {"sending"}
+    assert delivery.claim(clock.now()) == []
