@@ -128,7 +128,14 @@ def _schema(tmp_path_factory):
         db.create_all()
         stamp(revision="heads")
         db.engine.dispose()
-    return tmp / "template.sqlite3"
+    yield tmp / "template.sqlite3"
+    if DATABASE_URL:
+        # the sandboxes' template, which tests leave for the next (see drop_sandbox_databases)
+        from dcx.platform.sandboxes import postgres
+
+        with app.app_context():
+            postgres.drop_all()
+            db.engine.dispose()
 
 
 @contextmanager
@@ -228,18 +235,24 @@ def _janitor():
 
 
 def drop_sandbox_databases() -> None:
-    """On PostgreSQL, drop the databases this test's sandboxes (and their template) made;
-    most tests make none, which one question on the kept connection tells."""
+    """On PostgreSQL, drop the databases this test's sandboxes made; most tests make none,
+    which one question on the kept connection tells. Their template stays for the next test:
+    it says which seeded showcase it holds, and is emptied and filled again for another (so
+    each test does not make its hundred tables anew); the session drops it at its end."""
     from dcx.platform.sandboxes import postgres
 
-    prefix = postgres.template_name().removesuffix("template")
+    template = postgres.template_name()
     with _janitor().connect() as conn:
         made = conn.execute(
-            text("SELECT EXISTS (SELECT 1 FROM pg_database WHERE starts_with(datname, :p))"),
-            {"p": prefix},
+            text(
+                "SELECT EXISTS (SELECT 1 FROM pg_database "
+                "WHERE starts_with(datname, :prefix) AND datname <> :template)"
+            ),
+            {"prefix": template.removesuffix("template"), "template": template},
         ).scalar()
     if made:
-        postgres.drop_all()
+        for sandbox_id in postgres.stored_ids():
+            postgres.drop(sandbox_id)
 
 
 @cache

@@ -14,8 +14,13 @@ showcase), taken again when the main database is seeded anew, and then left alon
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from dcx.extensions import db
 from dcx.platform.sandboxes import store
@@ -59,15 +64,40 @@ def _exists(name: str) -> bool:
         admin.dispose()
 
 
-def _marker() -> str:
+@cache
+def _schema_of(tables: tuple[str, ...]) -> str:
+    """A fingerprint of the tables' definitions (columns, constraints, indexes) as
+    PostgreSQL is told them; ``tables`` names them, so another set of verticals differs."""
+    dialect = postgresql.dialect()
+    statements = [
+        str(ddl(item).compile(dialect=dialect))
+        for table in db.metadata.sorted_tables
+        for ddl, item in [(CreateTable, table), *((CreateIndex, i) for i in table.indexes)]
+    ]
+    return hashlib.sha256("\n".join(sorted(statements)).encode()).hexdigest()[:16]
+
+
+def _marker() -> tuple[str, str]:
+    """(the schema's fingerprint, the loaded showcase): what the template holds."""
     loaded = store._loaded_showcase()
-    return f"{loaded['name']}|{loaded['language']}|{loaded['loaded_at']}"
+    schema = _schema_of(tuple(db.metadata.tables))
+    return schema, f"{schema}|{loaded['name']}|{loaded['language']}|{loaded['loaded_at']}"
+
+
+def _comment(conn: Connection, name: str, marker: str) -> None:
+    quoted = marker.replace("'", "''")
+    conn.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{quoted}'"))
 
 
 def ensure_template() -> str:
-    """The template database, seeded with the loaded showcase (again if that changed)."""
+    """The template database, seeded with the loaded showcase (again if that changed).
+
+    A template of the same schema is emptied and filled again: making the tables of a new
+    database was most of a reset's time (a second or two for some hundred tables and their
+    indexes). Its comment says what it holds; while it is being filled it says only the schema,
+    so a fill that fails half-way is never taken for a finished one."""
     name = template_name()
-    marker = _marker()
+    schema, marker = _marker()
     admin = _admin()
     try:
         with admin.connect() as conn:
@@ -80,24 +110,32 @@ def ensure_template() -> str:
             ).first()
             if found is not None and found[0] == marker:
                 return name
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        _seed(name)
+            same_schema = found is not None and (found[0] or "").split("|")[0] == schema
+            if not same_schema:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            _comment(conn, name, schema)
+        _seed(name, empty_first=same_schema)
         with admin.connect() as conn:
-            quoted = marker.replace("'", "''")
-            conn.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{quoted}'"))
+            _comment(conn, name, marker)
     finally:
         admin.dispose()
     return name
 
 
-def _seed(name: str) -> None:
-    """Fill the new template database with the main database's rows (COPY, table by table,
+def _seed(name: str, empty_first: bool = False) -> None:
+    """Fill the template database with the main database's rows (COPY, table by table,
     parents first), leaving out what :data:`store.NOT_COPIED` names, then move each id
-    sequence past the copied ids."""
+    sequence past the copied ids. A new database gets its tables first; with
+    ``empty_first`` it has them, and what an earlier fill left is emptied."""
     engine = create_engine(_main_url().set(database=name))
     try:
-        db.metadata.create_all(engine)
+        if empty_first:
+            with engine.begin() as conn:
+                every = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+                conn.execute(text(f"TRUNCATE {every}"))
+        else:
+            db.metadata.create_all(engine)
         source = store.main_engine().raw_connection()
         target = engine.raw_connection()
         try:

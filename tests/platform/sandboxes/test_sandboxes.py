@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from dcx import create_app
 from dcx.extensions import db
@@ -21,7 +21,7 @@ from dcx.platform.jobs.scheduler import tick
 from dcx.platform.sandboxes import services, store
 from dcx.platform.sandboxes.models import Sandbox, SandboxVisit
 from dcx.platform.showcase.loader import seed_showcase
-from tests.conftest import sandbox_of
+from tests.conftest import DATABASE_URL, make_user, sandbox_of
 
 
 @pytest.fixture
@@ -429,3 +429,55 @@ def test_uploads_live_under_the_configured_root_and_go_with_their_sandbox(app, s
     assert not (shared / "sandboxes" / swept).exists()
     # outside any sandbox, the main showcase's files are at the root itself
     assert photo_dir() == shared / "government" / "photos"
+
+
+def _template_comment() -> str | None:
+    from dcx.platform.sandboxes import postgres
+
+    return db.session.execute(
+        text("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :n"),
+        {"n": postgres.template_name()},
+    ).scalar()
+
+
+@pytest.mark.skipif(not DATABASE_URL, reason="the template database of PostgreSQL")
+def test_a_template_of_the_same_schema_is_filled_again_and_a_half_fill_is_never_taken(
+    app, seeded, monkeypatch
+):
+    """The showcase seeded anew: the template (same tables) is emptied and filled with the
+    new rows; a fill that fails half-way leaves it marked unfinished, so the next sandbox
+    fills it again; a change of schema makes a new template."""
+    from dcx.platform.sandboxes import postgres
+
+    first = services.create("10.0.0.1").id
+    schema, marker = postgres._marker()
+    assert _template_comment() == marker
+    make_user("added@example.com", name="Added after the first copy")
+    seed_showcase(app.extensions["dcx_verticals"], "default", only=("banking",))
+    db.session.commit()
+
+    def fails(name: str, empty_first: bool = False) -> None:
+        assert empty_first  # the tables were there: they are emptied, not made
+        raise RuntimeError("the server went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(postgres, "_seed", fails)
+        with pytest.raises(RuntimeError):
+            services.create("10.0.0.2")
+    db.session.rollback()
+    assert _template_comment() == schema  # unfinished: never copied as it is
+    second = services.create("10.0.0.3").id
+    assert _template_comment() == postgres._marker()[1] != marker
+    assert "Added after the first copy" in _user_names(app, second)
+    assert "Added after the first copy" not in _user_names(app, first)
+
+    oid = text("SELECT oid FROM pg_database WHERE datname = :n")
+    before = db.session.execute(oid, {"n": postgres.template_name()}).scalar()
+    monkeypatch.setattr(postgres, "_schema_of", lambda tables: "another-schema")
+    seed_showcase(app.extensions["dcx_verticals"], "default", only=("banking",))
+    db.session.commit()
+    third = services.create("10.0.0.4").id
+    after = db.session.execute(oid, {"n": postgres.template_name()}).scalar()
+    assert after != before  # made anew, its tables from the models
+    assert (_template_comment() or "").startswith("another-schema|")
+    assert "Added after the first copy" in _user_names(app, third)
