@@ -432,27 +432,30 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def live_app(_schema, tmp_path):
-    """An app with CSRF and everything real, for a live server in the same process."""
-    uri = database_uri(_schema, tmp_path, "live")
-    config = {**_base_config(tmp_path, uri), "WTF_CSRF_ENABLED": True, "TESTING": False}
-    application = create_app(config)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        if DATABASE_URL:
-            empty_what_was_written()
-            drop_sandbox_databases()
-        db.engine.dispose()
+@contextmanager
+def live_application(schema: Path, tmp: Path, **config) -> Iterator:
+    """An app with CSRF and everything real, for a live server in the same process, over a
+    database of its own (on PostgreSQL, emptied of what the block wrote)."""
+    uri = database_uri(schema, tmp, "live")
+    settings = {**_base_config(tmp, uri), "WTF_CSRF_ENABLED": True, "TESTING": False}
+    application = create_app({**settings, **config})
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.session.remove()
+            if DATABASE_URL:
+                empty_what_was_written()
+                drop_sandbox_databases()
+            db.engine.dispose()
 
 
-@pytest.fixture
-def live_server(live_app):
-    """Serve ``live_app`` on a free local port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+@contextmanager
+def serving(application) -> Iterator[str]:
+    """Serve ``application`` on a free local port in a thread for the block: its base URL."""
+    server = make_server("127.0.0.1", 0, application, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    live_app.config["DCX_BASE_URL"] = url  # where people reach it, as a deployment sets it
+    application.config["DCX_BASE_URL"] = url  # where people reach it, as a deployment sets it
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -460,6 +463,20 @@ def live_server(live_app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(_schema, tmp_path):
+    """An app with CSRF and everything real, for a live server in the same process."""
+    with live_application(_schema, tmp_path) as application:
+        yield application
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Serve ``live_app`` on a free local port in a thread; yields its base URL."""
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,26 +5,17 @@ departments share theirs), then opened in the browser with nothing blocked."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
-from dcx import create_app
 from dcx.extensions import db
 from dcx.platform.showcase.loader import read_showcase, seed_showcase
 from dcx.verticals import registry
-from tests.conftest import (
-    DATABASE_URL,
-    _base_config,
-    database_uri,
-    drop_sandbox_databases,
-    empty_what_was_written,
-)
+from tests.conftest import live_application, serving
 from tests.crawl import pages_reached, sign_in, start_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.presentation]
@@ -91,31 +82,15 @@ GROUPS: dict[str, list[dict]] = {
 def showcase(_schema, tmp_path_factory) -> Iterator[tuple[Flask, str]]:
     """The default showcase seeded once for this module's walks (a GET writes nothing, so no
     walk changes what the next one sees), served on a free local port: (app, base URL)."""
-    tmp = tmp_path_factory.mktemp("phone")
-    uri = database_uri(_schema, tmp, "live")
     # each persona signs in twice (the crawler, the browser), to a sandbox of its own each time
-    config = {"WTF_CSRF_ENABLED": True, "TESTING": False, "DCX_SANDBOX_MAX_PER_ADDRESS": 50}
-    app = create_app({**_base_config(tmp, uri), **config})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["DCX_BASE_URL"] = base
-    with app.app_context():
-        seed_showcase(registry(), "default")
-        db.session.commit()
-        db.session.remove()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, base
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    tmp = tmp_path_factory.mktemp("phone")
+    with live_application(_schema, tmp, DCX_SANDBOX_MAX_PER_ADDRESS=50) as app:
         with app.app_context():
+            seed_showcase(registry(), "default")
+            db.session.commit()
             db.session.remove()
-            if DATABASE_URL:
-                empty_what_was_written()
-                drop_sandbox_databases()
-            db.engine.dispose()
+        with serving(app) as base:
+            yield app, base
 
 
 @pytest.mark.parametrize("group", list(GROUPS))
