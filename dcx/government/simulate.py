@@ -213,6 +213,9 @@ def _street_reports(ctx: SimulationContext, start: datetime, end: datetime) -> i
         day += timedelta(days=1)
     if not reports:
         return 0
+    # a day's second report may be drawn earlier than its first: file them in time order, so
+    # the first of them is the earliest and the read below finds every one
+    reports.sort(key=lambda r: r["created_at"])
     insert_batches(GovernmentRepair, reports)
     filed = db.session.execute(
         select(

@@ -97,3 +97,31 @@ def test_a_resident_sees_their_report_on_their_reports_page(app, client, auth):
     auth.login(resident.email)
     page = client.get("/government/reports").get_data(as_text=True)
     assert mine[0].location in page
+
+
+def test_a_day_whose_second_report_is_drawn_before_its_first_puts_both_on_the_timeline(app):
+    # moved a day at a time, every day starts a period; on some of them the second report is
+    # drawn earlier than the first, and it used to be left without its workflow step and event
+    with app.app_context():
+        seed_showcase(registry(), "default", only=("government",))
+        db.session.commit()
+        start = clock.now()
+        for _ in range(60):
+            simulation.advance(clock.now(), clock.advance(timedelta(days=1)))
+            db.session.commit()
+        new = [
+            r.id
+            for r in db.session.execute(
+                select(GovernmentRepair).where(GovernmentRepair.created_at >= start)
+            ).scalars()
+        ]
+        steps = db.session.execute(
+            select(func.count()).where(
+                GovernmentRepairEvent.repair_id.in_(new),
+                GovernmentRepairEvent.to_status == "reported",
+            )
+        ).scalar_one()
+        events = db.session.execute(
+            select(func.count()).where(Event.kind == "report_submitted", Event.occurred_at >= start)
+        ).scalar_one()
+        assert len(new) >= 20 and steps == events == len(new)
