@@ -19,6 +19,8 @@ import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -33,6 +35,7 @@ from werkzeug.routing.converters import AnyConverter, NumberConverter
 
 from dcx import create_app
 from dcx.extensions import db
+from dcx.platform import clock
 from dcx.platform.inputs import DB_INT_MAX
 from dcx.platform.showcase.loader import read_showcase, seed_showcase
 from dcx.verticals import registry
@@ -292,6 +295,7 @@ def world(_schema, tmp_path_factory):
     app.test_client_class = RequestScopedClient
     with app.app_context():
         try:
+            _before_the_first_dose()
             seed_showcase(registry(), "default")
             db.session.commit()
             from dcx.platform.accounts.models import User
@@ -326,6 +330,16 @@ def world(_schema, tmp_path_factory):
             if DATABASE_URL:
                 empty_what_was_written()
             db.engine.dispose()
+
+
+def _before_the_first_dose() -> None:
+    """Move the showcase clock to the next 06:00 UTC: the showcase lives up to now when a
+    persona signs in, so later in the day the morning dose is already marked and the walk finds
+    no dose to record (the rule's reach would hang on the hour the suite runs)."""
+    now = clock.now()
+    six = datetime.combine(now.date(), dt_time(6), tzinfo=UTC)
+    clock.advance((six if six > now else six + timedelta(days=1)) - now)
+    db.session.commit()
 
 
 def _walkers(personas: dict[str, Persona]) -> dict[str, tuple[str, ...]]:
