@@ -186,7 +186,7 @@ def _street_reports(ctx: SimulationContext, start: datetime, end: datetime) -> i
         )
     ).scalar()
     after = _aware(latest) if latest is not None else None
-    reports = []
+    reports: list[dict[str, Any]] = []
     day = start.date()
     while day <= end.date():
         count = 0 if ctx.draw("reports", day) < 0.4 else (1 if ctx.draw("two", day) < 0.67 else 2)
