@@ -14,8 +14,8 @@ from dcx.platform import clock, staff_lists
 from dcx.platform.accounts.models import User
 from dcx.platform.accounts.services import is_safe_next
 from dcx.platform.accounts.views import role_required
-from dcx.platform.notify import delivery as outbox_delivery
 from dcx.platform.notify import mail, services
+from dcx.platform.notify import outbox as outbox_admin
 from dcx.platform.notify.forms import CHANNEL_LABELS, MarkAllReadForm, preferences_form
 from dcx.platform.notify.models import Delivery, Message
 from dcx.platform.notify.quiet import time_of
@@ -206,8 +206,8 @@ def unsubscribe(user_id: int, topic: str, token: str):
 def outbox():
     """The admin's view of the outbox: every delivery's status, attempts and last error."""
     status = request.args.get("status", "")
-    pagination = outbox_delivery.outbox_page(status, _page(), staff_lists.page_size())
-    emails = outbox_delivery.recipient_emails(d.user_id for d in pagination.items)
+    pagination = outbox_admin.outbox_page(status, _page(), staff_lists.page_size())
+    emails = outbox_admin.recipient_emails(d.user_id for d in pagination.items)
     return render_template(
         "notify/outbox.html",
         pagination=pagination,
@@ -221,7 +221,7 @@ def outbox():
 @role_required("admin")
 def retry_dead_letters():
     """Queue every dead letter again, once the mail server is back."""
-    queued = outbox_delivery.retry_dead_letters(clock.now())
+    queued = outbox_admin.retry_dead_letters(clock.now())
     db.session.commit()
     flash(
         ngettext(
@@ -241,7 +241,7 @@ def retry_dead_letters():
 def retry_delivery(delivery_id: int):
     """Queue a dead letter again: the outbox job sends it on its next run."""
     db.get_or_404(Delivery, delivery_id)
-    if outbox_delivery.retry_dead_letter(delivery_id, clock.now()):
+    if outbox_admin.retry_dead_letter(delivery_id, clock.now()):
         flash(_("The message is queued again; the next delivery run sends it."), "success")
     else:
         flash(_("Only a message whose every attempt failed can be retried."), "warning")
