@@ -10,8 +10,8 @@ the error and waits 1, 2, 4, 8 ... minutes, at most ``NOTIFY_BACKOFF_MAX_MINUTES
 after ``NOTIFY_MAX_ATTEMPTS`` (10: tries spread over eight and a half hours, so a mail server
 down for an afternoon loses nothing) the row is a dead letter (``failed``): it is never tried
 again by itself and stays, with its error, on the admin's outbox page, where
-:func:`retry_dead_letter` (a row's "retry" button) or :func:`retry_dead_letters` (every dead
-letter at once) queues it again.
+:mod:`dcx.platform.notify.outbox`'s ``retry_dead_letter`` (a row's "retry" button) or
+``retry_dead_letters`` (every dead letter at once) queues it again.
 
 Adapters are callables ``adapter(item: Outgoing) -> str`` returning the text actually sent;
 they raise to report a failure. They live in ``app.extensions["dcx_notify_adapters"]``
@@ -21,16 +21,14 @@ by channel, so a deployment (or a test) can swap one.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import cast
 
 from flask import Flask, current_app, has_app_context
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Table, and_, bindparam, or_, select, update
-from sqlalchemy.orm import joinedload
 
 from dcx.database import rows_changed
 from dcx.extensions import db
@@ -38,7 +36,6 @@ from dcx.platform import brand, clock
 from dcx.platform.accounts.models import User
 from dcx.platform.notify import mail
 from dcx.platform.notify.models import (
-    OUTBOX_STATUSES,
     Delivery,
     DeliveryStatus,
     Message,
@@ -162,6 +159,24 @@ def smtp_email(item: Outgoing) -> str:
     return _email_summary(outgoing)
 
 
+def database_only(adapter: Adapter) -> Adapter:
+    """Mark an adapter that sends nothing out of the process (it only says what was sent: the
+    console's email, the phone preview's SMS and push). :func:`deliver_due` records a claimed
+    batch of such rows in one statement and one commit; a row that does leave the process (SMTP,
+    a device's push service) is still recorded as soon as it has gone, one by one, so a crash
+    never sends it twice."""
+    setattr(adapter, "database_only", True)  # noqa: B010 - a mark on the function object
+    return adapter
+
+
+def needs_a_device(adapter: Adapter) -> Adapter:
+    """Mark a push adapter that reaches out only to the customer's devices: for a customer with
+    none it is no more than the phone preview's :func:`send_push`."""
+    setattr(adapter, "needs_a_device", True)  # noqa: B010 - a mark on the function object
+    return adapter
+
+
+@database_only
 def console_email(item: Outgoing) -> str:
     """No mail server configured: log the email and record it as sent (its summary, as
     :func:`smtp_email` records it, from the email's text alone)."""
@@ -191,6 +206,7 @@ def send_email(item: Outgoing) -> str:
     return console_email(item)
 
 
+@database_only
 def send_sms(item: Outgoing) -> str:
     """Record the SMS text as sent; the presenter sees it on the phone preview."""
     text = render_sms(item)
@@ -204,6 +220,7 @@ def send_sms(item: Outgoing) -> str:
     return text
 
 
+@database_only
 def send_push(item: Outgoing) -> str:
     """Record the push line as sent; the presenter sees it on the phone preview."""
     text = render_push(item)
@@ -232,28 +249,6 @@ def backoff(attempts: int) -> timedelta:
     configured = current_app.config.get("NOTIFY_BACKOFF_MAX_MINUTES") if has_app_context() else None
     cap = int(configured or 24 * 60)
     return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 30), cap))
-
-
-def retry_dead_letter(delivery_id: int, now: datetime) -> bool:
-    """Queue a dead letter again with a fresh round of attempts (its last error is kept until
-    the next try); False if the row is not a dead letter. The caller commits."""
-    result = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.FAILED)
-        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now)
-    )
-    return rows_changed(result) == 1
-
-
-def retry_dead_letters(now: datetime) -> int:
-    """Queue every dead letter again (once the mail server is back), in one statement; how
-    many. The caller commits."""
-    result = db.session.execute(
-        update(Delivery)
-        .where(Delivery.status == DeliveryStatus.FAILED)
-        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now)
-    )
-    return rows_changed(result)
 
 
 def lease() -> timedelta:
@@ -429,23 +424,86 @@ def load(ids: list[int]) -> list[Outgoing]:
     return [Outgoing(*row, locale=locales[row[3]], brand=name) for row in rows]
 
 
+def _adapters() -> dict[str, Adapter]:
+    return current_app.extensions.get("dcx_notify_adapters", DEFAULT_ADAPTERS)
+
+
+def _failed(item: Outgoing, now: datetime, error: Exception) -> None:
+    db.session.rollback()
+    # The error's kind only: its text may quote an address (a refused recipient).
+    current_app.logger.warning(
+        "delivery %s (%s) failed: %s", item.delivery_id, item.channel, type(error).__name__
+    )
+    _record_failure(item, now, f"{type(error).__name__}: {error}")
+
+
 def send(item: Outgoing, now: datetime) -> bool:
     """Send one claimed row through its channel's adapter and record the outcome."""
-    adapter = current_app.extensions.get("dcx_notify_adapters", DEFAULT_ADAPTERS).get(item.channel)
+    adapter = _adapters().get(item.channel)
     try:
         if adapter is None:
             raise LookupError(f"no adapter for channel {item.channel!r}")
         rendered = adapter(item)
     except Exception as error:  # any adapter failure is kept on the row and retried
-        db.session.rollback()
-        # The error's kind only: its text may quote an address (a refused recipient).
-        current_app.logger.warning(
-            "delivery %s (%s) failed: %s", item.delivery_id, item.channel, type(error).__name__
-        )
-        _record_failure(item, now, f"{type(error).__name__}: {error}")
+        _failed(item, now, error)
         return False
     _record_sent(item.delivery_id, now, str(rendered or ""))
     return True
+
+
+def _with_devices(user_ids: set[int]) -> set[int]:
+    from dcx.platform.notify.models import PushSubscription
+
+    if not user_ids:
+        return set()
+    return set(
+        db.session.execute(
+            select(PushSubscription.user_id).where(PushSubscription.user_id.in_(user_ids))
+        ).scalars()
+    )
+
+
+def _in_process(item: Outgoing, adapter: Adapter | None, pushing: set[int]) -> Adapter | None:
+    """The adapter that does this row's work without leaving the process, or None."""
+    if adapter is send_email and not current_app.config.get("MAIL_SERVER"):
+        return console_email
+    if getattr(adapter, "database_only", False):
+        return adapter
+    if getattr(adapter, "needs_a_device", False) and item.user_id not in pushing:
+        return send_push
+    return None
+
+
+def send_batch(items: list[Outgoing], now: datetime) -> int:
+    """Send a claimed batch; how many were sent. Rows whose adapter only records what it sends
+    are recorded together (one UPDATE of many rows, one commit); the others one by one."""
+    adapters = _adapters()
+    pushing = _with_devices(
+        {
+            item.user_id
+            for item in items
+            if getattr(adapters.get(item.channel), "needs_a_device", False)
+        }
+    )
+    sent = 0
+    recorded: list[dict[str, object]] = []
+    for item in items:
+        local = _in_process(item, adapters.get(item.channel), pushing)
+        if local is None:
+            sent += send(item, now)
+            continue
+        try:
+            rendered = local(item)
+        except Exception as error:  # kept on the row and retried, as any adapter's failure
+            _failed(item, now, error)
+            continue
+        recorded.append(
+            {"row_id": item.delivery_id, "sent_at": now, "rendered": str(rendered or "")}
+        )
+    if recorded:
+        db.session.execute(_SENT, recorded)
+        db.session.commit()
+    return sent + len(recorded)
 
 
 def deliver_due(now: datetime) -> int:
@@ -460,8 +518,7 @@ def deliver_due(now: datetime) -> int:
         claimed = claim(now)
         if not claimed:
             return sent
-        for item in load(claimed):
-            sent += send(item, now)
+        sent += send_batch(load(claimed), now)
 
 
 __all__ = [
@@ -472,24 +529,6 @@ __all__ = [
     "load",
     "render_push",
     "render_sms",
-    "retry_dead_letter",
     "send",
+    "send_batch",
 ]
-
-
-# --- the admin's view of the outbox ------------------------------------------------------------
-
-
-def outbox_page(status: str, page: int, per_page: int) -> Pagination:
-    """One page of deliveries, newest first, with their messages; only ``status`` ones when it
-    is one of :data:`OUTBOX_STATUSES` (anything else lists all). A page past the end is empty."""
-    stmt = select(Delivery).options(joinedload(Delivery.message)).order_by(Delivery.id.desc())
-    if status in OUTBOX_STATUSES:
-        stmt = stmt.where(Delivery.status == status)
-    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
-
-
-def recipient_emails(user_ids: Iterable[int]) -> dict[int, str]:
-    """The email address of each of these customers, by id."""
-    wanted = set(user_ids)
-    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(wanted))).all())

@@ -30,7 +30,7 @@ from sqlalchemy import delete, select, update
 from dcx.database import rows_where
 from dcx.extensions import db
 from dcx.platform import clock
-from dcx.platform.notify.delivery import Outgoing, absolute_link, render_push
+from dcx.platform.notify.delivery import Outgoing, absolute_link, needs_a_device, render_push
 from dcx.platform.notify.models import PushSubscription
 
 KEY_FILE = "vapid_private_key.pem"
@@ -153,6 +153,7 @@ def payload(item: Outgoing) -> str:
     )
 
 
+@needs_a_device
 def send_push(item: Outgoing) -> str:
     """Encrypt and send the push to each of the customer's devices (the ``push`` adapter)."""
     text = render_push(item)

@@ -241,3 +241,21 @@ def test_a_malformed_subscription_is_a_400(client, customer):
         "subscription": {"endpoint": "https://evil.example/", "keys": {"p256dh": "a", "auth": "b"}}
     }
     assert client.post("/inbox/push/subscriptions", json=bad).status_code == 400
+
+
+def test_in_one_batch_a_customer_with_a_device_is_pushed_and_one_without_is_only_recorded(
+    app, push_service, topics
+):
+    with_phone, without = make_user(email="phone@example.com"), make_user(email="none@example.com")
+    Device(f"{push_service.url}/push/phone-2").subscribe(with_phone.id)
+    _report(with_phone.id)
+    _report(without.id)
+
+    assert delivery.deliver_due(soon()) == 2
+    assert [r["path"] for r in push_service.received] == ["/push/phone-2"]
+    rows = db.session.scalars(select(Delivery).order_by(Delivery.user_id)).all()
+    assert [(r.user_id, r.status, r.attempts) for r in rows] == [
+        (with_phone.id, "sent", 1),
+        (without.id, "sent", 1),
+    ]
+    assert {r.rendered for r in rows} == {"Your November report — You saved 120 EUR."}
