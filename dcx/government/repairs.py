@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dcx.extensions import db
 from dcx.government import public_updates
@@ -19,7 +20,8 @@ from dcx.government.models import (
 from dcx.government.rules import KEY
 from dcx.platform import clock
 from dcx.platform.links import link
-from dcx.platform.timeline.services import record
+from dcx.platform.simulation import insert_batches
+from dcx.platform.timeline.services import record, record_bulk
 
 REPAIR_STATUSES = tuple(member.value for member in RepairStatus)
 STATUS_LABELS = {
@@ -105,6 +107,60 @@ def transition(
             key=f"government.repair_status:{event.id}",
         )
     return event
+
+
+def close_fixed_before(before: datetime, note: str) -> int:
+    """Close every repair fixed at or before ``before``, as :func:`transition` closes one (a
+    ``fixed -> closed`` step with ``note``, the reporter's timeline event), set-based: one
+    read, one UPDATE, one insert of the steps, the events in one batch. How many it closed.
+
+    ``closed`` ends a repair's workflow, so a repair has at most one closing step: the events'
+    keys come from the steps read back by repair. The caller commits."""
+    rows = db.session.execute(
+        select(GovernmentRepair.id, GovernmentRepair.reporter_id, GovernmentRepair.location)
+        .where(GovernmentRepair.status == RepairStatus.FIXED, GovernmentRepair.fixed_at <= before)
+        .order_by(GovernmentRepair.id)
+    ).all()
+    if not rows:
+        return 0
+    ids = [row.id for row in rows]
+    at = clock.now()
+    db.session.execute(
+        update(GovernmentRepair)
+        .where(GovernmentRepair.id.in_(ids), GovernmentRepair.status == RepairStatus.FIXED)
+        .values(status=RepairStatus.CLOSED)
+        .execution_options(synchronize_session=False)
+    )
+    step = {"from_status": "fixed", "to_status": "closed", "actor_id": None, "note": note[:300]}
+    insert_batches(GovernmentRepairEvent, [{"repair_id": i, "at": at, **step} for i in ids])
+    steps = {
+        row.repair_id: row.id
+        for row in db.session.execute(
+            select(GovernmentRepairEvent.repair_id, GovernmentRepairEvent.id).where(
+                GovernmentRepairEvent.repair_id.in_(ids),
+                GovernmentRepairEvent.to_status == "closed",
+            )
+        )
+    }
+    record_bulk(
+        {
+            "user_id": row.reporter_id,
+            "vertical": KEY,
+            "kind": "repair_status",
+            "subject": _l(
+                "Report #%(number)s: %(status)s", number=row.id, status=STATUS_LABELS["closed"]
+            ),
+            "summary": row.location,
+            "link": link("government.citizen_report", repair_id=row.id),
+            "key": f"government.repair_status:{steps[row.id]}",
+            "occurred_at": at,
+        }
+        for row in rows
+        if row.reporter_id
+    )
+    # what the session holds of these repairs is read again when next used
+    db.session.expire_all()
+    return len(ids)
 
 
 #: Citizen reports offered to link to an incident: the nearest this many.

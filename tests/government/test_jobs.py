@@ -85,3 +85,45 @@ def test_photos_no_report_names_are_swept_after_an_hour(city):
     assert jobs.sweep_photos(clock.now()) == 0
     repair = db.session.execute(select(GovernmentRepair)).scalars().first()
     assert photos.photo_path(repair) == folder / named
+
+
+def _closing(city, n: int) -> list[int]:
+    fixed = [_fixed(city).id for _ in range(n)]
+    clock.advance(timedelta(days=15))
+    db.session.commit()
+    return fixed
+
+
+def test_settled_fixes_close_as_one_closing_does_in_the_same_statements_for_2_or_20(
+    city, query_counter
+):
+    from dcx.government.models import GovernmentRepairEvent
+    from dcx.platform.timeline.models import Event
+
+    counts = []
+    for n in (2, 20):
+        ids = _closing(city, n)
+        with query_counter() as count:
+            assert jobs.close_settled_fixes(clock.now()) == n
+        counts.append(count())
+        db.session.commit()
+    assert counts[0] == counts[1], counts
+
+    # each as transition() closes one: its step, and the reporter's event keyed by that step
+    repair = db.session.get(GovernmentRepair, ids[-1])
+    step = db.session.execute(
+        select(GovernmentRepairEvent).where(
+            GovernmentRepairEvent.repair_id == repair.id,
+            GovernmentRepairEvent.to_status == "closed",
+        )
+    ).scalar_one()
+    assert (repair.status, step.from_status, step.actor_id) == ("closed", "fixed", None)
+    event = db.session.execute(
+        select(Event).where(Event.key == f"government.repair_status:{step.id}")
+    ).scalar_one()
+    assert event.user_id == city.citizen.id and event.subject == f"Report #{repair.id}: Closed"
+    assert event.link.endswith(f"/reports/{repair.id}")
+    closing_events = db.session.scalar(
+        select(func.count(Event.id)).where(Event.subject.like("%: Closed"))
+    )
+    assert closing_events == 22 and jobs.close_settled_fixes(clock.now()) == 0
