@@ -71,12 +71,19 @@ def co_purchases(
     return co, buyers
 
 
-def pairs_by_book(co: Mapping[tuple[int, int], int]) -> dict[int, list[tuple[int, int, int]]]:
-    """``co``'s pairs by their first book: ``(position in co, other book, both)`` each, so a
-    customer's ranking reads the pairs of the books they own, not the whole catalogue's."""
-    found: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for position, ((i, j), both) in enumerate(co.items()):
-        found[i].append((position, j, both))
+#: One pair of :func:`pairs_by_book`: (book, other book, their cosine).
+IndexedPair = tuple[int, int, float]
+
+
+def pairs_by_book(
+    co: Mapping[tuple[int, int], int], buyers: Mapping[int, int]
+) -> dict[int, list[IndexedPair]]:
+    """``co``'s pairs by their first book, in ``co``'s order, with each pair's cosine worked
+    out once: a customer's ranking reads the pairs of the books they own, not the whole
+    catalogue's, and computes nothing the next customer would compute again."""
+    found: dict[int, list[IndexedPair]] = defaultdict(list)
+    for (i, j), both in co.items():
+        found[i].append((i, j, both / math.sqrt(buyers[i] * buyers[j])))
     return found
 
 
@@ -85,33 +92,29 @@ def rank_by_cosine(
     co: Mapping[tuple[int, int], int],
     buyers: Mapping[int, int],
     limit: int = 10,
-    by_book: Mapping[int, list[tuple[int, int, int]]] | None = None,
+    by_book: Mapping[int, list[IndexedPair]] | None = None,
 ) -> list[tuple[int, float, int]]:
     """Item-to-item scores for one customer: ``(book, score, because_book)``, best first.
 
     Each book is the vector of its buyers, so the cosine of two books is
     ``both / sqrt(buyers_i * buyers_j)``. A candidate's score sums its cosine with every
-    book the customer owns; the reason is the owned book it is closest to. Owned books are
-    never suggested; ties break by book id so the ranking is stable. ``by_book`` (see
-    :func:`pairs_by_book`), when given, is ``co`` indexed once for many customers; the pairs
-    are still summed in ``co``'s order, so the scores are the same to the last bit.
+    book the customer owns, the owned books taken by id (one order, so a score is the same to
+    the last bit however ``co`` was read); the reason is the owned book it is closest to.
+    Owned books are never suggested; ties break by book id so the ranking is stable.
+    ``by_book`` (see :func:`pairs_by_book`) is ``co`` indexed once for many customers.
     """
     if by_book is None:
-        pairs = [(i, j, both) for (i, j), both in co.items()]
-    else:
-        mine = sorted(
-            (position, i, j, both) for i in owned for position, j, both in by_book.get(i, ())
-        )
-        pairs = [(i, j, both) for _position, i, j, both in mine]
+        by_book = pairs_by_book({pair: n for pair, n in co.items() if pair[0] in owned}, buyers)
     scores: dict[int, float] = defaultdict(float)
     best: dict[int, tuple[float, int]] = {}
-    for i, j, both in pairs:
-        if i not in owned or j in owned:
-            continue
-        cosine = both / math.sqrt(buyers[i] * buyers[j])
-        scores[j] += cosine
-        if j not in best or (cosine, -i) > (best[j][0], -best[j][1]):
-            best[j] = (cosine, i)
+    for book in sorted(owned):
+        for i, j, cosine in by_book.get(book, ()):
+            if j in owned:
+                continue
+            scores[j] += cosine
+            closest = best.get(j)
+            if closest is None or cosine > closest[0] or (cosine == closest[0] and i < closest[1]):
+                best[j] = (cosine, i)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [(j, round(s, 6), best[j][1]) for j, s in ranked]
 
@@ -242,7 +245,7 @@ def monthly_picks(period: str, per_customer: int = 3) -> list[dict]:
         if sent_period != period:
             already_sent[user_id].add(book_id)
     co, buyers = co_purchases()
-    by_book = pairs_by_book(co)
+    by_book = pairs_by_book(co, buyers)
     picks = []
     for user_id, books in owned.items():
         limit = per_customer + len(already_sent[user_id])

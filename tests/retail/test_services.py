@@ -93,7 +93,7 @@ def test_ranking_from_the_pairs_by_book_is_the_ranking_from_all_pairs():
             if i != j:
                 co[(i, j)] = draw.randint(1, 9)
     buyers = {i: draw.randint(9, 30) for i in books}
-    by_book = recommender.pairs_by_book(co)
+    by_book = recommender.pairs_by_book(co, buyers)
     for _ in range(200):
         owned = set(draw.sample(books, draw.randint(1, 8)))
         assert recommender.rank_by_cosine(owned, co, buyers, 9, by_book) == (
