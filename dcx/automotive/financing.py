@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -70,26 +71,35 @@ class ScheduleRow:
     balance: int
 
 
-def amortisation(loan: AutomotiveLoan) -> list[ScheduleRow]:
+def amortisation(loan: AutomotiveLoan) -> tuple[ScheduleRow, ...]:
     """The full repayment schedule; the last instalment absorbs the rounding."""
-    payment = monthly_payment(loan.principal_minor, loan.rate_bp, loan.term_months)
-    balance = loan.principal_minor
+    return _schedule(loan.principal_minor, loan.rate_bp, loan.term_months, loan.first_due_on)
+
+
+@lru_cache(maxsize=8192)
+def _schedule(
+    principal_minor: int, rate_bp: int, term_months: int, first_due_on: date
+) -> tuple[ScheduleRow, ...]:
+    # A schedule is fixed by these four: the daily jobs that read every loan's (obligations,
+    # instalments) work each out once, not once a day.
+    payment = monthly_payment(principal_minor, rate_bp, term_months)
+    balance = principal_minor
     rows = []
-    for n in range(1, loan.term_months + 1):
-        interest = month_interest(balance, loan.rate_bp)
-        principal = payment - interest if n < loan.term_months else balance
+    for n in range(1, term_months + 1):
+        interest = month_interest(balance, rate_bp)
+        principal = payment - interest if n < term_months else balance
         balance -= principal
         rows.append(
             ScheduleRow(
                 n,
-                add_months(loan.first_due_on, n - 1),
+                add_months(first_due_on, n - 1),
                 principal + interest,
                 interest,
                 principal,
                 balance,
             )
         )
-    return rows
+    return tuple(rows)
 
 
 def instalment_reference(loan: AutomotiveLoan, number: int) -> str:
