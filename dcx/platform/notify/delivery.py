@@ -21,6 +21,7 @@ by channel, so a deployment (or a test) can swap one.
 from __future__ import annotations
 
 import smtplib
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -485,21 +486,30 @@ def send_batch(items: list[Outgoing], now: datetime) -> int:
             if getattr(adapters.get(item.channel), "needs_a_device", False)
         }
     )
+    from dcx.platform.notify.services import in_locale
+
     sent = 0
-    recorded: list[dict[str, object]] = []
+    here: dict[tuple[str, str], list[tuple[Outgoing, Adapter]]] = defaultdict(list)
     for item in items:
         local = _in_process(item, adapters.get(item.channel), pushing)
         if local is None:
             sent += send(item, now)
-            continue
-        try:
-            rendered = local(item)
-        except Exception as error:  # kept on the row and retried, as any adapter's failure
-            _failed(item, now, error)
-            continue
-        recorded.append(
-            {"row_id": item.delivery_id, "sent_at": now, "rendered": str(rendered or "")}
-        )
+        else:
+            locale = _locale(item)
+            here[(str(locale), getattr(locale, "timezone", ""))].append((item, local))
+    recorded: list[dict[str, object]] = []
+    for group in here.values():
+        # one switch of language per language of the batch, not one per row
+        with in_locale(_locale(group[0][0])):
+            for item, local in group:
+                try:
+                    rendered = local(item)
+                except Exception as error:  # kept on the row and retried, as any failure
+                    _failed(item, now, error)
+                    continue
+                recorded.append(
+                    {"row_id": item.delivery_id, "sent_at": now, "rendered": str(rendered or "")}
+                )
     if recorded:
         db.session.execute(_SENT, recorded)
         db.session.commit()

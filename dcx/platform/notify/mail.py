@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from dcx.platform import brand, clock
 from dcx.platform.links import base_url, link
@@ -79,11 +80,31 @@ def _email_context(
     }
 
 
+def fixed_texts(topic: str, brand_name: str, locale: str) -> dict[str, str]:
+    """What every email of ``topic`` says alike in ``locale`` (the footer, the link's label):
+    translated once per language, topic and brand while a job or request lasts, not once per
+    email (a month's thousands of emails were mostly these lookups)."""
+    from flask import g
+
+    known: dict[tuple[str, str, str], dict[str, str]] = g.setdefault("_dcx_email_texts", {})
+    key = (topic, brand_name, str(locale))
+    if key not in known:
+        spec = registry().topics().get(topic)
+        label = str(spec.label) if spec else topic
+        known[key] = {
+            "topic": label,
+            "open": _("Open in %(brand)s", brand=brand_name),
+            "why": _("You receive this because of your choices for “%(topic)s”.", topic=label),
+            "preferences": _("Message preferences"),
+            "unsubscribe": _("Unsubscribe from these emails"),
+        }
+    return known[key]
+
+
 def _render_parts(context: dict[str, Any], topic: str, locale: str, html: bool) -> list[str]:
     """The email's plain-text part, then (with ``html``) its HTML part, in ``locale``."""
-    spec = registry().topics().get(topic)
     with in_locale(locale):
-        context["topic"] = str(spec.label) if spec else topic
+        context["texts"] = fixed_texts(topic, context["brand"], locale)
         # the template alone, without the site's context processors: a job has no visitor
         template = current_app.jinja_env.get_template("notify/email/message.html")
         parts = [template.render(html=False, **context)]

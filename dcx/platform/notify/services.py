@@ -126,8 +126,26 @@ def in_locale(locale: str) -> Iterator[None]:
     times in the recipient's time zone.
     """
     code = locale if locale in _languages() else FALLBACK_LOCALE
-    with force_locale(str(code)), in_timezone(getattr(locale, "timezone", "")):
+    zone_name = getattr(locale, "timezone", "")
+    if _in_force(str(code), zone_name):
+        yield  # already so (a batch renders its rows by language): nothing to switch
+        return
+    with force_locale(str(code)), in_timezone(zone_name):
         yield
+
+
+def _in_force(code: str, zone_name: str) -> bool:
+    """Whether an enclosing :func:`in_locale` already renders in ``code`` and ``zone_name``
+    (switching again would only drop the loaded catalogue)."""
+    from flask_babel import _get_current_context
+
+    ctx = _get_current_context() if has_app_context() else None
+    forced = getattr(ctx, "forced_babel_locale", None)
+    if forced is None or str(forced) != code:
+        return False
+    zone_in_force = getattr(ctx, "babel_tzinfo", None)
+    wanted = valid_zone(zone_name)
+    return not wanted or getattr(zone_in_force, "zone", None) == wanted
 
 
 def default_channels(topic: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from dcx.extensions import db
 from dcx.platform import clock
+from dcx.platform.accounts.models import User
 from dcx.platform.notify import delivery, services
 from dcx.platform.notify.models import Delivery
 from tests.conftest import make_user
@@ -89,3 +90,24 @@ def test_with_a_mail_server_each_email_is_recorded_once_it_has_gone(app, topics,
     assert delivery.deliver_due(clock.now()) == 6
     assert len(seen) == 2
     assert {s[1] for s in _statuses()} == {"sent"}
+
+
+def test_a_batch_translates_what_every_email_of_a_topic_says_once_per_language(
+    app, topics, monkeypatch
+):
+    from dcx.platform.notify import mail
+
+    _notify_all(6)
+    for person in db.session.execute(select(User).where(User.email.like("b%"))).scalars():
+        person.locale = "es" if person.id % 2 else "ro"
+    db.session.commit()
+    asked: list[str] = []
+    real = mail._
+    monkeypatch.setattr(mail, "_", lambda text, **kw: asked.append(text) or real(text, **kw))
+    assert delivery.deliver_due(clock.now()) == 18
+    assert len(asked) == 2 * 4  # two languages, four texts each
+    rendered = db.session.execute(
+        select(Delivery.rendered).where(Delivery.channel == "email")
+    ).scalars()
+    footers = {text.rsplit("\n", 3)[2].split(":")[0] for text in rendered}
+    assert footers == {"Preferencias de mensajes", "Preferințe pentru mesaje"}

@@ -10,7 +10,12 @@ from sqlalchemy import select
 from dcx.extensions import db
 from dcx.filters import money
 from dcx.platform.notify.models import Message
-from dcx.platform.notify.services import in_locale, notify_each, recipient_locales
+from dcx.platform.notify.services import (
+    RecipientLocale,
+    in_locale,
+    notify_each,
+    recipient_locales,
+)
 from tests.conftest import make_user
 
 
@@ -79,6 +84,32 @@ def test_in_locale_renders_gettext_lazy_strings_and_formats_outside_a_request(ap
         assert gettext("Income") == "Ingresos"  # the outer block's language comes back
     assert gettext("Income") == "Income"
     assert str(get_locale()) == "en"
+
+
+def test_in_locale_inside_the_same_language_switches_nothing_and_another_still_switches(
+    app, monkeypatch
+):
+    from flask_babel import force_locale, get_timezone
+
+    from dcx.platform.notify import services
+
+    switches = []
+    real = services.force_locale
+    monkeypatch.setattr(services, "force_locale", lambda code: switches.append(code) or real(code))
+    spain = RecipientLocale("es", "Europe/Madrid")
+    with in_locale(spain):
+        for _ in range(3):
+            with in_locale(RecipientLocale("es", "Europe/Madrid")):
+                assert gettext("Income") == "Ingresos"
+                assert str(get_timezone()) == "Europe/Madrid"
+        with in_locale("es"):  # no zone of its own: the enclosing one is kept
+            assert str(get_timezone()) == "Europe/Madrid"
+        with in_locale(RecipientLocale("es", "America/Mexico_City")):  # another zone
+            assert str(get_timezone()) == "America/Mexico_City"
+        with force_locale("ro"), in_locale(spain):  # someone switched in between
+            assert gettext("Income") == "Ingresos"
+        assert str(get_timezone()) == "Europe/Madrid"
+    assert switches == ["es", "es", "es"]
 
 
 def test_in_locale_falls_back_to_english_for_an_unknown_or_empty_code(app):
