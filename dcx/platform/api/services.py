@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+import jsonschema_rs
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 from jsonschema import Draft202012Validator
@@ -72,6 +73,28 @@ class ApiRoute:
     media_types: tuple[str, ...] = ("application/json",)
 
 
+#: Each route's schema compiled once by jsonschema-rs, by the schema's identity (the schema is
+#: kept beside it, so the identity is never reused). None where it cannot compile one.
+_COMPILED: dict[int, tuple[Mapping[str, Any], Any]] = {}
+
+
+def _valid_at_once(schema: Mapping[str, Any], body: Any) -> bool:
+    """Whether ``body`` matches ``schema``, by the compiled validator: a valid body (nearly
+    every one a device sends) is checked in a fraction of jsonschema's time. False also when
+    it cannot tell (a value it cannot read): jsonschema then decides and words the errors."""
+    found = _COMPILED.get(id(schema))
+    if found is None or found[0] is not schema:
+        try:
+            compiled = jsonschema_rs.Draft202012Validator(dict(schema), validate_formats=False)
+        except Exception:  # a schema it cannot read: jsonschema alone, as before
+            compiled = None
+        found = _COMPILED[id(schema)] = (schema, compiled)
+    try:
+        return found[1] is not None and bool(found[1].is_valid(body))
+    except Exception:  # a value it cannot take (an integer past 64 bits): jsonschema decides
+        return False
+
+
 def validate_json(schema: Mapping[str, Any], max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """Parse the request body as JSON and validate it; aborts with a clear 400/413/415."""
     if request.content_length is not None and request.content_length > max_bytes:
@@ -85,6 +108,8 @@ def validate_json(schema: Mapping[str, Any], max_bytes: int = DEFAULT_MAX_BYTES)
         body = loads_strict(raw)
     except ValueError as exc:
         abort(api_error(400, f"the body is not valid JSON: {str(exc)[:200]}"))
+    if _valid_at_once(schema, body):
+        return body
     errors = sorted(Draft202012Validator(schema).iter_errors(body), key=lambda e: list(e.path))
     if errors:
         problems = [
