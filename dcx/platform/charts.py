@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 import pygal
+from flask import current_app, has_app_context
 from flask_babel import format_currency, format_decimal, get_locale
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -165,6 +170,58 @@ def _render(draw: Callable[[Layout], Any]) -> Markup:
     )
 
 
+#: How many charts an application keeps drawn, by what they were drawn from and the language:
+#: a page seen again (a customer's vitals, a staff dashboard) shows the same charts until its
+#: data changes, and pygal's drawing was most of such a page's time. The oldest goes first.
+MOST_REMEMBERED = 128
+_CHART_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _frozen(value: Any) -> Hashable:
+    """``value`` as a key: mappings and sequences as tuples, lazy texts as their text."""
+    if isinstance(value, str | int | float | Decimal | bool | None):
+        return value
+    if isinstance(value, Mapping):
+        return tuple((_frozen(k), _frozen(v)) for k, v in value.items())
+    if isinstance(value, Sequence):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, LazyString):
+        return str(value)
+    raise TypeError(f"not a chart input: {type(value).__name__}")
+
+
+def _remembered(draw: Callable[..., Markup]) -> Callable[..., Markup]:
+    """Draw a chart once for the same inputs in the same language, then give it again."""
+
+    @wraps(draw)
+    def remembered(*args: Any, **kwargs: Any) -> Markup:
+        if not has_app_context():
+            return draw(*args, **kwargs)
+        try:
+            key = (draw.__name__, str(get_locale()), _frozen(args), _frozen(kwargs))
+        except TypeError:  # an input that is not plain data: drawn each time
+            return draw(*args, **kwargs)
+        known: OrderedDict[Hashable, tuple[str, list[str]]] = current_app.extensions.setdefault(
+            "dcx_charts_drawn", OrderedDict()
+        )
+        if key not in known:
+            drawn = draw(*args, **kwargs)
+            known[key] = (str(drawn), sorted(set(_CHART_ID.findall(drawn))))
+            while len(known) > MOST_REMEMBERED:
+                known.popitem(last=False)
+            return drawn
+        known.move_to_end(key)
+        text, ids = known[key]
+        # each drawing styles itself through its own id: a chart shown twice on a page must
+        # not carry the same one twice
+        for old in ids:
+            text = text.replace(old, f"chart-{uuid.uuid4()}")
+        return Markup(text)  # noqa: S704  # nosec B704 - markup drawn by _render above
+
+    return remembered
+
+
+@_remembered
 def line_chart(
     title: str,
     labels: Sequence[str],
@@ -194,6 +251,7 @@ def line_chart(
     return _render(draw)
 
 
+@_remembered
 def bar_chart(
     title: str,
     labels: Sequence[str],
@@ -228,6 +286,7 @@ def bar_chart(
     return _render(draw)
 
 
+@_remembered
 def waterfall_chart(
     title: str,
     steps: Sequence[tuple[str, Value]],
@@ -322,6 +381,7 @@ def _part(low: Decimal, high: Decimal, below: bool, label: str) -> dict[str, Any
     return {"value": float(value), "formatter": lambda _v: text}
 
 
+@_remembered
 def pie_chart(title: str, parts: Mapping[str, float], height: int = 320) -> Markup:
     """A donut chart of parts of a whole; empty markup when the whole is 0."""
     if not has_data(list(parts.values()), zero_is_data=False):
@@ -337,6 +397,7 @@ def pie_chart(title: str, parts: Mapping[str, float], height: int = 320) -> Mark
     return _render(draw)
 
 
+@_remembered
 def radar_chart(
     title: str, axes: Sequence[str], series: Mapping[str, Sequence[float]], maximum: float
 ) -> Markup:

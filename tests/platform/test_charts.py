@@ -218,3 +218,34 @@ def test_every_bar_is_a_whole_rect_and_no_id_repeats(app):
     assert rects and all(" width=" in rect and " height=" in rect for rect in rects)
     ids = re.findall(r'\bid="([^"]+)"', markup)
     assert len(ids) == len(set(ids))
+
+
+def test_a_chart_drawn_again_with_the_same_data_and_language_is_not_drawn_twice(app, monkeypatch):
+    import pygal
+    from flask_babel import force_locale
+
+    drawn = []
+    real = pygal.Line.render
+    monkeypatch.setattr(
+        pygal.Line, "render", lambda self, **kw: drawn.append(1) or real(self, **kw)
+    )
+
+    def chart(values, title="Weight"):
+        return charts.line_chart(title, ["Mon", "Tue"], {"kg": values}, guides={"Target": 80})
+
+    def same(a, b):  # the same drawing; each shown chart has ids of its own
+        ids = charts._CHART_ID
+        return ids.sub("", a) == ids.sub("", b) and not set(ids.findall(a)) & set(ids.findall(b))
+
+    with app.test_request_context():
+        first = chart([81.5, 1234.5])
+        assert same(chart([81.5, 1234.5]), first) and len(drawn) == 2  # wide, narrow: once
+        assert not same(chart([81.5, 1234.0]), first) and len(drawn) == 4  # other data
+        with force_locale("es"):
+            spanish = chart([81.5, 1234.5])
+        assert len(drawn) == 6 and "1.234,5" in spanish and "1.234,5" not in first
+        # bounded: the oldest is forgotten once more charts than the bound were drawn
+        for n in range(charts.MOST_REMEMBERED):
+            chart([float(n), 1.0])
+        drawn.clear()
+        assert same(chart([81.5, 1234.5]), first) and len(drawn) == 2
