@@ -74,6 +74,26 @@ class Select(widgets.Select):
                 kwargs["required"] = False
         return super().__call__(field, **kwargs)
 
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:  # type: ignore[override]
+        """One option's markup, kept once written: a time zone select writes some 500 of them
+        on every page that shows it, most of that page's time."""
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        key = (type(choice.value), choice.value, str(choice.label), bool(choice.selected))
+        written = _OPTIONS.get(key)
+        if written is None:
+            if len(_OPTIONS) >= MOST_OPTIONS:
+                _OPTIONS.clear()
+            written = _OPTIONS[key] = super().render_option(choice)  # type: ignore[call-arg]
+        return written
+
+
+#: Options written by :meth:`Select.render_option`, by value, label (in its language) and
+#: whether it is the selected one; emptied when full.
+_OPTIONS: dict[tuple[Any, ...], Markup] = {}
+MOST_OPTIONS = 20_000
+
 
 class SelectField(wtforms.SelectField):
     """WTForms' select field, drawn by :class:`Select`: every form's selects import it here."""

@@ -74,3 +74,25 @@ def test_a_select_says_required_only_when_it_opens_on_a_placeholder():
     assert "required" in form.professor()
     assert "required" not in form.street(required=True)  # as Bootstrap's render_field asks
     assert not _Choosing(MultiDict({"professor": "7"})).validate()  # the validators still hold
+
+
+def test_a_long_select_writes_each_option_once_and_as_wtforms_does(monkeypatch):
+    from wtforms import widgets
+
+    zones = [SelectChoice(f"Zone/{n}", f"Zone {n} <{n}>") for n in range(300)]
+
+    class Zones(Form):
+        ours = forms.SelectField(choices=zones)
+        theirs = SelectField(choices=zones)
+
+    picked = Zones(MultiDict({"ours": "Zone/7", "theirs": "Zone/7"}))
+    ours, theirs = str(picked.ours()), str(picked.theirs())
+    assert ours.split(">", 1)[1] == theirs.split(">", 1)[1]  # the same options, escaped
+    assert '<option selected value="Zone/7">Zone 7 &lt;7&gt;</option>' in ours
+    written = []
+    real = widgets.core.html_params
+    monkeypatch.setattr(widgets.core, "html_params", lambda **kw: written.append(kw) or real(**kw))
+    again = Zones(MultiDict({"ours": "Zone/8"}))
+    html = str(again.ours())
+    assert len(written) <= 3  # the select, and the two options whose selection changed
+    assert '<option selected value="Zone/8">' in html and 'selected value="Zone/7"' not in html
