@@ -128,11 +128,12 @@ def stuck_students(course: EducationCourse, limit: int) -> StuckSummary:
     condition = stuck_condition(course, clock.now())
     if condition is None:
         return StuckSummary(0, [])
-    stmt = _enrolled(course).where(condition)
-    total = db.session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
-    ).scalar_one()
-    first = [(e, u) for e, u in db.session.execute(stmt.limit(limit)).all()]
+    # the count rides along with the first rows (a window over the matches): the condition
+    # is worked out once, not once for the count and again for the rows
+    stmt = _enrolled(course).where(condition).add_columns(func.count().over())
+    found = db.session.execute(stmt.limit(limit)).all()
+    total = found[0][-1] if found else 0
+    first = [(e, u) for e, u, _total in found]
     rows = student_rows(course, first)
     return StuckSummary(int(total), [r for r in rows if r.stuck_reasons])
 
