@@ -15,7 +15,10 @@ again by itself and stays, with its error, on the admin's outbox page, where
 
 Adapters are callables ``adapter(item: Outgoing) -> str`` returning the text actually sent;
 they raise to report a failure. They live in ``app.extensions["dcx_notify_adapters"]``
-by channel, so a deployment (or a test) can swap one.
+by channel, so a deployment (or a test) can swap one. An adapter marked :func:`database_only`
+sends nothing out of the process (the console's email, the phone preview's SMS and push): a
+claimed batch of its rows is recorded in one statement and one commit. Any other is recorded
+row by row, as soon as each has gone.
 """
 
 from __future__ import annotations
