@@ -43,6 +43,7 @@ from dcx.platform.notify.models import (
     Delivery,
     DeliveryStatus,
     Message,
+    PushSubscription,
     QuietHours,
 )
 from dcx.platform.notify.quiet import HELD_CHANNELS, quiet_until
@@ -456,8 +457,6 @@ def send(item: Outgoing, now: datetime) -> bool:
 
 
 def _with_devices(user_ids: set[int]) -> set[int]:
-    from dcx.platform.notify.models import PushSubscription
-
     if not user_ids:
         return set()
     return set(
