@@ -129,7 +129,6 @@ def close_fixed_before(before: datetime, note: str) -> int:
         update(GovernmentRepair)
         .where(GovernmentRepair.id.in_(ids), GovernmentRepair.status == RepairStatus.FIXED)
         .values(status=RepairStatus.CLOSED)
-        .execution_options(synchronize_session=False)
     )
     step = {"from_status": "fixed", "to_status": "closed", "actor_id": None, "note": note[:300]}
     insert_batches(GovernmentRepairEvent, [{"repair_id": i, "at": at, **step} for i in ids])
@@ -158,8 +157,6 @@ def close_fixed_before(before: datetime, note: str) -> int:
         for row in rows
         if row.reporter_id
     )
-    # what the session holds of these repairs is read again when next used
-    db.session.expire_all()
     return len(ids)
 
 
