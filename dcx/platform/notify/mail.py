@@ -17,7 +17,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 
 from dcx.platform import brand, clock
@@ -84,8 +84,6 @@ def fixed_texts(topic: str, brand_name: str, locale: str) -> dict[str, str]:
     """What every email of ``topic`` says alike in ``locale`` (the footer, the link's label):
     translated once per language, topic and brand while a job or request lasts, not once per
     email (a month's thousands of emails were mostly these lookups)."""
-    from flask import g
-
     known: dict[tuple[str, str, str], dict[str, str]] = g.setdefault("_dcx_email_texts", {})
     key = (topic, brand_name, str(locale))
     if key not in known:

@@ -27,7 +27,7 @@ from datetime import time
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
-from flask_babel import force_locale
+from flask_babel import _get_current_context, force_locale
 from sqlalchemy import and_, insert, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -137,8 +137,6 @@ def in_locale(locale: str) -> Iterator[None]:
 def _in_force(code: str, zone_name: str) -> bool:
     """Whether an enclosing :func:`in_locale` already renders in ``code`` and ``zone_name``
     (switching again would only drop the loaded catalogue)."""
-    from flask_babel import _get_current_context
-
     ctx = _get_current_context() if has_app_context() else None
     forced = getattr(ctx, "forced_babel_locale", None)
     if forced is None or str(forced) != code:
