@@ -322,3 +322,18 @@ def test_the_recall_form_and_the_showcase_data_give_the_same_fields():
     columns = set(AutomotiveRecall.__table__.columns.keys())
     assert set(RECALL_FIELDS) <= columns
     assert all(hasattr(RecallForm, name) for name in RECALL_FIELDS)
+
+
+def test_a_schedule_is_worked_out_once_for_the_same_loan_terms(app):
+    from datetime import date
+    from types import SimpleNamespace
+
+    loan = SimpleNamespace(
+        principal_minor=1_234_567, rate_bp=499, term_months=37, first_due_on=date(2031, 1, 31)
+    )
+    before = financing._schedule.cache_info()
+    first = financing.amortisation(loan)
+    again = financing.amortisation(SimpleNamespace(**vars(loan)))
+    after = financing._schedule.cache_info()
+    assert again is first and (after.misses, after.hits) == (before.misses + 1, before.hits + 1)
+    assert len(first) == 37 and first[1].due_on == date(2031, 2, 28) and first[-1].balance == 0
